@@ -1,0 +1,22 @@
+"""HTTP routes mounted on the Reflex backend (`rx.App(api_transformer=...)`), under /api."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from flowstudio import __version__
+from flowstudio.api import health
+
+
+def create_api() -> FastAPI:
+    """The FastAPI app: REST API v1, with OpenAPI docs at /api/docs."""
+    api = FastAPI(
+        title="FlowStudio API",
+        version=__version__,
+        description="REST API of FlowStudio: health, and (in later versions) bots, conversations and webhooks.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    api.include_router(health.router, prefix="/api/v1")
+    return api

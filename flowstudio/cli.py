@@ -1,0 +1,159 @@
+"""The `flowstudio` command: set up the database, seed the demo, serve the app, run workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import asdict
+
+import typer
+
+from flowstudio import __version__
+from flowstudio.settings import get_settings
+
+app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrator accounts.", no_args_is_help=True)
+app.add_typer(admin_app, name="admin")
+
+
+def _project_root():
+    from flowstudio.services.migrations import PROJECT_ROOT
+
+    return PROJECT_ROOT
+
+
+@app.command()
+def version() -> None:
+    """Print FlowStudio's version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations up to the newest (`alembic upgrade head`)."""
+    from flowstudio.services import migrations
+
+    migrations.upgrade()
+    typer.echo(f"database migrated to {migrations.head_revision()} ({get_settings().database_url.split(':', 1)[0]})")
+
+
+@app.command()
+def seed() -> None:
+    """Create the demo workspace, its admin and the Pizzaria Bella bot, where missing (migrates first)."""
+    from flowstudio.db import session_scope
+    from flowstudio.services import migrations
+    from flowstudio.services.seed import seed_demo
+
+    settings = get_settings()
+    migrations.upgrade()
+    with session_scope() as session:
+        result = seed_demo(session=session, admin_email=settings.admin_email, admin_password=settings.admin_password)
+    if result.created_bot:
+        typer.echo("seeded the demo bot 'Pizzaria Bella'")
+    if result.admin_password:
+        bar = "=" * 64
+        typer.echo(f"\n{bar}\n  FlowStudio admin (shown only this once; keep it safe)\n"
+                   f"  e-mail:   {result.admin_email}\n  password: {result.admin_password}\n"
+                   f"  forgot it? .venv/bin/flowstudio admin set-password {result.admin_email}\n{bar}\n")
+    else:
+        typer.echo(f"admin {result.admin_email} already exists (reset with `flowstudio admin set-password`)")
+
+
+@admin_app.command("set-password")
+def set_password(
+    email: str,
+    password: str = typer.Option("", help="The new password; empty generates one and prints it."),
+) -> None:
+    """Set a user's password (logs them out everywhere)."""
+    from flowstudio.db import session_scope
+    from flowstudio.services.auth import generate_password
+    from flowstudio.services.auth import set_password as set_user_password
+
+    new_password = password or generate_password()
+    if len(new_password) < 8:
+        typer.echo("error: the password needs at least 8 characters", err=True)
+        raise typer.Exit(2)
+    with session_scope() as session:
+        user = set_user_password(session=session, email=email, password=new_password)
+    if user is None:
+        typer.echo(f"error: no user with e-mail {email}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"password of {user.email} set" + ("" if password else f": {new_password}"))
+
+
+@app.command()
+def health() -> None:
+    """Check the database and the task broker; exit 1 when something is down."""
+    from flowstudio.services.health import check
+
+    result = check()
+    typer.echo(json.dumps(asdict(result), indent=2))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _worker_command() -> list[str]:
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        sys.executable, "-m", "celery", "-A", "flowstudio.tasks", "worker",
+        "--loglevel", settings.log_level, "--pool", "threads", "--concurrency", "4",
+        "--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule"),
+    ]
+
+
+@app.command()
+def worker() -> None:
+    """Run a Celery worker (with the beat scheduler) in the foreground."""
+    os.execv(sys.executable, _worker_command())
+
+
+@app.command()
+def serve(
+    port: int = typer.Option(0, help="Port of the app (default: FLOWSTUDIO_PORT, 3000)."),
+    with_worker: bool = typer.Option(True, "--worker/--no-worker", help="Also run a Celery worker."),
+    dev: bool = typer.Option(False, help="Reflex dev mode (hot reload; UI on :3000, backend on :8000)."),
+) -> None:
+    """Migrate, seed the demo, then serve the app (and a Celery worker) until interrupted."""
+    seed()
+    env = dict(os.environ)
+    if port:
+        env["FLOWSTUDIO_PORT"] = str(port)
+    worker_process = subprocess.Popen(_worker_command(), env=env) if with_worker and get_settings().worker else None
+    command = [sys.executable, "-m", "reflex", "run", "--env", "dev" if dev else "prod"]
+    if dev:
+        command += ["--frontend-port", str(port or get_settings().port), "--backend-port", "8000"]
+    try:
+        code = subprocess.call(command, cwd=_project_root(), env=env)
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        if worker_process is not None:
+            worker_process.terminate()
+            try:
+                worker_process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker_process.kill()
+    raise typer.Exit(code)
+
+
+def _register_extensions() -> None:
+    """Commands of the engine (`validate`, `chat`, `test`), when present."""
+    try:
+        from flowstudio import cli_flow
+    except ImportError:
+        return
+    cli_flow.register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

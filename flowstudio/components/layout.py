@@ -1,0 +1,117 @@
+"""The application shell: a sidebar of sections, a top bar, and the page content."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from flowstudio.i18n import LANGUAGES
+from flowstudio.state.session import SessionState
+
+NAV_ITEMS: list[tuple[str, str, str]] = [
+    ("/bots", "bot", "nav.bots"),
+    ("/inbox", "inbox", "nav.inbox"),
+    ("/flow-manager", "workflow", "nav.flow_manager"),
+    ("/campaigns", "megaphone", "nav.campaigns"),
+    ("/metrics", "chart-column", "nav.metrics"),
+    ("/settings", "settings", "nav.settings"),
+]
+
+
+def t(key: str) -> rx.Var:
+    """A UI text in the current language."""
+    return SessionState.tr[key]
+
+
+def language_select(**props) -> rx.Component:
+    """A select that switches the UI language."""
+    return rx.select.root(
+        rx.select.trigger(variant="ghost", aria_label="language"),
+        rx.select.content(*[rx.select.item(label, value=code) for code, label in LANGUAGES.items()]),
+        value=SessionState.lang,
+        on_change=SessionState.set_language,
+        size="1",
+        **props,
+    )
+
+
+def _nav_link(route: str, icon: str, key: str) -> rx.Component:
+    active = rx.State.router.page.path == route
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(t(key), size="2", weight="medium"), spacing="3", align="center"),
+        href=route,
+        underline="none",
+        color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+        background=rx.cond(active, rx.color("accent", 3), "transparent"),
+        border_radius="8px",
+        padding="8px 12px",
+        width="100%",
+        _hover={"background": rx.color("gray", 3)},
+        data_testid=f"nav-{route.strip('/')}",
+    )
+
+
+def sidebar() -> rx.Component:
+    """The left navigation."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("messages-square", size=22, color=rx.color("accent", 9)),
+            rx.heading("FlowStudio", size="4", weight="bold"),
+            align="center",
+            spacing="2",
+            padding="4px 12px 16px 12px",
+        ),
+        *[_nav_link(*item) for item in NAV_ITEMS],
+        rx.spacer(),
+        rx.vstack(
+            rx.text(SessionState.user_name, size="2", weight="medium"),
+            rx.text(SessionState.user_email, size="1", color_scheme="gray"),
+            rx.button(
+                rx.icon("log-out", size=14),
+                t("nav.logout"),
+                variant="soft",
+                color_scheme="gray",
+                size="1",
+                on_click=SessionState.logout,
+                data_testid="logout",
+            ),
+            spacing="1",
+            padding="12px",
+            align="start",
+        ),
+        width="232px",
+        min_width="232px",
+        height="100vh",
+        padding="16px 8px",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+        position="sticky",
+        top="0",
+    )
+
+
+def topbar(title: rx.Var | str) -> rx.Component:
+    """The page title with the workspace name and the language switch."""
+    return rx.hstack(
+        rx.heading(title, size="6"),
+        rx.spacer(),
+        rx.badge(rx.icon("building-2", size=12), SessionState.workspace_name, variant="soft", size="2"),
+        language_select(),
+        align="center",
+        width="100%",
+        padding_bottom="16px",
+    )
+
+
+def shell(title: rx.Var | str, *children: rx.Component) -> rx.Component:
+    """A private page: sidebar + top bar + content, shown once the login is confirmed."""
+    return rx.cond(
+        SessionState.is_authenticated,
+        rx.hstack(
+            sidebar(),
+            rx.box(topbar(title), *children, flex="1", padding="24px 32px", min_width="0"),
+            spacing="0",
+            align="start",
+            width="100%",
+        ),
+        rx.center(rx.spinner(size="3"), height="100vh"),
+    )

@@ -1,0 +1,21 @@
+"""The Reflex app: pages, their routes and guards, and the /api routes."""
+
+import reflex as rx
+
+from flowstudio.api import create_api
+from flowstudio.pages.bots import BotsState, bots_page
+from flowstudio.pages.login import LoginState, login_page
+from flowstudio.pages.sections import SECTIONS, section_page
+from flowstudio.pages.settings import SettingsState, settings_page
+from flowstudio.state.session import HOME_ROUTE, SessionState
+
+app = rx.App(api_transformer=create_api())
+
+app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.redirect_if_logged_in)
+app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(HOME_ROUTE), title="FlowStudio")
+app.add_page(bots_page, route="/bots", title="Bots · FlowStudio", on_load=[SessionState.require_login, BotsState.load])
+for route, icon, title_key, body_key in SECTIONS:
+    app.add_page(section_page(icon, title_key, body_key), route=route, title="FlowStudio",
+                 on_load=SessionState.require_login)
+app.add_page(settings_page, route="/settings", title="FlowStudio",
+             on_load=[SessionState.require_login, SettingsState.load])

@@ -1,0 +1,41 @@
+"""UI texts in pt-BR (default), es and en.
+
+Catalogs are flat JSON files keyed by dotted names (`nav.bots`). Pages read them through
+`SessionState.tr[...]`; Python code (errors, e-mails) calls `translate`.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+LANGUAGES: dict[str, str] = {"pt-BR": "Português (Brasil)", "es": "Español", "en": "English"}
+DEFAULT_LANGUAGE = "pt-BR"
+_DIR = Path(__file__).parent
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """The texts of one language; unknown languages fall back to the default."""
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """One text, formatted with `params`; a missing key falls back to pt-BR, then to the key itself."""
+    text = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key) or key
+    return text.format(**params) if params else text
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best supported language for an HTTP `Accept-Language` header."""
+    for part in (accept_language or "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if not tag:
+            continue
+        for lang in LANGUAGES:
+            if lang.lower() == tag or lang.split("-")[0].lower() == tag.split("-")[0]:
+                return lang
+    return DEFAULT_LANGUAGE

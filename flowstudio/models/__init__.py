@@ -1,0 +1,42 @@
+"""FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
+
+from flowstudio.models.base import utcnow
+from flowstudio.models.bot import BOT_LANGUAGES, Bot, FlowVersion, FlowVersionStatus
+from flowstudio.models.conversation import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Event,
+    Message,
+    OwnerType,
+    SenderType,
+)
+from flowstudio.models.queue import AgentQueue, ConversationTag, Queue, Tag
+from flowstudio.models.workspace import Membership, Role, User, Workspace
+
+__all__ = [
+    "BOT_LANGUAGES",
+    "AgentQueue",
+    "Bot",
+    "Contact",
+    "Conversation",
+    "ConversationStatus",
+    "ConversationTag",
+    "DeliveryStatus",
+    "Direction",
+    "Event",
+    "FlowVersion",
+    "FlowVersionStatus",
+    "Membership",
+    "Message",
+    "OwnerType",
+    "Queue",
+    "Role",
+    "SenderType",
+    "Tag",
+    "User",
+    "Workspace",
+    "utcnow",
+]

@@ -1,0 +1,138 @@
+"""Contacts, their conversations, and every message and event of them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from flowstudio.models.base import created_at_field, enum_field, json_field, utcnow
+
+
+class Contact(SQLModel, table=True):
+    """A customer, known by the channels they wrote from; `variables` persist across conversations."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=8)
+    variables: dict[str, Any] = json_field(dict)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class ConversationStatus(StrEnum):
+    """Where a conversation stands for the people who work it."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class OwnerType(StrEnum):
+    """Who answers a conversation: a bot, a queue of humans, or one agent. Exactly one at a time."""
+
+    BOT = "bot"
+    QUEUE = "queue"
+    AGENT = "agent"
+
+
+_ONE_OWNER = (
+    "(owner_type = 'bot' AND owner_bot_id IS NOT NULL AND owner_queue_id IS NULL AND owner_agent_id IS NULL)"
+    " OR (owner_type = 'queue' AND owner_queue_id IS NOT NULL AND owner_bot_id IS NULL AND owner_agent_id IS NULL)"
+    " OR (owner_type = 'agent' AND owner_agent_id IS NOT NULL AND owner_bot_id IS NULL AND owner_queue_id IS NULL)"
+)
+
+
+class Conversation(SQLModel, table=True):
+    """A contact's conversation on one channel, owned by exactly one bot, queue or agent."""
+
+    __table_args__ = (
+        sa.CheckConstraint(_ONE_OWNER, name="exactly_one_owner"),
+        sa.Index("ix_conversation_workspace_status_last", "workspace_id", "status", "last_message_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    contact_id: int = Field(foreign_key="contact.id", index=True, ondelete="CASCADE")
+    channel: str = Field(max_length=32)
+    status: ConversationStatus = enum_field(ConversationStatus, ConversationStatus.OPEN)
+    owner_type: OwnerType = enum_field(OwnerType)
+    owner_bot_id: int | None = Field(default=None, foreign_key="bot.id", index=True, ondelete="RESTRICT")
+    owner_queue_id: int | None = Field(default=None, foreign_key="queue.id", index=True, ondelete="RESTRICT")
+    owner_agent_id: int | None = Field(default=None, foreign_key="app_user.id", index=True, ondelete="RESTRICT")
+    language: str | None = Field(default=None, max_length=8)
+    session: dict[str, Any] = json_field(dict)
+    waiting_since: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_message_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class Direction(StrEnum):
+    """Whether a message came from the contact or went to them."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class SenderType(StrEnum):
+    """Who wrote a message."""
+
+    CONTACT = "contact"
+    BOT = "bot"
+    AGENT = "agent"
+    SYSTEM = "system"
+
+
+class DeliveryStatus(StrEnum):
+    """A message's delivery, as the channel reports it."""
+
+    RECEIVED = "received"
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+
+
+class Message(SQLModel, table=True):
+    """One message of a conversation, in either direction, with its delivery status."""
+
+    __table_args__ = (sa.Index("ix_message_conversation_created", "conversation_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", ondelete="CASCADE")
+    direction: Direction = enum_field(Direction)
+    sender_type: SenderType = enum_field(SenderType)
+    sender_user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    kind: str = Field(default="text", max_length=32)
+    text: str | None = Field(default=None, sa_type=sa.Text)
+    payload: dict[str, Any] = json_field(dict)
+    channel_message_id: str | None = Field(default=None, max_length=255, index=True)
+    status: DeliveryStatus = enum_field(DeliveryStatus, DeliveryStatus.QUEUED)
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Event(SQLModel, table=True):
+    """Something that happened, with who did it and why: owner changes, errors, flow events, logins."""
+
+    __table_args__ = (sa.Index("ix_event_conversation_created", "conversation_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", ondelete="CASCADE")
+    name: str = Field(max_length=80, index=True)
+    actor_type: str = Field(default="system", max_length=16)
+    actor_id: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = json_field(dict)
+    created_at: datetime = created_at_field()

@@ -1,0 +1,70 @@
+"""The demo workspace a fresh install starts with: an admin, the default queue and the Pizzaria Bella bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from flowstudio.demo import demo_flow
+from flowstudio.models import Bot, Membership, Queue, Role, User, Workspace
+from flowstudio.services.auth import generate_password, hash_password
+from flowstudio.services.bots import create_bot_from_document, publish_draft
+
+DEMO_WORKSPACE_SLUG = "demo"
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    """What seeding created. `admin_password` is set only when the admin was created just now."""
+
+    workspace_id: int
+    admin_email: str
+    admin_password: str | None
+    created_bot: bool
+
+
+def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -> SeedResult:
+    """Create whatever of the demo is missing; running it again changes nothing.
+
+    Args:
+        session: the unit of work (committed by the caller).
+        admin_email: the administrator's login.
+        admin_password: their password; empty means generate one (returned once, never stored in clear).
+    """
+    workspace = session.exec(select(Workspace).where(Workspace.slug == DEMO_WORKSPACE_SLUG)).first()
+    if workspace is None:
+        workspace = Workspace(name="Pizzaria Bella", slug=DEMO_WORKSPACE_SLUG, default_language="pt-BR")
+        session.add(workspace)
+        session.flush()
+
+    email = admin_email.strip().lower()
+    new_password: str | None = None
+    admin = session.exec(select(User).where(User.email == email)).first()
+    if admin is None:
+        new_password = admin_password or generate_password()
+        admin = User(email=email, name="Admin", password_hash=hash_password(new_password))
+        session.add(admin)
+        session.flush()
+    membership = session.exec(
+        select(Membership).where(Membership.workspace_id == workspace.id, Membership.user_id == admin.id)
+    ).first()
+    if membership is None:
+        session.add(Membership(workspace_id=workspace.id, user_id=admin.id, role=Role.ADMIN))
+
+    if session.exec(select(Queue).where(Queue.workspace_id == workspace.id)).first() is None:
+        session.add(Queue(workspace_id=workspace.id, key="atendimento", name="Atendimento", is_default=True))
+
+    document = demo_flow()
+    bot_name = document["bot"]["name"]
+    created_bot = False
+    if session.exec(select(Bot).where(Bot.workspace_id == workspace.id, Bot.name == bot_name)).first() is None:
+        bot = create_bot_from_document(
+            session=session, workspace_id=workspace.id, document=document, author_id=admin.id
+        )
+        publish_draft(session=session, bot_id=bot.id, author_id=admin.id, changelog="Demo bot")
+        created_bot = True
+    session.flush()
+    return SeedResult(
+        workspace_id=workspace.id, admin_email=email, admin_password=new_password, created_bot=created_bot
+    )

@@ -1,0 +1,80 @@
+"""Who is logged in and in which language the UI speaks. Every page's state reaches it with `get_state`."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from flowstudio.db import session_scope
+from flowstudio.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
+from flowstudio.services import auth
+from flowstudio.settings import get_settings
+
+LOGIN_ROUTE = "/login"
+HOME_ROUTE = "/bots"
+
+
+class SessionState(rx.State):
+    """The login (a signed cookie), the principal it stands for, and the UI language."""
+
+    token: str = rx.Cookie("", name="fs_session", same_site="strict", max_age=get_settings().login_max_age_hours * 3600)
+    lang: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="fs_lang", sync=True)
+    user_name: str = ""
+    user_email: str = ""
+    workspace_name: str = ""
+    role: str = ""
+    _user_id: int | None = None
+    _workspace_id: int | None = None
+
+    @rx.var
+    def tr(self) -> dict[str, str]:
+        """The UI texts in the current language."""
+        return catalog(self.lang if self.lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    @rx.var
+    def is_authenticated(self) -> bool:
+        """Whether a principal is loaded."""
+        return bool(self.user_email)
+
+    def _load_principal(self) -> auth.Principal | None:
+        """Resolve the cookie into a principal and keep it on the state; None if it is missing or invalid."""
+        with session_scope() as session:
+            principal = auth.principal_from_token(session=session, token=self.token)
+        if principal is None:
+            self._forget()
+            return None
+        self._user_id, self._workspace_id = principal.user_id, principal.workspace_id
+        self.user_name, self.user_email = principal.name, principal.email
+        self.workspace_name, self.role = principal.workspace_name, principal.role.value
+        return principal
+
+    def _login_as(self, token: str) -> None:
+        """Adopt a freshly issued token."""
+        self.token = token
+        self._load_principal()
+
+    def _forget(self) -> None:
+        self.token = ""
+        self.user_name = self.user_email = self.workspace_name = self.role = ""
+        self._user_id = self._workspace_id = None
+
+    @rx.event
+    def require_login(self):
+        """On-load guard for private pages: no valid login, go to the login page and come back after."""
+        if self._load_principal() is None:
+            here = self.router.url.path or HOME_ROUTE
+            return rx.redirect(f"{LOGIN_ROUTE}?next={quote(here)}")
+        return None
+
+    @rx.event
+    def set_language(self, lang: str):
+        """Switch the UI language (kept in the browser)."""
+        if lang in LANGUAGES:
+            self.lang = lang
+
+    @rx.event
+    def logout(self):
+        """Forget the login and go to the login page."""
+        self._forget()
+        return rx.redirect(LOGIN_ROUTE)

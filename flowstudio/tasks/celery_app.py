@@ -1,0 +1,32 @@
+"""The Celery application. Broker: Redis when `REDIS_URL` is set, else Kombu's SQLAlchemy transport on SQLite."""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from flowstudio.settings import get_settings
+
+
+def create_celery() -> Celery:
+    """A Celery app configured from the current settings."""
+    settings = get_settings()
+    if not settings.redis_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    app = Celery("flowstudio", broker=settings.broker_url, backend=settings.result_backend_url)
+    app.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_connection_retry_on_startup=True,
+        result_expires=3600,
+        timezone="UTC",
+        enable_utc=True,
+        include=["flowstudio.tasks.system"],
+    )
+    return app
+
+
+celery_app = create_celery()

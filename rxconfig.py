@@ -1,0 +1,23 @@
+"""Reflex configuration, derived from FlowStudio's settings so both read the same environment."""
+
+import os
+
+import reflex as rx
+
+from flowstudio.settings import get_settings
+
+settings = get_settings()
+if settings.redis_url:
+    # Reflex's state manager reads REFLEX_REDIS_URL/redis_url, not REDIS_URL: share one variable.
+    os.environ.setdefault("GRANIAN_WORKERS", "2")
+
+config = rx.Config(
+    app_name="flowstudio",
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    redis_url=settings.redis_url or None,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="iris", radius="medium"))],
+    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
+)
