@@ -9,7 +9,7 @@ from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.state.session import HOME_ROUTE, SessionState
 
-app = rx.App(api_transformer=create_api())
+app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
 
 app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.redirect_if_logged_in)
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(HOME_ROUTE), title="FlowStudio")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from kombu import Connection
 
 from flowstudio import __version__
 from flowstudio.db import get_engine
@@ -48,13 +49,14 @@ def check_database() -> ComponentHealth:
 
 def check_broker() -> ComponentHealth:
     """The Celery broker accepts a connection."""
-    from flowstudio.tasks import celery_app
-
     settings = get_settings()
-    kind = "redis" if settings.broker_url.startswith(("redis", "rediss")) else settings.broker_url.split(":", 1)[0]
+    kind = settings.broker_url.split(":", 1)[0]
+    if kind == "sqla+sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
     try:
-        with celery_app.connection_for_write() as connection:
+        with Connection(settings.broker_url, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
+            connection.default_channel  # noqa: B018 - opening a channel proves the broker answers
     except Exception as exc:  # noqa: BLE001
         return ComponentHealth(ok=False, kind=kind, detail=f"{type(exc).__name__}: {exc}"[:300])
     return ComponentHealth(ok=True, kind=kind)

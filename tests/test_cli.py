@@ -1,0 +1,55 @@
+"""The `flowstudio` command line."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from flowstudio.cli import app
+from tests.conftest import PROJECT_ROOT, use_env
+
+runner = CliRunner()
+
+
+def test_seed_migrates_and_prints_the_admin_credentials_only_once() -> None:
+    first = runner.invoke(app, ["seed"])
+    assert first.exit_code == 0, first.output
+    assert "seeded the demo bot 'Pizzaria Bella'" in first.output
+    assert "password:" in first.output
+    second = runner.invoke(app, ["seed"])
+    assert second.exit_code == 0
+    assert "password:" not in second.output and "already exists" in second.output
+
+
+def test_admin_password_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, FLOWSTUDIO_ADMIN_PASSWORD="my-own-password", FLOWSTUDIO_ADMIN_EMAIL="boss@example.com")
+    result = runner.invoke(app, ["seed"])
+    assert "boss@example.com" in result.output and "my-own-password" in result.output
+
+
+def test_set_password_then_health() -> None:
+    runner.invoke(app, ["seed"])
+    changed = runner.invoke(app, ["admin", "set-password", "admin@flowstudio.local", "--password", "another-pass"])
+    assert changed.exit_code == 0 and "set" in changed.output
+    too_short = runner.invoke(app, ["admin", "set-password", "admin@flowstudio.local", "--password", "short"])
+    assert too_short.exit_code == 2 and "at least 8" in too_short.output
+    unknown = runner.invoke(app, ["admin", "set-password", "ghost@example.com"])
+    assert unknown.exit_code == 1 and "no user" in unknown.output
+    health = runner.invoke(app, ["health"])
+    assert health.exit_code == 0
+    assert json.loads(health.output)["database"]["ok"] is True
+
+
+def test_health_exits_1_before_migrations() -> None:
+    result = runner.invoke(app, ["health"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["ok"] is False
+
+
+def test_console_script_is_installed() -> None:
+    script = PROJECT_ROOT / ".venv" / "bin" / "flowstudio"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "flowstudio.cli"]
+    result = subprocess.run([*command, "version"], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "0.1.0"

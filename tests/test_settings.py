@@ -1,0 +1,62 @@
+"""Settings: zero-config defaults, Redis switching, and refusing unsafe production set-ups."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from flowstudio.settings import Settings, get_settings
+from tests.conftest import use_env
+
+
+def test_defaults_need_no_server(isolated_settings: Path) -> None:
+    settings = get_settings()
+    assert settings.database_url == f"sqlite:///{isolated_settings / 'flowstudio.db'}"
+    assert settings.broker_url == f"sqla+sqlite:///{isolated_settings / 'celery-broker.sqlite'}"
+    assert settings.result_backend_url.startswith("db+sqlite:///")
+    assert settings.default_language == "pt-BR"
+    assert settings.port == 3000
+
+
+def test_redis_url_becomes_broker_and_result_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, REDIS_URL="redis://cache:6379/1")
+    settings = get_settings()
+    assert settings.broker_url == "redis://cache:6379/1"
+    assert settings.result_backend_url == "redis://cache:6379/1"
+
+
+def test_explicit_broker_wins_over_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, REDIS_URL="redis://cache:6379/1", CELERY_BROKER_URL="amqp://guest@rabbit//")
+    assert get_settings().broker_url == "amqp://guest@rabbit//"
+
+
+def test_dotenv_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DATABASE_URL=postgresql+psycopg://app@db/flowstudio\nFLOWSTUDIO_PORT=8080\n")
+    settings = Settings()
+    assert settings.database_url == "postgresql+psycopg://app@db/flowstudio"
+    assert settings.port == 8080
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, FLOWSTUDIO_ENV="production")
+    with pytest.raises(ValidationError, match="SECRET_KEY must be set"):
+        Settings()
+
+
+def test_unknown_ui_language_is_rejected_with_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, FLOWSTUDIO_DEFAULT_LANGUAGE="de")
+    with pytest.raises(ValidationError, match="pt-BR, es, en"):
+        Settings()
+
+
+def test_generated_secret_key_is_kept_private_and_stable(isolated_settings: Path) -> None:
+    first = get_settings().resolved_secret_key()
+    assert len(first) >= 40
+    assert get_settings().resolved_secret_key() == first
+    assert (isolated_settings / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_configured_secret_key_is_used_as_is(monkeypatch: pytest.MonkeyPatch, isolated_settings: Path) -> None:
+    use_env(monkeypatch, SECRET_KEY="from-the-environment")
+    assert get_settings().resolved_secret_key() == "from-the-environment"
+    assert not (isolated_settings / "secret_key").exists()
