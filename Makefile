@@ -59,6 +59,7 @@ run: setup
 	$(BIN)/flowstudio serve
 
 test: setup browsers
+	$(BIN)/flowstudio test flow_runtime/examples/pizzaria.flow.json flow_runtime/examples/pizzaria.*.test.jsonl
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Everything but the browser tests (no frontend build).

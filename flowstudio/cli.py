@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import typer
 
-from flowstudio import __version__
+from flowstudio import __version__, cli_flow
 from flowstudio.settings import get_settings
 
 app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
@@ -138,16 +138,7 @@ def serve(
     raise typer.Exit(code)
 
 
-def _register_extensions() -> None:
-    """Commands of the engine (`validate`, `chat`, `test`), when present."""
-    try:
-        from flowstudio import cli_flow
-    except ImportError:
-        return
-    cli_flow.register(app)
-
-
-_register_extensions()
+cli_flow.register(app)  # validate, chat, test
 
 
 def main() -> None:

@@ -53,3 +53,24 @@ def test_chosen_admin_password_is_used_and_not_echoed_as_generated(session: Sess
     result = seed_demo(session=session, admin_email="admin@example.com", admin_password="chosen-password")
     assert result.admin_password == "chosen-password"
     assert authenticate(session=session, email="admin@example.com", password="chosen-password") is not None
+
+
+def test_publishing_a_draft_with_errors_is_refused_and_changes_nothing(session: Session) -> None:
+    import pytest
+
+    from flowstudio.services.bots import PublishBlocked, create_bot_from_document, publish_draft
+    from tests.factories import make_workspace
+
+    workspace = make_workspace(session)
+    broken = {"schema_version": 1, "bot": {"name": "Broken"}, "nodes": [
+        {"id": "start", "kind": "start", "position": {"x": 0, "y": 0}},
+        {"id": "menu", "kind": "buttons", "text": "?", "position": {"x": 0, "y": 100},
+         "buttons": [{"id": "b1", "label": "A label far longer than twenty characters"}]},
+    ], "edges": [{"id": "e1", "source": "start", "source_handle": "next", "target": "menu"}]}
+    bot = create_bot_from_document(session=session, workspace_id=workspace.id, document=broken)
+    with pytest.raises(PublishBlocked) as blocked:
+        publish_draft(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    codes = {problem.code for problem in blocked.value.problems}
+    assert {"missing_fallback", "label_too_long"} <= codes
+    published = session.exec(select(FlowVersion).where(FlowVersion.status == FlowVersionStatus.PUBLISHED)).all()
+    assert published == []

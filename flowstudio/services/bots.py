@@ -8,7 +8,18 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from flow_runtime.problems import Problem
+from flow_runtime.validate import validate_flow
 from flowstudio.models import Bot, FlowVersion, FlowVersionStatus, utcnow
+
+
+class PublishBlocked(ValueError):
+    """The draft has errors that would break conversations; nothing was published."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        summary = "; ".join(f"{p.node_id or 'flow'}: {p.message}" for p in problems[:5])
+        super().__init__(f"the draft has {len(problems)} error(s): {summary}")
 
 
 @dataclass(frozen=True)
@@ -79,10 +90,18 @@ def create_bot_from_document(
 
 
 def publish_draft(*, session: Session, bot_id: int, author_id: int | None, changelog: str) -> FlowVersion:
-    """Copy the bot's draft into a new immutable version numbered after the last one."""
+    """Copy the bot's draft into a new immutable version numbered after the last one.
+
+    Raises:
+        PublishBlocked: the draft does not compile without errors (warnings are allowed).
+    """
     draft = session.exec(
         select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
     ).one()
+    _, problems = validate_flow(draft.document)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise PublishBlocked(errors)
     last = session.exec(select(sa.func.max(FlowVersion.number)).where(FlowVersion.bot_id == bot_id)).one()
     version = FlowVersion(
         bot_id=bot_id,

@@ -1,0 +1,20 @@
+"""Static checks run by ``compile``: structure, content limits and variables."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flow_runtime.checks.content import check_content
+from flow_runtime.checks.structure import check_structure
+from flow_runtime.checks.variables import check_variables
+from flow_runtime.problems import Problem
+
+if TYPE_CHECKING:
+    from flow_runtime.graph import CompiledFlow
+
+
+def run_checks(flow: CompiledFlow) -> list[Problem]:
+    """Every problem in the flow, errors first, in a stable order."""
+    problems = [*check_structure(flow), *check_content(flow), *check_variables(flow)]
+    order = {id(p): i for i, p in enumerate(problems)}
+    return sorted(problems, key=lambda p: (p.severity != "error", order[id(p)]))

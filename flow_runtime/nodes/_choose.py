@@ -1,0 +1,32 @@
+"""Choosing a button from a click or from typed text (shared by buttons and carousel)."""
+
+from __future__ import annotations
+
+from flow_runtime.context import NodeContext
+from flow_runtime.steps import Continue, NotForMe
+from flow_runtime.text import best_fuzzy_match
+
+
+def choose(node_id: str, handles: tuple[str, ...], ctx: NodeContext) -> Continue | NotForMe:
+    """Follow the clicked button, or the one whose label the user typed (or its number).
+
+    Args:
+        node_id: The waiting node.
+        handles: Its button ids, in display order.
+        ctx: The node context; ``ctx.event`` is the user's event.
+
+    Returns:
+        ``Continue(button id)`` or ``NotForMe`` when the event picks no button.
+    """
+    event = ctx.event
+    if event is None:
+        return NotForMe("no event")
+    if event.type == "click":
+        return Continue(event.text) if event.text in handles else NotForMe("other button")
+    if event.type != "text":
+        return NotForMe("not text")
+    typed = event.text.strip()
+    if typed.isdigit() and 1 <= int(typed) <= len(handles):
+        return Continue(handles[int(typed) - 1])
+    chosen = best_fuzzy_match(typed, ctx.flow.button_labels.get(node_id, ()))
+    return Continue(chosen) if chosen else NotForMe("no label matched")

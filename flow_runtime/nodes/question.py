@@ -1,0 +1,36 @@
+"""``question``: asks, validates, retries, saves; exits ``valid`` and ``invalid``."""
+
+from flow_runtime import outputs as out
+from flow_runtime.context import NodeContext
+from flow_runtime.schema import QuestionNode
+from flow_runtime.steps import Continue, NotForMe, Step, Updates, Wait
+from flow_runtime.validation import Valid, validate_answer
+
+
+def run(node: QuestionNode, ctx: NodeContext) -> Step:
+    """Ask the question and wait."""
+    return Wait(outputs=(out.text(ctx.render(node.text)),))
+
+
+def resume(node: QuestionNode, ctx: NodeContext) -> Step | NotForMe:
+    """Validate the answer: save and exit ``valid``; else retry, or exit ``invalid`` after ``max_retries``."""
+    event = ctx.event
+    if event is None or event.type not in ("text", "location"):
+        return NotForMe("not an answer")
+    answer = validate_answer(
+        node.input,
+        event.text,
+        data=event.data,
+        language=ctx.session.language,
+        today=ctx.local_now.date(),
+        entities=ctx.flow.entities,
+    )
+    if isinstance(answer, Valid):
+        variables = {node.save_as: answer.value} if node.save_as else {}
+        return Continue("valid", updates=Updates(variables=variables))
+    retries = ctx.session.retries
+    if retries < node.max_retries:
+        text = ctx.render(node.retry_text or node.text)
+        return Wait(outputs=(out.text(text),), retries=retries + 1)
+    rejected = out.event("flow.question.invalid", node_id=node.id, reason=answer.reason)
+    return Continue("invalid", outputs=(rejected,))

@@ -1,0 +1,107 @@
+"""The flow document: bot settings, constants, topics, entity lists, nodes and edges."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field
+
+from flow_runtime.schema.act import (
+    ArchiveNode, AssignNode, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode, SendEmailNode,
+)
+from flow_runtime.schema.ask import QuestionNode
+from flow_runtime.schema.common import StrictModel
+from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
+from flow_runtime.schema.logic import ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
+from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode
+
+CURRENT_SCHEMA_VERSION = 1
+
+Node = Annotated[
+    Union[
+        StartNode, IntentNode, FallbackNode, EventNode,
+        MessageNode, ButtonsNode, CarouselNode, MediaNode,
+        QuestionNode,
+        ConditionNode, SetVariableNode, TagNode, GoToNode, WaitNode,
+        CodeNode, HttpRequestNode, SendEmailNode, SearchNode, AssignNode, MuteBotNode, ArchiveNode, EndNode,
+    ],
+    Field(discriminator="kind"),
+]
+
+NODE_KINDS: tuple[str, ...] = (
+    "start", "intent", "fallback", "event", "message", "buttons", "carousel", "media", "question",
+    "condition", "set_variable", "tag", "go_to", "wait",
+    "code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end",
+)
+
+
+class Edge(StrictModel):
+    """A connection from a node's handle to another node."""
+
+    id: str | None = None
+    source: str = Field(min_length=1)
+    source_handle: str = "next"
+    target: str = Field(min_length=1)
+    ui: dict[str, Any] = Field(default_factory=dict)
+
+
+class Topic(StrictModel):
+    """A group of intents; ``related`` lists topic ids worth suggesting together."""
+
+    id: str = Field(min_length=1)
+    name: str
+    related: list[str] = Field(default_factory=list)
+
+
+class EntityValue(StrictModel):
+    """One value of an entity list and the other ways users write it."""
+
+    value: str = Field(min_length=1)
+    synonyms: list[str] = Field(default_factory=list)
+
+
+class EntityList(StrictModel):
+    """A named list of values a question can ask for (``input.type = "entity"``)."""
+
+    name: str = Field(min_length=1)
+    values: list[EntityValue] = Field(default_factory=list)
+
+
+class FallbackChain(StrictModel):
+    """Which not-understood strategies run before the ``fallback`` node, per bot.
+
+    Attributes:
+        related_topic: Accept a weaker match inside the topic the conversation is in.
+        related_intents: Offer the closest intents as "did you mean" buttons.
+        suggestion_text: Text above those buttons (a default per language otherwise).
+    """
+
+    related_topic: bool = True
+    related_intents: bool = True
+    suggestion_text: str | None = None
+
+
+class BotSettings(StrictModel):
+    """Bot-wide settings stored with the flow."""
+
+    name: str = "Bot"
+    description: str = ""
+    language: Literal["pt", "es", "en"] = "pt"
+    knowledge_areas: list[str] = Field(default_factory=list)
+    timezone: str = "America/Sao_Paulo"
+    fallback: FallbackChain = FallbackChain()
+    step_limit: int = Field(default=100, ge=1, le=10_000)
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+
+class FlowDocument(StrictModel):
+    """A whole flow as drawn on the canvas; the contract shared by canvas, API and engine."""
+
+    schema_version: Literal[1] = CURRENT_SCHEMA_VERSION
+    bot: BotSettings = BotSettings()
+    constants: dict[str, Any] = Field(default_factory=dict)
+    topics: list[Topic] = Field(default_factory=list)
+    entities: list[EntityList] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)
+    edges: list[Edge] = Field(default_factory=list)
+    meta: dict[str, Any] = Field(default_factory=dict)

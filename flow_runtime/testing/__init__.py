@@ -1,0 +1,15 @@
+"""Test support: fakes for every port and the JSONL conversation-test runner."""
+
+from flow_runtime.testing.conversation import (
+    ConversationResult, ConversationTest, ConversationTestError, Failure, parse_conversation, run_conversation,
+    run_conversation_files,
+)
+from flow_runtime.testing.fakes import (
+    FakeClock, FakeCodeRunner, FakeEmail, FakeHttp, FakeRandom, FakeSearch, InProcessCodeRunner, fake_ports,
+)
+
+__all__ = [
+    "ConversationResult", "ConversationTest", "ConversationTestError", "Failure", "FakeClock", "FakeCodeRunner",
+    "FakeEmail", "FakeHttp", "FakeRandom", "FakeSearch", "InProcessCodeRunner", "fake_ports",
+    "parse_conversation", "run_conversation", "run_conversation_files",
+]

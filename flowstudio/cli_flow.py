@@ -1,0 +1,80 @@
+"""Flow commands for the ``flowstudio`` CLI: validate, chat and test. Logic lives in ``flow_runtime``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flow_runtime.chat import HELP, TerminalChat, format_problems
+from flow_runtime.testing import ConversationTestError, fake_ports, parse_conversation, run_conversation
+from flow_runtime.validate import validate_flow
+
+FlowPath = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Flow document (JSON).")]
+
+
+def _load_or_exit(path: Path):
+    flow, problems = validate_flow(path)
+    if flow is None:
+        typer.echo(format_problems(problems), err=True)
+        raise typer.Exit(1)
+    return flow, problems
+
+
+def validate(flow_path: FlowPath) -> None:
+    """Print the flow's problems; exit 1 when any is an error."""
+    flow, problems = validate_flow(flow_path)
+    typer.echo(format_problems(problems) if problems else "no problems found")
+    if flow is None or any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+
+
+def chat(flow_path: FlowPath) -> None:
+    """Chat with a flow in the terminal (/click <button id>, /vars, /quit)."""
+    from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
+    from flow_runtime.adapters.http_urllib import UrllibHttpClient
+    from flow_runtime.ports import SystemClock, SystemRandom
+
+    flow, _ = _load_or_exit(flow_path)
+    ports = fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom())
+    session = TerminalChat(flow, ports)
+    typer.echo(f"Chatting with {flow.document.bot.name}. {HELP}")
+    while True:
+        try:
+            line = input("you: ")
+        except EOFError:
+            break
+        reply = session.handle(line)
+        for out in reply.lines:
+            typer.echo(out)
+        if reply.done:
+            break
+
+
+def test(
+    flow_path: FlowPath,
+    tests: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Conversation tests (JSONL).")],
+) -> None:
+    """Run JSONL conversation tests against a flow; exit 1 on any failure."""
+    flow, _ = _load_or_exit(flow_path)
+    failed = 0
+    for path in tests:
+        try:
+            result = run_conversation(flow, parse_conversation(path))
+        except ConversationTestError as exc:
+            typer.echo(f"ERROR {path.name}: {exc}")
+            failed += 1
+            continue
+        typer.echo(result.report())
+        failed += not result.passed
+    typer.echo(f"{len(tests) - failed} passed, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``validate``, ``chat`` and ``test`` commands to ``app``."""
+    app.command("validate")(validate)
+    app.command("chat")(chat)
+    app.command("test")(test)

@@ -1,0 +1,47 @@
+"""flow_runtime stays pure: no flowstudio or Reflex imports; redis only in its store module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "flow_runtime"
+ALLOWED_THIRD_PARTY = {"pydantic", "networkx"}
+REDIS_MODULE = PACKAGE / "stores" / "redis_store.py"
+TEST_ONLY = {"hypothesis", "pytest"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def test_only_stdlib_pydantic_and_networkx_are_imported():
+    import sys
+
+    for path in PACKAGE.rglob("*.py"):
+        third_party = {
+            r for r in imported_roots(path)
+            if r not in sys.stdlib_module_names and r != "flow_runtime"
+        }
+        allowed = ALLOWED_THIRD_PARTY | ({"redis"} if path == REDIS_MODULE else set())
+        assert third_party <= allowed, f"{path.relative_to(PACKAGE)} imports {third_party - allowed}"
+
+
+def test_no_print_in_library_code():
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "print"]
+        assert not calls, f"print() in {path.relative_to(PACKAGE)}"
+
+
+def test_modules_stay_small():
+    for path in PACKAGE.rglob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        assert lines <= 400, f"{path.relative_to(PACKAGE)} has {lines} lines"
