@@ -4,6 +4,8 @@ import reflex as rx
 
 from flowstudio.api import create_api
 from flowstudio.pages.bots import BotsState, bots_page
+from flowstudio.pages.editor.page import editor_page
+from flowstudio.pages.editor.state import EditorState
 from flowstudio.pages.login import LoginState, login_page
 from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.settings import SettingsState, settings_page
@@ -19,3 +21,5 @@ for route, icon, title_key, body_key in SECTIONS:
                  on_load=SessionState.require_login)
 app.add_page(settings_page, route="/settings", title="FlowStudio",
              on_load=[SessionState.require_login, SettingsState.load])
+app.add_page(editor_page, route="/bots/[bot_id]/editor", title="Studio · FlowStudio",
+             on_load=[SessionState.require_login, EditorState.load])

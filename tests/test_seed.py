@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from flowstudio.models import Bot, FlowVersion, FlowVersionStatus, Membership, Queue, Role, User, Workspace
+from flowstudio.models import Bot, ConversationTest, FlowVersion, FlowVersionStatus, Membership, Queue, Role, User, Workspace
 from flowstudio.services.auth import authenticate
 from flowstudio.services.bots import list_bots
 from flowstudio.services.seed import seed_demo
@@ -12,7 +12,7 @@ from flowstudio.services.seed import seed_demo
 def _counts(session: Session) -> dict[str, int]:
     return {
         model.__tablename__: session.exec(select(sa.func.count()).select_from(model)).one()
-        for model in (Workspace, User, Membership, Queue, Bot, FlowVersion)
+        for model in (Workspace, User, Membership, Queue, Bot, FlowVersion, ConversationTest)
     }
 
 
@@ -38,6 +38,8 @@ def test_seeded_admin_sees_pizzaria_bella_published(session: Session) -> None:
     assert (bot.name, bot.language, bot.is_default, bot.published_number) == ("Pizzaria Bella", "pt", True, 1)
     assert bot.knowledge_areas == ["pedidos", "horários", "entrega"]
     assert bot.node_count == 21
+    assert sorted(t.name for t in session.exec(select(ConversationTest)).all()) == [
+        "fallback-and-handoff", "happy-path", "nlu-and-retries"]
     statuses = sorted(v.status for v in session.exec(select(FlowVersion)).all())
     assert statuses == [FlowVersionStatus.DRAFT, FlowVersionStatus.PUBLISHED]
 
@@ -58,7 +60,8 @@ def test_chosen_admin_password_is_used_and_not_echoed_as_generated(session: Sess
 def test_publishing_a_draft_with_errors_is_refused_and_changes_nothing(session: Session) -> None:
     import pytest
 
-    from flowstudio.services.bots import PublishBlocked, create_bot_from_document, publish_draft
+    from flowstudio.services.bots import create_bot_from_document
+    from flowstudio.services.drafts import PublishBlocked, publish
     from tests.factories import make_workspace
 
     workspace = make_workspace(session)
@@ -69,7 +72,7 @@ def test_publishing_a_draft_with_errors_is_refused_and_changes_nothing(session: 
     ], "edges": [{"id": "e1", "source": "start", "source_handle": "next", "target": "menu"}]}
     bot = create_bot_from_document(session=session, workspace_id=workspace.id, document=broken)
     with pytest.raises(PublishBlocked) as blocked:
-        publish_draft(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+        publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
     codes = {problem.code for problem in blocked.value.problems}
     assert {"missing_fallback", "label_too_long"} <= codes
     published = session.exec(select(FlowVersion).where(FlowVersion.status == FlowVersionStatus.PUBLISHED)).all()

@@ -1,7 +1,7 @@
 """FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
 
 from flowstudio.models.base import utcnow
-from flowstudio.models.bot import BOT_LANGUAGES, Bot, FlowVersion, FlowVersionStatus
+from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
 from flowstudio.models.conversation import (
     Contact,
     Conversation,
@@ -21,6 +21,7 @@ __all__ = [
     "AgentQueue",
     "Bot",
     "Contact",
+    "ConversationTest",
     "Conversation",
     "ConversationStatus",
     "ConversationTag",

@@ -72,4 +72,19 @@ class FlowVersion(SQLModel, table=True):
     document: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType, nullable=False)
     author_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
     changelog: str = Field(default="", sa_type=sa.Text)
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    created_at: datetime = created_at_field()
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class ConversationTest(SQLModel, table=True):
+    """A recorded conversation (the runtime's JSONL test format) kept with a bot and run before publishing."""
+
+    __tablename__ = "conversation_test"
+    __table_args__ = (sa.UniqueConstraint("bot_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bot_id: int = Field(foreign_key="bot.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=120)
+    content: str = Field(sa_type=sa.Text)
     created_at: datetime = created_at_field()

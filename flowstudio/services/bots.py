@@ -8,18 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from flow_runtime.problems import Problem
-from flow_runtime.validate import validate_flow
-from flowstudio.models import Bot, FlowVersion, FlowVersionStatus, utcnow
-
-
-class PublishBlocked(ValueError):
-    """The draft has errors that would break conversations; nothing was published."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        summary = "; ".join(f"{p.node_id or 'flow'}: {p.message}" for p in problems[:5])
-        super().__init__(f"the draft has {len(problems)} error(s): {summary}")
+from flowstudio.models import Bot, FlowVersion, FlowVersionStatus
 
 
 @dataclass(frozen=True)
@@ -89,29 +78,117 @@ def create_bot_from_document(
     return bot
 
 
-def publish_draft(*, session: Session, bot_id: int, author_id: int | None, changelog: str) -> FlowVersion:
-    """Copy the bot's draft into a new immutable version numbered after the last one.
+class BotError(ValueError):
+    """A bot operation that cannot be done; the message says why (shown to the user)."""
 
-    Raises:
-        PublishBlocked: the draft does not compile without errors (warnings are allowed).
-    """
-    draft = session.exec(
-        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
-    ).one()
-    _, problems = validate_flow(draft.document)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:
-        raise PublishBlocked(errors)
-    last = session.exec(select(sa.func.max(FlowVersion.number)).where(FlowVersion.bot_id == bot_id)).one()
-    version = FlowVersion(
-        bot_id=bot_id,
-        status=FlowVersionStatus.PUBLISHED,
-        number=(last or 0) + 1,
-        document=draft.document,
-        author_id=author_id,
-        changelog=changelog,
-        created_at=utcnow(),
-    )
-    session.add(version)
+
+def _bot_in(session: Session, workspace_id: int, bot_id: int) -> Bot:
+    bot = session.get(Bot, bot_id)
+    if bot is None or bot.workspace_id != workspace_id:
+        raise BotError("bot not found")
+    return bot
+
+
+def _unique_name(session: Session, workspace_id: int, wanted: str, *, exclude: int | None = None) -> str:
+    taken = set(session.exec(select(Bot.name).where(Bot.workspace_id == workspace_id, Bot.id != (exclude or 0))))
+    name, number = wanted, 2
+    while name in taken:
+        name, number = f"{wanted} ({number})", number + 1
+    return name
+
+
+def create_bot(*, session: Session, workspace_id: int, name: str, description: str = "", language: str = "pt",
+               author_id: int | None = None) -> Bot:
+    """A new bot with a minimal valid draft (start, welcome, fallback)."""
+    from flowstudio.models import BOT_LANGUAGES
+    from flowstudio.services.drafts import empty_document
+
+    name = name.strip()
+    if not name:
+        raise BotError("the bot needs a name")
+    if language not in BOT_LANGUAGES:
+        raise BotError(f"language must be one of {', '.join(BOT_LANGUAGES)}")
+    probe = Bot(workspace_id=workspace_id, name=_unique_name(session, workspace_id, name), description=description,
+                language=language)
+    return create_bot_from_document(session=session, workspace_id=workspace_id, document=empty_document(probe),
+                                    author_id=author_id)
+
+
+def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -> Bot:
+    """Give a bot a new (unique) name; its draft's `bot.name` follows."""
+    bot = _bot_in(session, workspace_id, bot_id)
+    name = name.strip()
+    if not name:
+        raise BotError("the bot needs a name")
+    if name != bot.name and session.exec(select(Bot.id).where(Bot.workspace_id == workspace_id, Bot.name == name,
+                                                              Bot.id != bot_id)).first():
+        raise BotError(f"another bot is already called '{name}'")
+    bot.name = name
+    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
+                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    if draft is not None:
+        draft.document = {**draft.document, "bot": {**draft.document.get("bot", {}), "name": name}}
+        draft.revision += 1
+        session.add(draft)
+    session.add(bot)
+    return bot
+
+
+def duplicate_bot(*, session: Session, workspace_id: int, bot_id: int, copy_suffix: str = "copy") -> Bot:
+    """A new bot with the same settings and a copy of the draft (not the versions)."""
+    source = _bot_in(session, workspace_id, bot_id)
+    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
+                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    document = dict(draft.document) if draft else {}
+    name = _unique_name(session, workspace_id, f"{source.name} ({copy_suffix})")
+    document["bot"] = {**document.get("bot", {}), "name": name, "description": source.description,
+                       "language": source.language, "knowledge_areas": list(source.knowledge_areas or [])}
+    return create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
+
+
+def delete_bot(*, session: Session, workspace_id: int, bot_id: int) -> None:
+    """Delete a bot with its versions and tests; refused while conversations are assigned to it."""
+    from flowstudio.models import Conversation
+
+    bot = _bot_in(session, workspace_id, bot_id)
+    if session.exec(select(Conversation.id).where(Conversation.owner_bot_id == bot_id)).first() is not None:
+        raise BotError("conversations are still assigned to this bot; reassign them first")
+    was_default = bot.is_default
+    session.delete(bot)
     session.flush()
-    return version
+    if was_default:
+        heir = session.exec(select(Bot).where(Bot.workspace_id == workspace_id).order_by(Bot.id)).first()
+        if heir is not None:
+            heir.is_default = True
+            session.add(heir)
+
+
+def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int | None = None) -> Bot:
+    """A new bot from an exported flow document (JSON text); refused, with the reasons, if it cannot load."""
+    import json
+
+    from flow_runtime.schema import upgrade
+    from flow_runtime.validate import validate_flow
+
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise BotError(f"the file is not JSON: {error.msg} (line {error.lineno})") from error
+    flow, problems = validate_flow(data)
+    if flow is None:
+        reasons = "; ".join(f"{p.node_id or 'document'}: {p.message}" for p in problems[:5])
+        raise BotError(f"the file is not a FlowStudio flow: {reasons}")
+    document = upgrade(data)
+    meta = document.setdefault("bot", {})
+    meta["name"] = _unique_name(session, workspace_id, (meta.get("name") or "Bot").strip() or "Bot")
+    return create_bot_from_document(session=session, workspace_id=workspace_id, document=document,
+                                    author_id=author_id)
+
+
+def export_document(*, session: Session, workspace_id: int, bot_id: int) -> tuple[str, dict[str, Any]]:
+    """The bot's draft document and a file name for it."""
+    bot = _bot_in(session, workspace_id, bot_id)
+    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
+                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    slug = "".join(c if c.isalnum() else "-" for c in bot.name.lower()).strip("-") or "bot"
+    return f"{slug}.flow.json", (draft.document if draft else {})

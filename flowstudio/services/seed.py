@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from flowstudio.demo import demo_flow
+from flowstudio.demo import demo_flow, demo_tests
 from flowstudio.models import Bot, Membership, Queue, Role, User, Workspace
 from flowstudio.services.auth import generate_password, hash_password
-from flowstudio.services.bots import create_bot_from_document, publish_draft
+from flowstudio.services.bots import create_bot_from_document
+from flowstudio.services.drafts import publish, save_test
 
 DEMO_WORKSPACE_SLUG = "demo"
 
@@ -62,7 +63,9 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
         bot = create_bot_from_document(
             session=session, workspace_id=workspace.id, document=document, author_id=admin.id
         )
-        publish_draft(session=session, bot_id=bot.id, author_id=admin.id, changelog="Demo bot")
+        for name, content in demo_tests().items():
+            save_test(session=session, bot_id=bot.id, name=name, content=content)
+        publish(session=session, bot_id=bot.id, author_id=admin.id, changelog="Demo bot")
         created_bot = True
     session.flush()
     return SeedResult(

@@ -1,0 +1,1 @@
+"""The studio: canvas, palette, inspector, emulator, versions."""

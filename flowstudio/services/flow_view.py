@@ -1,0 +1,254 @@
+"""What the canvas and the studio panels show of a flow document: node cards, markers, diffs, variables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from flow_runtime.checks.variables import written_by
+from flow_runtime.problems import Problem
+from flow_runtime.schema import Node
+from flowstudio.i18n import translate
+
+PALETTE: list[tuple[str, list[str]]] = [
+    ("entry", ["start", "intent", "fallback", "event"]),
+    ("say", ["message", "buttons", "carousel", "media"]),
+    ("ask", ["question"]),
+    ("logic", ["condition", "set_variable", "tag", "go_to", "wait"]),
+    ("act", ["code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end"]),
+]
+GROUP_OF = {kind: group for group, kinds in PALETTE for kind in kinds}
+NO_INPUT = frozenset({"start", "intent", "fallback", "event"})
+UNDELETABLE = frozenset({"start", "fallback"})
+_LINE = 140
+
+
+@cache
+def _node_adapter() -> TypeAdapter:
+    return TypeAdapter(Node)
+
+
+def parse_node(raw: dict[str, Any]) -> Any | None:
+    """The node as the engine's model, or None when it does not validate."""
+    try:
+        return _node_adapter().validate_python(raw)
+    except ValidationError:
+        return None
+
+
+def node_handles(raw: dict[str, Any]) -> tuple[str, ...]:
+    """The handles edges may leave a node from (as the engine defines them; `next` if it does not parse)."""
+    node = parse_node(raw)
+    return node.handles() if node is not None else ("next",)
+
+
+def _clip(text: Any, limit: int = _LINE) -> str:
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rule_text(rule: dict[str, Any]) -> str:
+    name = rule.get("name") or rule.get("source", "")
+    value = rule.get("value")
+    return _clip(f"{name} {rule.get('op', 'eq')} {'' if value is None else value}".strip(), 40)
+
+
+def _handle_labels(raw: dict[str, Any], lang: str) -> dict[str, str]:
+    kind = raw.get("kind")
+    labels: dict[str, str] = {}
+    if kind == "buttons":
+        labels = {b["id"]: b.get("label", "") for b in raw.get("buttons", [])}
+    elif kind == "carousel":
+        labels = {b["id"]: f"{c.get('title', '')}: {b.get('label', '')}" for c in raw.get("cards", [])
+                  for b in c.get("buttons", [])}
+    elif kind == "condition":
+        labels = {b["id"]: b.get("label") or " & ".join(_rule_text(r) for r in b.get("rules", [])) or "?"
+                  for b in raw.get("branches", [])}
+    for handle in ("else", "valid", "invalid", "ok", "error", "found", "not_found"):
+        labels.setdefault(handle, translate(f"handle.{handle}", lang))
+    return labels
+
+
+def _lines(raw: dict[str, Any], lang: str) -> list[str]:  # noqa: PLR0911 - one short case per kind
+    kind = raw.get("kind")
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    match kind:
+        case "message":
+            lines = [_clip(raw.get("text")) or t("canvas.empty_text")]
+            if raw.get("variants"):
+                lines.append(t("canvas.variants", count=len(raw["variants"])))
+            if raw.get("media"):
+                lines.append(f"📎 {_clip(raw['media'].get('url'), 60)}")
+            return lines
+        case "buttons" | "question":
+            lines = [_clip(raw.get("text")) or t("canvas.empty_text")]
+            if kind == "question":
+                input_type = (raw.get("input") or {}).get("type", "text")
+                target = f" → ${{{raw['save_as']}}}" if raw.get("save_as") else ""
+                lines.append(f"{t('answer.' + input_type)}{target}")
+            return lines
+        case "carousel":
+            return [" · ".join(_clip(c.get("title"), 30) for c in raw.get("cards", []))]
+        case "media":
+            return [f"{raw.get('type', 'image')}: {_clip(raw.get('url'), 60)}"]
+        case "intent":
+            triggers = raw.get("triggers", [])
+            lines = [f"“{_clip(x, 60)}”" for x in triggers[:3]]
+            if len(triggers) > 3:
+                lines.append(t("canvas.more_triggers", count=len(triggers) - 3))
+            return lines or [t("canvas.no_triggers")]
+        case "event":
+            if raw.get("event") == "inactivity":
+                return [t("canvas.inactive", minutes=raw.get("minutes", "?"))]
+            return [t("canvas.received", what=raw.get("event", "?"))]
+        case "set_variable":
+            return [f"{raw.get('name', '?')} = {_clip(raw.get('value'), 60)}"]
+        case "tag":
+            return [" ".join([*(f"+{x}" for x in raw.get("add", [])), *(f"−{x}" for x in raw.get("remove", []))])]
+        case "go_to":
+            return [f"→ {raw.get('intent', '?')}"]
+        case "wait":
+            if raw.get("mode") == "input":
+                return [t("canvas.waits_input")]
+            return [t("canvas.waits_seconds", seconds=raw.get("seconds", 0))]
+        case "code":
+            first = next((line for line in (raw.get("code") or "").splitlines() if line.strip()), "")
+            return [_clip(first, 60)]
+        case "http_request":
+            return [f"{raw.get('method', 'GET')} {_clip(raw.get('url'), 60)}"]
+        case "send_email":
+            return [f"✉ {_clip(raw.get('to'), 60)}"]
+        case "search":
+            return [f"{raw.get('source', 'knowledge')}: {_clip(raw.get('query'), 50)}"]
+        case "assign":
+            target = raw.get("to") or {}
+            who = next(((k, v) for k, v in target.items() if v), ("?", "?"))
+            return [f"→ {t('assign.' + who[0]) if who[0] != '?' else '?'}: {who[1]}"]
+        case "mute_bot":
+            return [t("canvas.mute", minutes=raw.get("minutes") or "∞")]
+        case _:
+            return []
+
+
+def _title(raw: dict[str, Any]) -> str:
+    if raw.get("label"):
+        return str(raw["label"])
+    if raw.get("kind") in {"intent", "set_variable"}:
+        return str(raw.get("name", ""))
+    return ""
+
+
+def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) -> dict[str, Any]:
+    """One node as the canvas draws it."""
+    kind = raw.get("kind", "?")
+    labels = _handle_labels(raw, lang)
+    return {
+        "id": raw["id"],
+        "position": raw.get("position") or {"x": 0, "y": 0},
+        "deletable": kind not in UNDELETABLE,
+        "data": {
+            "kind": kind,
+            "kindLabel": translate(f"kind.{kind}", lang),
+            "group": GROUP_OF.get(kind, "act"),
+            "title": _title(raw),
+            "lines": _lines(raw, lang),
+            "handles": [{"id": h, "label": labels.get(h, "")} for h in node_handles(raw)],
+            "target": kind not in NO_INPUT,
+            "problems": " · ".join(p.message for p in problems),
+        },
+    }
+
+
+def edge_view(raw: dict[str, Any]) -> dict[str, Any]:
+    """One edge as the canvas draws it."""
+    return {"id": raw["id"], "source": raw["source"], "sourceHandle": raw.get("source_handle") or "next",
+            "target": raw["target"]}
+
+
+def canvas_view(document: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) -> dict[str, Any]:
+    """The whole document as the canvas draws it."""
+    by_node: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.node_id:
+            by_node.setdefault(problem.node_id, []).append(problem)
+    return {
+        "nodes": [node_view(n, lang, by_node.get(n["id"], ())) for n in document.get("nodes", []) if "id" in n],
+        "edges": [edge_view(e) for e in document.get("edges", []) if {"id", "source", "target"} <= e.keys()],
+    }
+
+
+def markers(problems: Iterable[Problem]) -> dict[str, str]:
+    """Node id -> the worst severity of its problems."""
+    result: dict[str, str] = {}
+    for problem in problems:
+        if problem.node_id and result.get(problem.node_id) != "error":
+            result[problem.node_id] = problem.severity
+    return result
+
+
+@dataclass(frozen=True)
+class FlowDiff:
+    """What changed between two documents (positions alone do not count as a change)."""
+
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    edges_added: int
+    edges_removed: int
+
+    @property
+    def empty(self) -> bool:
+        """Whether the documents say the same."""
+        return not (self.added or self.removed or self.changed or self.edges_added or self.edges_removed)
+
+
+def _content(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if k not in {"position", "ui"}}
+
+
+def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> FlowDiff:
+    """Nodes added, removed and changed from `old` to `new`, and edge counts."""
+    old_nodes = {n["id"]: n for n in old.get("nodes", [])}
+    new_nodes = {n["id"]: n for n in new.get("nodes", [])}
+    key = lambda e: (e["source"], e.get("source_handle") or "next", e["target"])  # noqa: E731
+    old_edges, new_edges = {key(e) for e in old.get("edges", [])}, {key(e) for e in new.get("edges", [])}
+    return FlowDiff(
+        added=[i for i in new_nodes if i not in old_nodes],
+        removed=[i for i in old_nodes if i not in new_nodes],
+        changed=[i for i in new_nodes if i in old_nodes and _content(new_nodes[i]) != _content(old_nodes[i])],
+        edges_added=len(new_edges - old_edges),
+        edges_removed=len(old_edges - new_edges),
+    )
+
+
+def known_variables(document: dict[str, Any]) -> list[str]:
+    """Variables the flow writes, its constants and the contact fields, for `${...}` completion."""
+    names: set[str] = set(document.get("constants", {}) or {})
+    for raw in document.get("nodes", []):
+        node = parse_node(raw)
+        if node is not None:
+            names.update(written_by(node))
+    names.update({"contact.name", "contact.phone", "contact.email", "last_message"})
+    return sorted(names)
+
+
+def intents_by_topic(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The side list: topics with their intents (and a group for intents without a topic)."""
+    topics = {t["id"]: t.get("name", t["id"]) for t in document.get("topics", []) if "id" in t}
+    groups: dict[str, list[dict[str, str]]] = {tid: [] for tid in topics}
+    loose: list[dict[str, str]] = []
+    for node in document.get("nodes", []):
+        if node.get("kind") != "intent":
+            continue
+        entry = {"id": node["id"], "name": node.get("name", node["id"]),
+                 "triggers": " ".join(node.get("triggers", []))}
+        topic = node.get("topic")
+        (groups[topic] if topic in groups else loose).append(entry)
+    result = [{"id": tid, "name": name, "intents": groups[tid]} for tid, name in topics.items()]
+    if loose:
+        result.append({"id": "", "name": "", "intents": loose})
+    return result
