@@ -45,7 +45,7 @@ $(TOOLS)/.installed:
 # Debian's chromium for the browser tests (Playwright drives it; never `playwright install`).
 browsers:
 	@if [ ! -x /usr/bin/chromium ]; then \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null; \
 	fi
 	@/usr/bin/chromium --version 2>/dev/null
 

@@ -61,17 +61,17 @@ function FlowNodeView({ id, data, selected }) {
         </div>
       )}
       {data.handles.length > 0 && (
-        <div style={{ display: "flex", flexWrap: "wrap", justifyContent: "flex-end", gap: 3, padding: "0 0 5px 8px" }}>
+        <div style={{ display: "flex", flexDirection: "column", gap: 2, padding: "0 0 5px 8px" }}>
           {data.handles.map((h) => (
             <div key={h.id} style={{ position: "relative", display: "flex", justifyContent: "flex-end",
-                                     paddingRight: 12, width: data.handles.length > 2 ? "100%" : "auto" }}>
+                                     paddingRight: 10, minHeight: 8 }}>
               {h.label && (
                 <span style={{ background: "#f1f5f9", border: "1px solid #e2e8f0", borderRadius: 6,
                                padding: "0 6px", maxWidth: 170, fontSize: 10, overflow: "hidden", textOverflow: "ellipsis",
                                whiteSpace: "nowrap" }}>{h.label}</span>
               )}
               <Handle id={h.id} type="source" position={Position.Right}
-                      style={{ background: color, width: 9, height: 9, right: -5 }} />
+                      style={{ background: color, width: 10, height: 10, right: -5 }} />
             </div>
           ))}
         </div>
@@ -142,16 +142,28 @@ function Canvas(props) {
   const appliedPatch = useRef(patch?.rev ?? 0);
   const emit = useCallback((payload) => onChange && onChange(payload), [onChange]);
 
+  // Selection set by Python (a new node, a focused intent): apply it and confirm it, so a stale
+  // "nothing selected" sent by a pane click in the meantime does not win.
+  const selectOnly = useCallback((ids) => {
+    setNodes((ns) => ns.map((n) => ({ ...n, selected: ids.includes(n.id) })));
+    lastSelection.current = [...ids].sort().join(",");
+    onSelect && onSelect(ids);
+  }, [onSelect]);
+
   useEffect(() => {
     setNodes(toNodes(doc));
     setEdges(toEdges(doc));
     appliedPatch.current = patch?.rev ?? appliedPatch.current;
+    if (doc?.fit) requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
   }, [docRev]);  // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!patch || patch.rev === appliedPatch.current) return;
     appliedPatch.current = patch.rev;
-    applyPatch(patch.ops || [], setNodes, setEdges);
+    const ops = patch.ops || [];
+    applyPatch(ops, setNodes, setEdges);
+    const chosen = ops.filter((op) => op.op === "upsert_node" && op.node.selected).map((op) => op.node.id);
+    if (chosen.length) selectOnly(chosen);
   }, [patch?.rev]);  // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
@@ -159,7 +171,7 @@ function Canvas(props) {
     const node = flow.getNode(focus.id);
     if (!node) return;
     flow.setCenter(node.position.x + 100, node.position.y + 40, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
-    setNodes((ns) => ns.map((n) => ({ ...n, selected: n.id === focus.id })));
+    selectOnly([focus.id]);
   }, [focus?.rev]);  // eslint-disable-line react-hooks/exhaustive-deps
 
   const onNodesChange = useCallback((changes) => setNodes((ns) => applyNodeChanges(changes, ns)), []);

@@ -214,7 +214,7 @@ def prune_edges(document: dict[str, Any], node_id: str, handles: Iterable[str]) 
 
 def auto_layout(document: dict[str, Any]) -> dict[str, Any]:
     """Arrange nodes top-down: one lane per entry node (start, intents, fallback, events), each node at the
-    depth it is first reached; unreachable nodes in a last lane."""
+    depth it is first reached; nodes no entry reaches go in a grid below."""
     doc = copy.deepcopy(document)
     nodes = doc.get("nodes", [])
     graph = nx.DiGraph()
@@ -226,9 +226,7 @@ def auto_layout(document: dict[str, Any]) -> dict[str, Any]:
                    key=lambda n: (order.get(n["kind"], 9), n["position"]["x"], n["id"]))
     placed: dict[str, tuple[int, int]] = {}
     lane_x = 0
-    for root in [*roots, *({"id": n["id"]} for n in nodes)]:
-        if root["id"] in placed:
-            continue
+    for root in roots:
         levels: dict[int, list[str]] = {}
         for node_id, depth in nx.single_source_shortest_path_length(graph, root["id"]).items():
             if node_id not in placed:
@@ -238,6 +236,11 @@ def auto_layout(document: dict[str, Any]) -> dict[str, Any]:
             for column, node_id in enumerate(ids):
                 placed[node_id] = (lane_x + column * LAYOUT_X, depth * LAYOUT_Y)
         lane_x += width * LAYOUT_X
+    bottom = max((y for _, y in placed.values()), default=-LAYOUT_Y) + LAYOUT_Y * 2
+    orphans = [n["id"] for n in nodes if n["id"] not in placed]  # not reachable from any entry: a grid below
+    columns = max(1, lane_x // LAYOUT_X) if lane_x else 4
+    for index, node_id in enumerate(orphans):
+        placed[node_id] = ((index % columns) * LAYOUT_X, bottom + (index // columns) * LAYOUT_Y)
     for node in nodes:
         x, y = placed[node["id"]]
         node["position"] = {"x": x, "y": y}

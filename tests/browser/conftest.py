@@ -98,13 +98,23 @@ def browser():
         instance.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # noqa: ANN001
+    """Remember each phase's outcome on the test item (for screenshots of failures)."""
+    outcome = yield
+    setattr(item, f"report_{outcome.get_result().when}", outcome.get_result())
+
+
 @pytest.fixture
-def page(browser, app_url: str):
-    """A fresh browser context (no cookies, no local storage) at 1280x800."""
+def page(browser, app_url: str, request: pytest.FixtureRequest):
+    """A fresh browser context (no cookies, no local storage) at 1280x800; a failure leaves a screenshot."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=app_url, locale="pt-BR")
     context.set_default_timeout(20_000)
     page = context.new_page()
     yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=ARTIFACTS / f"FAILED-{request.node.name}.png")
     context.close()
 
 

@@ -203,7 +203,8 @@ def inspector() -> rx.Component:
             EditorState.selected_kind != "",
             rx.vstack(
                 rx.hstack(rx.badge(EditorState.selected_kind, variant="surface"),
-                          rx.code(EditorState.selected["id"].to(str), size="1"), align="center"),
+                          rx.code(EditorState.selected["id"].to(str), size="1", data_testid="inspector-node-id"),
+                          align="center"),
                 rx.foreach(EditorState.selected_problems, lambda m: rx.callout(
                     m, icon="triangle-alert", color_scheme="red", size="1", width="100%",
                     data_testid="inspector-problem")),

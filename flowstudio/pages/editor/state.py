@@ -113,7 +113,7 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- derived views
 
     def _refresh(self, *, full: bool = False, ops: list[dict[str, Any]] | None = None,
-                 recompile: bool = True) -> None:
+                 recompile: bool = True, fit: bool = False) -> None:
         """Recompute problems and side lists; push the document (full) or patch ops to the canvas."""
         found = validate_flow(self._doc)[1] if recompile or full else []
         if recompile:
@@ -125,7 +125,7 @@ class EditorState(rx.State):
             self.topics = intents_by_topic(self._doc)
             self.variables = known_variables(self._doc)
         if full:
-            self.canvas_doc = canvas_view(self._doc, self._lang, found)
+            self.canvas_doc = {**canvas_view(self._doc, self._lang, found), "fit": fit}
             self.doc_rev += 1
         elif ops:
             self.patch = {"rev": self.patch.get("rev", 0) + 1, "ops": ops}
@@ -164,7 +164,7 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- committing edits
 
     def _commit(self, document: dict[str, Any], *, ops: list[dict[str, Any]] | None = None, full: bool = False,
-                recompile: bool = True, coalesce: str = "") -> None:
+                recompile: bool = True, coalesce: str = "", fit: bool = False) -> None:
         """Adopt an edited document: undo history, canvas update, problems, autosave."""
         now = time.monotonic()
         if not (coalesce and coalesce == self._edit_key and now - self._edit_at < COALESCE_SECONDS):
@@ -172,7 +172,7 @@ class EditorState(rx.State):
         self._edit_key, self._edit_at = coalesce, now
         self._redo = []
         self._doc = document
-        self._refresh(full=full, ops=ops, recompile=recompile)
+        self._refresh(full=full, ops=ops, recompile=recompile, fit=fit)
         self._save()
 
     def _save(self) -> None:
@@ -301,7 +301,7 @@ class EditorState(rx.State):
     @rx.event
     def auto_layout(self):
         """Arrange the flow top-down, one lane per entry."""
-        self._commit(flow_editing.auto_layout(self._doc), full=True, recompile=False)
+        self._commit(flow_editing.auto_layout(self._doc), full=True, recompile=False, fit=True)
 
     @rx.event
     def save_now(self):

@@ -50,7 +50,8 @@ class VersionsState(EditorState):
         if old is None:
             return
         diff = diff_documents(old, editor._doc)
-        names = {n["id"]: n.get("label") or n.get("name") or n["id"] for n in [*old["nodes"], *editor._doc["nodes"]]}
+        names = {n["id"]: n.get("label") or n.get("name") or (n.get("text") or "")[:32] or n["id"]
+                 for n in [*old["nodes"], *editor._doc["nodes"]]}
         self.compared = number
         self.diff_summary = {
             "added": [names[i] for i in diff.added], "removed": [names[i] for i in diff.removed],
