@@ -49,3 +49,22 @@ def test_every_migration_has_a_downgrade(path: str) -> None:
     for script in (PROJECT_ROOT / path).glob("*.py"):
         text = script.read_text()
         assert "def downgrade() -> None:" in text and "    pass\n" not in text.split("def downgrade")[1], script
+
+
+def test_upgrading_keeps_existing_flow_versions(database_url: str) -> None:
+    engine = engine_for(database_url)
+    migrations.downgrade(database_url, "0001")
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO workspace (name, slug, default_language, created_at) VALUES ('W', 'w', 'pt-BR', :now)"),
+            {"now": "2026-01-02 03:04:05+00:00"})
+        connection.execute(sa.text(
+            "INSERT INTO bot (workspace_id, name, description, language, knowledge_areas, is_default, created_at, "
+            "updated_at) VALUES (1, 'B', '', 'pt', '[]', false, :now, :now)"), {"now": "2026-01-02 03:04:05+00:00"})
+        connection.execute(sa.text(
+            "INSERT INTO flow_version (bot_id, status, number, document, changelog, created_at) "
+            "VALUES (1, 'published', 1, '{\"nodes\": []}', 'old', :now)"), {"now": "2026-01-02 03:04:05+00:00"})
+    migrations.upgrade(database_url)
+    with engine.connect() as connection:
+        row = connection.execute(sa.text("SELECT revision, updated_at, created_at, changelog FROM flow_version")).one()
+    assert row.revision == 0 and row.updated_at == row.created_at and row.changelog == "old"

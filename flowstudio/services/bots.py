@@ -161,6 +161,7 @@ def delete_bot(*, session: Session, workspace_id: int, bot_id: int) -> None:
         if heir is not None:
             heir.is_default = True
             session.add(heir)
+            session.flush()
 
 
 def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int | None = None) -> Bot:

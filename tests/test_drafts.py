@@ -1,0 +1,90 @@
+"""Drafts, versions and tests of a bot: autosave without lost work, gated publishing, rollback."""
+
+import json
+
+import pytest
+from sqlmodel import Session
+
+from flowstudio.demo import demo_flow, demo_tests
+from flowstudio.services import bots, drafts
+from tests.factories import make_workspace
+
+
+@pytest.fixture
+def bot_id(session: Session) -> int:
+    workspace = make_workspace(session)
+    bot = bots.create_bot_from_document(session=session, workspace_id=workspace.id, document=demo_flow())
+    session.commit()
+    return bot.id
+
+
+def _workspace(session: Session, bot_id: int) -> int:
+    from flowstudio.models import Bot
+
+    return session.get(Bot, bot_id).workspace_id
+
+
+def test_autosave_refuses_to_overwrite_someone_elses_save(session: Session, bot_id: int) -> None:
+    draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
+    mine, theirs = dict(draft.document, constants={"a": 1}), dict(draft.document, constants={"b": 2})
+    assert drafts.save_draft(session=session, bot_id=bot_id, document=theirs, expected_revision=draft.revision) == 1
+    with pytest.raises(drafts.DraftConflict):
+        drafts.save_draft(session=session, bot_id=bot_id, document=mine, expected_revision=draft.revision)
+    session.commit()
+    again = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
+    assert again.document["constants"] == {"b": 2} and again.revision == 1
+
+
+def test_a_bot_of_another_workspace_is_not_found(session: Session, bot_id: int) -> None:
+    other = make_workspace(session)
+    assert drafts.load_draft(session=session, workspace_id=other.id, bot_id=bot_id) is None
+
+
+def test_publish_numbers_versions_and_keeps_them_immutable(session: Session, bot_id: int) -> None:
+    first = drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="  v1  ")
+    draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
+    changed = json.loads(json.dumps(draft.document))
+    changed["nodes"][1]["text"] = "Oi!"
+    drafts.save_draft(session=session, bot_id=bot_id, document=changed, expected_revision=draft.revision)
+    second = drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="v2")
+    assert (first.number, second.number, first.changelog) == (1, 2, "v1")
+    assert drafts.version_document(session=session, bot_id=bot_id, number=1)["nodes"][1]["text"] != "Oi!"
+    assert [v.number for v in drafts.list_versions(session=session, bot_id=bot_id)] == [2, 1]
+
+
+def test_failing_conversation_tests_block_publishing(session: Session, bot_id: int) -> None:
+    for name, content in demo_tests().items():
+        drafts.save_test(session=session, bot_id=bot_id, name=name, content=content)
+    draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
+    broken = json.loads(json.dumps(draft.document))
+    next(n for n in broken["nodes"] if n["id"] == "m_horario")["text"] = "Fechado."
+    drafts.save_draft(session=session, bot_id=bot_id, document=broken, expected_revision=draft.revision)
+    with pytest.raises(drafts.PublishBlocked) as blocked:
+        drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="")
+    assert [f.name for f in blocked.value.failures] == ["nlu-and-retries"]
+    assert "Fechado." in blocked.value.failures[0].report
+    assert drafts.list_versions(session=session, bot_id=bot_id) == []
+
+
+def test_all_demo_tests_pass_against_the_demo(session: Session, bot_id: int) -> None:
+    tests = [drafts.save_test(session=session, bot_id=bot_id, name=n, content=c) for n, c in demo_tests().items()]
+    outcomes = drafts.run_tests(demo_flow(), tests)
+    assert [(o.name, o.passed) for o in outcomes] == [(t.name, True) for t in tests]
+
+
+def test_invalid_test_content_is_refused(session: Session, bot_id: int) -> None:
+    with pytest.raises(ValueError):
+        drafts.save_test(session=session, bot_id=bot_id, name="bad", content='{"usr": "typo"}\n')
+    with pytest.raises(ValueError, match="name"):
+        drafts.save_test(session=session, bot_id=bot_id, name="  ", content='{"user": "oi"}\n')
+
+
+def test_rollback_restores_a_version_into_the_draft(session: Session, bot_id: int) -> None:
+    drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="v1")
+    draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
+    revision = drafts.save_draft(session=session, bot_id=bot_id, document=dict(draft.document, nodes=[]),
+                                 expected_revision=draft.revision)
+    document, new_revision = drafts.rollback(session=session, bot_id=bot_id, number=1, expected_revision=revision)
+    assert len(document["nodes"]) == 21 and new_revision == revision + 1
+    with pytest.raises(KeyError):
+        drafts.rollback(session=session, bot_id=bot_id, number=9, expected_revision=new_revision)
