@@ -54,3 +54,13 @@ def test_intents_grouped_by_topic() -> None:
     groups = intents_by_topic(demo_flow())
     assert [g["name"] for g in groups] == ["Horário de atendimento", "Pedidos", "Atendimento humano"]
     assert groups[1]["intents"][0]["name"] == "fazer_pedido"
+
+
+def test_problems_speak_the_ui_language() -> None:
+    from flowstudio.services.flow_view import problem_text
+
+    _, problems = validate_flow(demo_flow())
+    [problem] = problems
+    assert problem_text(problem, "en") == problem.message
+    assert problem_text(problem, "pt-BR").startswith("Se este passo falhar")
+    assert problem_text(problem, "es").startswith("Si este paso falla")

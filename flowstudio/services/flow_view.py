@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from flow_runtime.checks.variables import written_by
 from flow_runtime.problems import Problem
 from flow_runtime.schema import Node
-from flowstudio.i18n import translate
+from flowstudio.i18n import catalog, translate
 
 PALETTE: list[tuple[str, list[str]]] = [
     ("entry", ["start", "intent", "fallback", "event"]),
@@ -44,6 +44,13 @@ def node_handles(raw: dict[str, Any]) -> tuple[str, ...]:
     """The handles edges may leave a node from (as the engine defines them; `next` if it does not parse)."""
     node = parse_node(raw)
     return node.handles() if node is not None else ("next",)
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    """A problem in the UI language: the engine's detailed English message, or the translation of its code."""
+    if lang.startswith("en"):
+        return problem.message
+    return catalog(lang).get(f"problem.{problem.code}", problem.message)
 
 
 def _clip(text: Any, limit: int = _LINE) -> str:
@@ -158,7 +165,7 @@ def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) 
             "lines": _lines(raw, lang),
             "handles": [{"id": h, "label": labels.get(h, "")} for h in node_handles(raw)],
             "target": kind not in NO_INPUT,
-            "problems": " · ".join(p.message for p in problems),
+            "problems": " · ".join(problem_text(p, lang) for p in problems),
         },
     }
 

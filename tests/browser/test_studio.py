@@ -166,3 +166,24 @@ def test_pizzaria_opens_clean_and_its_conversation_tests_pass(page: Page) -> Non
     expect(page.get_by_test_id("inspector-node-id")).to_have_text("i_humano")
     page.screenshot(path=ARTIFACTS / "studio-pizzaria.png")
     assert re.search(r"/bots/\d+/editor", page.url)
+
+
+def test_keyboard_delete_copy_paste_and_undo(page: Page) -> None:
+    _open_new_bot(page, "Teclado")
+    node = _drop(page, "message", 300, 120)
+    _type(page, "field-text", "Copie-me")
+    page.get_by_test_id(f"node-{node}").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    expect(page.locator(".react-flow__node")).to_have_count(6)
+    expect(page.locator(".react-flow__node").filter(has_text="Copie-me")).to_have_count(2)
+    page.get_by_test_id(f"node-{node}").click()
+    page.keyboard.press("Delete")
+    expect(page.get_by_test_id(f"node-{node}")).to_have_count(0)
+    expect(page.locator(".react-flow__node")).to_have_count(5)
+    page.get_by_test_id("canvas").focus()
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id(f"node-{node}")).to_be_visible()
+    page.get_by_test_id("node-start").click()
+    page.keyboard.press("Delete")  # start cannot be deleted
+    expect(page.get_by_test_id("node-start")).to_be_visible()

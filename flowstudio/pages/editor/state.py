@@ -17,7 +17,9 @@ import reflex as rx
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
 from flowstudio.services import drafts, flow_editing
-from flowstudio.services.flow_view import PALETTE, canvas_view, intents_by_topic, known_variables, markers, node_view
+from flowstudio.services.flow_view import (
+    PALETTE, canvas_view, intents_by_topic, known_variables, markers, node_view, problem_text,
+)
 from flowstudio.state.session import SessionState
 
 UNDO_LIMIT = 100
@@ -118,7 +120,8 @@ class EditorState(rx.State):
         found = validate_flow(self._doc)[1] if recompile or full else []
         if recompile:
             self.problems = [
-                {"severity": p.severity, "code": p.code, "node_id": p.node_id or "", "message": p.message}
+                {"severity": p.severity, "code": p.code, "node_id": p.node_id or "",
+                 "message": problem_text(p, self._lang)}
                 for p in sorted(found, key=lambda p: (p.severity != "error", p.node_id or ""))
             ]
             self.markers = markers(found)

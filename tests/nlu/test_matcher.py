@@ -1,0 +1,38 @@
+"""The Matcher-port adapter inside the engine."""
+
+from __future__ import annotations
+
+from flow_runtime.graph import compile as compile_flow
+from flow_runtime.nlu import NluMatcher, train
+from flow_runtime.nlu.flows import examples_from_flow
+from flow_runtime.testing import fake_ports
+from flow_runtime.testing.builders import converse
+
+
+def test_exact_trigger_scores_one(pizzaria_doc):
+    flow = compile_flow(pizzaria_doc)
+    matcher = NluMatcher(train(examples_from_flow(pizzaria_doc)))
+    scores = matcher.match("Quero falar com um atendente", flow.intents, language="pt")
+    assert scores[0].intent_id == "i_humano" and scores[0].score == 1.0
+
+
+def test_paraphrase_clears_the_engine_threshold(pizzaria_doc):
+    flow = compile_flow(pizzaria_doc)
+    matcher = NluMatcher(train(examples_from_flow(pizzaria_doc)))
+    scores = matcher.match("vcs tão abertos agora?", flow.intents, language="pt")
+    assert scores[0].intent_id == "i_horario" and scores[0].score >= 0.6
+
+
+def test_engine_walks_the_intent_the_nlu_picked(pizzaria_doc):
+    flow = compile_flow(pizzaria_doc)
+    ports = fake_ports(matcher=NluMatcher())  # trains from the flow's index on first use
+    results = converse(flow, "oi", "quero uma pizza pra entregar", ports=ports)
+    assert "i_pedido" in results[1].trace
+
+
+def test_without_two_intents_it_falls_back_to_keywords():
+    from flow_runtime.matching import IntentEntry, IntentIndex
+
+    index = IntentIndex.build([IntentEntry("i1", "oi", None, ("bom dia",), (frozenset({"bom", "dia"}),), "Oi")])
+    scores = NluMatcher().match("bom dia", index, language="pt")
+    assert [(s.intent_id, s.score) for s in scores] == [("i1", 1.0)]
