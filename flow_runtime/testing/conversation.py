@@ -101,6 +101,13 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_VALUE_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "user": (str, "a text"), "user_click": (str, "a button id"), "event": (dict, "an object"),
+    "bot": (dict, "an object"),
+    "expect_variables": (dict, "an object"), "expect_tags": (list, "a list"),
+}
+
+
 def parse_conversation(source: str | Path, *, name: str | None = None) -> ConversationTest:
     """Parse JSONL text (or a ``Path``) into a test.
 
@@ -121,6 +128,9 @@ def parse_conversation(source: str | Path, *, name: str | None = None) -> Conver
         if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in KINDS:
             raise ConversationTestError(f"line {number}: expected one of {', '.join(KINDS)} as the only key")
         kind, value = next(iter(data.items()))
+        expected = _VALUE_TYPES[kind]
+        if not isinstance(value, expected[0]):
+            raise ConversationTestError(f"line {number}: '{kind}' must be {expected[1]}")
         lines.append(TestLine(number, kind, value))
     return ConversationTest(name or "conversation", tuple(lines))
 

@@ -280,7 +280,7 @@ function Canvas(props) {
         >
           <Background gap={20} size={1} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable nodeStrokeWidth={3}
+          <MiniMap pannable zoomable nodeStrokeWidth={3} style={{ width: 150, height: 100 }}
                    nodeColor={(n) => KIND_COLORS[n.data?.group] || "#94a3b8"} />
         </ReactFlow>
       </div>

@@ -187,3 +187,18 @@ def test_keyboard_delete_copy_paste_and_undo(page: Page) -> None:
     page.get_by_test_id("node-start").click()
     page.keyboard.press("Delete")  # start cannot be deleted
     expect(page.get_by_test_id("node-start")).to_be_visible()
+
+
+def test_a_conversation_saved_from_the_emulator_becomes_a_passing_test(page: Page) -> None:
+    _open_new_bot(page, "Gravar teste")
+    page.get_by_test_id("tab-emulator").click()
+    page.get_by_test_id("emulator-input").fill("bom dia")
+    page.get_by_test_id("emulator-input").press("Enter")
+    expect(page.get_by_test_id("emulator-bot")).to_contain_text("Olá! Como posso ajudar?")
+    page.get_by_test_id("test-name").fill("saudacao")
+    page.get_by_test_id("save-as-test").click()
+    page.get_by_test_id("tab-tests").click()
+    expect(page.get_by_test_id("test-item")).to_have_count(1)
+    expect(page.get_by_test_id("test-name-label")).to_have_text("saudacao")
+    page.get_by_test_id("run-tests").click()
+    expect(page.locator('[data-testid="test-item"][data-status="passed"]')).to_have_count(1)

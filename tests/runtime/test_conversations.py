@@ -93,3 +93,14 @@ def test_bad_json_line_is_reported_with_its_number():
 def test_unknown_line_kind_is_rejected():
     with pytest.raises(ConversationTestError, match="line 1"):
         parse_conversation('{"assistant": "oi"}')
+
+
+def test_a_line_with_the_wrong_value_type_is_refused_when_parsed():
+    import pytest
+
+    from flow_runtime.testing import ConversationTestError, parse_conversation
+
+    with pytest.raises(ConversationTestError, match="line 2: 'expect_variables' must be an object"):
+        parse_conversation('{"user": "oi"}\n{"expect_variables": "{}"}\n')
+    with pytest.raises(ConversationTestError, match="'expect_tags' must be a list"):
+        parse_conversation('{"expect_tags": "cliente"}\n')

@@ -3,6 +3,7 @@ would see, variables and tags live, the path on the canvas, and saves the conver
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -64,7 +65,7 @@ class EmulatorState(EditorState):
             self.messages = [*self.messages, {"role": "system", "kind": "error", "text": problems[0].message,
                                               "buttons": [], "cards": []}]
             return
-        session = Session.from_dict(self._session) if self._session else new_session(
+        session = Session.from_dict(copy.deepcopy(self._session)) if self._session else new_session(
             id="emulator", language=editor.bot_language, channel="emulator")
         result = await rx.run_in_thread(lambda: step(flow, session, event, _ports()))
         bubbles = [_bubble(o) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
@@ -113,8 +114,9 @@ class EmulatorState(EditorState):
         if not self._transcript:
             return rx.toast.error(self._t("emulator.nothing_to_save"))
         editor = await self.get_state(EditorState)
-        variables = json.loads(json.dumps(self._session.get("variables", {}), default=str))
-        lines = [*self._transcript, {"expect_variables": variables}, {"expect_tags": list(self.live_tags)}]
+        variables = json.loads(json.dumps(copy.deepcopy(self._session).get("variables", {}), default=str))
+        lines = [*copy.deepcopy(self._transcript), {"expect_variables": variables},
+                 {"expect_tags": list(self.live_tags)}]
         content = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n"
         name = self.test_name.strip() or f"{self._t('emulator.test')} {len(self._transcript)}"
         try:

@@ -86,7 +86,8 @@ def left_panel() -> rx.Component:
                                    padding_top="10px"), value="blocks"),
             rx.tabs.content(rx.box(intents_list(), padding_top="10px"), value="intents"),
             default_value="blocks"),
-        width="250px", min_width="250px", border_right=f"1px solid {rx.color('gray', 5)}", **PANEL)
+        width=rx.breakpoints(initial="190px", lg="250px"), min_width=rx.breakpoints(initial="190px", lg="250px"),
+        border_right=f"1px solid {rx.color('gray', 5)}", **PANEL)
 
 
 def problems_panel() -> rx.Component:
@@ -132,7 +133,8 @@ def right_panel() -> rx.Component:
             value=EditorState.side_tab,
             on_change=EditorState.set_side_tab,
         ),
-        width="380px", min_width="320px", border_left=f"1px solid {rx.color('gray', 5)}", **PANEL)
+        width=rx.breakpoints(initial="320px", lg="380px"), min_width="300px",
+        border_left=f"1px solid {rx.color('gray', 5)}", **PANEL)
 
 
 def editor_page() -> rx.Component:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import time
 import zlib
 from typing import Any
@@ -89,10 +90,8 @@ class EditorState(rx.State):
             return
         self._workspace_id, self._user_id = session_state._workspace_id, session_state._user_id or 0
         self._lang = session_state.lang
-        try:
-            bot_id = int(self.router.page.params.get("bot_id", "0"))
-        except ValueError:
-            bot_id = 0
+        match = re.search(r"/bots/(\d+)/editor", self.router.url.path or "")
+        bot_id = int(match.group(1)) if match else 0
         with session_scope() as session:
             draft = drafts.load_draft(session=session, workspace_id=self._workspace_id, bot_id=bot_id)
         self.missing = draft is None

@@ -1,0 +1,85 @@
+"""Benchmark metrics for ``flowstudio nlu evaluate`` and ``bench/nlu.py``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from flow_runtime.nlu.training import TrainConfig, train
+from flow_runtime.nlu.types import Example
+
+
+def score(gold: Sequence[str], predicted: Sequence[str], *, oos_label: str | None = None) -> dict[str, float]:
+    """Accuracy, macro F1 and (with an out-of-scope label present) in-scope accuracy and OOS recall."""
+    from sklearn.metrics import f1_score
+
+    g, p = np.asarray(gold), np.asarray(predicted)
+    out = {
+        "accuracy": round(float(np.mean(g == p)), 4),
+        "macro_f1": round(float(f1_score(g, p, average="macro", labels=sorted(set(g)), zero_division=0)), 4),
+    }
+    is_oos = g == oos_label if oos_label is not None else np.zeros(len(g), dtype=bool)
+    out["in_scope_accuracy"] = round(float(np.mean(g[~is_oos] == p[~is_oos])), 4) if (~is_oos).any() else 0.0
+    if is_oos.any():
+        out["oos_recall"] = round(float(np.mean(p[is_oos] == oos_label)), 4)
+    return out
+
+
+def timed_predictions(predict: Callable[[Example], str], test: Sequence[Example]) -> tuple[list[str], list[float]]:
+    """Predict examples one at a time, returning labels and per-message milliseconds."""
+    labels, millis = [], []
+    for example in test:
+        started = time.perf_counter()
+        labels.append(predict(example))
+        millis.append((time.perf_counter() - started) * 1000)
+    return labels, millis
+
+
+def latency(millis: Sequence[float]) -> dict[str, float]:
+    """p50 and p95 of per-message latencies."""
+    return {
+        "predict_ms_p50": round(float(np.percentile(millis, 50)), 3),
+        "predict_ms_p95": round(float(np.percentile(millis, 95)), 3),
+    }
+
+
+def evaluate(
+    train_examples: Sequence[Example],
+    test_examples: Sequence[Example],
+    *,
+    val: Sequence[Example] | None = None,
+    oos_label: str | None = None,
+    config: TrainConfig | None = None,
+) -> dict[str, Any]:
+    """Train on one split, predict another message by message, and report metrics.
+
+    When the test split holds ``oos_label``, a message is predicted out of scope when the
+    model is below its threshold (tuned on ``val`` when given); otherwise the best intent
+    counts.
+
+    Returns:
+        ``accuracy``, ``macro_f1``, ``in_scope_accuracy``, ``oos_recall`` (with OOS),
+        ``train_s``, ``predict_ms_p50``, ``predict_ms_p95``, ``n_train``, ``n_test``.
+    """
+    has_oos = oos_label is not None and any(e.intent == oos_label for e in test_examples)
+    base = config or TrainConfig()
+    cfg = TrainConfig(**{**{f: getattr(base, f) for f in base.__dataclass_fields__}, "oos_label": oos_label})
+    started = time.perf_counter()
+    model = train(train_examples, val=val, config=cfg)
+    train_s = time.perf_counter() - started
+    model.predict(test_examples[0].text if test_examples else "warm up")
+
+    def predict(example: Example) -> str:
+        prediction = model.predict(example.text, language=example.lang)
+        if has_oos:
+            return prediction.intent or oos_label  # type: ignore[return-value]
+        return prediction.best or ""
+
+    predicted, millis = timed_predictions(predict, test_examples)
+    result: dict[str, Any] = score([e.intent for e in test_examples], predicted, oos_label=oos_label if has_oos else None)
+    result.update(train_s=round(train_s, 2), **latency(millis), n_train=len(train_examples), n_test=len(test_examples))
+    result["threshold"] = round(model.threshold, 3)
+    return result

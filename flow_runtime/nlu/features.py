@@ -1,0 +1,136 @@
+"""Sparse TF-IDF features: word 1-2 grams, lemma 1-2 grams and character 2-5 grams.
+
+Implemented here (not with scikit-learn's vectorisers) so a trained model is plain
+arrays and strings, saved without pickle, and a single message is featurised in
+microseconds.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from flow_runtime.nlu.pipeline import Analysis
+
+BLOCKS = ("word", "lemma", "char")
+"""Feature blocks, each L2-normalised on its own."""
+
+
+def word_ngrams(words: Sequence[str]) -> list[str]:
+    """Unigrams and bigrams of a word sequence."""
+    grams = list(words)
+    grams.extend(f"{a} {b}" for a, b in zip(words, words[1:]))
+    return grams
+
+
+def char_ngrams(words: Sequence[str], *, low: int = 2, high: int = 5) -> list[str]:
+    """Character n-grams inside word boundaries (each word padded with spaces)."""
+    grams: list[str] = []
+    for word in words:
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if size < n:
+                break
+            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+def block_terms(analysis: Analysis, words: Sequence[str], block: str) -> list[str]:
+    """The terms of one block for an analysed message (``words`` may be typo-corrected)."""
+    if block == "word":
+        return word_ngrams(words)
+    if block == "lemma":
+        return word_ngrams(analysis.lemmas)
+    return char_ngrams(words)
+
+
+@dataclass(slots=True)
+class TfidfBlock:
+    """One vocabulary with smoothed IDF weights and sublinear term frequency."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, documents: Sequence[Sequence[str]], *, min_df: int = 1) -> TfidfBlock:
+        """Learn the vocabulary and IDF of tokenised documents."""
+        df: Counter[str] = Counter()
+        for terms in documents:
+            df.update(set(terms))
+        terms = sorted(t for t, c in df.items() if c >= min_df)
+        n = len(documents)
+        idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float32)
+        return cls({t: i for i, t in enumerate(terms)}, idf)
+
+    def vector(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and L2-normalised TF-IDF values of one document's known terms."""
+        counts: Counter[int] = Counter()
+        vocab = self.vocabulary
+        for term in terms:
+            index = vocab.get(term)
+            if index is not None:
+                counts[index] += 1
+        if not counts:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        values = (1.0 + np.log(tf)) * self.idf[idx]
+        values /= np.sqrt(np.dot(values, values))
+        return idx, values
+
+    def matrix(self, documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """A CSR matrix with one row per document."""
+        indptr, indices, data = [0], [], []
+        for terms in documents:
+            idx, values = self.vector(terms)
+            indices.append(idx)
+            data.append(values)
+            indptr.append(indptr[-1] + len(idx))
+        return sparse.csr_matrix(
+            (np.concatenate(data) if data else [], np.concatenate(indices) if indices else [], indptr),
+            shape=(len(documents), len(self.idf)),
+            dtype=np.float32,
+        )
+
+    @property
+    def terms(self) -> list[str]:
+        """Vocabulary terms in index order."""
+        return sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+
+
+@dataclass(slots=True)
+class SparseFeaturizer:
+    """The three TF-IDF blocks side by side."""
+
+    blocks: dict[str, TfidfBlock]
+    offsets: dict[str, int] = field(init=False)
+    size: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.offsets, start = {}, 0
+        for b in BLOCKS:
+            self.offsets[b] = start
+            start += len(self.blocks[b].idf)
+        self.size = start
+
+    @classmethod
+    def fit(cls, documents: Sequence[dict[str, list[str]]], *, min_df: int = 1) -> SparseFeaturizer:
+        """Fit every block on per-block term lists."""
+        return cls({b: TfidfBlock.fit([d[b] for d in documents], min_df=min_df) for b in BLOCKS})
+
+    def matrix(self, documents: Sequence[dict[str, list[str]]]) -> sparse.csr_matrix:
+        """Featurise many documents."""
+        return sparse.hstack([self.blocks[b].matrix([d[b] for d in documents]) for b in BLOCKS]).tocsr()
+
+    def vector(self, document: dict[str, list[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """Featurise one document as (column indices, values)."""
+        offsets = self.offsets
+        parts = [self.blocks[b].vector(document[b]) for b in BLOCKS]
+        idx = np.concatenate([p[0] + offsets[b] for p, b in zip(parts, BLOCKS)])
+        return idx, np.concatenate([p[1] for p in parts])

@@ -1,0 +1,266 @@
+"""The trained intent model: featurise, score, fuse, calibrate, decide; save and load.
+
+Scores come from three views fused into one logit per intent:
+
+* a linear SVM over TF-IDF word, lemma and character n-grams (exact wording, typos);
+* a logistic regression over multilingual sentence embeddings (paraphrases);
+* nearest-neighbour similarity to the training phrases of the best candidate intents.
+
+A temperature fitted on held-out phrases turns the fused logits into calibrated
+probabilities; below ``threshold`` a message counts as not understood.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from flow_runtime.nlu.encoder import SentenceEncoder, encoder_by_name
+from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, TfidfBlock, block_terms
+from flow_runtime.nlu.normalize import TypoCorrector
+from flow_runtime.nlu.pipeline import Analysis, analyze
+from flow_runtime.nlu.types import Prediction
+
+FORMAT = "flowstudio-nlu/1"
+TOP_K = 5
+"""Candidate intents the nearest-neighbour view re-scores."""
+
+
+@dataclass(slots=True)
+class Weights:
+    """Linear and neighbour parameters of a trained model (all numpy arrays)."""
+
+    svm_coef: np.ndarray  # (features, classes)
+    svm_bias: np.ndarray  # (classes,)
+    lr_coef: np.ndarray | None = None  # (dim, classes)
+    lr_bias: np.ndarray | None = None
+    neighbours: np.ndarray | None = None  # (examples, dim), grouped by class
+    class_starts: np.ndarray | None = None  # (classes + 1,) row offsets into neighbours
+
+
+@dataclass(slots=True)
+class Fusion:
+    """How the views are weighed and how fused logits become probabilities."""
+
+    weights: tuple[float, float, float] = (1.0, 1.5, 1.0)
+    scales: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    temperature: float = 1.0
+    threshold: float = 0.5
+
+
+@dataclass(slots=True)
+class IntentModel:
+    """A trained classifier over a bot's intents. Build it with :func:`flow_runtime.nlu.train`.
+
+    Attributes:
+        classes: Intent labels, in column order.
+        language: Default language of messages.
+        featurizer: TF-IDF blocks.
+        weights: Learned parameters.
+        fusion: View weights, scales, temperature and threshold.
+        encoder_name: Sentence encoder used, or ``None`` for a TF-IDF-only model.
+        oos_label: Label meaning "out of scope" (never returned as understood), if any.
+        lemma_of: Lemma of each training word (used after typo correction).
+        meta: Free-form training facts (sizes, timings, calibration method).
+    """
+
+    classes: list[str]
+    language: str
+    featurizer: SparseFeaturizer
+    weights: Weights
+    fusion: Fusion = field(default_factory=Fusion)
+    encoder_name: str | None = None
+    oos_label: str | None = None
+    lemma_of: dict[str, str] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    _corrector: TypoCorrector | None = None
+    _encoder: SentenceEncoder | None = None
+
+    @property
+    def threshold(self) -> float:
+        """Confidence below which a message is not understood."""
+        return self.fusion.threshold
+
+    @threshold.setter
+    def threshold(self, value: float) -> None:
+        self.fusion.threshold = float(value)
+
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        """The sentence encoder (loaded on first use)."""
+        if self._encoder is None and self.encoder_name:
+            self._encoder = encoder_by_name(self.encoder_name)
+        return self._encoder
+
+    @property
+    def corrector(self) -> TypoCorrector:
+        """Typo corrector over the training vocabulary."""
+        if self._corrector is None:
+            vocab = self.featurizer.blocks["word"].vocabulary
+            self._corrector = TypoCorrector(t for t in vocab if " " not in t)
+        return self._corrector
+
+    # ----- scoring -------------------------------------------------------------------------
+
+    def document(self, analysis: Analysis) -> dict[str, list[str]]:
+        """Per-block terms of an analysed message, with unknown words typo-corrected."""
+        words = self.corrector.correct_all(analysis.words)
+        if list(words) != list(analysis.words):
+            lemmas = tuple(
+                self.lemma_of.get(w, w) if w != o else lem
+                for w, o, lem in zip(words, analysis.words, analysis.lemmas)
+            )
+            analysis = Analysis(analysis.text, analysis.expanded, tuple(words), lemmas)
+        return {b: block_terms(analysis, words, b) for b in BLOCKS}
+
+    def logits(self, text: str, *, language: str | None = None) -> np.ndarray:
+        """Fused, temperature-scaled logits of one message (one per class)."""
+        analysis = analyze(text, language=language or self.language)
+        idx, values = self.featurizer.vector(self.document(analysis))
+        w = self.weights
+        svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
+        embedding = None
+        if self.encoder is not None and w.lr_coef is not None:
+            embedding = self.encoder.encode([analysis.expanded])[0]
+            lr = embedding @ w.lr_coef + w.lr_bias
+        else:
+            lr = np.zeros_like(svm)
+        return self._fuse(svm[None, :], lr[None, :], None if embedding is None else embedding[None, :])[0]
+
+    def _fuse(self, svm: np.ndarray, lr: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
+        (a, b, c), (sa, sb, sc) = self.fusion.weights, self.fusion.scales
+        fused = a * svm / sa + b * lr / sb
+        w = self.weights
+        if embeddings is not None and w.neighbours is not None and c:
+            fused = fused + c * self._neighbour_scores(fused, embeddings) / sc
+        return fused / self.fusion.temperature
+
+    def _neighbour_scores(self, fused: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
+        """Best cosine to a training phrase, for each row's top candidate classes (0 elsewhere)."""
+        w = self.weights
+        starts = w.class_starts
+        k = min(TOP_K, fused.shape[1])
+        top = np.argpartition(-fused, k - 1, axis=1)[:, :k]
+        out = np.zeros_like(fused)
+        for row in range(fused.shape[0]):
+            vec = embeddings[row]
+            for cls in top[row]:
+                lo, hi = starts[cls], starts[cls + 1]
+                if hi > lo:
+                    out[row, cls] = float(np.max(w.neighbours[lo:hi] @ vec))
+        return out
+
+    def probabilities(self, text: str, *, language: str | None = None) -> np.ndarray:
+        """Calibrated probability of every class for one message."""
+        return softmax(self.logits(text, language=language))
+
+    def predict(self, text: str, *, language: str | None = None, top: int = 5) -> Prediction:
+        """Classify one message.
+
+        Args:
+            text: What the user typed.
+            language: Message language (defaults to the model's).
+            top: How many ranked intents to return.
+
+        Returns:
+            The decision, its confidence and the ranked intents.
+        """
+        return self.decide(self.probabilities(text, language=language), top=top)
+
+    def decide(self, probs: np.ndarray, *, top: int = 5) -> Prediction:
+        """Turn class probabilities into a :class:`Prediction` using the threshold."""
+        order = np.argsort(-probs, kind="stable")[:top]
+        ranking = tuple((self.classes[i], round(float(probs[i]), 6)) for i in order)
+        best, confidence = ranking[0]
+        understood = confidence >= self.threshold and best != self.oos_label
+        return Prediction(best if understood else None, confidence, understood, ranking, self.threshold)
+
+    # ----- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model as one ``.npz`` file of plain arrays and JSON (no pickle).
+
+        Args:
+            path: Destination file (``.npz`` is appended by numpy when missing).
+
+        Returns:
+            The path written.
+        """
+        path = Path(path)
+        if path.suffix != ".npz":
+            path = path.with_name(path.name + ".npz")
+        f = self.fusion
+        meta = {
+            "format": FORMAT, "classes": self.classes, "language": self.language,
+            "encoder": self.encoder_name, "oos_label": self.oos_label, "lemma_of": self.lemma_of,
+            "fusion": {"weights": f.weights, "scales": f.scales, "temperature": f.temperature, "threshold": f.threshold},
+            "vocabularies": {b: self.featurizer.blocks[b].terms for b in BLOCKS}, "meta": self.meta,
+        }
+        arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
+        for b in BLOCKS:
+            arrays[f"idf_{b}"] = self.featurizer.blocks[b].idf
+        w = self.weights
+        arrays.update(svm_coef=w.svm_coef, svm_bias=w.svm_bias)
+        if w.lr_coef is not None:
+            arrays.update(lr_coef=w.lr_coef, lr_bias=w.lr_bias)
+        if w.neighbours is not None:
+            arrays.update(neighbours=w.neighbours.astype(np.float16), class_starts=w.class_starts)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> IntentModel:
+        """Read a model written by :meth:`save`.
+
+        Raises:
+            ValueError: The file is not a FlowStudio NLU model.
+        """
+        with np.load(Path(path), allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"{path}: not a {FORMAT} model")
+            blocks = {}
+            for b in BLOCKS:
+                terms = meta["vocabularies"][b]
+                blocks[b] = TfidfBlock({t: i for i, t in enumerate(terms)}, data[f"idf_{b}"])
+            files = set(data.files)
+            weights = Weights(
+                data["svm_coef"], data["svm_bias"],
+                data["lr_coef"] if "lr_coef" in files else None,
+                data["lr_bias"] if "lr_bias" in files else None,
+                data["neighbours"].astype(np.float32) if "neighbours" in files else None,
+                data["class_starts"] if "class_starts" in files else None,
+            )
+        f = meta["fusion"]
+        fusion = Fusion(tuple(f["weights"]), tuple(f["scales"]), float(f["temperature"]), float(f["threshold"]))
+        return cls(
+            classes=list(meta["classes"]), language=meta["language"], featurizer=SparseFeaturizer(blocks),
+            weights=weights, fusion=fusion, encoder_name=meta["encoder"], oos_label=meta["oos_label"],
+            lemma_of=dict(meta["lemma_of"]), meta=dict(meta["meta"]),
+        )
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax (works on one vector or a matrix)."""
+    shifted = logits - np.max(logits, axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / np.sum(exp, axis=-1, keepdims=True)
+
+
+def batch_logits(
+    model: IntentModel, documents: Sequence[dict[str, list[str]]], embeddings: np.ndarray | None
+) -> np.ndarray:
+    """Fused logits for many featurised documents at once (training and evaluation)."""
+    w = model.weights
+    x = model.featurizer.matrix(documents)
+    svm = np.asarray(x @ w.svm_coef) + w.svm_bias
+    if embeddings is not None and w.lr_coef is not None:
+        lr = embeddings @ w.lr_coef + w.lr_bias
+    else:
+        lr, embeddings = np.zeros_like(svm), None
+    return model._fuse(svm, lr, embeddings)

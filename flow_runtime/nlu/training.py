@@ -1,0 +1,306 @@
+"""Training: ``train(examples) -> IntentModel``, with calibration and threshold tuning."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from flow_runtime.nlu.encoder import SentenceEncoder, default_encoder
+from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, block_terms
+from flow_runtime.nlu.model import Fusion, IntentModel, Weights, batch_logits, softmax
+from flow_runtime.nlu.pipeline import Analysis, analyze_many
+from flow_runtime.nlu.types import Example
+
+log = logging.getLogger("flow_runtime.nlu.training")
+
+
+@dataclass(frozen=True, slots=True)
+class TrainConfig:
+    """Knobs of :func:`train`; the defaults are what the benchmarks were tuned with.
+
+    Attributes:
+        language: Default language (else the most common ``lang`` of the examples, else ``pt``).
+        use_encoder: Add the sentence-encoder views when the encoder is installed.
+        svm_c: Regularisation of the TF-IDF SVM.
+        lr_c: Regularisation of the embedding logistic regression.
+        fusion_weights: Weights of the SVM, embedding and neighbour views.
+        threshold: "Not understood" threshold when no out-of-scope examples tune it.
+        oos_label: Label of out-of-scope examples (trained as a class, never "understood").
+        calibrate: Fit the temperature (and scales) on held-out phrases.
+        seed: Seed of every split and solver.
+    """
+
+    language: str | None = None
+    use_encoder: bool = True
+    svm_c: float = 0.5
+    lr_c: float = 10.0
+    fusion_weights: tuple[float, float, float] = (1.0, 1.5, 1.0)
+    threshold: float = 0.5
+    oos_label: str | None = None
+    calibrate: bool = True
+    seed: int = 13
+
+
+@dataclass(slots=True)
+class _Prepared:
+    examples: list[Example]
+    y: np.ndarray
+    documents: list[dict[str, list[str]]]
+    embeddings: np.ndarray | None
+    lemmas: dict[str, str] = field(default_factory=dict)
+
+    def subset(self, rows: np.ndarray) -> _Prepared:
+        return _Prepared(
+            [self.examples[i] for i in rows], self.y[rows], [self.documents[i] for i in rows],
+            None if self.embeddings is None else self.embeddings[rows], self.lemmas,
+        )
+
+
+def train(
+    examples: Sequence[Example],
+    *,
+    val: Sequence[Example] | None = None,
+    config: TrainConfig | None = None,
+    encoder: SentenceEncoder | None = None,
+) -> IntentModel:
+    """Train an intent model from trigger phrases and any extra examples.
+
+    Args:
+        examples: Labelled phrases (at least two intents).
+        val: Optional held-out phrases: the temperature and, when they contain
+            ``config.oos_label``, the threshold are tuned on them.
+        config: Training options.
+        encoder: Sentence encoder to use (defaults to the bundled multilingual USE).
+
+    Returns:
+        The trained model.
+
+    Raises:
+        ValueError: Fewer than two intents.
+    """
+    config = config or TrainConfig()
+    started = time.perf_counter()
+    examples = [e for e in examples if e.text.strip()]
+    classes = sorted({e.intent for e in examples})
+    if len(classes) < 2:
+        raise ValueError("an intent model needs examples of at least two intents")
+    language = config.language or _majority_language(examples)
+    if config.use_encoder and encoder is None:
+        encoder = default_encoder()
+    if not config.use_encoder:
+        encoder = None
+    data = _prepare(examples, classes, language, encoder)
+    model = _fit(data, classes, language, config, encoder)
+    method = "none"
+    if val:
+        val_data = _prepare([e for e in val if e.text.strip()], classes, language, encoder, strict=False)
+        _calibrate(model, data, val_data, config)
+        method = "validation"
+    elif config.calibrate:
+        method = _calibrate_internally(model, data, classes, language, config, encoder)
+    model.meta.update(
+        n_train=len(examples), n_classes=len(classes), calibration=method,
+        train_seconds=round(time.perf_counter() - started, 3),
+    )
+    log.info("nlu.train.done", extra={"examples": len(examples), "classes": len(classes), "calibration": method})
+    return model
+
+
+def _majority_language(examples: Sequence[Example]) -> str:
+    counts = Counter(e.lang for e in examples if e.lang)
+    return counts.most_common(1)[0][0] if counts else "pt"
+
+
+def _prepare(
+    examples: list[Example], classes: list[str], language: str, encoder: SentenceEncoder | None, *, strict: bool = True
+) -> _Prepared:
+    index = {c: i for i, c in enumerate(classes)}
+    analyses: list[Analysis | None] = [None] * len(examples)
+    by_lang: dict[str, list[int]] = defaultdict(list)
+    for i, e in enumerate(examples):
+        by_lang[e.lang or language].append(i)
+    for lang, rows in by_lang.items():
+        for row, analysis in zip(rows, analyze_many([examples[r].text for r in rows], language=lang)):
+            analyses[row] = analysis
+    documents = [{b: block_terms(a, a.words, b) for b in BLOCKS} for a in analyses]  # type: ignore[union-attr]
+    y = np.array([index.get(e.intent, -1) for e in examples], dtype=np.int64)
+    if strict and (y < 0).any():
+        raise ValueError("unknown intent label")
+    embeddings = encoder.encode([a.expanded for a in analyses]) if encoder is not None else None  # type: ignore[union-attr]
+    lemmas = {w: lem for a in analyses for w, lem in zip(a.words, a.lemmas)}  # type: ignore[union-attr]
+    return _Prepared(list(examples), y, documents, embeddings, lemmas)
+
+
+def _fit(
+    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None
+) -> IntentModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
+    x = featurizer.matrix(data.documents)
+    n_classes = len(classes)
+    svm_coef, svm_bias = _one_vs_rest(LinearSVC(C=config.svm_c, random_state=config.seed), x, data.y, n_classes)
+    weights = Weights(svm_coef, svm_bias)
+    if data.embeddings is not None:
+        lr = LogisticRegression(C=config.lr_c, max_iter=1000, random_state=config.seed)
+        weights.lr_coef, weights.lr_bias = _one_vs_rest(lr, data.embeddings, data.y, n_classes)
+        order = np.argsort(data.y, kind="stable")
+        weights.neighbours = np.ascontiguousarray(data.embeddings[order], dtype=np.float32)
+        counts = np.bincount(data.y, minlength=n_classes)
+        weights.class_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    fusion = Fusion(weights=config.fusion_weights, threshold=config.threshold)
+    model = IntentModel(
+        classes=list(classes), language=language, featurizer=featurizer, weights=weights, fusion=fusion,
+        encoder_name=encoder.name if encoder is not None and data.embeddings is not None else None,
+        oos_label=config.oos_label, lemma_of=dict(data.lemmas),
+    )
+    model._encoder = encoder
+    # scales from the training data until held-out phrases refine them
+    _set_scales(model, x, data.embeddings)
+    return model
+
+
+def _one_vs_rest(estimator, x, y: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fit and return (features x classes) weights, with zero columns for absent classes."""
+    present = np.unique(y)
+    estimator.fit(x, y)
+    coef = np.asarray(estimator.coef_, dtype=np.float32)
+    bias = np.asarray(estimator.intercept_, dtype=np.float32)
+    if len(present) == 2:  # binary problems come back as one row
+        coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
+    full_coef = np.zeros((x.shape[1], n_classes), dtype=np.float32)
+    full_bias = np.full(n_classes, -10.0, dtype=np.float32)
+    full_coef[:, present] = coef.T
+    full_bias[present] = bias
+    return full_coef, full_bias
+
+
+def _set_scales(model: IntentModel, x, embeddings: np.ndarray | None) -> None:
+    w = model.weights
+    svm = np.asarray(x @ w.svm_coef) + w.svm_bias
+    scale_svm = float(np.std(svm)) or 1.0
+    scale_lr = scale_nn = 1.0
+    if embeddings is not None and w.lr_coef is not None:
+        scale_lr = float(np.std(embeddings @ w.lr_coef + w.lr_bias)) or 1.0
+        scale_nn = float(np.std(_full_neighbour_scores(model, embeddings))) or 1.0
+    model.fusion.scales = (scale_svm, scale_lr, scale_nn)
+
+
+def _full_neighbour_scores(model: IntentModel, embeddings: np.ndarray) -> np.ndarray:
+    w = model.weights
+    out = np.zeros((len(embeddings), len(model.classes)), dtype=np.float32)
+    for start in range(0, len(embeddings), 512):
+        sims = embeddings[start : start + 512] @ w.neighbours.T
+        for c in range(len(model.classes)):
+            lo, hi = w.class_starts[c], w.class_starts[c + 1]
+            if hi > lo:
+                out[start : start + 512, c] = sims[:, lo:hi].max(axis=1)
+    return out
+
+
+def _calibrate(model: IntentModel, fitted: _Prepared, held_out: _Prepared, config: TrainConfig, *, scorer=None) -> None:
+    """Fit scales, temperature and (with out-of-scope examples) the threshold on held-out data."""
+    scorer = scorer or model
+    x = scorer.featurizer.matrix(held_out.documents)
+    _set_scales(scorer, x, held_out.embeddings)
+    model.fusion.scales = scorer.fusion.scales
+    scorer.fusion.temperature = 1.0
+    logits = batch_logits(scorer, held_out.documents, held_out.embeddings)
+    known = held_out.y >= 0
+    model.fusion.temperature = fit_temperature(logits[known], held_out.y[known])
+    probs = softmax(logits / model.fusion.temperature)
+    oos = config.oos_label
+    if oos is not None and any(e.intent == oos for e in held_out.examples):
+        gold = np.array([e.intent for e in held_out.examples])
+        model.fusion.threshold = tune_threshold(probs, gold, model.classes, oos_label=oos)
+
+
+def _calibrate_internally(
+    model: IntentModel, data: _Prepared, classes: list[str], language: str, config: TrainConfig,
+    encoder: SentenceEncoder | None,
+) -> str:
+    """Calibrate on a held-out slice (large data) or out-of-fold predictions (small data)."""
+    from sklearn.model_selection import StratifiedKFold, train_test_split
+
+    counts = np.bincount(data.y, minlength=len(classes))
+    rows = np.arange(len(data.y))
+    eligible = rows[counts[data.y] >= 2]
+    if len(eligible) < 2 * len(classes) or len(np.unique(data.y[eligible])) < 2:
+        return "none"
+    inner = replace(config, calibrate=False)
+    if len(data.y) >= 2000:
+        fit_rows, held_rows = train_test_split(
+            eligible, test_size=0.1, random_state=config.seed, stratify=data.y[eligible]
+        )
+        fit_rows = np.concatenate([fit_rows, rows[counts[data.y] < 2]])
+        scorer = _fit(data.subset(fit_rows), classes, language, inner, encoder)
+        _calibrate(model, data.subset(fit_rows), data.subset(held_rows), config, scorer=scorer)
+        return "holdout"
+    folds = int(min(5, counts[counts >= 2].min()))
+    splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=config.seed)
+    logits = np.zeros((len(data.y), len(classes)), dtype=np.float32)
+    raw_scales = []
+    for fit_idx, held_idx in splitter.split(eligible, data.y[eligible]):
+        fit_rows = np.concatenate([eligible[fit_idx], rows[counts[data.y] < 2]])
+        held_rows = eligible[held_idx]
+        scorer = _fit(data.subset(fit_rows), classes, language, inner, encoder)
+        held = data.subset(held_rows)
+        _set_scales(scorer, scorer.featurizer.matrix(held.documents), held.embeddings)
+        raw_scales.append(scorer.fusion.scales)
+        logits[held_rows] = batch_logits(scorer, held.documents, held.embeddings)
+    model.fusion.scales = tuple(float(v) for v in np.mean(raw_scales, axis=0))
+    model.fusion.temperature = fit_temperature(logits[eligible], data.y[eligible])
+    return f"{max(folds, 2)}-fold"
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """The temperature minimising the negative log-likelihood of held-out labels.
+
+    Args:
+        logits: ``(n, classes)`` fused logits at temperature 1.
+        y: Gold class indices.
+
+    Returns:
+        The best temperature on a log grid from 0.05 to 20.
+    """
+    if len(y) == 0:
+        return 1.0
+    best, best_nll = 1.0, np.inf
+    for t in np.geomspace(0.05, 20, 60):
+        p = softmax(logits / t)[np.arange(len(y)), y]
+        nll = -np.mean(np.log(np.clip(p, 1e-12, None)))
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
+
+
+def tune_threshold(probs: np.ndarray, gold: np.ndarray, classes: Sequence[str], *, oos_label: str) -> float:
+    """The threshold maximising in-scope accuracy plus out-of-scope recall.
+
+    Args:
+        probs: ``(n, classes)`` calibrated probabilities.
+        gold: Gold labels (strings), some equal to ``oos_label``.
+        classes: Class labels in column order.
+        oos_label: The out-of-scope label.
+
+    Returns:
+        The chosen threshold (0..1).
+    """
+    names = np.asarray(classes)
+    best_label = names[np.argmax(probs, axis=1)]
+    confidence = probs.max(axis=1)
+    is_oos = gold == oos_label
+    best_t, best_score = 0.5, -1.0
+    for t in np.linspace(0.0, 0.99, 100):
+        predicted = np.where((confidence < t) | (best_label == oos_label), oos_label, best_label)
+        in_acc = float(np.mean(predicted[~is_oos] == gold[~is_oos])) if (~is_oos).any() else 0.0
+        recall = float(np.mean(predicted[is_oos] == oos_label)) if is_oos.any() else 0.0
+        if in_acc + recall > best_score + 1e-9:
+            best_t, best_score = float(t), in_acc + recall
+    return best_t
