@@ -202,3 +202,22 @@ def test_a_conversation_saved_from_the_emulator_becomes_a_passing_test(page: Pag
     expect(page.get_by_test_id("test-name-label")).to_have_text("saudacao")
     page.get_by_test_id("run-tests").click()
     expect(page.locator('[data-testid="test-item"][data-status="passed"]')).to_have_count(1)
+
+
+def test_condition_branches_are_edited_in_a_form(page: Page) -> None:
+    _open_new_bot(page, "Condições")
+    node = _drop(page, "condition", 300, 120)
+    branch = page.get_by_test_id("branch")
+    branch.get_by_placeholder("Nome do ramo").fill("Cliente VIP")
+    page.wait_for_timeout(700)
+    branch.get_by_placeholder("Nome", exact=True).fill("plano")
+    page.wait_for_timeout(700)
+    branch.get_by_placeholder("Valor").fill("vip")
+    page.wait_for_timeout(900)
+    handles = page.locator(f'.react-flow__handle.source[data-nodeid="{node}"]')
+    expect(handles).to_have_count(2)
+    expect(page.get_by_test_id(f"node-{node}")).to_contain_text("Cliente VIP")
+    expect(page.get_by_test_id(f"node-{node}")).to_contain_text("senão")
+    page.get_by_test_id("add-branch").click()
+    expect(handles).to_have_count(3)
+    page.screenshot(path=ARTIFACTS / "studio-condition.png")

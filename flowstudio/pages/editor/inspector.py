@@ -110,6 +110,63 @@ def _cards_editor() -> rx.Component:
                      spacing="1", width="100%")
 
 
+RULE_SOURCES = ["variable", "tag", "constant", "contact", "channel", "language", "weekday", "time"]
+RULE_OPS = ["eq", "ne", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte", "exists", "not_exists",
+            "in", "not_in", "matches", "between"]
+
+
+def _small_select(options: list[str], value: rx.Var, on_change, prefix: str = "",  # noqa: ANN001
+                  width: str = "100%") -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(width=width),
+        rx.select.content(*[rx.select.item(t(prefix + o) if prefix else o, value=o) for o in options]),
+        value=value, on_change=on_change, size="1")
+
+
+def _branches_editor() -> rx.Component:
+    """Condition branches: a label, all/any, and rules (source, name, comparison, value); `else` is implicit."""
+
+    def rule(item: rx.Var, index: rx.Var, base: rx.Var) -> rx.Component:
+        path = base + ".rules." + index.to_string()
+        return rx.grid(
+            _small_select(RULE_SOURCES, item["source"].to(str), lambda v: EditorState.set_field(path + ".source", v),
+                          "rule_source."),
+            rx.input(value=item["name"].to(str), placeholder=t("editor.rule_name"), size="1", debounce_timeout=DEBOUNCE_MS,
+                     on_change=lambda v: EditorState.set_field(path + ".name", v)),
+            _small_select(RULE_OPS, item["op"].to(str), lambda v: EditorState.set_field(path + ".op", v), "rule_op."),
+            rx.hstack(rx.input(value=item["value"].to(str), placeholder=t("editor.value"), size="1", flex="1",
+                               debounce_timeout=DEBOUNCE_MS,
+                               on_change=lambda v: EditorState.set_field(path + ".value", v)),
+                      rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost", color_scheme="gray",
+                                     on_click=EditorState.remove_item(base + ".rules", index))),
+            columns="2", spacing="1", width="100%", padding_bottom="6px",
+            border_bottom=f"1px dashed {rx.color('gray', 5)}")
+
+    def branch(item: rx.Var, index: rx.Var) -> rx.Component:
+        base = "branches." + index.to_string()
+        return rx.card(rx.vstack(
+            rx.hstack(
+                rx.input(value=item["label"].to(str), placeholder=t("editor.branch_label"), size="1", flex="1",
+                         debounce_timeout=DEBOUNCE_MS, on_change=lambda v: EditorState.set_field(base + ".label", v)),
+                _small_select(["all", "any"], item["match"].to(str),
+                              lambda v: EditorState.set_field(base + ".match", v), "rule_match.", width="100px"),
+                rx.icon_button(rx.icon("x", size=12), size="1", variant="ghost", color_scheme="gray",
+                               on_click=EditorState.remove_item("branches", index)),
+                width="100%", align="center"),
+            rx.foreach(item["rules"].to(list[dict[str, str]]), lambda r, j: rule(r, j, base)),
+            rx.button(rx.icon("plus", size=12), t("editor.add_rule"), size="1", variant="ghost",
+                      on_click=EditorState.add_item(base + ".rules")),
+            spacing="2", width="100%"), size="1", width="100%", data_testid="branch")
+
+    return rx.vstack(
+        _label("editor.branches"),
+        rx.foreach(EditorState.selected_branches, branch),
+        rx.button(rx.icon("plus", size=14), t("editor.add_branch"), size="1", variant="soft",
+                  on_click=EditorState.add_item("branches"), data_testid="add-branch"),
+        rx.text(t("editor.else_hint"), size="1", color_scheme="gray"),
+        spacing="2", width="100%")
+
+
 def _question_form() -> rx.Component:
     return rx.vstack(
         text_area("text", "editor.text", testid="field-text"),
@@ -156,6 +213,7 @@ def _kind_form() -> rx.Component:
         ("tag", rx.vstack(text_area("tags_add", "editor.tags_add", lines=True, rows="2"),
                           text_area("tags_remove", "editor.tags_remove", lines=True, rows="2"),
                           spacing="3", width="100%")),
+        ("condition", _branches_editor()),
         ("go_to", text_input("intent", "editor.go_to_intent")),
         ("wait", rx.vstack(choice("mode", "editor.wait_mode", ["delay", "input"]),
                            text_input("seconds", "editor.seconds"), spacing="3", width="100%")),

@@ -474,6 +474,15 @@ class EditorState(rx.State):
                  "button": (c.get("buttons") or [{}])[0].get("label", "")} for c in cards]
 
     @rx.var
+    def selected_branches(self) -> list[dict[str, Any]]:
+        """Condition branches of the selected node, every rule field as text."""
+        branches = self.selected.get("branches", []) if self.selected else []
+        return [{"label": b.get("label") or "", "match": b.get("match", "all"),
+                 "rules": [{"source": r.get("source", "variable"), "name": r.get("name") or "",
+                            "op": r.get("op", "eq"), "value": _text(r.get("value"))} for r in b.get("rules", [])]}
+                for b in branches]
+
+    @rx.var
     def selected_triggers_text(self) -> str:
         """Triggers, one per line."""
         return "\n".join(self.selected.get("triggers", [])) if self.selected else ""
