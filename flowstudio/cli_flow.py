@@ -30,14 +30,15 @@ def validate(flow_path: FlowPath) -> None:
         raise typer.Exit(1)
 
 
-def chat(flow_path: FlowPath) -> None:
+def chat(flow_path: FlowPath, matcher: MatcherOption = "nlu") -> None:
     """Chat with a flow in the terminal (/click <button id>, /vars, /quit)."""
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
     from flow_runtime.adapters.http_urllib import UrllibHttpClient
     from flow_runtime.ports import SystemClock, SystemRandom
 
     flow, _ = _load_or_exit(flow_path)
-    ports = fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom())
+    ports = fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
+                       matcher=_matcher(matcher))
     session = TerminalChat(flow, ports)
     typer.echo(f"Chatting with {flow.document.bot.name}. {HELP}")
     while True:
@@ -52,16 +53,37 @@ def chat(flow_path: FlowPath) -> None:
             break
 
 
+MatcherOption = Annotated[str, typer.Option(
+    "--matcher", help="How user text is understood: 'nlu' (the trained classifier, as in production) or "
+                      "'keyword' (trigger phrases only).", case_sensitive=False)]
+
+
+def _matcher(kind: str):  # noqa: ANN202 - a Matcher
+    if kind.lower() == "keyword":
+        from flow_runtime.matching import KeywordMatcher
+
+        return KeywordMatcher()
+    if kind.lower() != "nlu":
+        raise typer.BadParameter("use 'nlu' or 'keyword'", param_hint="--matcher")
+    from flow_runtime.nlu.matcher import NluMatcher
+
+    return NluMatcher()
+
+
 def test(
     flow_path: FlowPath,
     tests: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Conversation tests (JSONL).")],
+    matcher: MatcherOption = "nlu",
 ) -> None:
     """Run JSONL conversation tests against a flow; exit 1 on any failure."""
+    from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
+
     flow, _ = _load_or_exit(flow_path)
+    ports = fake_ports(code=SubprocessCodeRunner(), matcher=_matcher(matcher))
     failed = 0
     for path in tests:
         try:
-            result = run_conversation(flow, parse_conversation(path))
+            result = run_conversation(flow, parse_conversation(path), ports=ports)
         except ConversationTestError as exc:
             typer.echo(f"ERROR {path.name}: {exc}")
             failed += 1

@@ -119,6 +119,9 @@ class IntentModel:
 
     def logits(self, text: str, *, language: str | None = None) -> np.ndarray:
         """Fused, temperature-scaled logits of one message (one per class)."""
+        return self._logits_and_embedding(text, language=language)[0]
+
+    def _logits_and_embedding(self, text: str, *, language: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
         analysis = analyze(text, language=language or self.language)
         idx, values = self.featurizer.vector(self.document(analysis))
         w = self.weights
@@ -129,7 +132,25 @@ class IntentModel:
             lr = embedding @ w.lr_coef + w.lr_bias
         else:
             lr = np.zeros_like(svm)
-        return self._fuse(svm[None, :], lr[None, :], None if embedding is None else embedding[None, :])[0]
+        fused = self._fuse(svm[None, :], lr[None, :], None if embedding is None else embedding[None, :])[0]
+        return fused, embedding
+
+    def similarity(self, embedding: np.ndarray | None) -> float | None:
+        """Best cosine of a message embedding to any training phrase (None without an encoder)."""
+        if embedding is None or self.weights.neighbours is None or not len(self.weights.neighbours):
+            return None
+        return float(np.max(self.weights.neighbours @ embedding))
+
+    def assess(self, text: str, *, language: str | None = None, top: int = 5) -> tuple[Prediction, float | None]:
+        """Classify one message and say how close it comes to anything the bot was trained on.
+
+        Returns:
+            The prediction and the best cosine similarity to a training phrase (None without an
+            encoder): a closed-world classifier always ranks some intent first, the similarity tells
+            whether the message is about the bot's subject at all.
+        """
+        logits, embedding = self._logits_and_embedding(text, language=language)
+        return self.decide(softmax(logits), top=top), self.similarity(embedding)
 
     def _fuse(self, svm: np.ndarray, lr: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
         (a, b, c), (sa, sb, sc) = self.fusion.weights, self.fusion.scales

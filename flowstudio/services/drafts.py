@@ -16,6 +16,7 @@ from flow_runtime.problems import Problem
 from flow_runtime.testing import fake_ports, parse_conversation, run_conversation
 from flow_runtime.validate import validate_flow
 from flowstudio.models import Bot, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
+from flowstudio.services.nlu import matcher_for
 
 
 class DraftConflict(RuntimeError):
@@ -183,15 +184,16 @@ def delete_test(*, session: Session, bot_id: int, test_id: int) -> None:
 
 def run_tests(document: dict[str, Any], tests: list[ConversationTest]) -> list[TestOutcome]:
     """Run conversation tests against a document: fake HTTP, e-mail, search, clock and randomness
-    (deterministic), and designer code in the sandbox, never in this process."""
+    (deterministic), designer code in the sandbox (never in this process), and the same NLU as the
+    emulator and the channels."""
     flow, problems = validate_flow(document)
     outcomes = []
     for test in tests:
         if flow is None:
             outcomes.append(TestOutcome(test.name, False, "the flow does not load: " + problems[0].message))
             continue
-        result = run_conversation(flow, parse_conversation(test.content, name=test.name),
-                                  ports=fake_ports(code=SubprocessCodeRunner()))
+        ports = fake_ports(code=SubprocessCodeRunner(), matcher=matcher_for(document))
+        result = run_conversation(flow, parse_conversation(test.content, name=test.name), ports=ports)
         outcomes.append(TestOutcome(test.name, result.passed, result.report()))
     return outcomes
 

@@ -24,7 +24,7 @@ def create_celery() -> Celery:
         result_expires=3600,
         timezone="UTC",
         enable_utc=True,
-        include=["flowstudio.tasks.system"],
+        include=["flowstudio.tasks.system", "flowstudio.tasks.nlu"],
     )
     return app
 

@@ -36,3 +36,23 @@ def test_without_two_intents_it_falls_back_to_keywords():
     index = IntentIndex.build([IntentEntry("i1", "oi", None, ("bom dia",), (frozenset({"bom", "dia"}),), "Oi")])
     scores = NluMatcher().match("bom dia", index, language="pt")
     assert [(s.intent_id, s.score) for s in scores] == [("i1", 1.0)]
+
+
+def test_off_topic_messages_are_not_understood_nor_suggested(pizzaria_doc):
+    import pytest
+
+    flow = compile_flow(pizzaria_doc)
+    matcher = NluMatcher(train(examples_from_flow(pizzaria_doc)))
+    for text in ("asdfgh qwerty zxcv", "meu cachorro fugiu", "qual o preço do carro?"):
+        assert matcher.match(text, flow.intents, language="pt") == [], text
+    assert matcher.match("me passa pra alguém", flow.intents, language="pt")[0].intent_id == "i_humano"
+    strict = NluMatcher(train(examples_from_flow(pizzaria_doc)), min_similarity=0.95)
+    assert strict.match("me passa pra alguém", flow.intents, language="pt") == []
+    with pytest.raises(AssertionError):
+        assert matcher.match("quanto custa a pizza grande?", flow.intents, language="pt") == []
+
+
+def test_the_engine_runs_the_fallback_for_gibberish(pizzaria_doc):
+    flow = compile_flow(pizzaria_doc)
+    results = converse(flow, "oi", "asdfgh qwerty zxcv", ports=fake_ports(matcher=NluMatcher()))
+    assert "fallback" in results[1].trace

