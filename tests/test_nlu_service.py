@@ -1,0 +1,35 @@
+"""The app's NLU: one model per set of intents, and a published version's model trained off the request."""
+
+import copy
+
+from sqlmodel import Session
+
+from flow_runtime.nlu import IntentModel
+from flowstudio.demo import demo_flow
+from flowstudio.services import bots, drafts, nlu
+from tests.factories import make_workspace
+
+
+def test_matchers_are_shared_until_the_intents_change() -> None:
+    document = demo_flow()
+    first = nlu.matcher_for(document)
+    reworded = copy.deepcopy(document)
+    next(n for n in reworded["nodes"] if n["id"] == "m_horario")["text"] = "Outro texto"
+    assert nlu.matcher_for(reworded) is first  # messages do not matter to the classifier
+    retrained = copy.deepcopy(document)
+    next(n for n in retrained["nodes"] if n["id"] == "i_pedido")["triggers"].append("manda uma pizza aí")
+    assert nlu.matcher_for(retrained) is not first
+
+
+def test_the_publish_task_trains_and_stores_the_version_model(session: Session) -> None:
+    from flowstudio.tasks.nlu import train_published_version
+
+    workspace = make_workspace(session)
+    bot = bots.create_bot_from_document(session=session, workspace_id=workspace.id, document=demo_flow())
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    session.commit()
+    path = train_published_version.run(bot.id, 1)
+    assert path == str(nlu.model_path(bot_id=bot.id, number=1))
+    model = IntentModel.load(path)
+    assert model.predict("vcs tão abertos agora?").intent == "i_horario"
+    assert train_published_version.run(bot.id, 9) is None
