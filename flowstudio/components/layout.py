@@ -22,13 +22,13 @@ def t(key: str) -> rx.Var:
     return SessionState.tr[key]
 
 
-def language_select(**props) -> rx.Component:
-    """A select that switches the UI language."""
+def language_select(on_change=None, **props) -> rx.Component:  # noqa: ANN001 - an event handler
+    """A select that switches the UI language (`on_change` for pages that must redraw more than texts)."""
     return rx.select.root(
         rx.select.trigger(variant="ghost", aria_label="language"),
         rx.select.content(*[rx.select.item(label, value=code) for code, label in LANGUAGES.items()]),
         value=SessionState.lang,
-        on_change=SessionState.set_language,
+        on_change=on_change or SessionState.set_language,
         size="1",
         **props,
     )

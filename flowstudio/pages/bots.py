@@ -290,8 +290,9 @@ def bots_page() -> rx.Component:
             _create_dialog(),
             width="100%", align="center", margin_bottom="16px",
         ),
-        rx.cond(BotsState.error != "", rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red",
-                                                  margin_bottom="12px", data_testid="bots-error")),
+        rx.cond((BotsState.error != "") & ~BotsState.create_open & (BotsState.rename_id == 0),
+                rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red", margin_bottom="12px",
+                           data_testid="bots-error")),
         rx.cond(
             BotsState.bots.length() > 0,
             rx.grid(rx.foreach(BotsState.bots, _bot_card), columns=rx.breakpoints(initial="1", md="2", xl="3"),

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from flowstudio.models import Bot, FlowVersion, FlowVersionStatus
+from flow_runtime.schema import upgrade
+from flow_runtime.validate import validate_flow
+from flowstudio.models import BOT_LANGUAGES, Bot, Conversation, FlowVersion, FlowVersionStatus
+from flowstudio.services.drafts import empty_document
 
 
 @dataclass(frozen=True)
@@ -100,9 +106,6 @@ def _unique_name(session: Session, workspace_id: int, wanted: str, *, exclude: i
 def create_bot(*, session: Session, workspace_id: int, name: str, description: str = "", language: str = "pt",
                author_id: int | None = None) -> Bot:
     """A new bot with a minimal valid draft (start, welcome, fallback)."""
-    from flowstudio.models import BOT_LANGUAGES
-    from flowstudio.services.drafts import empty_document
-
     name = name.strip()
     if not name:
         raise BotError("the bot needs a name")
@@ -148,8 +151,6 @@ def duplicate_bot(*, session: Session, workspace_id: int, bot_id: int, copy_suff
 
 def delete_bot(*, session: Session, workspace_id: int, bot_id: int) -> None:
     """Delete a bot with its versions and tests; refused while conversations are assigned to it."""
-    from flowstudio.models import Conversation
-
     bot = _bot_in(session, workspace_id, bot_id)
     if session.exec(select(Conversation.id).where(Conversation.owner_bot_id == bot_id)).first() is not None:
         raise BotError("conversations are still assigned to this bot; reassign them first")
@@ -166,11 +167,6 @@ def delete_bot(*, session: Session, workspace_id: int, bot_id: int) -> None:
 
 def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int | None = None) -> Bot:
     """A new bot from an exported flow document (JSON text); refused, with the reasons, if it cannot load."""
-    import json
-
-    from flow_runtime.schema import upgrade
-    from flow_runtime.validate import validate_flow
-
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
@@ -191,5 +187,6 @@ def export_document(*, session: Session, workspace_id: int, bot_id: int) -> tupl
     bot = _bot_in(session, workspace_id, bot_id)
     draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
                                                    FlowVersion.status == FlowVersionStatus.DRAFT)).first()
-    slug = "".join(c if c.isalnum() else "-" for c in bot.name.lower()).strip("-") or "bot"
+    ascii_name = unicodedata.normalize("NFKD", bot.name).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "bot"
     return f"{slug}.flow.json", (draft.document if draft else {})

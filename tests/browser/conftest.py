@@ -29,6 +29,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start `flowstudio serve` on a free port with its own data folder; stop it after the session."""
     ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob("FAILED-*.png"):
+        old.unlink()
     try:
         process, base_url = start_app(tmp_path_factory.mktemp("app-data"), ARTIFACTS / "serve.log",
                                       admin_password=ADMIN_PASSWORD)

@@ -221,3 +221,23 @@ def test_condition_branches_are_edited_in_a_form(page: Page) -> None:
     page.get_by_test_id("add-branch").click()
     expect(handles).to_have_count(3)
     page.screenshot(path=ARTIFACTS / "studio-condition.png")
+
+
+def test_topics_constants_and_language_in_the_studio(page: Page) -> None:
+    _open_new_bot(page, "Configurar")
+    page.get_by_test_id("tab-flow").click()
+    page.get_by_test_id("add-topic").click()
+    expect(page.get_by_test_id("topic-name")).to_have_count(1)
+    page.get_by_test_id("constants").fill("telefone = (11) 4000-0000")
+    page.get_by_test_id("tab-inspector").click()  # leaving the field applies it
+    welcome = page.locator(".react-flow__node").filter(has_text="Olá! Como posso ajudar?")
+    welcome.click()
+    _type(page, "field-text", "Ligue ${telefone}")
+    page.get_by_test_id("tab-emulator").click()
+    page.get_by_test_id("emulator-input").fill("oi")
+    page.get_by_test_id("emulator-input").press("Enter")
+    expect(page.get_by_test_id("emulator-bot")).to_contain_text("Ligue (11) 4000-0000")
+    page.get_by_role("combobox", name="language").click()
+    page.get_by_role("option", name="English").click()
+    expect(page.locator(".react-flow__node").filter(has_text="Message")).not_to_have_count(0)
+    expect(page.get_by_test_id("palette-message")).to_have_text("Message")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowstudio.components.layout import t
+from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState
 
 DEBOUNCE_MS = 350
@@ -24,7 +25,7 @@ def _field(key: str, control: rx.Component) -> rx.Component:
 def text_input(path: str, key: str, *, placeholder: str = "", testid: str = "") -> rx.Component:
     """A one-line input bound to a field of the selected node."""
     return _field(key, rx.input(
-        value=EditorState.form[path], on_change=lambda v: EditorState.set_field(path, v),
+        value=InspectorState.form[path], on_change=lambda v: EditorState.set_field(path, v),
         debounce_timeout=DEBOUNCE_MS, placeholder=placeholder, width="100%",
         data_testid=testid or f"field-{path}"))
 
@@ -32,7 +33,7 @@ def text_input(path: str, key: str, *, placeholder: str = "", testid: str = "") 
 def text_area(path: str, key: str, *, rows: str = "3", testid: str = "", lines: bool = False) -> rx.Component:
     """A multi-line input; with `lines`, each line is an item of a list field."""
     handler = (lambda v: EditorState.set_lines(path, v)) if lines else (lambda v: EditorState.set_field(path, v))
-    source = EditorState.form[path] if path != "triggers" else EditorState.selected_triggers_text
+    source = InspectorState.form[path] if path != "triggers" else InspectorState.selected_triggers_text
     return _field(key, rx.text_area(value=source, on_change=handler, debounce_timeout=DEBOUNCE_MS, rows=rows,
                                     width="100%", data_testid=testid or f"field-{path}"))
 
@@ -42,15 +43,15 @@ def choice(path: str, key: str, options: list[str], *, label_prefix: str = "") -
     return _field(key, rx.select.root(
         rx.select.trigger(width="100%"),
         rx.select.content(*[rx.select.item(t(label_prefix + o) if label_prefix else o, value=o) for o in options]),
-        value=EditorState.form[path], on_change=lambda v: EditorState.set_field(path, v),
+        value=InspectorState.form[path], on_change=lambda v: EditorState.set_field(path, v),
         data_testid=f"field-{path}"))
 
 
 def _variables_bar() -> rx.Component:
     """`${var}` completion: names matching the `${...` being typed, else every known variable."""
-    chips = rx.cond(EditorState.selected_variable_hint.length() > 0, EditorState.selected_variable_hint,
+    chips = rx.cond(InspectorState.selected_variable_hint.length() > 0, InspectorState.selected_variable_hint,
                     EditorState.variables)
-    handler = rx.cond(EditorState.selected_variable_hint.length() > 0, "complete", "insert")
+    handler = rx.cond(InspectorState.selected_variable_hint.length() > 0, "complete", "insert")
     return rx.vstack(
         _label("editor.variables"),
         rx.flex(
@@ -77,11 +78,11 @@ def _buttons_editor() -> rx.Component:
 
     return rx.vstack(
         _label("editor.buttons"),
-        rx.foreach(EditorState.selected_buttons, row),
+        rx.foreach(InspectorState.selected_buttons, row),
         rx.button(rx.icon("plus", size=14), t("editor.add_button"), size="1", variant="soft",
-                  on_click=EditorState.add_item("buttons"), disabled=EditorState.selected_buttons.length() >= 10,
+                  on_click=EditorState.add_item("buttons"), disabled=InspectorState.selected_buttons.length() >= 10,
                   data_testid="add-button"),
-        rx.cond(EditorState.selected_buttons.length() >= 10,
+        rx.cond(InspectorState.selected_buttons.length() >= 10,
                 rx.text(t("editor.button_limit"), size="1", color_scheme="amber")),
         spacing="1", width="100%")
 
@@ -104,7 +105,7 @@ def _cards_editor() -> rx.Component:
                      debounce_timeout=DEBOUNCE_MS),
             spacing="1"), width="100%", size="1")
 
-    return rx.vstack(_label("editor.cards"), rx.foreach(EditorState.selected_cards, card),
+    return rx.vstack(_label("editor.cards"), rx.foreach(InspectorState.selected_cards, card),
                      rx.button(rx.icon("plus", size=14), t("editor.add_card"), size="1", variant="soft",
                                on_click=EditorState.add_item("cards")),
                      spacing="1", width="100%")
@@ -160,7 +161,7 @@ def _branches_editor() -> rx.Component:
 
     return rx.vstack(
         _label("editor.branches"),
-        rx.foreach(EditorState.selected_branches, branch),
+        rx.foreach(InspectorState.selected_branches, branch),
         rx.button(rx.icon("plus", size=14), t("editor.add_branch"), size="1", variant="soft",
                   on_click=EditorState.add_item("branches"), data_testid="add-branch"),
         rx.text(t("editor.else_hint"), size="1", color_scheme="gray"),
@@ -172,14 +173,14 @@ def _question_form() -> rx.Component:
         text_area("text", "editor.text", testid="field-text"),
         _variables_bar(),
         choice("input.type", "editor.input_type", INPUT_TYPES, label_prefix="answer."),
-        rx.cond(EditorState.form["input.type"] == "number", rx.hstack(
+        rx.cond(InspectorState.form["input.type"] == "number", rx.hstack(
             text_input("input.min", "editor.min"), text_input("input.max", "editor.max"), width="100%")),
-        rx.cond(EditorState.form["input.type"] == "text", rx.hstack(
+        rx.cond(InspectorState.form["input.type"] == "text", rx.hstack(
             text_input("input.min_length", "editor.min_length"), text_input("input.max_length", "editor.max_length"),
             width="100%")),
-        rx.cond(EditorState.form["input.type"] == "choice",
+        rx.cond(InspectorState.form["input.type"] == "choice",
                 text_area("input.options", "editor.options", lines=True)),
-        rx.cond(EditorState.form["input.type"] == "entity", text_input("input.entity", "editor.entity")),
+        rx.cond(InspectorState.form["input.type"] == "entity", text_input("input.entity", "editor.entity")),
         text_input("save_as", "editor.save_as"),
         text_area("retry_text", "editor.retry_text", rows="2"),
         text_input("max_retries", "editor.max_retries"),
@@ -188,7 +189,7 @@ def _question_form() -> rx.Component:
 
 def _kind_form() -> rx.Component:
     return rx.match(
-        EditorState.selected_kind,
+        InspectorState.selected_kind,
         ("message", rx.vstack(text_area("text", "editor.text", rows="4"), _variables_bar(),
                               text_area("variants", "editor.variants", lines=True, rows="2"),
                               text_input("delay_seconds", "editor.delay"), spacing="3", width="100%")),
@@ -202,9 +203,9 @@ def _kind_form() -> rx.Component:
                 rx.select.trigger(width="100%", placeholder=t("editor.no_topic")),
                 rx.select.content(rx.foreach(EditorState.topics, lambda tp: rx.cond(
                     tp["id"].to(str) != "", rx.select.item(tp["name"].to(str), value=tp["id"].to(str))))),
-                value=EditorState.form["topic"], on_change=lambda v: EditorState.set_field("topic", v))),
+                value=InspectorState.form["topic"], on_change=lambda v: EditorState.set_field("topic", v))),
             text_area("triggers", "editor.triggers", rows="6", lines=True, testid="field-triggers"),
-            rx.foreach(EditorState.trigger_issues, lambda issue: rx.text(issue, size="1", color_scheme="red",
+            rx.foreach(InspectorState.trigger_issues, lambda issue: rx.text(issue, size="1", color_scheme="red",
                                                                           data_testid="trigger-issue")),
             spacing="3", width="100%")),
         ("question", _question_form()),
@@ -234,9 +235,9 @@ def _kind_form() -> rx.Component:
                 rx.segmented_control.item(t("assign.queue"), value="queue"),
                 rx.segmented_control.item(t("assign.agent"), value="agent"),
                 rx.segmented_control.item(t("assign.bot"), value="bot"),
-                value=EditorState.form["assign_target"], on_change=EditorState.set_assign_target)),
-            rx.input(value=EditorState.form["assign_value"], width="100%", debounce_timeout=DEBOUNCE_MS,
-                     on_change=lambda v: EditorState.set_field("to." + EditorState.form["assign_target"], v),
+                value=InspectorState.form["assign_target"], on_change=EditorState.set_assign_target)),
+            rx.input(value=InspectorState.form["assign_value"], width="100%", debounce_timeout=DEBOUNCE_MS,
+                     on_change=lambda v: EditorState.set_field("to." + InspectorState.form["assign_target"], v),
                      data_testid="field-assign"),
             spacing="3", width="100%")),
         ("mute_bot", text_input("minutes", "editor.minutes")),
@@ -247,7 +248,7 @@ def _kind_form() -> rx.Component:
 def _advanced() -> rx.Component:
     return rx.el.details(
         rx.el.summary(t("editor.advanced"), style={"cursor": "pointer", "fontSize": "12px"}),
-        rx.text_area(default_value=EditorState.selected_json, key=EditorState.selected_json, rows="12",
+        rx.text_area(default_value=InspectorState.selected_json, key=InspectorState.selected_json, rows="12",
                      font_family="monospace", font_size="12px", width="100%", margin_top="6px",
                      on_blur=EditorState.set_node_json, data_testid="node-json"),
         rx.text(t("editor.advanced_hint"), size="1", color_scheme="gray"),
@@ -258,12 +259,12 @@ def inspector() -> rx.Component:
     """The inspector panel."""
     return rx.box(
         rx.cond(
-            EditorState.selected_kind != "",
+            InspectorState.selected_kind != "",
             rx.vstack(
-                rx.hstack(rx.badge(EditorState.selected_kind, variant="surface"),
+                rx.hstack(rx.badge(InspectorState.selected_kind, variant="surface"),
                           rx.code(EditorState.selected["id"].to(str), size="1", data_testid="inspector-node-id"),
                           align="center"),
-                rx.foreach(EditorState.selected_problems, lambda m: rx.callout(
+                rx.foreach(InspectorState.selected_problems, lambda m: rx.callout(
                     m, icon="triangle-alert", color_scheme="red", size="1", width="100%",
                     data_testid="inspector-problem")),
                 text_input("label", "editor.node_label"),

@@ -8,6 +8,7 @@ import reflex as rx
 from flowstudio.components.layout import language_select, t
 from flowstudio.components.react_flow import flow_canvas, flow_palette
 from flowstudio.pages.editor.emulator import emulator_panel
+from flowstudio.pages.editor.flow_settings import flow_settings_panel
 from flowstudio.pages.editor.inspector import inspector
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.pages.editor.versions import VersionsState, publish_dialog, tests_panel, versions_panel
@@ -49,7 +50,7 @@ def toolbar() -> rx.Component:
                   data_testid="save"),
         rx.button(rx.icon("rocket", size=14), t("editor.publish"), on_click=VersionsState.open_publish,
                   data_testid="publish"),
-        language_select(),
+        language_select(on_change=EditorState.change_language),
         align="center",
         spacing="2",
         padding="8px 12px",
@@ -124,12 +125,14 @@ def right_panel() -> rx.Component:
                 tab("emulator", "editor.emulator"),
                 tab("versions", "editor.versions"),
                 tab("tests", "editor.tests"),
+                tab("flow", "editor.flow"),
                 size="1"),
             rx.tabs.content(rx.box(inspector(), padding_top="12px"), value="inspector"),
             rx.tabs.content(rx.box(problems_panel(), padding_top="12px"), value="problems"),
             rx.tabs.content(rx.box(emulator_panel(), padding_top="12px"), value="emulator"),
             rx.tabs.content(rx.box(versions_panel(), padding_top="12px"), value="versions"),
             rx.tabs.content(rx.box(tests_panel(), padding_top="12px"), value="tests"),
+            rx.tabs.content(rx.box(flow_settings_panel(), padding_top="12px"), value="flow"),
             value=EditorState.side_tab,
             on_change=EditorState.set_side_tab,
         ),

@@ -17,6 +17,8 @@ import reflex as rx
 
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
+from flowstudio.i18n import LANGUAGES
+from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
 from flowstudio.services.flow_view import (
     PALETTE, canvas_view, intents_by_topic, known_variables, markers, node_view, problem_text,
@@ -33,6 +35,17 @@ def _pack(document: dict[str, Any]) -> bytes:
 
 def _unpack(blob: bytes) -> dict[str, Any]:
     return json.loads(zlib.decompress(blob))
+
+
+def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
+    """Topics, constants (as `name = value` lines) and the fallback switches, for the settings tab."""
+    chain = (document.get("bot") or {}).get("fallback") or {}
+    return {
+        "topics": [{"id": tp.get("id", ""), "name": tp.get("name", "")} for tp in document.get("topics", [])],
+        "constants_text": "\n".join(f"{k} = {v}" for k, v in (document.get("constants") or {}).items()),
+        "fallback": {"related_topic": chain.get("related_topic", True),
+                     "related_intents": chain.get("related_intents", True)},
+    }
 
 
 def _node_op(document: dict[str, Any], node_id: str, lang: str, *, selected: bool = False) -> dict[str, Any]:
@@ -62,6 +75,7 @@ class EditorState(rx.State):
     topics: list[dict[str, Any]] = []
     variables: list[str] = []
     intent_search: str = ""
+    flow_settings: dict[str, Any] = {}
     can_undo: bool = False
     can_redo: bool = False
     save_status: str = "saved"
@@ -69,6 +83,7 @@ class EditorState(rx.State):
     notice_detail: str = ""
     side_tab: str = "inspector"
     palette: list[dict[str, Any]] = []
+    ui_lang: str = "pt-BR"
 
     _doc: dict[str, Any] = {}
     _undo: list[bytes] = []
@@ -89,7 +104,7 @@ class EditorState(rx.State):
         if session_state._workspace_id is None:
             return
         self._workspace_id, self._user_id = session_state._workspace_id, session_state._user_id or 0
-        self._lang = session_state.lang
+        self._lang = self.ui_lang = session_state.lang
         match = re.search(r"/bots/(\d+)/editor", self.router.url.path or "")
         bot_id = int(match.group(1)) if match else 0
         with session_scope() as session:
@@ -103,13 +118,27 @@ class EditorState(rx.State):
         self._undo, self._redo = [], []
         self.selected_ids, self.selected, self.highlight, self.diff_marks = [], {}, [], {}
         self.save_status, self.notice, self.side_tab = "saved", "", "inspector"
+        self._build_palette()
+        self._refresh(full=True)
+        self.loaded = True
+
+    def _build_palette(self) -> None:
         self.palette = [
             {"id": group, "label": self._t(f"group.{group}"),
              "items": [{"kind": kind, "label": self._t(f"kind.{kind}")} for kind in kinds]}
             for group, kinds in PALETTE
         ]
+
+    @rx.event
+    async def change_language(self, lang: str):
+        """Switch the UI language and redraw the canvas, palette and problems in it."""
+        if lang not in LANGUAGES:
+            return
+        session_state = await self.get_state(SessionState)
+        session_state.lang = lang
+        self._lang = self.ui_lang = lang
+        self._build_palette()
         self._refresh(full=True)
-        self.loaded = True
 
     # ---------------------------------------------------------------- derived views
 
@@ -126,6 +155,7 @@ class EditorState(rx.State):
             self.markers = markers(found)
             self.topics = intents_by_topic(self._doc)
             self.variables = known_variables(self._doc)
+            self.flow_settings = flow_settings(self._doc)
         if full:
             self.canvas_doc = {**canvas_view(self._doc, self._lang, found), "fit": fit}
             self.doc_rev += 1
@@ -363,7 +393,7 @@ class EditorState(rx.State):
         node = self._selected_copy()
         if node is None:
             return
-        _assign(node, path, _coerce(path, value))
+        assign(node, path, coerce(path, value))
         self._replace_selected(node, coalesce=f"{node['id']}:{path}")
 
     @rx.event
@@ -375,7 +405,7 @@ class EditorState(rx.State):
         items = [line.strip() for line in text.splitlines() if line.strip()]
         if path == "input.options":
             items = [{"value": item} for item in items]
-        _assign(node, path, items)
+        assign(node, path, items)
         self._replace_selected(node, coalesce=f"{node['id']}:{path}")
 
     @rx.event
@@ -384,7 +414,7 @@ class EditorState(rx.State):
         node = self._selected_copy()
         if node is None:
             return
-        items = _lookup(node, path)
+        items = lookup(node, path)
         if not isinstance(items, list):
             return
         leaf = path.rsplit(".", 1)[-1]
@@ -405,7 +435,7 @@ class EditorState(rx.State):
         node = self._selected_copy()
         if node is None:
             return
-        items = _lookup(node, path)
+        items = lookup(node, path)
         if isinstance(items, list) and 0 <= index < len(items):
             items.pop(index)
             self._replace_selected(node, coalesce="")
@@ -438,74 +468,6 @@ class EditorState(rx.State):
         self._say("")
         self._replace_selected(edited, coalesce="")
 
-    @rx.var
-    def form(self) -> dict[str, str]:
-        """The selected node's fields as strings, for the inspector's inputs."""
-        return inspector_form(self.selected)
-
-    @rx.var
-    def selected_json(self) -> str:
-        """The selected node as indented JSON (advanced editor)."""
-        return json.dumps(self.selected, ensure_ascii=False, indent=2) if self.selected else ""
-
-    @rx.var
-    def selected_kind(self) -> str:
-        """Kind of the selected node ('' when none or several)."""
-        return str(self.selected.get("kind", "")) if self.selected else ""
-
-    @rx.var
-    def selected_problems(self) -> list[str]:
-        """The compiler's messages for the selected node."""
-        node_id = self.selected.get("id") if self.selected else None
-        return [p["message"] for p in self.problems if node_id and p["node_id"] == node_id]
-
-    @rx.var
-    def selected_buttons(self) -> list[dict[str, Any]]:
-        """Buttons of the selected node with live limits (label length, at most 10)."""
-        buttons = self.selected.get("buttons", []) if self.selected else []
-        return [{"id": b.get("id", ""), "label": b.get("label", ""), "length": len(b.get("label", "")),
-                 "too_long": len(b.get("label", "")) > 20} for b in buttons]
-
-    @rx.var
-    def selected_cards(self) -> list[dict[str, Any]]:
-        """Carousel cards of the selected node (title, subtitle, image, first button label)."""
-        cards = self.selected.get("cards", []) if self.selected else []
-        return [{"title": c.get("title", ""), "subtitle": c.get("subtitle") or "", "image": c.get("image") or "",
-                 "button": (c.get("buttons") or [{}])[0].get("label", "")} for c in cards]
-
-    @rx.var
-    def selected_branches(self) -> list[dict[str, Any]]:
-        """Condition branches of the selected node, every rule field as text."""
-        branches = self.selected.get("branches", []) if self.selected else []
-        return [{"label": b.get("label") or "", "match": b.get("match", "all"),
-                 "rules": [{"source": r.get("source", "variable"), "name": r.get("name") or "",
-                            "op": r.get("op", "eq"), "value": _text(r.get("value"))} for r in b.get("rules", [])]}
-                for b in branches]
-
-    @rx.var
-    def selected_triggers_text(self) -> str:
-        """Triggers, one per line."""
-        return "\n".join(self.selected.get("triggers", [])) if self.selected else ""
-
-    @rx.var
-    def trigger_issues(self) -> list[str]:
-        """Triggers that break Botmaker's rules: fewer than two words, or past the 70th."""
-        triggers = self.selected.get("triggers", []) if self.selected else []
-        issues = [f"“{t}”: {self._t('editor.trigger_two_words')}" for t in triggers if len(t.split()) < 2]
-        if len(triggers) > 70:
-            issues.append(self._t("editor.trigger_limit"))
-        return issues
-
-    @rx.var
-    def selected_variable_hint(self) -> list[str]:
-        """`${var}` completions for the text being edited: names matching what follows the last `${`."""
-        text = str(self.selected.get("text", "")) if self.selected else ""
-        start = text.rfind("${")
-        if start < 0 or "}" in text[start:]:
-            return []
-        partial = text[start + 2:]
-        return [v for v in self.variables if v.startswith(partial)][:12]
-
     @rx.event
     def complete_variable(self, name: str):
         """Finish the `${...` at the end of the selected node's text with `name`."""
@@ -525,72 +487,3 @@ class EditorState(rx.State):
             return
         node["text"] = f"{node.get('text', '')}${{{name}}}"
         self._replace_selected(node, coalesce="")
-
-
-_NUMERIC = {"delay_seconds", "max_retries", "minutes", "seconds", "timeout_seconds", "max_results", "min", "max",
-            "min_length", "max_length"}
-
-
-def _coerce(path: str, value: Any) -> Any:
-    """Numbers typed in text boxes become numbers; an emptied optional number becomes None."""
-    leaf = path.rsplit(".", 1)[-1]
-    if leaf in _NUMERIC and isinstance(value, str):
-        value = value.strip().replace(",", ".")
-        if not value:
-            return None
-        try:
-            number = float(value)
-        except ValueError:
-            return value  # left as typed: the compiler marks it
-        return int(number) if number.is_integer() else number
-    if (path in {"save_as", "retry_text", "label"} or leaf in {"subtitle", "image"}) and value == "":
-        return None
-    return value
-
-
-def _lookup(node: dict[str, Any], path: str) -> Any:
-    current: Any = node
-    for part in path.split("."):
-        current = current[int(part)] if isinstance(current, list) else current.setdefault(part, {})
-    return current
-
-
-def _assign(node: dict[str, Any], path: str, value: Any) -> None:
-    parent_path, _, leaf = path.rpartition(".")
-    parent = _lookup(node, parent_path) if parent_path else node
-    if isinstance(parent, list):
-        parent[int(leaf)] = value
-    elif value is None:
-        parent.pop(leaf, None)
-    else:
-        parent[leaf] = value
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def inspector_form(node: dict[str, Any]) -> dict[str, str]:
-    """The selected node's editable fields as strings (what the inspector's inputs show)."""
-    if not node:
-        return {}
-    plain = ("text", "label", "name", "topic", "save_as", "retry_text", "max_retries", "url", "method", "to",
-             "subject", "body", "code", "value", "intent", "event", "minutes", "seconds", "mode", "delay_seconds",
-             "type", "caption", "query", "source", "note", "timeout_seconds")
-    form = {key: _text(node.get(key)) for key in plain}
-    spec = node.get("input") or {}
-    form.update({f"input.{key}": _text(spec.get(key)) for key in ("type", "min", "max", "min_length", "max_length",
-                                                                 "format", "entity", "pattern")})
-    form["input.options"] = "\n".join(o.get("value", "") if isinstance(o, dict) else str(o)
-                                      for o in spec.get("options", []))
-    target = node.get("to") if isinstance(node.get("to"), dict) else {}
-    form["assign_target"] = next((k for k, v in target.items() if v), "queue")
-    form["assign_value"] = _text(next((v for v in target.values() if v), ""))
-    form["tags_add"] = "\n".join(node.get("add", []) or [])
-    form["tags_remove"] = "\n".join(node.get("remove", []) or [])
-    form["variants"] = "\n".join(node.get("variants", []) or [])
-    return form
