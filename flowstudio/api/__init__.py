@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import health
+from flowstudio.api import channels, health
 
 
 def create_api() -> FastAPI:
@@ -19,4 +19,5 @@ def create_api() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     api.include_router(health.router, prefix="/api/v1")
+    api.include_router(channels.router)
     return api

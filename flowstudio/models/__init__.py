@@ -1,6 +1,7 @@
 """FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
 
 from flowstudio.models.base import utcnow
+from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
 from flowstudio.models.conversation import (
     Contact,
@@ -17,6 +18,10 @@ from flowstudio.models.queue import AgentQueue, ConversationTag, Queue, Tag
 from flowstudio.models.workspace import Membership, Role, User, Workspace
 
 __all__ = [
+    "ApiToken",
+    "Channel",
+    "ChannelKind",
+    "ContactIdentity",
     "BOT_LANGUAGES",
     "AgentQueue",
     "Bot",

@@ -76,3 +76,25 @@ def train_version(*, bot_id: int, number: int, document: dict[str, Any]) -> Path
     train(examples).save(path)
     log.info("nlu.model.trained", extra={"bot_id": bot_id, "version": number, "examples": len(examples)})
     return path
+
+
+def matcher_for_version(*, bot_id: int, number: int, document: dict[str, Any]) -> Matcher:
+    """The matcher of a published version: its stored model when the publish task has trained it, else the
+    content-keyed one (trained now, once)."""
+    key = f"v:{bot_id}:{number}"
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    path = model_path(bot_id=bot_id, number=number)
+    if not path.exists():
+        return matcher_for(document)
+    from flow_runtime.nlu import IntentModel
+    from flow_runtime.nlu.matcher import NluMatcher
+
+    matcher = NluMatcher(IntentModel.load(path), train_on_demand=False)
+    with _lock:
+        _cache[key] = matcher
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return matcher

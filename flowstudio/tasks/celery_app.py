@@ -24,7 +24,8 @@ def create_celery() -> Celery:
         result_expires=3600,
         timezone="UTC",
         enable_utc=True,
-        include=["flowstudio.tasks.system", "flowstudio.tasks.nlu"],
+        include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery"],
+        beat_schedule={"requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0}},
     )
     return app
 

@@ -1,0 +1,16 @@
+"""Channel adapters: each translates its provider's wire format to the runtime's plain events and outputs.
+
+Inbound webhooks live under /webhooks/<kind>/<channel key>; outbound sending is done by the delivery task.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from flowstudio.api.channels import telegram, whatsapp
+
+router = APIRouter()
+router.include_router(whatsapp.router)
+router.include_router(telegram.router)
+
+SENDERS = {"whatsapp": whatsapp.send, "telegram": telegram.send}

@@ -1,0 +1,44 @@
+"""Shared pieces of the channel adapters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+from sqlmodel import select
+
+from flowstudio.db import session_scope
+from flowstudio.models import Channel
+
+
+class DeliveryError(RuntimeError):
+    """Sending failed. `retryable` says whether trying again later can help (timeouts, 5xx, 429)."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """What a webhook needs of its channel (read once, outside the conversation's transaction)."""
+
+    id: int
+    kind: str
+    config: dict
+    secrets: dict
+
+
+def channel_or_404(kind: str, key: str) -> ChannelInfo:
+    """The active channel of that kind and key, else HTTP 404."""
+    with session_scope() as session:
+        channel = session.exec(select(Channel).where(Channel.key == key, Channel.kind == kind,
+                                                     Channel.is_active)).first()
+        if channel is None:
+            raise HTTPException(status_code=404, detail=f"no active {kind} channel '{key}'")
+        return ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
+
+
+def http_failure(status: int, body: str) -> DeliveryError:
+    """A provider's HTTP error as a DeliveryError (retry on 429 and 5xx only)."""
+    return DeliveryError(f"HTTP {status}: {body[:300]}", retryable=status == 429 or status >= 500)

@@ -1,0 +1,129 @@
+"""Telegram Bot API: webhook updates (messages, inline-keyboard callbacks, locations, photos) checked by
+`X-Telegram-Bot-Api-Secret-Token`; outbound text with inline keyboards, photos and documents.
+
+Channel config: `api_base_url` (default https://api.telegram.org). Secrets: `bot_token`, `webhook_secret`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+
+from flowstudio.api.channels.common import DeliveryError, channel_or_404, http_failure
+from flowstudio.services.conversations import InboundEvent, handle_inbound
+from flowstudio.tasks.delivery import enqueue_deliveries
+
+log = logging.getLogger("flowstudio.channel.telegram")
+router = APIRouter(prefix="/webhooks/telegram", tags=["channels"])
+
+
+def parse_update(channel_id: int, update: dict[str, Any]) -> tuple[InboundEvent | None, str | None]:
+    """The inbound event of an update, and the callback query id to answer (if it was a button press)."""
+    base = {"channel_id": channel_id, "external_message_id": str(update.get("update_id", "")) or None}
+    callback = update.get("callback_query")
+    if callback:
+        chat = (callback.get("message") or {}).get("chat") or callback.get("from") or {}
+        return InboundEvent(kind="click", external_user_id=str(chat.get("id", "")), button_id=callback.get("data", ""),
+                            contact_name=_name(callback.get("from") or {}), **base), callback.get("id")
+    message = update.get("message") or update.get("edited_message")
+    if not message:
+        return None, None
+    common = {"external_user_id": str(message.get("chat", {}).get("id", "")),
+              "contact_name": _name(message.get("from") or {}),
+              "sent_at": datetime.fromtimestamp(message["date"], UTC) if message.get("date") else None, **base}
+    if "text" in message:
+        return InboundEvent(kind="text", text=message["text"], **common), None
+    if "location" in message:
+        where = message["location"]
+        return InboundEvent(kind="location", data={"lat": where.get("latitude"), "lng": where.get("longitude")},
+                            **common), None
+    for field, kind in (("photo", "image"), ("document", "document"), ("voice", "audio"), ("audio", "audio"),
+                        ("video", "video")):
+        if field in message:
+            media = message[field][-1] if isinstance(message[field], list) else message[field]
+            return InboundEvent(kind=kind, text=message.get("caption", ""), data={"file_id": media.get("file_id")},
+                                **common), None
+    return None, None
+
+
+def _name(user: dict[str, Any]) -> str:
+    return " ".join(x for x in (user.get("first_name"), user.get("last_name")) if x) or user.get("username", "")
+
+
+def _api(config: dict[str, Any], secrets: dict[str, Any], method: str) -> str:
+    base = config.get("api_base_url", "https://api.telegram.org").rstrip("/")
+    return f"{base}/bot{secrets.get('bot_token', '')}/{method}"
+
+
+def _answer_callback(config: dict[str, Any], secrets: dict[str, Any], callback_id: str) -> None:
+    """Stop the button's spinner in the user's app (best effort)."""
+    try:
+        httpx.post(_api(config, secrets, "answerCallbackQuery"), json={"callback_query_id": callback_id}, timeout=5)
+    except httpx.HTTPError:
+        log.warning("channel.telegram.callback_not_answered", extra={"callback_id": callback_id})
+
+
+@router.post("/{key}")
+async def receive(key: str, request: Request) -> dict[str, Any]:
+    """One update; refused (401) unless it carries the channel's secret token."""
+    channel = await run_in_threadpool(channel_or_404, "telegram", key)
+    token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+    if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
+        raise HTTPException(status_code=401, detail="bad or missing X-Telegram-Bot-Api-Secret-Token")
+    try:
+        update = await request.json()
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail="body is not JSON") from error
+    event, callback_id = parse_update(channel.id, update)
+    if callback_id:
+        await run_in_threadpool(_answer_callback, channel.config, channel.secrets, callback_id)
+    if event is None:
+        return {"received": 0, "duplicates": 0}
+    result = await run_in_threadpool(handle_inbound, event)
+    enqueue_deliveries(result.deliveries)
+    return {"received": int(not result.duplicate), "duplicates": int(result.duplicate)}
+
+
+def render(output: dict[str, Any], chat_id: str) -> tuple[str, dict[str, Any]]:
+    """One engine output as a Bot API method and its parameters."""
+    kind = output.get("type")
+    if kind == "media":
+        method, field = ("sendPhoto", "photo") if output.get("media_type") == "image" else ("sendDocument", "document")
+        body = {"chat_id": chat_id, field: output.get("url")}
+        if output.get("caption"):
+            body["caption"] = output["caption"]
+        return method, body
+    body: dict[str, Any] = {"chat_id": chat_id, "text": output.get("text") or "…"}
+    if kind == "buttons":
+        body["reply_markup"] = {"inline_keyboard": [[{"text": b["label"], "callback_data": b["id"]}]
+                                                    for b in output.get("buttons", [])]}
+    elif kind == "carousel":
+        rows = []
+        for card in output.get("cards", []):
+            for b in card.get("buttons", []):
+                label = f"{card.get('title', '')}: {b.get('label', '')}"
+                rows.append([{"text": label, "url": b["url"]} if b.get("url") else
+                             {"text": label, "callback_data": b["id"]}])
+        body["text"] = output.get("text") or "\n".join(
+            f"• {c.get('title', '')}" + (f" — {c['subtitle']}" if c.get("subtitle") else "") for c in output["cards"])
+        body["reply_markup"] = {"inline_keyboard": rows}
+    return "sendMessage", body
+
+
+def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
+         last_inbound_at: datetime | None) -> str:
+    """Send one output; returns Telegram's message id."""
+    method, body = render(output, recipient)
+    try:
+        response = httpx.post(_api(config, secrets, method), json=body, timeout=10)
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
+    if response.status_code >= 300:
+        raise http_failure(response.status_code, response.text)
+    return str(response.json().get("result", {}).get("message_id", ""))

@@ -1,0 +1,192 @@
+"""WhatsApp Cloud API: webhook verification and signed inbound payloads; outbound text, interactive reply
+buttons (up to 3) or lists (up to 10 rows), media; the 24-hour customer-service window.
+
+Channel config: `phone_number_id`, `graph_base_url` (default https://graph.facebook.com), `api_version`
+(default v21.0). Secrets: `access_token`, `app_secret`, `verify_token`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlmodel import select
+
+from flowstudio.api.channels.common import DeliveryError, channel_or_404, http_failure
+from flowstudio.db import session_scope
+from flowstudio.models import DeliveryStatus, Message
+from flowstudio.services.conversations import InboundEvent, handle_inbound
+from flowstudio.tasks.delivery import enqueue_deliveries
+
+log = logging.getLogger("flowstudio.channel.whatsapp")
+router = APIRouter(prefix="/webhooks/whatsapp", tags=["channels"])
+SERVICE_WINDOW = timedelta(hours=24)
+STATUS = {"sent": DeliveryStatus.SENT, "delivered": DeliveryStatus.DELIVERED, "read": DeliveryStatus.READ,
+          "failed": DeliveryStatus.FAILED}
+
+
+def signature_ok(body: bytes, header: str | None, app_secret: str) -> bool:
+    """Whether `X-Hub-Signature-256` is the HMAC-SHA256 of the raw body with the app secret."""
+    if not header or not header.startswith("sha256=") or not app_secret:
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+
+def parse_messages(channel_id: int, payload: dict[str, Any]) -> tuple[list[InboundEvent], list[dict[str, Any]]]:
+    """Inbound messages and delivery statuses of a webhook payload (unknown types are skipped)."""
+    events, statuses = [], []
+    for entry in payload.get("entry", []):
+        for change in entry.get("changes", []):
+            value = change.get("value", {})
+            names = {c.get("wa_id"): c.get("profile", {}).get("name", "") for c in value.get("contacts", [])}
+            statuses.extend(value.get("statuses", []))
+            for message in value.get("messages", []):
+                event = _event(channel_id, message, names.get(message.get("from"), ""))
+                if event is not None:
+                    events.append(event)
+    return events, statuses
+
+
+def _event(channel_id: int, message: dict[str, Any], name: str) -> InboundEvent | None:
+    kind = message.get("type")
+    base = {"channel_id": channel_id, "external_user_id": str(message.get("from", "")),
+            "external_message_id": message.get("id"), "contact_name": name,
+            "sent_at": datetime.fromtimestamp(int(message.get("timestamp", 0)), UTC) if message.get("timestamp")
+            else None}
+    if kind == "text":
+        return InboundEvent(kind="text", text=message.get("text", {}).get("body", ""), **base)
+    if kind == "interactive":
+        reply = message.get("interactive", {})
+        chosen = reply.get("button_reply") or reply.get("list_reply") or {}
+        return InboundEvent(kind="click", button_id=chosen.get("id", ""), text=chosen.get("title", ""), **base)
+    if kind == "button":  # a template's quick reply
+        button = message.get("button", {})
+        return InboundEvent(kind="click", button_id=button.get("payload", ""), text=button.get("text", ""), **base)
+    if kind == "location":
+        where = message.get("location", {})
+        return InboundEvent(kind="location", data={"lat": where.get("latitude"), "lng": where.get("longitude"),
+                                                   "name": where.get("name"), "address": where.get("address")},
+                            **base)
+    if kind in {"image", "document", "audio", "video", "sticker"}:
+        media = message.get(kind, {})
+        return InboundEvent(kind="image" if kind == "sticker" else kind, text=media.get("caption", ""),
+                            data={"media_id": media.get("id"), "mime_type": media.get("mime_type"),
+                                  "filename": media.get("filename")}, **base)
+    return None
+
+
+def _apply_statuses(statuses: list[dict[str, Any]]) -> None:
+    with session_scope() as session:
+        for status in statuses:
+            message = session.exec(select(Message).where(Message.channel_message_id == status.get("id"))).first()
+            new = STATUS.get(status.get("status"))
+            if message is None or new is None:
+                continue
+            order = [DeliveryStatus.QUEUED, DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ]
+            if new == DeliveryStatus.FAILED:
+                errors = status.get("errors") or [{}]
+                message.status, message.error = new, f"{errors[0].get('code', '')} {errors[0].get('title', '')}".strip()
+            elif message.status in order and order.index(new) > order.index(message.status):
+                message.status = new
+            session.add(message)
+
+
+@router.get("/{key}", response_class=Response)
+async def verify(key: str, mode: str = Query("", alias="hub.mode"), token: str = Query("", alias="hub.verify_token"),
+                 challenge: str = Query("", alias="hub.challenge")) -> Response:
+    """Meta's webhook verification: echo `hub.challenge` when the verify token matches."""
+    channel = await run_in_threadpool(channel_or_404, "whatsapp", key)
+    if mode != "subscribe" or not hmac.compare_digest(token, str(channel.secrets.get("verify_token", ""))):
+        raise HTTPException(status_code=403, detail="verify token does not match")
+    return Response(challenge, media_type="text/plain")
+
+
+@router.post("/{key}")
+async def receive(key: str, request: Request) -> dict[str, Any]:
+    """Inbound messages and statuses; refused (401) unless signed with the app secret."""
+    channel = await run_in_threadpool(channel_or_404, "whatsapp", key)
+    body = await request.body()
+    if not signature_ok(body, request.headers.get("X-Hub-Signature-256"), str(channel.secrets.get("app_secret", ""))):
+        raise HTTPException(status_code=401, detail="bad or missing X-Hub-Signature-256")
+    try:
+        payload = await request.json()
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail="body is not JSON") from error
+    events, statuses = parse_messages(channel.id, payload)
+    handled = duplicates = 0
+    for event in events:
+        result = await run_in_threadpool(handle_inbound, event)
+        duplicates += result.duplicate
+        handled += not result.duplicate
+        enqueue_deliveries(result.deliveries)
+    if statuses:
+        await run_in_threadpool(_apply_statuses, statuses)
+    return {"received": handled, "duplicates": duplicates, "statuses": len(statuses)}
+
+
+def render(output: dict[str, Any], to: str) -> dict[str, Any]:
+    """One engine output as a Cloud API message."""
+    base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
+    kind = output.get("type")
+    if kind == "buttons" or kind == "carousel":
+        rows = _rows(output)
+        body = {"text": (output.get("text") or "…")[:1024]}
+        if kind == "buttons" and len(rows) <= 3:
+            buttons = [{"type": "reply", "reply": {"id": r["id"], "title": r["title"][:20]}} for r in rows]
+            return {**base, "type": "interactive",
+                    "interactive": {"type": "button", "body": body, "action": {"buttons": buttons}}}
+        return {**base, "type": "interactive", "interactive": {
+            "type": "list", "body": body,
+            "action": {"button": "Ver opções", "sections": [{"title": "Opções", "rows": rows[:10]}]}}}
+    if kind == "media":
+        media_type = output.get("media_type") if output.get("media_type") in {"image", "video", "audio",
+                                                                                "document", "sticker"} else "document"
+        media = {"link": output.get("url")}
+        if output.get("caption") and media_type in {"image", "video", "document"}:
+            media["caption"] = output["caption"]
+        if output.get("filename") and media_type == "document":
+            media["filename"] = output["filename"]
+        return {**base, "type": media_type, media_type: media}
+    return {**base, "type": "text", "text": {"preview_url": False, "body": (output.get("text") or "")[:4096]}}
+
+
+def _rows(output: dict[str, Any]) -> list[dict[str, str]]:
+    if output.get("type") == "carousel":
+        return [{"id": b["id"], "title": (card.get("title") or b.get("label", ""))[:24],
+                 "description": " · ".join(x for x in (b.get("label"), card.get("subtitle")) if x)[:72]}
+                for card in output.get("cards", []) for b in card.get("buttons", []) if not b.get("url")]
+    return [{"id": b["id"], "title": b.get("label", "")[:24]} for b in output.get("buttons", [])]
+
+
+def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
+         last_inbound_at: datetime | None) -> str:
+    """Send one output; returns the `wamid`.
+
+    Raises:
+        DeliveryError: outside the 24-hour window (only templates may go out), or the API refused it.
+    """
+    if output.get("type") != "template" and (last_inbound_at is None or
+                                             datetime.now(UTC) - _aware(last_inbound_at) > SERVICE_WINDOW):
+        raise DeliveryError("outside the 24-hour customer-service window: only approved templates can be sent",
+                            retryable=False)
+    base = config.get("graph_base_url", "https://graph.facebook.com").rstrip("/")
+    url = f"{base}/{config.get('api_version', 'v21.0')}/{config.get('phone_number_id')}/messages"
+    try:
+        response = httpx.post(url, json=render(output, recipient), timeout=10,
+                              headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
+    if response.status_code >= 300:
+        raise http_failure(response.status_code, response.text)
+    return str(response.json().get("messages", [{}])[0].get("id", ""))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,251 @@
+"""The path of one inbound message: contact and conversation, a per-conversation lock, dedupe, the owner
+(bot: the engine on the published flow; humans: the inbox), persistence in one transaction, then delivery.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from flow_runtime.engine import step
+from flow_runtime.outputs import VISIBLE_TYPES
+from flow_runtime.session import Event as EngineEvent
+from flow_runtime.session import Session as FlowSession
+from flow_runtime.session import new_session
+from flowstudio.db import session_scope
+from flowstudio.models import (
+    Bot,
+    Channel,
+    Contact,
+    ContactIdentity,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Event,
+    Message,
+    OwnerType,
+    Queue,
+    SenderType,
+    utcnow,
+)
+from flowstudio.services import runtime
+from flowstudio.services.locks import conversation_lock
+
+log = logging.getLogger("flowstudio.conversations")
+SESSION_IDLE = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A channel-neutral inbound event, as adapters parse it from the wire.
+
+    Attributes:
+        channel_id: The channel it came through.
+        external_user_id: The user's id there (phone, chat id, visitor id).
+        external_message_id: The provider's message id (dedupe key); None when the channel has none.
+        kind: ``text``, ``click``, ``location``, or a media type (``image``, ``document``, ``audio``, ``video``).
+        text: Typed text (or the clicked button's title).
+        button_id: The clicked button's id.
+        data: Extra payload (``lat``/``lng``, ``url``...).
+        contact_name: The user's display name, when the channel tells it.
+        sent_at: When the user sent it, by the provider's clock.
+    """
+
+    channel_id: int
+    external_user_id: str
+    external_message_id: str | None
+    kind: str
+    text: str = ""
+    button_id: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    contact_name: str = ""
+    sent_at: datetime | None = None
+
+
+@dataclass
+class InboundResult:
+    """What handling an inbound event did."""
+
+    conversation_id: int
+    duplicate: bool = False
+    message_id: int | None = None
+    deliveries: list[tuple[int, float]] = field(default_factory=list)  # (outbound message id, countdown s)
+
+
+def _identity(session: Session, channel: Channel, event: InboundEvent) -> Contact:
+    identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel.id,
+                                                          ContactIdentity.external_id == event.external_user_id)).first()
+    if identity is not None:
+        return session.get(Contact, identity.contact_id)
+    contact = Contact(workspace_id=channel.workspace_id, name=event.contact_name or event.external_user_id)
+    if channel.kind == "whatsapp":
+        contact.phone = event.external_user_id
+    session.add(contact)
+    session.flush()
+    session.add(ContactIdentity(contact_id=contact.id, channel_id=channel.id, external_id=event.external_user_id))
+    session.flush()
+    return contact
+
+
+def _default_bot(session: Session, channel: Channel) -> int | None:
+    if channel.bot_id:
+        return channel.bot_id
+    return session.exec(select(Bot.id).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
+
+
+def open_conversation(*, channel_id: int, event: InboundEvent) -> int:
+    """The id of the contact's open conversation on the channel, created (owned by the channel's bot) if none.
+
+    Two first messages racing for the same new contact both end up in one conversation: the identity's
+    unique constraint lets only one insert win, and the loser reads the winner's rows.
+    """
+    for _attempt in range(3):
+        try:
+            with session_scope() as session:
+                channel = session.get(Channel, channel_id)
+                contact = _identity(session, channel, event)
+                conversation = session.exec(
+                    select(Conversation).where(Conversation.contact_id == contact.id,
+                                               Conversation.channel_id == channel.id,
+                                               Conversation.status.in_([ConversationStatus.OPEN,
+                                                                        ConversationStatus.PENDING]))
+                    .order_by(Conversation.id.desc())).first()
+                if conversation is None:
+                    bot_id = _default_bot(session, channel)
+                    owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot_id} if bot_id else
+                             {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
+                    conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id,
+                                                channel=channel.kind, channel_id=channel.id, **owner)
+                    session.add(conversation)
+                    session.flush()
+                return conversation.id
+        except sa.exc.IntegrityError:
+            continue
+    raise RuntimeError("could not open a conversation (identity kept colliding)")
+
+
+def _default_queue(session: Session, channel: Channel) -> int:
+    queue = session.exec(select(Queue).where(Queue.workspace_id == channel.workspace_id)
+                         .order_by(Queue.is_default.desc(), Queue.id)).first()
+    if queue is None:
+        queue = Queue(workspace_id=channel.workspace_id, key="atendimento", name="Atendimento", is_default=True)
+        session.add(queue)
+        session.flush()
+    return queue.id
+
+
+def _engine_event(event: InboundEvent) -> EngineEvent:
+    if event.kind == "click":
+        return EngineEvent.click(event.button_id)
+    if event.kind == "location":
+        return EngineEvent.location(float(event.data.get("lat", 0)), float(event.data.get("lng", 0)))
+    if event.kind in {"image", "document", "audio", "video"}:
+        return EngineEvent(event.kind, event.text, dict(event.data))
+    return EngineEvent.message(event.text)
+
+
+def handle_inbound(event: InboundEvent) -> InboundResult:
+    """Store an inbound event once, let the conversation's owner answer, and return what to deliver."""
+    conversation_id = open_conversation(channel_id=event.channel_id, event=event)
+    key = f"in:{event.channel_id}:{event.external_message_id}" if event.external_message_id else None
+    with conversation_lock(conversation_id):
+        try:
+            with session_scope() as session:
+                return _handle_locked(session, conversation_id, event, key)
+        except sa.exc.IntegrityError:
+            if key is None:
+                raise
+            return InboundResult(conversation_id=conversation_id, duplicate=True)  # a racing twin won
+
+
+def _handle_locked(session: Session, conversation_id: int, event: InboundEvent, key: str | None) -> InboundResult:
+    conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id).with_for_update()).one()
+    if key and session.exec(select(Message.id).where(Message.idempotency_key == key)).first() is not None:
+        return InboundResult(conversation_id=conversation_id, duplicate=True)
+    now = utcnow()
+    inbound = Message(conversation_id=conversation_id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
+                      kind=event.kind, text=event.text or None, payload={"button_id": event.button_id, **event.data},
+                      channel_message_id=event.external_message_id, idempotency_key=key,
+                      status=DeliveryStatus.RECEIVED, created_at=event.sent_at or now)
+    session.add(inbound)
+    conversation.last_inbound_at = conversation.last_message_at = now
+    session.flush()
+    result = InboundResult(conversation_id=conversation_id, message_id=inbound.id)
+    if conversation.owner_type == OwnerType.BOT:
+        _bot_turn(session, conversation, event, inbound, result)
+    conversation.updated_at = now
+    session.add(conversation)
+    return result
+
+
+def _bot_turn(session: Session, conversation: Conversation, event: InboundEvent, inbound: Message,
+              result: InboundResult) -> None:
+    published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
+    if published is None:
+        session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+                          name="bot.not_published", data={"bot_id": conversation.owner_bot_id}))
+        return
+    flow_session = _session_for(conversation, published.version_id)
+    step_result = step(published.flow, flow_session, _engine_event(event),
+                       runtime.production_ports(published, bot_id=conversation.owner_bot_id))
+    conversation.session = step_result.session.to_dict()
+    countdown = 0.0
+    for index, output in enumerate(step_result.outputs):
+        kind = output.get("type")
+        if kind in {"delay", "typing"}:
+            countdown += float(output.get("seconds") or 0)
+        elif kind == "event":
+            session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+                              name=str(output.get("name")), actor_type="bot",
+                              actor_id=str(conversation.owner_bot_id), data=output))
+        elif kind == "handoff":
+            _hand_off(session, conversation, output)
+        elif kind in VISIBLE_TYPES:
+            message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
+                              sender_type=SenderType.BOT, kind=kind, text=output.get("text"), payload=output,
+                              idempotency_key=f"out:{inbound.id}:{index}", status=DeliveryStatus.QUEUED)
+            session.add(message)
+            session.flush()
+            result.deliveries.append((message.id, countdown))
+
+
+def _session_for(conversation: Conversation, version_id: int) -> FlowSession:
+    stored = conversation.session or {}
+    if stored:
+        flow_session = FlowSession.from_dict(dict(stored))
+        idle = conversation.last_message_at and utcnow() - _aware(conversation.last_message_at) > SESSION_IDLE
+        if not idle:
+            return flow_session
+    return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> None:
+    """The bot gave the conversation away: to a queue (by key), an agent (by e-mail or id) or another bot."""
+    before = {"owner_type": conversation.owner_type.value, "bot": conversation.owner_bot_id}
+    if output.get("queue"):
+        queue = session.exec(select(Queue).where(Queue.workspace_id == conversation.workspace_id,
+                                                 Queue.key == output["queue"])).first()
+        queue_id = queue.id if queue else _default_queue(session, session.get(Channel, conversation.channel_id))
+        conversation.owner_type, conversation.owner_bot_id, conversation.owner_queue_id = OwnerType.QUEUE, None, queue_id
+        conversation.waiting_since = utcnow()
+        conversation.status = ConversationStatus.PENDING
+    elif output.get("bot"):
+        target = session.exec(select(Bot).where(Bot.workspace_id == conversation.workspace_id,
+                                                Bot.name == output["bot"])).first()
+        if target is not None:
+            conversation.owner_bot_id = target.id
+            conversation.session = {}
+    session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+                      name="conversation.owner_changed", actor_type="bot", actor_id=str(before["bot"]),
+                      data={"from": before, "to": {k: v for k, v in output.items() if k != "type"},
+                            "reason": "assign node"}))

@@ -1,0 +1,97 @@
+"""Outbound delivery: one task per message, retried with exponential backoff, idempotent by status.
+
+A message is sent only while it is `queued`; the row is locked while the provider is called, so two
+copies of the same task (a redelivery after a worker died) cannot both send it. Failures that a retry
+cannot fix (a refused payload, the WhatsApp 24-hour window) mark it `failed` with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from sqlmodel import select
+
+from flowstudio.db import session_scope
+from flowstudio.models import Channel, ContactIdentity, Conversation, DeliveryStatus, Event, Message, utcnow
+
+log = logging.getLogger("flowstudio.delivery")
+MAX_RETRIES = 8
+STUCK_AFTER = timedelta(minutes=2)
+
+
+def _senders():  # noqa: ANN202 - kind -> send function
+    from flowstudio.api.channels import SENDERS
+
+    return SENDERS
+
+
+def deliver_message(message_id: int, *, final_attempt: bool) -> str:
+    """Send one queued message; returns `sent`, `skipped` or `failed`.
+
+    Raises:
+        DeliveryError: a retryable failure while attempts remain (nothing was changed).
+    """
+    from flowstudio.api.channels.common import DeliveryError
+
+    with session_scope() as session:
+        message = session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
+        if message is None or message.status != DeliveryStatus.QUEUED:
+            return "skipped"
+        conversation = session.get(Conversation, message.conversation_id)
+        channel = session.get(Channel, conversation.channel_id) if conversation.channel_id else None
+        send = _senders().get(channel.kind) if channel else None
+        if send is None:  # webchat and REST clients read their messages; nothing to push
+            message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
+            session.add(message)
+            return "sent"
+        identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
+                                                              ContactIdentity.channel_id == channel.id)).first()
+        try:
+            external_id = send(config=dict(channel.config), secrets=dict(channel.secrets),
+                               recipient=identity.external_id if identity else "", output=dict(message.payload),
+                               last_inbound_at=conversation.last_inbound_at)
+        except DeliveryError as error:
+            if error.retryable and not final_attempt:
+                raise
+            message.status, message.error, message.updated_at = DeliveryStatus.FAILED, str(error), utcnow()
+            session.add(message)
+            session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+                              name="message.failed", data={"message_id": message.id, "reason": str(error)}))
+            log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": str(error)})
+            return "failed"
+        message.status, message.channel_message_id, message.updated_at = DeliveryStatus.SENT, external_id, utcnow()
+        session.add(message)
+        return "sent"
+
+
+@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES)
+def deliver(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
+    """Deliver an outbound message, retrying retryable failures with exponential backoff (2 s .. 5 min)."""
+    from flowstudio.api.channels.common import DeliveryError
+
+    try:
+        return deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
+    except DeliveryError as error:
+        raise self.retry(exc=error, countdown=min(2 ** (self.request.retries + 1), 300)) from error
+
+
+@shared_task(name="flowstudio.delivery.requeue_stuck")
+def requeue_stuck() -> int:
+    """Queue again messages still `queued` after a while (broker down at send time, a lost task)."""
+    with session_scope() as session:
+        ids = session.exec(select(Message.id).where(Message.status == DeliveryStatus.QUEUED,
+                                                    Message.created_at < utcnow() - STUCK_AFTER)).all()
+    for message_id in ids:
+        deliver.delay(message_id)
+    return len(ids)
+
+
+def enqueue_deliveries(deliveries: list[tuple[int, float]]) -> None:
+    """Queue the delivery of each outbound message after its countdown (the flow's wait seconds)."""
+    for message_id, countdown in deliveries:
+        try:
+            deliver.apply_async(args=[message_id], countdown=countdown or None)
+        except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks it up later
+            log.exception("channel.delivery.not_queued", extra={"message_id": message_id})

@@ -1,0 +1,206 @@
+"""WhatsApp and Telegram end to end inside the app: signed webhooks in, the pizzaria bot's replies out to a
+fake provider, once, in order, with statuses and retries."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from flowstudio.api import create_api
+from flowstudio.models import Conversation, DeliveryStatus, Direction, Message, OwnerType
+from flowstudio.services.channels import create_channel
+from flowstudio.services.seed import seed_demo
+from flowstudio.tasks import delivery
+from tests.fake_provider import fake_provider
+
+APP_SECRET = "app-secret"
+
+
+@pytest.fixture
+def provider():
+    with fake_provider() as fake:
+        yield fake
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Deliveries the webhook queued (sent later with `drain`)."""
+    ids: list[int] = []
+
+    class Recorder:
+        @staticmethod
+        def apply_async(args, countdown=None) -> None:  # noqa: ANN001
+            ids.append(args[0])
+
+    monkeypatch.setattr(delivery, "deliver", Recorder)
+    return ids
+
+
+def drain(queued: list[int]) -> list[str]:
+    outcomes = [delivery.deliver_message(message_id, final_attempt=False) for message_id in queued]
+    queued.clear()
+    return outcomes
+
+
+@pytest.fixture
+def whatsapp(session: Session, provider) -> str:
+    result = seed_demo(session=session, admin_email="admin@example.com", admin_password="pw-123456")
+    channel = create_channel(session=session, workspace_id=result.workspace_id, kind="whatsapp", name="WA",
+                             config={"phone_number_id": "PNID", "graph_base_url": provider.url},
+                             secrets={"access_token": "token", "app_secret": APP_SECRET, "verify_token": "verify"})
+    session.commit()
+    return channel.key
+
+
+def wa_payload(text: str | None = None, *, wamid: str, click: tuple[str, str] | None = None,
+               sender: str = "5511999990000", ts: int | None = None) -> dict:
+    message = {"from": sender, "id": wamid, "timestamp": str(ts or int(time.time()))}
+    if click:
+        message |= {"type": "interactive", "interactive": {"type": "button_reply",
+                                                           "button_reply": {"id": click[0], "title": click[1]}}}
+    else:
+        message |= {"type": "text", "text": {"body": text}}
+    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "551130000000",
+                                                      "phone_number_id": "PNID"},
+        "contacts": [{"profile": {"name": "Ana"}, "wa_id": sender}], "messages": [message]}}]}]}
+
+
+def post_signed(client: TestClient, key: str, payload: dict, secret: str = APP_SECRET):
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(f"/webhooks/whatsapp/{key}", content=body,
+                       headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(create_api())
+
+
+def test_verification_echoes_the_challenge_only_with_the_right_token(client, whatsapp) -> None:
+    ok = client.get(f"/webhooks/whatsapp/{whatsapp}", params={"hub.mode": "subscribe", "hub.verify_token": "verify",
+                                                             "hub.challenge": "1158201444"})
+    assert (ok.status_code, ok.text) == (200, "1158201444")
+    wrong = client.get(f"/webhooks/whatsapp/{whatsapp}", params={"hub.mode": "subscribe",
+                                                                "hub.verify_token": "nope", "hub.challenge": "x"})
+    assert wrong.status_code == 403
+    assert client.get("/webhooks/whatsapp/unknown-key").status_code == 404
+
+
+def test_the_bot_answers_with_text_and_interactive_buttons(client, whatsapp, provider, queued, session) -> None:
+    response = post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.1"))
+    assert response.status_code == 200 and response.json()["received"] == 1
+    assert drain(queued) == ["sent", "sent"]
+    greeting, menu = provider.bodies("/PNID/messages")
+    assert greeting == {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511999990000",
+                        "type": "text", "text": {"preview_url": False,
+                                                 "body": "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕"}}
+    assert menu["type"] == "interactive" and menu["interactive"]["type"] == "button"
+    assert [b["reply"] for b in menu["interactive"]["action"]["buttons"]] == [
+        {"id": "b_pedido", "title": "Fazer pedido"}, {"id": "b_horario", "title": "Horário"},
+        {"id": "b_humano", "title": "Falar com atendente"}]
+
+    post_signed(client, whatsapp, wa_payload(wamid="wamid.in.2", click=("b_pedido", "Fazer pedido")))
+    drain(queued)
+    carousel = provider.bodies()[-1]
+    assert carousel["interactive"]["type"] == "list"
+    assert [r["id"] for r in carousel["interactive"]["action"]["sections"][0]["rows"]] == [
+        "escolher_calabresa", "escolher_margherita"]
+    stored = session.exec(select(Message).order_by(Message.id)).all()
+    assert [(m.direction, m.status) for m in stored][:3] == [
+        (Direction.INBOUND, DeliveryStatus.RECEIVED), (Direction.OUTBOUND, DeliveryStatus.SENT),
+        (Direction.OUTBOUND, DeliveryStatus.SENT)]
+    assert stored[1].channel_message_id == "wamid.out.1"
+
+
+def test_a_wrong_signature_is_refused_and_nothing_is_stored(client, whatsapp, provider, queued, session) -> None:
+    response = post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.9"), secret="not-the-secret")
+    assert response.status_code == 401
+    unsigned = client.post(f"/webhooks/whatsapp/{whatsapp}", json=wa_payload("oi", wamid="wamid.in.9"))
+    assert unsigned.status_code == 401
+    assert session.exec(select(Message)).all() == [] and queued == []
+
+
+def test_the_same_payload_twice_gets_one_reply(client, whatsapp, provider, queued) -> None:
+    payload = wa_payload("oi", wamid="wamid.in.dup")
+    first, second = post_signed(client, whatsapp, payload), post_signed(client, whatsapp, payload)
+    assert first.json()["received"] == 1 and second.json()["duplicates"] == 1
+    drain(queued)
+    assert len(provider.bodies()) == 2  # greeting + menu, once
+
+
+def test_concurrent_messages_of_one_conversation_are_stored_once_in_order(client, whatsapp, queued, session) -> None:
+    base = int(time.time())
+    payloads = [wa_payload(f"mensagem {i}", wamid=f"wamid.c.{i}", ts=base + i) for i in range(50)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda p: post_signed(client, whatsapp, p).status_code, payloads + payloads[:10]))
+    assert set(codes) == {200}
+    inbound = session.exec(select(Message).where(Message.direction == Direction.INBOUND)
+                           .order_by(Message.created_at, Message.id)).all()
+    assert [m.text for m in inbound] == [f"mensagem {i}" for i in range(50)]
+    assert len(session.exec(select(Conversation)).all()) == 1
+
+
+def test_statuses_move_forward_and_failures_keep_the_reason(client, whatsapp, provider, queued, session) -> None:
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.s"))
+    drain(queued)
+
+    def status(wamid: str, value: str, **extra) -> dict:
+        return {"entry": [{"changes": [{"value": {"statuses": [{"id": wamid, "status": value, **extra}]}}]}]}
+
+    post_signed(client, whatsapp, status("wamid.out.1", "read"))
+    post_signed(client, whatsapp, status("wamid.out.1", "delivered"))  # late, out of order: ignored
+    post_signed(client, whatsapp, status("wamid.out.2", "failed", errors=[{"code": 131047, "title": "Re-engagement"}]))
+    session.expire_all()
+    by_wamid = {m.channel_message_id: m for m in session.exec(select(Message)).all()}
+    assert by_wamid["wamid.out.1"].status == DeliveryStatus.READ
+    assert by_wamid["wamid.out.2"].status == DeliveryStatus.FAILED
+    assert by_wamid["wamid.out.2"].error == "131047 Re-engagement"
+
+
+def test_provider_errors_are_retried_then_marked_failed(client, whatsapp, provider, queued, session) -> None:
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.r"))
+    first = queued[0]
+    provider.fail_next = 1
+    with pytest.raises(Exception, match="HTTP 500"):
+        delivery.deliver_message(first, final_attempt=False)  # retryable: left queued for the retry
+    assert delivery.deliver_message(first, final_attempt=False) == "sent"
+    assert delivery.deliver_message(first, final_attempt=False) == "skipped"  # a duplicate task sends nothing
+    provider.fail_next = 1
+    assert delivery.deliver_message(queued[1], final_attempt=True) == "failed"
+    session.expire_all()
+    assert "HTTP 500" in session.get(Message, queued[1]).error
+
+
+def test_outside_the_24_hour_window_only_templates_go_out(client, whatsapp, provider, queued, session) -> None:
+    from datetime import timedelta
+
+    from flowstudio.models import utcnow
+
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.w"))
+    conversation = session.exec(select(Conversation)).one()
+    conversation.last_inbound_at = utcnow() - timedelta(hours=25)
+    session.add(conversation)
+    session.commit()
+    assert drain(queued) == ["failed", "failed"]
+    assert provider.bodies() == []
+    assert "24-hour" in session.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).first().error
+
+
+def test_asking_for_a_human_hands_the_conversation_to_the_queue(client, whatsapp, queued, session) -> None:
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.h.1"))
+    post_signed(client, whatsapp, wa_payload("quero falar com um atendente", wamid="wamid.h.2"))
+    conversation = session.exec(select(Conversation)).one()
+    session.refresh(conversation)
+    assert conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is not None
+    before = len(queued)
+    post_signed(client, whatsapp, wa_payload("alô?", wamid="wamid.h.3"))
+    assert len(queued) == before  # the bot stays silent while humans own it
