@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -88,13 +87,3 @@ def test_engine_score_puts_the_threshold_on_the_engine_cut():
     assert engine_score(0.5, 0.5) == pytest.approx(0.6)
     assert engine_score(1.0, 0.5) == pytest.approx(1.0)
     assert engine_score(0.25, 0.5) == pytest.approx(0.3)
-
-
-def test_prediction_takes_about_a_millisecond(pizzaria_model):
-    pizzaria_model.predict("aquecimento")
-    times = []
-    for text in ["vcs tão abertos agora?", "quero uma pizza pra entregar", "falar com atendente"] * 10:
-        started = time.perf_counter()
-        pizzaria_model.predict(text)
-        times.append(time.perf_counter() - started)
-    assert np.median(times) < 0.02  # generous: shared CI machines; the benchmark measures p95
