@@ -180,6 +180,17 @@ def test_provider_errors_are_retried_then_marked_failed(client, whatsapp, provid
     assert "HTTP 500" in session.get(Message, queued[1]).error
 
 
+def test_a_conversation_s_messages_go_out_in_order(client, whatsapp, provider, queued) -> None:
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.in.o"))
+    greeting, menu = queued
+    with pytest.raises(delivery.NotYet):
+        delivery.deliver_message(menu, final_attempt=False)  # the greeting has not gone out yet
+    assert provider.bodies() == []
+    assert delivery.deliver_message(greeting, final_attempt=False) == "sent"
+    assert delivery.deliver_message(menu, final_attempt=False) == "sent"
+    assert [b["type"] for b in provider.bodies()] == ["text", "interactive"]
+
+
 def test_outside_the_24_hour_window_only_templates_go_out(client, whatsapp, provider, queued, session) -> None:
     from datetime import timedelta
 

@@ -14,7 +14,9 @@ from celery import shared_task
 from sqlmodel import select
 
 from flowstudio.db import session_scope
-from flowstudio.models import Channel, ContactIdentity, Conversation, DeliveryStatus, Event, Message, utcnow
+from flowstudio.models import (
+    Channel, ContactIdentity, Conversation, DeliveryStatus, Direction, Event, Message, utcnow,
+)
 
 log = logging.getLogger("flowstudio.delivery")
 MAX_RETRIES = 8
@@ -27,11 +29,19 @@ def _senders():  # noqa: ANN202 - kind -> send function
     return SENDERS
 
 
+class NotYet(RuntimeError):
+    """An earlier message of the same conversation is still on its way: this one waits its turn."""
+
+
 def deliver_message(message_id: int, *, final_attempt: bool) -> str:
     """Send one queued message; returns `sent`, `skipped` or `failed`.
 
+    Messages of a conversation go out in order: while an earlier one is still queued (being retried),
+    this one waits.
+
     Raises:
         DeliveryError: a retryable failure while attempts remain (nothing was changed).
+        NotYet: an earlier message of the conversation has not gone out yet.
     """
     from flowstudio.api.channels.common import DeliveryError
 
@@ -39,6 +49,11 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
         message = session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
         if message is None or message.status != DeliveryStatus.QUEUED:
             return "skipped"
+        earlier = session.exec(select(Message.id).where(
+            Message.conversation_id == message.conversation_id, Message.direction == Direction.OUTBOUND,
+            Message.status == DeliveryStatus.QUEUED, Message.id < message.id)).first()
+        if earlier is not None:
+            raise NotYet(f"message {earlier} goes first")
         conversation = session.get(Conversation, message.conversation_id)
         channel = session.get(Channel, conversation.channel_id) if conversation.channel_id else None
         send = _senders().get(channel.kind) if channel else None
@@ -73,6 +88,8 @@ def deliver(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
 
     try:
         return deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
+    except NotYet as waiting:
+        raise self.retry(exc=waiting, countdown=1, max_retries=None) from waiting
     except DeliveryError as error:
         raise self.retry(exc=error, countdown=min(2 ** (self.request.retries + 1), 300)) from error
 

@@ -1,0 +1,59 @@
+"""The real stack: PostgreSQL, Redis as broker and lock, a Celery worker; WhatsApp replies arrive once."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+import flowstudio.tasks.delivery  # noqa: F401 - registers the delivery task
+from flowstudio.api import create_api
+from flowstudio.db import engine_for
+from flowstudio.models import DeliveryStatus, Direction, Message
+from flowstudio.services import migrations
+from flowstudio.services.channels import create_channel
+from flowstudio.services.seed import seed_demo
+from flowstudio.tasks.celery_app import create_celery
+from tests.conftest import use_env
+from tests.fake_provider import fake_provider
+from tests.test_channels import post_signed, wa_payload
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
+
+def _wait(predicate, seconds: float = 30.0) -> bool:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_url: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
+    migrations.upgrade(postgres_url)
+    with fake_provider() as provider, Session(engine_for(postgres_url)) as session:
+        workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
+        key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA",
+                             config={"phone_number_id": "PNID", "graph_base_url": provider.url},
+                             secrets={"access_token": "t", "app_secret": "app-secret", "verify_token": "v"}).key
+        session.commit()
+        app = create_celery()
+        app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
+        client = TestClient(create_api())
+        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+            provider.fail_next = 1  # the first attempt meets a 500: the task retries with backoff
+            payload = wa_payload("oi", wamid="wamid.stack.1")
+            assert post_signed(client, key, payload).status_code == 200
+            assert post_signed(client, key, payload).json()["duplicates"] == 1
+            assert _wait(lambda: len(provider.bodies()) >= 2)
+            time.sleep(1.0)  # nothing more may arrive
+        assert [b["type"] for b in provider.bodies()] == ["text", "interactive"]
+        outbound = session.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
+        assert {m.status for m in outbound} == {DeliveryStatus.SENT}
