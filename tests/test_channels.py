@@ -215,3 +215,40 @@ def test_asking_for_a_human_hands_the_conversation_to_the_queue(client, whatsapp
     before = len(queued)
     post_signed(client, whatsapp, wa_payload("alô?", wamid="wamid.h.3"))
     assert len(queued) == before  # the bot stays silent while humans own it
+
+
+def test_webchat_visitor_talks_to_the_bot_and_sees_replies_once_delivered(client, session, queued) -> None:
+    seed_demo(session=session, admin_email="admin@example.com")
+    session.commit()
+    base = "/api/v1/webchat/pizzaria-bella"
+    visitor = "visitor_abcdef12"
+    sent = client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001",
+                                                "text": "oi"})
+    assert sent.status_code == 202 and sent.headers["access-control-allow-origin"] == "*"
+    assert client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001",
+                                                 "text": "oi"}).json()["duplicate"] is True
+    before = client.get(f"{base}/messages", params={"visitor": visitor}).json()["messages"]
+    assert [m["from"] for m in before] == ["visitor"]  # replies show once their delivery ran (wait seconds)
+    drain(queued)
+    after = client.get(f"{base}/messages", params={"visitor": visitor}).json()["messages"]
+    assert [m["text"] for m in after] == ["oi", "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕",
+                                          "Como posso ajudar?"]
+    assert [b["id"] for b in after[2]["payload"]["buttons"]] == ["b_pedido", "b_horario", "b_humano"]
+    client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000002",
+                                          "button_id": "b_horario", "label": "Horário"})
+    drain(queued)
+    newer = client.get(f"{base}/messages", params={"visitor": visitor, "after": after[-1]["id"]}).json()["messages"]
+    assert [m["text"] for m in newer] == ["Horário", "Abrimos todos os dias às 18h e fechamos às 23h30."]
+
+
+@pytest.mark.parametrize(("body", "status"), [
+    ({"visitor_id": "short", "client_message_id": "m-00000001", "text": "oi"}, 422),
+    ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-00000001", "text": "   "}, 422),
+    ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-1", "text": "oi"}, 422),
+])
+def test_webchat_rejects_bad_input_with_a_reason(client, session, body, status) -> None:
+    seed_demo(session=session, admin_email="admin@example.com")
+    session.commit()
+    response = client.post("/api/v1/webchat/pizzaria-bella/messages", json=body)
+    assert response.status_code == status and response.json()["detail"]
+    assert client.post("/api/v1/webchat/no-such-key/messages", json=body).status_code in (404, 422)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from flowstudio.demo import demo_flow, demo_tests
-from flowstudio.models import Bot, Membership, Queue, Role, User, Workspace
+from flowstudio.models import Bot, Channel, ChannelKind, Membership, Queue, Role, User, Workspace
 from flowstudio.services.auth import generate_password, hash_password
 from flowstudio.services.bots import create_bot_from_document
 from flowstudio.services.drafts import publish, save_test
@@ -55,6 +55,11 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
 
     if session.exec(select(Queue).where(Queue.workspace_id == workspace.id)).first() is None:
         session.add(Queue(workspace_id=workspace.id, key="atendimento", name="Atendimento", is_default=True))
+
+    if session.exec(select(Channel).where(Channel.workspace_id == workspace.id, Channel.kind == ChannelKind.WEBCHAT)
+                    ).first() is None:
+        session.add(Channel(workspace_id=workspace.id, kind=ChannelKind.WEBCHAT, name="Site", key="pizzaria-bella",
+                            config={"title": "Pizzaria Bella", "color": "#9a3412"}))
 
     document = demo_flow()
     bot_name = document["bot"]["name"]

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from playwright.sync_api import expect
+
+expect.set_options(timeout=20_000)  # a loaded 2-core CI machine: UI round trips can take seconds
 
 from tests.browser.server import CHROMIUM, AppFailed, launch_chromium, start_app, stop_app
 from tests.conftest import PROJECT_ROOT, services_required

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from flowstudio.api.channels import telegram, whatsapp
+from flowstudio.api.channels import telegram, webchat, whatsapp
 
 router = APIRouter()
 router.include_router(whatsapp.router)
 router.include_router(telegram.router)
+router.include_router(webchat.router)
 
 SENDERS = {"whatsapp": whatsapp.send, "telegram": telegram.send}
