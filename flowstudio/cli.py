@@ -16,6 +16,8 @@ from flowstudio.settings import get_settings
 app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrator accounts.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
+channel_app = typer.Typer(help="Channels: webchat, WhatsApp, Telegram, REST.", no_args_is_help=True)
+app.add_typer(channel_app, name="channel")
 
 
 def _project_root():
@@ -81,6 +83,67 @@ def set_password(
         typer.echo(f"error: no user with e-mail {email}", err=True)
         raise typer.Exit(1)
     typer.echo(f"password of {user.email} set" + ("" if password else f": {new_password}"))
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise typer.BadParameter(f"use NAME=VALUE, got {item!r}", param_hint=what)
+        pairs[name.strip()] = value
+    return pairs
+
+
+@channel_app.command("create")
+def channel_create(
+    kind: str = typer.Option(..., help="webchat, whatsapp, telegram or rest"),
+    name: str = typer.Option(..., help="A name people recognise."),
+    workspace: str = typer.Option("demo", help="Workspace slug."),
+    bot: str = typer.Option("", help="Bot name (default: the workspace's default bot)."),
+    config: list[str] = typer.Option([], "--config", help="NAME=VALUE, repeatable (e.g. phone_number_id=...)."),
+    secret: list[str] = typer.Option([], "--secret", help="NAME=VALUE, repeatable (e.g. access_token=...)."),
+) -> None:
+    """Create a channel and print its webhook path (secrets are never printed)."""
+    from sqlmodel import select
+
+    from flowstudio.db import session_scope
+    from flowstudio.models import Bot, Workspace
+    from flowstudio.services.channels import ChannelError, create_channel, public_view
+
+    with session_scope() as session:
+        space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
+        if space is None:
+            typer.echo(f"error: no workspace '{workspace}'", err=True)
+            raise typer.Exit(1)
+        bot_id = None
+        if bot:
+            bot_id = session.exec(select(Bot.id).where(Bot.workspace_id == space.id, Bot.name == bot)).first()
+            if bot_id is None:
+                typer.echo(f"error: no bot '{bot}' in {workspace}", err=True)
+                raise typer.Exit(1)
+        try:
+            channel = create_channel(session=session, workspace_id=space.id, kind=kind, name=name, bot_id=bot_id,
+                                     config=_pairs(config, "--config"), secrets=_pairs(secret, "--secret"))
+        except ChannelError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(2) from error
+        typer.echo(json.dumps(public_view(channel), indent=2, ensure_ascii=False))
+
+
+@channel_app.command("list")
+def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) -> None:
+    """The workspace's channels (secrets shown only as the names of those set)."""
+    from sqlmodel import select
+
+    from flowstudio.db import session_scope
+    from flowstudio.models import Workspace
+    from flowstudio.services.channels import list_channels, public_view
+
+    with session_scope() as session:
+        space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
+        views = [public_view(c) for c in list_channels(session=session, workspace_id=space.id)] if space else []
+    typer.echo(json.dumps(views, indent=2, ensure_ascii=False))
 
 
 @app.command()

@@ -53,3 +53,17 @@ def test_console_script_is_installed() -> None:
     command = [str(script)] if script.exists() else [sys.executable, "-m", "flowstudio.cli"]
     result = subprocess.run([*command, "version"], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "0.1.0"
+
+
+def test_channels_are_created_from_the_command_line_without_echoing_secrets() -> None:
+    runner.invoke(app, ["seed"])
+    created = runner.invoke(app, ["channel", "create", "--kind", "telegram", "--name", "TG",
+                                  "--secret", "bot_token=123:SECRET", "--secret", "webhook_secret=s3cr3t"])
+    assert created.exit_code == 0, created.output
+    view = json.loads(created.output)
+    assert view["webhook_path"] == f"/webhooks/telegram/{view['key']}"
+    assert view["secrets_set"] == ["bot_token", "webhook_secret"] and "SECRET" not in created.output
+    missing = runner.invoke(app, ["channel", "create", "--kind", "whatsapp", "--name", "WA"])
+    assert missing.exit_code == 2 and "config.phone_number_id" in missing.output
+    listed = json.loads(runner.invoke(app, ["channel", "list"]).output)
+    assert [c["kind"] for c in listed] == ["webchat", "telegram"]
