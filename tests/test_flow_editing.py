@@ -7,7 +7,7 @@ import pytest
 from flow_runtime.validate import validate_flow
 from flowstudio.demo import demo_flow
 from flowstudio.services import flow_editing as fe
-from flowstudio.services.flow_view import NO_INPUT, PALETTE, node_handles
+from flowstudio.services.flow_view import NO_INPUT, PALETTE
 
 
 def _doc() -> dict:
@@ -85,9 +85,9 @@ def test_removing_a_button_drops_its_edge() -> None:
     doc = _doc()
     menu = copy.deepcopy(next(n for n in doc["nodes"] if n["id"] == "menu"))
     menu["buttons"] = menu["buttons"][:2]
-    doc = fe.replace_node(doc, menu)
-    doc, removed = fe.prune_edges(doc, "menu", node_handles(menu))
-    assert removed == ["e5"]
+    doc, removed = fe.replace_node(doc, menu)
+    assert removed == ["e5"] and not [e for e in doc["edges"] if e["id"] == "e5"]
+    assert next(n for n in doc["nodes"] if n["id"] == "menu")["buttons"] == menu["buttons"]
 
 
 def test_auto_layout_puts_entries_on_top_and_children_below_without_overlap() -> None:

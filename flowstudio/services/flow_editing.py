@@ -13,6 +13,8 @@ from typing import Any
 
 import networkx as nx
 
+from flowstudio.services.flow_view import node_handles
+
 SINGLETON_KINDS = frozenset({"start", "fallback"})
 ENTRY_KINDS = frozenset({"start", "intent", "fallback", "event"})
 LAYOUT_X, LAYOUT_Y = 300, 170
@@ -192,23 +194,19 @@ def paste(document: dict[str, Any], *, node_ids: Iterable[str], offset: dict[str
     return doc, list(mapping.values())
 
 
-def replace_node(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """The document with one node replaced by `node` (same id); edges from handles it no longer has are
-    dropped, so removing a button also removes its connection."""
+def replace_node(document: dict[str, Any], node: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The document with one node replaced by `node` (same id). Edges leaving from handles the node no longer
+    has are dropped, so removing a button also removes its connection.
+
+    Returns:
+        The document and the ids of the edges dropped.
+    """
+    valid = set(node_handles(node))
     doc = copy.deepcopy(document)
     doc["nodes"] = [copy.deepcopy(node) if n["id"] == node["id"] else n for n in doc.get("nodes", [])]
-    return doc
-
-
-def prune_edges(document: dict[str, Any], node_id: str, handles: Iterable[str]) -> tuple[dict[str, Any], list[str]]:
-    """Drop edges leaving `node_id` from handles not in `handles`; returns the document and removed ids."""
-    valid = set(handles)
-    removed = [e["id"] for e in document.get("edges", [])
-               if e["source"] == node_id and (e.get("source_handle") or "next") not in valid]
-    if not removed:
-        return document, []
-    doc = copy.deepcopy(document)
-    doc["edges"] = [e for e in doc["edges"] if e["id"] not in removed]
+    removed = [e["id"] for e in doc.get("edges", [])
+               if e["source"] == node["id"] and (e.get("source_handle") or "next") not in valid]
+    doc["edges"] = [e for e in doc.get("edges", []) if e["id"] not in removed]
     return doc, removed
 
 

@@ -17,7 +17,7 @@ import reflex as rx
 
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
-from flowstudio.i18n import LANGUAGES
+from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
 from flowstudio.services.flow_view import (
@@ -352,8 +352,6 @@ class EditorState(rx.State):
         return EditorState.load
 
     def _t(self, key: str) -> str:
-        from flowstudio.i18n import translate
-
         return translate(key, self._lang)
 
     @rx.event
@@ -375,10 +373,7 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- inspector edits
 
     def _replace_selected(self, node: dict[str, Any], coalesce: str) -> None:
-        from flowstudio.services.flow_view import node_handles
-
-        doc = flow_editing.replace_node(self._doc, node)
-        doc, removed = flow_editing.prune_edges(doc, node["id"], node_handles(node))
+        doc, removed = flow_editing.replace_node(self._doc, node)
         self.selected = copy.deepcopy(node)
         ops = [_node_op(doc, node["id"], self._lang, selected=True), *({"op": "remove_edge", "id": i} for i in removed)]
         self._commit(doc, ops=ops, coalesce=coalesce)
