@@ -67,3 +67,17 @@ def test_channels_are_created_from_the_command_line_without_echoing_secrets() ->
     assert missing.exit_code == 2 and "config.phone_number_id" in missing.output
     listed = json.loads(runner.invoke(app, ["channel", "list"]).output)
     assert [c["kind"] for c in listed] == ["webchat", "telegram"]
+
+
+def test_token_create_prints_a_working_token_once() -> None:
+    from fastapi.testclient import TestClient
+
+    from flowstudio.api import create_api
+
+    runner.invoke(app, ["seed"])
+    result = runner.invoke(app, ["token", "create", "--role", "supervisor"])
+    token = result.output.strip()
+    assert result.exit_code == 0 and token.startswith("fst_")
+    response = TestClient(create_api()).get("/api/v1/bots", headers={"Authorization": f"Bearer {token}"})
+    assert [b["name"] for b in response.json()] == ["Pizzaria Bella"]
+    assert runner.invoke(app, ["token", "create", "--role", "owner"]).exit_code == 2

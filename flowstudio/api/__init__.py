@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import channels, health
+from flowstudio.api import channels, health, v1
 
 
 def create_api() -> FastAPI:
@@ -19,5 +19,6 @@ def create_api() -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     api.include_router(health.router, prefix="/api/v1")
+    api.include_router(v1.router)
     api.include_router(channels.router)
     return api

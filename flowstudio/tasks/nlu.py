@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
 
 from flowstudio.db import session_scope
@@ -17,3 +19,11 @@ def train_published_version(bot_id: int, number: int) -> str | None:
         return None
     path = nlu.train_version(bot_id=bot_id, number=number, document=document)
     return str(path) if path else None
+
+
+def schedule_training(bot_id: int, number: int) -> None:
+    """Queue a published version's NLU training; a broker outage must not undo the publication."""
+    try:
+        train_published_version.delay(bot_id, number)
+    except Exception:  # noqa: BLE001 - the model is also trained on first use
+        logging.getLogger("flowstudio.nlu").warning("nlu.train.not_queued", exc_info=True)

