@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from fastapi import HTTPException
+import httpx
+from fastapi import HTTPException, Request
 from sqlmodel import select
 
 from flowstudio.db import session_scope
@@ -42,3 +44,22 @@ def channel_or_404(kind: str, key: str) -> ChannelInfo:
 def http_failure(status: int, body: str) -> DeliveryError:
     """A provider's HTTP error as a DeliveryError (retry on 429 and 5xx only)."""
     return DeliveryError(f"HTTP {status}: {body[:300]}", retryable=status == 429 or status >= 500)
+
+
+async def json_body(request: Request) -> Any:
+    """The request's JSON, or HTTP 400 saying it is not JSON."""
+    try:
+        return await request.json()
+    except ValueError as error:
+        raise HTTPException(status_code=400, detail="body is not JSON") from error
+
+
+def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """POST to a provider; its JSON answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
+    try:
+        response = httpx.post(url, json=body, headers=headers, timeout=10)
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
+    if response.status_code >= 300:
+        raise http_failure(response.status_code, response.text)
+    return response.json()

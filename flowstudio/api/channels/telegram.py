@@ -15,7 +15,7 @@ import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
-from flowstudio.api.channels.common import DeliveryError, channel_or_404, http_failure
+from flowstudio.api.channels.common import channel_or_404, json_body, post_json
 from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.tasks.delivery import enqueue_deliveries
 
@@ -76,11 +76,7 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
     token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
         raise HTTPException(status_code=401, detail="bad or missing X-Telegram-Bot-Api-Secret-Token")
-    try:
-        update = await request.json()
-    except ValueError as error:
-        raise HTTPException(status_code=400, detail="body is not JSON") from error
-    event, callback_id = parse_update(channel.id, update)
+    event, callback_id = parse_update(channel.id, await json_body(request))
     if callback_id:
         await run_in_threadpool(_answer_callback, channel.config, channel.secrets, callback_id)
     if event is None:
@@ -120,10 +116,4 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
          last_inbound_at: datetime | None) -> str:
     """Send one output; returns Telegram's message id."""
     method, body = render(output, recipient)
-    try:
-        response = httpx.post(_api(config, secrets, method), json=body, timeout=10)
-    except httpx.HTTPError as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
-    if response.status_code >= 300:
-        raise http_failure(response.status_code, response.text)
-    return str(response.json().get("result", {}).get("message_id", ""))
+    return str(post_json(_api(config, secrets, method), body).get("result", {}).get("message_id", ""))

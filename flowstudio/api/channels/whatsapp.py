@@ -13,12 +13,11 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
-from flowstudio.api.channels.common import DeliveryError, channel_or_404, http_failure
+from flowstudio.api.channels.common import DeliveryError, channel_or_404, json_body, post_json
 from flowstudio.db import session_scope
 from flowstudio.models import DeliveryStatus, Message
 from flowstudio.services.conversations import InboundEvent, handle_inbound
@@ -115,11 +114,7 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
     body = await request.body()
     if not signature_ok(body, request.headers.get("X-Hub-Signature-256"), str(channel.secrets.get("app_secret", ""))):
         raise HTTPException(status_code=401, detail="bad or missing X-Hub-Signature-256")
-    try:
-        payload = await request.json()
-    except ValueError as error:
-        raise HTTPException(status_code=400, detail="body is not JSON") from error
-    events, statuses = parse_messages(channel.id, payload)
+    events, statuses = parse_messages(channel.id, await json_body(request))
     handled = duplicates = 0
     for event in events:
         result = await run_in_threadpool(handle_inbound, event)
@@ -178,14 +173,9 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
                             retryable=False)
     base = config.get("graph_base_url", "https://graph.facebook.com").rstrip("/")
     url = f"{base}/{config.get('api_version', 'v21.0')}/{config.get('phone_number_id')}/messages"
-    try:
-        response = httpx.post(url, json=render(output, recipient), timeout=10,
-                              headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
-    except httpx.HTTPError as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
-    if response.status_code >= 300:
-        raise http_failure(response.status_code, response.text)
-    return str(response.json().get("messages", [{}])[0].get("id", ""))
+    answer = post_json(url, render(output, recipient),
+                       headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
+    return str(answer.get("messages", [{}])[0].get("id", ""))
 
 
 def _aware(moment: datetime) -> datetime:
