@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     login_max_age_hours: int = Field(12, ge=1, validation_alias="FLOWSTUDIO_LOGIN_MAX_AGE_HOURS")
     worker: bool = Field(True, validation_alias="FLOWSTUDIO_WORKER")
     log_level: str = Field("INFO", validation_alias="FLOWSTUDIO_LOG_LEVEL")
+    task_redelivery_seconds: int = Field(300, ge=1, validation_alias="FLOWSTUDIO_TASK_REDELIVERY_SECONDS")
 
     @field_validator("default_language")
     @classmethod

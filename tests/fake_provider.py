@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,6 +16,8 @@ class FakeProvider:
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict]] = []
         self.fail_next = 0
+        self.hold_first_s = 0.0  # keep the first request waiting this long before answering (a slow provider)
+        self.arrived = threading.Event()  # set when a request comes in, answered or not
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
 
@@ -37,6 +40,12 @@ class FakeProvider:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                fake.arrived.set()
+                with fake.lock:
+                    hold, fake.hold_first_s = fake.hold_first_s, 0.0
+                if hold:
+                    time.sleep(hold)  # the sender gives up (or dies) before this request counts
+                    return
                 with fake.lock:
                     failing = fake.fail_next > 0
                     fake.fail_next -= failing

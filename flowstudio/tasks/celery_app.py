@@ -27,6 +27,14 @@ def create_celery() -> Celery:
         include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery"],
         beat_schedule={"requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0}},
     )
+    if settings.redis_url:
+        # A task taken by a worker that died is handed out again after this long (Redis's default is an hour),
+        # checked every few seconds. Deliveries are idempotent, so a long countdown handed out twice is harmless.
+        app.conf.broker_transport_options = {
+            "visibility_timeout": settings.task_redelivery_seconds,
+            "unacked_restore_interval": max(1, min(10, settings.task_redelivery_seconds // 3)),
+            "unacked_restore_throttle": 1,
+        }
     return app
 
 
