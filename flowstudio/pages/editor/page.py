@@ -126,7 +126,7 @@ def right_panel() -> rx.Component:
                 tab("versions", "editor.versions"),
                 tab("tests", "editor.tests"),
                 tab("flow", "editor.flow"),
-                size="1"),
+                size="1", style={"flexWrap": "wrap"}),
             rx.tabs.content(rx.box(inspector(), padding_top="12px"), value="inspector"),
             rx.tabs.content(rx.box(problems_panel(), padding_top="12px"), value="problems"),
             rx.tabs.content(rx.box(emulator_panel(), padding_top="12px"), value="emulator"),
