@@ -252,3 +252,45 @@ def test_webchat_rejects_bad_input_with_a_reason(client, session, body, status) 
     response = client.post("/api/v1/webchat/pizzaria-bella/messages", json=body)
     assert response.status_code == status and response.json()["detail"]
     assert client.post("/api/v1/webchat/no-such-key/messages", json=body).status_code in (404, 422)
+
+
+def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, session, provider, queued) -> None:
+    from datetime import timedelta
+
+    from flowstudio.models import utcnow
+    from flowstudio.services import bots as bot_service
+    from flowstudio.services import drafts
+    from flowstudio.services.conversations import fire_inactivity, inactivity_due
+    from flowstudio.services.seed import seed_demo as seed
+    from flowstudio.tasks import timers
+
+    workspace_id = seed(session=session, admin_email="admin@example.com").workspace_id
+    document = {"schema_version": 1, "bot": {"name": "Lembrete"}, "nodes": [
+        {"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Oi!"},
+        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"},
+        {"id": "idle", "kind": "event", "event": "inactivity", "minutes": 5},
+        {"id": "nudge", "kind": "message", "text": "Ainda está aí?"}],
+        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
+                  {"id": "b", "source": "fallback", "source_handle": "next", "target": "sorry"},
+                  {"id": "c", "source": "idle", "source_handle": "next", "target": "nudge"}]}
+    bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA", bot_id=bot.id,
+                         config={"phone_number_id": "PNID", "graph_base_url": provider.url},
+                         secrets={"access_token": "t", "app_secret": APP_SECRET, "verify_token": "v"}).key
+    session.commit()
+    post_signed(client, key, wa_payload("oi", wamid="wamid.idle.1"))
+    drain(queued)
+    assert inactivity_due(session=session) == []  # not silent long enough yet
+    conversation = session.exec(select(Conversation)).one()
+    conversation.last_inbound_at = utcnow() - timedelta(minutes=6)
+    session.add(conversation)
+    session.commit()
+    [(conversation_id, minutes)] = inactivity_due(session=session)
+    assert (conversation_id, minutes) == (conversation.id, 5)
+    assert timers.fire_inactivity_events() == 1  # the beat task, every 30 s
+    drain(queued)
+    assert [b["text"]["body"] for b in provider.bodies()] == ["Oi!", "Ainda está aí?"]
+    session.expire_all()
+    assert inactivity_due(session=session) == []  # once per silence
+    assert fire_inactivity(conversation_id=conversation.id, minutes=5).deliveries == []

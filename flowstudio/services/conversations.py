@@ -39,6 +39,7 @@ from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.conversations")
 SESSION_IDLE = timedelta(hours=12)
+FIRED_KEY = "_inactivity_fired"  # beside the engine's session data (from_dict ignores it): thresholds fired
 
 
 @dataclass(frozen=True)
@@ -178,21 +179,22 @@ def _handle_locked(session: Session, conversation_id: int, event: InboundEvent, 
     session.flush()
     result = InboundResult(conversation_id=conversation_id, message_id=inbound.id)
     if conversation.owner_type == OwnerType.BOT:
-        _bot_turn(session, conversation, event, inbound, result)
+        _bot_turn(session, conversation, _engine_event(event), f"out:{inbound.id}", result)
     conversation.updated_at = now
     session.add(conversation)
     return result
 
 
-def _bot_turn(session: Session, conversation: Conversation, event: InboundEvent, inbound: Message,
+def _bot_turn(session: Session, conversation: Conversation, engine_event: EngineEvent, key_prefix: str,
               result: InboundResult) -> None:
+    """Step the bot's published flow with one event; outbound messages get keys `<key_prefix>:<index>`."""
     published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
     if published is None:
         session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
                           name="bot.not_published", data={"bot_id": conversation.owner_bot_id}))
         return
     flow_session = _session_for(conversation, published.version_id)
-    step_result = step(published.flow, flow_session, _engine_event(event),
+    step_result = step(published.flow, flow_session, engine_event,
                        runtime.production_ports(published, bot_id=conversation.owner_bot_id))
     conversation.session = step_result.session.to_dict()
     countdown = 0.0
@@ -209,7 +211,7 @@ def _bot_turn(session: Session, conversation: Conversation, event: InboundEvent,
         elif kind in VISIBLE_TYPES:
             message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
                               sender_type=SenderType.BOT, kind=kind, text=output.get("text"), payload=output,
-                              idempotency_key=f"out:{inbound.id}:{index}", status=DeliveryStatus.QUEUED)
+                              idempotency_key=f"{key_prefix}:{index}", status=DeliveryStatus.QUEUED)
             session.add(message)
             session.flush()
             result.deliveries.append((message.id, countdown))
@@ -249,3 +251,47 @@ def _hand_off(session: Session, conversation: Conversation, output: dict[str, An
                       name="conversation.owner_changed", actor_type="bot", actor_id=str(before["bot"]),
                       data={"from": before, "to": {k: v for k, v in output.items() if k != "type"},
                             "reason": "assign node"}))
+
+
+def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(conversation id, minutes) of inactivity events due: bot-owned open conversations whose contact has
+    been silent at least as long as an inactivity `event` node of the published flow asks, not yet fired
+    for that silence."""
+    now = now or utcnow()
+    rows = session.exec(select(Conversation).where(Conversation.owner_type == OwnerType.BOT,
+                                                   Conversation.status == ConversationStatus.OPEN,
+                                                   Conversation.last_inbound_at.is_not(None),
+                                                   Conversation.last_inbound_at > now - timedelta(days=7))).all()
+    due = []
+    for conversation in rows:
+        published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
+        if published is None:
+            continue
+        silent = (now - _aware(conversation.last_inbound_at)).total_seconds() / 60
+        fired = set((conversation.session or {}).get(FIRED_KEY, []))
+        since = _aware(conversation.last_inbound_at).isoformat()
+        for node_id in published.flow.events.get("inactivity", []):
+            minutes = published.flow.nodes[node_id].minutes or 0
+            if minutes <= silent and f"{since}/{minutes}" not in fired:
+                due.append((conversation.id, minutes))
+    return due
+
+
+def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
+    """Run the flow's inactivity event for a silent contact (once per silence and threshold)."""
+    result = InboundResult(conversation_id=conversation_id)
+    with conversation_lock(conversation_id), session_scope() as session:
+        conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id)
+                                    .with_for_update()).one()
+        if conversation.owner_type != OwnerType.BOT or conversation.last_inbound_at is None:
+            return result
+        since = _aware(conversation.last_inbound_at).isoformat()
+        marker = f"{since}/{minutes}"
+        if marker in (conversation.session or {}).get(FIRED_KEY, []):
+            return result
+        _bot_turn(session, conversation, EngineEvent.inactivity(minutes), f"idle:{conversation_id}:{marker}", result)
+        earlier = [m for m in (conversation.session or {}).get(FIRED_KEY, []) if m.startswith(since)]
+        conversation.session = {**(conversation.session or {}), FIRED_KEY: [*earlier, marker]}
+        conversation.updated_at = utcnow()
+        session.add(conversation)
+    return result

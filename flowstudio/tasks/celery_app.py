@@ -24,8 +24,11 @@ def create_celery() -> Celery:
         result_expires=3600,
         timezone="UTC",
         enable_utc=True,
-        include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery"],
-        beat_schedule={"requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0}},
+        include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery", "flowstudio.tasks.timers"],
+        beat_schedule={
+            "requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0},
+            "inactivity-events": {"task": "flowstudio.timers.inactivity", "schedule": 30.0},
+        },
     )
     if settings.redis_url:
         # A task taken by a worker that died is handed out again after this long (Redis's default is an hour),
