@@ -88,3 +88,13 @@ def test_rollback_restores_a_version_into_the_draft(session: Session, bot_id: in
     assert len(document["nodes"]) == 21 and new_revision == revision + 1
     with pytest.raises(KeyError):
         drafts.rollback(session=session, bot_id=bot_id, number=9, expected_revision=new_revision)
+
+
+def test_channel_kinds_of_a_bot(session: Session, bot_id: int) -> None:
+    from flowstudio.services.channels import create_channel
+
+    workspace_id = _workspace(session, bot_id)
+    create_channel(session=session, workspace_id=workspace_id, kind="webchat", name="site")  # unassigned
+    create_channel(session=session, workspace_id=workspace_id, kind="telegram", name="tg", bot_id=bot_id,
+                   secrets={"bot_token": "t", "webhook_secret": "s"})
+    assert drafts.channel_kinds(session=session, bot_id=bot_id) == ["telegram", "webchat"]  # the default bot

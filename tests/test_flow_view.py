@@ -64,3 +64,13 @@ def test_problems_speak_the_ui_language() -> None:
     assert problem_text(problem, "en") == problem.message
     assert problem_text(problem, "pt-BR").startswith("Se este passo falhar")
     assert problem_text(problem, "es").startswith("Si este paso falla")
+
+
+def test_designers_are_warned_about_whatsapp_s_24_hour_window() -> None:
+    from flowstudio.services.flow_view import channel_warnings
+
+    document = {"nodes": [{"id": "late", "kind": "event", "event": "inactivity", "minutes": 1500},
+                          {"id": "soon", "kind": "event", "event": "inactivity", "minutes": 30},
+                          {"id": "pause", "kind": "wait", "mode": "delay", "seconds": 90000}]}
+    assert [p.node_id for p in channel_warnings(document, ["webchat", "whatsapp"])] == ["late", "pause"]
+    assert channel_warnings(document, ["webchat", "telegram"]) == []

@@ -15,7 +15,7 @@ from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
 from flow_runtime.problems import Problem
 from flow_runtime.testing import fake_ports, parse_conversation, run_conversation
 from flow_runtime.validate import validate_flow
-from flowstudio.models import Bot, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
+from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
 from flowstudio.services.nlu import matcher_for
 
 
@@ -235,3 +235,14 @@ def rollback(*, session: Session, bot_id: int, number: int, expected_revision: i
         raise KeyError(f"version {number} does not exist")
     return document, save_draft(session=session, bot_id=bot_id, document=document,
                                 expected_revision=expected_revision)
+
+
+def channel_kinds(*, session: Session, bot_id: int) -> list[str]:
+    """The kinds of channel the bot answers on: its own channels, plus unassigned ones if it is the default."""
+    bot = session.get(Bot, bot_id)
+    if bot is None:
+        return []
+    query = select(Channel.kind).where(Channel.workspace_id == bot.workspace_id, Channel.is_active)
+    owned = Channel.bot_id == bot_id
+    query = query.where(owned | Channel.bot_id.is_(None)) if bot.is_default else query.where(owned)
+    return sorted({kind.value for kind in session.exec(query).all()})

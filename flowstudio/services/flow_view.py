@@ -259,3 +259,24 @@ def intents_by_topic(document: dict[str, Any]) -> list[dict[str, Any]]:
     if loose:
         result.append({"id": "", "name": "", "intents": loose})
     return result
+
+
+WHATSAPP_WINDOW_MINUTES = 24 * 60
+
+
+def channel_warnings(document: dict[str, Any], channel_kinds: Iterable[str]) -> list[Problem]:
+    """Warnings that depend on where the bot answers: on WhatsApp, anything sent 24 hours or more after the
+    contact's last message is refused unless it is an approved template."""
+    if "whatsapp" not in set(channel_kinds):
+        return []
+    found = []
+    for node in document.get("nodes", []):
+        late = (node.get("kind") == "event" and node.get("event") == "inactivity"
+                and (node.get("minutes") or 0) >= WHATSAPP_WINDOW_MINUTES) or \
+               (node.get("kind") == "wait" and node.get("mode", "delay") == "delay"
+                and (node.get("seconds") or 0) >= WHATSAPP_WINDOW_MINUTES * 60)
+        if late:
+            found.append(Problem("warning", "whatsapp_window", node["id"],
+                                 "On WhatsApp, messages sent 24 hours or more after the customer's last message "
+                                 "are refused unless they are approved templates."))
+    return found

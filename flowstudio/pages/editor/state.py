@@ -21,7 +21,7 @@ from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
 from flowstudio.services.flow_view import (
-    PALETTE, canvas_view, intents_by_topic, known_variables, markers, node_view, problem_text,
+    PALETTE, canvas_view, channel_warnings, intents_by_topic, known_variables, markers, node_view, problem_text,
 )
 from flowstudio.state.session import SessionState
 
@@ -92,6 +92,7 @@ class EditorState(rx.State):
     _workspace_id: int = 0
     _user_id: int = 0
     _lang: str = "pt-BR"
+    _channel_kinds: list[str] = []
     _edit_key: str = ""
     _edit_at: float = 0.0
 
@@ -114,6 +115,8 @@ class EditorState(rx.State):
             self.loaded = True
             return
         self.bot_id, self.bot_name, self.bot_language = draft.bot_id, draft.bot_name, draft.language
+        with session_scope() as session:
+            self._channel_kinds = drafts.channel_kinds(session=session, bot_id=draft.bot_id)
         self._doc, self._revision = draft.document, draft.revision
         self._undo, self._redo = [], []
         self.selected_ids, self.selected, self.highlight, self.diff_marks = [], {}, [], {}
@@ -145,7 +148,8 @@ class EditorState(rx.State):
     def _refresh(self, *, full: bool = False, ops: list[dict[str, Any]] | None = None,
                  recompile: bool = True, fit: bool = False) -> None:
         """Recompute problems and side lists; push the document (full) or patch ops to the canvas."""
-        found = validate_flow(self._doc)[1] if recompile or full else []
+        found = [*validate_flow(self._doc)[1], *channel_warnings(self._doc, self._channel_kinds)] \
+            if recompile or full else []
         if recompile:
             self.problems = [
                 {"severity": p.severity, "code": p.code, "node_id": p.node_id or "",
