@@ -100,35 +100,27 @@ def _default_bot(session: Session, channel: Channel) -> int | None:
     return session.exec(select(Bot.id).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
 
 
-def open_conversation(*, channel_id: int, event: InboundEvent) -> int:
-    """The id of the contact's open conversation on the channel, created (owned by the channel's bot) if none.
+def _open_conversation(session: Session, channel: Channel, event: InboundEvent) -> Conversation:
+    """The contact's open conversation on the channel, created (owned by the channel's bot) if none."""
+    contact = _identity(session, channel, event)
+    conversation = session.exec(
+        select(Conversation).where(Conversation.contact_id == contact.id, Conversation.channel_id == channel.id,
+                                   Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
+        .order_by(Conversation.id.desc())).first()
+    if conversation is None:
+        bot_id = _default_bot(session, channel)
+        owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot_id} if bot_id else
+                 {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
+        conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id, channel=channel.kind,
+                                    channel_id=channel.id, **owner)
+        session.add(conversation)
+        session.flush()
+    return conversation
 
-    Two first messages racing for the same new contact both end up in one conversation: the identity's
-    unique constraint lets only one insert win, and the loser reads the winner's rows.
-    """
-    for _attempt in range(3):
-        try:
-            with session_scope() as session:
-                channel = session.get(Channel, channel_id)
-                contact = _identity(session, channel, event)
-                conversation = session.exec(
-                    select(Conversation).where(Conversation.contact_id == contact.id,
-                                               Conversation.channel_id == channel.id,
-                                               Conversation.status.in_([ConversationStatus.OPEN,
-                                                                        ConversationStatus.PENDING]))
-                    .order_by(Conversation.id.desc())).first()
-                if conversation is None:
-                    bot_id = _default_bot(session, channel)
-                    owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot_id} if bot_id else
-                             {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
-                    conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id,
-                                                channel=channel.kind, channel_id=channel.id, **owner)
-                    session.add(conversation)
-                    session.flush()
-                return conversation.id
-        except sa.exc.IntegrityError:
-            continue
-    raise RuntimeError("could not open a conversation (identity kept colliding)")
+
+def contact_lock_key(channel_id: int, external_user_id: str) -> str:
+    """What is locked while a contact's event is handled: one contact on one channel, one conversation."""
+    return f"contact:{channel_id}:{external_user_id}"
 
 
 def _default_queue(session: Session, channel: Channel) -> int:
@@ -152,23 +144,32 @@ def _engine_event(event: InboundEvent) -> EngineEvent:
 
 
 def handle_inbound(event: InboundEvent) -> InboundResult:
-    """Store an inbound event once, let the conversation's owner answer, and return what to deliver."""
-    conversation_id = open_conversation(channel_id=event.channel_id, event=event)
+    """Store an inbound event once, let the conversation's owner answer, and return what to deliver.
+
+    One transaction under the contact's lock: the contact and conversation are found or created, the
+    provider's message id deduplicated, the owner's turn taken. A unique-constraint race lost to another
+    process (the same message, or the same new contact) is settled by reading the winner's rows.
+    """
     key = f"in:{event.channel_id}:{event.external_message_id}" if event.external_message_id else None
-    with conversation_lock(conversation_id):
-        try:
-            with session_scope() as session:
-                return _handle_locked(session, conversation_id, event, key)
-        except sa.exc.IntegrityError:
-            if key is None:
-                raise
-            return InboundResult(conversation_id=conversation_id, duplicate=True)  # a racing twin won
+    with conversation_lock(contact_lock_key(event.channel_id, event.external_user_id)):
+        for _attempt in range(3):
+            try:
+                with session_scope() as session:
+                    return _handle_locked(session, event, key)
+            except sa.exc.IntegrityError:
+                with session_scope() as session:
+                    twin = session.exec(select(Message).where(Message.idempotency_key == key)).first() if key else None
+                    if twin is not None:
+                        return InboundResult(conversation_id=twin.conversation_id, duplicate=True)
+    raise RuntimeError("could not store the inbound event (kept colliding)")
 
 
-def _handle_locked(session: Session, conversation_id: int, event: InboundEvent, key: str | None) -> InboundResult:
+def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> InboundResult:
+    if key and (twin := session.exec(select(Message).where(Message.idempotency_key == key)).first()) is not None:
+        return InboundResult(conversation_id=twin.conversation_id, duplicate=True)
+    channel = session.get(Channel, event.channel_id)
+    conversation_id = _open_conversation(session, channel, event).id
     conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id).with_for_update()).one()
-    if key and session.exec(select(Message.id).where(Message.idempotency_key == key)).first() is not None:
-        return InboundResult(conversation_id=conversation_id, duplicate=True)
     now = utcnow()
     inbound = Message(conversation_id=conversation_id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
                       kind=event.kind, text=event.text or None, payload={"button_id": event.button_id, **event.data},
@@ -280,7 +281,14 @@ def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tup
 def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
     """Run the flow's inactivity event for a silent contact (once per silence and threshold)."""
     result = InboundResult(conversation_id=conversation_id)
-    with conversation_lock(conversation_id), session_scope() as session:
+    with session_scope() as session:
+        conversation = session.get(Conversation, conversation_id)
+        identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
+                                                              ContactIdentity.channel_id == conversation.channel_id)
+                                ).first()
+        lock_key = contact_lock_key(conversation.channel_id, identity.external_id) if identity else \
+            f"conversation:{conversation_id}"
+    with conversation_lock(lock_key), session_scope() as session:
         conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id)
                                     .with_for_update()).one()
         if conversation.owner_type != OwnerType.BOT or conversation.last_inbound_at is None:

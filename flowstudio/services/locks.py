@@ -1,4 +1,4 @@
-"""One conversation at a time: a lock per conversation, in Redis when configured, else in this process.
+"""One contact at a time: a lock per contact and channel, in Redis when configured, else in this process.
 
 With PostgreSQL the conversation row is also locked (`SELECT ... FOR UPDATE`) inside the transaction,
 so several processes without Redis still take turns; SQLite serialises writers by itself.
@@ -7,6 +7,7 @@ so several processes without Redis still take turns; SQLite serialises writers b
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -20,8 +21,8 @@ class LockTimeout(RuntimeError):
     """The conversation stayed locked too long (a stuck worker?); the event can be retried."""
 
 
-_local_locks: dict[int, threading.Lock] = {}
-_local_guard = threading.Lock()
+_STRIPES = 1024
+_local_locks = [threading.Lock() for _ in range(_STRIPES)]  # striped: bounded memory, rare false sharing
 
 
 @cache
@@ -32,14 +33,13 @@ def _redis(url: str):  # noqa: ANN202 - a redis.Redis
 
 
 @contextmanager
-def conversation_lock(conversation_id: int) -> Iterator[None]:
-    """Hold the conversation's lock for the duration of the block."""
+def conversation_lock(key: str) -> Iterator[None]:
+    """Hold the lock named `key` (a contact on a channel, or a conversation) for the duration of the block."""
     url = get_settings().redis_url
     if url:
-        lock = _redis(url).lock(f"flowstudio:lock:conversation:{conversation_id}", timeout=LOCK_TIMEOUT_S,
-                                blocking_timeout=LOCK_TIMEOUT_S)
+        lock = _redis(url).lock(f"flowstudio:lock:{key}", timeout=LOCK_TIMEOUT_S, blocking_timeout=LOCK_TIMEOUT_S)
         if not lock.acquire():
-            raise LockTimeout(f"conversation {conversation_id} is busy")
+            raise LockTimeout(f"{key} is busy")
         try:
             yield
         finally:
@@ -48,10 +48,9 @@ def conversation_lock(conversation_id: int) -> Iterator[None]:
             except Exception:  # noqa: BLE001 - expired while we worked: the next holder is already in
                 pass
         return
-    with _local_guard:
-        lock = _local_locks.setdefault(conversation_id, threading.Lock())
+    lock = _local_locks[zlib.crc32(key.encode()) % _STRIPES]
     if not lock.acquire(timeout=LOCK_TIMEOUT_S):
-        raise LockTimeout(f"conversation {conversation_id} is busy")
+        raise LockTimeout(f"{key} is busy")
     try:
         yield
     finally:
