@@ -117,3 +117,19 @@ def session(database_url: str) -> Iterator[Session]:
     """A session on the migrated database (both backends)."""
     with Session(engine_for(database_url), expire_on_commit=False) as db_session:
         yield db_session
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Deliveries the webhook queued (sent later with `drain`)."""
+    ids: list[int] = []
+
+    class Recorder:
+        @staticmethod
+        def apply_async(args, countdown=None) -> None:  # noqa: ANN001
+            ids.append(args[0])
+
+    from flowstudio.tasks import delivery
+
+    monkeypatch.setattr(delivery, "deliver", Recorder)
+    return ids

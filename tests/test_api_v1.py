@@ -12,8 +12,7 @@ from flowstudio.demo import demo_flow
 from flowstudio.models import Role
 from flowstudio.services.api_tokens import create_token
 from flowstudio.services.seed import seed_demo
-from tests.test_channels import drain, queued  # noqa: F401 - fixture
-from tests.test_channels import post_signed, wa_payload
+from tests.channel_support import post_signed, wa_payload
 
 
 @pytest.fixture
@@ -93,7 +92,7 @@ def test_channel_secrets_are_write_only(api) -> None:
     assert [c["kind"] for c in client.get("/api/v1/channels", headers=headers).json()] == ["webchat", "telegram"]
 
 
-def test_conversations_listed_read_and_answered_by_an_agent(api, session, queued) -> None:  # noqa: F811
+def test_conversations_listed_read_and_answered_by_an_agent(api, session, queued) -> None:
     client, headers, workspace_id = api
     from flowstudio.services.channels import create_channel
 

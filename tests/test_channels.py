@@ -3,9 +3,6 @@ fake provider, once, in order, with statuses and retries."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,35 +15,14 @@ from flowstudio.models import Conversation, DeliveryStatus, Direction, Message, 
 from flowstudio.services.channels import create_channel
 from flowstudio.services.seed import seed_demo
 from flowstudio.tasks import delivery
+from tests.channel_support import APP_SECRET, drain, post_signed, wa_payload
 from tests.fake_provider import fake_provider
-
-APP_SECRET = "app-secret"
 
 
 @pytest.fixture
 def provider():
     with fake_provider() as fake:
         yield fake
-
-
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Deliveries the webhook queued (sent later with `drain`)."""
-    ids: list[int] = []
-
-    class Recorder:
-        @staticmethod
-        def apply_async(args, countdown=None) -> None:  # noqa: ANN001
-            ids.append(args[0])
-
-    monkeypatch.setattr(delivery, "deliver", Recorder)
-    return ids
-
-
-def drain(queued: list[int]) -> list[str]:
-    outcomes = [delivery.deliver_message(message_id, final_attempt=False) for message_id in queued]
-    queued.clear()
-    return outcomes
 
 
 @pytest.fixture
@@ -57,27 +33,6 @@ def whatsapp(session: Session, provider) -> str:
                              secrets={"access_token": "token", "app_secret": APP_SECRET, "verify_token": "verify"})
     session.commit()
     return channel.key
-
-
-def wa_payload(text: str | None = None, *, wamid: str, click: tuple[str, str] | None = None,
-               sender: str = "5511999990000", ts: int | None = None) -> dict:
-    message = {"from": sender, "id": wamid, "timestamp": str(ts or int(time.time()))}
-    if click:
-        message |= {"type": "interactive", "interactive": {"type": "button_reply",
-                                                           "button_reply": {"id": click[0], "title": click[1]}}}
-    else:
-        message |= {"type": "text", "text": {"body": text}}
-    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "551130000000",
-                                                      "phone_number_id": "PNID"},
-        "contacts": [{"profile": {"name": "Ana"}, "wa_id": sender}], "messages": [message]}}]}]}
-
-
-def post_signed(client: TestClient, key: str, payload: dict, secret: str = APP_SECRET):
-    body = json.dumps(payload).encode()
-    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return client.post(f"/webhooks/whatsapp/{key}", content=body,
-                       headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from flowstudio.services.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
 from tests.conftest import use_env
 from tests.fake_provider import fake_provider
-from tests.test_channels import post_signed, wa_payload
+from tests.channel_support import post_signed, wa_payload
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 

@@ -11,7 +11,7 @@ from flowstudio.models import Message
 from flowstudio.services.channels import ChannelError, create_channel
 from flowstudio.services.seed import seed_demo
 from tests.fake_provider import fake_provider
-from tests.test_channels import drain, queued  # noqa: F401 - fixture
+from tests.channel_support import drain
 
 SECRET = "tg-secret"
 
@@ -38,7 +38,7 @@ def update(update_id: int, *, text: str | None = None, callback: str | None = No
                                                 "text": text}}
 
 
-def test_a_conversation_with_inline_keyboards(telegram, queued, session) -> None:  # noqa: F811
+def test_a_conversation_with_inline_keyboards(telegram, queued, session) -> None:
     key, provider = telegram
     client = TestClient(create_api())
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -55,7 +55,7 @@ def test_a_conversation_with_inline_keyboards(telegram, queued, session) -> None
     assert all(path.startswith("/bot123:ABC/") for path, _ in provider.requests)
 
 
-def test_without_the_secret_token_nothing_is_stored(telegram, queued, session) -> None:  # noqa: F811
+def test_without_the_secret_token_nothing_is_stored(telegram, queued, session) -> None:
     key, _ = telegram
     client = TestClient(create_api())
     assert client.post(f"/webhooks/telegram/{key}", json=update(1, text="oi")).status_code == 401

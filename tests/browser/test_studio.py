@@ -39,7 +39,7 @@ def _connect(page: Page, source: str, handle: str, target: str) -> None:
     page.mouse.down()
     page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=12)
     page.mouse.up()
-    expect(page.locator(f'.react-flow__edge[data-id]').filter(
+    expect(page.locator('.react-flow__edge[data-id]').filter(
         has=page.locator("path"))).not_to_have_count(0)
 
 
