@@ -322,11 +322,12 @@ def in_scope_scores(coefficients: Sequence[float], features: np.ndarray) -> np.n
 
 
 def batch_scores(
-    model: IntentModel, documents: Sequence[dict[str, list[str]]], embeddings: np.ndarray | None
+    model: IntentModel, documents: Sequence[dict[str, list[str]]], embeddings: np.ndarray | None, *, x=None
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Fused logits and similarities for many featurised documents (training and evaluation)."""
+    """Fused logits and similarities for many featurised documents (training and evaluation);
+    ``x``: their TF-IDF matrix, when already computed."""
     w = model.weights
-    x = model.featurizer.matrix(documents)
+    x = model.featurizer.matrix(documents) if x is None else x
     svm = np.asarray(x @ w.svm_coef) + w.svm_bias
     if embeddings is not None and w.lr_coef is not None:
         lr = embeddings @ w.lr_coef + w.lr_bias

@@ -6,14 +6,14 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from flow_runtime.nlu.encoder import SentenceEncoder, default_encoder
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, block_terms
 from flow_runtime.nlu.model import (
-    Fusion, IntentModel, Weights, batch_logits, batch_scores, in_scope_scores, rejection_features, softmax,
+    Fusion, IntentModel, Weights, batch_scores, in_scope_scores, rejection_features, softmax,
 )
 from flow_runtime.nlu.pipeline import Analysis, analyze_many
 from flow_runtime.nlu.types import Example
@@ -104,14 +104,16 @@ def train(
     if not config.use_encoder:
         encoder = None
     data = _prepare(examples, classes, language, encoder)
-    model = _fit(data, classes, language, config, encoder)
     method = "none"
     if val:
+        model = _fit(data, classes, language, config, encoder, scales=False)
         val_data = _prepare([e for e in val if e.text.strip()], classes, language, encoder, strict=False)
-        _calibrate(model, data, val_data, config)
+        _calibrate(model, val_data, config)
         method = "validation"
     elif config.calibrate:
-        method = _calibrate_internally(model, data, classes, language, config, encoder)
+        model, method = _fit_calibrated(data, classes, language, config, encoder)
+    else:
+        model = _fit(data, classes, language, config, encoder)
     model.meta.update(
         n_train=len(examples), n_classes=len(classes), calibration=method,
         train_seconds=round(time.perf_counter() - started, 3),
@@ -146,18 +148,23 @@ def _prepare(
 
 
 def _fit(
-    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None
+    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
+    *, featurizer: SparseFeaturizer | None = None, x=None, warm: Weights | None = None, scales: bool = True,
 ) -> IntentModel:
+    """Fit the views (``featurizer``, ``x``: reuse a featurisation; ``warm``: start the logistic
+    regression from these weights; ``scales``: estimate scales on the training data)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
-    featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
-    x = featurizer.matrix(data.documents)
+    if featurizer is None:
+        featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
+    x = featurizer.matrix(data.documents) if x is None else x
     n_classes = len(classes)
     svm_coef, svm_bias = _one_vs_rest(LinearSVC(C=config.svm_c, random_state=config.seed), x, data.y, n_classes)
     weights = Weights(svm_coef, svm_bias)
     if data.embeddings is not None:
         lr = LogisticRegression(C=config.lr_c, max_iter=1000, random_state=config.seed)
+        _warm_start(lr, warm, data.y)
         weights.lr_coef, weights.lr_bias = _one_vs_rest(lr, data.embeddings, data.y, n_classes)
         order = np.argsort(data.y, kind="stable")
         weights.neighbours = np.ascontiguousarray(data.embeddings[order], dtype=np.float32)
@@ -170,9 +177,20 @@ def _fit(
         oos_label=config.oos_label, lemma_of=dict(data.lemmas),
     )
     model._encoder = encoder
-    # scales from the training data until held-out phrases refine them
-    _set_scales(model, x, data.embeddings)
+    if scales:  # from the training data when no held-out phrases will set them
+        _set_scales(model, x, data.embeddings)
     return model
+
+
+def _warm_start(lr, warm: Weights | None, y: np.ndarray) -> None:
+    """Start ``lr`` from earlier weights over the same classes (a refit then takes a few iterations)."""
+    if warm is None or warm.lr_coef is None:
+        return
+    present = np.unique(y)
+    coef, bias = warm.lr_coef[:, present].T.astype(np.float64), warm.lr_bias[present].astype(np.float64)
+    cut = 1 if len(present) == 2 else 0  # binary: one row, the second class's
+    lr.set_params(warm_start=True)
+    lr.coef_, lr.intercept_ = coef[cut:], bias[cut:]
 
 
 def _one_vs_rest(estimator, x, y: np.ndarray, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -215,14 +233,15 @@ def _full_neighbour_scores(model: IntentModel, embeddings: np.ndarray) -> np.nda
     return out
 
 
-def _calibrate(model: IntentModel, fitted: _Prepared, held_out: _Prepared, config: TrainConfig, *, scorer=None) -> None:
-    """Fit scales, temperature and (with out-of-scope examples) the threshold on held-out data."""
+def _calibrate(model: IntentModel, held_out: _Prepared, config: TrainConfig, *, scorer=None, x=None) -> None:
+    """Fit scales, temperature and (with out-of-scope examples) the threshold on held-out data
+    (``x``: their features under ``scorer``'s featurizer, when already computed)."""
     scorer = scorer or model
-    x = scorer.featurizer.matrix(held_out.documents)
+    x = scorer.featurizer.matrix(held_out.documents) if x is None else x
     _set_scales(scorer, x, held_out.embeddings)
     model.fusion.scales = scorer.fusion.scales
     scorer.fusion.temperature = 1.0
-    logits, similarity = batch_scores(scorer, held_out.documents, held_out.embeddings)
+    logits, similarity = batch_scores(scorer, held_out.documents, held_out.embeddings, x=x)
     known = held_out.y >= 0
     model.fusion.temperature = fit_temperature(logits[known], held_out.y[known])
     probs = softmax(logits / model.fusion.temperature)
@@ -289,42 +308,49 @@ def tune_rejection(
     return best_cut
 
 
-def _calibrate_internally(
-    model: IntentModel, data: _Prepared, classes: list[str], language: str, config: TrainConfig,
-    encoder: SentenceEncoder | None,
-) -> str:
-    """Calibrate on a held-out slice (large data) or out-of-fold predictions (small data)."""
+def _fit_calibrated(
+    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
+) -> tuple[IntentModel, str]:
+    """Fit on all phrases, calibrated on a held-out slice (large data) or out-of-fold predictions
+    (small data); the final logistic regression starts from a held-out scorer's weights."""
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
     counts = np.bincount(data.y, minlength=len(classes))
     rows = np.arange(len(data.y))
     eligible = rows[counts[data.y] >= 2]
     if len(eligible) < 2 * len(classes) or len(np.unique(data.y[eligible])) < 2:
-        return "none"
-    inner = replace(config, calibrate=False)
+        return _fit(data, classes, language, config, encoder), "none"
     if len(data.y) >= 2000:
         fit_rows, held_rows = train_test_split(
             eligible, test_size=0.1, random_state=config.seed, stratify=data.y[eligible]
         )
         fit_rows = np.concatenate([fit_rows, rows[counts[data.y] < 2]])
-        scorer = _fit(data.subset(fit_rows), classes, language, inner, encoder)
-        _calibrate(model, data.subset(fit_rows), data.subset(held_rows), config, scorer=scorer)
-        return "holdout"
+        # one featurisation for all: terms seen only in the held-out slice get no weight anyway
+        featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
+        x = featurizer.matrix(data.documents)
+        subset = data.subset(fit_rows)
+        scorer = _fit(subset, classes, language, config, encoder, featurizer=featurizer, x=x[fit_rows], scales=False)
+        model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=scorer.weights, scales=False)
+        _calibrate(model, data.subset(held_rows), config, scorer=scorer, x=x[held_rows])
+        return model, "holdout"
     folds = int(min(5, counts[counts >= 2].min()))
     splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=config.seed)
     logits = np.zeros((len(data.y), len(classes)), dtype=np.float32)
-    raw_scales = []
+    raw_scales, warm = [], None
     for fit_idx, held_idx in splitter.split(eligible, data.y[eligible]):
         fit_rows = np.concatenate([eligible[fit_idx], rows[counts[data.y] < 2]])
         held_rows = eligible[held_idx]
-        scorer = _fit(data.subset(fit_rows), classes, language, inner, encoder)
+        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, warm=warm, scales=False)
+        warm = scorer.weights
         held = data.subset(held_rows)
-        _set_scales(scorer, scorer.featurizer.matrix(held.documents), held.embeddings)
+        x = scorer.featurizer.matrix(held.documents)
+        _set_scales(scorer, x, held.embeddings)
         raw_scales.append(scorer.fusion.scales)
-        logits[held_rows] = batch_logits(scorer, held.documents, held.embeddings)
+        logits[held_rows] = batch_scores(scorer, held.documents, held.embeddings, x=x)[0]
+    model = _fit(data, classes, language, config, encoder, warm=warm, scales=False)
     model.fusion.scales = tuple(float(v) for v in np.mean(raw_scales, axis=0))
     model.fusion.temperature = fit_temperature(logits[eligible], data.y[eligible])
-    return f"{max(folds, 2)}-fold"
+    return model, f"{max(folds, 2)}-fold"
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:

@@ -87,3 +87,26 @@ def test_engine_score_puts_the_threshold_on_the_engine_cut():
     assert engine_score(0.5, 0.5) == pytest.approx(0.6)
     assert engine_score(1.0, 0.5) == pytest.approx(1.0)
     assert engine_score(0.25, 0.5) == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+def test_warm_started_refit_matches_a_cold_fit(n_classes):
+    from sklearn.linear_model import LogisticRegression
+
+    from flow_runtime.nlu.model import Weights
+    from flow_runtime.nlu.training import _warm_start
+
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(n_classes), 40)
+    x = rng.normal(size=(len(y), 8)) + y[:, None]
+    cold = LogisticRegression(C=10, max_iter=1000).fit(x, y)
+    earlier = LogisticRegression(C=10, max_iter=1000).fit(x[::2], y[::2])
+    coef, bias = earlier.coef_, earlier.intercept_
+    if n_classes == 2:  # stored as one column per class, like Weights
+        coef, bias = np.vstack([-coef, coef]), np.concatenate([-bias, bias])
+    warm = LogisticRegression(C=10, max_iter=1000)
+    _warm_start(warm, Weights(np.zeros((1, n_classes)), np.zeros(n_classes), coef.T, bias), y)
+    warm.fit(x, y)
+    assert warm.n_iter_[0] < cold.n_iter_[0]
+    assert np.array_equal(warm.predict(x), cold.predict(x))
+    assert np.allclose(warm.coef_, cold.coef_, atol=1e-2)
