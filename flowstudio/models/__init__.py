@@ -1,6 +1,6 @@
 """FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
 
-from flowstudio.models.base import utcnow
+from flowstudio.models.base import as_utc, utcnow
 from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
 from flowstudio.models.conversation import (
@@ -44,5 +44,6 @@ __all__ = [
     "Tag",
     "User",
     "Workspace",
+    "as_utc",
     "utcnow",
 ]

@@ -27,6 +27,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as timezone-aware UTC (SQLite hands naive datetimes back)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def created_at_field() -> Any:
     """A `created_at` column set on insert."""
     return Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), nullable=False)

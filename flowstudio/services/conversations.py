@@ -32,6 +32,7 @@ from flowstudio.models import (
     OwnerType,
     Queue,
     SenderType,
+    as_utc,
     utcnow,
 )
 from flowstudio.services import runtime
@@ -222,14 +223,10 @@ def _session_for(conversation: Conversation, version_id: int) -> FlowSession:
     stored = conversation.session or {}
     if stored:
         flow_session = FlowSession.from_dict(dict(stored))
-        idle = conversation.last_message_at and utcnow() - _aware(conversation.last_message_at) > SESSION_IDLE
+        idle = conversation.last_message_at and utcnow() - as_utc(conversation.last_message_at) > SESSION_IDLE
         if not idle:
             return flow_session
     return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> None:
@@ -268,9 +265,9 @@ def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tup
         published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
         if published is None:
             continue
-        silent = (now - _aware(conversation.last_inbound_at)).total_seconds() / 60
+        silent = (now - as_utc(conversation.last_inbound_at)).total_seconds() / 60
         fired = set((conversation.session or {}).get(FIRED_KEY, []))
-        since = _aware(conversation.last_inbound_at).isoformat()
+        since = as_utc(conversation.last_inbound_at).isoformat()
         for node_id in published.flow.events.get("inactivity", []):
             minutes = published.flow.nodes[node_id].minutes or 0
             if minutes <= silent and f"{since}/{minutes}" not in fired:
@@ -293,7 +290,7 @@ def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
                                     .with_for_update()).one()
         if conversation.owner_type != OwnerType.BOT or conversation.last_inbound_at is None:
             return result
-        since = _aware(conversation.last_inbound_at).isoformat()
+        since = as_utc(conversation.last_inbound_at).isoformat()
         marker = f"{since}/{minutes}"
         if marker in (conversation.session or {}).get(FIRED_KEY, []):
             return result

@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from flowstudio.api.channels.common import DeliveryError, channel_or_404, json_body, post_json
 from flowstudio.db import session_scope
-from flowstudio.models import DeliveryStatus, Message
+from flowstudio.models import DeliveryStatus, Message, as_utc
 from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.tasks.delivery import enqueue_deliveries
 
@@ -168,7 +168,7 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
         DeliveryError: outside the 24-hour window (only templates may go out), or the API refused it.
     """
     if output.get("type") != "template" and (last_inbound_at is None or
-                                             datetime.now(UTC) - _aware(last_inbound_at) > SERVICE_WINDOW):
+                                             datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW):
         raise DeliveryError("outside the 24-hour customer-service window: only approved templates can be sent",
                             retryable=False)
     base = config.get("graph_base_url", "https://graph.facebook.com").rstrip("/")
@@ -176,7 +176,3 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
     answer = post_json(url, render(output, recipient),
                        headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
     return str(answer.get("messages", [{}])[0].get("id", ""))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
