@@ -8,10 +8,23 @@ import json
 import time
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from flowstudio.services.channels import create_channel
 from flowstudio.tasks import delivery
 
 APP_SECRET = "app-secret"
+VERIFY_TOKEN = "verify"
+
+
+def whatsapp_channel(session: Session, *, workspace_id: int, graph_base_url: str, bot_id: int | None = None) -> str:
+    """A WhatsApp channel (phone number id `PNID`) talking to `graph_base_url`, committed; returns its key."""
+    key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA", bot_id=bot_id,
+                         config={"phone_number_id": "PNID", "graph_base_url": graph_base_url},
+                         secrets={"access_token": "token", "app_secret": APP_SECRET,
+                                  "verify_token": VERIFY_TOKEN}).key
+    session.commit()
+    return key
 
 
 def drain(queued: list[int]) -> list[str]:

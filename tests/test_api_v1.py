@@ -12,7 +12,7 @@ from flowstudio.demo import demo_flow
 from flowstudio.models import Role
 from flowstudio.services.api_tokens import create_token
 from flowstudio.services.seed import seed_demo
-from tests.channel_support import post_signed, wa_payload
+from tests.channel_support import post_signed, wa_payload, whatsapp_channel
 
 
 @pytest.fixture
@@ -94,12 +94,7 @@ def test_channel_secrets_are_write_only(api) -> None:
 
 def test_conversations_listed_read_and_answered_by_an_agent(api, session, queued) -> None:
     client, headers, workspace_id = api
-    from flowstudio.services.channels import create_channel
-
-    key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA",
-                         config={"phone_number_id": "P", "graph_base_url": "http://127.0.0.1:9"},
-                         secrets={"access_token": "t", "app_secret": "app-secret", "verify_token": "v"}).key
-    session.commit()
+    key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url="http://127.0.0.1:9")
     post_signed(client, key, wa_payload("oi", wamid="wamid.api.0"))
     post_signed(client, key, wa_payload("quero falar com um atendente", wamid="wamid.api.1"))
     [listed] = client.get("/api/v1/conversations", params={"owner_type": "queue"}, headers=headers).json()

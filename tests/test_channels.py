@@ -12,10 +12,9 @@ from sqlmodel import Session, select
 
 from flowstudio.api import create_api
 from flowstudio.models import Conversation, DeliveryStatus, Direction, Message, OwnerType
-from flowstudio.services.channels import create_channel
 from flowstudio.services.seed import seed_demo
 from flowstudio.tasks import delivery
-from tests.channel_support import APP_SECRET, drain, post_signed, wa_payload
+from tests.channel_support import drain, post_signed, wa_payload, whatsapp_channel
 from tests.fake_provider import fake_provider
 
 
@@ -28,11 +27,7 @@ def provider():
 @pytest.fixture
 def whatsapp(session: Session, provider) -> str:
     result = seed_demo(session=session, admin_email="admin@example.com", admin_password="pw-123456")
-    channel = create_channel(session=session, workspace_id=result.workspace_id, kind="whatsapp", name="WA",
-                             config={"phone_number_id": "PNID", "graph_base_url": provider.url},
-                             secrets={"access_token": "token", "app_secret": APP_SECRET, "verify_token": "verify"})
-    session.commit()
-    return channel.key
+    return whatsapp_channel(session, workspace_id=result.workspace_id, graph_base_url=provider.url)
 
 
 @pytest.fixture
@@ -230,10 +225,7 @@ def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, sessio
                   {"id": "c", "source": "idle", "source_handle": "next", "target": "nudge"}]}
     bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
-    key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA", bot_id=bot.id,
-                         config={"phone_number_id": "PNID", "graph_base_url": provider.url},
-                         secrets={"access_token": "t", "app_secret": APP_SECRET, "verify_token": "v"}).key
-    session.commit()
+    key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
     post_signed(client, key, wa_payload("oi", wamid="wamid.idle.1"))
     drain(queued)
     assert inactivity_due(session=session) == []  # not silent long enough yet

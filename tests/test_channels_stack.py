@@ -15,12 +15,11 @@ from flowstudio.api import create_api
 from flowstudio.db import engine_for
 from flowstudio.models import DeliveryStatus, Direction, Message
 from flowstudio.services import migrations
-from flowstudio.services.channels import create_channel
 from flowstudio.services.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
 from tests.conftest import use_env
 from tests.fake_provider import fake_provider
-from tests.channel_support import post_signed, wa_payload
+from tests.channel_support import post_signed, wa_payload, whatsapp_channel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -40,10 +39,7 @@ def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_u
     migrations.upgrade(postgres_url)
     with fake_provider() as provider, Session(engine_for(postgres_url)) as session:
         workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
-        key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA",
-                             config={"phone_number_id": "PNID", "graph_base_url": provider.url},
-                             secrets={"access_token": "t", "app_secret": "app-secret", "verify_token": "v"}).key
-        session.commit()
+        key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url)
         app = create_celery()
         app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
         client = TestClient(create_api())
@@ -82,10 +78,7 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_customer_gets_each_mes
     env = {**os.environ, "CELERY_TASK_DEFAULT_QUEUE": queue}
     with fake_provider() as provider, Session(engine_for(postgres_url)) as session:
         workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
-        key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="WA",
-                             config={"phone_number_id": "PNID", "graph_base_url": provider.url},
-                             secrets={"access_token": "t", "app_secret": "app-secret", "verify_token": "v"}).key
-        session.commit()
+        key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url)
         producer = create_celery()
         producer.conf.task_default_queue = queue
         producer.set_default()  # the ASGI app publishes from another thread
