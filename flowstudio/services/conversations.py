@@ -261,8 +261,12 @@ def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tup
                                                    Conversation.last_inbound_at.is_not(None),
                                                    Conversation.last_inbound_at > now - timedelta(days=7))).all()
     due = []
+    flows: dict[int, runtime.PublishedFlow | None] = {}
     for conversation in rows:
-        published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
+        if conversation.owner_bot_id not in flows:  # one lookup per bot, not per conversation
+            flows[conversation.owner_bot_id] = runtime.published_flow(session=session,
+                                                                      bot_id=conversation.owner_bot_id)
+        published = flows[conversation.owner_bot_id]
         if published is None:
             continue
         silent = (now - as_utc(conversation.last_inbound_at)).total_seconds() / 60
