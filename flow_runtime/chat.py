@@ -32,6 +32,9 @@ def render_output(output: dict[str, Any]) -> list[str]:
     if kind == "media":
         caption = f" {output['caption']}" if output.get("caption") else ""
         return [f"bot: <{output['media_type']}: {output['url']}>{caption}"]
+    if kind == "template":
+        parameters = ", ".join(str(p) for p in output.get("parameters") or [])
+        return [f"bot: <template {output['name']} ({output.get('language', '')}): {parameters}>"]
     if kind == "handoff":
         target = next((f"{k} {v}" for k, v in output.items() if k != "type"), "")
         return [f"--- handed off to {target}"]

@@ -6,6 +6,7 @@ Shapes::
     {"type": "buttons", "text": str, "buttons": [{"id", "label"}]}
     {"type": "carousel", "text": str | None, "cards": [{"id", "title", "subtitle", "image", "buttons"}]}
     {"type": "media", "media_type": str, "url": str, "caption": str | None, "filename": str | None}
+    {"type": "template", "name": str, "language": str, "parameters": [str], "fallback_text": str | None}
     {"type": "handoff", "queue" | "agent" | "bot": str}
     {"type": "typing", "seconds": float}       # show "typing..." then continue
     {"type": "delay", "seconds": float}        # deliver what follows after a pause
@@ -18,7 +19,7 @@ from typing import Any
 
 Output = dict[str, Any]
 
-VISIBLE_TYPES = frozenset({"text", "buttons", "carousel", "media", "handoff"})
+VISIBLE_TYPES = frozenset({"text", "buttons", "carousel", "media", "template", "handoff"})
 
 
 def text(value: str) -> Output:
@@ -39,6 +40,20 @@ def carousel(value: str | None, cards: list[dict[str, Any]]) -> Output:
 def media(media_type: str, url: str, *, caption: str | None = None, filename: str | None = None) -> Output:
     """An attachment."""
     return {"type": "media", "media_type": media_type, "url": url, "caption": caption, "filename": filename}
+
+
+def template(name: str, language: str, parameters: list[str], *, fallback_text: str | None = None) -> Output:
+    """An approved WhatsApp message template; other channels show ``fallback_text``."""
+    return {"type": "template", "name": name, "language": language, "parameters": parameters,
+            "fallback_text": fallback_text}
+
+
+def template_text(output: Output) -> str:
+    """What channels without templates show for one: its fallback text, else the name and parameters."""
+    if output.get("fallback_text"):
+        return str(output["fallback_text"])
+    parameters = [str(p) for p in output.get("parameters") or []]
+    return f"{output.get('name', '')}: {', '.join(parameters)}" if parameters else str(output.get("name", ""))
 
 
 def handoff(**target: str) -> Output:

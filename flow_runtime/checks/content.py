@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from flow_runtime.problems import Problem, error, warning
-from flow_runtime.schema import RESERVED_HANDLES
+from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, RESERVED_HANDLES, TEMPLATE_LANGUAGE, TEMPLATE_NAME
 from flow_runtime.text import normalize, word_count
 
 if TYPE_CHECKING:
@@ -76,6 +76,25 @@ def _carousel(flow: CompiledFlow, node) -> Iterator[Problem]:
 def _message(flow: CompiledFlow, node) -> Iterator[Problem]:
     if not node.text.strip() and node.media is None:
         yield error("empty_message", node.id, "This message has no text and no media.")
+
+
+def _template(flow: CompiledFlow, node) -> Iterator[Problem]:
+    if not node.name.strip():
+        yield error("template_no_name", node.id, "Give the name of the approved WhatsApp template to send.")
+    elif not TEMPLATE_NAME.match(node.name):
+        yield error("template_bad_name", node.id,
+                    f"The template name '{node.name}' is not how WhatsApp names templates "
+                    "(lowercase letters, digits and underscores).")
+    if not TEMPLATE_LANGUAGE.match(node.language):
+        yield error("template_bad_language", node.id,
+                    f"The language '{node.language}' is not a WhatsApp language code such as pt_BR, en_US or es.")
+    if len(node.parameters) > MAX_TEMPLATE_PARAMETERS:
+        yield error("template_too_many_parameters", node.id,
+                    f"It has {len(node.parameters)} parameters; the limit is {MAX_TEMPLATE_PARAMETERS}.")
+    for number, parameter in enumerate(node.parameters, 1):
+        if not parameter.strip():
+            yield error("template_empty_parameter", node.id,
+                        f"Parameter {{{{{number}}}}} is empty; WhatsApp refuses templates with empty parameters.")
 
 
 def _intent(flow: CompiledFlow, node) -> Iterator[Problem]:
@@ -191,6 +210,6 @@ def _event(flow: CompiledFlow, node) -> Iterator[Problem]:
 
 
 _CHECKERS = {
-    "buttons": _buttons, "carousel": _carousel, "message": _message, "intent": _intent,
+    "buttons": _buttons, "carousel": _carousel, "message": _message, "template": _template, "intent": _intent,
     "go_to": _go_to, "question": _question, "condition": _condition, "code": _code, "event": _event,
 }

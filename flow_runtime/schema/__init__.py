@@ -15,7 +15,10 @@ from flow_runtime.schema.document import (
 )
 from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
 from flow_runtime.schema.logic import Branch, ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
-from flow_runtime.schema.say import ButtonsNode, Card, CarouselNode, MediaNode, MessageNode
+from flow_runtime.schema.say import (
+    MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME, ButtonsNode, Card, CarouselNode, MediaNode, MessageNode,
+    TemplateNode,
+)
 from flow_runtime.schema.upgrade import (
     UPGRADES, DocumentVersionError, load_document, read_raw, register_upgrade, upgrade,
 )
@@ -23,11 +26,11 @@ from flow_runtime.schema.upgrade import (
 __all__ = [
     "ArchiveNode", "AssignNode", "AssignTarget", "BotSettings", "Branch", "Button", "ButtonsNode",
     "CURRENT_SCHEMA_VERSION", "Card", "CardButton", "CarouselNode", "CepInput", "ChoiceInput", "ChoiceOption",
-    "CnpjInput", "CodeNode", "ConditionNode", "CpfCnpjInput", "CpfInput", "DateInput", "DocumentVersionError",
+    "CnpjInput", "CodeNode", "MAX_TEMPLATE_PARAMETERS", "ConditionNode", "CpfCnpjInput", "CpfInput", "DateInput", "DocumentVersionError",
     "Edge", "EmailInput", "EndNode", "EntityInput", "EntityList", "EntityValue", "EventNode", "FallbackChain",
     "FallbackNode", "FlowDocument", "GoToNode", "HttpRequestNode", "InputSpec", "IntentNode", "LocationInput",
     "Media", "MediaNode", "MessageNode", "MuteBotNode", "NODE_KINDS", "Node", "NodeBase", "NumberInput",
     "PhoneInput", "Position", "QuestionNode", "RESERVED_HANDLES", "Rule", "SearchNode", "SendEmailNode",
-    "SetVariableNode", "StartNode", "TagNode", "TextInput", "Topic", "UPGRADES", "WaitNode", "load_document",
+    "SetVariableNode", "StartNode", "TagNode", "TEMPLATE_LANGUAGE", "TEMPLATE_NAME", "TemplateNode", "TextInput", "Topic", "UPGRADES", "WaitNode", "load_document",
     "read_raw", "register_upgrade", "upgrade",
 ]

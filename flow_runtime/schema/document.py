@@ -13,14 +13,14 @@ from flow_runtime.schema.ask import QuestionNode
 from flow_runtime.schema.common import StrictModel
 from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
 from flow_runtime.schema.logic import ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
-from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode
+from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode, TemplateNode
 
 CURRENT_SCHEMA_VERSION = 1
 
 Node = Annotated[
     Union[
         StartNode, IntentNode, FallbackNode, EventNode,
-        MessageNode, ButtonsNode, CarouselNode, MediaNode,
+        MessageNode, ButtonsNode, CarouselNode, MediaNode, TemplateNode,
         QuestionNode,
         ConditionNode, SetVariableNode, TagNode, GoToNode, WaitNode,
         CodeNode, HttpRequestNode, SendEmailNode, SearchNode, AssignNode, MuteBotNode, ArchiveNode, EndNode,
@@ -29,7 +29,7 @@ Node = Annotated[
 ]
 
 NODE_KINDS: tuple[str, ...] = (
-    "start", "intent", "fallback", "event", "message", "buttons", "carousel", "media", "question",
+    "start", "intent", "fallback", "event", "message", "buttons", "carousel", "media", "template", "question",
     "condition", "set_variable", "tag", "go_to", "wait",
     "code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end",
 )
