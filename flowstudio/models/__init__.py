@@ -12,12 +12,19 @@ from flowstudio.models.conversation import (
     Event,
     Message,
     OwnerType,
+    Priority,
     SenderType,
 )
-from flowstudio.models.queue import AgentQueue, ConversationTag, Queue, Tag
-from flowstudio.models.workspace import Membership, Role, User, Workspace
+from flowstudio.models.queue import AgentQueue, AssignmentStrategy, ConversationTag, Queue, RoutingRule, RuleTarget, Tag
+from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
 
 __all__ = [
+    "AgentProfile",
+    "AgentStatus",
+    "AssignmentStrategy",
+    "Priority",
+    "RoutingRule",
+    "RuleTarget",
     "ApiToken",
     "Channel",
     "ChannelKind",

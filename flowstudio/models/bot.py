@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from flowstudio.models.base import JSONType, created_at_field, enum_field, json_field, utcnow
 
-BOT_LANGUAGES = ("pt", "es", "en")  # the languages the flow document and the NLU support
+BOT_LANGUAGES = ("pt", "es", "en", "fr")  # fr: NLU and messages fall back to language-neutral processing
 
 
 class Bot(SQLModel, table=True):

@@ -43,6 +43,17 @@ class OwnerType(StrEnum):
     AGENT = "agent"
 
 
+class Priority(StrEnum):
+    """How urgently a conversation should be answered (an inbox filter and sort key)."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+_PRIORITY_TYPE = enum_field(Priority).sa_type
+
 _ONE_OWNER = (
     "(owner_type = 'bot' AND owner_bot_id IS NOT NULL AND owner_queue_id IS NULL AND owner_agent_id IS NULL)"
     " OR (owner_type = 'queue' AND owner_queue_id IS NOT NULL AND owner_bot_id IS NULL AND owner_agent_id IS NULL)"
@@ -55,6 +66,7 @@ class Conversation(SQLModel, table=True):
 
     __table_args__ = (
         sa.CheckConstraint(_ONE_OWNER, name="exactly_one_owner"),
+        sa.CheckConstraint("csat_score IS NULL OR (csat_score BETWEEN 1 AND 5)", name="csat_score_1_to_5"),
         sa.Index("ix_conversation_workspace_status_last", "workspace_id", "status", "last_message_at"),
     )
 
@@ -76,6 +88,21 @@ class Conversation(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Humans' side: who had it last among bots (closing may return it there), and the figures of the inbox
+    # and the queue monitor. queued_at: handed to humans; assigned_at: an agent took it; first_response_at:
+    # that agent's first message; closed_at: the human handling ended.
+    last_bot_id: int | None = Field(default=None, foreign_key="bot.id", ondelete="SET NULL")
+    priority: Priority = Field(default=Priority.NORMAL, sa_type=_PRIORITY_TYPE, nullable=False,
+                               sa_column_kwargs={"server_default": Priority.NORMAL.value})
+    last_read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    queued_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    assigned_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    first_response_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    sla_breached_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    position_notified: int | None = Field(default=None)  # the place in line the customer was last told
+    csat_requested_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    csat_score: int | None = Field(default=None)
+    csat_comment: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Direction(StrEnum):

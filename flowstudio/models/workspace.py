@@ -19,6 +19,14 @@ class Role(StrEnum):
     AGENT = "agent"
 
 
+class AgentStatus(StrEnum):
+    """Whether an agent takes conversations now: only `online` agents are assigned any."""
+
+    ONLINE = "online"
+    AWAY = "away"
+    OFFLINE = "offline"
+
+
 class Workspace(SQLModel, table=True):
     """A tenant: its bots, people, queues and conversations belong to it."""
 
@@ -53,4 +61,22 @@ class Membership(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
     role: Role = enum_field(Role, Role.AGENT)
+    created_at: datetime = created_at_field()
+
+
+class AgentProfile(SQLModel, table=True):
+    """How a member works the inbox: status and capacity (the most conversations they hold at once).
+
+    One per membership; a member without a profile is an offline agent.
+    """
+
+    __tablename__ = "agent_profile"
+    __table_args__ = (sa.CheckConstraint("capacity >= 0", name="capacity_not_negative"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    membership_id: int = Field(foreign_key="membership.id", unique=True, ondelete="CASCADE")
+    status: AgentStatus = enum_field(AgentStatus, AgentStatus.OFFLINE)
+    capacity: int = Field(default=3)
+    last_seen_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    status_changed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     created_at: datetime = created_at_field()
