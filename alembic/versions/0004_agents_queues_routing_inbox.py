@@ -60,6 +60,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('last_bot_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('queue_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('priority', sa.Enum('low', 'normal', 'high', 'urgent', name='priority', native_enum=False, create_constraint=True), server_default='normal', nullable=False))
         batch_op.add_column(sa.Column('last_read_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('queued_at', sa.DateTime(timezone=True), nullable=True))
@@ -71,6 +72,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('csat_score', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('csat_comment', sa.Text(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_conversation_last_bot_id_bot'), 'bot', ['last_bot_id'], ['id'], ondelete='SET NULL')
+        batch_op.create_index(batch_op.f('ix_conversation_queue_id'), ['queue_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_conversation_queue_id_queue'), 'queue', ['queue_id'], ['id'], ondelete='SET NULL')
         batch_op.create_check_constraint(batch_op.f('ck_conversation_csat_score_1_to_5'),
                                          'csat_score IS NULL OR (csat_score BETWEEN 1 AND 5)')
 
@@ -112,6 +115,8 @@ def downgrade() -> None:
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_conversation_csat_score_1_to_5'), type_='check')
         batch_op.drop_constraint(batch_op.f('ck_conversation_priority'), type_='check')
+        batch_op.drop_constraint(batch_op.f('fk_conversation_queue_id_queue'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_conversation_queue_id'))
         batch_op.drop_constraint(batch_op.f('fk_conversation_last_bot_id_bot'), type_='foreignkey')
         batch_op.drop_column('csat_comment')
         batch_op.drop_column('csat_score')
@@ -123,6 +128,7 @@ def downgrade() -> None:
         batch_op.drop_column('queued_at')
         batch_op.drop_column('last_read_at')
         batch_op.drop_column('priority')
+        batch_op.drop_column('queue_id')
         batch_op.drop_column('last_bot_id')
 
     with op.batch_alter_table('routing_rule', schema=None) as batch_op:

@@ -86,7 +86,7 @@ class BotSettings(StrictModel):
 
     name: str = "Bot"
     description: str = ""
-    language: Literal["pt", "es", "en"] = "pt"
+    language: Literal["pt", "es", "en", "fr"] = "pt"  # fr: the NLU runs language-neutral (no lemmas)
     knowledge_areas: list[str] = Field(default_factory=list)
     timezone: str = "America/Sao_Paulo"
     fallback: FallbackChain = FallbackChain()

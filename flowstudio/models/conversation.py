@@ -88,10 +88,12 @@ class Conversation(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     closed_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-    # Humans' side: who had it last among bots (closing may return it there), and the figures of the inbox
+    # Humans' side: who had it last among bots (closing may return it there), the queue it waits in or
+    # was taken from (its settings apply while humans have it), and the figures of the inbox
     # and the queue monitor. queued_at: handed to humans; assigned_at: an agent took it; first_response_at:
     # that agent's first message; closed_at: the human handling ended.
     last_bot_id: int | None = Field(default=None, foreign_key="bot.id", ondelete="SET NULL")
+    queue_id: int | None = Field(default=None, foreign_key="queue.id", index=True, ondelete="SET NULL")  # humans' line
     priority: Priority = Field(default=Priority.NORMAL, sa_type=_PRIORITY_TYPE, nullable=False,
                                sa_column_kwargs={"server_default": Priority.NORMAL.value})
     last_read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
