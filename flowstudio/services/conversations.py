@@ -165,24 +165,34 @@ def handle_inbound(event: InboundEvent) -> InboundResult:
     raise RuntimeError("could not store the inbound event (kept colliding)")
 
 
+def _locked_open_conversation(session: Session, event: InboundEvent) -> Conversation | None:
+    """The contact's open conversation on the channel, row-locked: one query on the common path."""
+    return session.exec(
+        select(Conversation).join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
+        .where(ContactIdentity.channel_id == event.channel_id, ContactIdentity.external_id == event.external_user_id,
+               Conversation.channel_id == event.channel_id,
+               Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
+        .order_by(Conversation.id.desc()).limit(1).with_for_update(of=Conversation)).first()
+
+
 def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> InboundResult:
-    if key and (twin := session.exec(select(Message).where(Message.idempotency_key == key)).first()) is not None:
-        return InboundResult(conversation_id=twin.conversation_id, duplicate=True)
-    channel = session.get(Channel, event.channel_id)
-    conversation_id = _open_conversation(session, channel, event).id
-    conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id).with_for_update()).one()
+    """The turn itself. A duplicate is caught by the unique idempotency key when the inbound message is
+    flushed, before the owner's turn (the caller then reads the twin)."""
+    conversation = _locked_open_conversation(session, event)
+    if conversation is None:
+        conversation = _open_conversation(session, session.get(Channel, event.channel_id), event)
     now = utcnow()
-    inbound = Message(conversation_id=conversation_id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
+    inbound = Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
                       kind=event.kind, text=event.text or None, payload={"button_id": event.button_id, **event.data},
                       channel_message_id=event.external_message_id, idempotency_key=key,
                       status=DeliveryStatus.RECEIVED, created_at=event.sent_at or now)
     session.add(inbound)
-    conversation.last_inbound_at = conversation.last_message_at = now
     session.flush()
-    result = InboundResult(conversation_id=conversation_id, message_id=inbound.id)
-    if conversation.owner_type == OwnerType.BOT:
+    result = InboundResult(conversation_id=conversation.id, message_id=inbound.id)
+    if conversation.owner_type == OwnerType.BOT:  # sees the previous message's time: idle sessions restart
         _bot_turn(session, conversation, _engine_event(event), f"out:{inbound.id}", result)
-    conversation.updated_at = now
+    # Changed after the turn, so the conversation row is written once, at commit.
+    conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     session.add(conversation)
     return result
 
@@ -198,8 +208,9 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
     flow_session = _session_for(conversation, published.version_id)
     step_result = step(published.flow, flow_session, engine_event,
                        runtime.production_ports(published, bot_id=conversation.owner_bot_id))
-    conversation.session = step_result.session.to_dict()
     countdown = 0.0
+    outbound: list[tuple[Message, float]] = []
+    handoffs: list[dict[str, Any]] = []
     for index, output in enumerate(step_result.outputs):
         kind = output.get("type")
         if kind in {"delay", "typing"}:
@@ -209,14 +220,20 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
                               name=str(output.get("name")), actor_type="bot",
                               actor_id=str(conversation.owner_bot_id), data=output))
         elif kind == "handoff":
-            _hand_off(session, conversation, output)
+            handoffs.append(output)
         elif kind in VISIBLE_TYPES:
             message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
                               sender_type=SenderType.BOT, kind=kind, text=output.get("text"), payload=output,
                               idempotency_key=f"{key_prefix}:{index}", status=DeliveryStatus.QUEUED)
             session.add(message)
-            session.flush()
-            result.deliveries.append((message.id, countdown))
+            outbound.append((message, countdown))
+    if outbound:
+        session.flush()  # one batched INSERT for the turn's messages, for their ids
+        result.deliveries.extend((message.id, countdown) for message, countdown in outbound)
+    # The conversation row changes after that flush, so it is written once, at commit.
+    conversation.session = step_result.session.to_dict()
+    for output in handoffs:
+        _hand_off(session, conversation, output)
 
 
 def _session_for(conversation: Conversation, version_id: int) -> FlowSession:

@@ -16,7 +16,7 @@ from flowstudio.models import FlowVersion, FlowVersionStatus
 from flowstudio.services import nlu
 
 _CACHE_SIZE = 32
-_flows: OrderedDict[int, CompiledFlow] = OrderedDict()
+_flows: OrderedDict[int, "PublishedFlow"] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -31,26 +31,34 @@ class PublishedFlow:
 
 
 def published_flow(*, session: Session, bot_id: int) -> PublishedFlow | None:
-    """The newest published version of the bot (compiled once per version and cached)."""
-    version = session.exec(
-        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.PUBLISHED)
-        .order_by(FlowVersion.number.desc())
+    """The newest published version of the bot (compiled once per version and cached).
+
+    Published versions never change, so only their id and number are read on every turn; the
+    document is read and compiled once per version.
+    """
+    row = session.exec(
+        select(FlowVersion.id, FlowVersion.number).where(FlowVersion.bot_id == bot_id,
+                                                         FlowVersion.status == FlowVersionStatus.PUBLISHED)
+        .order_by(FlowVersion.number.desc()).limit(1)
     ).first()
-    if version is None:
+    if row is None:
         return None
+    version_id, number = row
     with _lock:
-        flow = _flows.get(version.id)
-        if flow is not None:
-            _flows.move_to_end(version.id)
+        cached = _flows.get(version_id)
+        if cached is not None:
+            _flows.move_to_end(version_id)
+            return cached
+    document = session.exec(select(FlowVersion.document).where(FlowVersion.id == version_id)).one()
+    flow, _ = validate_flow(document)
     if flow is None:
-        flow, _ = validate_flow(version.document)
-        if flow is None:
-            return None
-        with _lock:
-            _flows[version.id] = flow
-            while len(_flows) > _CACHE_SIZE:
-                _flows.popitem(last=False)
-    return PublishedFlow(version.id, version.number, flow, version.document)
+        return None
+    published = PublishedFlow(version_id, number, flow, document)
+    with _lock:
+        _flows[version_id] = published
+        while len(_flows) > _CACHE_SIZE:
+            _flows.popitem(last=False)
+    return published
 
 
 def production_ports(published: PublishedFlow, *, bot_id: int) -> Ports:
