@@ -241,3 +241,37 @@ def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, sessio
     session.expire_all()
     assert inactivity_due(session=session) == []  # once per silence
     assert fire_inactivity(conversation_id=conversation.id, minutes=5).deliveries == []
+
+
+@pytest.mark.parametrize(("silent_minutes", "restarts"), [(59, False), (61, True)])
+def test_a_contact_silent_longer_than_the_bot_s_session_timeout_starts_over(
+        client, session, provider, queued, silent_minutes, restarts) -> None:
+    from datetime import timedelta
+
+    from flowstudio.models import utcnow
+    from flowstudio.services import bots as bot_service
+    from flowstudio.services import drafts
+
+    workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
+    document = {"schema_version": 1, "bot": {"name": "Sessão", "session_timeout_minutes": 60}, "nodes": [
+        {"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Bem-vindo!"},
+        {"id": "ask", "kind": "question", "text": "Seu nome?", "save_as": "nome"},
+        {"id": "thanks", "kind": "message", "text": "Obrigado, ${nome}!"},
+        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"}],
+        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
+                  {"id": "b", "source": "hi", "source_handle": "next", "target": "ask"},
+                  {"id": "c", "source": "ask", "source_handle": "valid", "target": "thanks"},
+                  {"id": "d", "source": "fallback", "source_handle": "next", "target": "sorry"}]}
+    bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
+    post_signed(client, key, wa_payload("oi", wamid="wamid.s.1"))
+    conversation = session.exec(select(Conversation)).one()
+    conversation.last_message_at = utcnow() - timedelta(minutes=silent_minutes)
+    session.add(conversation)
+    session.commit()
+    post_signed(client, key, wa_payload("Ana", wamid="wamid.s.2"))
+    drain(queued)
+    texts = [b["text"]["body"] for b in provider.bodies()]
+    assert texts[:2] == ["Bem-vindo!", "Seu nome?"]
+    assert texts[2:] == (["Bem-vindo!", "Seu nome?"] if restarts else ["Obrigado, Ana!"])

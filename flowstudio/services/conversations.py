@@ -39,7 +39,6 @@ from flowstudio.services import runtime
 from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.conversations")
-SESSION_IDLE = timedelta(hours=12)
 FIRED_KEY = "_inactivity_fired"  # beside the engine's session data (from_dict ignores it): thresholds fired
 
 
@@ -205,7 +204,7 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
                           name="bot.not_published", data={"bot_id": conversation.owner_bot_id}))
         return
-    flow_session = _session_for(conversation, published.version_id)
+    flow_session = _session_for(conversation, published.flow.document.bot.session_timeout_minutes)
     step_result = step(published.flow, flow_session, engine_event,
                        runtime.production_ports(published, bot_id=conversation.owner_bot_id))
     countdown = 0.0
@@ -236,12 +235,13 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         _hand_off(session, conversation, output)
 
 
-def _session_for(conversation: Conversation, version_id: int) -> FlowSession:
+def _session_for(conversation: Conversation, timeout_minutes: int) -> FlowSession:
+    """The conversation's flow session, or a new one at `start` after `timeout_minutes` of silence."""
     stored = conversation.session or {}
     if stored:
         flow_session = FlowSession.from_dict(dict(stored))
-        idle = conversation.last_message_at and utcnow() - as_utc(conversation.last_message_at) > SESSION_IDLE
-        if not idle:
+        last = conversation.last_message_at
+        if last is None or utcnow() - as_utc(last) <= timedelta(minutes=timeout_minutes):
             return flow_session
     return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel)
 

@@ -12,6 +12,7 @@ from flowstudio.components.layout import t
 from flowstudio.pages.editor.state import EditorState
 
 DEBOUNCE_MS = 400
+SESSION_MINUTES = (5, 30 * 24 * 60)  # the document's bounds
 
 
 def _slug(text: str) -> str:
@@ -87,6 +88,21 @@ class FlowSettingsState(EditorState):
             doc.setdefault("bot", {}).setdefault("fallback", {})[field] = bool(value)
         await self._edit(change)
 
+    @rx.event
+    async def set_session_timeout(self, text: str):
+        """Minutes of silence after which the contact's next message starts the flow again."""
+        try:
+            minutes = int(str(text).strip())
+        except ValueError:
+            minutes = 0
+        if not SESSION_MINUTES[0] <= minutes <= SESSION_MINUTES[1]:
+            return rx.toast.error(self._t("settings_panel.session_timeout_invalid").format(
+                low=SESSION_MINUTES[0], high=SESSION_MINUTES[1]))
+
+        def change(doc: dict[str, Any]) -> None:
+            doc.setdefault("bot", {})["session_timeout_minutes"] = minutes
+        await self._edit(change)
+
 
 def flow_settings_panel() -> rx.Component:
     """Topics, constants and the fallback chain."""
@@ -116,4 +132,12 @@ def flow_settings_panel() -> rx.Component:
         rx.hstack(rx.switch(checked=fallback["related_intents"],
                             on_change=lambda v: FlowSettingsState.set_fallback("related_intents", v)),
                   rx.text(t("settings_panel.related_intents"), size="2"), align="center"),
+        rx.divider(),
+        rx.text(t("settings_panel.session_timeout"), size="2", weight="bold"),
+        rx.text(t("settings_panel.session_timeout_hint"), size="1", color_scheme="gray"),
+        rx.hstack(rx.input(default_value=EditorState.flow_settings["session_timeout_minutes"].to(str),
+                           key=EditorState.flow_settings["session_timeout_minutes"].to(str),
+                           on_blur=FlowSettingsState.set_session_timeout, type="number", min=SESSION_MINUTES[0],
+                           max=SESSION_MINUTES[1], size="1", width="7em", data_testid="session-timeout"),
+                  rx.text(t("settings_panel.minutes"), size="2"), align="center"),
         spacing="2", width="100%")

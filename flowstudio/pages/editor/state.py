@@ -45,6 +45,7 @@ def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
         "constants_text": "\n".join(f"{k} = {v}" for k, v in (document.get("constants") or {}).items()),
         "fallback": {"related_topic": chain.get("related_topic", True),
                      "related_intents": chain.get("related_intents", True)},
+        "session_timeout_minutes": str((document.get("bot") or {}).get("session_timeout_minutes", 720)),
     }
 
 
