@@ -1,4 +1,5 @@
-"""A local stand-in for the WhatsApp Graph API and the Telegram Bot API: records what FlowStudio sends."""
+"""A local stand-in for the WhatsApp Graph API, the Telegram Bot API and a REST channel's webhook receiver:
+records what FlowStudio sends."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class FakeProvider:
-    """Answers every POST like the provider would, after `fail_next` 500s; keeps (path, json body) pairs."""
+    """Answers every POST like the provider would, after `fail_next` failures (HTTP `fail_status`, 500 unless
+    set); keeps (path, json body) pairs, and in `raw` the headers and exact bytes of each request it accepted."""
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, dict]] = []
+        self.raw: list[tuple[str, dict[str, str], bytes]] = []
         self.fail_next = 0
+        self.fail_status = 500
         self.hold_first_s = 0.0  # keep the first request waiting this long before answering (a slow provider)
         self.arrived = threading.Event()  # set when a request comes in, answered or not
         self.lock = threading.Lock()
@@ -39,7 +43,8 @@ class FakeProvider:
                 pass
 
             def do_POST(self) -> None:  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                body = json.loads(raw or b"{}")
                 fake.arrived.set()
                 with fake.lock:
                     hold, fake.hold_first_s = fake.hold_first_s, 0.0
@@ -51,11 +56,14 @@ class FakeProvider:
                     fake.fail_next -= failing
                     if not failing:
                         fake.requests.append((self.path, body))
+                        fake.raw.append((self.path, dict(self.headers.items()), raw))
                     number = len(fake.requests)
+                    status = fake.fail_status
                 if failing:
-                    self.send_response(500)
+                    reason = b"temporarily unavailable" if status >= 500 else b"this conversation was deleted here"
+                    self.send_response(status)
                     self.end_headers()
-                    self.wfile.write(b'{"error": {"message": "temporarily unavailable"}}')
+                    self.wfile.write(b'{"error": {"message": "' + reason + b'"}}')
                     return
                 answer = ({"ok": True, "result": {"message_id": number}} if "/bot" in self.path
                           else {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out.{number}"}]})

@@ -51,6 +51,8 @@ def node_defaults(kind: str, document: dict[str, Any]) -> dict[str, Any]:
                                "buttons": [{"id": new_id("b"), "label": "Escolher"}]}]}
         case "media":
             return {"type": "image", "url": "https://"}
+        case "template":
+            return {"name": "", "language": "pt_BR", "parameters": [], "fallback_text": ""}
         case "question":
             return {"text": "", "input": {"type": "text"}, "save_as": "resposta", "max_retries": 2}
         case "condition":

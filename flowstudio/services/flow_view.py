@@ -16,7 +16,7 @@ from flowstudio.i18n import catalog, translate
 
 PALETTE: list[tuple[str, list[str]]] = [
     ("entry", ["start", "intent", "fallback", "event"]),
-    ("say", ["message", "buttons", "carousel", "media"]),
+    ("say", ["message", "buttons", "carousel", "media", "template"]),
     ("ask", ["question"]),
     ("logic", ["condition", "set_variable", "tag", "go_to", "wait"]),
     ("act", ["code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end"]),
@@ -102,6 +102,10 @@ def _lines(raw: dict[str, Any], lang: str) -> list[str]:  # noqa: PLR0911 - one 
             return [" · ".join(_clip(c.get("title"), 30) for c in raw.get("cards", []))]
         case "media":
             return [f"{raw.get('type', 'image')}: {_clip(raw.get('url'), 60)}"]
+        case "template":
+            lines = [f"{raw.get('name') or '?'} ({raw.get('language') or 'pt_BR'})"]
+            lines += [f"{{{{{i}}}}} = {_clip(p, 50)}" for i, p in enumerate(raw.get("parameters") or [], 1)][:3]
+            return lines
         case "intent":
             triggers = raw.get("triggers", [])
             lines = [f"“{_clip(x, 60)}”" for x in triggers[:3]]
@@ -262,11 +266,37 @@ def intents_by_topic(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 WHATSAPP_WINDOW_MINUTES = 24 * 60
+_SAYS = frozenset({"message", "buttons", "carousel", "media", "question", "search", "template"})
+
+
+def _sent_after(document: dict[str, Any], node_id: str) -> set[str]:
+    """Kinds of the nodes that send something after `node_id`, until the flow waits for the customer again."""
+    nodes = {n.get("id"): n for n in document.get("nodes", [])}
+    intents = {n.get("name"): n.get("id") for n in nodes.values() if n.get("kind") == "intent"}
+    nexts: dict[str, list[str]] = {}
+    for edge in document.get("edges", []):
+        nexts.setdefault(edge.get("source"), []).append(edge.get("target"))
+    kinds, seen, todo = set(), {node_id}, list(nexts.get(node_id, []))
+    while todo:
+        current = todo.pop()
+        node = nodes.get(current)
+        if current in seen or node is None:
+            continue
+        seen.add(current)
+        kind = node.get("kind")
+        if kind in _SAYS:
+            kinds.add(kind)
+        if kind in {"buttons", "carousel", "question"} or (kind == "wait" and node.get("mode") == "input"):
+            continue  # the customer answers first: the window opens again
+        todo.extend(nexts.get(current, []))
+        if kind == "go_to" and node.get("intent") in intents:
+            todo.append(intents[node["intent"]])
+    return kinds
 
 
 def channel_warnings(document: dict[str, Any], channel_kinds: Iterable[str]) -> list[Problem]:
     """Warnings that depend on where the bot answers: on WhatsApp, anything sent 24 hours or more after the
-    contact's last message is refused unless it is an approved template."""
+    contact's last message is refused unless it is an approved template (a `template` node)."""
     if "whatsapp" not in set(channel_kinds):
         return []
     found = []
@@ -275,8 +305,9 @@ def channel_warnings(document: dict[str, Any], channel_kinds: Iterable[str]) -> 
                 and (node.get("minutes") or 0) >= WHATSAPP_WINDOW_MINUTES) or \
                (node.get("kind") == "wait" and node.get("mode", "delay") == "delay"
                 and (node.get("seconds") or 0) >= WHATSAPP_WINDOW_MINUTES * 60)
-        if late:
+        if late and _sent_after(document, node["id"]) != {"template"}:
             found.append(Problem("warning", "whatsapp_window", node["id"],
                                  "On WhatsApp, messages sent 24 hours or more after the customer's last message "
-                                 "are refused unless they are approved templates."))
+                                 "are refused unless they are approved templates: send a Template node here "
+                                 "instead of messages."))
     return found

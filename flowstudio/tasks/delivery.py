@@ -57,7 +57,7 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
         conversation = session.get(Conversation, message.conversation_id)
         channel = session.get(Channel, conversation.channel_id) if conversation.channel_id else None
         send = _senders().get(channel.kind) if channel else None
-        if send is None:  # webchat and REST clients read their messages; nothing to push
+        if send is None:  # webchat clients read their messages; nothing to push
             message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
             session.add(message)
             return "sent"
@@ -66,7 +66,8 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
         try:
             external_id = send(config=dict(channel.config), secrets=dict(channel.secrets),
                                recipient=identity.external_id if identity else "", output=dict(message.payload),
-                               last_inbound_at=conversation.last_inbound_at)
+                               last_inbound_at=conversation.last_inbound_at, message_id=message.id,
+                               conversation_id=conversation.id, sender_type=message.sender_type.value)
         except DeliveryError as error:
             if error.retryable and not final_attempt:
                 raise

@@ -15,6 +15,7 @@ import httpx
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
+from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import channel_or_404, json_body, post_json
 from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.tasks.delivery import enqueue_deliveries
@@ -95,6 +96,8 @@ def render(output: dict[str, Any], chat_id: str) -> tuple[str, dict[str, Any]]:
         if output.get("caption"):
             body["caption"] = output["caption"]
         return method, body
+    if kind == "template":  # WhatsApp only: its fallback text here
+        return "sendMessage", {"chat_id": chat_id, "text": template_text(output) or "…"}
     body: dict[str, Any] = {"chat_id": chat_id, "text": output.get("text") or "…"}
     if kind == "buttons":
         body["reply_markup"] = {"inline_keyboard": [[{"text": b["label"], "callback_data": b["id"]}]
@@ -113,7 +116,7 @@ def render(output: dict[str, Any], chat_id: str) -> tuple[str, dict[str, Any]]:
 
 
 def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None) -> str:
+         last_inbound_at: datetime | None, **_: Any) -> str:
     """Send one output; returns Telegram's message id."""
     method, body = render(output, recipient)
     return str(post_json(_api(config, secrets, method), body).get("result", {}).get("message_id", ""))

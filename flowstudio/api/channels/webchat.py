@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
+from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import channel_or_404
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message
@@ -57,8 +58,10 @@ def _history(channel_id: int, visitor_id: str, after: int) -> list[dict[str, Any
             if message.direction == Direction.OUTBOUND and message.status not in (
                     DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ):
                 break  # keep order: nothing after a reply still waiting for its turn
+            text = (template_text(message.payload) if message.payload.get("type") == "template"
+                    else message.text or message.payload.get("label", ""))
             shown.append({"id": message.id, "from": "visitor" if message.direction == Direction.INBOUND else "bot",
-                          "kind": message.kind, "text": message.text or message.payload.get("label", ""),
+                          "kind": message.kind, "text": text,
                           "payload": message.payload if message.direction == Direction.OUTBOUND else {}})
         return shown
 

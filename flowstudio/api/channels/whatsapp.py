@@ -1,5 +1,6 @@
 """WhatsApp Cloud API: webhook verification and signed inbound payloads; outbound text, interactive reply
-buttons (up to 3) or lists (up to 10 rows), media; the 24-hour customer-service window.
+buttons (up to 3) or lists (up to 10 rows), media, approved templates; the 24-hour customer-service window
+(outside it only templates go out).
 
 Channel config: `phone_number_id`, `graph_base_url` (default https://graph.facebook.com), `api_version`
 (default v21.0). Secrets: `access_token`, `app_secret`, `verify_token`.
@@ -127,9 +128,15 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
 
 
 def render(output: dict[str, Any], to: str) -> dict[str, Any]:
-    """One engine output as a Cloud API message."""
+    """One engine output as a Cloud API message.
+
+    Raises:
+        DeliveryError: a template parameter rendered empty (WhatsApp refuses those).
+    """
     base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     kind = output.get("type")
+    if kind == "template":
+        return {**base, "type": "template", "template": _template(output)}
     if kind == "buttons" or kind == "carousel":
         rows = _rows(output)
         body = {"text": (output.get("text") or "…")[:1024]}
@@ -152,6 +159,20 @@ def render(output: dict[str, Any], to: str) -> dict[str, Any]:
     return {**base, "type": "text", "text": {"preview_url": False, "body": (output.get("text") or "")[:4096]}}
 
 
+def _template(output: dict[str, Any]) -> dict[str, Any]:
+    """The Cloud API `template` object: name, language code and the body's text parameters in order."""
+    parameters = []
+    for number, value in enumerate(output.get("parameters") or [], 1):
+        text = " ".join(str(value).split())  # no newlines, tabs or runs of spaces in template parameters
+        if not text:
+            raise DeliveryError(f"template {output.get('name')}: parameter {{{{{number}}}}} is empty", retryable=False)
+        parameters.append({"type": "text", "text": text})
+    template: dict[str, Any] = {"name": output.get("name", ""), "language": {"code": output.get("language") or "pt_BR"}}
+    if parameters:
+        template["components"] = [{"type": "body", "parameters": parameters}]
+    return template
+
+
 def _rows(output: dict[str, Any]) -> list[dict[str, str]]:
     if output.get("type") == "carousel":
         return [{"id": b["id"], "title": (card.get("title") or b.get("label", ""))[:24],
@@ -161,7 +182,7 @@ def _rows(output: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None) -> str:
+         last_inbound_at: datetime | None, **_: Any) -> str:
     """Send one output; returns the `wamid`.
 
     Raises:

@@ -7,9 +7,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
+from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller, require_admin
-from flowstudio.models import Bot, Channel
-from flowstudio.services.channels import REQUIRED_SECRETS, ChannelError, create_channel, list_channels, public_view
+from flowstudio.models import Bot, Channel, ChannelKind
+from flowstudio.services.channels import (
+    REQUIRED_SECRETS, ChannelError, check_settings, create_channel, list_channels, public_view,
+)
 
 router = APIRouter(tags=["channels"])
 
@@ -32,6 +35,18 @@ class ChannelUpdate(BaseModel):
     is_active: bool | None = None
     config: dict[str, Any] | None = None
     secrets: dict[str, str] | None = None
+
+
+class ChannelMessageIn(BaseModel):
+    """A message of one of a REST channel's users: typed text, or a pressed button."""
+
+    user_id: str = Field(min_length=1, max_length=128, description="The user's id in your system.")
+    text: str = Field("", max_length=4096)
+    button_id: str = Field("", max_length=128, description="The id of a button of an earlier reply.")
+    label: str = Field("", max_length=200, description="The pressed button's label (shown in the inbox).")
+    message_id: str | None = Field(None, min_length=1, max_length=128,
+                                   description="Your id for this message: sent again, it is stored once.")
+    name: str = Field("", max_length=120, description="The user's name, for a new contact.")
 
 
 def _channel(session, who, channel_id: int) -> Channel:  # noqa: ANN001
@@ -85,7 +100,12 @@ def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller
     if body.is_active is not None:
         channel.is_active = body.is_active
     if body.config is not None:
-        channel.config = {**channel.config, **body.config}
+        config = {**channel.config, **body.config}
+        try:
+            check_settings(channel.kind, config, channel.secrets)
+        except ChannelError as error:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+        channel.config = config
     if body.secrets is not None:
         merged = {**channel.secrets, **body.secrets}
         merged = {k: v for k, v in merged.items() if v}
@@ -104,3 +124,23 @@ def delete_channel(channel_id: int, session: DB, who: Caller) -> Response:
     require_admin(who)
     session.delete(_channel(session, who, channel_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/channels/{channel_id}/messages", status_code=status.HTTP_202_ACCEPTED)
+def post_channel_message(channel_id: int, body: ChannelMessageIn, session: DB, who: Caller) -> dict[str, Any]:
+    """A user's message on a REST channel: finds or starts the user's conversation and lets its owner answer.
+
+    The answer has the conversation id and the bot's replies; the same replies are also POSTed to the
+    channel's webhook (after the flow's wait seconds).
+    """
+    channel = _channel(session, who, channel_id)
+    if channel.kind != ChannelKind.REST:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"channel {channel_id} is a {channel.kind.value} channel: its "
+                                                      "users write through its own webhook, not this API")
+    if not channel.is_active:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"channel {channel_id} is not active")
+    if not body.text.strip() and not body.button_id:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "send a text or a button_id")
+    session.commit()  # end the token check's transaction before the conversation's own
+    return rest.receive(channel_id=channel.id, user_id=body.user_id, text=body.text, button_id=body.button_id,
+                        label=body.label, message_id=body.message_id, name=body.name)

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlmodel import func, select
 
+from flow_runtime.outputs import template as template_output
+from flow_runtime.outputs import template_text
+from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME
+from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller
 from flowstudio.models import (
+    ChannelKind,
     Contact,
+    ContactIdentity,
     Conversation,
     ConversationStatus,
     ConversationTag,
@@ -56,11 +62,38 @@ class MessagePublic(BaseModel):
     created_at: datetime
 
 
-class SendMessage(BaseModel):
-    """A message to the contact."""
+class TemplateIn(BaseModel):
+    """An approved WhatsApp template (other channels get `fallback_text`, or the name and parameters)."""
 
-    text: str = Field(min_length=1, max_length=4096)
-    sender: Literal["bot", "agent"] = "agent"
+    name: str = Field(pattern=TEMPLATE_NAME.pattern, description="As approved by WhatsApp: a-z, 0-9 and _.")
+    language: str = Field("pt_BR", pattern=TEMPLATE_LANGUAGE.pattern, description="pt_BR, en_US, es...")
+    parameters: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(
+        [], max_length=MAX_TEMPLATE_PARAMETERS, description="The body's {{1}}, {{2}}... in order.")
+    fallback_text: str | None = Field(None, max_length=4096)
+
+
+class SendMessage(BaseModel):
+    """A message in the conversation: to the contact as the bot or an agent (a text or a template), or, on a
+    REST channel, from the contact (a text or a pressed button), which the conversation's owner answers."""
+
+    text: str | None = Field(None, min_length=1, max_length=4096)
+    template: TemplateIn | None = None
+    sender: Literal["bot", "agent", "contact"] = "agent"
+    button_id: str = Field("", max_length=128, description="Contact only: the id of a pressed button.")
+    label: str = Field("", max_length=200, description="Contact only: the pressed button's label.")
+    message_id: str | None = Field(None, min_length=1, max_length=128,
+                                   description="Contact only: your id for this message; sent again, it is stored once.")
+
+    @model_validator(mode="after")
+    def _one_content(self) -> SendMessage:
+        if self.sender == "contact":
+            if self.template is not None:
+                raise ValueError("a contact cannot send a template")
+            if not (self.text or "").strip() and not self.button_id:
+                raise ValueError("send a text or a button_id")
+        elif (self.text is None) == (self.template is None):
+            raise ValueError("send either a text or a template")
+        return self
 
 
 class ContactUpdate(BaseModel):
@@ -119,13 +152,22 @@ def get_conversation(conversation_id: int, session: DB, who: Caller) -> dict[str
 
 @router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_202_ACCEPTED)
 def send_message(conversation_id: int, body: SendMessage, session: DB, who: Caller) -> dict[str, Any]:
-    """Queue a text to the contact, as the bot or as an agent."""
+    """Queue a text or a template to the contact, as the bot or as an agent; or, on a REST channel, take the
+    contact's message (`"sender": "contact"`) and return the owner's replies."""
     conversation = _conversation(session, who, conversation_id)
     if conversation.status in (ConversationStatus.CLOSED, ConversationStatus.ARCHIVED):
         raise HTTPException(status.HTTP_409_CONFLICT, f"the conversation is {conversation.status.value}")
+    if body.sender == "contact":
+        return _from_contact(session, conversation, body)
+    if body.template is not None:
+        t = body.template
+        payload = template_output(t.name, t.language, list(t.parameters), fallback_text=t.fallback_text)
+        kind, text = "template", template_text(payload)
+    else:
+        payload, kind, text = {"type": "text", "text": body.text}, "text", body.text
     message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
-                      sender_type=SenderType.BOT if body.sender == "bot" else SenderType.AGENT, kind="text",
-                      text=body.text, payload={"type": "text", "text": body.text}, status=DeliveryStatus.QUEUED)
+                      sender_type=SenderType.BOT if body.sender == "bot" else SenderType.AGENT, kind=kind,
+                      text=text, payload=payload, status=DeliveryStatus.QUEUED)
     session.add(message)
     conversation.last_message_at = utcnow()
     session.add(conversation)
@@ -134,6 +176,20 @@ def send_message(conversation_id: int, body: SendMessage, session: DB, who: Call
     session.commit()
     enqueue_deliveries([(message_id, 0.0)])
     return {"message_id": message_id, "status": "queued"}
+
+
+def _from_contact(session, conversation: Conversation, body: SendMessage) -> dict[str, Any]:  # noqa: ANN001
+    if conversation.channel != ChannelKind.REST:
+        raise HTTPException(status.HTTP_409_CONFLICT, f"this is a {conversation.channel} conversation: its contact "
+                                                      "writes through that channel, not this API")
+    identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
+                                                          ContactIdentity.channel_id == conversation.channel_id)).first()
+    if identity is None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the conversation's channel no longer knows this contact")
+    channel_id, user_id = conversation.channel_id, identity.external_id
+    session.commit()  # end this request's transaction before the conversation's own
+    return rest.receive(channel_id=channel_id, user_id=user_id, text=body.text or "", button_id=body.button_id,
+                        label=body.label, message_id=body.message_id)
 
 
 @router.get("/contacts/{contact_id}")

@@ -12,7 +12,7 @@ import reflex as rx
 from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
 from flow_runtime.adapters.http_urllib import UrllibHttpClient
 from flow_runtime.engine import step
-from flow_runtime.outputs import VISIBLE_TYPES
+from flow_runtime.outputs import VISIBLE_TYPES, template_text
 from flow_runtime.ports import SystemClock, SystemRandom
 from flow_runtime.session import Event, Session, new_session
 from flow_runtime.testing import fake_ports
@@ -43,6 +43,9 @@ def _bubble(output: dict[str, Any]) -> dict[str, Any]:
                            for c in output.get("cards", [])]
     elif kind == "media":
         bubble["text"] = f"📎 {output.get('media_type', '')}: {output.get('url', '')}"
+    elif kind == "template":
+        shown = template_text(output)
+        bubble["text"] = f"📨 {output.get('name', '')}: {shown}" if output.get("fallback_text") else f"📨 {shown}"
     elif kind == "handoff":
         target = next(((k, v) for k, v in output.items() if k != "type"), ("", ""))
         bubble.update(role="system", text=f"→ {target[0]}: {target[1]}")

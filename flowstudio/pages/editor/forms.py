@@ -21,7 +21,7 @@ def coerce(path: str, value: Any) -> Any:
         except ValueError:
             return value  # left as typed: the compiler marks it
         return int(number) if number.is_integer() else number
-    if (path in {"save_as", "retry_text", "label"} or leaf in {"subtitle", "image"}) and value == "":
+    if (path in {"save_as", "retry_text", "label", "fallback_text"} or leaf in {"subtitle", "image"}) and value == "":
         return None
     return value
 
@@ -59,7 +59,7 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
         return {}
     plain = ("text", "label", "name", "topic", "save_as", "retry_text", "max_retries", "url", "method", "to",
              "subject", "body", "code", "value", "intent", "event", "minutes", "seconds", "mode", "delay_seconds",
-             "type", "caption", "query", "source", "note", "timeout_seconds")
+             "type", "caption", "query", "source", "note", "timeout_seconds", "language", "fallback_text")
     form = {key: as_text(node.get(key)) for key in plain}
     spec = node.get("input") or {}
     form.update({f"input.{key}": as_text(spec.get(key)) for key in ("type", "min", "max", "min_length", "max_length",
@@ -72,4 +72,5 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
     form["tags_add"] = "\n".join(node.get("add", []) or [])
     form["tags_remove"] = "\n".join(node.get("remove", []) or [])
     form["variants"] = "\n".join(node.get("variants", []) or [])
+    form["parameters"] = "\n".join(str(p) for p in node.get("parameters", []) or [])
     return form

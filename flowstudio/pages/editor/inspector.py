@@ -223,6 +223,13 @@ def _kind_form() -> rx.Component:
         ("media", rx.vstack(choice("type", "editor.media_type", ["image", "video", "audio", "document", "sticker"]),
                             text_input("url", "editor.url"), text_input("caption", "editor.caption"),
                             spacing="3", width="100%")),
+        ("template", rx.vstack(
+            text_input("name", "editor.template_name", placeholder="pedido_pronto"),
+            text_input("language", "editor.template_language", placeholder="pt_BR"),
+            text_area("parameters", "editor.template_parameters", lines=True, rows="3"), _variables_bar(),
+            text_area("fallback_text", "editor.template_fallback", rows="3"),
+            rx.text(t("editor.template_hint"), size="1", color_scheme="gray", data_testid="template-hint"),
+            spacing="3", width="100%")),
         ("code", text_area("code", "editor.code", rows="10")),
         ("http_request", rx.vstack(choice("method", "editor.method", ["GET", "POST", "PUT", "PATCH", "DELETE"]),
                                    text_input("url", "editor.url"), spacing="3", width="100%")),

@@ -1,0 +1,121 @@
+"""REST channel: messages in through the API (`POST /api/v1/channels/{id}/messages`, or
+`POST /api/v1/conversations/{id}/messages` with `"sender": "contact"`), each outbound message POSTed to the
+channel's webhook as signed JSON.
+
+Channel config: `webhook_url` (http or https). Secrets: `webhook_secret`.
+
+Every webhook request carries `X-FlowStudio-Timestamp` (Unix seconds) and
+`X-FlowStudio-Signature: sha256=<hex>`, the HMAC-SHA256 with the webhook secret of
+`<timestamp>.<raw body>`; receivers recompute it and refuse old timestamps to stop replays.
+A 2xx answer means delivered; 5xx, 429 and timeouts are retried with backoff; any other answer
+marks the message failed with the receiver's reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from sqlmodel import select
+
+from flow_runtime.outputs import template_text
+from flowstudio.api.channels.common import DeliveryError, http_failure
+from flowstudio.db import session_scope
+from flowstudio.models import Message
+from flowstudio.services.conversations import InboundEvent, handle_inbound
+from flowstudio.tasks.delivery import enqueue_deliveries
+
+SIGNATURE_HEADER = "X-FlowStudio-Signature"
+TIMESTAMP_HEADER = "X-FlowStudio-Timestamp"
+TIMEOUT_S = 10
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The signature header's value for a body sent at `timestamp`."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def signature_ok(secret: str, timestamp: str | None, body: bytes, header: str | None, *,
+                 tolerance_s: int = 300, now: float | None = None) -> bool:
+    """Whether a webhook request is genuine and recent (what a receiver checks; used by the tests)."""
+    if not secret or not timestamp or not header or not timestamp.isdigit():
+        return False
+    if abs((now if now is not None else time.time()) - int(timestamp)) > tolerance_s:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), header)
+
+
+def message_json(output: dict[str, Any]) -> dict[str, Any]:
+    """An engine output as the webhook's `message` (a template becomes its fallback text)."""
+    if output.get("type") == "template":
+        return {"type": "text", "text": template_text(output),
+                "template": {k: output.get(k) for k in ("name", "language", "parameters")}}
+    return dict(output)
+
+
+def payload(*, message_id: int | None, conversation_id: int | None, recipient: str, sender_type: str,
+            output: dict[str, Any]) -> dict[str, Any]:
+    """The JSON body POSTed for one outbound message."""
+    return {"event": "message.created", "message_id": message_id, "conversation_id": conversation_id,
+            "user_id": recipient, "sender": sender_type,
+            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"), "message": message_json(output)}
+
+
+def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
+         last_inbound_at: datetime | None, message_id: int | None = None, conversation_id: int | None = None,
+         sender_type: str = "bot", **_: Any) -> str:
+    """POST one output to the channel's webhook, signed; returns the receiver's `id` if its JSON answer has one.
+
+    Raises:
+        DeliveryError: no answer in time or 5xx/429 (retryable), or any other non-2xx answer (not retryable).
+    """
+    url = str(config.get("webhook_url") or "")
+    if not url:
+        raise DeliveryError("the channel has no config.webhook_url", retryable=False)
+    body = json.dumps(payload(message_id=message_id, conversation_id=conversation_id, recipient=recipient,
+                              sender_type=sender_type, output=output), ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "User-Agent": "FlowStudio-Webhook/1",
+               TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(str(secrets.get("webhook_secret", "")), timestamp,
+                                                                  body),
+               "X-FlowStudio-Message-Id": str(message_id or "")}
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_S)
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
+    if not 200 <= response.status_code < 300:
+        raise http_failure(response.status_code, response.text)
+    try:
+        answer = response.json()
+    except ValueError:
+        return ""
+    return str(answer.get("id", "")) if isinstance(answer, dict) else ""
+
+
+def receive(*, channel_id: int, user_id: str, text: str = "", button_id: str = "", label: str = "",
+            message_id: str | None = None, name: str = "") -> dict[str, Any]:
+    """One message of a REST channel's user: stored once (per `message_id`), answered by the conversation's
+    owner; the replies are queued for the webhook and returned.
+
+    Returns:
+        `conversation_id`, the stored `message_id`, `duplicate`, and `replies` (id, status and message of each).
+    """
+    dedupe = f"{user_id}:{message_id}" if message_id else None  # the caller's ids need only be unique per user
+    event = InboundEvent(channel_id=channel_id, external_user_id=user_id, external_message_id=dedupe,
+                         kind="click" if button_id else "text", text=label if button_id else text.strip(),
+                         button_id=button_id, contact_name=name)
+    result = handle_inbound(event)
+    enqueue_deliveries(result.deliveries)
+    ids = [outbound_id for outbound_id, _ in result.deliveries]
+    with session_scope() as session:
+        rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids))).all()} if ids else {}
+        replies = [{"message_id": i, "status": rows[i].status.value, "message": message_json(rows[i].payload)}
+                   for i in ids if i in rows]
+    return {"conversation_id": result.conversation_id, "message_id": result.message_id,
+            "duplicate": result.duplicate, "replies": replies}
