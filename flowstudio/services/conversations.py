@@ -35,7 +35,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
-from flowstudio.services import runtime
+from flowstudio.services import assignment, routing, runtime
 from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.conversations")
@@ -115,6 +115,7 @@ def _open_conversation(session: Session, channel: Channel, event: InboundEvent) 
                                     channel_id=channel.id, **owner)
         session.add(conversation)
         session.flush()
+        routing.route_new(session=session, conversation=conversation, text=event.text, channel=channel)
     return conversation
 
 
@@ -178,6 +179,11 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     """The turn itself. A duplicate is caught by the unique idempotency key when the inbound message is
     flushed, before the owner's turn (the caller then reads the twin)."""
     conversation = _locked_open_conversation(session, event)
+    if conversation is None or conversation.csat_requested_at is not None:  # a reply to the CSAT question?
+        answer = assignment.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
+        if answer is not None:
+            return InboundResult(conversation_id=answer.conversation_id, message_id=answer.message_id,
+                                 deliveries=answer.deliveries)
     if conversation is None:
         conversation = _open_conversation(session, session.get(Channel, event.channel_id), event)
     now = utcnow()
@@ -190,6 +196,10 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     result = InboundResult(conversation_id=conversation.id, message_id=inbound.id)
     if conversation.owner_type == OwnerType.BOT:  # sees the previous message's time: idle sessions restart
         _bot_turn(session, conversation, _engine_event(event), f"out:{inbound.id}", result)
+    elif conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is None:  # routed to a queue
+        result.deliveries.extend(assignment.enqueue(session=session, conversation=conversation,
+                                                    queue_id=conversation.owner_queue_id, actor_type="system",
+                                                    actor_id=None, reason="routing"))
     # Changed after the turn, so the conversation row is written once, at commit.
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     session.add(conversation)
@@ -231,8 +241,12 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         result.deliveries.extend((message.id, countdown) for message, countdown in outbound)
     # The conversation row changes after that flush, so it is written once, at commit.
     conversation.session = step_result.session.to_dict()
+    bot_before = conversation.owner_bot_id
     for output in handoffs:
-        _hand_off(session, conversation, output)
+        result.deliveries.extend(_hand_off(session, conversation, output))
+    if conversation.owner_type == OwnerType.BOT and conversation.owner_bot_id != bot_before \
+            and key_prefix.count(":bot") < 3:  # another bot took over: it starts now (a few hops at most)
+        _bot_turn(session, conversation, engine_event, f"{key_prefix}:bot{conversation.owner_bot_id}", result)
 
 
 def _session_for(conversation: Conversation, timeout_minutes: int) -> FlowSession:
@@ -246,26 +260,11 @@ def _session_for(conversation: Conversation, timeout_minutes: int) -> FlowSessio
     return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel)
 
 
-def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> None:
-    """The bot gave the conversation away: to a queue (by key), an agent (by e-mail or id) or another bot."""
-    before = {"owner_type": conversation.owner_type.value, "bot": conversation.owner_bot_id}
-    if output.get("queue"):
-        queue = session.exec(select(Queue).where(Queue.workspace_id == conversation.workspace_id,
-                                                 Queue.key == output["queue"])).first()
-        queue_id = queue.id if queue else _default_queue(session, session.get(Channel, conversation.channel_id))
-        conversation.owner_type, conversation.owner_bot_id, conversation.owner_queue_id = OwnerType.QUEUE, None, queue_id
-        conversation.waiting_since = utcnow()
-        conversation.status = ConversationStatus.PENDING
-    elif output.get("bot"):
-        target = session.exec(select(Bot).where(Bot.workspace_id == conversation.workspace_id,
-                                                Bot.name == output["bot"])).first()
-        if target is not None:
-            conversation.owner_bot_id = target.id
-            conversation.session = {}
-    session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                      name="conversation.owner_changed", actor_type="bot", actor_id=str(before["bot"]),
-                      data={"from": before, "to": {k: v for k, v in output.items() if k != "type"},
-                            "reason": "assign node"}))
+def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> list[tuple[int, float]]:
+    """The bot gave the conversation away: to a queue (by key; assigned at once when an agent has room), an
+    agent (by e-mail or id) or another bot (variables kept). Returns the messages queued (place in line)."""
+    return assignment.apply_handoff(session=session, conversation=conversation, output=output, actor_type="bot",
+                                    actor_id=conversation.owner_bot_id)
 
 
 def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tuple[int, int]]:
