@@ -497,29 +497,37 @@ def parse_csat(text: str) -> tuple[int, str | None] | None:
     return int(match.group(1)), (match.group(2) or "").strip() or None
 
 
-def take_csat_answer(*, session: Session, channel: Channel, external_user_id: str, kind: str, text: str,
-                     external_message_id: str | None = None, idempotency_key: str | None = None,
-                     now: datetime | None = None) -> CsatAnswer | None:
+def take_csat_answer(*, session: Session, event: Any, key: str | None = None,
+                     conversation: Conversation | None = None, now: datetime | None = None) -> CsatAnswer | None:
     """Store a customer's reply to a pending CSAT question as the conversation's score.
 
-    The pending question is the newest of the contact's conversations on this channel asked within
-    `CSAT_WINDOW` and not yet answered. A reply that is not a 1-5 score ends the wait (the message is
-    then handled as usual, by the bot or the humans); a score is stored with its message and thanked.
+    Args:
+        event: the inbound event (an `InboundEvent`: channel_id, external_user_id, kind, text,
+            external_message_id).
+        key: the inbound message's idempotency key.
+        conversation: the contact's open conversation on the channel (row locked), if any; else the
+            newest of the contact's conversations there asked within `CSAT_WINDOW` is looked up.
+
+    A reply that is not a 1-5 score ends the wait (the message is then handled as usual, by the bot or the
+    humans); a score is stored with its message and thanked.
 
     Returns:
         The answer, or None when the message is not a CSAT answer (handle it as usual).
     """
     now = now or utcnow()
-    identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel.id,
-                                                          ContactIdentity.external_id == external_user_id)).first()
-    if identity is None:
-        return None
-    conversation = session.exec(select(Conversation).where(
-        Conversation.contact_id == identity.contact_id, Conversation.channel_id == channel.id,
-        Conversation.csat_requested_at.is_not(None), Conversation.csat_score.is_(None),
-        Conversation.csat_requested_at > now - CSAT_WINDOW).order_by(Conversation.id.desc())
-        .with_for_update()).first()
     if conversation is None:
+        conversation = session.exec(select(Conversation).join(
+            ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id).where(
+            ContactIdentity.channel_id == event.channel_id, ContactIdentity.external_id == event.external_user_id,
+            Conversation.channel_id == event.channel_id, Conversation.csat_requested_at.is_not(None),
+            Conversation.csat_score.is_(None), Conversation.csat_requested_at > now - CSAT_WINDOW)
+            .order_by(Conversation.id.desc()).limit(1).with_for_update(of=Conversation)).first()
+    if conversation is None or conversation.csat_requested_at is None or conversation.csat_score is not None:
+        return None
+    kind, text = event.kind, event.text or ""
+    if as_utc(conversation.csat_requested_at) <= now - CSAT_WINDOW:
+        conversation.csat_requested_at = None  # too late to count as the answer
+        session.add(conversation)
         return None
     parsed = parse_csat(text) if kind in ("text", "click") else None
     if parsed is None:
@@ -531,7 +539,7 @@ def take_csat_answer(*, session: Session, channel: Channel, external_user_id: st
     score, comment = parsed
     inbound = Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
                       kind=kind, text=text or None, payload={"purpose": "csat.answer"},
-                      channel_message_id=external_message_id, idempotency_key=idempotency_key,
+                      channel_message_id=event.external_message_id, idempotency_key=key,
                       status=DeliveryStatus.RECEIVED, created_at=now)
     session.add(inbound)
     conversation.csat_score, conversation.csat_comment = score, comment
