@@ -221,7 +221,7 @@ def test_the_studio_offers_the_template_node_and_points_to_it_for_late_messages(
     assert inspector_form({**TEMPLATE_NODE})["parameters"] == "${sabor}\nR$ ${total}"
     assert inspector_form(fresh)["language"] == "pt_BR"
     view = node_view(TEMPLATE_NODE, "pt-BR")
-    assert view["data"]["kindLabel"] == "Template do WhatsApp" and view["data"]["group"] == "say"
+    assert view["data"]["kindLabel"] == "Template" and view["data"]["group"] == "say"
     assert view["data"]["lines"] == ["carrinho_abandonado (pt_BR)", "{{1}} = ${sabor}", "{{2}} = R$ ${total}"]
 
     late_text = reminder_flow({"id": "nudge", "kind": "message", "text": "Ainda está aí?"})

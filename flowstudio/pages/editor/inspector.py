@@ -226,7 +226,7 @@ def _kind_form() -> rx.Component:
         ("template", rx.vstack(
             text_input("name", "editor.template_name", placeholder="pedido_pronto"),
             text_input("language", "editor.template_language", placeholder="pt_BR"),
-            text_area("parameters", "editor.template_parameters", lines=True, rows="3"), _variables_bar(),
+            text_area("parameters", "editor.template_parameters", lines=True, rows="3"),
             text_area("fallback_text", "editor.template_fallback", rows="3"),
             rx.text(t("editor.template_hint"), size="1", color_scheme="gray", data_testid="template-hint"),
             spacing="3", width="100%")),
