@@ -100,8 +100,11 @@ def agent(session: Session, workspace: Workspace, queue: Queue, *, status: Agent
 
 def webchat(session: Session, workspace: Workspace, *, bot: Bot | None = None, kind: str = "webchat") -> int:
     """A channel of the workspace (webchat by default), committed; returns its id."""
+    rest = kind == "rest"  # pushes replies to a webhook (never called here: deliveries are recorded)
     channel = create_channel(session=session, workspace_id=workspace.id, kind=kind, name=f"{kind} {next(_ids)}",
-                             bot_id=bot.id if bot else None)
+                             bot_id=bot.id if bot else None,
+                             config={"webhook_url": "http://127.0.0.1:9/hook"} if rest else None,
+                             secrets={"webhook_secret": "s3cret"} if rest else None)
     session.commit()
     return channel.id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from flowstudio.models import Contact, Conversation, ConversationTag, Event, OwnerType, RuleTarget, Tag
+from flowstudio.models import Contact, Conversation, ConversationTag, Event, Message, OwnerType, RuleTarget, Tag
 from flowstudio.services import routing
 from flowstudio.services.routing import Facts, RoutingError
 from tests.factories import make_bot, make_conversation, make_queue, make_user, make_workspace
@@ -188,3 +188,77 @@ def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Sessi
     with pytest.raises(RoutingError, match="actor must be one of"):
         routing.change_owner(session=pg, conversation=conversation, owner_type="bot", owner_id=default_bot.id,
                              actor_type="martian", actor_id=None, reason="?")
+
+
+def test_a_bot_hands_to_another_bot_keeping_variables_and_the_other_hands_back(pg: Session, queued: list[int]
+                                                                               ) -> None:
+    from tests.queue_support import say, webchat
+
+    workspace = make_workspace(pg)
+    reception = published_bot(pg, workspace, "Recepção", default=True, greeting="Bem-vindo à recepção.",
+                              intents={"financeiro": ["quero falar do financeiro", "assunto de boleto"],
+                                       "horario": ["que horas abre", "qual o horário"]},
+                              set_vars={"financeiro": {"cliente": "Ana", "pedido": 42}},
+                              replies={"financeiro": "Vou te passar para o financeiro.", "horario": "Das 9h às 18h."},
+                              assign={"financeiro": {"bot": "Financeiro"}})
+    finance = published_bot(pg, workspace, "Financeiro", greeting="Olá ${cliente}, financeiro aqui (pedido ${pedido}).",
+                            intents={"voltar": ["quero voltar ao menu", "voltar para o início"],
+                                     "boleto": ["segunda via do boleto", "meu boleto venceu"]},
+                            set_vars={"voltar": {"visitou_financeiro": True}},
+                            assign={"voltar": {"bot": "Recepção"}})
+    channel_id = webchat(pg, workspace)
+
+    def texts(conversation_id: int) -> list[str]:
+        return list(pg.exec(select(Message.text).where(Message.conversation_id == conversation_id,
+                                                       Message.direction == "outbound").order_by(Message.id)).all())
+
+    conversation_id = say(channel_id, "oi").conversation_id
+    say(channel_id, "quero falar do financeiro")
+    pg.expire_all()
+    conversation = pg.get(Conversation, conversation_id)
+    assert conversation.owner_bot_id == finance.id and conversation.last_bot_id == reception.id
+    assert conversation.session["variables"] == {"cliente": "Ana", "pedido": 42}
+    assert texts(conversation_id) == ["Bem-vindo à recepção.", "Vou te passar para o financeiro.",
+                                      "Olá Ana, financeiro aqui (pedido 42)."]
+    say(channel_id, "quero voltar ao menu")
+    pg.expire_all()
+    conversation = pg.get(Conversation, conversation_id)
+    assert conversation.owner_bot_id == reception.id
+    assert conversation.session["variables"] == {"cliente": "Ana", "pedido": 42, "visitou_financeiro": True}
+    assert texts(conversation_id)[-1] == "Bem-vindo à recepção."
+    say(channel_id, "qual o horário")
+    assert texts(conversation_id)[-1] == "Das 9h às 18h."
+    changes = pg.exec(select(Event).where(Event.conversation_id == conversation_id,
+                                          Event.name == "conversation.owner_changed").order_by(Event.id)).all()
+    assert [(e.actor_type, e.actor_id, e.data["to"]) for e in changes] == [
+        ("bot", str(reception.id), {"type": "bot", "id": finance.id}),
+        ("bot", str(finance.id), {"type": "bot", "id": reception.id}),
+    ]
+
+
+def test_a_new_conversation_s_owner_comes_from_the_rules(pg: Session, queued: list[int]) -> None:
+    from flowstudio.services import queues
+    from tests.queue_support import say, webchat
+
+    workspace = make_workspace(pg)
+    published_bot(pg, workspace, "Geral", default=True, greeting="Oi, sou o bot.")
+    sales = queues.create_queue(session=pg, workspace_id=workspace.id, name="Vendas",
+                                position_message="Você é o {position}º na fila.")
+    routing.create_rule(session=pg, workspace_id=workspace.id, name="API vai para vendas", target_type="queue",
+                        target_id=sales.id, conditions={"channels": ["rest"]})
+    web = webchat(pg, workspace)
+    api = webchat(pg, workspace, kind="rest")
+    pg.commit()
+
+    on_web = say(web, "olá")
+    first = say(api, "olá, quero comprar", user="api-user-1")
+    second = say(api, "bom dia", user="api-user-2")
+    pg.expire_all()
+    assert pg.get(Conversation, on_web.conversation_id).owner_type == OwnerType.BOT
+    waiting = [pg.get(Conversation, r.conversation_id) for r in (first, second)]
+    assert [(c.owner_type, c.owner_queue_id, c.status) for c in waiting] == [(OwnerType.QUEUE, sales.id, "pending")] * 2
+    assert [pg.get(Message, m).text for m, _ in first.deliveries + second.deliveries] == [
+        "Você é o 1º na fila.", "Você é o 2º na fila."]
+    routed = pg.exec(select(Event).where(Event.conversation_id == first.conversation_id,
+                                         Event.name == "conversation.owner_changed")).one()
+    assert routed.data["reason"] == "routing: rule 'API vai para vendas'" and routed.actor_type == "system"
