@@ -97,8 +97,9 @@ def test_conversations_listed_read_and_answered_by_an_agent(api, session, queued
     key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url="http://127.0.0.1:9")
     post_signed(client, key, wa_payload("oi", wamid="wamid.api.0"))
     post_signed(client, key, wa_payload("quero falar com um atendente", wamid="wamid.api.1"))
-    [listed] = client.get("/api/v1/conversations", params={"owner_type": "queue"}, headers=headers).json()
-    assert listed["channel"] == "whatsapp" and listed["status"] == "pending"
+    # the demo admin is an online agent of the default queue: the hand-off is theirs at once
+    [listed] = client.get("/api/v1/conversations", params={"owner_type": "agent"}, headers=headers).json()
+    assert listed["channel"] == "whatsapp" and listed["status"] == "open"
     detail = client.get(f"/api/v1/conversations/{listed['id']}", headers=headers).json()
     assert [m["text"] for m in detail["messages"] if m["direction"] == "inbound"] == [
         "oi", "quero falar com um atendente"]

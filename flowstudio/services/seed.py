@@ -1,4 +1,5 @@
-"""The demo workspace a fresh install starts with: an admin, the default queue and the Pizzaria Bella bot."""
+"""The demo workspace a fresh install starts with: an admin (an online agent of the default queue), the default
+queue and the Pizzaria Bella bot."""
 
 from __future__ import annotations
 
@@ -7,12 +8,36 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from flowstudio.demo import demo_flow, demo_tests
-from flowstudio.models import Bot, Channel, ChannelKind, Membership, Queue, Role, User, Workspace
+from flowstudio.models import (
+    AgentProfile,
+    AgentQueue,
+    AgentStatus,
+    Bot,
+    Channel,
+    ChannelKind,
+    Membership,
+    Queue,
+    Role,
+    User,
+    Workspace,
+    utcnow,
+)
 from flowstudio.services.auth import generate_password, hash_password
 from flowstudio.services.bots import create_bot_from_document
 from flowstudio.services.drafts import publish, save_test
 
 DEMO_WORKSPACE_SLUG = "demo"
+DEMO_AGENT_CAPACITY = 5
+DEMO_POSITION_MESSAGE = "Você é o {position}º da fila. Um atendente já vai te responder."
+
+
+def _admin_answers(session: Session, membership: Membership, queue: Queue) -> None:
+    """The admin is an online agent of the default queue (capacity 5), so a demo hand-off reaches a person."""
+    if session.exec(select(AgentProfile).where(AgentProfile.membership_id == membership.id)).first() is None:
+        session.add(AgentProfile(membership_id=membership.id, status=AgentStatus.ONLINE,
+                                 capacity=DEMO_AGENT_CAPACITY, status_changed_at=utcnow()))
+    if session.get(AgentQueue, (queue.id, membership.user_id)) is None:
+        session.add(AgentQueue(queue_id=queue.id, user_id=membership.user_id))
 
 
 @dataclass(frozen=True)
@@ -51,10 +76,18 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
         select(Membership).where(Membership.workspace_id == workspace.id, Membership.user_id == admin.id)
     ).first()
     if membership is None:
-        session.add(Membership(workspace_id=workspace.id, user_id=admin.id, role=Role.ADMIN))
+        membership = Membership(workspace_id=workspace.id, user_id=admin.id, role=Role.ADMIN)
+        session.add(membership)
+        session.flush()
 
-    if session.exec(select(Queue).where(Queue.workspace_id == workspace.id)).first() is None:
-        session.add(Queue(workspace_id=workspace.id, key="atendimento", name="Atendimento", is_default=True))
+    queue = session.exec(select(Queue).where(Queue.workspace_id == workspace.id)
+                         .order_by(Queue.is_default.desc(), Queue.id)).first()
+    if queue is None:
+        queue = Queue(workspace_id=workspace.id, key="atendimento", name="Atendimento", is_default=True,
+                      position_message=DEMO_POSITION_MESSAGE)
+        session.add(queue)
+    session.flush()
+    _admin_answers(session, membership, queue)
 
     if session.exec(select(Channel).where(Channel.workspace_id == workspace.id, Channel.kind == ChannelKind.WEBCHAT)
                     ).first() is None:
