@@ -76,6 +76,17 @@ class _CachedUse:
             for w, (n, _) in zip(backend.w1, self._orders)
         ]
         self._base_width = self._emb + len(self._orders) * cnn  # [embedding | projection]
+        # the output layers folded (exact algebra, products taken in float64): the final layer
+        # norm's gain and offset and the token-sum projection ``cnn_W`` go into the first dense
+        # layers, so a message streams one 1280 x 640 matrix instead of three (see ``_head``)
+        first = np.hstack([backend.d0, backend.p1]).astype(np.float64)
+        cnn_w = backend.cnn_W.astype(np.float64)
+        self._head = np.ascontiguousarray((backend.ln_g.astype(np.float64)[:, None] * cnn_w) @ first, dtype=np.float32)
+        self._head_bias = ((backend.ln_b.astype(np.float64) @ cnn_w + backend.cnn_b) @ first).astype(np.float32)
+        self._split = backend.d0.shape[1]
+        self._tail = np.ascontiguousarray(np.hstack([backend.d2, backend.p3]), dtype=np.float32)
+        self._tail_split = backend.d2.shape[1]
+        self._windows: dict[int, np.ndarray] = {}
         self._capacity = capacity
         self._rows: dict[int, int] = {}
         self._base = np.zeros((1, self._base_width), dtype=np.float32)
@@ -133,42 +144,63 @@ class _CachedUse:
 
     def _forward(self, group: list[list[int]], n_tokens: int) -> np.ndarray:
         b, emb_dim, cnn = self._b, self._emb, self._cnn
-        lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
-        starts = np.zeros(len(group), dtype=np.int64)
-        np.cumsum(lens[:-1], out=starts[1:])
-        rows = self._token_rows(list(chain.from_iterable(group)))
-        feats = np.empty((n_tokens, self._base_width), dtype=np.float32)
-        np.take(self._base, rows, axis=0, out=feats)
+        single = len(group) == 1
+        rows = self._token_rows(group[0] if single else list(chain.from_iterable(group)))
+        feats = np.take(self._base, rows, axis=0)
         # cache row of every window slot (0, the zero row, outside the sentence)
-        positions = self._window_index(starts, lens, n_tokens)
+        if single:
+            positions = self._windows.get(n_tokens)
+            if positions is None:
+                positions = self._window_index(np.zeros(1, np.int64), np.array([n_tokens]), n_tokens)
+                if n_tokens <= _TOKEN_BUDGET:  # one read-only index per sentence length
+                    self._windows[n_tokens] = positions
+        else:
+            lens = np.fromiter(map(len, group), dtype=np.int64, count=len(group))
+            starts = np.zeros(len(group), dtype=np.int64)
+            np.cumsum(lens[:-1], out=starts[1:])
+            positions = self._window_index(starts, lens, n_tokens)
         window = np.append(rows, 0)[positions]
-        buf = np.zeros((n_tokens + 1, cnn), dtype=np.float32)
+        buf = np.empty((n_tokens + 1, cnn), dtype=np.float32)
+        buf[n_tokens] = 0.0
         for i, (n, left) in enumerate(self._orders):
             xs = feats[:, emb_dim + i * cnn:emb_dim + (i + 1) * cnn]
-            slots = window[:, self._max_left - left:self._max_left - left + n]
+            lo = self._max_left - left
+            slots = window[:, lo:lo + n]
             parts = self._parts[i].reshape(-1, cnn)  # row r * n + k: token r's share at slot k
             h = np.take(parts, slots * n + np.arange(n), axis=0).sum(axis=1)
             h += b.b1[i]
             np.maximum(h, 0, out=h)
             h += xs
             buf[:n_tokens] = h
-            cols = positions[:, self._max_left - left:self._max_left - left + n]
-            c2 = buf[cols].reshape(n_tokens, n * cnn) @ b.w2[i]
+            c2 = buf[positions[:, lo:lo + n]].reshape(n_tokens, n * cnn) @ b.w2[i]
             c2 += b.b2[i]
             np.maximum(c2, 0, out=c2)
             c2 += h
             xs[:] = c2  # the projection is not needed any more: the branch output takes its place
-        _layernorm(feats, b.ln_g, b.ln_b, b.eps)
-        mean = np.add.reduceat(feats, starts, axis=0) @ b.cnn_W
-        flens = lens.astype(np.float32)
-        mean += flens[:, None] * b.cnn_b
-        mean *= np.reciprocal(np.sqrt(flens))[:, None]
-        y0 = np.maximum(mean @ b.d0, 0)
-        y1 = mean @ b.p1
+        # final layer norm, summed over each sentence's tokens: its gain and offset live in _head
+        feats -= feats.mean(axis=1, keepdims=True)
+        scale = np.einsum("ij,ij->i", feats, feats)
+        scale *= 1.0 / feats.shape[1]
+        scale += b.eps
+        np.sqrt(scale, out=scale)
+        np.reciprocal(scale, out=scale)
+        if single:
+            summed = (scale @ feats)[None, :]
+            flens = np.array([n_tokens], dtype=np.float32)
+        else:
+            feats *= scale[:, None]
+            summed = np.add.reduceat(feats, starts, axis=0)
+            flens = lens.astype(np.float32)
+        u = summed @ self._head
+        u += flens[:, None] * self._head_bias
+        u *= np.reciprocal(np.sqrt(flens))[:, None]
+        y0 = np.maximum(u[:, :self._split], 0)
+        y1 = u[:, self._split:]
         y1 += y0 @ b.d1
         np.maximum(y1, 0, out=y1)
-        y2 = np.maximum(y1 @ b.d2, 0)
-        z = y1 @ b.p3
+        v = y1 @ self._tail
+        y2 = np.maximum(v[:, :self._tail_split], 0)
+        z = v[:, self._tail_split:]
         z += y2 @ b.d3
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]

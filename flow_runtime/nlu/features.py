@@ -20,6 +20,8 @@ from flow_runtime.nlu.pipeline import Analysis
 
 BLOCKS = ("word", "lemma", "char")
 """Feature blocks, each L2-normalised on its own."""
+CHAR_CACHE = 50_000
+"""Most words whose known character n-grams a featurizer keeps (then it starts over)."""
 
 
 def word_ngrams(words: Sequence[str]) -> list[str]:
@@ -113,6 +115,9 @@ class SparseFeaturizer:
     blocks: dict[str, TfidfBlock]
     offsets: dict[str, int] = field(init=False)
     size: int = field(init=False)
+    _idf: np.ndarray = field(init=False, repr=False)
+    _bounds: np.ndarray = field(init=False, repr=False)
+    _char_ids: dict[str, list[int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.offsets, start = {}, 0
@@ -120,6 +125,9 @@ class SparseFeaturizer:
             self.offsets[b] = start
             start += len(self.blocks[b].idf)
         self.size = start
+        self._idf = np.concatenate([self.blocks[b].idf for b in BLOCKS]).astype(np.float32)
+        self._bounds = np.array([self.offsets[b] for b in BLOCKS[1:]], dtype=np.int64)
+        self._char_ids = {}
 
     @classmethod
     def fit(cls, documents: Sequence[dict[str, list[str]]], *, min_df: int = 1) -> SparseFeaturizer:
@@ -136,3 +144,37 @@ class SparseFeaturizer:
         parts = [self.blocks[b].vector(document[b]) for b in BLOCKS]
         idx = np.concatenate([p[0] + offsets[b] for p, b in zip(parts, BLOCKS)])
         return idx, np.concatenate([p[1] for p in parts])
+
+    def message_vector(self, words: Sequence[str], lemmas: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`vector` of one message's (typo-corrected) words and lemmas, the fast way.
+
+        Same features as ``vector({b: block_terms(...)})``, without building the character
+        n-gram strings: each word's known n-gram columns are looked up once and cached.
+        """
+        ids: list[int] = []
+        for block, sequence in (("word", words), ("lemma", lemmas)):
+            vocabulary, offset = self.blocks[block].vocabulary, self.offsets[block]
+            for term in word_ngrams(sequence):
+                i = vocabulary.get(term)
+                if i is not None:
+                    ids.append(i + offset)
+        cache = self._char_ids
+        for word in words:
+            known = cache.get(word)
+            if known is None:
+                if len(cache) >= CHAR_CACHE:
+                    cache.clear()
+                vocabulary, offset = self.blocks["char"].vocabulary, self.offsets["char"]
+                known = [i + offset for i in map(vocabulary.get, _word_char_ngrams(word, 2, 5)) if i is not None]
+                cache[word] = known
+            ids.extend(known)
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        idx, tf = np.unique(np.array(ids, dtype=np.int64), return_counts=True)
+        values = np.log(tf.astype(np.float32))
+        values += 1.0
+        values *= self._idf[idx]
+        block = np.searchsorted(self._bounds, idx, side="right")
+        norms = np.sqrt(np.bincount(block, weights=values * values, minlength=len(BLOCKS))).astype(np.float32)
+        values /= norms[block]
+        return idx, values

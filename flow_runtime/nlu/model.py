@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flow_runtime.nlu.blas import single_thread
 from flow_runtime.nlu.encoder import SentenceEncoder, encoder_by_name
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, TfidfBlock, block_terms
 from flow_runtime.nlu.normalize import TypoCorrector
@@ -110,15 +111,21 @@ class IntentModel:
 
     # ----- scoring -------------------------------------------------------------------------
 
+    def corrected(self, analysis: Analysis) -> tuple[list[str], tuple[str, ...]]:
+        """The message's words with unknown ones typo-corrected, and their lemmas."""
+        original = analysis.words
+        words = self.corrector.correct_all(original)
+        if words == list(original):
+            return words, analysis.lemmas
+        lemmas = tuple(
+            self.lemma_of.get(w, w) if w != o else lem for w, o, lem in zip(words, original, analysis.lemmas)
+        )
+        return words, lemmas
+
     def document(self, analysis: Analysis) -> dict[str, list[str]]:
         """Per-block terms of an analysed message, with unknown words typo-corrected."""
-        words = self.corrector.correct_all(analysis.words)
-        if list(words) != list(analysis.words):
-            lemmas = tuple(
-                self.lemma_of.get(w, w) if w != o else lem
-                for w, o, lem in zip(words, analysis.words, analysis.lemmas)
-            )
-            analysis = Analysis(analysis.text, analysis.expanded, tuple(words), lemmas)
+        words, lemmas = self.corrected(analysis)
+        analysis = Analysis(analysis.text, analysis.expanded, tuple(words), lemmas)
         return {b: block_terms(analysis, words, b) for b in BLOCKS}
 
     def logits(self, text: str, *, language: str | None = None) -> np.ndarray:
@@ -127,17 +134,18 @@ class IntentModel:
 
     def _score(self, text: str, *, language: str | None = None) -> tuple[np.ndarray, float | None]:
         """Fused logits and the similarity to the training phrases (see :meth:`assess`)."""
-        analysis = analyze(text, language=language or self.language)
-        idx, values = self.featurizer.vector(self.document(analysis))
-        w = self.weights
-        svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
-        embedding = None
-        if self.encoder is not None and w.lr_coef is not None:
-            embedding = self.encoder.encode([analysis.expanded])
-            lr = embedding[0] @ w.lr_coef + w.lr_bias
-        else:
-            lr = np.zeros_like(svm)
-        fused, similarity = self._fuse(svm[None, :], lr[None, :], embedding)
+        with single_thread():
+            analysis = analyze(text, language=language or self.language)
+            idx, values = self.featurizer.message_vector(*self.corrected(analysis))
+            w = self.weights
+            svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
+            embedding = None
+            if self.encoder is not None and w.lr_coef is not None:
+                embedding = self.encoder.encode([analysis.expanded])
+                lr = embedding[0] @ w.lr_coef + w.lr_bias
+            else:
+                lr = np.zeros_like(svm)
+            fused, similarity = self._fuse(svm[None, :], lr[None, :], embedding)
         return fused[0], None if similarity is None else float(similarity[0])
 
     def assess(self, text: str, *, language: str | None = None, top: int = 5) -> tuple[Prediction, float | None]:
@@ -170,22 +178,22 @@ class IntentModel:
         """Best cosine to a training phrase for each row's top candidate classes (0 elsewhere),
         and the best of those over in-scope classes."""
         w = self.weights
-        starts = w.class_starts
+        starts = w.class_starts.tolist()
         k = min(TOP_K, fused.shape[1])
-        top = np.argpartition(-fused, k - 1, axis=1)[:, :k]
+        top = np.argpartition(-fused, k - 1, axis=1)[:, :k].tolist()
         out = np.zeros_like(fused)
         best = np.full(len(fused), -1.0, dtype=np.float32)
-        oos = self.classes.index(self.oos_label) if self.oos_label in self.classes else -1
+        oos = self.oos_index
         neighbours = w.neighbours
-        for row in range(fused.shape[0]):
-            vec = embeddings[row]
-            for cls in top[row].tolist():
-                lo, hi = int(starts[cls]), int(starts[cls + 1])
+        for row, candidates in enumerate(top):
+            vec, scores = embeddings[row], out[row]
+            for cls in candidates:
+                lo, hi = starts[cls], starts[cls + 1]
                 if hi > lo:
-                    value = float((neighbours[lo:hi] @ vec).max())
-                    out[row, cls] = value
-                    if cls != oos and value > best[row]:
-                        best[row] = value
+                    scores[cls] = (neighbours[lo:hi] @ vec).max()
+            known = [scores[c] for c in candidates if c != oos and starts[c + 1] > starts[c]]
+            if known:
+                best[row] = max(known)
         return out, best
 
     def probabilities(self, text: str, *, language: str | None = None) -> np.ndarray:

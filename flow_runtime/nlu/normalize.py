@@ -53,12 +53,12 @@ def expand(text: str, *, language: str = "pt") -> str:
     Returns:
         The text with abbreviations such as ``vc`` or ``xq`` replaced by full words.
     """
-    table = ABBREVIATIONS.get(language, {})
-    words = []
-    for token in split_tokens(squeeze_repeats(text, language=language)):
-        key = fold_accents(token)
-        words.append(table.get(key, token))
-    return " ".join(words)
+    return " ".join([_expand_token(token, language) for token in split_tokens(squeeze_repeats(text, language=language))])
+
+
+@lru_cache(maxsize=100_000)
+def _expand_token(token: str, language: str) -> str:
+    return ABBREVIATIONS.get(language, {}).get(fold_accents(token), token)
 
 
 @lru_cache(maxsize=8192)

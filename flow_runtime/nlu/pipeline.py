@@ -69,7 +69,8 @@ def analyze(text: str, *, language: str = "pt") -> Analysis:
     Returns:
         The message's :class:`Analysis`.
     """
-    return analyze_many([text], language=language)[0]
+    expanded = expand(text, language=language)
+    return _analysis(text, expanded, spacy_pipeline(language).tokenizer(expanded.lower()), language)
 
 
 def analyze_many(texts: list[str], *, language: str = "pt") -> list[Analysis]:
@@ -80,19 +81,23 @@ def analyze_many(texts: list[str], *, language: str = "pt") -> list[Analysis]:
     """
     nlp = spacy_pipeline(language)
     expanded = [expand(t, language=language) for t in texts]
-    out = []
-    for text, exp, doc in zip(texts, expanded, nlp.tokenizer.pipe([e.lower() for e in expanded])):
-        words, lemmas = [], []
-        for token in doc:
-            if token.is_punct or token.is_space:
-                continue
-            pair = _word_and_lemma(token.text, language)
-            if pair is None:
-                continue
-            words.append(pair[0])
-            lemmas.append(pair[1])
-        out.append(Analysis(text, exp, tuple(words), tuple(lemmas)))
-    return out
+    return [
+        _analysis(text, exp, doc, language)
+        for text, exp, doc in zip(texts, expanded, nlp.tokenizer.pipe([e.lower() for e in expanded]))
+    ]
+
+
+def _analysis(text: str, expanded: str, doc, language: str) -> Analysis:
+    words, lemmas = [], []
+    for token in doc:
+        if token.is_punct or token.is_space:
+            continue
+        pair = _word_and_lemma(token.text, language)
+        if pair is None:
+            continue
+        words.append(pair[0])
+        lemmas.append(pair[1])
+    return Analysis(text, expanded, tuple(words), tuple(lemmas))
 
 
 @lru_cache(maxsize=None)
