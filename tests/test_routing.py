@@ -262,3 +262,35 @@ def test_a_new_conversation_s_owner_comes_from_the_rules(pg: Session, queued: li
     routed = pg.exec(select(Event).where(Event.conversation_id == first.conversation_id,
                                          Event.name == "conversation.owner_changed")).one()
     assert routed.data["reason"] == "routing: rule 'API vai para vendas'" and routed.actor_type == "system"
+
+
+def test_language_rules_send_spanish_and_french_customers_to_their_bots(pg: Session, queued: list[int]) -> None:
+    from tests.queue_support import say, webchat
+
+    workspace = make_workspace(pg)
+    published_bot(pg, workspace, "Geral", default=True, greeting="Olá!")
+    hola = published_bot(pg, workspace, "Hola", language="es", greeting="¡Hola! Soy el bot en español.")
+    bonjour = published_bot(pg, workspace, "Bonjour", language="fr", greeting="Bonjour !",
+                            intents={"horaires": ["quels sont vos horaires", "vous ouvrez à quelle heure"],
+                                     "commande": ["je veux commander une pizza", "passer une commande"]},
+                            replies={"horaires": "De 9h à 18h.", "commande": "Quelle pizza ?"})
+    routing.create_rule(session=pg, workspace_id=workspace.id, name="Espanhol", target_type="bot", target_id=hola.id,
+                        conditions={"languages": ["es"]})
+    routing.create_rule(session=pg, workspace_id=workspace.id, name="Francês", target_type="bot",
+                        target_id=bonjour.id, conditions={"languages": ["fr"]})
+    channel_id = webchat(pg, workspace)
+
+    def last_reply(conversation_id: int) -> str:
+        pg.expire_all()
+        return pg.exec(select(Message.text).where(Message.conversation_id == conversation_id,
+                                                  Message.direction == "outbound").order_by(Message.id.desc())).first()
+
+    spanish = say(channel_id, "hola, buenos días, quisiera saber dónde está mi pedido", user="es-visitor-1")
+    assert last_reply(spanish.conversation_id) == "¡Hola! Soy el bot en español."
+    assert pg.get(Conversation, spanish.conversation_id).language == "es"
+    french = say(channel_id, "bonjour, je voudrais des informations sur votre restaurant", user="fr-visitor-1")
+    assert last_reply(french.conversation_id) == "Bonjour !"
+    say(channel_id, "vous ouvrez à quelle heure ?", user="fr-visitor-1")
+    assert last_reply(french.conversation_id) == "De 9h à 18h."
+    portuguese = say(channel_id, "boa tarde, gostaria de saber o horário de vocês", user="pt-visitor-1")
+    assert last_reply(portuguese.conversation_id) == "Olá!"

@@ -352,7 +352,8 @@ def hand_to_bot(*, session: Session, conversation: Conversation, bot_id: int, ac
     if restart or not old:
         from flow_runtime.session import new_session
 
-        fresh = new_session(id=str(conversation.id), language=conversation.language or old.get("language") or "pt",
+        conversation.language = bot.language or conversation.language  # the new flow runs in its own language
+        fresh = new_session(id=str(conversation.id), language=conversation.language or "pt",
                             channel=conversation.channel, variables=dict(old.get("variables") or {}),
                             tags=list(old.get("tags") or []), contact=dict(old.get("contact") or {}))
         conversation.session = fresh.to_dict()

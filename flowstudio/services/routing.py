@@ -589,8 +589,9 @@ def route_new(*, session: Session, conversation: Conversation, text: str, channe
     facts = facts_for(session=session, conversation=conversation, text=text)
     decision = decide(session=session, workspace_id=conversation.workspace_id, facts=facts,
                       fallback_bot_id=channel.bot_id if channel else None)
-    if facts.language and not conversation.language:
-        conversation.language = facts.language
+    if decision.owner_type == "bot" and not conversation.language:
+        # the flow runs in its bot's language (its NLU was trained in it); detection only informs the rules
+        conversation.language = session.get(Bot, decision.owner_id).language
     event = change_owner(session=session, conversation=conversation, owner_type=decision.owner_type,
                          owner_id=decision.owner_id, actor_type="system", actor_id=None,
                          reason=f"routing: {decision.reason}", data={"rule_id": decision.rule_id})
