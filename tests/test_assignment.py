@@ -410,3 +410,27 @@ def test_monitor_figures_on_a_known_set_of_conversations(pg: Session) -> None:
     assert {a["user_id"]: a["load"] for a in figures["agents"]}[ana] == 1
     with Session(pg.get_bind()) as session:
         assert assignment.record_sla_breaches(session=session, now=now) == 0  # once per wait
+
+
+def test_the_beat_sweep_assigns_freed_agents_and_records_sla_breaches(pg: Session) -> None:
+    from flowstudio.tasks.assignment import sweep_queues
+    from flowstudio.tasks.celery_app import create_celery
+
+    schedule = create_celery().conf.beat_schedule
+    assert schedule["queue-assignment"]["task"] == "flowstudio.assignment.sweep"
+    workspace = make_workspace(pg)
+    bot = make_bot(pg, workspace=workspace, is_default=True)
+    queue = make_queue(pg, workspace=workspace, is_default=True, max_wait_seconds=60)
+    late = agent(pg, workspace, queue, status=AgentStatus.OFFLINE, capacity=1)
+    [old, fresh] = _waiting(pg, workspace, bot, queue, 2)
+    stale = pg.get(Conversation, old)
+    stale.waiting_since = datetime.now(UTC) - timedelta(minutes=5)
+    pg.commit()
+    assert sweep_queues() == {"assigned": 0, "positions_sent": 0, "sla_breaches": 1}
+    assert sweep_queues()["sla_breaches"] == 0  # recorded once per wait
+    agents.set_status(session=pg, workspace_id=workspace.id, user_id=late, status="online")
+    pg.commit()
+    assert sweep_queues()["assigned"] == 1
+    assert _owners(pg, [old, fresh]) == [late, None]  # the longest wait first
+    [breach] = pg.exec(select(Event).where(Event.name == "queue.sla_breached")).all()
+    assert breach.conversation_id == old and breach.data["max_wait_seconds"] == 60
