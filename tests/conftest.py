@@ -50,8 +50,20 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("FLOWSTUDIO_DATA_DIR", str(data_dir))
     monkeypatch.chdir(tmp_path)  # keep any stray .env of the developer out of the tests
     get_settings.cache_clear()
+    _clear_process_caches()
     yield data_dir
     get_settings.cache_clear()
+
+
+def _clear_process_caches() -> None:
+    """Caches keyed by database ids (one database per process in production): each test has its own
+    database, whose ids restart at 1."""
+    from flowstudio.api.channels import common
+    from flowstudio.services import nlu, runtime
+
+    runtime._flows.clear()
+    nlu._cache.clear()
+    common._channels.clear()
 
 
 def use_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:

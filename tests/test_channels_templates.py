@@ -42,15 +42,6 @@ def reminder_flow(after_a_day: dict) -> dict:
                   {"id": "d", "source": "idle", "source_handle": "next", "target": after_a_day["id"]}]}
 
 
-@pytest.fixture(autouse=True)
-def fresh_flow_cache() -> None:
-    """Compiled flows are cached by version id, which restarts at 1 in each test's database."""
-    from flowstudio.services import nlu, runtime
-
-    runtime._flows.clear()
-    nlu._cache.clear()
-
-
 @pytest.fixture
 def provider():
     with fake_provider() as fake:

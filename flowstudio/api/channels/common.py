@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from sqlmodel import select
 
@@ -31,14 +33,32 @@ class ChannelInfo:
     secrets: dict
 
 
+CHANNEL_CACHE_S = 5.0
+"""How long a process reuses a channel it read (every webhook needs it; it rarely changes). Changes made
+in this process apply at once; other processes see them within this many seconds."""
+_channels: dict[tuple[str, str], tuple[float, ChannelInfo]] = {}
+
+
+@sa.event.listens_for(Channel, "after_insert")  # a new database (tests) may reuse a key
+@sa.event.listens_for(Channel, "after_update")
+@sa.event.listens_for(Channel, "after_delete")
+def _forget_channels(*_args) -> None:  # noqa: ANN002 - SQLAlchemy mapper event signature
+    _channels.clear()
+
+
 def channel_or_404(kind: str, key: str) -> ChannelInfo:
     """The active channel of that kind and key, else HTTP 404."""
+    cached = _channels.get((kind, key))
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1]
     with session_scope() as session:
         channel = session.exec(select(Channel).where(Channel.key == key, Channel.kind == kind,
                                                      Channel.is_active)).first()
         if channel is None:
             raise HTTPException(status_code=404, detail=f"no active {kind} channel '{key}'")
-        return ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
+        info = ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
+    _channels[(kind, key)] = (time.monotonic() + CHANNEL_CACHE_S, info)
+    return info
 
 
 def http_failure(status: int, body: str) -> DeliveryError:
