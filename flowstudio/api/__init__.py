@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import channels, health, v1
+from flowstudio.api import channels, health, media, v1
 
 
 def create_api() -> FastAPI:
@@ -21,4 +21,5 @@ def create_api() -> FastAPI:
     api.include_router(health.router, prefix="/api/v1")
     api.include_router(v1.router)
     api.include_router(channels.router)
+    api.include_router(media.router)
     return api
