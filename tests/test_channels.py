@@ -276,3 +276,44 @@ def test_a_contact_silent_longer_than_the_bot_s_session_timeout_starts_over(
     texts = [b["text"]["body"] for b in provider.bodies()]
     assert texts[:2] == ["Bem-vindo!", "Seu nome?"]
     assert texts[2:] == (["Bem-vindo!", "Seu nome?"] if restarts else ["Obrigado, Ana!"])
+
+
+def test_flows_know_the_contact_and_the_contact_keeps_variables_for_later_sessions(
+        client, session, provider, queued) -> None:
+    from datetime import timedelta
+
+    from flowstudio.models import Contact, utcnow
+    from flowstudio.services import bots as bot_service
+    from flowstudio.services import drafts
+
+    workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
+    document = {"schema_version": 1, "bot": {"name": "Memória", "session_timeout_minutes": 60}, "nodes": [
+        {"id": "start", "kind": "start"},
+        {"id": "known", "kind": "condition", "branches": [
+            {"id": "has_city", "rules": [{"source": "variable", "name": "cidade", "op": "exists"}]}]},
+        {"id": "hi", "kind": "message", "text": "Oi, ${contact.name}! De que cidade você fala?"},
+        {"id": "ask", "kind": "question", "text": "Cidade?", "save_as": "cidade"},
+        {"id": "thanks", "kind": "message", "text": "Anotado: ${cidade}."},
+        {"id": "back", "kind": "message", "text": "Que bom te ver de novo, ${contact.name} de ${cidade}!"},
+        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"}],
+        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "known"},
+                  {"id": "b", "source": "known", "source_handle": "has_city", "target": "back"},
+                  {"id": "c", "source": "known", "source_handle": "else", "target": "hi"},
+                  {"id": "d", "source": "hi", "source_handle": "next", "target": "ask"},
+                  {"id": "e", "source": "ask", "source_handle": "valid", "target": "thanks"},
+                  {"id": "f", "source": "fallback", "source_handle": "next", "target": "sorry"}]}
+    bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
+    post_signed(client, key, wa_payload("oi", wamid="wamid.m.1"))  # WhatsApp names the contact "Ana"
+    post_signed(client, key, wa_payload("Recife", wamid="wamid.m.2"))
+    contact = session.exec(select(Contact)).one()
+    assert contact.variables["cidade"] == "Recife"
+    conversation = session.exec(select(Conversation)).one()
+    conversation.last_message_at = utcnow() - timedelta(hours=2)  # a new session next time
+    session.add(conversation)
+    session.commit()
+    post_signed(client, key, wa_payload("oi de novo", wamid="wamid.m.3"))
+    drain(queued)
+    assert [b["text"]["body"] for b in provider.bodies()] == [
+        "Oi, Ana! De que cidade você fala?", "Cidade?", "Anotado: Recife.", "Que bom te ver de novo, Ana de Recife!"]

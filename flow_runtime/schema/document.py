@@ -93,7 +93,7 @@ class BotSettings(StrictModel):
     step_limit: int = Field(default=100, ge=1, le=10_000)
     session_timeout_minutes: int = Field(default=720, ge=5, le=30 * 24 * 60)
     """After this long without messages, the contact's next message starts the flow again at ``start``
-    (a new flow session: its variables start empty)."""
+    (a new flow session, starting from the variables the contact kept)."""
     meta: dict[str, Any] = Field(default_factory=dict)
 
 

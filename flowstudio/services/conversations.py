@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flow_runtime.engine import step
-from flow_runtime.outputs import VISIBLE_TYPES
+from flow_runtime.outputs import VISIBLE_TYPES, template_text
 from flow_runtime.session import Event as EngineEvent
 from flow_runtime.session import Session as FlowSession
 from flow_runtime.session import new_session
@@ -214,7 +214,7 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
                           name="bot.not_published", data={"bot_id": conversation.owner_bot_id}))
         return
-    flow_session = _session_for(conversation, published.flow.document.bot.session_timeout_minutes)
+    flow_session = _session_for(session, conversation, published.flow.document.bot.session_timeout_minutes)
     step_result = step(published.flow, flow_session, engine_event,
                        runtime.production_ports(published, bot_id=conversation.owner_bot_id))
     countdown = 0.0
@@ -232,7 +232,8 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
             handoffs.append(output)
         elif kind in VISIBLE_TYPES:
             message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
-                              sender_type=SenderType.BOT, kind=kind, text=output.get("text"), payload=output,
+                              sender_type=SenderType.BOT, kind=kind, payload=output,
+                              text=output.get("text") or (template_text(output) if kind == "template" else None),
                               idempotency_key=f"{key_prefix}:{index}", status=DeliveryStatus.QUEUED)
             session.add(message)
             outbound.append((message, countdown))
@@ -241,6 +242,11 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         result.deliveries.extend((message.id, countdown) for message, countdown in outbound)
     # The conversation row changes after that flush, so it is written once, at commit.
     conversation.session = step_result.session.to_dict()
+    if step_result.session.variables != flow_session.variables:  # the contact keeps them for later sessions
+        contact = session.get(Contact, conversation.contact_id)
+        contact.variables = {**(contact.variables or {}), **step_result.session.variables}
+        contact.updated_at = utcnow()
+        session.add(contact)
     bot_before = conversation.owner_bot_id
     for output in handoffs:
         result.deliveries.extend(_hand_off(session, conversation, output))
@@ -249,15 +255,25 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         _bot_turn(session, conversation, engine_event, f"{key_prefix}:bot{conversation.owner_bot_id}", result)
 
 
-def _session_for(conversation: Conversation, timeout_minutes: int) -> FlowSession:
-    """The conversation's flow session, or a new one at `start` after `timeout_minutes` of silence."""
+def _session_for(session: Session, conversation: Conversation, timeout_minutes: int) -> FlowSession:
+    """The conversation's flow session, or a new one at `start` after `timeout_minutes` of silence. A new
+    session knows the contact (``${contact.name}``, phone, e-mail) and starts with the contact's variables."""
     stored = conversation.session or {}
     if stored:
         flow_session = FlowSession.from_dict(dict(stored))
         last = conversation.last_message_at
         if last is None or utcnow() - as_utc(last) <= timedelta(minutes=timeout_minutes):
             return flow_session
-    return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel)
+    contact = session.get(Contact, conversation.contact_id)
+    return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel,
+                       variables=dict(contact.variables or {}) if contact else {},
+                       contact=_contact_fields(contact) if contact else {})
+
+
+def _contact_fields(contact: Contact) -> dict[str, Any]:
+    """What flows read as ``${contact.<field>}``."""
+    return {"id": contact.id, "name": contact.name or "", "phone": contact.phone or "", "email": contact.email or "",
+            "language": contact.language or ""}
 
 
 def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> list[tuple[int, float]]:
