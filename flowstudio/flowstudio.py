@@ -3,10 +3,13 @@
 import reflex as rx
 
 from flowstudio.api import create_api
+from flowstudio.pages.agents import AgentsState, agents_page
 from flowstudio.pages.bots import BotsState, bots_page
 from flowstudio.pages.editor.page import editor_page
 from flowstudio.pages.editor.state import EditorState
+from flowstudio.pages.flow_manager import FlowManagerState, flow_manager_page
 from flowstudio.pages.login import LoginState, login_page
+from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.state.session import HOME_ROUTE, SessionState
@@ -23,3 +26,9 @@ app.add_page(settings_page, route="/settings", title="FlowStudio",
              on_load=[SessionState.require_login, SettingsState.load])
 app.add_page(editor_page, route="/bots/[bot_id]/editor", title="Studio · FlowStudio",
              on_load=[SessionState.require_login, EditorState.load])
+app.add_page(flow_manager_page, route="/flow-manager", title="Flow manager · FlowStudio",
+             on_load=[SessionState.require_login, FlowManagerState.load])
+app.add_page(agents_page, route="/agents", title="Agents · FlowStudio",
+             on_load=[SessionState.require_login, AgentsState.load])
+app.add_page(queues_page, route="/queues", title="Queues · FlowStudio",
+             on_load=[SessionState.require_login, QueuesState.load])

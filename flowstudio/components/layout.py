@@ -11,6 +11,8 @@ NAV_ITEMS: list[tuple[str, str, str]] = [
     ("/bots", "bot", "nav.bots"),
     ("/inbox", "inbox", "nav.inbox"),
     ("/flow-manager", "workflow", "nav.flow_manager"),
+    ("/agents", "headset", "nav.agents"),
+    ("/queues", "list-ordered", "nav.queues"),
     ("/campaigns", "megaphone", "nav.campaigns"),
     ("/metrics", "chart-column", "nav.metrics"),
     ("/settings", "settings", "nav.settings"),

@@ -8,7 +8,6 @@ from flowstudio.components.layout import shell, t
 
 SECTIONS: list[tuple[str, str, str, str]] = [
     ("/inbox", "inbox", "nav.inbox", "placeholder.inbox"),
-    ("/flow-manager", "workflow", "nav.flow_manager", "placeholder.flow_manager"),
     ("/campaigns", "megaphone", "nav.campaigns", "placeholder.campaigns"),
     ("/metrics", "chart-column", "nav.metrics", "placeholder.metrics"),
 ]

@@ -637,9 +637,25 @@ def set_bot_areas(*, session: Session, workspace_id: int, bot_id: int, areas: li
     return bot
 
 
+def set_default_bot(*, session: Session, workspace_id: int, bot_id: int) -> Bot:
+    """Make this the workspace's default bot (the one that answers when no rule and no channel bot decides)."""
+    bot = session.get(Bot, bot_id)
+    if bot is None or bot.workspace_id != workspace_id:
+        raise RoutingError("bot not found")
+    for other in session.exec(select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default,
+                                                Bot.id != bot_id)).all():
+        other.is_default = False
+        session.add(other)
+    session.flush()  # one default per workspace (a unique index): clear the old one first
+    bot.is_default = True
+    session.add(bot)
+    session.flush()
+    return bot
+
+
 __all__ = [
     "AREA_EVIDENCE", "BotScore", "Decision", "Facts", "RoutingError", "RuleCheck", "RuleView", "bot_areas",
     "change_owner", "contact_tags", "create_rule", "decide", "default_queue", "delete_rule", "detect_language",
     "explain", "facts_for", "knowledge_area_of", "list_rules", "owner_of", "reorder_rules", "route_new",
-    "score_bots", "set_bot_areas", "update_rule",
+    "score_bots", "set_bot_areas", "set_default_bot", "update_rule",
 ]
