@@ -8,6 +8,9 @@ from flowstudio.pages.bots import BotsState, bots_page
 from flowstudio.pages.editor.page import editor_page
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.pages.flow_manager import FlowManagerState, flow_manager_page
+from flowstudio.pages.inbox.monitor import MonitorState, monitor_page
+from flowstudio.pages.inbox.page import inbox_page
+from flowstudio.pages.inbox.state import InboxState
 from flowstudio.pages.login import LoginState, login_page
 from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
@@ -32,3 +35,7 @@ app.add_page(agents_page, route="/agents", title="Agents · FlowStudio",
              on_load=[SessionState.require_login, AgentsState.load])
 app.add_page(queues_page, route="/queues", title="Queues · FlowStudio",
              on_load=[SessionState.require_login, QueuesState.load])
+app.add_page(inbox_page, route="/inbox", title="Inbox · FlowStudio",
+             on_load=[SessionState.require_login, InboxState.load])
+app.add_page(monitor_page, route="/inbox/monitor", title="Queue monitor · FlowStudio",
+             on_load=[SessionState.require_login, MonitorState.load])

@@ -63,6 +63,7 @@ def sidebar() -> rx.Component:
             padding="4px 12px 16px 12px",
         ),
         *[_nav_link(*item) for item in NAV_ITEMS],
+        rx.cond(SessionState.role != "agent", _nav_link("/inbox/monitor", "activity", "nav.monitor")),
         rx.spacer(),
         rx.vstack(
             rx.text(SessionState.user_name, size="2", weight="medium"),
@@ -88,13 +89,33 @@ def sidebar() -> rx.Component:
         background=rx.color("gray", 2),
         position="sticky",
         top="0",
+        display=rx.breakpoints(initial="none", md="flex"),  # phones get the top bar's menu instead
+    )
+
+
+def mobile_menu() -> rx.Component:
+    """The sections as a menu, for screens too narrow for the sidebar."""
+    return rx.box(
+        rx.dropdown_menu.root(
+            rx.dropdown_menu.trigger(rx.icon_button(rx.icon("menu", size=18), variant="soft", aria_label="menu",
+                                                    data_testid="mobile-menu")),
+            rx.dropdown_menu.content(
+                *[rx.dropdown_menu.item(rx.link(rx.hstack(rx.icon(icon, size=14), t(key), align="center"),
+                                                href=route, underline="none"))
+                  for route, icon, key in NAV_ITEMS],
+                rx.dropdown_menu.separator(),
+                rx.dropdown_menu.item(rx.icon("log-out", size=14), t("nav.logout"), on_click=SessionState.logout),
+            ),
+        ),
+        display=rx.breakpoints(initial="block", md="none"),
     )
 
 
 def topbar(title: rx.Var | str) -> rx.Component:
     """The page title with the workspace name and the language switch."""
     return rx.hstack(
-        rx.heading(title, size="6"),
+        mobile_menu(),
+        rx.heading(title, size=rx.breakpoints(initial="5", md="6")),
         rx.spacer(),
         rx.badge(rx.icon("building-2", size=12), SessionState.workspace_name, variant="soft", size="2"),
         language_select(),
@@ -110,7 +131,8 @@ def shell(title: rx.Var | str, *children: rx.Component) -> rx.Component:
         SessionState.is_authenticated,
         rx.hstack(
             sidebar(),
-            rx.box(topbar(title), *children, flex="1", padding="24px 32px", min_width="0"),
+            rx.box(topbar(title), *children, flex="1", padding=rx.breakpoints(initial="12px", md="24px 32px"),
+                   min_width="0"),
             spacing="0",
             align="start",
             width="100%",

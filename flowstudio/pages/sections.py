@@ -7,7 +7,6 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 
 SECTIONS: list[tuple[str, str, str, str]] = [
-    ("/inbox", "inbox", "nav.inbox", "placeholder.inbox"),
     ("/campaigns", "megaphone", "nav.campaigns", "placeholder.campaigns"),
     ("/metrics", "chart-column", "nav.metrics", "placeholder.metrics"),
 ]

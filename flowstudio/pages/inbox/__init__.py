@@ -1,0 +1,1 @@
+"""The agent's inbox and the supervisors' queue monitor."""
