@@ -7,9 +7,16 @@ test splits are held out elsewhere). Validation splits are carved with a fixed s
 * clinc150: train + oos_train to train; the official val + oos_val halved, one half to
   tune the out-of-scope rule, the other as the test proxy, then the halves swapped (each
   half holds only 50 out-of-scope phrases, so one run's recall moves 2 points per phrase);
-* snips_es (15 per intent): 5-fold stratified cross-validation (12 train / 3 test per intent).
+* snips_es (15 per intent): 5-fold stratified cross-validation (12 train / 3 test per intent),
+  repeated with ``--snips-repeats`` shuffles (seed 13, 14, ...): one 5-fold round predicts each
+  of the 105 phrases once, so a single round moves 0.95 points per phrase.
 
-Usage: ``python bench/nlu.py [--data DIR] [--only banking77,clinc150]``
+Both models are trained and timed in the same run. Latency: every test message is predicted
+one at a time, ``--passes`` times, alternating ours and the baseline pass by pass so both see
+the same machine load; a dataset's p50/p95 are the median pass's, over all its runs' messages.
+Ratios are ours / baseline (for errors: ``1 - accuracy``).
+
+Usage: ``python bench/nlu.py [--data DIR] [--only banking77,clinc150] [--passes 3] [--snips-repeats 4]``
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from flow_runtime.nlu.evaluate import evaluate, latency, score, timed_predictions  # noqa: E402
+from flow_runtime.nlu.evaluate import Trained, fit, passes_latency, score, timed_predictions  # noqa: E402
 from flow_runtime.nlu.training import tune_threshold  # noqa: E402
 from flow_runtime.nlu.types import Example, read_jsonl  # noqa: E402
 
@@ -35,7 +42,7 @@ SEED = 13
 OOS = "oos"
 
 
-def baseline(train: list[Example], test: list[Example], *, val: list[Example] | None, oos_label: str | None) -> dict:
+def baseline(train: list[Example], test: list[Example], *, val: list[Example] | None, oos_label: str | None) -> Trained:
     """TF-IDF (word 1-2 + char 2-5 grams) + logistic regression, trained and timed here."""
     from scipy.sparse import hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -64,10 +71,7 @@ def baseline(train: list[Example], test: list[Example], *, val: list[Example] | 
             return oos_label  # type: ignore[return-value]
         return str(clf.classes_[best])
 
-    predicted, millis = timed_predictions(predict, test)
-    out = score([e.intent for e in test], predicted, oos_label=oos_label if has_oos else None)
-    out.update(train_s=round(train_s, 2), **latency(millis), n_train=len(train), n_test=len(test))
-    return out
+    return Trained(train_s, predict)
 
 
 def stratified_split(examples: list[Example], fraction: float, seed: int = SEED) -> tuple[list[Example], list[Example]]:
@@ -78,7 +82,9 @@ def stratified_split(examples: list[Example], fraction: float, seed: int = SEED)
     return list(keep), list(held)
 
 
-def runs(name: str, data: Path) -> list[tuple[list[Example], list[Example], list[Example] | None, str | None]]:
+def runs(
+    name: str, data: Path, *, snips_repeats: int = 1
+) -> list[tuple[list[Example], list[Example], list[Example] | None, str | None]]:
     """The (train, test, val, oos_label) runs of one dataset."""
     folder = data / name
     train = read_jsonl(folder / "train.jsonl")
@@ -90,40 +96,92 @@ def runs(name: str, data: Path) -> list[tuple[list[Example], list[Example], list
     if name == "snips_es":
         from sklearn.model_selection import StratifiedKFold
 
-        folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
         y = [e.intent for e in train]
-        return [
-            ([train[i] for i in a], [train[i] for i in b], None, None) for a, b in folds.split(np.zeros(len(y)), y)
-        ]
+        out = []
+        for repeat in range(snips_repeats):
+            folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED + repeat)
+            out += [([train[i] for i in a], [train[i] for i in b], None, None) for a, b in folds.split(np.zeros(len(y)), y)]
+        return out
     keep, test = stratified_split(train, 0.15)
     return [(keep, test, None, None)]
 
 
+def compare(
+    train: list[Example], test: list[Example], val: list[Example] | None, oos: str | None, *, passes: int
+) -> tuple[dict, dict]:
+    """Train both models on one run, then time their predictions pass by pass, alternating."""
+    ours = fit(train, test, val=val, oos_label=oos)
+    base = baseline(train, test, val=val, oos_label=oos)
+    has_oos = oos is not None and any(e.intent == oos for e in test)
+    gold = [e.intent for e in test]
+    results = []
+    timings: dict[int, list[list[float]]] = {0: [], 1: []}
+    labels: dict[int, list[str]] = {}
+    for _ in range(passes):
+        for who, trained in enumerate((ours, base)):
+            predicted, millis = timed_predictions(trained.predict, test)
+            labels.setdefault(who, predicted)
+            timings[who].append(millis)
+    for who, trained in enumerate((ours, base)):
+        result = score(gold, labels[who], oos_label=oos if has_oos else None)
+        result.update(train_s=round(trained.train_s, 2), n_train=len(train), n_test=len(test), **trained.extra)
+        result["_millis"] = timings[who]
+        results.append(result)
+    return results[0], results[1]
+
+
 def average(results: list[dict]) -> dict:
-    """Mean of numeric metrics over folds (p95 as the max over folds)."""
+    """Mean of the metrics over a dataset's runs; latency percentiles over all their messages
+    (pass k of every run pooled, then the median pass)."""
     out = {}
     for key in results[0]:
-        values = [r[key] for r in results if key in r]
-        out[key] = round(max(values), 3) if key == "predict_ms_p95" else round(float(np.mean(values)), 4)
+        if key != "_millis":
+            out[key] = round(float(np.mean([r[key] for r in results if key in r])), 4)
+    passes = len(results[0]["_millis"])
+    out.update(passes_latency([[m for r in results for m in r["_millis"][k]] for k in range(passes)]))
+    return out
+
+
+def ratios(ours: dict, base: dict) -> dict:
+    """Ours over the baseline: errors (1 - accuracy, 1 - in-scope accuracy), train time, latency."""
+    def ratio(a: float, b: float) -> float | None:
+        return round(a / b, 3) if b else None
+
+    out = {
+        "error": ratio(1 - ours["accuracy"], 1 - base["accuracy"]),
+        "in_scope_error": ratio(1 - ours["in_scope_accuracy"], 1 - base["in_scope_accuracy"]),
+        "train_s": ratio(ours["train_s"], base["train_s"]),
+        "predict_ms_p50": ratio(ours["predict_ms_p50"], base["predict_ms_p50"]),
+        "predict_ms_p95": ratio(ours["predict_ms_p95"], base["predict_ms_p95"]),
+    }
+    if "oos_recall" in ours and "oos_recall" in base:
+        out["oos_recall"] = ratio(ours["oos_recall"], base["oos_recall"])
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark and print a table plus one JSON line per dataset."""
+    """Run the benchmark and print one JSON line per dataset, then a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--only", default="banking77,clinc150,hwu64,snips_es")
+    parser.add_argument("--passes", type=int, default=3, help="timing passes over each test split")
+    parser.add_argument("--snips-repeats", type=int, default=4, help="shuffled 5-fold rounds on snips_es")
     args = parser.parse_args(argv)
     rows = []
     for name in args.only.split(","):
         ours, base = [], []
-        for train, test, val, oos in runs(name, args.data):
-            ours.append(evaluate(train, test, val=val, oos_label=oos))
-            base.append(baseline(train, test, val=val, oos_label=oos))
-        row = {"dataset": name, "ours": average(ours), "baseline": average(base)}
+        for train, test, val, oos in runs(name, args.data, snips_repeats=args.snips_repeats):
+            a, b = compare(train, test, val, oos, passes=args.passes)
+            ours.append(a)
+            base.append(b)
+        row = {"dataset": name, "runs": len(ours), "ours": average(ours), "baseline": average(base)}
+        if name == "snips_es" and len(ours) > 5:  # the first 5-fold round alone, as before repeats
+            row["first_round"] = {"ours": average(ours[:5]), "baseline": average(base[:5])}
+        row["ratio"] = ratios(row["ours"], row["baseline"])
         rows.append(row)
         print(json.dumps(row), flush=True)
-    header = f"{'dataset':10} {'':8} {'acc':>6} {'in-sc':>6} {'oos-r':>6} {'mF1':>6} {'train s':>8} {'p50 ms':>7} {'p95 ms':>7}"
+    header = (f"{'dataset':10} {'':8} {'acc':>6} {'in-sc':>6} {'oos-r':>6} {'mF1':>6} {'train s':>8} "
+              f"{'p50 ms':>7} {'p95 ms':>7}")
     print(header)
     for row in rows:
         for who in ("ours", "baseline"):
@@ -133,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{row['dataset']:10} {who:8} {r['accuracy']:6.4f} {r['in_scope_accuracy']:6.4f} {oos:>6} "
                 f"{r['macro_f1']:6.4f} {r['train_s']:8.2f} {r['predict_ms_p50']:7.3f} {r['predict_ms_p95']:7.3f}"
             )
+        q = row["ratio"]
+        fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
+        print(f"{row['dataset']:10} {'ratio':8} error x{fmt(q['error'])}, train x{fmt(q['train_s'])}, "
+              f"p50 x{fmt(q['predict_ms_p50'])}, p95 x{fmt(q['predict_ms_p95'])}"
+              + (f", oos recall x{fmt(q['oos_recall'])}" if "oos_recall" in q else ""))
     return 0
 
 

@@ -87,3 +87,31 @@ def test_single_thread_lowers_blas_threads_and_restores_them():
         assert library.get_num_threads() == 2
     finally:
         library.set_num_threads(before)
+
+
+def test_tfidf_matrix_rows_equal_one_document_vectors(pizzaria_model, pizzaria_examples):
+    featurizer = pizzaria_model.featurizer
+    documents = [pizzaria_model.document(analyze(e.text, language="pt")) for e in pizzaria_examples]
+    documents.append({b: [] for b in features.BLOCKS})  # a message with no known term
+    matrix = featurizer.matrix(documents)
+    for row, document in enumerate(documents):
+        idx, values = featurizer.vector(document)
+        order = np.argsort(idx)
+        assert np.array_equal(matrix[row].indices, idx[order])
+        np.testing.assert_allclose(matrix[row].data, values[order], rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_training_in_threads_gives_the_same_model(pizzaria_examples, many):
+    from flow_runtime.nlu import TrainConfig, train
+
+    examples = pizzaria_examples * (-(-2000 // len(pizzaria_examples)) if many else 1)  # 2000+: held-out slice
+    alone = train(examples, config=TrainConfig(language="pt", workers=1))
+    threads = train(examples, config=TrainConfig(language="pt", workers=2))
+    assert alone.meta["calibration"] == threads.meta["calibration"]
+    assert (alone.meta["calibration"] == "holdout") == many  # else k-fold out-of-fold calibration
+    np.testing.assert_allclose(alone.weights.svm_coef, threads.weights.svm_coef, atol=1e-6)
+    np.testing.assert_allclose(alone.weights.lr_coef, threads.weights.lr_coef, atol=1e-6)
+    assert alone.fusion.temperature == pytest.approx(threads.fusion.temperature)
+    for text in MESSAGES:
+        assert alone.predict(text).ranking == threads.predict(text).ranking
