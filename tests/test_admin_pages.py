@@ -23,7 +23,7 @@ from tests.factories import make_bot, make_user, make_workspace
 
 def test_lists_and_pairs_are_read_from_form_text() -> None:
     assert parse_list("vip, reclamação;\n vip , ,novo") == ["vip", "reclamação", "novo"]
-    assert parse_pairs("plano = ouro\n\ncidade: São Paulo\nvazio =") == {"plano": "ouro", "cidade": "São Paulo",
+    assert parse_pairs("plano = ouro\n\ncidade: São Paulo; vazio =") == {"plano": "ouro", "cidade": "São Paulo",
                                                                          "vazio": ""}
     with pytest.raises(FormError) as error:
         parse_pairs("plano ouro")

@@ -117,7 +117,8 @@ def topbar(title: rx.Var | str) -> rx.Component:
         mobile_menu(),
         rx.heading(title, size=rx.breakpoints(initial="5", md="6")),
         rx.spacer(),
-        rx.badge(rx.icon("building-2", size=12), SessionState.workspace_name, variant="soft", size="2"),
+        rx.badge(rx.icon("building-2", size=12), SessionState.workspace_name, variant="soft", size="2",
+                 display=rx.breakpoints(initial="none", sm="flex")),  # a phone's top bar has no room for it
         language_select(),
         align="center",
         width="100%",

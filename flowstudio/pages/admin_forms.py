@@ -46,13 +46,13 @@ def parse_list(text: str) -> list[str]:
 
 
 def parse_pairs(text: str) -> dict[str, str]:
-    """``name = value`` lines (or ``name: value``) into a dict.
+    """``name = value`` lines or ``;``-separated pairs (or ``name: value``) into a dict.
 
     Raises:
         FormError: a non-empty line without ``=``/``:`` or without a name.
     """
     pairs: dict[str, str] = {}
-    for line in (text or "").splitlines():
+    for line in re.split(r"[\n;]", text or ""):
         if not line.strip():
             continue
         match = re.match(r"^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$", line)

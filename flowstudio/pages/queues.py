@@ -336,9 +336,11 @@ def _field(label_key: str, *children: rx.Component) -> rx.Component:
 
 def _day_row(row: rx.Var, index: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.checkbox(SessionState.tr["weekday." + row["day"]], checked=row["open"] != "",
-                    on_change=lambda checked: S.set_day_open(index, checked), width="110px",
-                    data_testid="queue-day-open"),
+        rx.el.label(rx.checkbox(checked=row["open"] != "", on_change=lambda checked: S.set_day_open(index, checked),
+                                data_testid="queue-day-open"),
+                    rx.text(SessionState.tr["weekday." + row["day"]], size="2"),
+                    style={"display": "flex", "gap": "8px", "align_items": "center", "width": "112px",
+                           "flex_shrink": "0", "cursor": "pointer"}),
         rx.input(value=row["spans"], on_change=lambda value: S.set_day_spans(index, value), disabled=row["open"] == "",
                  placeholder="09:00-12:00, 13:00-18:00", size="1", flex="1", data_testid="queue-day-spans"),
         align="center", width="100%", spacing="2",
@@ -382,11 +384,13 @@ def _form_dialog() -> rx.Component:
                         columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
                     ),
                     _field("queues.strategy", rx.radio_group.root(
-                        rx.vstack(*[rx.hstack(rx.radio_group.item(value=s, data_testid=f"queue-strategy-{s}"),
-                                              rx.vstack(rx.text(t(f"strategy.{s}"), size="2"),
-                                                        rx.text(t(f"strategy_hint.{s}"), size="1",
-                                                                color_scheme="gray"), spacing="0"),
-                                              align="start", spacing="2") for s in STRATEGIES], spacing="2"),
+                        rx.vstack(*[rx.el.label(rx.radio_group.item(value=s, data_testid=f"queue-strategy-{s}"),
+                                                rx.vstack(rx.text(t(f"strategy.{s}"), size="2"),
+                                                          rx.text(t(f"strategy_hint.{s}"), size="1",
+                                                                  color_scheme="gray"), spacing="0"),
+                                                style={"display": "flex", "gap": "8px", "align_items": "start",
+                                                       "cursor": "pointer"})
+                                    for s in STRATEGIES], spacing="2"),
                         value=S.form_strategy, on_change=lambda v: S.set_field("strategy", v))),
                     _field("queues.hours", _hours_editor()),
                     _field("queues.max_wait_minutes",

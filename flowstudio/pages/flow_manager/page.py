@@ -143,7 +143,7 @@ def _area_column(column: AreaColumn) -> rx.Component:
         ),
         on_drop=lambda payload: [rx.call_script(_CLEAR_OVER), S.drop_on_area(column.name, payload)],
         style={"border": f"2px dashed {rx.color('gray', 6)}", "border_radius": "10px", "padding": "10px",
-               "min_height": "110px", "width": "100%", "display": "flex", "flex_direction": "column", "gap": "8px",
+               "min_height": "96px", "width": "100%", "display": "flex", "flex_direction": "column", "gap": "8px",
                "background": rx.color("gray", 2), "transition": "background 120ms, border-color 120ms",
                "&[data-over='1']": {"background": rx.color("accent", 3), "border_color": rx.color("accent", 8)}},
         data_testid="fm-area",
@@ -164,7 +164,7 @@ def _new_area() -> rx.Component:
         on_submit=S.create_area,
         reset_on_submit=False,
         style={"border": f"2px dashed {rx.color('gray', 5)}", "border_radius": "10px", "padding": "10px",
-               "min_height": "110px", "width": "100%"},
+               "min_height": "96px", "width": "100%"},
     )
 
 
@@ -177,7 +177,7 @@ def _board() -> rx.Component:
                 rx.callout(t("bots.empty"), icon="info")),
         rx.heading(t("bots.knowledge_areas"), size="3", margin_top="8px"),
         rx.grid(rx.foreach(S.areas, _area_column), _new_area(),
-                columns=rx.breakpoints(initial="1", sm="2", md="3", xl="4"), spacing="3", width="100%"),
+                columns=rx.breakpoints(initial="2", md="3", xl="4"), spacing="3", width="100%"),
     )
 
 
@@ -267,6 +267,11 @@ def _field(label_key: str, *children: rx.Component) -> rx.Component:
                      align="start")
 
 
+def _radio(value: str, label_key: str) -> rx.Component:
+    return rx.el.label(rx.radio_group.item(value=value), rx.text(t(label_key), size="2"),
+                       style={"display": "flex", "gap": "6px", "align_items": "center", "cursor": "pointer"})
+
+
 def _rule_dialog() -> rx.Component:
     target_options = rx.cond(S.rule_target_type == "bot", S.bot_options, S.queue_options)
     return rx.dialog.root(
@@ -277,10 +282,8 @@ def _rule_dialog() -> rx.Component:
                                                      data_testid="fm-rule-name-input")),
                 _field("flowmgr.target",
                        rx.radio_group.root(
-                           rx.flex(rx.radio_group.item(value="bot"), rx.text(t("flowmgr.target_bot"), size="2"),
-                                   rx.radio_group.item(value="queue"), rx.text(t("flowmgr.target_queue"), size="2"),
-                                   rx.radio_group.item(value="knowledge"),
-                                   rx.text(t("flowmgr.best_bot"), size="2"), gap="8px", align="center", wrap="wrap"),
+                           rx.flex(_radio("bot", "flowmgr.target_bot"), _radio("queue", "flowmgr.target_queue"),
+                                   _radio("knowledge", "flowmgr.best_bot"), gap="16px", align="center", wrap="wrap"),
                            value=S.rule_target_type, on_change=S.set_rule_target_type,
                            data_testid="fm-rule-target-type"),
                        rx.cond(S.rule_target_type != "knowledge",
@@ -409,9 +412,9 @@ def _tryout() -> rx.Component:
                         rx.select.content(rx.select.item(t("flowmgr.detect"), value="auto"),
                                           *[rx.select.item(t(f"lang.{code}"), value=code) for code in LANGUAGES]),
                         value=S.sample_language, on_change=S.set_sample_language)),
-                    _field("flowmgr.cond_variables", rx.text_area(
-                        value=S.sample_variables, on_change=S.set_sample_variables, rows="1", width="100%",
-                        placeholder="plano = ouro", data_testid="fm-sample-variables")),
+                    _field("flowmgr.cond_variables", rx.input(
+                        value=S.sample_variables, on_change=S.set_sample_variables, width="100%",
+                        placeholder="plano = ouro; cidade = Recife", data_testid="fm-sample-variables")),
                     _field("flowmgr.cond_tags", rx.input(value=S.sample_tags, on_change=S.set_sample_tags,
                                                          width="100%", placeholder="vip",
                                                          data_testid="fm-sample-tags")),
