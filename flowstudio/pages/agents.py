@@ -37,6 +37,7 @@ class AgentRow:
     capacity: int
     load: int
     queues: list[str] = field(default_factory=list)
+    queue_ids: list[str] = field(default_factory=list)
     is_me: bool = False
 
 
@@ -129,6 +130,7 @@ class AgentsState(rx.State):
     def _refresh(self, session, workspace_id: int, user_id: int | None) -> None:  # noqa: ANN001 - a DB session
         self.agents = [AgentRow(user_id=a.user_id, name=a.name, email=a.email, role=a.role, status=a.status,
                                 capacity=a.capacity, load=a.load, queues=[q["name"] for q in a.queues],
+                                queue_ids=[str(q["id"]) for q in a.queues],
                                 is_me=a.user_id == user_id)
                        for a in agent_service.list_agents(session=session, workspace_id=workspace_id)]
         self.queue_choices = [QueueChoice(value=str(q.id), label=q.name)
@@ -192,7 +194,7 @@ class AgentsState(rx.State):
             return
         self.form_id, self.form_name, self.form_email, self.form_role = row.user_id, row.name, row.email, row.role
         self.form_capacity, self.form_error = str(row.capacity), ""
-        self.form_queues = [c.value for c in self.queue_choices if c.label in row.queues]
+        self.form_queues = list(row.queue_ids)
         self.form_open = True
 
     @rx.event

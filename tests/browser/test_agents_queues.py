@@ -101,6 +101,20 @@ def test_adding_an_agent_and_a_bad_csv_shows_its_line_errors(page: Page, tmp_pat
     agent_page.screenshot(path=ARTIFACTS / "flow-manager-not-allowed.png")
     context.close()
 
+    # edit keeps what is not changed (her queue), remove asks first
+    page.set_viewport_size({"width": 1280, "height": 800})
+    _row(page, "carla.souza@example.com").get_by_test_id("agent-edit").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("checkbox", name="Atendimento")).to_have_attribute("data-state", "checked")
+    dialog.get_by_test_id("agent-form-name").fill("Carla S. Souza")
+    dialog.get_by_test_id("agent-form-save").click()
+    expect(_row(page, "carla.souza@example.com")).to_contain_text("Carla S. Souza")
+    expect(_row(page, "carla.souza@example.com")).to_contain_text("Atendimento")
+    _row(page, "diego@example.com").get_by_test_id("agent-remove").click()
+    page.get_by_test_id("agent-confirm-remove").click()
+    expect(_row(page, "diego@example.com")).to_have_count(0)
+    expect(_row(page, "admin@flowstudio.local").get_by_test_id("agent-remove")).to_be_disabled()
+
 
 def _queue(page: Page, name: str):
     return page.locator(f'[data-testid="queue-card"][data-queue="{name}"]')

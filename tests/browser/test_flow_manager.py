@@ -64,6 +64,7 @@ def _add_rule(page: Page, name: str, *, target_kind: str, target: str, channel: 
         dialog.get_by_role("checkbox", name=channel).click()
     if tags:
         dialog.get_by_test_id("fm-rule-tags").fill(tags)
+    page.screenshot(path=ARTIFACTS / f"flow-manager-rule-dialog-{target_kind.lower()}.png")
     dialog.get_by_test_id("fm-rule-save").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
 
