@@ -153,7 +153,7 @@ def _stat(label_key: str, value: rx.Var, testid: str, color: rx.Var | str = "gra
             rx.heading(value, size="6", color_scheme=color, data_testid=testid),
             spacing="1",
         ),
-        min_width="140px", flex="1",
+        width="100%",
     )
 
 
@@ -204,7 +204,7 @@ def monitor_page() -> rx.Component:
                     rx.text(t("monitor.subtitle"), size="2", color_scheme="gray"),
                     align="center", spacing="3", wrap="wrap",
                 ),
-                rx.flex(
+                rx.grid(
                     _stat("monitor.waiting", S.totals.waiting, "total-waiting",
                           rx.cond(S.totals.waiting > 0, "amber", "gray")),
                     _stat("monitor.longest_wait", S.totals.longest_wait, "total-longest",
@@ -215,7 +215,7 @@ def monitor_page() -> rx.Component:
                     _stat("monitor.handling", S.totals.handling, "total-handling"),
                     _stat("monitor.sla_breaches", S.totals.sla_breaches, "total-sla",
                           rx.cond(S.totals.sla_breaches > 0, "red", "gray")),
-                    gap="12px", wrap="wrap", width="100%",
+                    columns=rx.breakpoints(initial="2", sm="4", xl="7"), spacing="3", width="100%",
                 ),
                 rx.heading(t("monitor.queues"), size="4", margin_top="8px"),
                 rx.box(

@@ -109,10 +109,11 @@ def _filters() -> rx.Component:
         rx.vstack(
             rx.text(t("inbox.filter_variable"), size="1", color_scheme="gray"),
             rx.hstack(
-                rx.input(name="var_name", placeholder=t("inbox.variable_name"), size="1", default_value=S.var_name,
+                rx.input(name="var_name", id="inbox-var-name", placeholder=t("inbox.variable_name"), size="1",
+                         default_value=S.var_name,
                          max_length=100, data_testid="filter-var-name"),
                 rx.text("=", size="1"),
-                rx.input(name="var_value", placeholder=t("inbox.variable_value"), size="1",
+                rx.input(name="var_value", id="inbox-var-value", placeholder=t("inbox.variable_value"), size="1",
                          default_value=S.var_value, max_length=200, data_testid="filter-var-value"),
                 align="center", spacing="1",
             ),

@@ -344,7 +344,7 @@ class InboxState(rx.State):
         self.queue_filter = self.agent_filter = self.channel_filter = self.tag_filter = self.priority_filter = ANY
         self.search = self.var_name = self.var_value = ""
         await self._reload()
-        return rx.set_value("inbox-search", "")
+        return [rx.set_value("inbox-search", ""), rx.set_value("inbox-var-name", ""), rx.set_value("inbox-var-value", "")]
 
     @rx.event
     def set_filters_open(self, value: bool):
