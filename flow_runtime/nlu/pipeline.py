@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 _lock = threading.Lock()
+_pipelines: dict[str, Language] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,6 @@ class Analysis:
         return " ".join(self.words)
 
 
-@lru_cache(maxsize=None)
 def spacy_pipeline(language: str) -> Language:
     """A blank spaCy pipeline with the lookup lemmatizer from ``spacy-lookups-data``.
 
@@ -46,17 +46,27 @@ def spacy_pipeline(language: str) -> Language:
             tokenizer without lemmas).
 
     Returns:
-        The cached pipeline (built once per process; loading the lookup tables takes a second).
+        The cached pipeline, built once per process even when many threads ask at once (loading
+        the lookup tables takes seconds: threads that arrive meanwhile wait for that one build).
     """
+    nlp = _pipelines.get(language)
+    if nlp is None:
+        with _lock:
+            nlp = _pipelines.get(language)
+            if nlp is None:
+                nlp = _pipelines[language] = _build_pipeline(language)
+    return nlp
+
+
+def _build_pipeline(language: str) -> Language:
     import spacy
 
-    with _lock:
-        if language not in LANGUAGES:
-            return spacy.blank("xx")
-        nlp = spacy.blank(language)
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-        return nlp
+    if language not in LANGUAGES:
+        return spacy.blank("xx")
+    nlp = spacy.blank(language)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
 
 
 def analyze(text: str, *, language: str = "pt") -> Analysis:
