@@ -44,3 +44,7 @@ def create_celery() -> Celery:
 
 
 celery_app = create_celery()
+# Every thread's default, not only the importing thread's: shared tasks queued from worker threads (web
+# requests run turns in a thread pool, Reflex handlers in theirs) otherwise fall back to Celery's default
+# app and its default broker (amqp://localhost), where nobody listens.
+celery_app.set_default()
