@@ -28,6 +28,7 @@ import hmac
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -115,15 +116,25 @@ def serve(module_dir: Path, module: str, env: dict[str, str], workers: int) -> t
     process = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--workers", str(workers),
                                 "--host", "127.0.0.1", "--port", str(port), f"{module}:app"],
                                cwd=module_dir, env={**env, "PYTHONPATH": f"{module_dir}:{ROOT}"},
-                               stdout=(module_dir / f"{module}.log").open("w"), stderr=subprocess.STDOUT)
+                               stdout=(module_dir / f"{module}.log").open("w"), stderr=subprocess.STDOUT,
+                               start_new_session=True)  # stop() ends granian's workers too
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with socket.socket() as sock:
             if sock.connect_ex(("127.0.0.1", port)) == 0:
                 return process, f"http://127.0.0.1:{port}"
         time.sleep(0.2)
-    process.kill()
+    stop(process)
     raise RuntimeError(f"{module} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """End a server and its worker processes."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
 
 
 def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
@@ -194,7 +205,7 @@ def main() -> None:
             full, full_url = serve(apps, "full_app", env, args.workers)
             full_turn = f"{full_url}/webhooks/whatsapp/{key}"
             try:
-                asyncio.run(drive(full_turn, 2 * args.workers, 4))  # warm-up: every worker's model and pools
+                asyncio.run(drive(full_turn, 4 * args.workers, 8))  # warm-up: every worker's model and pools
                 print(f"{n} conversations, {args.workers} granian workers each, {seconds:.0f} s per run")
                 print("saturating (back to back):")
                 base = report("  bare Redis GET+SET (base)", *asyncio.run(drive(f"{bare_url}/turn", n, seconds)),
@@ -209,8 +220,8 @@ def main() -> None:
                 print((apps / "full_app.log").read_text()[-3000:], file=sys.stderr)
                 raise
             finally:
-                bare.kill()
-                full.kill()
+                stop(bare)
+                stop(full)
         finally:
             drop(database)
     share = ours["tps"] / base["tps"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from fastapi import HTTPException, Request
+from starlette.concurrency import run_in_threadpool
 from sqlmodel import select
 
 from flowstudio.db import session_scope
 from flowstudio.models import Channel
+from flowstudio.services.conversations import InboundEvent, InboundResult, handle_inbound
+from flowstudio.tasks.delivery import enqueue_deliveries
 
 
 class DeliveryError(RuntimeError):
@@ -83,3 +87,22 @@ def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str] | None 
     if response.status_code >= 300:
         raise http_failure(response.status_code, response.text)
     return response.json()
+
+
+TURNS_AT_ONCE = 4
+"""Inbound turns a process runs at once. More threads than this only queue for the GIL and the database
+pool; a short line costs less than many threads switching."""
+_turns = threading.BoundedSemaphore(TURNS_AT_ONCE)  # a thread primitive: fine across event loops
+
+
+async def take_turn(event: InboundEvent) -> InboundResult:
+    """Handle an inbound event and queue its deliveries in a worker thread (the broker publish included:
+    it never blocks the event loop), at most TURNS_AT_ONCE at a time."""
+
+    def turn() -> InboundResult:
+        with _turns:
+            result = handle_inbound(event)
+            enqueue_deliveries(result.deliveries)
+            return result
+
+    return await run_in_threadpool(turn)

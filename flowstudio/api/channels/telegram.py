@@ -16,9 +16,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import channel_or_404, json_body, post_json
-from flowstudio.services.conversations import InboundEvent, handle_inbound
-from flowstudio.tasks.delivery import enqueue_deliveries
+from flowstudio.api.channels.common import channel_or_404, json_body, post_json, take_turn
+from flowstudio.services.conversations import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.telegram")
 router = APIRouter(prefix="/webhooks/telegram", tags=["channels"])
@@ -82,8 +81,7 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
         await run_in_threadpool(_answer_callback, channel.config, channel.secrets, callback_id)
     if event is None:
         return {"received": 0, "duplicates": 0}
-    result = await run_in_threadpool(handle_inbound, event)
-    enqueue_deliveries(result.deliveries)
+    result = await take_turn(event)
     return {"received": int(not result.duplicate), "duplicates": int(result.duplicate)}
 
 

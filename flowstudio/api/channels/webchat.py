@@ -20,11 +20,10 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import channel_or_404
+from flowstudio.api.channels.common import channel_or_404, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message
-from flowstudio.services.conversations import InboundEvent, handle_inbound
-from flowstudio.tasks.delivery import enqueue_deliveries
+from flowstudio.services.conversations import InboundEvent
 
 router = APIRouter(tags=["webchat"])
 WIDGET = Path(__file__).resolve().parents[3] / "assets" / "webchat.js"
@@ -90,8 +89,7 @@ async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
                          external_message_id=body.client_message_id, kind="click" if body.button_id else "text",
                          text=body.label if body.button_id else body.text.strip(), button_id=body.button_id,
                          contact_name="Visitante")
-    result = await run_in_threadpool(handle_inbound, event)
-    enqueue_deliveries(result.deliveries)
+    result = await take_turn(event)
     return JSONResponse({"accepted": True, "duplicate": result.duplicate, "message_id": result.message_id},
                         status_code=202, headers=CORS)
 

@@ -18,11 +18,10 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
-from flowstudio.api.channels.common import DeliveryError, channel_or_404, json_body, post_json
+from flowstudio.api.channels.common import DeliveryError, channel_or_404, json_body, post_json, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import DeliveryStatus, Message, as_utc
-from flowstudio.services.conversations import InboundEvent, handle_inbound
-from flowstudio.tasks.delivery import enqueue_deliveries
+from flowstudio.services.conversations import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.whatsapp")
 router = APIRouter(prefix="/webhooks/whatsapp", tags=["channels"])
@@ -118,10 +117,9 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
     events, statuses = parse_messages(channel.id, await json_body(request))
     handled = duplicates = 0
     for event in events:
-        result = await run_in_threadpool(handle_inbound, event)
+        result = await take_turn(event)
         duplicates += result.duplicate
         handled += not result.duplicate
-        enqueue_deliveries(result.deliveries)
     if statuses:
         await run_in_threadpool(_apply_statuses, statuses)
     return {"received": handled, "duplicates": duplicates, "statuses": len(statuses)}
