@@ -572,11 +572,15 @@ def facts_for(*, session: Session, conversation: Conversation, text: str = "") -
     flow_tags = list((conversation.session or {}).get("tags") or [])
     variables = {**(contact.variables if contact else {}), **((conversation.session or {}).get("variables") or {})}
     language = conversation.language or (contact.language if contact else None)
-    if not language and text:
-        language = detect_language(text)
+    if not language and text and _rules_use_language(session, conversation.workspace_id):
+        language = detect_language(text)  # ~15 ms a message: only when a rule asks for languages
     return Facts(channel_kind=str(conversation.channel), language=(language or "")[:2] or None,
                  variables=variables, tags=sorted(set(contact_tags(session=session, contact_id=conversation.contact_id))
                                                   | set(flow_tags)), text=text)
+
+
+def _rules_use_language(session: Session, workspace_id: int) -> bool:
+    return any(r.enabled and (r.conditions or {}).get("languages") for r in _ordered_rules(session, workspace_id))
 
 
 def route_new(*, session: Session, conversation: Conversation, text: str, channel: Channel | None = None
