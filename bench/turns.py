@@ -10,7 +10,8 @@ Two measurements, because one load cannot answer both questions:
 * throughput: N conversations send back to back (each waits for its reply, then sends again), which
   saturates the server; turns/s of the full path against the bare endpoint's;
 * latency at N concurrent conversations: each conversation sends, waits for its reply, then "types" for a
-  random 0.25-0.75 s (people take seconds; this is harsher) — p50/p99 of the full path then measure the
+  random 0.25-0.75 s (people take seconds; this is harsher), the conversations' first messages spread over
+  the first 0.75 s rather than all in one instant — p50/p99 of the full path then measure the
   turn itself plus the queueing real traffic of N conversations causes. Under the saturating load, latency
   is only the queue length (Little's law: 32 in flight at R turns/s wait 32/R s on average — even the bare
   endpoint's p99 there is hundreds of ms), so it is printed but not the goal.
@@ -162,6 +163,8 @@ async def drive(url: str, conversations: int, seconds: float, *, think: float = 
 
     async def conversation(index: int, client: httpx.AsyncClient) -> None:
         sender, number = f"55119{run}{index:04d}", 0
+        if think:  # paced: conversations start spread over the first pause, not all in the same instant
+            await asyncio.sleep(think * pace.uniform(0, 1.5))
         while time.monotonic() < stop:
             body, headers = signed(payload(sender, number))
             started = time.perf_counter()
