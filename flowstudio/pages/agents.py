@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
@@ -432,18 +433,9 @@ def _form_dialog() -> rx.Component:
 
 
 def _remove_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(t("agents.remove")),
-            rx.alert_dialog.description(rx.text(t("agents.remove_text"), " ", rx.text.strong(S.remove_name))),
-            rx.hstack(rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.alert_dialog.action(rx.button(t("agents.remove"), color_scheme="red", on_click=S.remove,
-                                                       data_testid="agent-confirm-remove")),
-                      justify="end", margin_top="12px"),
-        ),
-        open=S.remove_id > 0,
-        on_open_change=S.close_remove,
-    )
+    return confirm_delete_dialog(title_key="agents.remove", text_key="agents.remove_text", name=S.remove_name,
+                                 on_confirm=S.remove, open=S.remove_id > 0, on_open_change=S.close_remove,
+                                 testid="agent-confirm-remove")
 
 
 def _password_row(item: NewPassword) -> rx.Component:

@@ -6,6 +6,7 @@ import json
 
 import reflex as rx
 
+from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
@@ -252,18 +253,10 @@ def _rename_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(t("bots.delete_title")),
-            rx.alert_dialog.description(rx.text(t("bots.delete_text"), " ", rx.text.strong(BotsState.delete_name))),
-            rx.hstack(rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.alert_dialog.action(rx.button(t("bots.delete"), color_scheme="red", on_click=BotsState.delete,
-                                                       data_testid="confirm-delete")),
-                      justify="end", margin_top="12px"),
-        ),
-        open=BotsState.delete_id > 0,
-        on_open_change=BotsState.close_delete,
-    )
+    return confirm_delete_dialog(title_key="bots.delete_title", text_key="bots.delete_text",
+                                 name=BotsState.delete_name, on_confirm=BotsState.delete,
+                                 open=BotsState.delete_id > 0, on_open_change=BotsState.close_delete,
+                                 testid="confirm-delete", confirm_key="bots.delete")
 
 
 def _import_button() -> rx.Component:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
+from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
@@ -424,18 +425,9 @@ def _form_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(t("queues.delete")),
-            rx.alert_dialog.description(rx.text(t("queues.delete_text"), " ", rx.text.strong(S.delete_name))),
-            rx.hstack(rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.alert_dialog.action(rx.button(t("queues.delete"), color_scheme="red", on_click=S.delete,
-                                                       data_testid="queue-confirm-delete")),
-                      justify="end", margin_top="12px"),
-        ),
-        open=S.delete_id > 0,
-        on_open_change=S.close_delete,
-    )
+    return confirm_delete_dialog(title_key="queues.delete", text_key="queues.delete_text", name=S.delete_name,
+                                 on_confirm=S.delete, open=S.delete_id > 0, on_open_change=S.close_delete,
+                                 testid="queue-confirm-delete")
 
 
 def queues_page() -> rx.Component:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.pages.admin_forms import not_allowed
 from flowstudio.pages.flow_manager.state import (
@@ -319,19 +320,9 @@ def _rule_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(t("flowmgr.delete_rule")),
-            rx.alert_dialog.description(rx.text(t("flowmgr.delete_rule_text"), " ",
-                                                rx.text.strong(S.delete_rule_name))),
-            rx.hstack(rx.alert_dialog.cancel(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.alert_dialog.action(rx.button(t("flowmgr.delete_rule"), color_scheme="red",
-                                                       on_click=S.delete_rule, data_testid="fm-confirm-delete")),
-                      justify="end", margin_top="12px"),
-        ),
-        open=S.delete_rule_id > 0,
-        on_open_change=S.close_delete_rule,
-    )
+    return confirm_delete_dialog(title_key="flowmgr.delete_rule", text_key="flowmgr.delete_rule_text",
+                                 name=S.delete_rule_name, on_confirm=S.delete_rule, open=S.delete_rule_id > 0,
+                                 on_open_change=S.close_delete_rule, testid="fm-confirm-delete")
 
 
 # ------------------------------------------------------------------------------------------ tryout
