@@ -55,3 +55,13 @@ def post_signed(client: TestClient, key: str, payload: dict, secret: str = APP_S
     signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return client.post(f"/webhooks/whatsapp/{key}", content=body,
                        headers={"X-Hub-Signature-256": signature, "Content-Type": "application/json"})
+
+
+def wait_until(predicate, seconds: float = 30.0) -> bool:  # noqa: ANN001 - a function returning a truth value
+    """Poll `predicate` until it holds (True) or `seconds` pass (False): for work a real worker does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

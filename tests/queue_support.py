@@ -27,14 +27,7 @@ _ids = itertools.count(1)
 @pytest.fixture
 def pg(postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Session]:
     """A session on a fresh migrated PostgreSQL database, with Redis for the locks (both as configured).
-
-    The compiled-flow and NLU caches are keyed by version id, which restarts at 1 in every fresh database:
-    they are emptied so no test sees another's bots.
-    """
-    from flowstudio.services import nlu, runtime
-
-    runtime._flows.clear()
-    nlu._cache.clear()
+    (tests/conftest.py empties the id-keyed process caches before every test.)"""
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
     migrations.upgrade(postgres_url)
     with Session(engine_for(postgres_url), expire_on_commit=False) as session:

@@ -19,6 +19,7 @@ from flowstudio.services import migrations
 from flowstudio.services.api_tokens import create_token
 from flowstudio.services.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
+from tests.channel_support import wait_until
 from tests.conftest import use_env
 from tests.fake_provider import fake_provider
 from tests.test_channels_rest import SECRET, verified
@@ -26,21 +27,8 @@ from tests.test_channels_rest import SECRET, verified
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def _wait(predicate, seconds: float = 30.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_replies_reach_the_webhook_through_a_worker_after_a_500(postgres_url: str, redis_url: str,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from flowstudio.services import nlu, runtime
-
-    runtime._flows.clear()  # compiled flows are cached by version id, which restarts in each database
-    nlu._cache.clear()
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
     migrations.upgrade(postgres_url)
     with fake_provider() as receiver, Session(engine_for(postgres_url)) as session:
@@ -60,7 +48,7 @@ def test_replies_reach_the_webhook_through_a_worker_after_a_500(postgres_url: st
             assert sent.status_code == 202
             replies = [r["message_id"] for r in sent.json()["replies"]]
             assert len(replies) == 2
-            assert _wait(lambda: len(receiver.raw) >= 2)
+            assert wait_until(lambda: len(receiver.raw) >= 2)
             time.sleep(1.0)  # nothing more may arrive
         assert [b["message_id"] for b in verified(receiver)] == replies
         session.expire_all()

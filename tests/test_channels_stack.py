@@ -19,18 +19,9 @@ from flowstudio.services.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
 from tests.conftest import use_env
 from tests.fake_provider import fake_provider
-from tests.channel_support import post_signed, wa_payload, whatsapp_channel
+from tests.channel_support import post_signed, wa_payload, wait_until, whatsapp_channel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
-
-
-def _wait(predicate, seconds: float = 30.0) -> bool:  # noqa: ANN001
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_url: str,
@@ -48,7 +39,7 @@ def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_u
             payload = wa_payload("oi", wamid="wamid.stack.1")
             assert post_signed(client, key, payload).status_code == 200
             assert post_signed(client, key, payload).json()["duplicates"] == 1
-            assert _wait(lambda: len(provider.bodies()) >= 2)
+            assert wait_until(lambda: len(provider.bodies()) >= 2)
             time.sleep(1.0)  # nothing more may arrive
         assert [b["type"] for b in provider.bodies()] == ["text", "interactive"]
         outbound = session.exec(select(Message).where(Message.direction == Direction.OUTBOUND)).all()
@@ -91,7 +82,7 @@ def test_a_worker_killed_mid_delivery_is_replaced_and_the_customer_gets_each_mes
             first.wait(10)
             second = _worker(env, queue)
             try:
-                assert _wait(lambda: len(provider.bodies()) >= 2, seconds=60)
+                assert wait_until(lambda: len(provider.bodies()) >= 2, seconds=60)
                 time.sleep(2)
             finally:
                 os.killpg(second.pid, signal.SIGTERM)
