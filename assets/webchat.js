@@ -2,7 +2,8 @@
  * <script src="https://HOST/webchat/widget.js" data-key="CHANNEL_KEY" data-color="#4f46e5"
  *         data-title="Atendimento" data-greeting="Olá!" data-position="right" async></script>
  * Renders text, buttons, carousels and images; keeps the visitor across reloads (localStorage);
- * live updates over server-sent events, with polling when they are not available.
+ * live updates over server-sent events, with polling when they are not available; shows "typing…" while
+ * the agent writes.
  */
 (function () {
   "use strict";
@@ -76,12 +77,19 @@
     return node;
   }
   function scroll() { log.scrollTop = log.scrollHeight; }
-  function setTyping(on) {
+  // "typing…": after the visitor sends (the bot is answering, up to 15 s) or while the agent types
+  // (`seconds` from the server, renewed while they keep typing); gone when a reply arrives.
+  function setTyping(on, seconds) {
     var current = $(".typing");
-    if (on && !current) { log.appendChild(el("div", "typing", "digitando…")); scroll(); }
+    if (on && !current) {
+      current = el("div", "typing", "digitando…");
+      current.setAttribute("data-testid", "webchat-typing");
+      log.appendChild(current);
+      scroll();
+    }
     if (!on && current) current.remove();
     clearTimeout(typingTimer);
-    if (on) typingTimer = setTimeout(function () { setTyping(false); }, 15000);
+    if (on) typingTimer = setTimeout(function () { setTyping(false); }, (seconds || 15) * 1000);
   }
   function buttons(list) {
     var box = el("div", "btns");
@@ -148,7 +156,10 @@
   function fetchHistory() {
     return fetch(api + "/messages?visitor=" + visitor + "&after=" + lastId)
       .then(function (r) { return r.ok ? r.json() : { messages: [] }; })
-      .then(function (data) { data.messages.forEach(render); })
+      .then(function (data) {
+        data.messages.forEach(render);
+        if (data.typing > 0) setTyping(true, data.typing);
+      })
       .catch(function () {});
   }
   function poll() {
@@ -160,6 +171,7 @@
     var failures = 0;
     stream = new EventSource(api + "/stream?visitor=" + visitor + "&after=" + lastId);
     stream.onmessage = function (e) { failures = 0; render(JSON.parse(e.data)); };
+    stream.addEventListener("typing", function (e) { setTyping(true, JSON.parse(e.data).seconds); });
     stream.onerror = function () {
       failures += 1;
       if (failures >= 3) { stream.close(); stream = null; poll(); }

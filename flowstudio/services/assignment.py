@@ -52,6 +52,7 @@ from flowstudio.models import (
 )
 from flowstudio.services import queues as queue_settings
 from flowstudio.services import routing
+from flowstudio.services import typing as typing_indicator
 from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.assignment")
@@ -772,6 +773,7 @@ def send_agent_message(*, conversation_id: int, agent_id: int, text: str = "", k
         conversation.last_message_at = conversation.last_read_at = conversation.updated_at = now
         session.add(conversation)
         session.flush()
+        typing_indicator.agent_sent(session=session, conversation=conversation)
         return [(message.id, 0.0)]
 
     return _act(conversation_id, workspace_id, work)

@@ -25,7 +25,7 @@ def create_celery() -> Celery:
         timezone="UTC",
         enable_utc=True,
         include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery", "flowstudio.tasks.timers",
-                 "flowstudio.tasks.assignment"],
+                 "flowstudio.tasks.assignment", "flowstudio.tasks.typing"],
         beat_schedule={
             "requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0},
             "inactivity-events": {"task": "flowstudio.timers.inactivity", "schedule": 30.0},

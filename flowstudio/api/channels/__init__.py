@@ -16,3 +16,5 @@ router.include_router(telegram.router)
 router.include_router(webchat.router)
 
 SENDERS = {"whatsapp": whatsapp.send, "telegram": telegram.send, "rest": rest.send}
+TYPING_SENDERS = {"whatsapp": whatsapp.send_typing, "telegram": telegram.send_typing, "rest": rest.send_typing}
+"""The agent's typing indicator per channel kind (webchat's widget reads it: `services.typing`)."""

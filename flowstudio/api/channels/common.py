@@ -78,10 +78,11 @@ async def json_body(request: Request) -> Any:
         raise HTTPException(status_code=400, detail="body is not JSON") from error
 
 
-def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None) -> dict[str, Any]:
+def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None,
+              timeout: float = 10) -> dict[str, Any]:
     """POST to a provider; its JSON answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
     try:
-        response = httpx.post(url, json=body, headers=headers, timeout=10)
+        response = httpx.post(url, json=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
     if response.status_code >= 300:

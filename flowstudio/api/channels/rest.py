@@ -9,6 +9,9 @@ Every webhook request carries `X-FlowStudio-Timestamp` (Unix seconds) and
 `<timestamp>.<raw body>`; receivers recompute it and refuse old timestamps to stop replays.
 A 2xx answer means delivered; 5xx, 429 and timeouts are retried with backoff; any other answer
 marks the message failed with the receiver's reason.
+
+While an agent types, an `agent.typing` event (`conversation_id`, `user_id`, `sent_at`) is POSTed the same
+way, at most every few seconds and never retried.
 """
 
 from __future__ import annotations
@@ -67,6 +70,12 @@ def payload(*, message_id: int | None, conversation_id: int | None, recipient: s
             "sent_at": datetime.now(UTC).isoformat(timespec="seconds"), "message": message_json(output)}
 
 
+def _signed_headers(secrets: dict[str, Any], body: bytes) -> dict[str, str]:
+    timestamp = str(int(time.time()))
+    return {"Content-Type": "application/json", "User-Agent": "FlowStudio-Webhook/1", TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(str(secrets.get("webhook_secret", "")), timestamp, body)}
+
+
 def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
          last_inbound_at: datetime | None, message_id: int | None = None, conversation_id: int | None = None,
          sender_type: str = "bot", **_: Any) -> str:
@@ -80,11 +89,7 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
         raise DeliveryError("the channel has no config.webhook_url", retryable=False)
     body = json.dumps(payload(message_id=message_id, conversation_id=conversation_id, recipient=recipient,
                               sender_type=sender_type, output=output), ensure_ascii=False).encode()
-    timestamp = str(int(time.time()))
-    headers = {"Content-Type": "application/json", "User-Agent": "FlowStudio-Webhook/1",
-               TIMESTAMP_HEADER: timestamp, SIGNATURE_HEADER: sign(str(secrets.get("webhook_secret", "")), timestamp,
-                                                                  body),
-               "X-FlowStudio-Message-Id": str(message_id or "")}
+    headers = {**_signed_headers(secrets, body), "X-FlowStudio-Message-Id": str(message_id or "")}
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_S)
     except httpx.HTTPError as error:
@@ -96,6 +101,30 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
     except ValueError:
         return ""
     return str(answer.get("id", "")) if isinstance(answer, dict) else ""
+
+
+TYPING_TIMEOUT_S = 5
+
+
+def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str,
+                conversation_id: int | None = None, **_: Any) -> None:
+    """POST `{"event": "agent.typing", ...}` to the channel's webhook, signed like messages (a receiver may
+    show it or ignore it); nothing without a webhook.
+
+    Raises:
+        DeliveryError: the receiver did not answer 2xx in time.
+    """
+    url = str(config.get("webhook_url") or "")
+    if not url:
+        return
+    body = json.dumps({"event": "agent.typing", "conversation_id": conversation_id, "user_id": recipient,
+                       "sent_at": datetime.now(UTC).isoformat(timespec="seconds")}).encode()
+    try:
+        response = httpx.post(url, content=body, headers=_signed_headers(secrets, body), timeout=TYPING_TIMEOUT_S)
+    except httpx.HTTPError as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
+    if not 200 <= response.status_code < 300:
+        raise http_failure(response.status_code, response.text)
 
 
 def receive(*, channel_id: int, user_id: str, text: str = "", button_id: str = "", label: str = "",

@@ -118,3 +118,16 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
     """Send one output; returns Telegram's message id."""
     method, body = render(output, recipient)
     return str(post_json(_api(config, secrets, method), body).get("result", {}).get("message_id", ""))
+
+
+TYPING_TIMEOUT_S = 5
+
+
+def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, **_: Any) -> None:
+    """Show "typing…" in the chat (Telegram clears it after 5 s or when a message arrives).
+
+    Raises:
+        DeliveryError: the Bot API refused it or did not answer in time.
+    """
+    post_json(_api(config, secrets, "sendChatAction"), {"chat_id": recipient, "action": "typing"},
+              timeout=TYPING_TIMEOUT_S)

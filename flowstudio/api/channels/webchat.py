@@ -3,6 +3,8 @@
 The widget (`assets/webchat.js`) is added to any page with one tag:
 `<script src="https://HOST/webchat/widget.js" data-key="CHANNEL_KEY" data-color="#4f46e5" async></script>`.
 Bot replies are visible once their delivery task has run, so the flow's wait seconds are honoured.
+While the conversation's agent types, the polling answer's `typing` holds the seconds the widget shows
+"typing…" (0 when not), and the stream sends an `event: typing` with `{"seconds": ...}` for each new signal.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from flowstudio.api.channels.common import channel_or_404, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message
 from flowstudio.services.conversations import InboundEvent
+from flowstudio.services.typing import webchat_typing
 
 router = APIRouter(tags=["webchat"])
 WIDGET = Path(__file__).resolve().parents[3] / "assets" / "webchat.js"
@@ -98,23 +101,34 @@ async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
 async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0) -> JSONResponse:
     """The visitor's conversation after message `after` (the widget's polling fallback)."""
     channel = await run_in_threadpool(channel_or_404, "webchat", key)
-    return JSONResponse({"messages": await run_in_threadpool(_history, channel.id, visitor, after)}, headers=CORS)
+    messages, (typing, _) = await run_in_threadpool(_updates, channel.id, visitor, after)
+    return JSONResponse({"messages": messages, "typing": round(typing, 1)}, headers=CORS)
+
+
+def _updates(channel_id: int, visitor_id: str, after: int) -> tuple[list[dict[str, Any]], tuple[float, str]]:
+    """The messages after `after`, and whether the agent is typing (seconds left, signal id)."""
+    return _history(channel_id, visitor_id, after), webchat_typing(channel_id, visitor_id)
 
 
 @router.get("/api/v1/webchat/{key}/stream")
 async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern),
                  after: int = 0) -> StreamingResponse:
-    """Server-sent events: each new message of the visitor's conversation as it becomes visible."""
+    """Server-sent events: each new message of the visitor's conversation as it becomes visible, and an
+    `event: typing` each time the agent is seen typing."""
     channel = await run_in_threadpool(channel_or_404, "webchat", key)
 
     async def events():
-        last = after
+        last, typing_sent = after, ""
         for _ in range(600):  # ~5 minutes, then the widget reconnects
             if await request.is_disconnected():
                 return
-            for message in await run_in_threadpool(_history, channel.id, visitor, last):
+            messages, (typing, signal) = await run_in_threadpool(_updates, channel.id, visitor, last)
+            for message in messages:
                 last = message["id"]
                 yield f"id: {last}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
+            if typing and signal != typing_sent:
+                typing_sent = signal
+                yield f"event: typing\ndata: {json.dumps({'seconds': round(typing, 1)})}\n\n"
             yield ": keep-alive\n\n"
             await asyncio.sleep(0.5)
 

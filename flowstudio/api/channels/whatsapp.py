@@ -190,8 +190,26 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
                                              datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW):
         raise DeliveryError("outside the 24-hour customer-service window: only approved templates can be sent",
                             retryable=False)
-    base = config.get("graph_base_url", "https://graph.facebook.com").rstrip("/")
-    url = f"{base}/{config.get('api_version', 'v21.0')}/{config.get('phone_number_id')}/messages"
-    answer = post_json(url, render(output, recipient),
+    answer = post_json(_messages_url(config), render(output, recipient),
                        headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
     return str(answer.get("messages", [{}])[0].get("id", ""))
+
+
+def _messages_url(config: dict[str, Any]) -> str:
+    base = config.get("graph_base_url", "https://graph.facebook.com").rstrip("/")
+    return f"{base}/{config.get('api_version', 'v21.0')}/{config.get('phone_number_id')}/messages"
+
+
+TYPING_TIMEOUT_S = 5
+
+
+def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], reference: str, **_: Any) -> None:
+    """Show the typing indicator on the customer's message `reference` (its wamid); WhatsApp marks it read
+    and shows the indicator until the reply or for 25 s.
+
+    Raises:
+        DeliveryError: the API refused it (say, an old message) or did not answer in time.
+    """
+    post_json(_messages_url(config), {"messaging_product": "whatsapp", "status": "read", "message_id": reference,
+                                      "typing_indicator": {"type": "text"}},
+              headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"}, timeout=TYPING_TIMEOUT_S)
