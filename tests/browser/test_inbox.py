@@ -80,6 +80,17 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     expect(customer.get_by_test_id("webchat-bot").filter(has_text=f"Vou verificar o pedido {marker}")
            ).to_have_count(1)
 
+    # the agent types again: the customer's widget shows "digitando…" until the message arrives
+    typing = customer.get_by_test_id("webchat-typing")
+    expect(typing).to_have_count(0)
+    agent.get_by_test_id("chat-input").press_sequentially("Encontrei", delay=40)
+    expect(typing).to_be_visible()
+    customer.screenshot(path=ARTIFACTS / "webchat-agent-typing.png")
+    agent.get_by_test_id("chat-input").press_sequentially(": sai em 10 minutos.", delay=20)
+    agent.get_by_test_id("chat-send").click()
+    expect(customer.get_by_test_id("webchat-bot").filter(has_text="sai em 10 minutos")).to_have_count(1)
+    expect(typing).to_have_count(0)
+
     # the customer writes again: the bot stays silent and the agent sees it live in the open chat
     _say(customer, "obrigada, aguardo")
     expect(messages.get_by_test_id("chat-contact").filter(has_text="obrigada, aguardo")).to_have_count(1)

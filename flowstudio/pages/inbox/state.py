@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import time
 from typing import Any
 
@@ -15,10 +16,13 @@ from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.services import agents as agent_service
 from flowstudio.services import assignment, inbox
+from flowstudio.services import typing as typing_indicator
 from flowstudio.services.inbox import ConversationRow, InboxFilters
 from flowstudio.state.session import SessionState
 
+log = logging.getLogger("flowstudio.inbox")
 POLL_SECONDS = 1.5
+TYPING_EVERY_S = 4.0  # a tab's typing signals (a little over the service's own interval per conversation)
 FULL_REFRESH_SECONDS = 15  # waiting times and clocks move even when nothing happened
 TOUCH_SECONDS = 30
 ANY = "any"  # a select's "no filter" (Radix selects cannot hold an empty value)
@@ -126,6 +130,7 @@ class InboxState(rx.State):
     show_info: bool = False
 
     draft: str = ""
+    _typing_at: float = 0.0  # when this tab last told the customer the agent is typing
     new_tag: str = ""
     file_url: str = ""
     file_open: bool = False
@@ -358,7 +363,7 @@ class InboxState(rx.State):
         """Open a conversation; the agent's own is marked read."""
         workspace_id, user_id, _ = await self._scope()
         self.selected_id, self.draft, self.error, self.show_info = conversation_id, "", "", False
-        self.file_open = False
+        self.file_open, self._typing_at = False, 0.0
         await self._reload()
         if self.can_write:
             try:
@@ -380,9 +385,20 @@ class InboxState(rx.State):
         self.show_info = not self.show_info
 
     @rx.event
-    def set_draft(self, value: str):
-        """The message being typed."""
+    async def set_draft(self, value: str):
+        """The message being typed; the customer sees the agent typing (at most one signal every few seconds
+        per tab, and the service throttles per conversation)."""
         self.draft = value
+        now = time.time()
+        if not value.strip() or not self.can_write or now - self._typing_at < TYPING_EVERY_S:
+            return
+        self._typing_at = now
+        _, user_id, _ = await self._scope()
+        conversation_id = self.selected_id
+        try:
+            await asyncio.to_thread(typing_indicator.agent_typing, conversation_id=conversation_id, user_id=user_id)
+        except Exception:  # noqa: BLE001 - a typing indicator never gets in the agent's way
+            log.warning("inbox.typing_failed", extra={"conversation_id": conversation_id}, exc_info=True)
 
     @rx.event
     def use_quick_reply(self, text: str):
@@ -397,7 +413,7 @@ class InboxState(rx.State):
         result = await self._act(lambda: assignment.send_agent_message(
             conversation_id=conversation_id, agent_id=user_id, text=text, workspace_id=workspace_id))
         if not self.error:
-            self.draft = ""
+            self.draft, self._typing_at = "", 0.0
             await self._mark_read(workspace_id, user_id)
             return rx.call_script("setTimeout(() => {const l = document.getElementById('inbox-messages');"
                                   " if (l) l.scrollTop = l.scrollHeight;}, 150)")
