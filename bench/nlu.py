@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from flow_runtime.nlu.evaluate import Trained, fit, passes_latency, score, timed_predictions  # noqa: E402
-from flow_runtime.nlu.training import tune_threshold  # noqa: E402
+from flow_runtime.nlu.calibration import tune_threshold  # noqa: E402
 from flow_runtime.nlu.types import Example, read_jsonl  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nlu"

@@ -14,19 +14,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from flow_runtime.nlu.blas import single_thread
+from flow_runtime.nlu.calibration import fit_rejection, fit_temperature, set_scales, tune_threshold
 from flow_runtime.nlu.encoder import SentenceEncoder, default_encoder
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, block_terms
-from flow_runtime.nlu.model import (
-    Fusion, IntentModel, Weights, batch_scores, in_scope_scores, rejection_features, softmax,
-)
+from flow_runtime.nlu.model import Fusion, IntentModel, Weights, batch_scores, softmax
 from flow_runtime.nlu.normalize import expand
 from flow_runtime.nlu.pipeline import Analysis, analyze_many
 from flow_runtime.nlu.types import Example
 
 log = logging.getLogger("flow_runtime.nlu.training")
-
-SCALE_ROWS = 2000
-"""Rows sampled to estimate the spread of the neighbour view."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +256,7 @@ def _fit(
     )
     model._encoder = encoder
     if scales:  # from the training data when no held-out phrases will set them
-        _set_scales(model, x, data.embeddings)
+        set_scales(model, x, data.embeddings)
     return model
 
 
@@ -290,37 +286,12 @@ def _one_vs_rest(estimator, x, y: np.ndarray, n_classes: int) -> tuple[np.ndarra
     return full_coef, full_bias
 
 
-def _set_scales(model: IntentModel, x, embeddings: np.ndarray | None) -> None:
-    w = model.weights
-    svm = np.asarray(x @ w.svm_coef) + w.svm_bias
-    scale_svm = float(np.std(svm)) or 1.0
-    scale_lr = scale_nn = 1.0
-    if embeddings is not None and w.lr_coef is not None:
-        scale_lr = float(np.std(embeddings @ w.lr_coef + w.lr_bias)) or 1.0
-        if len(embeddings) > SCALE_ROWS:  # a spread estimate: all rows x all phrases is quadratic
-            embeddings = embeddings[np.random.default_rng(0).choice(len(embeddings), SCALE_ROWS, replace=False)]
-        scale_nn = float(np.std(_full_neighbour_scores(model, embeddings))) or 1.0
-    model.fusion.scales = (scale_svm, scale_lr, scale_nn)
-
-
-def _full_neighbour_scores(model: IntentModel, embeddings: np.ndarray) -> np.ndarray:
-    w = model.weights
-    out = np.zeros((len(embeddings), len(model.classes)), dtype=np.float32)
-    for start in range(0, len(embeddings), 512):
-        sims = embeddings[start : start + 512] @ w.neighbours.T
-        for c in range(len(model.classes)):
-            lo, hi = w.class_starts[c], w.class_starts[c + 1]
-            if hi > lo:
-                out[start : start + 512, c] = sims[:, lo:hi].max(axis=1)
-    return out
-
-
 def _calibrate(model: IntentModel, held_out: _Prepared, config: TrainConfig, *, scorer=None, x=None) -> None:
     """Fit scales, temperature and (with out-of-scope examples) the threshold on held-out data
     (``x``: their features under ``scorer``'s featurizer, when already computed)."""
     scorer = scorer or model
     x = scorer.featurizer.matrix(held_out.documents) if x is None else x
-    _set_scales(scorer, x, held_out.embeddings)
+    set_scales(scorer, x, held_out.embeddings)
     model.fusion.scales = scorer.fusion.scales
     scorer.fusion.temperature = 1.0
     logits, similarity = batch_scores(scorer, held_out.documents, held_out.embeddings, x=x)
@@ -332,62 +303,7 @@ def _calibrate(model: IntentModel, held_out: _Prepared, config: TrainConfig, *, 
         gold = np.array([e.intent for e in held_out.examples])
         model.fusion.threshold = tune_threshold(probs, gold, model.classes, oos_label=oos)
         if similarity is not None and oos in model.classes:
-            _fit_rejection(model, probs, similarity, gold, config)
-
-
-def _fit_rejection(model: IntentModel, probs: np.ndarray, similarity: np.ndarray, gold: np.ndarray,
-                   config: TrainConfig) -> None:
-    """Fit the out-of-scope rule (best and out-of-scope probabilities + similarity) and its cut.
-
-    Closed-world probabilities alone reject many in-scope messages; the probability of the
-    trained out-of-scope class and the similarity to the training phrases separate better.
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    oos = config.oos_label
-    features = rejection_features(probs, similarity, model.oos_index)
-    in_scope = gold != oos
-    if in_scope.all() or not in_scope.any():
-        return
-    clf = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000, random_state=config.seed)
-    clf.fit(features, in_scope)
-    coefficients = (*(float(v) for v in clf.coef_[0]), float(clf.intercept_[0]))
-    scores = in_scope_scores(coefficients, features)
-    best = np.asarray(model.classes)[np.argmax(probs, axis=1)]
-    model.fusion.reject = coefficients
-    model.fusion.reject_threshold = tune_rejection(scores, best, gold, oos_label=oos, recall=config.oos_recall)
-
-
-def tune_rejection(
-    scores: np.ndarray, best: np.ndarray, gold: np.ndarray, *, oos_label: str, recall: float | None
-) -> float:
-    """The in-scope score cut with the best in-scope accuracy at ``recall`` out-of-scope recall.
-
-    Args:
-        scores: In-scope scores of validation phrases.
-        best: Best-ranked label of each phrase.
-        gold: Gold labels, some equal to ``oos_label``.
-        oos_label: The out-of-scope label.
-        recall: Required out-of-scope recall (``None``: maximise in-scope accuracy plus recall;
-            when no cut reaches it, the cut with the highest recall wins).
-
-    Returns:
-        The cut: below it a message is out of scope.
-    """
-    is_oos = gold == oos_label
-    candidates = np.unique(np.concatenate([[0.0], scores]))
-    best_cut, best_key = 0.0, (-1.0, -1.0)
-    for cut in candidates:
-        predicted = np.where((scores < cut) | (best == oos_label), oos_label, best)
-        in_acc = float(np.mean(predicted[~is_oos] == gold[~is_oos]))
-        got = float(np.mean(predicted[is_oos] == oos_label))
-        if recall is None:
-            key = (in_acc + got, 0.0)
-        else:
-            key = (1.0, in_acc) if got >= recall - 1e-9 else (0.0, got)
-        if key > best_key:
-            best_cut, best_key = float(cut), key
-    return best_cut
+            fit_rejection(model, probs, similarity, gold, config)
 
 
 def _fit_calibrated(
@@ -443,7 +359,7 @@ def _fit_calibrated(
         warm = scorer.weights
         held = data.subset(held_rows)
         held_x = scorer.featurizer.matrix(held.documents)
-        _set_scales(scorer, held_x, held.embeddings)
+        set_scales(scorer, held_x, held.embeddings)
         raw_scales.append(scorer.fusion.scales)
         logits[held_rows] = batch_scores(scorer, held.documents, held.embeddings, x=held_x)[0]
     model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=warm, svm=svm_final,
@@ -453,48 +369,3 @@ def _fit_calibrated(
     return model, f"{max(folds, 2)}-fold"
 
 
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """The temperature minimising the negative log-likelihood of held-out labels.
-
-    Args:
-        logits: ``(n, classes)`` fused logits at temperature 1.
-        y: Gold class indices.
-
-    Returns:
-        The best temperature on a log grid from 0.05 to 20.
-    """
-    if len(y) == 0:
-        return 1.0
-    best, best_nll = 1.0, np.inf
-    for t in np.geomspace(0.05, 20, 60):
-        p = softmax(logits / t)[np.arange(len(y)), y]
-        nll = -np.mean(np.log(np.clip(p, 1e-12, None)))
-        if nll < best_nll:
-            best, best_nll = float(t), nll
-    return best
-
-
-def tune_threshold(probs: np.ndarray, gold: np.ndarray, classes: Sequence[str], *, oos_label: str) -> float:
-    """The threshold maximising in-scope accuracy plus out-of-scope recall.
-
-    Args:
-        probs: ``(n, classes)`` calibrated probabilities.
-        gold: Gold labels (strings), some equal to ``oos_label``.
-        classes: Class labels in column order.
-        oos_label: The out-of-scope label.
-
-    Returns:
-        The chosen threshold (0..1).
-    """
-    names = np.asarray(classes)
-    best_label = names[np.argmax(probs, axis=1)]
-    confidence = probs.max(axis=1)
-    is_oos = gold == oos_label
-    best_t, best_score = 0.5, -1.0
-    for t in np.linspace(0.0, 0.99, 100):
-        predicted = np.where((confidence < t) | (best_label == oos_label), oos_label, best_label)
-        in_acc = float(np.mean(predicted[~is_oos] == gold[~is_oos])) if (~is_oos).any() else 0.0
-        recall = float(np.mean(predicted[is_oos] == oos_label)) if is_oos.any() else 0.0
-        if in_acc + recall > best_score + 1e-9:
-            best_t, best_score = float(t), in_acc + recall
-    return best_t

