@@ -126,8 +126,13 @@ def _day(page: Page, day: str):
 
 def test_editing_a_queue_s_strategy_and_hours(page: Page) -> None:
     _open(page, "/queues")
-    card = _queue(page, "Atendimento")
-    expect(card.get_by_test_id("queue-default")).to_be_visible()
+    expect(_queue(page, "Atendimento").get_by_test_id("queue-default")).to_be_visible()
+    # a queue of its own: the demo's default queue stays always open for the other browser tests
+    page.get_by_test_id("queue-new").click()
+    page.get_by_role("dialog").get_by_test_id("queue-form-name").fill("Vendas")
+    page.get_by_role("dialog").get_by_test_id("queue-form-save").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    card = _queue(page, "Vendas")
     expect(card).to_contain_text("Sempre aberta")
 
     card.get_by_test_id("queue-edit").click()
@@ -157,11 +162,11 @@ def test_editing_a_queue_s_strategy_and_hours(page: Page) -> None:
     expect(hours).not_to_contain_text("Domingo")
     expect(card).to_contain_text("10 min")
     page.reload()
-    expect(_queue(page, "Atendimento").get_by_test_id("queue-strategy")).to_have_text("Menos ocupado")
-    expect(_queue(page, "Atendimento").get_by_test_id("queue-hours")).to_contain_text("Sexta 09:00-18:00")
+    expect(_queue(page, "Vendas").get_by_test_id("queue-strategy")).to_have_text("Menos ocupado")
+    expect(_queue(page, "Vendas").get_by_test_id("queue-hours")).to_contain_text("Sexta 09:00-18:00")
     page.screenshot(path=ARTIFACTS / "queues.png", full_page=True)
 
-    _queue(page, "Atendimento").get_by_test_id("queue-edit").click()
+    _queue(page, "Vendas").get_by_test_id("queue-edit").click()
     expect(page.get_by_role("dialog").get_by_test_id("queue-strategy-least_busy")).to_have_attribute(
         "data-state", "checked")
     page.screenshot(path=ARTIFACTS / "queue-edit.png")
