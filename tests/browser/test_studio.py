@@ -178,6 +178,8 @@ def test_keyboard_delete_copy_paste_and_undo(page: Page) -> None:
     expect(page.locator(".react-flow__node")).to_have_count(6)
     expect(page.locator(".react-flow__node").filter(has_text="Copie-me")).to_have_count(2)
     page.get_by_test_id(f"node-{node}").click()
+    # the paste's redraw may still be landing: press Delete once the original is the selected node
+    expect(page.locator(f'.react-flow__node.selected [data-testid="node-{node}"]')).to_have_count(1)
     page.keyboard.press("Delete")
     expect(page.get_by_test_id(f"node-{node}")).to_have_count(0)
     expect(page.locator(".react-flow__node")).to_have_count(5)
