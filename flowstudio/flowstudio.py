@@ -15,9 +15,11 @@ from flowstudio.pages.login import LoginState, login_page
 from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.settings import SettingsState, settings_page
+from flowstudio.services import nlu
 from flowstudio.state.session import HOME_ROUTE, SessionState
 
 app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
+app.register_lifespan_task(nlu.start_warm_up)  # spaCy tables and the encoder, before the first message
 
 app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.redirect_if_logged_in)
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(HOME_ROUTE), title="FlowStudio")

@@ -33,3 +33,20 @@ def test_the_publish_task_trains_and_stores_the_version_model(session: Session) 
     model = IntentModel.load(path)
     assert model.predict("vcs tão abertos agora?").intent == "i_horario"
     assert train_published_version.run(bot.id, 9) is None
+
+
+def test_warm_up_loads_the_languages_of_the_workspace_bots(session: Session, monkeypatch) -> None:
+    from flow_runtime.nlu import pipeline
+
+    workspace = make_workspace(session)
+    for name, language in (("Pizzaria", "pt"), ("Cantina", "es"), ("Bistrot", "fr")):
+        bots.create_bot(session=session, workspace_id=workspace.id, name=name, language=language)
+    session.commit()
+    built: list[str] = []
+    monkeypatch.setattr(pipeline, "_pipelines", {})
+    real_build = pipeline._build_pipeline
+    monkeypatch.setattr(pipeline, "_build_pipeline", lambda lang: built.append(lang) or real_build(lang))
+    assert nlu.warm_up() == ["es", "pt"]  # fr has no NLU pipeline of its own
+    assert built == ["es", "pt"]
+    pipeline.analyze("quiero una pizza", language="es")
+    assert built == ["es", "pt"]  # the first message found it loaded

@@ -98,3 +98,34 @@ def matcher_for_version(*, bot_id: int, number: int, document: dict[str, Any]) -
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     return matcher
+
+
+def warm_up() -> list[str]:
+    """Load what a process's first NLU message would otherwise wait seconds for: the spaCy lookup tables of
+    the workspace bots' languages and the sentence encoder. Returns the languages loaded."""
+    from sqlmodel import select
+
+    from flow_runtime.nlu.encoder import default_encoder
+    from flow_runtime.nlu.pipeline import LANGUAGES, spacy_pipeline
+    from flowstudio.db import session_scope
+    from flowstudio.models import Bot
+
+    with session_scope() as session:
+        languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
+    for language in languages:
+        spacy_pipeline(language)
+    default_encoder()
+    return languages
+
+
+def start_warm_up() -> None:
+    """Run :func:`warm_up` in a background thread (the app serves meanwhile; an NLU message arriving first
+    waits for the same single load instead of starting its own)."""
+
+    def run() -> None:
+        try:
+            log.info("nlu.warm_up.done", extra={"languages": warm_up()})
+        except Exception:  # noqa: BLE001 - a warm-up is an optimisation: the first message loads it instead
+            log.exception("nlu.warm_up.failed")
+
+    threading.Thread(target=run, name="nlu-warm-up", daemon=True).start()
