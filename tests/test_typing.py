@@ -5,6 +5,7 @@ nothing for a conversation the agent does not own. On PostgreSQL + Redis, and on
 from __future__ import annotations
 
 import json
+import logging
 import time
 from datetime import timedelta
 
@@ -219,12 +220,23 @@ def test_rest_webhook_gets_a_signed_agent_typing_event(pg: Session, tasks: list[
 def test_a_slow_or_failing_provider_is_logged_not_raised(pg: Session, tasks: list[dict],  # noqa: F811
                                                          caplog: pytest.LogCaptureFixture) -> None:
     desk = Desk(pg)
-    with fake_provider() as provider:
-        provider.fail_next = 1
-        channel_id, _ = desk.channel("telegram", config={"api_base_url": provider.url},
-                                     secrets={"bot_token": "123:ABC", "webhook_secret": "tg"})
-        conversation_id = desk.conversation(channel_id, "telegram", "4242")
-        assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"
+    # listen on the module's logger itself: an earlier test's Celery worker may have reconfigured the root
+    # logger (and disabled loggers that existed then), which pytest's capture hangs on
+    logger = logging.getLogger("flowstudio.typing")
+    disabled, level, logger.disabled = logger.disabled, logger.level, False
+    logger.addHandler(caplog.handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        with fake_provider() as provider:
+            provider.fail_next = 1
+            channel_id, _ = desk.channel("telegram", config={"api_base_url": provider.url},
+                                         secrets={"bot_token": "123:ABC", "webhook_secret": "tg"})
+            conversation_id = desk.conversation(channel_id, "telegram", "4242")
+            assert typing_indicator.agent_typing(conversation_id=conversation_id,
+                                                 user_id=desk.agent.id) == "signalled"
+    finally:
+        logger.removeHandler(caplog.handler)
+        logger.disabled, logger.level = disabled, level
     assert tasks[0]["outcome"] == "failed"
     assert any(record.message == "typing.failed" for record in caplog.records)
 

@@ -398,7 +398,7 @@ class InboxState(rx.State):
         try:
             await asyncio.to_thread(typing_indicator.agent_typing, conversation_id=conversation_id, user_id=user_id)
         except Exception:  # noqa: BLE001 - a typing indicator never gets in the agent's way
-            log.warning("inbox.typing_failed", extra={"conversation_id": conversation_id}, exc_info=True)
+            log.warning("typing.signal_failed", extra={"conversation_id": conversation_id}, exc_info=True)
 
     @rx.event
     def use_quick_reply(self, text: str):
