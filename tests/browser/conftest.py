@@ -84,3 +84,19 @@ def log_in(page, password: str = ADMIN_PASSWORD) -> None:
     page.get_by_test_id("login-email").fill(ADMIN_EMAIL)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
+
+
+def open_logged_in(page, route: str) -> None:
+    """Log in through `/login?next=<route>` and end on `route` (its path, not the query naming it). On a cold
+    app the very first login has been seen landing on the home page instead: then the route is opened."""
+    import re
+
+    from playwright.sync_api import expect
+
+    at_route = re.compile(rf"^[^?#]*{re.escape(route)}/?$")
+    page.goto(f"/login?next={route}")
+    log_in(page)
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    if not at_route.search(page.url):
+        page.goto(route)
+    expect(page).to_have_url(at_route)

@@ -7,13 +7,11 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, log_in
+from tests.browser.conftest import ARTIFACTS, open_logged_in
 
 
 def _open(page: Page, route: str) -> None:
-    page.goto(f"/login?next={route}")
-    log_in(page)
-    expect(page).to_have_url(re.compile(rf"{route}/?$"))
+    open_logged_in(page, route)
 
 
 def _row(page: Page, email: str):

@@ -3,17 +3,14 @@ message to see where it would go."""
 
 from __future__ import annotations
 
-import re
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import ARTIFACTS, log_in
+from tests.browser.conftest import ARTIFACTS, open_logged_in
 
 
 def _open(page: Page) -> None:
-    page.goto("/login?next=/flow-manager")
-    log_in(page)
-    expect(page).to_have_url(re.compile(r"/flow-manager/?$"))
+    open_logged_in(page, "/flow-manager")
     expect(page.get_by_test_id("fm-bot-card").first).to_be_visible()
 
 
