@@ -18,7 +18,7 @@ from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, can_manage, member_role, not_allowed
 from flowstudio.services import agents as agent_service
 from flowstudio.services import queues as queue_service
-from flowstudio.state.session import SessionState
+from flowstudio.state.session import SessionState, scope_of
 
 IMPORT_ID = "agents-import"
 ROLES = tuple(role.value for role in Role)
@@ -124,10 +124,6 @@ class AgentsState(rx.State):
     import_passwords: list[NewPassword] = []
     import_added: int = 0
 
-    async def _scope(self) -> tuple[int | None, int | None, str]:
-        session_state = await self.get_state(SessionState)
-        return session_state._workspace_id, session_state._user_id, session_state.lang
-
     def _refresh(self, session, workspace_id: int, user_id: int | None) -> None:  # noqa: ANN001 - a DB session
         self.agents = [AgentRow(user_id=a.user_id, name=a.name, email=a.email, role=a.role, status=a.status,
                                 capacity=a.capacity, load=a.load, queues=[q["name"] for q in a.queues],
@@ -140,7 +136,7 @@ class AgentsState(rx.State):
     @rx.event
     async def load(self):
         """Read the workspace's agents (nothing for a user who may not manage them)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         if workspace_id is None:
             return
         with session_scope() as session:
@@ -152,7 +148,7 @@ class AgentsState(rx.State):
     async def _change(self, action, *, target_id: int | None = None, new_role: str | None = None,  # noqa: ANN001
                       removes_or_role: bool = False, in_form: bool = False):
         """Run `action(session, workspace_id, user_id)` when `guard` allows it; refusals become messages."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return None
         message, result = "", None
@@ -250,7 +246,7 @@ class AgentsState(rx.State):
         if self.form_error:
             return None
         self.form_open = False
-        _, _, lang = await self._scope()
+        _, _, lang = await scope_of(self)
         if isinstance(result, agent_service.AddedAgent) and result.password:
             self.new_password_email, self.new_password = email.strip().lower(), result.password
         return rx.toast.success(translate("agents.saved", lang))
@@ -294,7 +290,7 @@ class AgentsState(rx.State):
     async def remove(self):
         """Remove the agent being confirmed; their conversations go back to their queues."""
         user_id, self.remove_id = self.remove_id, 0
-        _, _, lang = await self._scope()
+        _, _, lang = await scope_of(self)
         result = await self._change(lambda session, workspace_id, actor: agent_service.remove_agent(
             session=session, workspace_id=workspace_id, user_id=user_id, actor_id=actor), target_id=user_id,
             removes_or_role=True)

@@ -13,7 +13,7 @@ from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES
 from flowstudio.services import bots as bot_service
 from flowstudio.services.bots import BotSummary, list_bots
-from flowstudio.state.session import SessionState
+from flowstudio.state.session import scope_of
 
 IMPORT_ID = "bot-import"
 
@@ -30,14 +30,10 @@ class BotsState(rx.State):
     delete_id: int = 0
     delete_name: str = ""
 
-    async def _scope(self) -> tuple[int | None, int | None, str]:
-        session_state = await self.get_state(SessionState)
-        return session_state._workspace_id, session_state._user_id, session_state.lang
-
     @rx.event
     async def load(self):
         """Read the logged-in workspace's bots."""
-        workspace_id, _, _ = await self._scope()
+        workspace_id, _, _ = await scope_of(self)
         if workspace_id is None:
             return
         with session_scope() as session:
@@ -46,7 +42,7 @@ class BotsState(rx.State):
 
     async def _run(self, action, success_key: str = ""):  # noqa: ANN001 - a callable taking (session, ws, user)
         """Run a bot operation; a refusal becomes a visible message and nothing changes."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return None
         try:
@@ -104,7 +100,7 @@ class BotsState(rx.State):
     @rx.event
     async def duplicate(self, bot_id: int):
         """Copy a bot and its draft."""
-        _, _, lang = await self._scope()
+        _, _, lang = await scope_of(self)
         suffix = translate("bots.copy_suffix", lang)
         return await self._run(lambda s, ws, _: bot_service.duplicate_bot(session=s, workspace_id=ws, bot_id=bot_id,
                                                                           copy_suffix=suffix), "bots.duplicated")
@@ -131,7 +127,7 @@ class BotsState(rx.State):
     @rx.event
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
-        workspace_id, _, _ = await self._scope()
+        workspace_id, _, _ = await scope_of(self)
         with session_scope() as session:
             filename, document = bot_service.export_document(session=session, workspace_id=workspace_id,
                                                              bot_id=bot_id)

@@ -18,7 +18,7 @@ from flowstudio.pages.admin_forms import (
 )
 from flowstudio.services import agents as agent_service
 from flowstudio.services import queues as queue_service
-from flowstudio.state.session import SessionState
+from flowstudio.state.session import SessionState, scope_of
 
 STRATEGIES = tuple(s.value for s in AssignmentStrategy)
 TIMEZONES = ("America/Sao_Paulo", "America/Manaus", "America/Argentina/Buenos_Aires", "America/Mexico_City",
@@ -100,10 +100,6 @@ class QueuesState(rx.State):
     delete_id: int = 0
     delete_name: str = ""
 
-    async def _scope(self) -> tuple[int | None, int | None, str]:
-        session_state = await self.get_state(SessionState)
-        return session_state._workspace_id, session_state._user_id, session_state.lang
-
     def _refresh(self, session, workspace_id: int) -> None:  # noqa: ANN001 - a DB session
         agents = agent_service.list_agents(session=session, workspace_id=workspace_id)
         names = {a.user_id: a.name for a in agents}
@@ -114,7 +110,7 @@ class QueuesState(rx.State):
     @rx.event
     async def load(self):
         """Read the workspace's queues (nothing for a user who may not manage them)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         if workspace_id is None:
             return
         with session_scope() as session:
@@ -125,7 +121,7 @@ class QueuesState(rx.State):
 
     async def _change(self, action, *, in_form: bool = False, success_key: str = ""):  # noqa: ANN001
         """Run `action(session, workspace_id)` if the user may; refusals become visible messages."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return None
         message = ""
@@ -165,7 +161,7 @@ class QueuesState(rx.State):
     @rx.event
     async def open_edit(self, queue_id: int):
         """Open the dialog on a queue's stored settings."""
-        workspace_id, _, _ = await self._scope()
+        workspace_id, _, _ = await scope_of(self)
         with session_scope() as session:
             view = next((q for q in queue_service.list_queues(session=session, workspace_id=workspace_id)
                          if q.id == queue_id), None)

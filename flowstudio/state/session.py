@@ -78,3 +78,9 @@ class SessionState(rx.State):
         """Forget the login and go to the login page."""
         self._forget()
         return rx.redirect(LOGIN_ROUTE)
+
+
+async def scope_of(state: rx.State) -> tuple[int | None, int | None, str]:
+    """The logged-in workspace id, user id and UI language, as any page's state sees them."""
+    session_state = await state.get_state(SessionState)
+    return session_state._workspace_id, session_state._user_id, session_state.lang

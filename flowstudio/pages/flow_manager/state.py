@@ -18,7 +18,7 @@ from flowstudio.pages.admin_forms import FormError, can_manage, member_role, pai
 from flowstudio.services import queues as queue_service
 from flowstudio.services import routing
 from flowstudio.services.bots import list_bots
-from flowstudio.state.session import SessionState
+from flowstudio.state.session import scope_of
 
 CHANNELS = tuple(kind.value for kind in ChannelKind)
 LANGUAGES = tuple(BOT_LANGUAGES)
@@ -186,10 +186,6 @@ class FlowManagerState(rx.State):
     try_scores: list[ScoreRow] = []
     try_checks: list[CheckRow] = []
 
-    async def _scope(self) -> tuple[int | None, int | None, str]:
-        session_state = await self.get_state(SessionState)
-        return session_state._workspace_id, session_state._user_id, session_state.lang
-
     def _refresh(self, session, workspace_id: int, lang: str) -> None:  # noqa: ANN001 - a DB session
         summaries = list_bots(session=session, workspace_id=workspace_id)
         views = routing.list_rules(session=session, workspace_id=workspace_id)
@@ -207,7 +203,7 @@ class FlowManagerState(rx.State):
     @rx.event
     async def load(self):
         """Read the workspace's bots, areas and rules (nothing for a user who may not manage them)."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return
         with session_scope() as session:
@@ -218,7 +214,7 @@ class FlowManagerState(rx.State):
 
     async def _change(self, action, *, dialog: bool = False, success_key: str = ""):  # noqa: ANN001
         """Run `action(session, workspace_id)` if the user may; a refusal becomes a visible message."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return False
         message = ""
@@ -291,7 +287,7 @@ class FlowManagerState(rx.State):
     async def create_area(self, _form: dict[str, Any] | None = None):
         """Add an empty area column (kept once a bot is dropped on it or a rule names it)."""
         name = self.new_area.strip()
-        _, _, lang = await self._scope()
+        _, _, lang = await scope_of(self)
         if not name:
             self.error = translate("flowmgr.area_needs_name", lang)
             return
@@ -324,7 +320,7 @@ class FlowManagerState(rx.State):
     @rx.event
     async def open_edit_rule(self, rule_id: int):
         """Open the rule dialog on an existing rule."""
-        workspace_id, _, _ = await self._scope()
+        workspace_id, _, _ = await scope_of(self)
         with session_scope() as session:
             view = next((v for v in routing.list_rules(session=session, workspace_id=workspace_id)
                          if v.id == rule_id), None)
@@ -474,7 +470,7 @@ class FlowManagerState(rx.State):
     @rx.event
     async def try_sample(self, _form: dict[str, Any] | None = None):
         """Show where a new conversation starting with the sample would go, and why."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return
         self.try_error = ""

@@ -18,7 +18,7 @@ from flowstudio.services import agents as agent_service
 from flowstudio.services import assignment, inbox
 from flowstudio.services import typing as typing_indicator
 from flowstudio.services.inbox import ConversationRow, InboxFilters
-from flowstudio.state.session import SessionState
+from flowstudio.state.session import scope_of
 
 log = logging.getLogger("flowstudio.inbox")
 POLL_SECONDS = 1.5
@@ -157,10 +157,6 @@ class InboxState(rx.State):
 
     # ------------------------------------------------------------------------------------------- helpers
 
-    async def _scope(self) -> tuple[int | None, int | None, str]:
-        session_state = await self.get_state(SessionState)
-        return session_state._workspace_id, session_state._user_id, session_state.lang
-
     def _filters(self) -> InboxFilters:
         def number(value: str) -> int | None:
             return int(value) if value not in ("", ANY) and value.isdigit() else None
@@ -225,7 +221,7 @@ class InboxState(rx.State):
 
     async def _reload(self) -> None:
         """Read again now (after the agent's own actions and filter changes)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         if workspace_id is None:
             return
         data = self._read(workspace_id, user_id, self._filters(), self.selected_id, None)
@@ -247,7 +243,7 @@ class InboxState(rx.State):
 
     async def _act(self, action, success_key: str = ""):  # noqa: ANN001 - a callable doing the work
         """Run an action; a refusal (a ValueError from the services) becomes a visible message."""
-        _, _, lang = await self._scope()
+        _, _, lang = await scope_of(self)
         try:
             result = action()
         except ValueError as error:
@@ -263,7 +259,7 @@ class InboxState(rx.State):
     @rx.event
     async def load(self):
         """On opening the inbox: options, the list, and the live updates."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return None
         selected = self.router.url.query_parameters.get("c", "")
@@ -290,7 +286,7 @@ class InboxState(rx.State):
                 gone = 0 if _connected(token) else gone + 1
                 if gone >= 3:
                     return
-                workspace_id, user_id, _ = await self._scope()
+                workspace_id, user_id, _ = await scope_of(self)
                 if workspace_id is None:
                     return
                 now = time.monotonic()
@@ -361,7 +357,7 @@ class InboxState(rx.State):
     @rx.event
     async def open_conversation(self, conversation_id: int):
         """Open a conversation; the agent's own is marked read."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         self.selected_id, self.draft, self.error, self.show_info = conversation_id, "", "", False
         self.file_open, self._typing_at = False, 0.0
         await self._reload()
@@ -393,7 +389,7 @@ class InboxState(rx.State):
         if not value.strip() or not self.can_write or now - self._typing_at < TYPING_EVERY_S:
             return
         self._typing_at = now
-        _, user_id, _ = await self._scope()
+        _, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
         try:
             await asyncio.to_thread(typing_indicator.agent_typing, conversation_id=conversation_id, user_id=user_id)
@@ -408,7 +404,7 @@ class InboxState(rx.State):
     @rx.event
     async def send(self):
         """Send the typed text to the customer."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         text, conversation_id = self.draft, self.selected_id
         result = await self._act(lambda: assignment.send_agent_message(
             conversation_id=conversation_id, agent_id=user_id, text=text, workspace_id=workspace_id))
@@ -444,7 +440,7 @@ class InboxState(rx.State):
     @rx.event
     async def send_url(self):
         """Send a file by its address (http or https)."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         url = self.file_url.strip()
         if not url.lower().startswith(("http://", "https://")) or len(url) > 2000 or " " in url:
             self.error = translate("inbox.bad_url", lang)
@@ -460,7 +456,7 @@ class InboxState(rx.State):
     @rx.event
     async def upload(self, files: list[rx.UploadFile]):
         """Send uploaded files: kept in the data folder and sent by their address."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         origin = (self.router.url.origin if self.router.url.scheme else self.router.headers.origin or "").rstrip("/")
         for upload in files:
             data = await upload.read()
@@ -480,7 +476,7 @@ class InboxState(rx.State):
     @rx.event
     async def pick(self):
         """Take the open conversation from its queue (or from a bot, for supervisors)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
         if self.can_take:
             return await self._act(lambda: assignment.transfer(
@@ -509,7 +505,7 @@ class InboxState(rx.State):
     @rx.event
     async def transfer(self):
         """Transfer the open conversation."""
-        workspace_id, user_id, lang = await self._scope()
+        workspace_id, user_id, lang = await scope_of(self)
         if self.transfer_type not in ("agent", "queue", "bot") or not self.transfer_target.isdigit():
             self.error = translate("inbox.choose_target", lang)
             return None
@@ -532,7 +528,7 @@ class InboxState(rx.State):
     @rx.event
     async def close(self):
         """End the human handling (the queue's CSAT question is sent when enabled; back to the bot)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
         self.close_open = False
         return await self._act(lambda: assignment.close(conversation_id=conversation_id, actor_type="agent",
@@ -541,7 +537,7 @@ class InboxState(rx.State):
     @rx.event
     async def archive(self):
         """Archive the open (closed) conversation."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
         return await self._act(lambda: assignment.archive(conversation_id=conversation_id, actor_type="agent",
                                                           actor_id=user_id, workspace_id=workspace_id),
@@ -550,7 +546,7 @@ class InboxState(rx.State):
     @rx.event
     async def set_priority(self, value: str):
         """Change the open conversation's priority."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
 
         def work() -> None:
@@ -569,7 +565,7 @@ class InboxState(rx.State):
     @rx.event
     async def add_tag(self, form: dict[str, Any] | None = None):
         """Tag the open conversation."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         name, conversation_id = str((form or {}).get("tag", self.new_tag)), self.selected_id
 
         def work() -> None:
@@ -589,7 +585,7 @@ class InboxState(rx.State):
     @rx.event
     async def remove_tag(self, name: str):
         """Take a tag off the open conversation."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
 
         def work() -> None:
@@ -602,7 +598,7 @@ class InboxState(rx.State):
     @rx.event
     async def set_my_status(self, value: str):
         """The agent's own status (online: waiting conversations of their queues may come at once)."""
-        workspace_id, user_id, _ = await self._scope()
+        workspace_id, user_id, _ = await scope_of(self)
         if value not in {s.value for s in AgentStatus}:
             return None
 
@@ -634,7 +630,7 @@ class InboxState(rx.State):
     @rx.event
     async def save_quick_replies(self):
         """Save the workspace's quick replies; a line without ``title | text`` is refused, nothing lost."""
-        workspace_id, _, lang = await self._scope()
+        workspace_id, _, lang = await scope_of(self)
         items = []
         for line in self.quick_edit_text.splitlines():
             if not line.strip():
