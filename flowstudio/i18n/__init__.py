@@ -1,7 +1,9 @@
 """UI texts in pt-BR (default), es and en.
 
-Catalogs are flat JSON files keyed by dotted names (`nav.bots`). Pages read them through
-`SessionState.tr[...]`; Python code (errors, e-mails) calls `translate`.
+Catalogs are flat JSON files keyed by dotted names (`nav.bots`): `<lang>.json` here, plus one
+`<area>/<lang>.json` per feature area folder (security, developers...), merged; a key defined twice
+is an error. Pages read them through `SessionState.tr[...]`; Python code (errors, e-mails) calls
+`translate`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ def catalog(lang: str) -> dict[str, str]:
     """The texts of one language; unknown languages fall back to the default."""
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    return json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    texts: dict[str, str] = json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    for part in sorted(_DIR.glob(f"*/{lang}.json")):
+        extra = json.loads(part.read_text(encoding="utf-8"))
+        clash = sorted(set(extra) & set(texts))
+        if clash:
+            raise ValueError(f"{part}: keys already defined elsewhere: {clash[:5]}")
+        texts.update(extra)
+    return texts
 
 
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:

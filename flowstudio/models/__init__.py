@@ -1,5 +1,6 @@
 """FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
 
+from flowstudio.models.audit import AuditEntry
 from flowstudio.models.base import as_utc, utcnow
 from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
@@ -19,6 +20,7 @@ from flowstudio.models.queue import AgentQueue, AssignmentStrategy, Conversation
 from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
 
 __all__ = [
+    "AuditEntry",
     "AgentProfile",
     "AgentStatus",
     "AssignmentStrategy",

@@ -1,0 +1,23 @@
+"""code actions, workspace secrets, outgoing webhooks (issue 9)
+
+Reserved; filled in by the work it names.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-21
+"""
+
+from collections.abc import Sequence
+
+revision: str = '0006'
+down_revision: str | None = '0005'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""

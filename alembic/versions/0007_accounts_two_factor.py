@@ -1,0 +1,23 @@
+"""accounts: password policy, lockout, two-factor, OIDC (issue 8)
+
+Reserved; filled in by the work it names.
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-21
+"""
+
+from collections.abc import Sequence
+
+revision: str = '0007'
+down_revision: str | None = '0006'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Nothing yet."""
+
+
+def downgrade() -> None:
+    """Nothing yet."""
