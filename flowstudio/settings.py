@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     worker: bool = Field(True, validation_alias="FLOWSTUDIO_WORKER")
     log_level: str = Field("INFO", validation_alias="FLOWSTUDIO_LOG_LEVEL")
     task_redelivery_seconds: int = Field(300, ge=1, validation_alias="FLOWSTUDIO_TASK_REDELIVERY_SECONDS")
+    encryption_keys: str = Field("", validation_alias="FLOWSTUDIO_ENCRYPTION_KEYS")
+    """Keys for encryption at rest, `id:base64url-32-bytes` separated by commas, the newest first
+    (it encrypts; the others still decrypt). Empty: one key derived from the secret key."""
 
     @field_validator("default_language")
     @classmethod

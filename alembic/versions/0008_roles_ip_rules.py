@@ -1,4 +1,4 @@
-"""roles, IP rules, retention, encryption at rest (issue 8)
+"""roles and permissions, IP rules (issue 8)
 
 Reserved; filled in by the work it names.
 
