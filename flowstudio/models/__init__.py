@@ -4,6 +4,14 @@ from flowstudio.models.audit import AuditEntry
 from flowstudio.models.base import as_utc, utcnow
 from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
+from flowstudio.models.developer import (
+    ActionFlavour,
+    CodeAction,
+    WebhookDelivery,
+    WebhookStatus,
+    WebhookSubscription,
+    WorkspaceSecret,
+)
 from flowstudio.models.conversation import (
     Contact,
     Conversation,
@@ -20,6 +28,12 @@ from flowstudio.models.queue import AgentQueue, AssignmentStrategy, Conversation
 from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
 
 __all__ = [
+    "ActionFlavour",
+    "CodeAction",
+    "WebhookDelivery",
+    "WebhookStatus",
+    "WebhookSubscription",
+    "WorkspaceSecret",
     "AuditEntry",
     "AgentProfile",
     "AgentStatus",
