@@ -25,6 +25,7 @@ from flowstudio.models.conversation import (
     SenderType,
 )
 from flowstudio.models.queue import AgentQueue, AssignmentStrategy, ConversationTag, Queue, RoutingRule, RuleTarget, Tag
+from flowstudio.models.security import IpRule, IpRuleKind
 from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
 
 __all__ = [
@@ -58,6 +59,8 @@ __all__ = [
     "Event",
     "FlowVersion",
     "FlowVersionStatus",
+    "IpRule",
+    "IpRuleKind",
     "Membership",
     "Message",
     "OwnerType",

@@ -12,10 +12,12 @@ from flowstudio.models.base import created_at_field, enum_field
 
 
 class Role(StrEnum):
-    """What a member may do in a workspace."""
+    """What a member may do in a workspace (the capabilities of each: `flowstudio.services.permissions`)."""
 
     ADMIN = "admin"
     SUPERVISOR = "supervisor"
+    DESIGNER = "designer"
+    DEVELOPER = "developer"
     AGENT = "agent"
 
 
@@ -38,7 +40,7 @@ class Workspace(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A person who logs in: administrator, supervisor or agent."""
+    """A person who logs in (an administrator, supervisor, designer, developer or agent of a workspace)."""
 
     __tablename__ = "app_user"  # `user` is reserved in PostgreSQL
 
@@ -53,7 +55,7 @@ class User(SQLModel, table=True):
 
 
 class Membership(SQLModel, table=True):
-    """A user's role in one workspace."""
+    """A user's role in one workspace, and whether they may read encrypted message bodies."""
 
     __table_args__ = (sa.UniqueConstraint("workspace_id", "user_id"),)
 
@@ -61,6 +63,8 @@ class Membership(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="app_user.id", index=True, ondelete="CASCADE")
     role: Role = enum_field(Role, Role.AGENT)
+    can_read_encrypted: bool = Field(default=False)
+    """Granted per person (Botmaker's "special agents"): sees plaintext of encrypted messages."""
     created_at: datetime = created_at_field()
 
 
