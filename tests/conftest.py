@@ -62,6 +62,7 @@ def _clear_process_caches() -> None:
     from flowstudio.services import nlu, runtime
 
     runtime._flows.clear()
+    runtime._published.clear()
     nlu._cache.clear()
     common._channels.clear()
 
