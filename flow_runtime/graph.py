@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 
 from flow_runtime.matching import IntentEntry, IntentIndex, content_tokens
+from flow_runtime.ports import ActionCatalog
 from flow_runtime.problems import Problem
 from flow_runtime.schema import FlowDocument, Node, Topic, load_document
 from flow_runtime.text import normalize
@@ -75,11 +76,14 @@ class CompiledFlow:
         return self.document.constants
 
 
-def compile(document: FlowDocument | Mapping[str, Any] | str | Path) -> CompiledFlow:  # noqa: A001
+def compile(  # noqa: A001
+    document: FlowDocument | Mapping[str, Any] | str | Path, *, actions: ActionCatalog | None = None
+) -> CompiledFlow:
     """Build the graph and run every static check.
 
     Args:
         document: A validated document, or raw data accepted by ``load_document``.
+        actions: The workspace's reusable actions, to check ``action`` nodes against (optional).
 
     Returns:
         The compiled flow; ``problems`` lists what the checks found (never raises for them).
@@ -116,7 +120,7 @@ def compile(document: FlowDocument | Mapping[str, Any] | str | Path) -> Compiled
         entities={e.name: tuple((v.value, tuple(v.synonyms)) for v in e.values) for e in doc.entities},
         topics={t.id: t for t in doc.topics},
     )
-    flow.problems = run_checks(flow)
+    flow.problems = run_checks(flow, actions)
     log.debug("flow.compiled", extra={"nodes": len(nodes), "problems": len(flow.problems)})
     return flow
 

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from flow_runtime.graph import CompiledFlow, compile
+from flow_runtime.ports import ActionCatalog
 from flow_runtime.problems import Problem, error
 from flow_runtime.schema import DocumentVersionError, FlowDocument, read_raw, upgrade
 
@@ -37,18 +38,22 @@ def schema_problems(raw: dict[str, Any], exc: ValidationError) -> list[Problem]:
     return problems
 
 
-def validate_flow(data: FlowDocument | dict[str, Any] | str | Path) -> tuple[CompiledFlow | None, list[Problem]]:
+def validate_flow(
+    data: FlowDocument | dict[str, Any] | str | Path, *, actions: ActionCatalog | None = None
+) -> tuple[CompiledFlow | None, list[Problem]]:
     """Load and compile, never raising for bad input.
 
     Args:
         data: A document, a dict, a JSON string or a path.
+        actions: The workspace's reusable actions; with it, ``action`` nodes naming an unknown
+            action or missing required parameters are problems on the node.
 
     Returns:
         ``(compiled flow or None, problems)``; the flow is ``None`` when the document
         could not even be loaded (the problems then say why).
     """
     if isinstance(data, FlowDocument):
-        flow = compile(data)
+        flow = compile(data, actions=actions)
         return flow, list(flow.problems)
     try:
         raw = read_raw(data)
@@ -62,5 +67,5 @@ def validate_flow(data: FlowDocument | dict[str, Any] | str | Path) -> tuple[Com
         return None, [error("schema_version", None, str(exc))]
     except ValidationError as exc:
         return None, schema_problems(upgrade(raw), exc)
-    flow = compile(document)
+    flow = compile(document, actions=actions)
     return flow, list(flow.problems)

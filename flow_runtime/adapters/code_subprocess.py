@@ -27,7 +27,7 @@ import sys
 from importlib import resources
 from typing import Any
 
-from flow_runtime.ports import CodeResult
+from flow_runtime.ports import CodeContext, CodeResult, HttpRelay
 
 log = logging.getLogger("flow_runtime.adapters.code")
 
@@ -53,7 +53,8 @@ class SubprocessCodeRunner:
         self.python = python or sys.executable
         self._source = _child_source()
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float) -> CodeResult:
+    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
+            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
         """Run ``code`` with ``variables``; never raises.
 
         Args:

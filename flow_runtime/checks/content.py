@@ -1,4 +1,4 @@
-"""Content checks: button/label/card limits, triggers, go_to targets, questions, code."""
+"""Content checks: button/label/card limits, triggers, go_to targets, questions (code: ``checks/actions.py``)."""
 
 from __future__ import annotations
 
@@ -194,16 +194,6 @@ def _regex(node_id: str, pattern: str) -> Iterator[Problem]:
         yield error("invalid_pattern", node_id, f"The pattern '{pattern}' is not a valid regular expression: {exc}.")
 
 
-def _code(flow: CompiledFlow, node) -> Iterator[Problem]:
-    if not node.code.strip():
-        yield error("empty_code", node.id, "This code node has no code.")
-        return
-    try:
-        compile(node.code, f"<node {node.id}>", "exec")
-    except SyntaxError as exc:
-        yield error("code_syntax", node.id, f"Python syntax error on line {exc.lineno}: {exc.msg}.")
-
-
 def _event(flow: CompiledFlow, node) -> Iterator[Problem]:
     if node.event != "inactivity" and flow.events.get(node.event, [node.id])[0] != node.id:
         yield warning("duplicate_event", node.id, f"Another node already handles '{node.event}'; this one never runs.")
@@ -211,5 +201,5 @@ def _event(flow: CompiledFlow, node) -> Iterator[Problem]:
 
 _CHECKERS = {
     "buttons": _buttons, "carousel": _carousel, "message": _message, "template": _template, "intent": _intent,
-    "go_to": _go_to, "question": _question, "condition": _condition, "code": _code, "event": _event,
+    "go_to": _go_to, "question": _question, "condition": _condition, "event": _event,
 }

@@ -13,7 +13,7 @@ from flow_runtime.problems import Problem, error, warning
 if TYPE_CHECKING:
     from flow_runtime.graph import CompiledFlow
 
-_ERROR_HANDLE_KINDS = ("code", "http_request", "send_email")
+_ERROR_HANDLE_KINDS = ("code", "rasa_action", "action", "http_request", "send_email")
 
 
 def check_structure(flow: CompiledFlow) -> Iterator[Problem]:

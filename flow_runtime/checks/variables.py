@@ -13,9 +13,11 @@ if TYPE_CHECKING:
     from flow_runtime.graph import CompiledFlow
 
 SYSTEM_NAMES = frozenset({"last_message", "channel", "language", "bot_name", "today", "now"})
-_CODE_WRITE = re.compile(r"variables\[\s*['\"](\w+)['\"]\s*\]\s*(?:[-+*/%]?=)(?!=)|variables\.setdefault\(\s*['\"](\w+)['\"]")
-_CODE_READ = re.compile(r"variables\[\s*['\"](\w+)['\"]\s*\](?!\s*=[^=])|variables\.get\(\s*['\"](\w+)['\"]")
-_CODE_DYNAMIC = re.compile(r"variables\.update\(|variables\[\s*[^'\"\s]|\*\*variables|variables\s*=")
+_VARS = r"(?:variables|flow\.vars)"
+_CODE_WRITE = re.compile(rf"{_VARS}\[\s*['\"](\w+)['\"]\s*\]\s*(?:[-+*/%]?=)(?!=)|{_VARS}\.setdefault\(\s*['\"](\w+)['\"]")
+_CODE_READ = re.compile(rf"{_VARS}\[\s*['\"](\w+)['\"]\s*\](?!\s*=[^=])|{_VARS}\.get\(\s*['\"](\w+)['\"]")
+_CODE_DYNAMIC = re.compile(rf"{_VARS}\.update\(|{_VARS}\[\s*[^'\"\s]|\*\*{_VARS}|{_VARS}\s*=|\breturn\s*\{{")
+_DYNAMIC_KINDS = ("rasa_action", "action")
 
 
 def written_by(node) -> list[str]:
@@ -34,7 +36,8 @@ def written_by(node) -> list[str]:
 
 def read_by(node) -> list[str]:
     """Variable names a node reads (templates, rules, code)."""
-    data = node.model_dump(exclude={"id", "kind", "position", "label", "note", "ui", "code", "conditions", "branches"})
+    data = node.model_dump(exclude={"id", "kind", "position", "label", "note", "ui", "code", "conditions", "branches",
+                                    "outcomes", "allowed_hosts"})
     names = [n.split(".", 1)[0] for n in referenced_names(data)]
     rules = list(getattr(node, "conditions", []))
     for branch in getattr(node, "branches", []):
@@ -49,8 +52,8 @@ def read_by(node) -> list[str]:
 def check_variables(flow: CompiledFlow) -> Iterator[Problem]:
     """Warn about each variable a node reads that nothing sets."""
     nodes = flow.document.nodes
-    if any(n.kind == "code" and _CODE_DYNAMIC.search(n.code) for n in nodes):
-        return
+    if any(n.kind in _DYNAMIC_KINDS or n.kind == "code" and _CODE_DYNAMIC.search(n.code) for n in nodes):
+        return  # something sets variables whose names are not written down
     known = set(flow.constants) | SYSTEM_NAMES | {"contact"}
     for node in nodes:
         known.update(written_by(node))

@@ -1,7 +1,7 @@
 """Pydantic models of the flow document, split per concern; see ``flow_runtime.document``."""
 
 from flow_runtime.schema.act import (
-    ArchiveNode, AssignNode, AssignTarget, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode,
+    ActionNode, RasaActionNode, ArchiveNode, AssignNode, AssignTarget, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode,
     SendEmailNode,
 )
 from flow_runtime.schema.ask import (
@@ -24,7 +24,7 @@ from flow_runtime.schema.upgrade import (
 )
 
 __all__ = [
-    "ArchiveNode", "AssignNode", "AssignTarget", "BotSettings", "Branch", "Button", "ButtonsNode",
+    "ActionNode", "RasaActionNode", "ArchiveNode", "AssignNode", "AssignTarget", "BotSettings", "Branch", "Button", "ButtonsNode",
     "CURRENT_SCHEMA_VERSION", "Card", "CardButton", "CarouselNode", "CepInput", "ChoiceInput", "ChoiceOption",
     "CnpjInput", "CodeNode", "MAX_TEMPLATE_PARAMETERS", "ConditionNode", "CpfCnpjInput", "CpfInput", "DateInput", "DocumentVersionError",
     "Edge", "EmailInput", "EndNode", "EntityInput", "EntityList", "EntityValue", "EventNode", "FallbackChain",

@@ -1,4 +1,4 @@
-"""Action node kinds: code, http_request, send_email, search, assign, mute_bot, archive, end."""
+"""Action node kinds: http_request, send_email, search, assign, mute_bot, archive, end."""
 
 from __future__ import annotations
 
@@ -6,23 +6,15 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from flow_runtime.schema.code import ActionNode, CodeNode, RasaActionNode  # noqa: F401 - re-exported
 from flow_runtime.schema.common import NodeBase, StrictModel
-
-
-class CodeNode(NodeBase):
-    """Sandboxed Python reading and writing ``variables``; ``error`` on failure."""
-
-    kind: Literal["code"] = "code"
-    language: Literal["python"] = "python"
-    code: str = ""
-    timeout_seconds: float = Field(default=3.0, gt=0, le=30)
-
-    def handles(self) -> tuple[str, ...]:
-        return ("next", "error")
 
 
 class HttpRequestNode(NodeBase):
     """Calls an HTTP API; response fields map to variables; ``ok`` or ``error``.
+
+    ``url`` and ``headers`` may hold ``{{secret.NAME}}`` (workspace secrets, through the
+    ``Secrets`` port): substituted only into the outgoing request, never shown back.
 
     Attributes:
         response_map: Variable name -> dotted path in the JSON response (``data.items.0.id``).

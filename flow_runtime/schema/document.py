@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import Field
 
 from flow_runtime.schema.act import (
-    ArchiveNode, AssignNode, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode, SendEmailNode,
+    ActionNode, RasaActionNode, ArchiveNode, AssignNode, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode, SendEmailNode,
 )
 from flow_runtime.schema.ask import QuestionNode
 from flow_runtime.schema.common import StrictModel
@@ -23,7 +23,8 @@ Node = Annotated[
         MessageNode, ButtonsNode, CarouselNode, MediaNode, TemplateNode,
         QuestionNode,
         ConditionNode, SetVariableNode, TagNode, GoToNode, WaitNode,
-        CodeNode, HttpRequestNode, SendEmailNode, SearchNode, AssignNode, MuteBotNode, ArchiveNode, EndNode,
+        CodeNode, RasaActionNode, ActionNode, HttpRequestNode, SendEmailNode, SearchNode, AssignNode, MuteBotNode,
+        ArchiveNode, EndNode,
     ],
     Field(discriminator="kind"),
 ]
@@ -31,7 +32,7 @@ Node = Annotated[
 NODE_KINDS: tuple[str, ...] = (
     "start", "intent", "fallback", "event", "message", "buttons", "carousel", "media", "template", "question",
     "condition", "set_variable", "tag", "go_to", "wait",
-    "code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end",
+    "code", "rasa_action", "action", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end",
 )
 
 

@@ -5,11 +5,13 @@ from flow_runtime.testing.conversation import (
     run_conversation_files,
 )
 from flow_runtime.testing.fakes import (
-    FakeClock, FakeCodeRunner, FakeEmail, FakeHttp, FakeRandom, FakeSearch, InProcessCodeRunner, fake_ports,
+    FakeActionCatalog, FakeActionServer, FakeClock, FakeCodeRunner, FakeEmail, FakeHttp, FakeRandom, FakeSearch,
+    FakeSecrets, InProcessCodeRunner, fake_ports,
 )
 
 __all__ = [
-    "ConversationResult", "ConversationTest", "ConversationTestError", "Failure", "FakeClock", "FakeCodeRunner",
+    "ConversationResult", "ConversationTest", "ConversationTestError", "Failure", "FakeActionCatalog",
+    "FakeActionServer", "FakeClock", "FakeCodeRunner", "FakeSecrets",
     "FakeEmail", "FakeHttp", "FakeRandom", "FakeSearch", "InProcessCodeRunner", "fake_ports",
     "parse_conversation", "run_conversation", "run_conversation_files",
 ]

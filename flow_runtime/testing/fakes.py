@@ -9,7 +9,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flow_runtime.matching import KeywordMatcher
-from flow_runtime.ports import CodeResult, HttpResponse, Ports, SearchHit
+from flow_runtime import codeapi
+from flow_runtime.ports import (
+    ActionDefinition, ActionServerError, CodeContext, CodeResult, HttpRefused, HttpRelay, HttpResponse, Ports,
+    SearchHit,
+)
 
 DEFAULT_NOW = datetime(2024, 6, 3, 15, 0, tzinfo=timezone.utc)
 """A Monday, 12:00 in São Paulo."""
@@ -49,7 +53,8 @@ class FakeHttp:
     routes: dict[str, Any] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    def request(self, *, method: str, url: str, headers: dict[str, str], body: Any, timeout: float) -> HttpResponse:
+    def request(self, *, method: str, url: str, headers: dict[str, str], body: Any, timeout: float,
+                follow_redirects: bool = True, max_bytes: int | None = None) -> HttpResponse:
         self.calls.append({"method": method, "url": url, "headers": headers, "body": body})
         answer = self.routes.get(f"{method} {url}", self.routes.get(url))
         if answer is None:
@@ -91,39 +96,107 @@ class FakeSearch:
 
 @dataclass
 class FakeCodeRunner:
-    """Returns a canned result, or applies ``func(variables) -> variables``."""
+    """Returns a canned result, or applies ``func(variables) -> variables``; records the code and context."""
 
     func: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     result: CodeResult | None = None
     calls: list[str] = field(default_factory=list)
+    contexts: list[CodeContext | None] = field(default_factory=list)
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float) -> CodeResult:
+    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
+            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
         self.calls.append(code)
+        self.contexts.append(context)
         if self.result is not None:
             return self.result
         return CodeResult(True, variables=(self.func or (lambda v: v))(dict(variables)))
 
 
 class InProcessCodeRunner:
-    """Runs the code with ``exec`` in this process: fast, NOT sandboxed. Tests and benchmarks only."""
+    """Runs the code with ``exec`` in this process with the real ``flow`` API: fast, NOT sandboxed.
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float) -> CodeResult:
-        scope = {"variables": json.loads(json.dumps(variables))}
+    Tests, the emulator's fakes and benchmarks only. ``flow.http`` goes straight to ``http``.
+    """
+
+    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
+            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
+        context = context or CodeContext()
+        calls = 0
+
+        def transport(spec: dict[str, Any]) -> dict[str, Any]:
+            nonlocal calls
+            if http is None:
+                raise codeapi.HttpError("HTTP is not available here")
+            calls += 1
+            try:
+                return http.request(spec)
+            except HttpRefused as exc:
+                raise codeapi.HttpError(str(exc)) from None
+
+        flow = codeapi.Flow(variables=json.loads(json.dumps(variables)), tags=context.tags, contact=context.contact,
+                            constants=context.constants, params=context.params, transport=transport)
         try:
-            exec(compile(code, "<code node>", "exec"), scope)  # noqa: S102 - trusted test input
+            result = codeapi.execute(codeapi.compile_code(code), flow)
+        except codeapi.NotJsonError as exc:
+            return CodeResult(False, error="not_json", message=str(exc), http_requests=calls)
         except Exception as exc:  # reported like the sandbox does
-            return CodeResult(False, error="exception", message=f"{type(exc).__name__}: {exc}")
-        return CodeResult(True, variables=scope["variables"])
+            return CodeResult(False, error="exception", message=f"{type(exc).__name__}: {exc}", http_requests=calls)
+        return CodeResult(True, variables=result["variables"], messages=tuple(result["messages"]),
+                          outcome=result["outcome"], tags=tuple(result["tags"]), http_requests=calls)
+
+
+@dataclass
+class FakeSecrets:
+    """Secrets from a dict; records the names asked for."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> str | None:
+        self.asked.append(name)
+        return self.values.get(name)
+
+
+@dataclass
+class FakeActionCatalog:
+    """Reusable actions from a dict keyed by ``ActionDefinition.key``."""
+
+    definitions: dict[str, ActionDefinition] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, *definitions: ActionDefinition) -> FakeActionCatalog:
+        """A catalog holding ``definitions``."""
+        return cls({d.key: d for d in definitions})
+
+    def get(self, key: str) -> ActionDefinition | None:
+        return self.definitions.get(key)
+
+
+@dataclass
+class FakeActionServer:
+    """A Rasa action server stand-in: ``respond(payload) -> body`` (or a canned ``body``/``error``); records payloads."""
+
+    body: dict[str, Any] = field(default_factory=lambda: {"events": [], "responses": []})
+    respond: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    error: str | None = None
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def call(self, *, server_url: str, payload: dict[str, Any], timeout: float) -> dict[str, Any]:
+        self.calls.append({"server_url": server_url, "payload": payload, "timeout": timeout})
+        if self.error is not None:
+            raise ActionServerError(self.error)
+        return self.respond(payload) if self.respond else self.body
 
 
 def fake_ports(**overrides: Any) -> Ports:
-    """Ports made of fakes (in-process code, fixed clock, first-item random, keyword matcher).
+    """Ports made of fakes (in-process code, fixed clock, first-item random, keyword matcher, no secrets or actions).
 
     Args:
         **overrides: Replace any port by name, e.g. ``http=FakeHttp({...})``.
     """
     base = Ports(
         http=FakeHttp(), email=FakeEmail(), code=InProcessCodeRunner(), search=FakeSearch(),
-        clock=FakeClock(), random=FakeRandom(), matcher=KeywordMatcher(),
+        clock=FakeClock(), random=FakeRandom(), matcher=KeywordMatcher(), secrets=FakeSecrets(),
+        actions=FakeActionCatalog(),
     )
     return replace(base, **overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flow_runtime.graph import CompiledFlow
-from flow_runtime.ports import Ports
+from flow_runtime.ports import ActionCatalog, NetworkPolicy, Ports, Secrets
 from flow_runtime.validate import validate_flow
 from flowstudio.models import FlowVersion, FlowVersionStatus
 from flowstudio.services import nlu
@@ -80,11 +81,31 @@ def published_flow(*, session: Session, bot_id: int) -> PublishedFlow | None:
     return published
 
 
-def production_ports(published: PublishedFlow, *, bot_id: int) -> Ports:
-    """Real side effects: sandboxed code, HTTP, the version's trained NLU model (or one trained now)."""
+def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets | None = None,
+                     actions: ActionCatalog | None = None) -> Ports:
+    """Real side effects: sandboxed code, HTTP, the version's trained NLU model (or one trained now).
+
+    Args:
+        published: The flow being run.
+        bot_id: Its bot.
+        secrets: The workspace's secrets (``{{secret.NAME}}`` in HTTP headers/URLs); none by default.
+        actions: The workspace's reusable actions (``action`` nodes); none by default.
+    """
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
     from flow_runtime.adapters.http_urllib import UrllibHttpClient
 
-    return Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(),
+    extensions = {k: v for k, v in {"secrets": secrets, "actions": actions}.items() if v is not None}
+    return Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), network=network_policy(),
                  matcher=nlu.matcher_for_version(bot_id=bot_id, number=published.number,
-                                                 document=published.document))
+                                                 document=published.document), **extensions)
+
+
+def network_policy() -> NetworkPolicy:
+    """Code actions' runner-wide HTTP rules from the environment.
+
+    ``FLOWSTUDIO_CODE_ALLOWED_HOSTS`` (comma-separated hosts every code action may call) and
+    ``FLOWSTUDIO_CODE_ALLOW_PRIVATE`` (``1`` lets code call private/loopback addresses).
+    """
+    hosts = tuple(h.strip() for h in os.environ.get("FLOWSTUDIO_CODE_ALLOWED_HOSTS", "").split(",") if h.strip())
+    private = os.environ.get("FLOWSTUDIO_CODE_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes")
+    return NetworkPolicy(allowed_hosts=hosts, allow_private=private)
