@@ -18,12 +18,14 @@ from flowstudio.models.conversation import (
     ConversationStatus,
     DeliveryStatus,
     Direction,
+    Erased,
     Event,
     Message,
     OwnerType,
     Priority,
     SenderType,
 )
+from flowstudio.models.privacy import RetentionRun, WorkspaceSettings
 from flowstudio.models.queue import AgentQueue, AssignmentStrategy, ConversationTag, Queue, RoutingRule, RuleTarget, Tag
 from flowstudio.models.security import IpRule, IpRuleKind
 from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
@@ -56,6 +58,7 @@ __all__ = [
     "ConversationTag",
     "DeliveryStatus",
     "Direction",
+    "Erased",
     "Event",
     "FlowVersion",
     "FlowVersionStatus",
@@ -65,11 +68,13 @@ __all__ = [
     "Message",
     "OwnerType",
     "Queue",
+    "RetentionRun",
     "Role",
     "SenderType",
     "Tag",
     "User",
     "Workspace",
+    "WorkspaceSettings",
     "as_utc",
     "utcnow",
 ]

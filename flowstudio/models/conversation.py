@@ -24,6 +24,8 @@ class Contact(SQLModel, table=True):
     variables: dict[str, Any] = json_field(dict)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    # Set when retention or "forget this contact" anonymised it: the row stays (metrics), the person is gone.
+    erased_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class ConversationStatus(StrEnum):
@@ -105,6 +107,7 @@ class Conversation(SQLModel, table=True):
     csat_requested_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     csat_score: int | None = Field(default=None)
     csat_comment: str | None = Field(default=None, sa_type=sa.Text)
+    conversation_type: str | None = Field(default=None, max_length=40)  # one of the workspace's named types
 
 
 class Direction(StrEnum):
@@ -134,8 +137,20 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"
 
 
+class Erased(StrEnum):
+    """What of a message retention or a forgotten contact removed (its row, times and status stay)."""
+
+    BODY = "body"  # text and payload; a file it carried is still kept
+    FILE = "file"  # the file (deleted from disk) and its reference; the text is still kept
+    ALL = "all"
+
+
 class Message(SQLModel, table=True):
-    """One message of a conversation, in either direction, with its delivery status."""
+    """One message of a conversation, in either direction, with its delivery status.
+
+    In workspaces that encrypt at rest, `text` and `payload` are stored sealed (see
+    `flowstudio.models.privacy`); loaded objects hold the plaintext.
+    """
 
     __table_args__ = (sa.Index("ix_message_conversation_created", "conversation_id", "created_at"),)
 
@@ -153,6 +168,7 @@ class Message(SQLModel, table=True):
     error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    erased: str | None = Field(default=None, max_length=8)  # an `Erased` value, None while intact
 
 
 class Event(SQLModel, table=True):
