@@ -11,33 +11,40 @@ from flowstudio.pages.flow_manager import FlowManagerState, flow_manager_page
 from flowstudio.pages.inbox.monitor import MonitorState, monitor_page
 from flowstudio.pages.inbox.page import inbox_page
 from flowstudio.pages.inbox.state import InboxState
+from flowstudio.pages.ip_rules import IpRulesState, ip_rules_page
 from flowstudio.pages.login import LoginState, login_page
+from flowstudio.pages.not_allowed import not_allowed_page
 from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.services import nlu
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import NOT_ALLOWED_ROUTE, GuardState
 from flowstudio.state.session import HOME_ROUTE, SessionState
 
 app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
 app.register_lifespan_task(nlu.start_warm_up)  # spaCy tables and the encoder, before the first message
 
-app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.redirect_if_logged_in)
+app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.on_load)
 app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(HOME_ROUTE), title="FlowStudio")
-app.add_page(bots_page, route="/bots", title="Bots · FlowStudio", on_load=[SessionState.require_login, BotsState.load])
+app.add_page(bots_page, route="/bots", title="Bots · FlowStudio", on_load=[SessionState.require_login, GuardState.require(can.BOTS_VIEW), BotsState.load])
 for route, icon, title_key, body_key in SECTIONS:
     app.add_page(section_page(icon, title_key, body_key), route=route, title="FlowStudio",
                  on_load=SessionState.require_login)
 app.add_page(settings_page, route="/settings", title="FlowStudio",
              on_load=[SessionState.require_login, SettingsState.load])
 app.add_page(editor_page, route="/bots/[bot_id]/editor", title="Studio · FlowStudio",
-             on_load=[SessionState.require_login, EditorState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.FLOWS_EDIT), EditorState.load])
 app.add_page(flow_manager_page, route="/flow-manager", title="Flow manager · FlowStudio",
-             on_load=[SessionState.require_login, FlowManagerState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.ROUTING_MANAGE), FlowManagerState.load])
 app.add_page(agents_page, route="/agents", title="Agents · FlowStudio",
-             on_load=[SessionState.require_login, AgentsState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.AGENTS_MANAGE), AgentsState.load])
 app.add_page(queues_page, route="/queues", title="Queues · FlowStudio",
-             on_load=[SessionState.require_login, QueuesState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.QUEUES_MANAGE), QueuesState.load])
 app.add_page(inbox_page, route="/inbox", title="Inbox · FlowStudio",
-             on_load=[SessionState.require_login, InboxState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.INBOX_WORK), InboxState.load])
 app.add_page(monitor_page, route="/inbox/monitor", title="Queue monitor · FlowStudio",
-             on_load=[SessionState.require_login, MonitorState.load])
+             on_load=[SessionState.require_login, GuardState.require(can.INBOX_SUPERVISE), MonitorState.load])
+app.add_page(ip_rules_page, route="/settings/ip-rules", title="IP rules · FlowStudio",
+             on_load=[SessionState.require_login, GuardState.require(can.SECURITY_MANAGE), IpRulesState.load])
+app.add_page(not_allowed_page, route=NOT_ALLOWED_ROUTE, title="FlowStudio", on_load=SessionState.require_login)

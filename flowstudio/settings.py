@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     worker: bool = Field(True, validation_alias="FLOWSTUDIO_WORKER")
     log_level: str = Field("INFO", validation_alias="FLOWSTUDIO_LOG_LEVEL")
     task_redelivery_seconds: int = Field(300, ge=1, validation_alias="FLOWSTUDIO_TASK_REDELIVERY_SECONDS")
+    trusted_proxy_hops: int = Field(0, ge=0, le=10, validation_alias="FLOWSTUDIO_TRUSTED_PROXY_HOPS")
+    """Reverse proxies in front of the app that append to `X-Forwarded-For` (0: the socket peer is the client)."""
     encryption_keys: str = Field("", validation_alias="FLOWSTUDIO_ENCRYPTION_KEYS")
     """Keys for encryption at rest, `id:base64url-32-bytes` separated by commas, the newest first
     (it encrypts; the others still decrypt). Empty: one key derived from the secret key."""

@@ -9,11 +9,12 @@ import re
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from flowstudio.models import Membership, Role
+from flowstudio.models import Role, User
+from flowstudio.services import audit, permissions
 
-MANAGER_ROLES = (Role.ADMIN.value, Role.SUPERVISOR.value)
+MANAGER_ROLES = tuple(role.value for role in Role if permissions.allows(role, permissions.AGENTS_MANAGE))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
@@ -28,16 +29,21 @@ class FormError(ValueError):
 
 def member_role(*, session: Session, workspace_id: int | None, user_id: int | None) -> str | None:
     """The user's role in the workspace now (read at every change, so a demotion takes effect at once)."""
-    if workspace_id is None or user_id is None:
-        return None
-    role = session.exec(select(Membership.role).where(Membership.workspace_id == workspace_id,
-                                                      Membership.user_id == user_id)).first()
-    return Role(role).value if role is not None else None
+    role = permissions.member_role(session=session, workspace_id=workspace_id, user_id=user_id)
+    return role.value if role is not None else None
 
 
-def can_manage(role: str | None) -> bool:
-    """Whether the role may edit routing, agents and queues (admins and supervisors)."""
-    return role in MANAGER_ROLES
+def can_manage(role: str | None, capability: str = permissions.AGENTS_MANAGE) -> bool:
+    """Whether the role may edit routing, agents and queues (the matrix: `services.permissions`)."""
+    return permissions.allows(role, capability)
+
+
+def audit_member(session: Session, action: str, *, workspace_id: int, actor_id: int | None, target_id: int | None,
+                 details: dict[str, Any], ip: str = "") -> None:
+    """Record a change to the workspace's members (`member.added`, `member.role_changed`, `member.removed`)."""
+    actor = session.get(User, actor_id) if actor_id else None
+    audit.record(session, action, workspace_id=workspace_id, actor=actor, target=("user", target_id),
+                 details=details, ip=ip)
 
 
 def parse_list(text: str) -> list[str]:

@@ -15,10 +15,13 @@ from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
-from flowstudio.pages.admin_forms import FormError, can_manage, member_role, not_allowed
+from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role, not_allowed
 from flowstudio.services import agents as agent_service
 from flowstudio.services import queues as queue_service
 from flowstudio.state.session import SessionState, scope_of
+from flowstudio.services import permissions
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import request_ip, requires
 
 IMPORT_ID = "agents-import"
 ROLES = tuple(role.value for role in Role)
@@ -77,9 +80,9 @@ def guard(actor_role: str | None, *, target_role: str | None = None, new_role: s
         new_role: the role being given (None when unchanged).
         changes_role_or_removes: the change is a role change or a removal (not allowed on oneself).
     """
-    if not can_manage(actor_role):
+    if not can_manage(actor_role, permissions.MEMBERS_MANAGE):
         return "forms.not_allowed"
-    if actor_role != Role.ADMIN.value and Role.ADMIN.value in (target_role, new_role):
+    if not permissions.may_assign_role(actor_role, target_role, new_role):
         return "agents.only_admin"
     if changes_role_or_removes and actor_id is not None and actor_id == target_id:
         return "agents.not_yourself"
@@ -134,6 +137,7 @@ class AgentsState(rx.State):
                               for q in queue_service.list_queues(session=session, workspace_id=workspace_id)]
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def load(self):
         """Read the workspace's agents (nothing for a user who may not manage them)."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -226,20 +230,28 @@ class AgentsState(rx.State):
         self.form_queues = [*current, queue_id] if checked else current
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def save(self):
         """Add or edit the agent from the dialog."""
         agent_id, name, email, role = self.form_id, self.form_name, self.form_email, self.form_role
         capacity, queues = self.form_capacity, [int(q) for q in self.form_queues]
         current = next((a for a in self.agents if a.user_id == agent_id), None)
         role_changes = current is not None and current.role != role
+        ip = request_ip(self)
 
         def save(session, workspace_id: int, _user_id: int | None):  # noqa: ANN001, ANN202
             if agent_id:
                 agent_service.edit_agent(session=session, workspace_id=workspace_id, user_id=agent_id, name=name,
                                          email=email, role=role, queues=queues, capacity=capacity)
+                if role_changes:
+                    audit_member(session, "member.role_changed", workspace_id=workspace_id, actor_id=_user_id,
+                                 target_id=agent_id, details={"from": current.role, "to": role}, ip=ip)
                 return None
-            return agent_service.add_agent(session=session, workspace_id=workspace_id, name=name, email=email,
-                                           role=role, queues=queues, capacity=capacity)
+            added = agent_service.add_agent(session=session, workspace_id=workspace_id, name=name, email=email,
+                                            role=role, queues=queues, capacity=capacity)
+            audit_member(session, "member.added", workspace_id=workspace_id, actor_id=_user_id,
+                         target_id=added.user_id, details={"role": role}, ip=ip)
+            return added
 
         result = await self._change(save, target_id=agent_id or None, new_role=role if role_changes or not agent_id
                                     else None, removes_or_role=role_changes, in_form=True)
@@ -259,12 +271,14 @@ class AgentsState(rx.State):
     # ----------------------------------------------------------------------------------- inline
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def change_status(self, user_id: int, status: str):
         """Set an agent online, away or offline."""
         await self._change(lambda session, workspace_id, _: agent_service.set_status(
             session=session, workspace_id=workspace_id, user_id=user_id, status=status), target_id=user_id)
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def change_capacity(self, user_id: int, value: str):
         """Set how many chats the agent holds at once (saved when the field loses focus)."""
         row = next((a for a in self.agents if a.user_id == user_id), None)
@@ -287,24 +301,35 @@ class AgentsState(rx.State):
             self.remove_id = 0
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def remove(self):
         """Remove the agent being confirmed; their conversations go back to their queues."""
         user_id, self.remove_id = self.remove_id, 0
         _, _, lang = await scope_of(self)
-        result = await self._change(lambda session, workspace_id, actor: agent_service.remove_agent(
-            session=session, workspace_id=workspace_id, user_id=user_id, actor_id=actor), target_id=user_id,
-            removes_or_role=True)
+        ip = request_ip(self)
+
+        def remove(session, workspace_id: int, actor: int | None):  # noqa: ANN001, ANN202
+            role = member_role(session=session, workspace_id=workspace_id, user_id=user_id)
+            done = agent_service.remove_agent(session=session, workspace_id=workspace_id, user_id=user_id,
+                                              actor_id=actor)
+            audit_member(session, "member.removed", workspace_id=workspace_id, actor_id=actor, target_id=user_id,
+                         details={"role": role}, ip=ip)
+            return done
+
+        result = await self._change(remove, target_id=user_id, removes_or_role=True)
         return rx.toast.success(translate("agents.removed", lang)) if result is not None else None
 
     # ----------------------------------------------------------------------------------- import
 
     @rx.event
+    @requires(can.AGENTS_MANAGE)
     async def import_file(self, files: list[rx.UploadFile]):
         """Import agents from a CSV file: all rows or none; the bad rows are listed."""
         self.import_errors, self.import_passwords, self.import_added = [], [], 0
         if not files:
             return rx.clear_selected_files(IMPORT_ID)
         content = await files[0].read()
+        ip = request_ip(self)
 
         def run(session, workspace_id: int, user_id: int | None):  # noqa: ANN001, ANN202
             if member_role(session=session, workspace_id=workspace_id, user_id=user_id) != Role.ADMIN.value and \
@@ -313,6 +338,9 @@ class AgentsState(rx.State):
             report = agent_service.import_csv(session=session, workspace_id=workspace_id, content=content)
             if not report.ok:
                 session.rollback()
+            else:
+                audit_member(session, "member.added", workspace_id=workspace_id, actor_id=user_id, target_id=None,
+                             details={"imported": list(report.added)}, ip=ip)
             return report
 
         report = await self._change(run)

@@ -14,6 +14,8 @@ from flowstudio.models import BOT_LANGUAGES
 from flowstudio.services import bots as bot_service
 from flowstudio.services.bots import BotSummary, list_bots
 from flowstudio.state.session import scope_of
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 IMPORT_ID = "bot-import"
 
@@ -31,6 +33,7 @@ class BotsState(rx.State):
     delete_name: str = ""
 
     @rx.event
+    @requires(can.BOTS_VIEW)
     async def load(self):
         """Read the logged-in workspace's bots."""
         workspace_id, _, _ = await scope_of(self)
@@ -62,6 +65,7 @@ class BotsState(rx.State):
         self.create_open, self.error = value, ""
 
     @rx.event
+    @requires(can.BOTS_MANAGE)
     async def create(self, form: dict[str, str]):
         """Create a bot from the dialog's form."""
         toast = await self._run(lambda s, ws, user: bot_service.create_bot(
@@ -88,6 +92,7 @@ class BotsState(rx.State):
             self.rename_id = 0
 
     @rx.event
+    @requires(can.BOTS_MANAGE)
     async def rename(self):
         """Apply the new name."""
         bot_id, name = self.rename_id, self.rename_value
@@ -98,6 +103,7 @@ class BotsState(rx.State):
         return toast
 
     @rx.event
+    @requires(can.BOTS_MANAGE)
     async def duplicate(self, bot_id: int):
         """Copy a bot and its draft."""
         _, _, lang = await scope_of(self)
@@ -117,6 +123,7 @@ class BotsState(rx.State):
             self.delete_id = 0
 
     @rx.event
+    @requires(can.BOTS_MANAGE)
     async def delete(self):
         """Delete the bot being confirmed."""
         bot_id = self.delete_id
@@ -125,6 +132,7 @@ class BotsState(rx.State):
                                "bots.deleted")
 
     @rx.event
+    @requires(can.BOTS_VIEW)
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
         workspace_id, _, _ = await scope_of(self)
@@ -135,6 +143,7 @@ class BotsState(rx.State):
                            mime_type="application/json")
 
     @rx.event
+    @requires(can.BOTS_MANAGE)
     async def import_files(self, files: list[rx.UploadFile]):
         """Create bots from uploaded flow documents; a file that does not load is refused with its reasons."""
         for upload in files:

@@ -19,6 +19,8 @@ from flowstudio.pages.admin_forms import (
 from flowstudio.services import agents as agent_service
 from flowstudio.services import queues as queue_service
 from flowstudio.state.session import SessionState, scope_of
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 STRATEGIES = tuple(s.value for s in AssignmentStrategy)
 TIMEZONES = ("America/Sao_Paulo", "America/Manaus", "America/Argentina/Buenos_Aires", "America/Mexico_City",
@@ -108,6 +110,7 @@ class QueuesState(rx.State):
         self.queues = [queue_row(view, names) for view in views]
 
     @rx.event
+    @requires(can.QUEUES_MANAGE)
     async def load(self):
         """Read the workspace's queues (nothing for a user who may not manage them)."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -159,6 +162,7 @@ class QueuesState(rx.State):
         self.form_agents, self.form_error, self.form_open = [], "", True
 
     @rx.event
+    @requires(can.QUEUES_MANAGE)
     async def open_edit(self, queue_id: int):
         """Open the dialog on a queue's stored settings."""
         workspace_id, _, _ = await scope_of(self)
@@ -210,6 +214,7 @@ class QueuesState(rx.State):
         self.form_agents = [*current, user_id] if checked else current
 
     @rx.event
+    @requires(can.QUEUES_MANAGE)
     async def save(self):
         """Create or update the queue and its agents, all or nothing."""
         queue_id, name, key = self.form_id, self.form_name, self.form_key
@@ -240,6 +245,7 @@ class QueuesState(rx.State):
     # ----------------------------------------------------------------------------- list actions
 
     @rx.event
+    @requires(can.QUEUES_MANAGE)
     async def make_default(self, queue_id: int):
         """Make this the queue customers go to when nothing else says where."""
         return await self._change(lambda session, workspace_id: queue_service.set_default_queue(
@@ -257,6 +263,7 @@ class QueuesState(rx.State):
             self.delete_id = 0
 
     @rx.event
+    @requires(can.QUEUES_MANAGE)
     async def delete(self):
         """Delete the queue being confirmed (refused for the default queue or one with conversations)."""
         queue_id, self.delete_id = self.delete_id, 0

@@ -23,6 +23,8 @@ from flowstudio.db import session_scope
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.nlu import matcher_for
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 
 def _ports(document: dict[str, Any]):
@@ -89,6 +91,7 @@ class EmulatorState(EditorState):
         editor.highlight = list(result.trace)
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def send(self, form_data: dict[str, Any]):
         """The designer typed a message."""
         text = str(form_data.get("message", "")).strip()
@@ -97,11 +100,13 @@ class EmulatorState(EditorState):
         return rx.set_value("emulator-input", "")
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def click(self, button_id: str, label: str):
         """The designer pressed a button or a card button."""
         await self._run(Event.click(button_id), {"user_click": button_id}, label)
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def restart(self):
         """Start a new conversation."""
         self.messages, self.live_variables, self.live_tags = [], [], []
@@ -115,6 +120,7 @@ class EmulatorState(EditorState):
         self.test_name = value
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def save_as_test(self):
         """Store this conversation (and its final variables and tags) as a conversation test."""
         if not self._transcript:

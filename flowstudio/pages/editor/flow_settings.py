@@ -10,6 +10,8 @@ import reflex as rx
 
 from flowstudio.components.layout import t
 from flowstudio.pages.editor.state import EditorState
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 DEBOUNCE_MS = 400
 SESSION_MINUTES = (5, 30 * 24 * 60)  # the document's bounds
@@ -36,6 +38,7 @@ class FlowSettingsState(EditorState):
                 for tp in self.flow_settings.get("topics", [])]
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def add_topic(self):
         """A new topic named after its position."""
         def change(doc: dict[str, Any]) -> None:
@@ -48,6 +51,7 @@ class FlowSettingsState(EditorState):
         await self._edit(change)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def rename_topic(self, topic_id: str, name: str):
         """Rename a topic (its id, which intents refer to, stays)."""
         def change(doc: dict[str, Any]) -> None:
@@ -57,6 +61,7 @@ class FlowSettingsState(EditorState):
         await self._edit(change)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def remove_topic(self, topic_id: str):
         """Remove a topic; its intents keep working without one."""
         def change(doc: dict[str, Any]) -> None:
@@ -67,6 +72,7 @@ class FlowSettingsState(EditorState):
         await self._edit(change)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def set_constants(self, text: str):
         """Constants from lines `name = value` (available as `${name}` everywhere)."""
         def change(doc: dict[str, Any]) -> None:
@@ -80,6 +86,7 @@ class FlowSettingsState(EditorState):
         await self._edit(change)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def set_fallback(self, field: str, value: bool):
         """Switch a step of the not-understood chain."""
         if field not in {"related_topic", "related_intents"}:
@@ -89,6 +96,7 @@ class FlowSettingsState(EditorState):
         await self._edit(change)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def set_session_timeout(self, text: str):
         """Minutes of silence after which the contact's next message starts the flow again."""
         try:

@@ -24,6 +24,8 @@ from flowstudio.services.flow_view import (
     PALETTE, canvas_view, channel_warnings, intents_by_topic, known_variables, markers, node_view, problem_text,
 )
 from flowstudio.state.session import SessionState
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 UNDO_LIMIT = 100
 COALESCE_SECONDS = 2.0
@@ -100,6 +102,7 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- loading
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def load(self):
         """Open the bot named in the URL (after the login guard)."""
         session_state = await self.get_state(SessionState)
@@ -228,6 +231,7 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- canvas events
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def on_canvas_change(self, payload: dict[str, Any]):
         """A completed change made on the canvas."""
         kind = payload.get("type")
@@ -271,6 +275,7 @@ class EditorState(rx.State):
         self._commit(doc)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def add_node(self, kind: str, position: dict[str, float]):
         """Add a node of `kind` (palette drop or click) and select it."""
         self._add_node(kind, position)
@@ -286,6 +291,7 @@ class EditorState(rx.State):
         self._commit(doc, ops=[_node_op(doc, node_id, self._lang, selected=True)])
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def palette_add(self, kind: str):
         """A palette click: add the node below the selected one (or below everything)."""
         nodes = self._doc.get("nodes", [])
@@ -315,11 +321,13 @@ class EditorState(rx.State):
             self.side_tab = "inspector"
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def undo(self):
         """Step back one edit."""
         self._step_history(backwards=True)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def redo(self):
         """Step forward one undone edit."""
         self._step_history(backwards=False)
@@ -336,11 +344,13 @@ class EditorState(rx.State):
         self._save()
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def auto_layout(self):
         """Arrange the flow top-down, one lane per entry."""
         self._commit(flow_editing.auto_layout(self._doc), full=True, recompile=False, fit=True)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def save_now(self):
         """Explicit save (autosave already ran); confirms to the designer."""
         return self._save_now()
@@ -352,6 +362,7 @@ class EditorState(rx.State):
         return rx.toast.success(self._t("editor.saved"), duration=2000)
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def reload_draft(self):
         """After a conflict: drop local changes and load what is stored."""
         return EditorState.load
@@ -388,6 +399,7 @@ class EditorState(rx.State):
         return copy.deepcopy(node) if node else None
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def set_field(self, path: str, value: Any):
         """Set a field of the selected node; `path` is dotted (`text`, `input.type`, `buttons.0.label`)."""
         node = self._selected_copy()
@@ -397,6 +409,7 @@ class EditorState(rx.State):
         self._replace_selected(node, coalesce=f"{node['id']}:{path}")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def set_lines(self, path: str, text: str):
         """Set a list field from a text with one item per line (triggers, tags, variants, options)."""
         node = self._selected_copy()
@@ -409,6 +422,7 @@ class EditorState(rx.State):
         self._replace_selected(node, coalesce=f"{node['id']}:{path}")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def add_item(self, path: str):
         """Append a button, card, card button, branch or rule to a list of the selected node."""
         node = self._selected_copy()
@@ -430,6 +444,7 @@ class EditorState(rx.State):
         self._replace_selected(node, coalesce="")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def remove_item(self, path: str, index: int):
         """Remove one element of a list of the selected node (its edge goes with it)."""
         node = self._selected_copy()
@@ -441,6 +456,7 @@ class EditorState(rx.State):
             self._replace_selected(node, coalesce="")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def set_assign_target(self, target: str | list[str]):
         """Hand off to a `queue`, an `agent` or a `bot` (keeps the value typed so far)."""
         node = self._selected_copy()
@@ -452,6 +468,7 @@ class EditorState(rx.State):
         self._replace_selected(node, coalesce="")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def set_node_json(self, text: str):
         """The advanced editor: replace the selected node by JSON (its id cannot change)."""
         node = self._selected_copy()
@@ -480,6 +497,7 @@ class EditorState(rx.State):
         self._replace_selected(node, coalesce="")
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     def insert_variable(self, name: str):
         """Append `${name}` to the selected node's text."""
         node = self._selected_copy()

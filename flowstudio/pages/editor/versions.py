@@ -12,6 +12,8 @@ from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.flow_view import diff_documents
 from flowstudio.tasks.nlu import schedule_training
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 
 class VersionsState(EditorState):
@@ -31,6 +33,7 @@ class VersionsState(EditorState):
         return await self.get_state(EditorState)
 
     @rx.event
+    @requires(can.BOTS_VIEW)
     async def load_versions(self):
         """Read the history and the tests (when the panels open)."""
         editor = await self._editor()
@@ -43,6 +46,7 @@ class VersionsState(EditorState):
         self.tests = [{"id": x.id, "name": x.name, "lines": len(x.content.splitlines())} for x in tests]
 
     @rx.event
+    @requires(can.BOTS_VIEW)
     async def compare(self, number: int):
         """Show what the draft changed since version `number`, on the canvas and as lists."""
         editor = await self._editor()
@@ -68,6 +72,7 @@ class VersionsState(EditorState):
         (await self._editor()).diff_marks = {}
 
     @rx.event
+    @requires(can.FLOWS_EDIT)
     async def rollback(self, number: int):
         """Make version `number` the draft again (undoable)."""
         editor = await self._editor()
@@ -100,6 +105,7 @@ class VersionsState(EditorState):
         self.changelog = value
 
     @rx.event
+    @requires(can.FLOWS_PUBLISH)
     async def publish(self):
         """Publish the draft, unless it has errors or failing tests (then say which)."""
         editor = await self._editor()
@@ -124,6 +130,7 @@ class VersionsState(EditorState):
         return rx.toast.success(self._t("versions.published").format(number=number))
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def run_tests(self):
         """Run every conversation test against the draft."""
         editor = await self._editor()
@@ -134,6 +141,7 @@ class VersionsState(EditorState):
         self.test_reports = {o.name: o.report for o in outcomes if not o.passed}
 
     @rx.event
+    @requires(can.FLOWS_TEST)
     async def delete_test(self, test_id: int):
         """Remove a conversation test."""
         editor = await self._editor()

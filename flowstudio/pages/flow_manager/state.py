@@ -19,6 +19,8 @@ from flowstudio.services import queues as queue_service
 from flowstudio.services import routing
 from flowstudio.services.bots import list_bots
 from flowstudio.state.session import scope_of
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import requires
 
 CHANNELS = tuple(kind.value for kind in ChannelKind)
 LANGUAGES = tuple(BOT_LANGUAGES)
@@ -201,6 +203,7 @@ class FlowManagerState(rx.State):
                               for q in queue_service.list_queues(session=session, workspace_id=workspace_id)]
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def load(self):
         """Read the workspace's bots, areas and rules (nothing for a user who may not manage them)."""
         workspace_id, user_id, lang = await scope_of(self)
@@ -254,6 +257,7 @@ class FlowManagerState(rx.State):
         return await self._change(give)
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def drop_on_area(self, area: str, payload: str):
         """A bot card dropped on an area column (the drag carries ``bot:<id>``)."""
         if not (payload or "").startswith(DRAG_PREFIX) or not payload[len(DRAG_PREFIX):].isdigit():
@@ -261,11 +265,13 @@ class FlowManagerState(rx.State):
         await self._give_area(int(payload[len(DRAG_PREFIX):]), area)
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def add_area_to_bot(self, bot_id: int, area: str):
         """The keyboard way: pick an area from the bot card's select."""
         await self._give_area(bot_id, area)
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def remove_area(self, bot_id: int, area: str):
         """Take a knowledge area away from a bot."""
 
@@ -284,6 +290,7 @@ class FlowManagerState(rx.State):
         self.new_area = value
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def create_area(self, _form: dict[str, Any] | None = None):
         """Add an empty area column (kept once a bot is dropped on it or a rule names it)."""
         name = self.new_area.strip()
@@ -299,6 +306,7 @@ class FlowManagerState(rx.State):
         await self._change(lambda session, workspace_id: None)
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def make_default(self, bot_id: int):
         """Make a bot the workspace's default bot."""
         return await self._change(lambda session, workspace_id: routing.set_default_bot(
@@ -318,6 +326,7 @@ class FlowManagerState(rx.State):
         self.rule_open = True
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def open_edit_rule(self, rule_id: int):
         """Open the rule dialog on an existing rule."""
         workspace_id, _, _ = await scope_of(self)
@@ -383,6 +392,7 @@ class FlowManagerState(rx.State):
         self.rule_enabled = value
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def save_rule(self):
         """Create or update the rule from the dialog."""
         rule_id, target_type = self.rule_id, self.rule_target_type
@@ -410,6 +420,7 @@ class FlowManagerState(rx.State):
         return None
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def move_rule(self, rule_id: int, delta: int):
         """Move a rule up (-1) or down (+1) in the evaluation order."""
         order = moved([row.id for row in self.rules], rule_id, delta)
@@ -417,6 +428,7 @@ class FlowManagerState(rx.State):
             session=session, workspace_id=workspace_id, rule_ids=order))
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def toggle_rule(self, rule_id: int, enabled: bool):
         """Switch a rule on or off without opening it."""
         await self._change(lambda session, workspace_id: routing.update_rule(
@@ -434,6 +446,7 @@ class FlowManagerState(rx.State):
             self.delete_rule_id = 0
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def delete_rule(self):
         """Delete the rule being confirmed."""
         rule_id, self.delete_rule_id = self.delete_rule_id, 0
@@ -468,6 +481,7 @@ class FlowManagerState(rx.State):
         self.sample_tags = value
 
     @rx.event
+    @requires(can.ROUTING_MANAGE)
     async def try_sample(self, _form: dict[str, Any] | None = None):
         """Show where a new conversation starting with the sample would go, and why."""
         workspace_id, user_id, lang = await scope_of(self)

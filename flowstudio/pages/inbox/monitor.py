@@ -15,6 +15,8 @@ from flowstudio.pages.inbox.chat import tr
 from flowstudio.pages.inbox.state import _connected
 from flowstudio.services import assignment
 from flowstudio.state.session import SessionState
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import authorize, requires
 
 ROUTE = "/inbox/monitor"
 POLL_SECONDS = 2.0
@@ -109,11 +111,12 @@ class MonitorState(rx.State):
         self.loaded = True
 
     @rx.event
+    @requires(can.INBOX_SUPERVISE)
     async def load(self):
         """Read the figures and start the live updates (supervisors and admins only)."""
         session_state = await self.get_state(SessionState)
         workspace_id = session_state._workspace_id
-        self.allowed = session_state.role in ("admin", "supervisor")
+        self.allowed = True  # @requires checked the role now
         if workspace_id is None or not self.allowed:
             return None
         self._apply(_read(workspace_id))
@@ -134,7 +137,7 @@ class MonitorState(rx.State):
                 if self._generation != generation or self.router.url.path.rstrip("/") != ROUTE:
                     return
                 gone = 0 if _connected(token) else gone + 1
-                if gone >= 3:
+                if gone >= 3 or not (await authorize(self, can.INBOX_SUPERVISE)).ok:
                     return
             data = await rx.run_in_thread(lambda: _read(workspace_id))
             async with self:

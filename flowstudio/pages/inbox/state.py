@@ -19,6 +19,8 @@ from flowstudio.services import assignment, inbox
 from flowstudio.services import typing as typing_indicator
 from flowstudio.services.inbox import ConversationRow, InboxFilters
 from flowstudio.state.session import scope_of
+from flowstudio.services import permissions as can
+from flowstudio.state.guard import authorize, requires
 
 log = logging.getLogger("flowstudio.inbox")
 POLL_SECONDS = 1.5
@@ -257,6 +259,7 @@ class InboxState(rx.State):
     # ---------------------------------------------------------------------------------------- page life
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def load(self):
         """On opening the inbox: options, the list, and the live updates."""
         workspace_id, user_id, lang = await scope_of(self)
@@ -287,8 +290,8 @@ class InboxState(rx.State):
                 if gone >= 3:
                     return
                 workspace_id, user_id, _ = await scope_of(self)
-                if workspace_id is None:
-                    return
+                if workspace_id is None or not (await authorize(self, can.INBOX_WORK)).ok:
+                    return  # logged out, demoted or now from a refused address: stop pushing
                 now = time.monotonic()
                 full = now - self._last_full > FULL_REFRESH_SECONDS
                 since = None if full else self._signature
@@ -310,6 +313,7 @@ class InboxState(rx.State):
     # ------------------------------------------------------------------------------------------ filters
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def set_view(self, view: str):
         """Mine / Queue / All."""
         if view in inbox.VIEWS:
@@ -317,6 +321,7 @@ class InboxState(rx.State):
             await self._reload()
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def set_filter(self, name: str, value: str):
         """One select filter changed."""
         if name in ("status_filter", "queue_filter", "agent_filter", "channel_filter", "tag_filter",
@@ -325,12 +330,14 @@ class InboxState(rx.State):
             await self._reload()
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def toggle_unread(self, value: bool):
         """Only conversations with unread messages."""
         self.unread_only = bool(value)
         await self._reload()
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def apply_text_filters(self, form: dict[str, Any]):
         """The search box and the variable filter (submitted with Enter or the button)."""
         self.search = str(form.get("search", ""))[:inbox.MAX_SEARCH]
@@ -339,6 +346,7 @@ class InboxState(rx.State):
         await self._reload()
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def clear_filters(self):
         """Back to the shortcut alone."""
         self.status_filter, self.unread_only = "active", False
@@ -355,6 +363,7 @@ class InboxState(rx.State):
     # ---------------------------------------------------------------------------------------- the chat
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def open_conversation(self, conversation_id: int):
         """Open a conversation; the agent's own is marked read."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -381,6 +390,7 @@ class InboxState(rx.State):
         self.show_info = not self.show_info
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def set_draft(self, value: str):
         """The message being typed; the customer sees the agent typing (at most one signal every few seconds
         per tab, and the service throttles per conversation)."""
@@ -402,6 +412,7 @@ class InboxState(rx.State):
         self.draft = text
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def send(self):
         """Send the typed text to the customer."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -438,6 +449,7 @@ class InboxState(rx.State):
             payload={"media_type": media_type, "url": url, "filename": filename, "caption": self.draft.strip() or None})
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def send_url(self):
         """Send a file by its address (http or https)."""
         workspace_id, user_id, lang = await scope_of(self)
@@ -454,6 +466,7 @@ class InboxState(rx.State):
         return None
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def upload(self, files: list[rx.UploadFile]):
         """Send uploaded files: kept in the data folder and sent by their address."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -474,6 +487,7 @@ class InboxState(rx.State):
         return rx.clear_selected_files(UPLOAD_ID)
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def pick(self):
         """Take the open conversation from its queue (or from a bot, for supervisors)."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -503,6 +517,7 @@ class InboxState(rx.State):
         self.transfer_target = value
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def transfer(self):
         """Transfer the open conversation."""
         workspace_id, user_id, lang = await scope_of(self)
@@ -526,6 +541,7 @@ class InboxState(rx.State):
         self.close_open, self.error = value, ""
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def close(self):
         """End the human handling (the queue's CSAT question is sent when enabled; back to the bot)."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -535,6 +551,7 @@ class InboxState(rx.State):
                                                         actor_id=user_id, workspace_id=workspace_id), "inbox.closed")
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def archive(self):
         """Archive the open (closed) conversation."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -544,6 +561,7 @@ class InboxState(rx.State):
                                "inbox.archived")
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def set_priority(self, value: str):
         """Change the open conversation's priority."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -563,6 +581,7 @@ class InboxState(rx.State):
         self.new_tag = value
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def add_tag(self, form: dict[str, Any] | None = None):
         """Tag the open conversation."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -583,6 +602,7 @@ class InboxState(rx.State):
         return None
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def remove_tag(self, name: str):
         """Take a tag off the open conversation."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -596,6 +616,7 @@ class InboxState(rx.State):
         return await self._act(work)
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def set_my_status(self, value: str):
         """The agent's own status (online: waiting conversations of their queues may come at once)."""
         workspace_id, user_id, _ = await scope_of(self)
@@ -628,6 +649,7 @@ class InboxState(rx.State):
         self.quick_edit_text = value
 
     @rx.event
+    @requires(can.INBOX_WORK)
     async def save_quick_replies(self):
         """Save the workspace's quick replies; a line without ``title | text`` is refused, nothing lost."""
         workspace_id, _, lang = await scope_of(self)
