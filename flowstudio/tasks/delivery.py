@@ -82,7 +82,8 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
         return "sent"
 
 
-@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES,
+             ignore_result=True)  # nobody reads it: no result stored, no result channel subscribed per send
 def deliver(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
     """Deliver an outbound message, retrying retryable failures with exponential backoff (2 s .. 5 min)."""
     from flowstudio.api.channels.common import DeliveryError
