@@ -37,6 +37,7 @@ This module is standard-library only and self-contained: the sandbox child runs 
 import ast
 import json
 import types
+from urllib.parse import urlencode
 
 FILENAME = "<code node>"
 ARGUMENTS = ("flow", "variables", "tags", "contact", "constants", "params")
@@ -108,8 +109,6 @@ class Http:
     def request(self, method, url, *, params=None, json=None, headers=None):
         """Send one request; see the module docstring."""
         if params:
-            from urllib.parse import urlencode
-
             url = url + ("&" if "?" in url else "?") + urlencode(params)
         spec = {"method": str(method).upper(), "url": str(url), "headers": {str(k): str(v) for k, v in (headers or {}).items()},
                 "json": json}

@@ -9,7 +9,7 @@ The sandboxed code has no network; it describes a request, and this relay, in th
 * substitutes ``{{secret.NAME}}`` in the URL's path/query and header values (never in the host);
 * never follows a redirect to another host (same-host redirects, at most 3, are followed);
 * caps the number of requests per run, the time per request and the response size;
-* masks secret values in every message it raises.
+* masks secret values in every message it raises and in the response the code gets.
 
 The DNS check resolves the name before the request; a name whose records change in between is not
 caught (the HTTP client resolves again). Keep ``allow_private`` off and list IP literals instead.
@@ -77,12 +77,16 @@ def parse_entry(entry: str) -> tuple[str, int | None]:
 
 
 def host_allowed(host: str, port: int, allowed: Sequence[str]) -> tuple[str, int | None] | None:
-    """The allow-list entry admitting ``host:port`` (an entry without a port admits 80 and 443), or ``None``."""
+    """The allow-list entry admitting ``host:port``, or ``None``.
+
+    An entry without a port admits 80 and 443; ``*.example.com`` admits one label (``shop.example.com``,
+    not ``a.shop.example.com`` nor ``example.com``).
+    """
     for raw in allowed:
         name, entry_port = parse_entry(raw)
         if not name or (port != entry_port if entry_port is not None else port not in (80, 443)):
             continue
-        if name == host or name.startswith("*.") and host.endswith(name[1:]):
+        if name == host or name.startswith("*.") and host.endswith(name[1:]) and "." not in host[: -len(name) + 1]:
             return name, entry_port
     return None
 
@@ -149,8 +153,21 @@ class SandboxHttp:
                 method, body = "GET", None
         if len(response.text.encode("utf-8")) > self.policy.max_response_bytes:
             raise HttpRefused(f"the response of {url} is larger than {self.policy.max_response_bytes} bytes")
-        return {"status": response.status, "json": response.json, "text": secret_refs.scrub(response.text, self._used),
-                "headers": dict(response.headers)}
+        scrub = self._scrub
+        return {"status": response.status, "json": scrub(response.json), "text": scrub(response.text),
+                "headers": {k: scrub(v) for k, v in response.headers.items()}}
+
+    def _scrub(self, value: Any) -> Any:
+        """``value`` with secret values masked in every string (an API may echo a header back)."""
+        if not self._used:
+            return value
+        if isinstance(value, str):
+            return secret_refs.scrub(value, self._used)
+        if isinstance(value, list):
+            return [self._scrub(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self._scrub(v) for k, v in value.items()}
+        return value
 
     def _substitute(self, text: str) -> str:
         if self.secrets is None and "{{" in text and secret_refs.names(text):

@@ -7,7 +7,7 @@ error messages. Only the request that leaves the server carries their values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from flow_runtime.ports import Secrets
 
@@ -45,6 +45,29 @@ def substitute(text: str, secrets: Secrets, used: list[str]) -> str:
         return found
 
     return SECRET.sub(value, text)
+
+
+def render_with_secrets(template: str, render: Callable[[str], str], secrets: Secrets, used: list[str]) -> str:
+    """Render ``${...}`` in ``template`` and substitute its ``{{secret.NAME}}``, in one pass.
+
+    Only the designer's own text can name a secret: a variable whose value is ``{{secret.X}}``
+    (typed by a user, say) stays literal text.
+
+    Raises:
+        MissingSecret: A referenced name is not defined.
+    """
+    pieces = SECRET.split(template)
+    rendered = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            found = secrets.get(piece)
+            if found is None:
+                raise MissingSecret(piece)
+            used.append(found)
+            rendered.append(found)
+        else:
+            rendered.append(render(piece))
+    return "".join(rendered)
 
 
 def substitute_headers(headers: Mapping[str, str], secrets: Secrets, used: list[str]) -> dict[str, str]:

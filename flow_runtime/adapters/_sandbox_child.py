@@ -1,10 +1,21 @@
-"""Bootstrap executed by the sandboxed child interpreter (``python -I -S -c <this source>``).
+"""Bootstrap of the sandboxed child interpreter (``python -I -S -c <codeapi source + this source>``).
 
-Reads ``{"code", "variables", "cpu_seconds", "memory_mb"}`` from stdin, lowers its own
-rlimits (set here rather than in a ``preexec_fn``, which is unsafe in threaded servers),
-installs an audit hook that refuses network,
-process creation, file writes and native-code loading, runs the code with ``variables``
-in scope, and writes one result line ``@@RESULT@@{json}`` to the real stdout.
+Protocol, one JSON document per line:
+
+* parent -> child (stdin), first line: ``{"code", "variables", "tags", "contact", "constants",
+  "params", "cpu_seconds", "memory_mb"}``;
+* child -> parent (stdout): ``@@HTTP@@{"method", "url", "headers", "json"}`` for each
+  ``flow.http`` request, answered on stdin by ``{"ok": true, "response": {...}}`` or
+  ``{"ok": false, "message": "..."}``;
+* child -> parent: ``@@VIOLATION@@{"message"}`` the moment the audit hook refuses something
+  (the parent fails the run even if the code caught the exception);
+* child -> parent, last: ``@@RESULT@@{json}``.
+
+Before running the code the child lowers its own rlimits (set here rather than in a
+``preexec_fn``, which is unsafe in threaded servers) and installs an audit hook refusing
+network, process creation, file writes, reading or listing any file outside the Python
+standard library (and the time-zone database), native-code loading, ``gc`` and risky imports.
+The hook and its settings are only reachable through the interpreter's hook list.
 """
 
 import io
@@ -12,44 +23,74 @@ import json
 import os
 import sys
 
-MARKER = "@@RESULT@@"
-BLOCKED_MODULES = {
+RESULT_MARK = "@@RESULT@@"
+HTTP_MARK = "@@HTTP@@"
+VIOLATION_MARK = "@@VIOLATION@@"
+BLOCKED_MODULES = frozenset({
     "socket", "_socket", "ssl", "_ssl", "ctypes", "_ctypes", "subprocess", "_posixsubprocess",
-    "multiprocessing", "_multiprocessing", "asyncio", "selectors", "select", "urllib", "http",
-    "ftplib", "smtplib", "telnetlib", "pty", "fcntl", "mmap", "signal", "_signal", "resource",
-    "threading", "_thread", "importlib", "pickle", "_pickle", "marshal", "shutil", "tempfile",
-}
+    "multiprocessing", "_multiprocessing", "asyncio", "selectors", "select", "ftplib", "smtplib", "telnetlib",
+    "pty", "fcntl", "mmap", "signal", "_signal", "resource", "threading", "_thread", "pickle",
+    "_pickle", "marshal", "shutil", "tempfile", "gc", "_posixshmem", "faulthandler", "_tracemalloc",
+})
 BLOCKED_EVENTS = (
     "socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
     "os.forkpty", "os.kill", "os.killpg", "os.remove", "os.unlink", "os.rename", "os.rmdir",
     "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.putenv",
-    "os.unsetenv", "os.chdir", "os.utime", "os.setxattr", "os.removexattr", "shutil.", "ctypes.",
-    "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
-    "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit",
+    "os.unsetenv", "os.chdir", "os.utime", "os.setxattr", "os.removexattr", "os.getxattr", "os.listxattr",
+    "shutil.", "ctypes.", "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
+    "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit", "mmap.", "glob.",
+    "sys._current_frames", "gc.", "os.startfile", "pty.", "fcntl.",
 )
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+TIMEZONE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
 
 class SandboxViolation(PermissionError):
     """Raised inside the child when the code tries something forbidden."""
 
 
-def _hook(event, args):
-    if event == "open":
-        mode = args[1] if len(args) > 1 else None
-        flags = args[2] if len(args) > 2 else 0
-        if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & WRITE_FLAGS):
-            raise SandboxViolation(f"writing files is not allowed ({args[0]!r})")
-    elif event == "import":
-        if str(args[0]).split(".")[0] in BLOCKED_MODULES:
-            raise SandboxViolation(f"importing {args[0]!r} is not allowed")
-    elif event.startswith(BLOCKED_EVENTS):
-        raise SandboxViolation(f"{event} is not allowed")
+def _readable_roots():
+    roots = {os.path.realpath(p) for p in sys.path if p and os.path.isabs(p)}
+    roots.add(os.path.realpath(os.path.dirname(os.__file__)))
+    roots.update(os.path.realpath(p) for p in TIMEZONE_DIRS if os.path.isdir(p))
+    return tuple(sorted(roots))
 
 
-def _emit(real_stdout, payload):
-    real_stdout.write("\n" + MARKER + json.dumps(payload) + "\n")
-    real_stdout.flush()
+def _make_hook(roots, report):
+    """The audit hook; ``roots`` and ``report`` live only in its closure."""
+    realpath, fsdecode, sep = os.path.realpath, os.fsdecode, os.sep
+
+    def readable(path):
+        if isinstance(path, int):
+            return False
+        try:
+            real = realpath(fsdecode(path if path is not None else "."))
+        except (TypeError, ValueError, OSError):
+            return False
+        return any(real == root or real.startswith(root + sep) for root in roots)
+
+    def refuse(message):
+        report(message)
+        raise SandboxViolation(message)
+
+    def hook(event, args):
+        if event == "open":
+            mode = args[1] if len(args) > 1 else None
+            flags = args[2] if len(args) > 2 else 0
+            if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & WRITE_FLAGS):
+                refuse(f"writing files is not allowed ({args[0]!r})")
+            if not readable(args[0]):
+                refuse(f"reading files is not allowed ({args[0]!r}): code actions cannot see the server's files")
+        elif event in ("os.listdir", "os.scandir"):
+            if not readable(args[0] if args else None):
+                refuse(f"listing directories is not allowed ({args[0] if args else '.'!r})")
+        elif event == "import":
+            if str(args[0]).split(".")[0] in BLOCKED_MODULES:
+                refuse(f"importing {args[0]!r} is not allowed")
+        elif event.startswith(BLOCKED_EVENTS):
+            refuse(f"{event} is not allowed")
+
+    return hook
 
 
 def _limit(payload):
@@ -71,42 +112,63 @@ def _limit(payload):
             pass
 
 
-def main():
-    payload = json.loads(sys.stdin.read())
-    _limit(payload)
-    real_stdout = sys.stdout
+def _error_line(exc):
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == FILENAME:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f" (line {line})" if line else ""
+
+
+def _run(payload, real_stdin, real_stdout):
+    def send(mark, data):
+        real_stdout.write("\n" + mark + json.dumps(data) + "\n")
+        real_stdout.flush()
+
+    def transport(spec):
+        send(HTTP_MARK, spec)
+        reply = real_stdin.readline()
+        if not reply:
+            raise HttpError("the server did not answer the HTTP request")
+        answer = json.loads(reply)
+        if not answer.get("ok"):
+            raise HttpError(answer.get("message") or "the request failed")
+        return answer["response"]
+
     captured = io.StringIO()
-    variables = payload["variables"]
-    code = compile(payload["code"], "<code node>", "exec")
-    sys.addaudithook(_hook)
+    code = compile_code(payload["code"])
+    flow = Flow(variables=payload["variables"], tags=payload.get("tags") or (), contact=payload.get("contact"),
+                constants=payload.get("constants"), params=payload.get("params"), transport=transport)
+    sys.addaudithook(_make_hook(_readable_roots(), lambda message: send(VIOLATION_MARK, {"message": message})))
     sys.stdout = sys.stderr = captured
+    sys.stdin = io.StringIO()
     try:
-        exec(code, {"variables": variables, "__name__": "__flow_code__"})
+        result = execute(code, flow)
     except SandboxViolation as exc:
-        _emit(real_stdout, {"ok": False, "error": "sandbox_violation", "message": str(exc), "stdout": captured.getvalue()[-2000:]})
-        return
+        return {"ok": False, "error": "sandbox_violation", "message": str(exc), "stdout": captured.getvalue()[-2000:]}
     except MemoryError:
-        _emit(real_stdout, {"ok": False, "error": "memory_limit", "message": "the code used too much memory", "stdout": ""})
-        return
+        limit = payload["memory_mb"]
+        return {"ok": False, "error": "memory_limit", "message": f"the code used more than {limit} MB of memory and was stopped",
+                "stdout": ""}
+    except NotJsonError as exc:
+        return {"ok": False, "error": "not_json", "message": str(exc), "stdout": captured.getvalue()[-2000:]}
     except BaseException as exc:  # noqa: BLE001 - any failure of designer code is reported, not raised
-        tb = exc.__traceback__
-        line = None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename == "<code node>":
-                line = tb.tb_lineno
-            tb = tb.tb_next
-        where = f" (line {line})" if line else ""
-        _emit(real_stdout, {"ok": False, "error": "exception", "message": f"{type(exc).__name__}: {exc}{where}", "stdout": captured.getvalue()[-2000:]})
-        return
-    if not isinstance(variables, dict):
-        _emit(real_stdout, {"ok": False, "error": "bad_variables", "message": "'variables' must stay a dict", "stdout": ""})
-        return
+        return {"ok": False, "error": "exception", "message": f"{type(exc).__name__}: {exc}{_error_line(exc)}",
+                "stdout": captured.getvalue()[-2000:]}
+    return {"ok": True, **result, "stdout": captured.getvalue()[-2000:]}
+
+
+def main():
+    real_stdin, real_stdout = sys.stdin, sys.stdout
+    payload = json.loads(real_stdin.readline())
+    _limit(payload)
     try:
-        encoded = json.loads(json.dumps(variables))
-    except (TypeError, ValueError) as exc:
-        _emit(real_stdout, {"ok": False, "error": "not_json", "message": f"variables must be JSON values: {exc}", "stdout": ""})
-        return
-    _emit(real_stdout, {"ok": True, "variables": encoded, "stdout": captured.getvalue()[-2000:]})
+        outcome = _run(payload, real_stdin, real_stdout)
+    except SyntaxError as exc:
+        outcome = {"ok": False, "error": "exception", "message": f"SyntaxError: {exc.msg} (line {exc.lineno})", "stdout": ""}
+    real_stdout.write("\n" + RESULT_MARK + json.dumps(outcome) + "\n")
+    real_stdout.flush()
 
 
 main()

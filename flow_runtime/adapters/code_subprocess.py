@@ -7,12 +7,16 @@ Isolation, layered:
 * rlimits the child sets on itself before running the code: CPU seconds, address space,
   no file writes (``RLIMIT_FSIZE`` 0), no core dumps, few file descriptors, no new processes;
 * an audit hook (``sys.addaudithook``) in the child refusing sockets, process creation,
-  file writes/removals, ``ctypes`` and risky imports;
-* a wall-clock timeout enforced by the parent, which kills the child's process group.
+  file writes, reading files outside the standard library, ``ctypes`` and risky imports;
+  every refusal is also reported to the parent, so code catching the exception still fails;
+* no network in the child: ``flow.http`` requests travel over the pipes to the parent, which
+  hands them to the ``HttpRelay`` (allow list, caps, secrets; see ``flow_runtime.sandbox_http``);
+* a wall-clock timeout enforced by the parent (time spent on HTTP requests is not counted),
+  which kills the child's process group.
 
-Variables travel in and out as JSON. It is a sandbox against mistakes and casual abuse,
-not a security boundary against a determined attacker; a later issue moves code actions
-to Rasa SDK action servers.
+Values travel in and out as JSON (protocol in ``_sandbox_child.py``). It is a sandbox against
+mistakes and casual abuse, not a security boundary against a determined attacker with a kernel
+exploit; for untrusted tenants run code actions on a Rasa SDK action server of their own.
 """
 
 from __future__ import annotations
@@ -21,23 +25,45 @@ import json
 import logging
 import math
 import os
+import selectors
 import signal
 import subprocess
 import sys
+import time
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from flow_runtime.ports import CodeContext, CodeResult, HttpRelay
+from flow_runtime.ports import CodeContext, CodeResult, HttpRefused, HttpRelay
 
 log = logging.getLogger("flow_runtime.adapters.code")
 
-MARKER = "@@RESULT@@"
+RESULT_MARK, HTTP_MARK, VIOLATION_MARK = b"@@RESULT@@", b"@@HTTP@@", b"@@VIOLATION@@"
 STARTUP_ALLOWANCE = 1.0
 """Seconds added to the node's timeout for starting the interpreter."""
+MAX_OUTPUT = 4_000_000
+"""Bytes the child may write to its pipes in one run (results, requests, stray output)."""
 
 
 def _child_source() -> str:
-    return resources.files("flow_runtime.adapters").joinpath("_sandbox_child.py").read_text(encoding="utf-8")
+    package = resources.files("flow_runtime")
+    api = package.joinpath("codeapi.py").read_text(encoding="utf-8")
+    child = package.joinpath("adapters", "_sandbox_child.py").read_text(encoding="utf-8")
+    return api + "\n\n" + child
+
+
+@dataclass
+class _Run:
+    """One child's pipes and what it said so far."""
+
+    proc: subprocess.Popen[bytes]
+    deadline: float
+    buffer: bytearray = field(default_factory=bytearray)
+    stderr: bytearray = field(default_factory=bytearray)
+    result: dict[str, Any] | None = None
+    violations: list[str] = field(default_factory=list)
+    requests: int = 0
+    received: int = 0
 
 
 class SubprocessCodeRunner:
@@ -55,56 +81,144 @@ class SubprocessCodeRunner:
 
     def run(self, *, code: str, variables: dict[str, Any], timeout: float,
             context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
-        """Run ``code`` with ``variables``; never raises.
+        """Run ``code``; never raises.
 
         Args:
-            code: Python source reading/writing the ``variables`` dict.
+            code: Python source (see ``flow_runtime.codeapi`` for what it sees).
             variables: Current session variables (JSON values).
-            timeout: Wall-clock seconds for the code itself.
+            timeout: Wall-clock seconds for the code itself (HTTP time excluded); CPU seconds too.
+            context: Tags, contact, constants, parameters.
+            http: Performs ``flow.http`` requests; without it they are refused.
 
         Returns:
-            ``CodeResult(ok=True, variables=...)`` or an error: ``timeout``, ``cpu_limit``,
+            The code's variables, tags, messages and outcome, or an error: ``timeout``, ``cpu_limit``,
             ``memory_limit``, ``sandbox_violation``, ``exception``, ``not_json``, ``crashed``.
         """
-        cpu = max(1, math.ceil(timeout))
-        payload = json.dumps(
-            {"code": code, "variables": variables, "cpu_seconds": cpu, "memory_mb": self.memory_mb}, default=str
-        )
+        context = context or CodeContext()
+        payload = json.dumps({
+            "code": code, "variables": variables, "tags": list(context.tags), "contact": dict(context.contact),
+            "constants": dict(context.constants), "params": dict(context.params),
+            "cpu_seconds": max(1, math.ceil(timeout)), "memory_mb": self.memory_mb,
+        }, default=str)
         try:
             proc = subprocess.Popen(
                 [self.python, "-I", "-S", "-c", self._source],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env={"PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}, cwd="/",
-                start_new_session=True, text=True,
+                env={"PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}, cwd="/", start_new_session=True,
             )
         except OSError as exc:
             return CodeResult(False, error="crashed", message=f"could not start the sandbox: {exc}")
+        run = _Run(proc, time.monotonic() + timeout + STARTUP_ALLOWANCE)
         try:
-            stdout, stderr = proc.communicate(payload, timeout=timeout + STARTUP_ALLOWANCE)
-        except subprocess.TimeoutExpired:
+            self._send(proc, payload.encode("utf-8"))
+            outcome = self._converse(run, http, timeout)
+        finally:
             self._kill(proc)
-            return CodeResult(False, error="timeout", message=f"the code ran longer than {timeout:g} s")
-        return self._result(proc.returncode, stdout, stderr)
+        if outcome is not None:
+            return outcome
+        return self._result(run, timeout, self.memory_mb)
+
+    def _converse(self, run: _Run, http: HttpRelay | None, timeout: float) -> CodeResult | None:
+        """Pump the child's pipes until it exits; answer its HTTP requests. A result only on timeout."""
+        proc = run.proc
+        assert proc.stdout is not None and proc.stderr is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ, "out")
+            selector.register(proc.stderr, selectors.EVENT_READ, "err")
+            open_pipes = 2
+            while open_pipes:
+                remaining = run.deadline - time.monotonic()
+                if remaining <= 0:
+                    return CodeResult(False, error="timeout", message=f"the code ran longer than {timeout:g} s and was "
+                                      "stopped", http_requests=run.requests)
+                for key, _ in selector.select(remaining):
+                    chunk = os.read(key.fd, 65536)
+                    if not chunk:
+                        selector.unregister(key.fileobj)
+                        open_pipes -= 1
+                        continue
+                    run.received += len(chunk)
+                    if run.received > MAX_OUTPUT:
+                        return CodeResult(False, error="crashed", message="the code wrote too much output")
+                    if key.data == "err":
+                        run.stderr += chunk[: max(0, 20_000 - len(run.stderr))]
+                    else:
+                        run.buffer += chunk
+                        self._lines(run, http)
+        return None
+
+    def _lines(self, run: _Run, http: HttpRelay | None) -> None:
+        while b"\n" in run.buffer:
+            line, _, rest = bytes(run.buffer).partition(b"\n")
+            run.buffer = bytearray(rest)
+            if line.startswith(RESULT_MARK):
+                run.result = json.loads(line[len(RESULT_MARK):])
+            elif line.startswith(VIOLATION_MARK):
+                run.violations.append(str(json.loads(line[len(VIOLATION_MARK):]).get("message", "")))
+            elif line.startswith(HTTP_MARK):
+                started = time.monotonic()
+                answer = self._relay(run, http, line[len(HTTP_MARK):])
+                run.deadline += time.monotonic() - started
+                self._send(run.proc, json.dumps(answer, default=str).encode("utf-8"))
 
     @staticmethod
-    def _kill(proc: subprocess.Popen[str]) -> None:
+    def _relay(run: _Run, http: HttpRelay | None, raw: bytes) -> dict[str, Any]:
+        run.requests += 1
+        if http is None:
+            return {"ok": False, "message": "HTTP is not available to this code"}
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            proc.kill()
-        proc.communicate()
+            spec = json.loads(raw)
+            return {"ok": True, "response": http.request(spec)}
+        except HttpRefused as exc:
+            return {"ok": False, "message": str(exc)}
+        except Exception as exc:  # a relay bug must not hang the child
+            log.warning("flow.code.relay_failed", extra={"error": type(exc).__name__})
+            return {"ok": False, "message": f"the request could not be made ({type(exc).__name__})"}
 
     @staticmethod
-    def _result(returncode: int, stdout: str, stderr: str) -> CodeResult:
-        line = next((ln for ln in reversed(stdout.splitlines()) if ln.startswith(MARKER)), None)
-        if line is None:
+    def _send(proc: subprocess.Popen[bytes], data: bytes) -> None:
+        assert proc.stdin is not None
+        try:
+            proc.stdin.write(data + b"\n")
+            proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass  # the child is gone; its exit status tells why
+
+    @staticmethod
+    def _kill(proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                proc.kill()
+        for pipe in (proc.stdin, proc.stdout, proc.stderr):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+        proc.wait()
+
+    @staticmethod
+    def _result(run: _Run, timeout: float, memory_mb: int) -> CodeResult:
+        returncode, data = run.proc.returncode, run.result
+        if run.violations:
+            stdout = (data or {}).get("stdout", "")
+            return CodeResult(False, error="sandbox_violation", message=run.violations[0], stdout=stdout,
+                              http_requests=run.requests)
+        if data is None:
             if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-                return CodeResult(False, error="cpu_limit", message="the code used too much CPU time")
-            if "MemoryError" in stderr:
-                return CodeResult(False, error="memory_limit", message="the code used too much memory")
+                return CodeResult(False, error="cpu_limit", message=f"the code used more than {max(1, math.ceil(timeout))} "
+                                  "s of CPU time and was stopped", http_requests=run.requests)
+            if b"MemoryError" in run.stderr:
+                return CodeResult(False, error="memory_limit", message=f"the code used more than {memory_mb} MB of "
+                                  "memory and was stopped", http_requests=run.requests)
             log.info("flow.code.crashed", extra={"returncode": returncode})
-            return CodeResult(False, error="crashed", message=f"the sandbox stopped unexpectedly (exit {returncode})")
-        data = json.loads(line[len(MARKER):])
+            return CodeResult(False, error="crashed", message=f"the sandbox stopped unexpectedly (exit {returncode})",
+                              http_requests=run.requests)
         if not data.get("ok"):
-            return CodeResult(False, error=data.get("error"), message=data.get("message", ""), stdout=data.get("stdout", ""))
-        return CodeResult(True, variables=data["variables"], stdout=data.get("stdout", ""))
+            return CodeResult(False, error=data.get("error"), message=data.get("message", ""),
+                              stdout=data.get("stdout", ""), http_requests=run.requests)
+        return CodeResult(True, variables=data["variables"], stdout=data.get("stdout", ""),
+                          messages=tuple(data.get("messages") or ()), outcome=data.get("outcome"),
+                          tags=tuple(data.get("tags") or ()), http_requests=run.requests)

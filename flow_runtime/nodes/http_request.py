@@ -2,7 +2,9 @@
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
+from flow_runtime import secrets as secret_refs
 from flow_runtime.context import NodeContext
 from flow_runtime.nodes._failure import failed
 from flow_runtime.schema import HttpRequestNode
@@ -20,17 +22,30 @@ def extract(body: Any, path: str) -> Any:
 
 
 def run(node: HttpRequestNode, ctx: NodeContext) -> Step:
-    """Send the request; 2xx maps the response and exits ``ok``; anything else exits ``error``."""
-    url = ctx.render(node.url)
-    headers = {k: ctx.render(v) for k, v in node.headers.items()}
+    """Send the request; 2xx maps the response and exits ``ok``; anything else exits ``error``.
+
+    ``{{secret.NAME}}`` in the URL (path/query) and header values is replaced only in the request
+    that leaves; events and messages show the URL with the reference, and secret values are masked
+    in error messages.
+    """
+    url = ctx.render(node.url)  # what events show: secrets stay as references
+    used: list[str] = []
+    try:
+        if "{{" in urlsplit(node.url).netloc:
+            raise ValueError("secrets may be used in the URL's path and query, not in its host")
+        real_url = secret_refs.render_with_secrets(node.url, ctx.render, ctx.ports.secrets, used)
+        headers = {k: secret_refs.render_with_secrets(v, ctx.render, ctx.ports.secrets, used)
+                   for k, v in node.headers.items()}
+    except (secret_refs.MissingSecret, ValueError) as exc:
+        return failed(node, ctx, "flow.http.error", str(exc), url=url)
     body = ctx.render_value(node.body)
     try:
         response = ctx.ports.http.request(
-            method=node.method, url=url, headers=headers, body=body, timeout=node.timeout_seconds
+            method=node.method, url=real_url, headers=headers, body=body, timeout=node.timeout_seconds
         )
     except Exception as exc:  # any adapter failure is a flow error, never a crash
         log.info("flow.http.error", extra={"node_id": node.id, "error": type(exc).__name__})
-        return failed(node, ctx, "flow.http.error", str(exc) or type(exc).__name__, url=url)
+        return failed(node, ctx, "flow.http.error", secret_refs.scrub(str(exc) or type(exc).__name__, used), url=url)
     variables = {name: extract(response.json, path) for name, path in node.response_map.items()}
     if node.save_status_as:
         variables[node.save_status_as] = response.status
