@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     encryption_keys: str = Field("", validation_alias="FLOWSTUDIO_ENCRYPTION_KEYS")
     """Keys for encryption at rest, `id:base64url-32-bytes` separated by commas, the newest first
     (it encrypts; the others still decrypt). Empty: one key derived from the secret key."""
+    smtp_host: str = Field("", validation_alias="FLOWSTUDIO_SMTP_HOST")
+    """SMTP server for sign-in codes; empty: mails go to the log and `<data dir>/mail/outbox.log`."""
+    smtp_port: int = Field(587, validation_alias="FLOWSTUDIO_SMTP_PORT")
+    smtp_user: str = Field("", validation_alias="FLOWSTUDIO_SMTP_USER")
+    smtp_password: str = Field("", validation_alias="FLOWSTUDIO_SMTP_PASSWORD")
+    smtp_starttls: bool = Field(True, validation_alias="FLOWSTUDIO_SMTP_STARTTLS")
+    smtp_from: str = Field("FlowStudio <no-reply@flowstudio.local>", validation_alias="FLOWSTUDIO_SMTP_FROM")
 
     @field_validator("default_language")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import channels, health, media, v1
+from flowstudio.api import channels, health, media, oidc, v1
 
 
 def create_api() -> FastAPI:
@@ -22,4 +22,5 @@ def create_api() -> FastAPI:
     api.include_router(v1.router)
     api.include_router(channels.router)
     api.include_router(media.router)
+    api.include_router(oidc.router)
     return api

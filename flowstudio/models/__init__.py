@@ -12,6 +12,14 @@ from flowstudio.models.developer import (
     WebhookSubscription,
     WorkspaceSecret,
 )
+from flowstudio.models.identity import (
+    AccountSecurity,
+    LoginThrottle,
+    OidcProvider,
+    RecoveryCode,
+    SignInChallenge,
+    SignInPolicy,
+)
 from flowstudio.models.conversation import (
     Contact,
     Conversation,
@@ -31,6 +39,12 @@ from flowstudio.models.security import IpRule, IpRuleKind
 from flowstudio.models.workspace import AgentProfile, AgentStatus, Membership, Role, User, Workspace
 
 __all__ = [
+    "AccountSecurity",
+    "LoginThrottle",
+    "OidcProvider",
+    "RecoveryCode",
+    "SignInChallenge",
+    "SignInPolicy",
     "ActionFlavour",
     "CodeAction",
     "WebhookDelivery",

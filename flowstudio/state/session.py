@@ -9,16 +9,21 @@ import reflex as rx
 from flowstudio.db import session_scope
 from flowstudio.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
 from flowstudio.services import auth
-from flowstudio.settings import get_settings
+from flowstudio.settings import Environment, get_settings
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/bots"
+_SECURE_COOKIE = get_settings().env is Environment.PRODUCTION
 
 
 class SessionState(rx.State):
     """The login (a signed cookie), the principal it stands for, and the UI language."""
 
-    token: str = rx.Cookie("", name="fs_session", same_site="strict", max_age=get_settings().login_max_age_hours * 3600)
+    # Reflex keeps state cookies readable by its own JavaScript (it sends them over the websocket), so
+    # HttpOnly is not possible here; SameSite=Strict, Secure in production, and the signed, epoch-bound
+    # token (services/auth.py) are what protect it.
+    token: str = rx.Cookie("", name="fs_session", same_site="strict", secure=_SECURE_COOKIE,
+                           max_age=get_settings().login_max_age_hours * 3600)
     lang: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="fs_lang", sync=True)
     user_name: str = ""
     user_email: str = ""
@@ -53,6 +58,10 @@ class SessionState(rx.State):
         """Adopt a freshly issued token."""
         self.token = token
         self._load_principal()
+
+    def _client_ip(self) -> str:
+        """The address the browser connects from (as the websocket sees it)."""
+        return self.router.session.client_ip or ""
 
     def _forget(self) -> None:
         self.token = ""
