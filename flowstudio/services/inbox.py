@@ -43,6 +43,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
+from flowstudio.services import privacy
 from flowstudio.settings import get_settings
 
 VIEWS = ("mine", "queue", "all")
@@ -225,7 +226,13 @@ def _tags(session: Session, ids: list[int]) -> dict[int, list[str]]:
 
 
 def workspace_timezone(session: Session, workspace_id: int) -> ZoneInfo:
-    """The zone times are shown in: the default queue's business hours zone, else UTC."""
+    """The zone times are shown in: the workspace's (general settings), else the default queue's business
+    hours zone, else UTC."""
+    from flowstudio.services.workspace_settings import zone_of
+
+    configured = zone_of(session, workspace_id)
+    if configured is not None:
+        return configured
     hours = session.exec(select(Queue.business_hours).where(Queue.workspace_id == workspace_id)
                          .order_by(Queue.is_default.desc(), Queue.id)).first() or {}
     try:
@@ -242,8 +249,10 @@ def _clock(moment: datetime | None, zone: ZoneInfo, now: datetime) -> str:
 
 
 def list_conversations(*, session: Session, workspace_id: int, user_id: int, filters: InboxFilters,
-                       limit: int = LIST_LIMIT, now: datetime | None = None) -> list[ConversationRow]:
-    """The conversation list for the filters (at most `limit`), each with its unread count and last message.
+                       limit: int = LIST_LIMIT, now: datetime | None = None,
+                       language: str = "pt-BR") -> list[ConversationRow]:
+    """The conversation list for the filters (at most `limit`), each with its unread count and last message
+    (in `language`, the marker for a body the user may not read: `flowstudio.services.privacy`).
 
     Raises:
         InboxError: a filter with an unknown value.
@@ -264,6 +273,7 @@ def list_conversations(*, session: Session, workspace_id: int, user_id: int, fil
     unread = unread_counts(session=session, conversation_ids=ids)
     tags = _tags(session, ids)
     zone = workspace_timezone(session, workspace_id)
+    seen = privacy.visibility(session, workspace_id, user_id=user_id, language=language)
     result = []
     for conversation_id in ids:
         conversation, contact = by_id[conversation_id]
@@ -275,7 +285,7 @@ def list_conversations(*, session: Session, workspace_id: int, user_id: int, fil
             contact_phone=contact.phone or "", channel=str(conversation.channel),
             status=ConversationStatus(conversation.status).value, owner_type=OwnerType(conversation.owner_type).value,
             owner_label=labels.get(conversation_id, ""), queue_name=labels.get(-conversation_id, ""),
-            priority=Priority(conversation.priority).value, preview=preview(message) if message else "",
+            priority=Priority(conversation.priority).value, preview=(seen.marker if seen.hides_bodies and not message.erased else preview(message)) if message else "",
             last_at=_clock(conversation.last_message_at or conversation.created_at, zone, now),
             unread=unread.get(conversation_id, 0), waiting_seconds=max(waiting, 0), tags=tags.get(conversation_id, [])))
     return result
@@ -350,7 +360,7 @@ def render_message(message: Message, zone: ZoneInfo, now: datetime) -> dict[str,
 
 
 def conversation_detail(*, session: Session, workspace_id: int, user_id: int, conversation_id: int,
-                        now: datetime | None = None) -> dict[str, Any]:
+                        now: datetime | None = None, language: str = "pt-BR") -> dict[str, Any]:
     """One conversation for the chat pane: contact, variables, tags, owner, what the agent may do, and the
     last `HISTORY_LIMIT` messages (oldest first).
 
@@ -369,8 +379,9 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     agent_names = dict(session.exec(select(User.id, User.name).where(User.id.in_(
         {m.sender_user_id for m in messages if m.sender_user_id}))).all()) if messages else {}
     rendered = []
+    seen = privacy.visibility(session, workspace_id, user_id=user_id, language=language)
     for message in messages:
-        item = render_message(message, zone, now)
+        item = privacy.shown_message(render_message(message, zone, now), message.erased, seen, language)
         item["author"] = agent_names.get(message.sender_user_id, "") if message.sender_user_id else ""
         rendered.append(item)
     labels = _owner_labels(session, [conversation])
@@ -380,7 +391,7 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     serves = conversation.owner_queue_id is not None and session.get(
         AgentQueue, (conversation.owner_queue_id, user_id)) is not None
     variables = [{"name": str(k), "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
-                 for k, v in sorted((contact.variables or {}).items())] if contact else []
+                 for k, v in sorted(privacy.redact_variables(contact.variables or {}, seen).items())] if contact else []
     return {
         "id": conversation.id, "contact_name": (contact.name if contact else "") or f"#{conversation.contact_id}",
         "contact_phone": (contact.phone if contact else "") or "", "contact_email": (contact.email if contact else "")

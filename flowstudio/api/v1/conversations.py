@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import Header
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import func, select
 
@@ -29,6 +30,8 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
+from flowstudio.i18n import negotiate
+from flowstudio.services import audit, privacy, retention
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 router = APIRouter(tags=["conversations"])
@@ -60,6 +63,8 @@ class MessagePublic(BaseModel):
     status: str
     error: str | None
     created_at: datetime
+    redacted: bool = Field(False, description="The body is encrypted and this token may not read it.")
+    erased: str | None = Field(None, description="What retention or a forgotten contact erased: body, file, all.")
 
 
 class TemplateIn(BaseModel):
@@ -138,16 +143,22 @@ def list_conversations(session: DB, who: Caller,
 
 
 @router.get("/conversations/{conversation_id}")
-def get_conversation(conversation_id: int, session: DB, who: Caller) -> dict[str, Any]:
-    """A conversation with its messages in order."""
+def get_conversation(conversation_id: int, session: DB, who: Caller,
+                     accept_language: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+    """A conversation with its messages in order. In a workspace that encrypts messages, tokens that may
+    not read them (all but admin tokens) get a marker instead of each body (`redacted: true`)."""
     conversation = _conversation(session, who, conversation_id)
     messages = session.exec(select(Message).where(Message.conversation_id == conversation.id)
                             .order_by(Message.created_at, Message.id)).all()
+    seen = privacy.visibility(session, who.workspace_id, may_read=privacy.token_may_read(who.role),
+                              language=negotiate(accept_language))
+    shown = [(m, *privacy.redact_message_fields(m.text, m.payload, seen)) for m in messages]
     return {**_public(conversation).model_dump(mode="json"),
             "messages": [MessagePublic(id=m.id, direction=m.direction.value, sender_type=m.sender_type.value,
-                                       kind=m.kind, text=m.text, payload=m.payload, status=m.status.value,
-                                       error=m.error, created_at=m.created_at).model_dump(mode="json")
-                         for m in messages]}
+                                       kind=m.kind, text=text, payload=payload, status=m.status.value,
+                                       error=m.error, created_at=m.created_at, redacted=text != m.text,
+                                       erased=m.erased).model_dump(mode="json")
+                         for m, text, payload in shown]}
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_202_ACCEPTED)
@@ -198,8 +209,25 @@ def get_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
     contact = session.get(Contact, contact_id)
     if contact is None or contact.workspace_id != who.workspace_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    seen = privacy.visibility(session, who.workspace_id, may_read=privacy.token_may_read(who.role))
     return {"id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
-            "variables": contact.variables}
+            "variables": privacy.redact_variables(contact.variables, seen), "erased_at": contact.erased_at}
+
+
+@router.delete("/contacts/{contact_id}/personal-data")
+def forget_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
+    """Forget a contact now (GDPR right to erasure): name, e-mail, phone, variables and channel ids, and the
+    bodies and files of all their conversations' messages. Conversations, times and statuses stay (metrics).
+    Admin and supervisor tokens only; audited as `contact.forgotten`."""
+    try:
+        done = retention.forget_contact_in(session, workspace_id=who.workspace_id, contact_id=contact_id,
+                                           actor=audit.Actor(email=f"api-token:{who.token_id}"), role=who.role)
+    except retention.RetentionError as error:
+        code = status.HTTP_404_NOT_FOUND if error.key == "privacy.contact_not_found" else status.HTTP_403_FORBIDDEN
+        raise HTTPException(code, str(error)) from None
+    session.commit()
+    done.files_deleted = retention.delete_files(done.files)
+    return {"contact_id": contact_id, "erased": done.counts()}
 
 
 @router.patch("/contacts/{contact_id}")

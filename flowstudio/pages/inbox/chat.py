@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowstudio.components.layout import t
+from flowstudio.pages.inbox.forget import forget_section
 from flowstudio.pages.inbox.state import UPLOAD_ID, ChatMessage, InboxState, Variable
 from flowstudio.state.session import SessionState
 
@@ -123,6 +124,7 @@ def info_panel() -> rx.Component:
         rx.cond(S.variables.length() > 0,
                 rx.data_list.root(rx.foreach(S.variables, _variable), orientation="vertical", size="1"),
                 rx.text(t("inbox.no_variables"), size="1", color_scheme="gray")),
+        forget_section(),
         spacing="2",
         align="start",
         width="100%",

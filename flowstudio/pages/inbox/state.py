@@ -173,7 +173,7 @@ class InboxState(rx.State):
 
     @staticmethod
     def _read(workspace_id: int, user_id: int, filters: InboxFilters, selected_id: int,
-              since: str | None) -> dict[str, Any] | None:
+              since: str | None, lang: str = "pt-BR") -> dict[str, Any] | None:
         """Everything the page shows, read in one go (off the event loop); None when nothing changed."""
         with session_scope() as session:
             signature = inbox.signature(session=session, workspace_id=workspace_id)
@@ -182,7 +182,7 @@ class InboxState(rx.State):
             data: dict[str, Any] = {"signature": signature}
             try:
                 data["rows"] = inbox.list_conversations(session=session, workspace_id=workspace_id, user_id=user_id,
-                                                        filters=filters)
+                                                        filters=filters, language=lang)
             except inbox.InboxError as error:
                 data["rows"], data["error"] = [], str(error)
             data["counts"] = inbox.counts(session=session, workspace_id=workspace_id, user_id=user_id)
@@ -190,7 +190,8 @@ class InboxState(rx.State):
             if selected_id:
                 try:
                     data["detail"] = inbox.conversation_detail(session=session, workspace_id=workspace_id,
-                                                               user_id=user_id, conversation_id=selected_id)
+                                                               user_id=user_id, conversation_id=selected_id,
+                                                               language=lang)
                 except inbox.InboxError:
                     data["detail"] = None
             return data
@@ -223,10 +224,10 @@ class InboxState(rx.State):
 
     async def _reload(self) -> None:
         """Read again now (after the agent's own actions and filter changes)."""
-        workspace_id, user_id, _ = await scope_of(self)
+        workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
             return
-        data = self._read(workspace_id, user_id, self._filters(), self.selected_id, None)
+        data = self._read(workspace_id, user_id, self._filters(), self.selected_id, None, lang)
         self._apply(data)
         self.loaded = True
 
@@ -289,7 +290,7 @@ class InboxState(rx.State):
                 gone = 0 if _connected(token) else gone + 1
                 if gone >= 3:
                     return
-                workspace_id, user_id, _ = await scope_of(self)
+                workspace_id, user_id, lang = await scope_of(self)
                 if workspace_id is None or not (await authorize(self, can.INBOX_WORK)).ok:
                     return  # logged out, demoted or now from a refused address: stop pushing
                 now = time.monotonic()
@@ -297,7 +298,7 @@ class InboxState(rx.State):
                 since = None if full else self._signature
                 filters, selected = self._filters(), self.selected_id
                 touch = now - self._last_touch > TOUCH_SECONDS
-            data = await rx.run_in_thread(lambda: self._read(workspace_id, user_id, filters, selected, since))
+            data = await rx.run_in_thread(lambda: self._read(workspace_id, user_id, filters, selected, since, lang))
             if touch:
                 await rx.run_in_thread(lambda: _touch(workspace_id, user_id))
             async with self:
