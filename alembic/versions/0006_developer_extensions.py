@@ -2,7 +2,7 @@
 
 The workspace's reusable code actions (`code_action`), its secrets sealed at rest (`workspace_secret`),
 webhook subscriptions (signing secret sealed) and the log of their deliveries (`webhook_delivery`, one
-row per event and subscription, unique per event id so a retried or redelivered event keeps its id).
+row per event and subscription; a retried or redelivered event keeps its id).
 
 Revision ID: 0006
 Revises: 0005
@@ -93,8 +93,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['subscription_id'], ['webhook_subscription.id'], name=op.f('fk_webhook_delivery_subscription_id_webhook_subscription'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], name=op.f('fk_webhook_delivery_workspace_id_workspace'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_delivery')),
-    sa.UniqueConstraint('subscription_id', 'event_id', name=op.f('uq_webhook_delivery_subscription_id_event_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_delivery'))
     )
     op.create_index('ix_webhook_delivery_status_next', 'webhook_delivery', ['status', 'next_attempt_at'], unique=False)
     op.create_index('ix_webhook_delivery_subscription_created', 'webhook_delivery', ['subscription_id', 'id'], unique=False)

@@ -91,12 +91,12 @@ class WebhookStatus(StrEnum):
 class WebhookDelivery(SQLModel, table=True):
     """One event for one subscription: the payload as sent, and how its attempts went.
 
-    `event_id` is the receiver's idempotency key (the same on every attempt and on a redelivery).
+    `event_id` is the receiver's idempotency key: the same on every attempt, and on a redelivery by hand
+    (a new row, so the log keeps the failed one).
     """
 
     __tablename__ = "webhook_delivery"
     __table_args__ = (
-        sa.UniqueConstraint("subscription_id", "event_id"),
         sa.Index("ix_webhook_delivery_subscription_created", "subscription_id", "id"),
         sa.Index("ix_webhook_delivery_status_next", "status", "next_attempt_at"),
     )

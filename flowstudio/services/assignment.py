@@ -53,6 +53,7 @@ from flowstudio.models import (
 from flowstudio.services import queues as queue_settings
 from flowstudio.services import routing
 from flowstudio.services import typing as typing_indicator
+from flowstudio.services import webhooks
 from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.assignment")
@@ -177,6 +178,8 @@ def _set_agent(session: Session, conversation: Conversation, user_id: int, *, ac
     conversation.assigned_at = now
     conversation.position_notified = None
     conversation.queued_at = conversation.queued_at or now
+    webhooks.conversation_event(session, conversation, "conversation.assigned", agent_id=user_id, reason=reason,
+                                actor={"type": actor_type, "id": actor_id})
 
 
 def try_assign(*, session: Session, conversation: Conversation, actor_type: str = "system",
@@ -409,6 +412,8 @@ def close_conversation(*, session: Session, conversation: Conversation, actor_ty
         conversation.closed_at = now  # hand_to_bot keeps it; the human part ended now
     else:
         conversation.status = ConversationStatus.CLOSED
+    webhooks.conversation_event(session, conversation, "conversation.closed", reason=reason,
+                                actor={"type": actor_type, "id": actor_id}, returned_to_bot=bot_id is not None)
     session.add(conversation)
     session.flush()
     return deliveries
@@ -773,6 +778,7 @@ def send_agent_message(*, conversation_id: int, agent_id: int, text: str = "", k
         conversation.last_message_at = conversation.last_read_at = conversation.updated_at = now
         session.add(conversation)
         session.flush()
+        webhooks.message_created(session, conversation, message)
         typing_indicator.agent_sent(session=session, conversation=conversation)
         return [(message.id, 0.0)]
 

@@ -35,7 +35,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
-from flowstudio.services import assignment, routing, runtime
+from flowstudio.services import assignment, routing, runtime, webhooks
 from flowstudio.services.locks import conversation_lock
 
 log = logging.getLogger("flowstudio.conversations")
@@ -203,6 +203,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     # Changed after the turn, so the conversation row is written once, at commit.
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     session.add(conversation)
+    webhooks.turn_stored(session, conversation, result)  # message.created for subscribers (a cached no-op else)
     return result
 
 

@@ -16,6 +16,7 @@ from flow_runtime.problems import Problem
 from flow_runtime.testing import fake_ports, parse_conversation, run_conversation
 from flow_runtime.validate import validate_flow
 from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
+from flowstudio.services import webhooks
 from flowstudio.services.nlu import matcher_for
 
 
@@ -218,6 +219,7 @@ def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: 
                           changelog=changelog.strip())
     session.add(version)
     session.flush()
+    webhooks.flow_published(session, version)
     return version
 
 

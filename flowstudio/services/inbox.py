@@ -43,6 +43,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
+from flowstudio.services import webhooks
 from flowstudio.services import privacy
 from flowstudio.settings import get_settings
 
@@ -468,6 +469,7 @@ def add_tag(*, session: Session, workspace_id: int, conversation_id: int, name: 
         session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name="conversation.tag_added",
                           actor_type="agent", actor_id=None if actor_id is None else str(actor_id),
                           data={"tag": tag.name}))
+        webhooks.contact_tagged(session, conversation, added=[tag.name])
     session.flush()
     return tag.name
 
@@ -482,6 +484,7 @@ def remove_tag(*, session: Session, workspace_id: int, conversation_id: int, nam
         session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name="conversation.tag_removed",
                           actor_type="agent", actor_id=None if actor_id is None else str(actor_id),
                           data={"tag": tag.name}))
+        webhooks.contact_tagged(session, conversation, removed=[tag.name])
         session.flush()
 
 

@@ -16,10 +16,7 @@ way, at most every few seconds and never retried.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,27 +28,12 @@ from flowstudio.api.channels.common import DeliveryError, http_failure
 from flowstudio.db import session_scope
 from flowstudio.models import Message
 from flowstudio.services.conversations import InboundEvent, handle_inbound
+from flowstudio.services.signing import (  # noqa: F401 - sign, signature_ok and the headers are re-exported
+    SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, signature_ok, signed_headers,
+)
 from flowstudio.tasks.delivery import enqueue_deliveries
 
-SIGNATURE_HEADER = "X-FlowStudio-Signature"
-TIMESTAMP_HEADER = "X-FlowStudio-Timestamp"
 TIMEOUT_S = 10
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The signature header's value for a body sent at `timestamp`."""
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def signature_ok(secret: str, timestamp: str | None, body: bytes, header: str | None, *,
-                 tolerance_s: int = 300, now: float | None = None) -> bool:
-    """Whether a webhook request is genuine and recent (what a receiver checks; used by the tests)."""
-    if not secret or not timestamp or not header or not timestamp.isdigit():
-        return False
-    if abs((now if now is not None else time.time()) - int(timestamp)) > tolerance_s:
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), header)
 
 
 def message_json(output: dict[str, Any]) -> dict[str, Any]:
@@ -71,9 +53,7 @@ def payload(*, message_id: int | None, conversation_id: int | None, recipient: s
 
 
 def _signed_headers(secrets: dict[str, Any], body: bytes) -> dict[str, str]:
-    timestamp = str(int(time.time()))
-    return {"Content-Type": "application/json", "User-Agent": "FlowStudio-Webhook/1", TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(str(secrets.get("webhook_secret", "")), timestamp, body)}
+    return signed_headers(str(secrets.get("webhook_secret", "")), body)
 
 
 def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],

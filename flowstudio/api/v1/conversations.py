@@ -32,6 +32,7 @@ from flowstudio.models import (
 )
 from flowstudio.i18n import negotiate
 from flowstudio.services import audit, privacy, retention
+from flowstudio.services import webhooks
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 router = APIRouter(tags=["conversations"])
@@ -183,6 +184,7 @@ def send_message(conversation_id: int, body: SendMessage, session: DB, who: Call
     conversation.last_message_at = utcnow()
     session.add(conversation)
     session.flush()
+    webhooks.message_created(session, conversation, message)
     message_id = message.id
     session.commit()
     enqueue_deliveries([(message_id, 0.0)])
@@ -262,4 +264,6 @@ def patch_contact(contact_id: int, body: ContactUpdate, session: DB, who: Caller
             if link is not None:
                 session.delete(link)
     session.flush()
+    webhooks.contact_updated(session, contact, changed=sorted(body.model_dump(exclude_unset=True)),
+                             tags_added=list(body.add_tags), tags_removed=list(body.remove_tags))
     return get_contact(contact_id, session, who)
