@@ -36,9 +36,9 @@ def test_an_agent_token_reads_but_cannot_configure(api, session) -> None:
     token = create_token(session=session, workspace_id=workspace_id, name="agent", role=Role.AGENT)
     session.commit()
     headers = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/v1/bots", headers=headers).status_code == 200
+    assert client.get("/api/v1/conversations", headers=headers).status_code == 200
     refused = client.post("/api/v1/bots", json={"name": "X"}, headers=headers)
-    assert refused.status_code == 403 and "cannot change configuration" in refused.json()["detail"]
+    assert refused.status_code == 403 and refused.json()["detail"] == "the agent role of this token may not bots.manage"
 
 
 def test_bots_and_versions_life_cycle(api) -> None:

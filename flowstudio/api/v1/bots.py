@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
 from flow_runtime.validate import validate_flow
-from flowstudio.api.v1.deps import DB, Caller, require_admin
+from flowstudio.api.v1.deps import DB, Caller, allow
+from flowstudio.services import permissions as can
 from flowstudio.models import BOT_LANGUAGES, Bot
 from flowstudio.services import bots as bot_service
 from flowstudio.services import drafts
@@ -83,6 +84,7 @@ def _refuse(error: Exception) -> HTTPException:
 @router.get("/bots", response_model=list[BotPublic])
 def list_bots(session: DB, who: Caller) -> list[BotPublic]:
     """The workspace's bots."""
+    allow(who, can.BOTS_VIEW)
     return [BotPublic(**{k: v for k, v in vars(s).items() if k in BotPublic.model_fields})
             for s in bot_service.list_bots(session=session, workspace_id=who.workspace_id)]
 
@@ -90,7 +92,7 @@ def list_bots(session: DB, who: Caller) -> list[BotPublic]:
 @router.post("/bots", response_model=BotPublic, status_code=status.HTTP_201_CREATED)
 def create_bot(body: BotCreate, session: DB, who: Caller) -> BotPublic:
     """A bot with a minimal valid draft."""
-    require_admin(who)
+    allow(who, can.BOTS_MANAGE)
     try:
         bot = bot_service.create_bot(session=session, workspace_id=who.workspace_id, name=body.name,
                                      description=body.description, language=body.language)
@@ -102,13 +104,14 @@ def create_bot(body: BotCreate, session: DB, who: Caller) -> BotPublic:
 @router.get("/bots/{bot_id}", response_model=BotPublic)
 def get_bot(bot_id: int, session: DB, who: Caller) -> BotPublic:
     """One bot."""
+    allow(who, can.BOTS_VIEW)
     return _public(session, _bot(session, who, bot_id))
 
 
 @router.patch("/bots/{bot_id}", response_model=BotPublic)
 def update_bot(bot_id: int, body: BotUpdate, session: DB, who: Caller) -> BotPublic:
     """Rename or describe a bot."""
-    require_admin(who)
+    allow(who, can.BOTS_MANAGE)
     bot = _bot(session, who, bot_id)
     try:
         if body.name is not None:
@@ -127,7 +130,7 @@ def update_bot(bot_id: int, body: BotUpdate, session: DB, who: Caller) -> BotPub
 @router.delete("/bots/{bot_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_bot(bot_id: int, session: DB, who: Caller) -> Response:
     """Delete a bot (409 while conversations are assigned to it)."""
-    require_admin(who)
+    allow(who, can.BOTS_MANAGE)
     _bot(session, who, bot_id)
     try:
         bot_service.delete_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id)
@@ -139,6 +142,7 @@ def delete_bot(bot_id: int, session: DB, who: Caller) -> Response:
 @router.get("/bots/{bot_id}/draft")
 def get_draft(bot_id: int, session: DB, who: Caller) -> dict[str, Any]:
     """The draft flow document and its revision."""
+    allow(who, can.BOTS_VIEW)
     draft = drafts.load_draft(session=session, workspace_id=who.workspace_id, bot_id=_bot(session, who, bot_id).id)
     return {"revision": draft.revision, "document": draft.document}
 
@@ -146,7 +150,7 @@ def get_draft(bot_id: int, session: DB, who: Caller) -> dict[str, Any]:
 @router.put("/bots/{bot_id}/draft")
 def put_draft(bot_id: int, document: dict[str, Any], session: DB, who: Caller) -> dict[str, Any]:
     """Replace the draft with an uploaded flow document (422 with the problems when it cannot load)."""
-    require_admin(who)
+    allow(who, can.FLOWS_EDIT)
     bot = _bot(session, who, bot_id)
     flow, problems = validate_flow(document)
     if flow is None:
@@ -161,7 +165,7 @@ def put_draft(bot_id: int, document: dict[str, Any], session: DB, who: Caller) -
 @router.post("/bots/{bot_id}/versions", response_model=VersionPublic, status_code=status.HTTP_201_CREATED)
 def publish(bot_id: int, body: PublishRequest, session: DB, who: Caller) -> VersionPublic:
     """Publish the draft (422 with the errors or failing conversation tests that block it)."""
-    require_admin(who)
+    allow(who, can.FLOWS_PUBLISH)
     bot = _bot(session, who, bot_id)
     drafts.load_draft(session=session, workspace_id=who.workspace_id, bot_id=bot.id)
     try:
@@ -178,6 +182,7 @@ def publish(bot_id: int, body: PublishRequest, session: DB, who: Caller) -> Vers
 @router.get("/bots/{bot_id}/versions", response_model=list[VersionPublic])
 def list_versions(bot_id: int, session: DB, who: Caller) -> list[VersionPublic]:
     """Published versions, newest first."""
+    allow(who, can.BOTS_VIEW)
     return [VersionPublic(**vars(v)) for v in drafts.list_versions(session=session,
                                                                    bot_id=_bot(session, who, bot_id).id)]
 
@@ -185,6 +190,7 @@ def list_versions(bot_id: int, session: DB, who: Caller) -> list[VersionPublic]:
 @router.get("/bots/{bot_id}/versions/{number}")
 def get_version(bot_id: int, number: int, session: DB, who: Caller) -> dict[str, Any]:
     """The document of a published version."""
+    allow(who, can.BOTS_VIEW)
     document = drafts.version_document(session=session, bot_id=_bot(session, who, bot_id).id, number=number)
     if document is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"version {number} not found")

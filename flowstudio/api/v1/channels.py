@@ -8,7 +8,8 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
 from flowstudio.api.channels import rest
-from flowstudio.api.v1.deps import DB, Caller, require_admin
+from flowstudio.api.v1.deps import DB, Caller, allow
+from flowstudio.services import permissions as can
 from flowstudio.models import Bot, Channel, ChannelKind
 from flowstudio.services.channels import (
     REQUIRED_SECRETS, ChannelError, check_settings, create_channel, list_channels, public_view,
@@ -65,13 +66,14 @@ def _check_bot(session, who, bot_id: int | None) -> None:  # noqa: ANN001
 @router.get("/channels")
 def get_channels(session: DB, who: Caller) -> list[dict[str, Any]]:
     """The workspace's channels."""
+    allow(who, can.CHANNELS_VIEW)
     return [public_view(c) for c in list_channels(session=session, workspace_id=who.workspace_id)]
 
 
 @router.post("/channels", status_code=status.HTTP_201_CREATED)
 def post_channel(body: ChannelCreate, session: DB, who: Caller) -> dict[str, Any]:
     """Create a channel; the answer has its webhook path."""
-    require_admin(who)
+    allow(who, can.CHANNELS_MANAGE)
     _check_bot(session, who, body.bot_id)
     try:
         channel = create_channel(session=session, workspace_id=who.workspace_id, kind=body.kind, name=body.name,
@@ -84,13 +86,14 @@ def post_channel(body: ChannelCreate, session: DB, who: Caller) -> dict[str, Any
 @router.get("/channels/{channel_id}")
 def get_channel(channel_id: int, session: DB, who: Caller) -> dict[str, Any]:
     """One channel."""
+    allow(who, can.CHANNELS_VIEW)
     return public_view(_channel(session, who, channel_id))
 
 
 @router.patch("/channels/{channel_id}")
 def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller) -> dict[str, Any]:
     """Change a channel; required secrets cannot be removed."""
-    require_admin(who)
+    allow(who, can.CHANNELS_MANAGE)
     channel = _channel(session, who, channel_id)
     if body.bot_id is not None:
         _check_bot(session, who, body.bot_id)
@@ -121,7 +124,7 @@ def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller
 @router.delete("/channels/{channel_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_channel(channel_id: int, session: DB, who: Caller) -> Response:
     """Delete a channel (its conversations stay)."""
-    require_admin(who)
+    allow(who, can.CHANNELS_MANAGE)
     session.delete(_channel(session, who, channel_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -133,6 +136,7 @@ def post_channel_message(channel_id: int, body: ChannelMessageIn, session: DB, w
     The answer has the conversation id and the bot's replies; the same replies are also POSTed to the
     channel's webhook (after the flow's wait seconds).
     """
+    allow(who, can.CONVERSATIONS_API)
     channel = _channel(session, who, channel_id)
     if channel.kind != ChannelKind.REST:
         raise HTTPException(status.HTTP_409_CONFLICT, f"channel {channel_id} is a {channel.kind.value} channel: its "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi import Header
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import func, select
@@ -14,7 +14,8 @@ from flow_runtime.outputs import template as template_output
 from flow_runtime.outputs import template_text
 from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME
 from flowstudio.api.channels import rest
-from flowstudio.api.v1.deps import DB, Caller
+from flowstudio.api.v1.deps import DB, Caller, requires
+from flowstudio.services import permissions as can
 from flowstudio.models import (
     ChannelKind,
     Contact,
@@ -35,7 +36,7 @@ from flowstudio.services import audit, privacy, retention
 from flowstudio.services import webhooks
 from flowstudio.tasks.delivery import enqueue_deliveries
 
-router = APIRouter(tags=["conversations"])
+router = APIRouter(tags=["conversations"], dependencies=[Depends(requires(can.CONVERSATIONS_API))])
 
 
 class ConversationPublic(BaseModel):
