@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import typer
 
-from flowstudio import __version__, cli_flow, cli_nlu
+from flowstudio import __version__, cli_flow, cli_nlu, cli_privacy
 from flowstudio.settings import get_settings
 
 app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
@@ -230,6 +230,7 @@ def serve(
 
 cli_flow.register(app)  # validate, chat, test
 cli_nlu.register(app)  # nlu evaluate, nlu lint
+cli_privacy.register(app)  # keys new, keys rotate, retention run
 
 
 def main() -> None:

@@ -263,3 +263,24 @@ def test_sealing_and_opening_one_body_takes_microseconds() -> None:
         ring.open(ring.seal(text, "message:42"), "message:42")
     per_message = (time.perf_counter() - started) / rounds
     assert per_message < 200e-6, f"{per_message * 1e6:.1f} µs per seal+open"
+
+
+def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(old_key: str, world: World,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from flowstudio.cli import app
+
+    runner = CliRunner()
+    new = runner.invoke(app, ["keys", "new", "--id", "k2"])
+    assert new.exit_code == 0 and new.stdout.startswith("k2:")
+    lost = f"k3:{crypto.new_key()}"  # the old key dropped too early: nothing opens, the command says so
+    use_env(monkeypatch, FLOWSTUDIO_ENCRYPTION_KEYS=lost)
+    failed = runner.invoke(app, ["keys", "rotate"])
+    assert failed.exit_code == 1 and "keep the old keys" in failed.stderr
+    use_env(monkeypatch, FLOWSTUDIO_ENCRYPTION_KEYS=f"{new.stdout.strip()},{old_key}")
+    rotated = runner.invoke(app, ["keys", "rotate", "--batch-size", "2"])
+    assert rotated.exit_code == 0, rotated.output
+    assert json.loads(rotated.stdout.splitlines()[0])["current_key"] == "k2"
+    assert all(t.startswith("fs1:k2:") for (t,) in world.raw("SELECT text FROM message WHERE text IS NOT NULL "
+                                                             "AND conversation_id = :c", c=world.conversation.id))
