@@ -30,12 +30,13 @@ RASA_VERSION = "3.12.0"
 
 
 def _known_slots(ctx: NodeContext) -> list[str]:
-    from flow_runtime.checks.variables import written_by
+    from flow_runtime.checks.variables import SYSTEM_NAMES, read_by, written_by
 
     names = set(ctx.session.variables)
     for node in ctx.flow.document.nodes:
         names.update(written_by(node))
-    return sorted(names)
+        names.update(read_by(node))
+    return sorted(n for n in names if n.isidentifier() and n not in SYSTEM_NAMES and n not in ctx.flow.constants)
 
 
 def payload(ctx: NodeContext, action: str) -> dict[str, Any]:
