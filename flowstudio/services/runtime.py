@@ -88,13 +88,18 @@ def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets 
     Args:
         published: The flow being run.
         bot_id: Its bot.
-        secrets: The workspace's secrets (``{{secret.NAME}}`` in HTTP headers/URLs); none by default.
-        actions: The workspace's reusable actions (``action`` nodes); none by default.
+        secrets: The workspace's secrets (``{{secret.NAME}}`` in HTTP headers/URLs); by default the bot's
+            workspace's (`flowstudio.services.secrets`, read when a node asks).
+        actions: The workspace's reusable actions (``action`` nodes); by default the bot's workspace's
+            (`flowstudio.services.code_actions`, cached per workspace).
     """
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
     from flow_runtime.adapters.http_urllib import UrllibHttpClient
+    from flowstudio.services.code_actions import WorkspaceActions
+    from flowstudio.services.secrets import WorkspaceSecrets
 
-    extensions = {k: v for k, v in {"secrets": secrets, "actions": actions}.items() if v is not None}
+    extensions = {"secrets": secrets or WorkspaceSecrets(bot_id=bot_id),
+                  "actions": actions or WorkspaceActions(bot_id=bot_id)}
     return Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), network=network_policy(),
                  matcher=nlu.matcher_for_version(bot_id=bot_id, number=published.number,
                                                  document=published.document), **extensions)

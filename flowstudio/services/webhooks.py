@@ -34,6 +34,7 @@ from flowstudio.models import (
     Contact,
     Conversation,
     Message,
+    User,
     WebhookDelivery,
     WebhookStatus,
     WebhookSubscription,
@@ -54,6 +55,11 @@ _cache_lock = threading.Lock()
 
 class WebhookError(ValueError):
     """A subscription that cannot be saved, or a delivery that cannot be redelivered; the message says why."""
+
+
+def _user_id(actor: Any) -> int | None:
+    """The acting user's id: a `Principal`'s `user_id`, a `User`'s `id`, else None."""
+    return getattr(actor, "user_id", None) or (actor.id if isinstance(actor, User) else None)
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,7 @@ def create_subscription(*, session: Session, workspace_id: int, url: str, events
     """
     url, chosen = _clean(url, events)
     row = WebhookSubscription(workspace_id=workspace_id, url=url, events=chosen, description=description.strip()[:200],
-                              created_by=getattr(actor, "user_id", None))
+                              created_by=_user_id(actor))
     session.add(row)
     session.flush()
     secret = "whsec_" + random_secrets.token_urlsafe(24)
