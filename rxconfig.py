@@ -16,6 +16,7 @@ config = rx.Config(
     frontend_port=settings.port,
     backend_port=settings.port,
     redis_url=settings.redis_url or None,
+    trusted_proxy_hops=settings.trusted_proxy_hops,  # router.session.client_ip == services.ip_rules.client_ip
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(appearance="light", accent_color="iris", radius="medium"))],

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from flowstudio import __version__
 from flowstudio.api import channels, health, media, oidc, v1
+from flowstudio.api.security import SecurityMiddleware
 
 
 def create_api() -> FastAPI:
@@ -23,4 +24,5 @@ def create_api() -> FastAPI:
     api.include_router(channels.router)
     api.include_router(media.router)
     api.include_router(oidc.router)
+    api.add_middleware(SecurityMiddleware)  # headers and same-origin checks on everything served, pages included
     return api

@@ -175,3 +175,29 @@ def remove_rule(*, session: Session, workspace_id: int, rule_id: int, actor: Any
     audit.record(session, "security.ip_rule_removed", workspace_id=workspace_id, actor=actor,
                  target=("ip_rule", rule_id), details=details, ip=actor_ip)
     return True
+
+
+def sign_in_refusal(session: Session, user: Any, ip: str) -> str | None:
+    """The sign-in hook (`services.sign_in.add_ip_check`): the rules of the workspace the login opens.
+
+    An unknown e-mail has no workspace, so no rule applies (its password check fails anyway).
+    """
+    if user is None:
+        return None
+    from flowstudio.services import permissions
+    from flowstudio.services.auth import primary_workspace_id
+
+    workspace_id = primary_workspace_id(session, user.id)
+    if workspace_id is None:
+        return None
+    role = permissions.member_role(session=session, workspace_id=workspace_id, user_id=user.id)
+    return refusal(session=session, workspace_id=workspace_id, ip=ip, role=role)
+
+
+def _register_sign_in_hook() -> None:
+    from flowstudio.services import sign_in
+
+    sign_in.add_ip_check(sign_in_refusal)
+
+
+_register_sign_in_hook()
