@@ -26,14 +26,13 @@ from flow_runtime.sandbox_http import parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
 from flowstudio.models import ActionFlavour, Bot, CodeAction, Role, User, utcnow
-from flowstudio.services import audit
+from flowstudio.services import audit, permissions
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
 MAX_TIMEOUT_S = 30.0
 MAX_PARAMETERS = 30
 MAX_OUTCOMES = 10
 CACHE_TTL_S = 15.0
-DEVELOPER_ROLES = frozenset({"admin", "developer"})
 
 _catalogs: dict[int, tuple[float, dict[str, ActionDefinition]]] = {}
 _bot_workspaces: dict[int, int] = {}
@@ -41,8 +40,9 @@ _cache_lock = threading.Lock()
 
 
 def can_develop(role: Role | str | None) -> bool:
-    """Whether a member with `role` may manage code actions, secrets and webhooks (admins and developers)."""
-    return str(getattr(role, "value", role) or "") in DEVELOPER_ROLES
+    """Whether a member with `role` may manage code actions, secrets and webhooks (admins and developers;
+    the matrix in `flowstudio.services.permissions` decides)."""
+    return permissions.can_develop(role)
 
 
 def _user_id(actor: Any) -> int | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from flowstudio.api.v1 import bots, channels, conversations
+from flowstudio.api.v1 import bots, channels, conversations, developers
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(bots.router)
 router.include_router(channels.router)
 router.include_router(conversations.router)
+router.include_router(developers.router)
