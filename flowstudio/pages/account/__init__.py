@@ -1,0 +1,1 @@
+"""Pages about the signed-in user's own account."""
