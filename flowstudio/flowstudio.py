@@ -13,6 +13,9 @@ from flowstudio.pages.inbox.page import inbox_page
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.pages.ip_rules import IpRulesState, ip_rules_page
 from flowstudio.pages.login import LoginState, login_page
+from flowstudio.pages.account.security import AccountSecurityState, account_security_page
+from flowstudio.pages.audit import AuditLogState, audit_page
+from flowstudio.pages.security_settings import SecuritySettingsState, security_settings_page
 from flowstudio.pages.not_allowed import not_allowed_page
 from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
@@ -48,3 +51,9 @@ app.add_page(monitor_page, route="/inbox/monitor", title="Queue monitor · FlowS
 app.add_page(ip_rules_page, route="/settings/ip-rules", title="IP rules · FlowStudio",
              on_load=[SessionState.require_login, GuardState.require(can.SECURITY_MANAGE), IpRulesState.load])
 app.add_page(not_allowed_page, route=NOT_ALLOWED_ROUTE, title="FlowStudio", on_load=SessionState.require_login)
+app.add_page(account_security_page, route="/account/security", title="Security · FlowStudio",
+             on_load=[SessionState.require_login, AccountSecurityState.load])
+app.add_page(security_settings_page, route="/settings/security", title="Sign-in security · FlowStudio",
+             on_load=[SessionState.require_login, SecuritySettingsState.load])
+app.add_page(audit_page, route="/settings/audit", title="Audit log · FlowStudio",
+             on_load=[SessionState.require_login, AuditLogState.load])

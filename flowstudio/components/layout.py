@@ -68,6 +68,8 @@ def sidebar() -> rx.Component:
         rx.vstack(
             rx.text(SessionState.user_name, size="2", weight="medium"),
             rx.text(SessionState.user_email, size="1", color_scheme="gray"),
+            rx.link(rx.hstack(rx.icon("shield-check", size=14), t("acct.nav"), spacing="1", align="center"),
+                    href="/account/security", size="1", data_testid="nav-account-security"),
             rx.button(
                 rx.icon("log-out", size=14),
                 t("nav.logout"),
