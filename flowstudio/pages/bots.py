@@ -136,9 +136,13 @@ class BotsState(rx.State):
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
         workspace_id, _, _ = await scope_of(self)
-        with session_scope() as session:
-            filename, document = bot_service.export_document(session=session, workspace_id=workspace_id,
-                                                             bot_id=bot_id)
+        try:
+            with session_scope() as session:
+                filename, document = bot_service.export_document(session=session, workspace_id=workspace_id,
+                                                                 bot_id=bot_id)
+        except bot_service.BotError as error:
+            self.error = str(error)
+            return None
         return rx.download(data=json.dumps(document, ensure_ascii=False, indent=2), filename=filename,
                            mime_type="application/json")
 

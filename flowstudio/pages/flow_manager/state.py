@@ -133,6 +133,8 @@ def rule_rows(views: list[routing.RuleView], best_bot_label: str) -> list[RuleRo
 def moved(ids: list[int], rule_id: int, delta: int) -> list[int]:
     """The rule ids with one rule moved `delta` places (clamped at the ends)."""
     order = list(ids)
+    if rule_id not in order:
+        return order  # not a rule of this workspace (or gone meanwhile)
     index = order.index(rule_id)
     target = max(0, min(len(order) - 1, index + delta))
     order.insert(target, order.pop(index))
