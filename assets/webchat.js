@@ -13,8 +13,10 @@
   var key = script.getAttribute("data-key");
   var base = new URL(script.src, location.href).origin;
   var api = base + "/api/v1/webchat/" + encodeURIComponent(key);
+  // The colour goes into the widget's stylesheet: only a plain CSS colour is taken.
+  var colour = script.getAttribute("data-color") || "";
   var opts = {
-    color: script.getAttribute("data-color") || "#4f46e5",
+    color: /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(colour) ? colour : "#4f46e5",
     title: script.getAttribute("data-title") || "Chat",
     greeting: script.getAttribute("data-greeting") || "",
     position: script.getAttribute("data-position") === "left" ? "left" : "right",
@@ -62,12 +64,13 @@
     "button.send{border:0;background:" + opts.color + ";color:#fff;border-radius:20px;padding:0 16px;cursor:pointer;font-size:14px}" +
     "</style>" +
     "<button class='launch' data-testid='webchat-launcher' aria-label='Chat'>&#128172;</button>" +
-    "<div class='panel' role='dialog' aria-label='" + opts.title.replace(/'/g, "&#39;") + "'>" +
+    "<div class='panel' role='dialog'>" +
     "<div class='head'></div><div class='log' data-testid='webchat-log'></div>" +
     "<form><input data-testid='webchat-input' autocomplete='off' placeholder='Digite sua mensagem…'>" +
     "<button class='send' type='submit' data-testid='webchat-send'>&#10148;</button></form></div>";
   var $ = function (sel) { return root.querySelector(sel); };
   $(".head").textContent = opts.title;
+  $(".panel").setAttribute("aria-label", opts.title);
   var log = $(".log"), panel = $(".panel"), input = $("input");
 
   function el(tag, cls, text) {
@@ -77,6 +80,13 @@
     return node;
   }
   function scroll() { log.scrollTop = log.scrollHeight; }
+  // Links and images from messages: http(s) only (a `javascript:` or `data:` URL would run on the host page).
+  function safeUrl(url) {
+    try {
+      var parsed = new URL(url, base);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : "";
+    } catch (e) { return ""; }
+  }
   // "typing…": after the visitor sends (the bot is answering, up to 15 s) or while the agent types
   // (`seconds` from the server, renewed while they keep typing); gone when a reply arrives.
   function setTyping(on, seconds) {
@@ -96,7 +106,7 @@
     (list || []).forEach(function (b) {
       var button = el("button", "btn", b.label);
       button.setAttribute("data-testid", "webchat-button");
-      if (b.url) button.onclick = function () { window.open(b.url, "_blank", "noopener"); };
+      if (b.url) button.onclick = function () { var u = safeUrl(b.url); if (u) window.open(u, "_blank", "noopener"); };
       else button.onclick = function () { send({ button_id: b.id, label: b.label }); };
       box.appendChild(button);
     });
@@ -124,7 +134,7 @@
         if (c.image) {
           var img = el("img");
           img.onerror = function () { img.remove(); };
-          img.src = new URL(c.image, base).href;
+          img.src = safeUrl(c.image);
           img.alt = c.title || "";
           card.appendChild(img);
         }
@@ -138,8 +148,9 @@
       log.appendChild(cards);
     } else if (p.type === "media") {
       var holder = bubble(p.caption || "");
-      if (p.media_type === "image") { var pic = el("img"); pic.src = p.url; pic.style.maxWidth = "100%"; holder.prepend(pic); }
-      else { var link = el("a", "", p.filename || p.url); link.href = p.url; link.target = "_blank"; holder.prepend(link); }
+      var url = safeUrl(p.url);
+      if (p.media_type === "image" && url) { var pic = el("img"); pic.src = url; pic.style.maxWidth = "100%"; holder.prepend(pic); }
+      else { var link = el("a", "", p.filename || p.url); if (url) link.href = url; link.target = "_blank"; link.rel = "noopener"; holder.prepend(link); }
       log.appendChild(holder);
     } else {
       var b = bubble(m.text || p.text || "");
