@@ -5,6 +5,7 @@ import reflex as rx
 from flowstudio.api import create_api
 from flowstudio.pages.agents import AgentsState, agents_page
 from flowstudio.pages.bots import BotsState, bots_page
+from flowstudio.pages.developers import DevelopersState, developers_page
 from flowstudio.pages.editor.page import editor_page
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.pages.flow_manager import FlowManagerState, flow_manager_page
@@ -50,6 +51,8 @@ app.add_page(monitor_page, route="/inbox/monitor", title="Queue monitor · FlowS
              on_load=[SessionState.require_login, GuardState.require(can.INBOX_SUPERVISE), MonitorState.load])
 app.add_page(ip_rules_page, route="/settings/ip-rules", title="IP rules · FlowStudio",
              on_load=[SessionState.require_login, GuardState.require(can.SECURITY_MANAGE), IpRulesState.load])
+app.add_page(developers_page, route="/developers", title="Developers · FlowStudio",
+             on_load=[SessionState.require_login, GuardState.require(can.DEVELOPERS_MANAGE), DevelopersState.load])
 app.add_page(not_allowed_page, route=NOT_ALLOWED_ROUTE, title="FlowStudio", on_load=SessionState.require_login)
 app.add_page(account_security_page, route="/account/security", title="Security · FlowStudio",
              on_load=[SessionState.require_login, AccountSecurityState.load])

@@ -64,6 +64,8 @@ def sidebar() -> rx.Component:
         ),
         *[_nav_link(*item) for item in NAV_ITEMS],
         rx.cond(SessionState.role != "agent", _nav_link("/inbox/monitor", "activity", "nav.monitor")),
+        rx.cond((SessionState.role == "admin") | (SessionState.role == "developer"),
+                _nav_link("/developers", "code-xml", "developers.nav")),
         rx.spacer(),
         rx.vstack(
             rx.text(SessionState.user_name, size="2", weight="medium"),
