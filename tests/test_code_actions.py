@@ -123,3 +123,13 @@ def test_a_published_flow_runs_the_workspace_action_and_sees_changes(session: Se
     code_actions.delete_action(session=session, workspace_id=workspace.id, key="double")
     session.commit()
     assert say("oi", 3) == ["oi", "error"]
+
+
+def test_choosing_an_action_in_the_inspector_copies_its_outcomes_and_keeps_known_values() -> None:
+    from flowstudio.pages.editor.inspector_actions import node_with_action
+
+    node = {"id": "n1", "kind": "action", "action": "old", "params": {"order_id": "${order}", "gone": 1}}
+    chosen = node_with_action(node, {"key": "lookup", "outcomes": ["late"],
+                                     "parameters": [{"name": "order_id"}, {"name": "notify", "default": True}]})
+    assert chosen == {"id": "n1", "kind": "action", "action": "lookup", "outcomes": ["late"],
+                      "params": {"order_id": "${order}", "notify": True}}

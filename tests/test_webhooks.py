@@ -296,3 +296,42 @@ def test_paused_and_deleted_subscriptions_get_nothing(session, workspace_id, que
     session.commit()
     assert session.exec(select(WebhookSubscription)).all() == [] and session.exec(select(WebhookDelivery)).all() == []
     assert webhooks.emit(session, workspace_id, "flow.published", {}) == []
+
+
+def _events(session: Session) -> list[tuple[str, dict]]:
+    session.expire_all()
+    return [(d.event, d.payload["data"]) for d in session.exec(select(WebhookDelivery).order_by(WebhookDelivery.id))]
+
+
+def test_assignment_closing_tagging_and_publishing_emit_their_events(session, workspace_id, queued) -> None:
+    from flow_runtime.testing.builders import make_doc as doc
+    from flowstudio.services import assignment, drafts, inbox
+    from tests.factories import make_conversation, make_user
+
+    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
+                                 events=list(webhooks.EVENTS))
+    workspace = session.get(Workspace, workspace_id)
+    bot = make_bot(session, workspace=workspace)
+    agent = make_user(session, workspace=workspace)
+    conversation = make_conversation(session, workspace=workspace, bot=bot)
+    session.commit()
+    assignment.assign_to_agent(session=session, conversation=conversation, user_id=agent.id, actor_type="user",
+                               actor_id=1, reason="picked", force=True)
+    inbox.add_tag(session=session, workspace_id=workspace_id, conversation_id=conversation.id, name="vip",
+                  actor_id=agent.id)
+    assignment.close_conversation(session=session, conversation=conversation, actor_type="agent", actor_id=agent.id)
+    draft = drafts.load_draft(session=session, workspace_id=workspace_id, bot_id=bot.id)
+    document = doc([{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá"}],
+                   [("start", "hi")])
+    drafts.save_draft(session=session, bot_id=bot.id, document=document, expected_revision=draft.revision)
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="first")
+    session.commit()
+    events = _events(session)
+    assert [name for name, _ in events] == ["conversation.assigned", "contact.updated", "conversation.closed",
+                                            "flow.published"]
+    assigned, tagged, closed, published = (data for _, data in events)
+    assert assigned["agent_id"] == agent.id and assigned["conversation"]["owner_type"] == "agent"
+    assert tagged["tags_added"] == ["vip"] and tagged["contact"]["name"] == "Ana"
+    assert closed["conversation"]["id"] == conversation.id and closed["actor"] == {"type": "agent", "id": agent.id}
+    assert published["version"]["number"] == 1 and published["bot"]["id"] == bot.id
+    assert len(queued) == 4
