@@ -211,5 +211,5 @@ def test_only_admins_change_the_policy_and_it_is_audited(session: Session) -> No
     account_policy.save_policy(session, workspace_id=workspace.id, user_id=admin.id, policy=new, ip="10.0.0.2")
     assert account_policy.workspace_policy(session, workspace.id) == new
     entry = audit.entries(session, workspace.id)[0]
-    assert entry.action == "settings.changed" and entry.details["changes"]["password_min_length"] == \
+    assert entry.action == "auth.policy_changed" and entry.details["changes"]["password_min_length"] == \
         {"from": 10, "to": 12}

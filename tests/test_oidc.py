@@ -75,7 +75,7 @@ def test_a_member_signs_in_through_the_provider(session: Session, setup, provide
 def test_the_client_secret_is_sealed_at_rest(session: Session, setup) -> None:  # noqa: ANN001
     row = session.exec(select(OidcProvider)).one()
     assert CLIENT_SECRET not in row.client_secret and crypto.is_sealed(row.client_secret)
-    entry = audit.entries(session, setup.id, action_prefix="settings.oidc")[0]
+    entry = audit.entries(session, setup.id, action_prefix="auth.oidc")[0]
     assert CLIENT_SECRET not in str(entry.details) and entry.details["changes"]["client_secret"] == "replaced"
 
 

@@ -75,7 +75,7 @@ def oidc_callback(request: Request, state: str = "", code: str = "", error: str 
     try:
         data = _serializer().loads(request.cookies.get(COOKIE, ""), max_age=_MAX_AGE_S)
     except BadSignature:
-        log.warning("oidc.callback_without_transaction")
+        log.warning("oidc callback without a transaction cookie")
         return _to_login(oidc_error="oidc.failed")
     if error or not code:
         return _to_login(oidc_error="oidc.cancelled")

@@ -114,6 +114,6 @@ def save_policy(
     changes = {name: {"from": getattr(before, name), "to": getattr(policy, name)}
                for name in Policy.__dataclass_fields__ if getattr(before, name) != getattr(policy, name)}
     if changes:
-        audit.record(session, "settings.changed", workspace_id=workspace_id, actor=session.get(User, user_id),
+        audit.record(session, "auth.policy_changed", workspace_id=workspace_id, actor=session.get(User, user_id),
                      target=("sign_in_policy", workspace_id), details={"area": "sign_in", "changes": changes}, ip=ip)
     return policy

@@ -114,7 +114,7 @@ def save_config(session: Session, *, workspace_id: int, user_id: int, config: Pr
     if config.client_secret:
         changes["client_secret"] = "replaced"
     if changes:
-        audit.record(session, "settings.oidc_changed", workspace_id=workspace_id, actor=session.get(User, user_id),
+        audit.record(session, "auth.oidc_changed", workspace_id=workspace_id, actor=session.get(User, user_id),
                      target=("oidc_provider", workspace_id), details={"changes": changes}, ip=ip)
 
 
