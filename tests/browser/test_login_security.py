@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
 
 import pytest
 from playwright.sync_api import expect
@@ -26,14 +30,20 @@ def sink() -> Iterator[tuple[Sink, int]]:
 
 
 @pytest.fixture(scope="module")
-def app_url(sink: tuple[Sink, int], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data folder (SQLite database) of this module's app."""
+    return tmp_path_factory.mktemp("app-2fa")
+
+
+@pytest.fixture(scope="module")
+def app_url(sink: tuple[Sink, int], app_data: Path) -> Iterator[str]:
     """This module's own `flowstudio serve`, mailing through the sink."""
     mail_env = {"FLOWSTUDIO_SMTP_HOST": "127.0.0.1", "FLOWSTUDIO_SMTP_PORT": str(sink[1]),
                 "FLOWSTUDIO_SMTP_STARTTLS": "false"}
     saved = {name: os.environ.get(name) for name in mail_env}
     os.environ.update(mail_env)
     try:
-        process, base_url = start_app(tmp_path_factory.mktemp("app-2fa"), ARTIFACTS / "serve-login-security.log",
+        process, base_url = start_app(app_data, ARTIFACTS / "serve-login-security.log",
                                       admin_password=ADMIN_PASSWORD, worker=False)
     except AppFailed as error:
         pytest.fail(str(error))
@@ -99,3 +109,33 @@ def test_3_repeated_failures_show_the_lockout_without_revealing_the_account(page
         expected = "Muitas tentativas" if attempt == 4 else "E-mail ou senha incorretos"
         expect(page.get_by_test_id("login-error")).to_contain_text(re.compile(expected, re.IGNORECASE))
     _shot(page, "locked")
+
+
+def test_4_an_expired_password_is_replaced_before_anything_opens(page, sink, app_data) -> None:  # noqa: ANN001
+    mails, _ = sink
+    engine = sa.create_engine(f"sqlite:///{app_data / 'flowstudio.db'}")
+    with engine.begin() as db:
+        user_id = db.execute(sa.text("SELECT id FROM app_user WHERE email = :e"), {"e": ADMIN_EMAIL}).scalar_one()
+        db.execute(sa.text("UPDATE sign_in_policy SET password_max_age_days = 30"))
+        db.execute(sa.text("UPDATE account_security SET password_changed_at = :t WHERE user_id = :u"),
+                   {"t": datetime(2020, 1, 1, tzinfo=UTC), "u": user_id})
+        if not db.execute(sa.text("SELECT 1 FROM account_security WHERE user_id = :u"), {"u": user_id}).first():
+            db.execute(sa.text("INSERT INTO account_security (user_id, session_epoch, password_changed_at, "
+                               "totp_secret, totp_last_step, created_at) VALUES (:u, 0, :t, '', 0, :t)"),
+                       {"u": user_id, "t": datetime(2020, 1, 1, tzinfo=UTC)})
+    engine.dispose()
+    sent = len([m for m in mails.messages if ADMIN_EMAIL in (m["To"] or "")])
+    page.goto("/login?next=/bots")
+    log_in(page)
+    page.get_by_test_id("login-code").fill(mails.code_for(ADMIN_EMAIL, sent + 1))
+    page.get_by_test_id("login-code-submit").click()
+    expect(page.get_by_test_id("login-new-password")).to_be_visible()
+    page.get_by_test_id("login-new-password").fill("curta")
+    page.get_by_test_id("login-confirm-password").fill("curta")
+    page.get_by_test_id("login-new-password-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("pelo menos 10")
+    _shot(page, "new-password")
+    page.get_by_test_id("login-new-password").fill("Outra-Senha-Forte-7")
+    page.get_by_test_id("login-confirm-password").fill("Outra-Senha-Forte-7")
+    page.get_by_test_id("login-new-password-submit").click()
+    expect(page).to_have_url(re.compile(r"/bots/?$"))
