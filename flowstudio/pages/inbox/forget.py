@@ -10,6 +10,7 @@ from flowstudio.components.layout import t
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.services import retention
+from flowstudio.state.guard import request_ip
 from flowstudio.state.session import SessionState, scope_of
 
 
@@ -35,7 +36,7 @@ class ForgetState(rx.State):
         try:
             await rx.run_in_thread(lambda: retention.forget_conversation_contact(
                 workspace_id=workspace_id, conversation_id=conversation_id, user_id=user_id,
-                ip=self.router.headers.get("x-forwarded-for", "") or self.router.session.client_ip or ""))
+                ip=request_ip(self)))
         except retention.RetentionError as error:
             return rx.toast.error(translate(error.key, lang))
         await inbox_state._reload()
