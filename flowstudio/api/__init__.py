@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from flowstudio import __version__
 from flowstudio.api import channels, health, media, oidc, v1
+from flowstudio.api import conformance
 from flowstudio.api.security import SecurityMiddleware
 
 
@@ -24,5 +25,6 @@ def create_api() -> FastAPI:
     api.include_router(channels.router)
     api.include_router(media.router)
     api.include_router(oidc.router)
+    conformance.install(api)  # 422 (not 500) for out-of-range numbers; the spec of refusals
     api.add_middleware(SecurityMiddleware)  # headers and same-origin checks on everything served, pages included
     return api

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
 from flow_runtime.validate import validate_flow
+from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, allow
 from flowstudio.services import permissions as can
 from flowstudio.models import BOT_LANGUAGES, Bot
@@ -53,7 +53,7 @@ class VersionPublic(BaseModel):
     number: int
     changelog: str
     author: str
-    created_at: datetime
+    created_at: UtcDatetime
     node_count: int
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, status
@@ -14,6 +13,7 @@ from flow_runtime.outputs import template as template_output
 from flow_runtime.outputs import template_text
 from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME
 from flowstudio.api.channels import rest
+from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, requires
 from flowstudio.services import permissions as can
 from flowstudio.models import (
@@ -49,8 +49,8 @@ class ConversationPublic(BaseModel):
     status: str
     owner_type: str
     owner_id: int | None
-    last_message_at: datetime | None
-    created_at: datetime
+    last_message_at: UtcDatetime | None
+    created_at: UtcDatetime
 
 
 class MessagePublic(BaseModel):
@@ -64,7 +64,7 @@ class MessagePublic(BaseModel):
     payload: dict[str, Any]
     status: str
     error: str | None
-    created_at: datetime
+    created_at: UtcDatetime
     redacted: bool = Field(False, description="The body is encrypted and this token may not read it.")
     erased: str | None = Field(None, description="What retention or a forgotten contact erased: body, file, all.")
 
