@@ -54,3 +54,38 @@ def test_the_api_honours_its_spec(api_schema: schemathesis.BaseSchema) -> None:
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {str(error)[:1500]}")
     assert not failures, f"{len(failures)} operations fail:\n\n" + "\n\n".join(failures)
+
+
+HOSTILE = ["' OR '1'='1", "1; DROP TABLE conversation; --", "webchat' UNION SELECT token_hash FROM api_token --",
+           "%' --", "\\'; DELETE FROM bot; --"]
+
+
+def test_sql_injection_strings_in_query_and_path_parameters_change_nothing(session: Session,
+                                                                           queued: list[int]) -> None:
+    from fastapi.testclient import TestClient
+    from sqlmodel import func, select
+
+    from flowstudio.models import ApiToken, Bot, Conversation
+
+    seeded = seed_demo(session=session, admin_email="admin@example.com")
+    token = create_token(session=session, workspace_id=seeded.workspace_id, name="t")
+    session.commit()
+
+    def counts() -> tuple[int, ...]:
+        session.expire_all()
+        return tuple(session.exec(select(func.count()).select_from(t)).one() for t in (Bot, Conversation, ApiToken))
+
+    before = counts()
+    client = TestClient(create_api(), raise_server_exceptions=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    for hostile in HOSTILE:
+        for params in ({"channel": hostile}, {"status": hostile}, {"owner_type": hostile}, {"limit": hostile},
+                       {"offset": hostile}):
+            response = client.get("/api/v1/conversations", params=params, headers=headers)
+            assert response.status_code in (200, 422), (params, response.text)
+            assert response.status_code == 422 or response.json() == []
+        for path in (f"/api/v1/bots/{hostile}", f"/api/v1/contacts/{hostile}", f"/api/v1/channels/{hostile}",
+                     f"/api/v1/webchat/{hostile}/config"):
+            assert client.get(path, headers=headers).status_code in (404, 422), path
+        assert client.get("/api/v1/webchat/x/messages", params={"visitor": hostile}).status_code == 422
+    assert counts() == before
