@@ -99,3 +99,22 @@ def test_an_action_with_a_syntax_error_is_refused_on_the_form_with_its_line(team
     ui.fire(ActionsState, "save")
     assert not state.editing and [a.key for a in state.actions] == ["broken"]
     assert state.actions[0].parameters == "order_id"
+
+
+def test_the_test_run_panel_shows_the_outcome_variables_and_messages(team: dict) -> None:
+    ui = _ui(team, Role.DEVELOPER)
+    state = ui.state(ActionsState)
+    ui.fire(ActionsState, "new")
+    state.key, state.name, state.outcomes = "double", "Double", "big"
+    state.code = "flow.vars['r'] = flow.params['n'] * 2\nflow.say('done')\nreturn 'big' if flow.vars['r'] > 9 else 'ok'"
+    ui.fire(ActionsState, "add_param")
+    ui.fire(ActionsState, "set_param", 0, "name", "n")
+    ui.fire(ActionsState, "set_param", 0, "type", "number")
+    state.sample_params = '{"n": 7}'
+    ui.fire(ActionsState, "test_run")
+    assert (state.run_outcome, state.run_messages, state.run_error) == ("big", ["done"], "")
+    assert '"r": 14' in state.run_variables
+    state.sample_params = "[1]"
+    ui.fire(ActionsState, "test_run")
+    assert state.run_error == "Parameters and variables must be JSON objects."
+    assert is_refusal(_ui(team, Role.AGENT).fire(ActionsState, "test_run"))

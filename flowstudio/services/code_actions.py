@@ -27,6 +27,7 @@ from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
 from flowstudio.models import ActionFlavour, Bot, CodeAction, Role, User, utcnow
 from flowstudio.services import audit, permissions
+from flowstudio.services.secrets import TranslatedError
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
 MAX_TIMEOUT_S = 30.0
@@ -50,7 +51,7 @@ def _user_id(actor: Any) -> int | None:
     return getattr(actor, "user_id", None) or (actor.id if isinstance(actor, User) else None)
 
 
-class ActionError(ValueError):
+class ActionError(TranslatedError):
     """An action that cannot be saved, found or run; the message says why (shown to the developer)."""
 
 
@@ -76,25 +77,25 @@ class ActionInput:
 
 def _parameters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if len(raw) > MAX_PARAMETERS:
-        raise ActionError(f"an action has at most {MAX_PARAMETERS} parameters")
+        raise ActionError("developers.err.too_many_params", max=MAX_PARAMETERS)
     seen: set[str] = set()
     clean = []
     for item in raw:
         name = str(item.get("name") or "").strip()
         if not name.isidentifier() or keyword.iskeyword(name) or len(name) > 64:
-            raise ActionError(f"parameter name {name!r} must be a Python identifier (letters, digits, _)")
+            raise ActionError("developers.err.param_name", name=name)
         if name in seen:
-            raise ActionError(f"parameter {name} is declared twice")
+            raise ActionError("developers.err.param_twice", name=name)
         seen.add(name)
         kind = str(item.get("type") or "text")
         if kind not in TYPES:
-            raise ActionError(f"parameter {name} has an unknown type {kind!r}; use {', '.join(TYPES)}")
+            raise ActionError("developers.err.param_type", name=name, type=kind, types=", ".join(TYPES))
         default = item.get("default")
         if default is not None and default != "":
             try:
                 default = coerce(ActionParameter(name=name, type=kind), default)
             except ParamError as error:
-                raise ActionError(f"the default of {error}") from error
+                raise ActionError("developers.err.param_default", detail=str(error)) from error
         else:
             default = None
         clean.append({"name": name, "type": kind, "required": bool(item.get("required")), "default": default,
@@ -105,15 +106,14 @@ def _parameters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _outcomes(raw: list[str]) -> list[str]:
     names = [str(o).strip() for o in raw if str(o).strip()]
     if len(names) > MAX_OUTCOMES:
-        raise ActionError(f"an action has at most {MAX_OUTCOMES} outcomes")
+        raise ActionError("developers.err.too_many_outcomes", max=MAX_OUTCOMES)
     for name in names:
         if name in RESERVED_HANDLES:
-            raise ActionError(f"outcome {name!r} is reserved: ok and error always exist")
+            raise ActionError("developers.err.outcome_reserved", name=name)
         if not OUTCOME.match(name):
-            raise ActionError(f"outcome {name!r} must start with a letter and have only letters, digits and _ "
-                              "(at most 32)")
+            raise ActionError("developers.err.outcome_name", name=name)
     if len(set(names)) != len(names):
-        raise ActionError("two outcomes have the same name")
+        raise ActionError("developers.err.outcome_twice")
     return names
 
 
@@ -124,8 +124,7 @@ def _hosts(raw: list[str]) -> list[str]:
             continue
         host, _ = parse_entry(entry)
         if "/" in entry or not HOST.match(host):
-            raise ActionError(f"{entry!r} is not a host: write api.example.com, api.example.com:8443 or "
-                              "*.example.com (no http:// and no path)")
+            raise ActionError("developers.err.host", entry=entry)
         hosts.append(entry)
     return hosts
 
@@ -143,33 +142,33 @@ def validate(data: ActionInput) -> ActionInput:
     """The input cleaned, or `ActionError` naming the first problem."""
     key = (data.key or "").strip()
     if not KEY.match(key):
-        raise ActionError("the key is 2-64 lowercase letters, digits, _ or -, starting with a letter")
+        raise ActionError("developers.err.key")
     name = (data.name or "").strip()
     if not name or len(name) > 120:
-        raise ActionError("the name has 1 to 120 characters")
+        raise ActionError("developers.err.name")
     if data.flavour not in {f.value for f in ActionFlavour}:
-        raise ActionError("the flavour is python or rasa")
+        raise ActionError("developers.err.flavour")
     try:
         timeout = float(data.timeout)
     except (TypeError, ValueError):
-        raise ActionError("the timeout is a number of seconds") from None
+        raise ActionError("developers.err.timeout_number") from None
     if not 0 < timeout <= MAX_TIMEOUT_S:
-        raise ActionError(f"the timeout is more than 0 and at most {MAX_TIMEOUT_S:g} seconds")
+        raise ActionError("developers.err.timeout_range", max=f"{MAX_TIMEOUT_S:g}")
     clean = ActionInput(key=key, name=name, flavour=data.flavour, description=(data.description or "").strip(),
                         parameters=_parameters(list(data.parameters or [])), timeout=timeout)
     if data.flavour == ActionFlavour.PYTHON:
         if not (data.code or "").strip():
-            raise ActionError("write the action's Python code")
+            raise ActionError("developers.err.no_code")
         problem = syntax_error(data.code)
         if problem:
-            raise ActionError(f"Python syntax error, {problem}")
+            raise ActionError("developers.err.syntax", problem=problem)
         clean.code, clean.outcomes, clean.allowed_hosts = data.code, _outcomes(list(data.outcomes or [])), \
             _hosts(list(data.allowed_hosts or []))
     else:
         url = (data.server_url or "").strip().rstrip("/")
         parsed = urlparse(url)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ActionError("the action server URL starts with http:// or https:// (e.g. http://actions:5055)")
+            raise ActionError("developers.err.server_url")
         clean.server_url, clean.rasa_action = url, (data.rasa_action or "").strip() or key
     return clean
 
@@ -188,7 +187,7 @@ def get_action(*, session: Session, workspace_id: int, key: str) -> CodeAction:
     row = session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id,
                                                 CodeAction.key == key)).first()
     if row is None:
-        raise ActionError(f"there is no action {key}")
+        raise ActionError("developers.err.no_action", action=key)
     return row
 
 
@@ -203,7 +202,7 @@ def save_action(*, session: Session, workspace_id: int, data: ActionInput, origi
     row = get_action(session=session, workspace_id=workspace_id, key=original_key) if original_key else None
     if (row is None or row.key != clean.key) and session.exec(select(CodeAction.id).where(
             CodeAction.workspace_id == workspace_id, CodeAction.key == clean.key)).first() is not None:
-        raise ActionError(f"another action already has the key {clean.key}")
+        raise ActionError("developers.err.key_taken", action=clean.key)
     created = row is None
     row = row or CodeAction(workspace_id=workspace_id, key=clean.key, name=clean.name)
     for name in ("key", "name", "flavour", "description", "code", "server_url", "rasa_action", "parameters",

@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
+from flowstudio.i18n import translate
 from flowstudio.models import Bot, User, WorkspaceSecret, utcnow
 from flowstudio.services import audit
 from flowstudio.services.crypto import open_sealed, seal
@@ -24,7 +25,15 @@ MAX_VALUE = 8192
 MASK = "••••"
 
 
-class SecretError(ValueError):
+class TranslatedError(ValueError):
+    """An error of the developer tools with an i18n `key` (and its `params`); `str()` is the English text."""
+
+    def __init__(self, message_key: str, /, **params: Any) -> None:
+        self.key, self.params = message_key, params
+        super().__init__(translate(message_key, "en", **params))
+
+
+class SecretError(TranslatedError):
     """A secret that cannot be saved or found; the message says why."""
 
 
@@ -50,8 +59,7 @@ def _associated(workspace_id: int, name: str) -> str:
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not NAME.match(name):
-        raise SecretError("a secret's name starts with a letter or _ and has only letters, digits, _ and - "
-                          "(at most 64)")
+        raise SecretError("developers.err.secret_name")
     return name
 
 
@@ -72,9 +80,9 @@ def set_secret(*, session: Session, workspace_id: int, name: str, value: str, ac
     """
     name = _clean_name(name)
     if not value:
-        raise SecretError("type the secret's value")
+        raise SecretError("developers.err.secret_value")
     if len(value) > MAX_VALUE:
-        raise SecretError(f"a secret has at most {MAX_VALUE} characters")
+        raise SecretError("developers.err.secret_long", max=MAX_VALUE)
     row = session.exec(select(WorkspaceSecret).where(WorkspaceSecret.workspace_id == workspace_id,
                                                      WorkspaceSecret.name == name)).first()
     created = row is None
@@ -99,7 +107,7 @@ def delete_secret(*, session: Session, workspace_id: int, name: str, actor: Any 
     row = session.exec(select(WorkspaceSecret).where(WorkspaceSecret.workspace_id == workspace_id,
                                                      WorkspaceSecret.name == (name or "").strip())).first()
     if row is None:
-        raise SecretError(f"there is no secret {name}")
+        raise SecretError("developers.err.no_secret", name=name)
     session.delete(row)
     audit.record(session, "secret.deleted", workspace_id=workspace_id, actor=actor, target=("secret", row.name),
                  details={"name": row.name}, ip=ip)

@@ -42,6 +42,7 @@ from flowstudio.models import (
 )
 from flowstudio.services import audit
 from flowstudio.services.crypto import open_sealed, seal
+from flowstudio.services.secrets import TranslatedError
 
 EVENTS = ("message.created", "conversation.assigned", "conversation.closed", "contact.updated", "flow.published")
 BACKOFF_S: tuple[float, ...] = (10, 60, 300, 1800, 7200)  # wait before attempt 2, 3, ...; then `failed`
@@ -53,7 +54,7 @@ _subscribed: dict[int, tuple[float, frozenset[str]]] = {}
 _cache_lock = threading.Lock()
 
 
-class WebhookError(ValueError):
+class WebhookError(TranslatedError):
     """A subscription that cannot be saved, or a delivery that cannot be redelivered; the message says why."""
 
 
@@ -222,22 +223,22 @@ def _clean(url: str, events: list[str]) -> tuple[str, list[str]]:
     url = (url or "").strip()
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise WebhookError("the URL must start with http:// or https:// and name a host")
+        raise WebhookError("developers.err.url")
     if len(url) > MAX_URL:
-        raise WebhookError(f"the URL has more than {MAX_URL} characters")
+        raise WebhookError("developers.err.url_long", max=MAX_URL)
     unknown = [e for e in events if e not in EVENTS]
     if unknown:
-        raise WebhookError(f"unknown event(s): {', '.join(unknown)}; known: {', '.join(EVENTS)}")
+        raise WebhookError("developers.err.events_unknown", unknown=", ".join(unknown), known=", ".join(EVENTS))
     chosen = [e for e in EVENTS if e in events]
     if not chosen:
-        raise WebhookError("choose at least one event")
+        raise WebhookError("developers.err.events_none")
     return url, chosen
 
 
 def _owned(session: Session, workspace_id: int, subscription_id: int) -> WebhookSubscription:
     row = session.get(WebhookSubscription, subscription_id)
     if row is None or row.workspace_id != workspace_id:
-        raise WebhookError("webhook not found")
+        raise WebhookError("developers.err.no_webhook")
     return row
 
 
@@ -340,10 +341,10 @@ def redeliver(*, session: Session, workspace_id: int, delivery_id: int) -> Webho
     """
     original = session.get(WebhookDelivery, delivery_id)
     if original is None or original.workspace_id != workspace_id:
-        raise WebhookError("delivery not found")
+        raise WebhookError("developers.err.no_delivery")
     subscription = session.get(WebhookSubscription, original.subscription_id)
     if subscription is None:
-        raise WebhookError("its webhook was deleted")
+        raise WebhookError("developers.err.webhook_deleted")
     row = WebhookDelivery(subscription_id=original.subscription_id, workspace_id=workspace_id, event=original.event,
                           event_id=original.event_id, payload=dict(original.payload), next_attempt_at=utcnow())
     session.add(row)

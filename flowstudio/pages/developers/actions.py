@@ -150,7 +150,7 @@ class ActionsState(rx.State):
                 try:
                     return json.loads(row.default)
                 except ValueError:
-                    raise ActionError(f"the default of parameter {row.name} is not JSON") from None
+                    raise ActionError("developers.err.default_json", name=row.name) from None
             return row.default
 
         try:
@@ -193,36 +193,31 @@ class ActionsState(rx.State):
         self._read(workspace_id)
         return rx.toast.success(translate("developers.actions.deleted", lang))
 
-    @rx.event(background=True)
+    @rx.event
     @requires(DEVELOPERS_MANAGE)
     async def test_run(self):
         """Run the form's action once with the sample parameters and variables (in a worker thread)."""
-        async with self:
-            workspace_id, _, lang = await scope(self)
-            self.run_done, self.run_error = False, ""
-            try:
-                data = self._input()
-                params, variables = json.loads(self.sample_params or "{}"), json.loads(self.sample_variables or "{}")
-            except (ActionError, ValueError) as error:
-                self.run_error = error_text(error, lang) if isinstance(error, ActionError) else \
-                    translate("developers.actions.sample_not_json", lang)
-                self.run_done = True
-                return
+        workspace_id, _, lang = await scope(self)
+        self.run_done, self.run_error, self.run_messages, self.run_variables = False, "", [], ""
         try:
-            run = await rx.run_in_thread(lambda: code_actions.test_run(
-                workspace_id=workspace_id, data=data, params=params if isinstance(params, dict) else {},
-                variables=variables if isinstance(variables, dict) else {}))
+            data = self._input()
+            params, variables = json.loads(self.sample_params or "{}"), json.loads(self.sample_variables or "{}")
+            if not isinstance(params, dict) or not isinstance(variables, dict):
+                raise ValueError("not an object")
+            run = await rx.run_in_thread(lambda: code_actions.test_run(workspace_id=workspace_id, data=data,
+                                                                       params=params, variables=variables))
         except ActionError as error:
-            async with self:
-                self.run_error, self.run_done = error_text(error, lang), True
+            self.run_outcome, self.run_error, self.run_done = "-", error_text(error, lang), True
             return
-        async with self:
-            self.run_outcome = run.outcome or "-"
-            self.run_variables = json.dumps(run.variables, ensure_ascii=False, indent=2)
-            self.run_messages = [m.get("text") or json.dumps(m, ensure_ascii=False) for m in run.messages]
-            self.run_error = run.error + (f"\n{run.stdout}" if run.stdout else "")
-            self.run_done = True
-
+        except ValueError:
+            self.run_outcome, self.run_done = "-", True
+            self.run_error = translate("developers.actions.sample_not_json", lang)
+            return
+        self.run_outcome = run.outcome or "-"
+        self.run_variables = json.dumps(run.variables, ensure_ascii=False, indent=2)
+        self.run_messages = [m.get("text") or json.dumps(m, ensure_ascii=False) for m in run.messages]
+        self.run_error = run.error + (f"\n{run.stdout}" if run.stdout else "")
+        self.run_done = True
 
 S = ActionsState
 
