@@ -88,13 +88,13 @@ def test_adding_an_agent_and_a_bad_csv_shows_its_line_errors(page: Page, tmp_pat
     agent_page.get_by_test_id("login-email").fill("diego@example.com")
     agent_page.get_by_test_id("login-password").fill(diego_password)
     agent_page.get_by_test_id("login-submit").click()
-    expect(agent_page).to_have_url(re.compile(r"/queues/?$"))
-    expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Só administradores e supervisores")
+    expect(agent_page).to_have_url(re.compile(r"/not-allowed/?$"))  # the page guard sends agents away
+    expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Seu perfil não dá acesso")
     expect(agent_page.get_by_test_id("queue-card")).to_have_count(0)
     for route in ("/agents", "/flow-manager"):
         agent_page.get_by_test_id(f"nav-{route.strip('/')}").first.click()
-        expect(agent_page).to_have_url(re.compile(rf"{route}/?$"))
-        expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Só administradores e supervisores")
+        expect(agent_page).to_have_url(re.compile(r"/not-allowed/?$"))
+        expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Seu perfil não dá acesso")
     expect(agent_page.get_by_test_id("fm-bot-card")).to_have_count(0)
     agent_page.screenshot(path=ARTIFACTS / "flow-manager-not-allowed.png")
     context.close()
