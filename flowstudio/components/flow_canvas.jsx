@@ -11,6 +11,9 @@ import "@xyflow/react/dist/style.css";
 
 const Decorations = createContext({ markers: {}, highlight: {}, diff: {} });
 
+// Kinds whose exits are named by the designer (outcomes): the handle id is its label.
+const NAMED_EXITS = new Set(["code", "action"]);
+
 const KIND_COLORS = {
   entry: "#16a34a", say: "#2563eb", ask: "#9333ea", logic: "#d97706", act: "#dc2626",
 };
@@ -22,6 +25,10 @@ function FlowNodeView({ id, data, selected }) {
   const border = marker === "error" ? "#dc2626" : marker === "warning" ? "#f59e0b" : selected ? "#4f46e5" : "#cbd5e1";
   const background = diff[id] === "added" ? "#f0fdf4" : diff[id] === "changed" ? "#fffbeb" : "#ffffff";
   const glow = highlight[id] ? "0 0 0 4px rgba(79, 70, 229, 0.35)" : "0 1px 2px rgba(15, 23, 42, 0.08)";
+  // A code node's `next` is the alias of `ok` kept for documents drawn before outcomes: no handle of its
+  // own, its edges leave from `ok`'s place.
+  const legacyNext = data.kind === "code";
+  const handles = legacyNext ? data.handles.filter((h) => h.id !== "next") : data.handles;
   return (
     <div
       data-testid={`node-${id}`}
@@ -60,18 +67,22 @@ function FlowNodeView({ id, data, selected }) {
           ))}
         </div>
       )}
-      {data.handles.length > 0 && (
+      {handles.length > 0 && (
         <div style={{ display: "flex", flexDirection: "column", gap: 2, padding: "0 0 5px 8px" }}>
-          {data.handles.map((h) => (
+          {handles.map((h) => (
             <div key={h.id} style={{ position: "relative", display: "flex", justifyContent: "flex-end",
                                      paddingRight: 10, minHeight: 8 }}>
-              {h.label && (
+              {(h.label || NAMED_EXITS.has(data.kind)) && (
                 <span style={{ background: "#f1f5f9", border: "1px solid #e2e8f0", borderRadius: 6,
                                padding: "0 6px", maxWidth: 170, fontSize: 10, overflow: "hidden", textOverflow: "ellipsis",
-                               whiteSpace: "nowrap" }}>{h.label}</span>
+                               whiteSpace: "nowrap" }}>{h.label || h.id}</span>
               )}
               <Handle id={h.id} type="source" position={Position.Right}
                       style={{ background: color, width: 10, height: 10, right: -5 }} />
+              {h.id === "ok" && legacyNext && (
+                <Handle id="next" type="source" position={Position.Right} isConnectable={false}
+                        style={{ opacity: 0, pointerEvents: "none", width: 10, height: 10, right: -5 }} />
+              )}
             </div>
           ))}
         </div>

@@ -67,7 +67,12 @@ def node_defaults(kind: str, document: dict[str, Any]) -> dict[str, Any]:
         case "wait":
             return {"mode": "delay", "seconds": 5}
         case "code":
-            return {"language": "python", "code": "# variables['total'] = 10\n"}
+            return {"language": "python", "code": "# flow.vars['total'] = 10\n# flow.say('Olá!')\n# return 'ok'\n",
+                    "outcomes": [], "allowed_hosts": []}
+        case "rasa_action":
+            return {"server_url": "http://localhost:5055", "action": "", "timeout_seconds": 10}
+        case "action":
+            return {"action": "", "params": {}, "outcomes": []}
         case "http_request":
             return {"method": "GET", "url": "https://api.example.com/", "headers": {}, "response_map": {}}
         case "send_email":

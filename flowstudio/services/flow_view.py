@@ -19,7 +19,8 @@ PALETTE: list[tuple[str, list[str]]] = [
     ("say", ["message", "buttons", "carousel", "media", "template"]),
     ("ask", ["question"]),
     ("logic", ["condition", "set_variable", "tag", "go_to", "wait"]),
-    ("act", ["code", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end"]),
+    ("act", ["code", "rasa_action", "action", "http_request", "send_email", "search", "assign", "mute_bot", "archive",
+             "end"]),
 ]
 GROUP_OF = {kind: group for group, kinds in PALETTE for kind in kinds}
 NO_INPUT = frozenset({"start", "intent", "fallback", "event"})
@@ -129,6 +130,10 @@ def _lines(raw: dict[str, Any], lang: str) -> list[str]:  # noqa: PLR0911 - one 
         case "code":
             first = next((line for line in (raw.get("code") or "").splitlines() if line.strip()), "")
             return [_clip(first, 60)]
+        case "rasa_action":
+            return [f"{raw.get('action') or '?'} @ {_clip(raw.get('server_url'), 50)}"]
+        case "action":
+            return [f"{raw.get('action') or '?'}({', '.join(raw.get('params') or {})})"]
         case "http_request":
             return [f"{raw.get('method', 'GET')} {_clip(raw.get('url'), 60)}"]
         case "send_email":

@@ -59,7 +59,8 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
         return {}
     plain = ("text", "label", "name", "topic", "save_as", "retry_text", "max_retries", "url", "method", "to",
              "subject", "body", "code", "value", "intent", "event", "minutes", "seconds", "mode", "delay_seconds",
-             "type", "caption", "query", "source", "note", "timeout_seconds", "language", "fallback_text")
+             "type", "caption", "query", "source", "note", "timeout_seconds", "language", "fallback_text",
+             "server_url", "action")
     form = {key: as_text(node.get(key)) for key in plain}
     spec = node.get("input") or {}
     form.update({f"input.{key}": as_text(spec.get(key)) for key in ("type", "min", "max", "min_length", "max_length",
@@ -73,4 +74,6 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
     form["tags_remove"] = "\n".join(node.get("remove", []) or [])
     form["variants"] = "\n".join(node.get("variants", []) or [])
     form["parameters"] = "\n".join(str(p) for p in node.get("parameters", []) or [])
+    form["outcomes"] = "\n".join(str(o) for o in node.get("outcomes", []) or [])
+    form["allowed_hosts"] = "\n".join(str(h) for h in node.get("allowed_hosts", []) or [])
     return form

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowstudio.components.layout import t
+from flowstudio.pages.editor import inspector_actions, inspector_code
 from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState
 
@@ -230,7 +231,9 @@ def _kind_form() -> rx.Component:
             text_area("fallback_text", "editor.template_fallback", rows="3"),
             rx.text(t("editor.template_hint"), size="1", color_scheme="gray", data_testid="template-hint"),
             spacing="3", width="100%")),
-        ("code", text_area("code", "editor.code", rows="10")),
+        ("code", inspector_code.code_form()),
+        ("rasa_action", inspector_code.rasa_form()),
+        ("action", inspector_actions.action_form()),
         ("http_request", rx.vstack(choice("method", "editor.method", ["GET", "POST", "PUT", "PATCH", "DELETE"]),
                                    text_input("url", "editor.url"), spacing="3", width="100%")),
         ("send_email", rx.vstack(text_input("to", "editor.email_to"), text_input("subject", "editor.subject"),
