@@ -38,6 +38,7 @@ from flowstudio.models import (
     WebhookDelivery,
     WebhookStatus,
     WebhookSubscription,
+    as_utc,
     utcnow,
 )
 from flowstudio.services import audit
@@ -163,7 +164,8 @@ def _message_data(message: Message, conversation: Conversation) -> dict[str, Any
     return {"message": {"id": message.id, "direction": getattr(message.direction, "value", message.direction),
                         "sender": getattr(message.sender_type, "value", message.sender_type),
                         "sender_user_id": message.sender_user_id, "kind": message.kind, "text": message.text,
-                        "payload": message.payload, "created_at": message.created_at},
+                        "payload": message.payload,
+                        "created_at": as_utc(message.created_at).isoformat() if message.created_at else None},
             "conversation": conversation_data(conversation)}
 
 

@@ -49,10 +49,10 @@ def test_a_webhook_subscription_receives_signed_message_events_and_logs_them(pag
 
         for _ in range(20):
             page.get_by_test_id("deliveries-refresh").click()
-            if page.get_by_test_id("delivery-status").filter(has_text="delivered").count():
+            if page.locator("[data-status=delivered]").count():
                 break
             time.sleep(1)
-        expect(page.get_by_test_id("delivery-status").filter(has_text="delivered").first).to_be_visible()
+        expect(page.locator("[data-status=delivered]").first).to_contain_text("entregue")
         page.get_by_test_id("delivery-payload").first.click()
         expect(page.get_by_text('"event": "message.created"').first).to_be_visible()
         page.screenshot(path=ARTIFACTS / "developers-webhook-log.png", full_page=True)

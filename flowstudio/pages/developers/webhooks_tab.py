@@ -196,8 +196,10 @@ def _delivery(row: rx.Var) -> rx.Component:
         rx.table.row(
             rx.table.cell(rx.text(row.created_at, size="1")),
             rx.table.cell(rx.code(row.event, size="1")),
-            rx.table.cell(rx.badge(row.status, color_scheme=rx.match(row.status, *_STATUS_COLOR.items(), "gray"),
-                                   data_testid="delivery-status")),
+            rx.table.cell(rx.badge(rx.match(row.status, *[(s, t(f"developers.status.{s}")) for s in _STATUS_COLOR],
+                                            row.status),
+                                   color_scheme=rx.match(row.status, *_STATUS_COLOR.items(), "gray"),
+                                   custom_attrs={"data-status": row.status}, data_testid="delivery-status")),
             rx.table.cell(rx.text(row.attempts, size="1")),
             rx.table.cell(rx.text(row.code, size="1")),
             rx.table.cell(rx.text(row.error, size="1", color=rx.color("red", 11), max_width="260px",
