@@ -78,6 +78,13 @@ class InboundResult:
     message_id: int | None = None
     deliveries: list[tuple[int, float]] = field(default_factory=list)  # (outbound message id, countdown s)
 
+    def settle(self, session: Session) -> None:
+        """Give the turn's new messages their ids: one flush writes them together with the conversation's
+        row (a bot's messages are not flushed on their own), then `deliveries` holds ids only."""
+        if any(isinstance(message, Message) for message, _ in self.deliveries):
+            session.flush()
+            self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
+
 
 def _identity(session: Session, channel: Channel, event: InboundEvent) -> Contact:
     identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel.id,
@@ -200,9 +207,10 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
         result.deliveries.extend(assignment.enqueue(session=session, conversation=conversation,
                                                     queue_id=conversation.owner_queue_id, actor_type="system",
                                                     actor_id=None, reason="routing"))
-    # Changed after the turn, so the conversation row is written once, at commit.
+    # Changed after the turn, so the conversation row is written once, with the turn's messages.
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     session.add(conversation)
+    result.settle(session)
     webhooks.turn_stored(session, conversation, result)  # message.created for subscribers (a cached no-op else)
     return result
 
@@ -238,10 +246,8 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
                               idempotency_key=f"{key_prefix}:{index}", status=DeliveryStatus.QUEUED)
             session.add(message)
             outbound.append((message, countdown))
-    if outbound:
-        session.flush()  # one batched INSERT for the turn's messages, for their ids
-        result.deliveries.extend((message.id, countdown) for message, countdown in outbound)
-    # The conversation row changes after that flush, so it is written once, at commit.
+    # Not flushed here: the caller's `result.settle` writes them (one batched INSERT) with the conversation.
+    result.deliveries.extend(outbound)  # type: ignore[arg-type] - messages until settled, then their ids
     conversation.session = step_result.session.to_dict()
     if step_result.session.variables != flow_session.variables:  # the contact keeps them for later sessions
         contact = session.get(Contact, conversation.contact_id)
@@ -336,4 +342,5 @@ def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
         conversation.session = {**(conversation.session or {}), FIRED_KEY: [*earlier, marker]}
         conversation.updated_at = utcnow()
         session.add(conversation)
+        result.settle(session)
     return result
