@@ -284,7 +284,8 @@ def _test_panel() -> rx.Component:
                                data_testid="test-outcome"), align="center"),
             rx.cond(S.run_error != "", rx.callout(S.run_error, icon="triangle-alert", color_scheme="red", size="1",
                                                   width="100%", data_testid="test-error")),
-            rx.foreach(S.run_messages, lambda m: rx.text(rx.icon("message-square", size=12), " ", m, size="2")),
+            rx.foreach(S.run_messages, lambda m: rx.hstack(rx.icon("message-square", size=14), rx.text(m, size="2"),
+                                                           align="center", data_testid="test-message")),
             rx.text(t("developers.actions.variables"), size="2", weight="medium"),
             rx.code_block(S.run_variables, language="json", width="100%"),
             width="100%", spacing="2", data_testid="test-result")),
@@ -303,19 +304,19 @@ def _form() -> rx.Component:
                                           data_testid="action-error")),
         rx.grid(
             _field("developers.actions.key", rx.input(value=S.key, on_change=lambda v: S.set_field("key", v),
-                                                      placeholder="lookup-order", data_testid="action-key"),
+                                                      placeholder="lookup-order", width="100%", data_testid="action-key"),
                    "developers.actions.key_hint"),
             _field("developers.actions.name", rx.input(value=S.name, on_change=lambda v: S.set_field("name", v),
-                                                       data_testid="action-name")),
+                                                       width="100%", data_testid="action-name")),
             _field("developers.actions.flavour", rx.select.root(
                 rx.select.trigger(width="100%"),
                 rx.select.content(rx.select.item(t("developers.actions.python"), value="python"),
                                   rx.select.item(t("developers.actions.rasa"), value="rasa")),
                 value=S.flavour, on_change=lambda v: S.set_field("flavour", v))),
-            _field("developers.actions.timeout", rx.input(value=S.timeout, type="number",
+            _field("developers.actions.timeout", rx.input(value=S.timeout, type="number", width="100%",
                                                           on_change=lambda v: S.set_field("timeout", v))),
             columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
-        _field("developers.actions.description", rx.input(value=S.description,
+        _field("developers.actions.description", rx.input(value=S.description, width="100%",
                                                           on_change=lambda v: S.set_field("description", v))),
         _field("developers.actions.parameters", rx.vstack(
             rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"developers.param.{c}"))
@@ -334,10 +335,10 @@ def _form() -> rx.Component:
                    "developers.actions.code_hint"), width="100%"),
             rx.grid(_field("developers.actions.server_url", rx.input(
                 value=S.server_url, on_change=lambda v: S.set_field("server_url", v),
-                placeholder="http://actions:5055")),
+                placeholder="http://actions:5055", width="100%")),
                 _field("developers.actions.rasa_action", rx.input(
                     value=S.rasa_action, on_change=lambda v: S.set_field("rasa_action", v),
-                    placeholder="action_check_order")),
+                    placeholder="action_check_order", width="100%")),
                 columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%")),
         _test_panel(),
         spacing="3", width="100%", data_testid="action-form",
