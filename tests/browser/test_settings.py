@@ -72,10 +72,16 @@ def test_encrypted_messages_are_redacted_and_a_contact_is_forgotten(browser: Bro
     customer.get_by_test_id("webchat-input").fill("oi")
     customer.get_by_test_id("webchat-send").click()
     customer.get_by_test_id("webchat-button").filter(has_text="Falar com atendente").click()
+    expect(customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
+           ).to_have_count(1)
     customer.get_by_test_id("webchat-input").fill(f"Meu CPF é 123.456.789-09, pedido {marker}")
     customer.get_by_test_id("webchat-send").click()
     row = agent.get_by_test_id("inbox-row").filter(has_text=marker)
-    expect(row).to_have_count(1)
+    try:
+        expect(row).to_have_count(1)
+    except AssertionError:
+        agent.screenshot(path=ARTIFACTS / "FAILED-inbox-redacted-row.png")
+        raise
     row.click()
     messages = agent.get_by_test_id("chat-messages")
     expect(messages.get_by_test_id("chat-contact").filter(has_text=marker)).to_have_count(1)
@@ -96,6 +102,7 @@ def test_encrypted_messages_are_redacted_and_a_contact_is_forgotten(browser: Bro
         expect(agent.get_by_text("Contato esquecido")).to_be_visible()
         expect(messages.get_by_test_id("chat-contact").filter(has_text="Mensagem apagada")).not_to_have_count(0)
         expect(messages.get_by_test_id("chat-contact").filter(has_text="criptografada")).to_have_count(0)
+        expect(agent.get_by_test_id("forget-confirm")).to_have_count(0)  # the confirmation closed
         agent.screenshot(path=ARTIFACTS / "inbox-forgotten.png")
     finally:
         _set_encryption(settings, False)  # the demo workspace is shared with the other browser tests
