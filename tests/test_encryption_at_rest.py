@@ -284,3 +284,18 @@ def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(old_key: 
     assert json.loads(rotated.stdout.splitlines()[0])["current_key"] == "k2"
     assert all(t.startswith("fs1:k2:") for (t,) in world.raw("SELECT text FROM message WHERE text IS NOT NULL "
                                                              "AND conversation_id = :c", c=world.conversation.id))
+
+
+def test_rerouting_reads_the_customers_last_message_in_plaintext(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real = assignment.routing.facts_for
+
+    def spy(*, session, conversation, text):  # noqa: ANN001, ANN202
+        seen.append(text)
+        return real(session=session, conversation=conversation, text=text)
+
+    monkeypatch.setattr(assignment.routing, "facts_for", spy)
+    with session_scope() as session:
+        conversation = session.get(Conversation, world.conversation.id)
+        assignment.reroute(session=session, conversation=conversation)
+    assert seen == [SECRET_TEXT]  # what the rules match on, not the sealed text the database holds

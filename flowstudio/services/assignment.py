@@ -700,10 +700,11 @@ def reroute(*, session: Session, conversation: Conversation, text: str = "", act
     """Let the routing rules choose a new owner for the conversation (row locked), never its current one;
     `text` defaults to the customer's last message."""
     if not text:
-        text = session.exec(select(Message.text).where(Message.conversation_id == conversation.id,
-                                                       Message.direction == Direction.INBOUND,
-                                                       Message.text.is_not(None))
-                            .order_by(Message.id.desc())).first() or ""
+        last = session.exec(select(Message).where(Message.conversation_id == conversation.id,  # the object:
+                                                  Message.direction == Direction.INBOUND,  # opened if sealed
+                                                  Message.text.is_not(None))
+                            .order_by(Message.id.desc()).limit(1)).first()
+        text = (last.text if last else "") or ""
     facts = routing.facts_for(session=session, conversation=conversation, text=text)
     decision = routing.decide(session=session, workspace_id=conversation.workspace_id, facts=facts,
                               exclude=routing.owner_of(conversation))
