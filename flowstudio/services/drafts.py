@@ -17,6 +17,7 @@ from flow_runtime.testing import fake_ports, parse_conversation, run_conversatio
 from flow_runtime.validate import validate_flow
 from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
 from flowstudio.services import webhooks
+from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.nlu import matcher_for
 
 
@@ -183,17 +184,20 @@ def delete_test(*, session: Session, bot_id: int, test_id: int) -> None:
         session.delete(test)
 
 
-def run_tests(document: dict[str, Any], tests: list[ConversationTest]) -> list[TestOutcome]:
+def run_tests(document: dict[str, Any], tests: list[ConversationTest], *, workspace_id: int | None = None
+              ) -> list[TestOutcome]:
     """Run conversation tests against a document: fake HTTP, e-mail, search, clock and randomness
-    (deterministic), designer code in the sandbox (never in this process), and the same NLU as the
-    emulator and the channels."""
-    flow, problems = validate_flow(document)
+    (deterministic), designer code in the sandbox (never in this process), the same NLU as the
+    emulator and the channels, and the workspace's reusable actions when `workspace_id` is given."""
+    actions = WorkspaceActions(workspace_id) if workspace_id else None
+    flow, problems = validate_flow(document, actions=actions)
     outcomes = []
     for test in tests:
         if flow is None:
             outcomes.append(TestOutcome(test.name, False, "the flow does not load: " + problems[0].message))
             continue
-        ports = fake_ports(code=SubprocessCodeRunner(), matcher=matcher_for(document))
+        ports = fake_ports(code=SubprocessCodeRunner(), matcher=matcher_for(document),
+                           **({"actions": actions} if actions else {}))
         result = run_conversation(flow, parse_conversation(test.content, name=test.name), ports=ports)
         outcomes.append(TestOutcome(test.name, result.passed, result.report()))
     return outcomes
@@ -208,9 +212,11 @@ def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: 
     draft = _draft_row(session, bot_id)
     if draft is None:
         raise PublishBlocked([], [])
-    _, problems = validate_flow(draft.document)
+    workspace_id = session.exec(select(Bot.workspace_id).where(Bot.id == bot_id)).one()
+    _, problems = validate_flow(draft.document, actions=WorkspaceActions(workspace_id))  # unknown actions block
     errors = [p for p in problems if p.severity == "error"]
-    failures = [o for o in run_tests(draft.document, list_tests(session=session, bot_id=bot_id)) if not o.passed]
+    failures = [o for o in run_tests(draft.document, list_tests(session=session, bot_id=bot_id),
+                                     workspace_id=workspace_id) if not o.passed]
     if errors or failures:
         raise PublishBlocked(errors, failures)
     last = session.exec(select(sa.func.max(FlowVersion.number)).where(FlowVersion.bot_id == bot_id)).one()

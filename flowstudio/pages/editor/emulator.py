@@ -22,14 +22,21 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
+from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.nlu import matcher_for
+from flowstudio.services.runtime import network_policy
+from flowstudio.services.secrets import WorkspaceSecrets
 from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
 
 
-def _ports(document: dict[str, Any]):
+def _ports(document: dict[str, Any], workspace_id: int | None = None):
+    """What the emulator runs with: real code sandbox, HTTP, clock and NLU, and the workspace's secrets and
+    reusable actions (so a code action is tried here exactly as a customer would meet it)."""
+    workspace = {"secrets": WorkspaceSecrets(workspace_id), "actions": WorkspaceActions(workspace_id)} \
+        if workspace_id else {}
     return fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
-                      matcher=matcher_for(document))
+                      matcher=matcher_for(document), network=network_policy(), **workspace)
 
 
 def _bubble(output: dict[str, Any]) -> dict[str, Any]:
@@ -66,7 +73,8 @@ class EmulatorState(EditorState):
 
     async def _run(self, event: Event, user_line: dict[str, Any], shown: str) -> None:
         editor = await self.get_state(EditorState)
-        flow, problems = validate_flow(editor._doc)
+        workspace_id = editor._workspace_id or None
+        flow, problems = validate_flow(editor._doc, actions=WorkspaceActions(workspace_id) if workspace_id else None)
         self.messages = [*self.messages, {"role": "user", "kind": "text", "text": shown, "buttons": [], "cards": []}]
         if flow is None:
             self.messages = [*self.messages, {"role": "system", "kind": "error", "text": problems[0].message,
@@ -75,7 +83,7 @@ class EmulatorState(EditorState):
         session = Session.from_dict(copy.deepcopy(self._session)) if self._session else new_session(
             id="emulator", language=editor.bot_language, channel="emulator")
         document = copy.deepcopy(editor._doc)
-        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document)))
+        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document, workspace_id)))
         bubbles = [_bubble(o) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
         errors = [{"role": "system", "kind": "error", "text": f"{o.get('name')}: {o.get('message', '')}",
                    "buttons": [], "cards": []}

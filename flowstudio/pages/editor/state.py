@@ -20,6 +20,7 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
+from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.flow_view import (
     PALETTE, canvas_view, channel_warnings, intents_by_topic, known_variables, markers, node_view, problem_text,
 )
@@ -152,7 +153,8 @@ class EditorState(rx.State):
     def _refresh(self, *, full: bool = False, ops: list[dict[str, Any]] | None = None,
                  recompile: bool = True, fit: bool = False) -> None:
         """Recompute problems and side lists; push the document (full) or patch ops to the canvas."""
-        found = [*validate_flow(self._doc)[1], *channel_warnings(self._doc, self._channel_kinds)] \
+        actions = WorkspaceActions(self._workspace_id) if self._workspace_id else None  # unknown action nodes
+        found = [*validate_flow(self._doc, actions=actions)[1], *channel_warnings(self._doc, self._channel_kinds)] \
             if recompile or full else []
         if recompile:
             self.problems = [

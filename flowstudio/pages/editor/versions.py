@@ -136,7 +136,8 @@ class VersionsState(EditorState):
         editor = await self._editor()
         with session_scope() as session:
             tests = drafts.list_tests(session=session, bot_id=editor.bot_id)
-        outcomes = await rx.run_in_thread(lambda: drafts.run_tests(editor._doc, tests))
+        workspace_id = editor._workspace_id or None
+        outcomes = await rx.run_in_thread(lambda: drafts.run_tests(editor._doc, tests, workspace_id=workspace_id))
         self.test_results = {o.name: "passed" if o.passed else "failed" for o in outcomes}
         self.test_reports = {o.name: o.report for o in outcomes if not o.passed}
 
