@@ -59,12 +59,17 @@ def _clear_process_caches() -> None:
     """Caches keyed by database ids (one database per process in production): each test has its own
     database, whose ids restart at 1."""
     from flowstudio.api.channels import common
-    from flowstudio.services import nlu, runtime
+    from flowstudio.models import sealing
+    from flowstudio.services import code_actions, nlu, runtime, webhooks
 
     runtime._flows.clear()
     runtime._published.clear()
     nlu._cache.clear()
     common._channels.clear()
+    code_actions.invalidate()
+    code_actions._bot_workspaces.clear()
+    webhooks.invalidate()
+    sealing.forget_policies()
 
 
 def use_env(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
