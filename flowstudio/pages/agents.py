@@ -43,6 +43,7 @@ class AgentRow:
     queues: list[str] = field(default_factory=list)
     queue_ids: list[str] = field(default_factory=list)
     is_me: bool = False
+    can_read_encrypted: bool = False
 
 
 @dataclass
@@ -131,7 +132,7 @@ class AgentsState(rx.State):
         self.agents = [AgentRow(user_id=a.user_id, name=a.name, email=a.email, role=a.role, status=a.status,
                                 capacity=a.capacity, load=a.load, queues=[q["name"] for q in a.queues],
                                 queue_ids=[str(q["id"]) for q in a.queues],
-                                is_me=a.user_id == user_id)
+                                is_me=a.user_id == user_id, can_read_encrypted=a.can_read_encrypted)
                        for a in agent_service.list_agents(session=session, workspace_id=workspace_id)]
         self.queue_choices = [QueueChoice(value=str(q.id), label=q.name)
                               for q in queue_service.list_queues(session=session, workspace_id=workspace_id)]
@@ -287,6 +288,14 @@ class AgentsState(rx.State):
         await self._change(lambda session, workspace_id, _: agent_service.set_capacity(
             session=session, workspace_id=workspace_id, user_id=user_id, capacity=value), target_id=user_id)
 
+    @rx.event
+    @requires(can.MEMBERS_GRANT_ADMIN)
+    async def change_encrypted_access(self, user_id: int, allowed: bool):
+        """Let a member read encrypted messages, or stop them (administrators only)."""
+        await self._change(lambda session, workspace_id, actor: agent_service.set_encrypted_access(
+            session=session, workspace_id=workspace_id, user_id=user_id, allowed=allowed, actor_id=actor),
+            target_id=user_id)
+
     # ----------------------------------------------------------------------------------- remove
 
     @rx.event
@@ -390,6 +399,11 @@ def _row(agent: AgentRow) -> rx.Component:
                               color=rx.cond(agent.load >= agent.capacity, rx.color("red", 11), rx.color("gray", 12)))),
         rx.table.cell(rx.hstack(rx.foreach(agent.queues, lambda q: rx.badge(q, variant="outline", size="1")),
                                 wrap="wrap", spacing="1")),
+        rx.table.cell(rx.tooltip(rx.switch(checked=agent.can_read_encrypted, size="1",
+                                           disabled=SessionState.role != "admin",
+                                           on_change=lambda value: S.change_encrypted_access(agent.user_id, value),
+                                           aria_label=t("agents.read_encrypted"), data_testid="agent-decrypt"),
+                                 content=t("agents.read_encrypted_hint"))),
         rx.table.cell(rx.hstack(
             rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", on_click=S.open_edit(agent.user_id),
                            aria_label=t("agents.edit"), data_testid="agent-edit"),
@@ -404,7 +418,7 @@ def _row(agent: AgentRow) -> rx.Component:
 
 def _table() -> rx.Component:
     headers = ["agents.name", "login.email", "settings.role", "agents.status", "agents.capacity", "agents.load",
-               "agents.queues", ""]
+               "agents.queues", "agents.read_encrypted", ""]
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(h) if h else "") for h in headers])),

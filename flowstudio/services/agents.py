@@ -60,6 +60,7 @@ class AgentView:
     load: int
     last_seen_at: datetime | None
     queues: list[dict] = field(default_factory=list)
+    can_read_encrypted: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,27 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
     return len(held)
 
 
+def set_encrypted_access(*, session: Session, workspace_id: int, user_id: int, allowed: bool, actor_id: int | None,
+                         ip: str = "") -> Membership:
+    """Grant or withdraw a member's permission to read encrypted messages (admins only; audited).
+
+    Raises:
+        AgentError: the actor is not an admin of the workspace, or the member is not in it.
+    """
+    from flowstudio.services import audit, permissions
+
+    actor = permissions.membership(session=session, workspace_id=workspace_id, user_id=actor_id)
+    if actor is None or not permissions.allows(actor.role, permissions.MEMBERS_GRANT_ADMIN):
+        raise AgentError("only administrators grant the reading of encrypted messages")
+    membership = _membership(session, workspace_id, user_id)
+    if bool(membership.can_read_encrypted) != allowed:
+        membership.can_read_encrypted = allowed
+        session.add(membership)
+        audit.record(session, "member.decrypt_granted" if allowed else "member.decrypt_revoked",
+                     workspace_id=workspace_id, actor=session.get(User, actor_id), target=("user", user_id), ip=ip)
+    return membership
+
+
 def set_status(*, session: Session, workspace_id: int, user_id: int, status: AgentStatus | str) -> AgentProfile:
     """Set an agent online, away or offline (also marks them seen now).
 
@@ -294,7 +316,8 @@ def list_agents(*, session: Session, workspace_id: int, queue_id: int | None = N
                        role=Role(membership.role).value,
                        status=AgentStatus(profile.status).value if profile else AgentStatus.OFFLINE.value,
                        capacity=profile.capacity if profile else DEFAULT_CAPACITY, load=load.get(user.id, 0),
-                       last_seen_at=profile.last_seen_at if profile else None, queues=served.get(user.id, []))
+                       last_seen_at=profile.last_seen_at if profile else None, queues=served.get(user.id, []),
+                       can_read_encrypted=bool(membership.can_read_encrypted))
              for membership, user, profile in rows]
     if queue_id is not None:
         views = [v for v in views if any(q["id"] == queue_id for q in v.queues)]

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from flowstudio.services.signing import signature_ok
 from tests.browser.conftest import ARTIFACTS, open_logged_in
+from tests.browser.test_studio_code import _write_code
 from tests.test_webhooks import receiver
 
 
@@ -69,9 +70,8 @@ def test_code_actions_and_secrets_tabs(page: Page) -> None:
     page.get_by_test_id("param-add").click()
     page.get_by_test_id("param-name").fill("n")
     page.get_by_test_id("action-outcomes").fill("big")
-    page.get_by_test_id("action-code").fill("flow.vars['result'] = float(flow.params['n']) * 2\n"
-                                            "flow.say(f\"= {flow.vars['result']}\")\n"
-                                            "if flow.vars['result'] > 100:\n    return 'big'\n")
+    _write_code(page, ["flow.vars['result'] = float(flow.params['n']) * 2", "flow.say(f\"= {flow.vars['result']}\")",
+                       "if flow.vars['result'] > 100:", "    return 'big'"], testid="action-code", blur_to="action-name")
     page.get_by_test_id("test-params").fill('{"n": 60}')
     page.get_by_test_id("action-test-run").click()
     expect(page.get_by_test_id("test-outcome")).to_have_text("big")

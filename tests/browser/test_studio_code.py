@@ -6,8 +6,10 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_studio import _connect, _drop, _open_new_bot, _type
 
 
-def _write_code(page: Page, lines: list[str]) -> None:
-    editor = page.get_by_test_id("code-editor").locator(".cm-content")
+def _write_code(page: Page, lines: list[str], *, testid: str = "code-editor", blur_to: str = "inspector-node-id"
+                ) -> None:
+    """Replace the editor's text by `lines`, typed as a person would (the editor indents after a colon)."""
+    editor = page.get_by_test_id(testid).locator(".cm-content")
     editor.click()
     page.keyboard.press("Control+a")
     page.keyboard.press("Delete")
@@ -16,7 +18,7 @@ def _write_code(page: Page, lines: list[str]) -> None:
             page.keyboard.press("Enter")
             page.keyboard.press("Home")
         page.keyboard.insert_text(line)
-    page.get_by_test_id("inspector-node-id").click()  # blur: the editor hands its text over at once
+    page.get_by_test_id(blur_to).click()  # blur: the editor hands its text over at once
     page.wait_for_timeout(800)
 
 

@@ -8,6 +8,7 @@ import json
 
 import reflex as rx
 
+from flowstudio.components.code_editor import code_editor
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
@@ -331,7 +332,8 @@ def _form() -> rx.Component:
                     _field("developers.actions.hosts", _mono(S.hosts, "hosts", "2", "action-hosts"),
                            "developers.actions.hosts_hint"),
                     columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
-            _field("developers.actions.code", _mono(S.code, "code", "12", "action-code"),
+            _field("developers.actions.code", code_editor(value=S.code, on_change=lambda v: S.set_field("code", v),
+                                                          height="280px", testid="action-code"),
                    "developers.actions.code_hint"), width="100%"),
             rx.grid(_field("developers.actions.server_url", rx.input(
                 value=S.server_url, on_change=lambda v: S.set_field("server_url", v),
