@@ -108,6 +108,9 @@ class Conversation(SQLModel, table=True):
     csat_score: int | None = Field(default=None)
     csat_comment: str | None = Field(default=None, sa_type=sa.Text)
     conversation_type: str | None = Field(default=None, max_length=40)  # one of the workspace's named types
+    # Set when the customer has been silent for the workspace's "inactive after" minutes; their next message
+    # clears it (flowstudio.services.inactivity).
+    inactive_since: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Direction(StrEnum):

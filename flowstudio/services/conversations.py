@@ -209,6 +209,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
                                                     actor_id=None, reason="routing"))
     # Changed after the turn, so the conversation row is written once, with the turn's messages.
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
+    conversation.inactive_since = None  # the customer is back (services/inactivity.py)
     session.add(conversation)
     result.settle(session)
     webhooks.turn_stored(session, conversation, result)  # message.created for subscribers (a cached no-op else)

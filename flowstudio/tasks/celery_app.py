@@ -26,13 +26,15 @@ def create_celery() -> Celery:
         timezone="UTC",
         enable_utc=True,
         include=["flowstudio.tasks.system", "flowstudio.tasks.nlu", "flowstudio.tasks.delivery", "flowstudio.tasks.timers",
-                 "flowstudio.tasks.assignment", "flowstudio.tasks.typing", "flowstudio.tasks.retention", "flowstudio.tasks.webhooks"],
+                 "flowstudio.tasks.assignment", "flowstudio.tasks.typing", "flowstudio.tasks.retention", "flowstudio.tasks.webhooks",
+                 "flowstudio.tasks.inactivity"],
         beat_schedule={
             "requeue-stuck-deliveries": {"task": "flowstudio.delivery.requeue_stuck", "schedule": 60.0},
             "inactivity-events": {"task": "flowstudio.timers.inactivity", "schedule": 30.0},
             "queue-assignment": {"task": "flowstudio.assignment.sweep", "schedule": 15.0},
             "retention-daily": {"task": "flowstudio.retention.run_all", "schedule": crontab(hour=3, minute=17)},
             "requeue-due-webhooks": {"task": "flowstudio.webhooks.requeue_due", "schedule": 60.0},
+            "inactivity-markers": {"task": "flowstudio.inactivity.sweep", "schedule": 60.0},
         },
     )
     if settings.redis_url:
