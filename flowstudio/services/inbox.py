@@ -48,7 +48,7 @@ from flowstudio.services import privacy
 from flowstudio.settings import get_settings
 
 VIEWS = ("mine", "queue", "all")
-STATUSES = ("active", "open", "pending", "closed", "archived", "any")
+STATUSES = ("active", "inactive", "open", "pending", "closed", "archived", "any")
 ACTIVE = (ConversationStatus.OPEN, ConversationStatus.PENDING)
 LIST_LIMIT = 100
 HISTORY_LIMIT = 300
@@ -75,10 +75,12 @@ class InboxFilters:
     Attributes:
         view: ``mine`` (owned by the agent), ``queue`` (waiting in a queue: agents see the queues they
             serve, supervisors and admins all), ``all`` (the workspace).
-        status: ``active`` (open or pending), one status, or ``any``.
+        status: ``active`` (open or pending), ``inactive`` (active, the customer silent past the workspace's
+            inactivity marker), one status, or ``any``.
         variable_name / variable_value: a contact variable equal to the value (the value may be empty:
             the variable is set at all).
         search: part of the contact's name, phone or e-mail, or of a message's text (case-insensitive).
+        conversation_type: one of the workspace's conversation types (case-insensitive); empty: any.
     """
 
     view: str = "mine"
@@ -92,6 +94,7 @@ class InboxFilters:
     priority: str = ""
     unread_only: bool = False
     search: str = ""
+    conversation_type: str = ""
 
 
 @dataclass
@@ -112,6 +115,8 @@ class ConversationRow:
     unread: int
     waiting_seconds: int
     tags: list[str] = field(default_factory=list)
+    inactive: bool = False
+    conversation_type: str = ""
 
 
 def _like(column: Any, term: str) -> Any:
@@ -148,6 +153,8 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
             query = query.where(Conversation.owner_queue_id.in_(served))
     if filters.status == "active":
         query = query.where(Conversation.status.in_(ACTIVE))
+    elif filters.status == "inactive":
+        query = query.where(Conversation.status.in_(ACTIVE), Conversation.inactive_since.is_not(None))
     elif filters.status != "any":
         query = query.where(Conversation.status == ConversationStatus(filters.status))
     if filters.queue_id:
@@ -158,6 +165,8 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
                             Conversation.owner_agent_id == filters.agent_id)
     if filters.channel:
         query = query.where(Conversation.channel == filters.channel)
+    if filters.conversation_type.strip():
+        query = query.where(sa.func.lower(Conversation.conversation_type) == filters.conversation_type.strip().lower())
     if filters.priority:
         try:
             query = query.where(Conversation.priority == Priority(filters.priority))
@@ -288,7 +297,9 @@ def list_conversations(*, session: Session, workspace_id: int, user_id: int, fil
             owner_label=labels.get(conversation_id, ""), queue_name=labels.get(-conversation_id, ""),
             priority=Priority(conversation.priority).value, preview=(seen.marker if seen.hides_bodies and not message.erased else preview(message)) if message else "",
             last_at=_clock(conversation.last_message_at or conversation.created_at, zone, now),
-            unread=unread.get(conversation_id, 0), waiting_seconds=max(waiting, 0), tags=tags.get(conversation_id, [])))
+            unread=unread.get(conversation_id, 0), waiting_seconds=max(waiting, 0), tags=tags.get(conversation_id, []),
+            inactive=conversation.inactive_since is not None and conversation.status in ACTIVE,
+            conversation_type=conversation.conversation_type or ""))
     return result
 
 
@@ -403,6 +414,8 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
         "variables": variables, "tags": _tags(session, [conversation.id]).get(conversation.id, []),
         "flow_tags": [str(t) for t in (conversation.session or {}).get("tags") or []],
         "csat": conversation.csat_score or 0, "messages": rendered,
+        "conversation_type": conversation.conversation_type or "",
+        "inactive": active and conversation.inactive_since is not None,
         "can_write": active and mine,
         "can_pick": active and owner_type == "queue" and (serves or role != Role.AGENT),
         "can_take": active and owner_type == "bot" and role != Role.AGENT,

@@ -32,7 +32,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.i18n import negotiate
-from flowstudio.services import audit, privacy, retention
+from flowstudio.services import audit, conversation_types, privacy, retention
 from flowstudio.services import webhooks
 from flowstudio.tasks.delivery import enqueue_deliveries
 
@@ -51,6 +51,16 @@ class ConversationPublic(BaseModel):
     owner_id: int | None
     last_message_at: UtcDatetime | None
     created_at: UtcDatetime
+    conversation_type: str | None = Field(None, description="One of the workspace's conversation types, or null.")
+    inactive_since: UtcDatetime | None = Field(None, description="Since when the customer has been silent past the "
+                                                                 "workspace's inactivity marker (null: not inactive).")
+
+
+class ConversationUpdate(BaseModel):
+    """What may change on a conversation through the API."""
+
+    conversation_type: str | None = Field(description="One of the workspace's conversation types (any case); "
+                                                      "null or empty clears it.", max_length=200)
 
 
 class MessagePublic(BaseModel):
@@ -123,15 +133,18 @@ def _public(c: Conversation) -> ConversationPublic:
     owner = {OwnerType.BOT: c.owner_bot_id, OwnerType.QUEUE: c.owner_queue_id, OwnerType.AGENT: c.owner_agent_id}
     return ConversationPublic(id=c.id, contact_id=c.contact_id, channel=c.channel, channel_id=c.channel_id,
                               status=c.status.value, owner_type=c.owner_type.value, owner_id=owner[c.owner_type],
-                              last_message_at=c.last_message_at, created_at=c.created_at)
+                              last_message_at=c.last_message_at, created_at=c.created_at,
+                              conversation_type=c.conversation_type, inactive_since=c.inactive_since)
 
 
 @router.get("/conversations", response_model=list[ConversationPublic])
 def list_conversations(session: DB, who: Caller,
                        status_: ConversationStatus | None = Query(None, alias="status"),
                        channel: str | None = None, owner_type: OwnerType | None = None,
+                       conversation_type: str | None = Query(None, max_length=200),
                        limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[ConversationPublic]:
-    """Conversations, newest activity first, filtered by status, channel kind and owner type."""
+    """Conversations, newest activity first, filtered by status, channel kind, owner type and conversation
+    type (case-insensitive)."""
     query = select(Conversation).where(Conversation.workspace_id == who.workspace_id)
     if status_ is not None:
         query = query.where(Conversation.status == status_)
@@ -139,6 +152,8 @@ def list_conversations(session: DB, who: Caller,
         query = query.where(Conversation.channel == channel)
     if owner_type is not None:
         query = query.where(Conversation.owner_type == owner_type)
+    if conversation_type and conversation_type.strip():
+        query = query.where(func.lower(Conversation.conversation_type) == conversation_type.strip().lower())
     query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
                            Conversation.id.desc()).offset(offset).limit(limit)
     return [_public(c) for c in session.exec(query).all()]
@@ -161,6 +176,22 @@ def get_conversation(conversation_id: int, session: DB, who: Caller,
                                        error=m.error, created_at=m.created_at, redacted=text != m.text,
                                        erased=m.erased).model_dump(mode="json")
                          for m, text, payload in shown]}
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationPublic)
+def patch_conversation(conversation_id: int, body: ConversationUpdate, session: DB, who: Caller
+                       ) -> ConversationPublic:
+    """Set the conversation's type (one of the workspace's conversation types; 422 with the reason otherwise)."""
+    try:
+        conversation_types.set_type(session=session, workspace_id=who.workspace_id, conversation_id=conversation_id,
+                                    name=body.conversation_type, actor_type="api",
+                                    actor_id=f"token:{who.token_id}")
+    except conversation_types.ConversationTypeError as error:
+        code = status.HTTP_404_NOT_FOUND if error.key == "types.not_found" else status.HTTP_422_UNPROCESSABLE_CONTENT
+        raise HTTPException(code, str(error)) from None
+    conversation = _conversation(session, who, conversation_id)
+    session.commit()
+    return _public(conversation)
 
 
 @router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_202_ACCEPTED)

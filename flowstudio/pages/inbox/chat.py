@@ -7,6 +7,7 @@ import reflex as rx
 from flowstudio.components.layout import t
 from flowstudio.pages.inbox.forget import forget_section
 from flowstudio.pages.inbox.state import UPLOAD_ID, ChatMessage, InboxState, Variable
+from flowstudio.pages.inbox.types import inactive_badge, type_select
 from flowstudio.state.session import SessionState
 
 S = InboxState
@@ -99,6 +100,7 @@ def info_panel() -> rx.Component:
         rx.cond(S.contact_email != "", rx.text(S.contact_email, size="2", color_scheme="gray")),
         rx.hstack(rx.badge(S.channel, variant="outline"), rx.badge(tr("status", S.status)),
                   rx.cond(S.csat > 0, rx.badge("CSAT ", S.csat, "/5", color_scheme="amber")), wrap="wrap"),
+        type_select(),
         rx.divider(),
         rx.text(t("inbox.tags"), size="2", weight="bold"),
         rx.flex(
@@ -164,6 +166,7 @@ def _chat_header() -> rx.Component:
             rx.text(S.contact_name, weight="bold", size="3", data_testid="chat-contact"),
             rx.hstack(
                 rx.badge(tr("status", S.status), size="1", data_testid="chat-status"),
+                rx.cond(S.inactive, inactive_badge("chat-inactive")),
                 rx.badge(rx.match(S.owner_type, ("bot", rx.icon("bot", size=10)), ("queue", rx.icon("users", size=10)),
                                   rx.icon("headset", size=10)), S.owner_label, size="1", variant="outline",
                          data_testid="chat-owner"),

@@ -8,6 +8,7 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.pages.inbox.chat import PRIORITIES, chat_pane, info_panel, tr
 from flowstudio.pages.inbox.state import ANY, InboxState, Option
+from flowstudio.pages.inbox.types import inactive_badge
 from flowstudio.services.inbox import STATUSES, VIEWS, ConversationRow
 from flowstudio.state.session import SessionState
 
@@ -67,6 +68,9 @@ def _row(row: rx.Var[ConversationRow]) -> rx.Component:
                                                        color_scheme=rx.match(row.priority, ("urgent", "red"),
                                                                              ("high", "orange"), "gray"))),
             rx.cond(row.status != "open", rx.badge(tr("status", row.status), size="1", variant="outline")),
+            rx.cond(row.inactive, inactive_badge("row-inactive")),
+            rx.cond(row.conversation_type != "", rx.badge(rx.icon("folder", size=10), row.conversation_type,
+                                                          size="1", variant="soft", color_scheme="iris")),
             rx.foreach(row.tags, lambda tag: rx.badge(tag, size="1", variant="surface")),
             gap="4px", wrap="wrap", margin_top="4px",
         ),
@@ -106,6 +110,7 @@ def _filters() -> rx.Component:
         _select("tag", "inbox.filter_tag", S.all_tags, S.tag_filter),
         _select("priority", "inbox.filter_priority", [(p, t(f"inbox.priority_{p}")) for p in PRIORITIES],
                 S.priority_filter),
+        rx.cond(S.type_options.length() > 0, _select("type", "types.filter", S.type_options, S.type_filter)),
         rx.vstack(
             rx.text(t("inbox.filter_variable"), size="1", color_scheme="gray"),
             rx.hstack(

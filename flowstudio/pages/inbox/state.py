@@ -18,6 +18,7 @@ from flowstudio.services import agents as agent_service
 from flowstudio.services import assignment, inbox
 from flowstudio.services import typing as typing_indicator
 from flowstudio.services.inbox import ConversationRow, InboxFilters
+from flowstudio.services.workspace_settings import conversation_types
 from flowstudio.state.session import scope_of
 from flowstudio.services import permissions as can
 from flowstudio.state.guard import authorize, requires
@@ -97,6 +98,7 @@ class InboxState(rx.State):
     channel_filter: str = ANY
     tag_filter: str = ANY
     priority_filter: str = ANY
+    type_filter: str = ANY
     var_name: str = ""
     var_value: str = ""
     unread_only: bool = False
@@ -119,6 +121,8 @@ class InboxState(rx.State):
     queue_name: str = ""
     priority: str = "normal"
     csat: int = 0
+    conversation_type: str = ""
+    inactive: bool = False
     messages: list[ChatMessage] = []
     variables: list[Variable] = []
     tags: list[str] = []
@@ -145,6 +149,7 @@ class InboxState(rx.State):
     bots: list[Option] = []
     channels: list[Option] = []
     all_tags: list[Option] = []
+    type_options: list[Option] = []  # the workspace's conversation types (pages/inbox/types.py sets them)
     transfer_open: bool = False
     transfer_type: str = "agent"
     transfer_target: str = ""
@@ -169,7 +174,8 @@ class InboxState(rx.State):
                             tag="" if self.tag_filter == ANY else self.tag_filter,
                             variable_name=self.var_name, variable_value=self.var_value,
                             priority="" if self.priority_filter == ANY else self.priority_filter,
-                            unread_only=self.unread_only, search=self.search)
+                            unread_only=self.unread_only, search=self.search,
+                            conversation_type="" if self.type_filter == ANY else self.type_filter)
 
     @staticmethod
     def _read(workspace_id: int, user_id: int, filters: InboxFilters, selected_id: int,
@@ -218,7 +224,7 @@ class InboxState(rx.State):
             self.variables = variables
         for name in ("contact_name", "contact_phone", "contact_email", "channel", "status", "owner_type",
                      "owner_label", "queue_name", "priority", "csat", "tags", "flow_tags", "can_write", "can_pick",
-                     "can_take", "can_close", "can_transfer", "can_archive"):
+                     "can_take", "can_close", "can_transfer", "can_archive", "conversation_type", "inactive"):
             if getattr(self, name) != detail[name]:
                 setattr(self, name, detail[name])
 
@@ -235,6 +241,8 @@ class InboxState(rx.State):
         with session_scope() as session:
             options = inbox.transfer_options(session=session, workspace_id=workspace_id)
             me = agent_service.get_agent(session=session, workspace_id=workspace_id, user_id=user_id)
+            types = conversation_types(session=session, workspace_id=workspace_id)
+        self.type_options = [Option(value=name, label=name) for name in types]
         self.queues = [Option(**o) for o in options["queues"]]
         self.agents = [Option(**o) for o in options["agents"]]
         self.bots = [Option(**o) for o in options["bots"]]
@@ -326,7 +334,7 @@ class InboxState(rx.State):
     async def set_filter(self, name: str, value: str):
         """One select filter changed."""
         if name in ("status_filter", "queue_filter", "agent_filter", "channel_filter", "tag_filter",
-                    "priority_filter"):
+                    "priority_filter", "type_filter"):
             setattr(self, name, value)
             await self._reload()
 
@@ -352,6 +360,7 @@ class InboxState(rx.State):
         """Back to the shortcut alone."""
         self.status_filter, self.unread_only = "active", False
         self.queue_filter = self.agent_filter = self.channel_filter = self.tag_filter = self.priority_filter = ANY
+        self.type_filter = ANY
         self.search = self.var_name = self.var_value = ""
         await self._reload()
         return [rx.set_value("inbox-search", ""), rx.set_value("inbox-var-name", ""), rx.set_value("inbox-var-value", "")]
