@@ -128,7 +128,7 @@ def test_retention_erases_exactly_what_is_due(world: World) -> None:
     run = retention.run(workspace_id=world.a.id, trigger="manual", now=world.now)
 
     assert run.counts == {"contacts": 1, "identities": 1, "conversations": 1, "message_bodies": 2,
-                          "file_messages": 1, "files_deleted": 1}
+                          "file_messages": 1, "files_deleted": 1, "events": 0}
     erased = world.contact(gone)
     assert (erased.name, erased.email, erased.phone, erased.variables) == ("", None, None, {})
     assert erased.erased_at is not None

@@ -8,6 +8,13 @@ add up; the person goes.
   channel ids become tombstones (a new message from that person starts a fresh contact); its
   conversations lose the flow session's variables and contact fields and the CSAT comment. Message
   bodies (text and payload) older than the limit are erased, whoever wrote them.
+- **Events of erased conversations** (the contact's, whether erased by retention or forgotten): each
+  `Event.data` keeps only structural facts from an allow-list (`_KEPT_EVENT_KEYS`: ids, scores, priorities,
+  owners as ``{"type", "id"}``, the flow event's name and node, the conversation type and tags, which stay
+  on the conversation too) and gets ``"erased": true`` when anything else was dropped. An allow-list
+  rather than a list of personal keys: flow events carry whatever a node put there (a question's rejected
+  answer, an HTTP error quoting the request, a hand-off's target), CSAT events the customer's words. The
+  queue monitor still counts SLA breaches per queue. Events of other conversations are untouched.
 - **Files** (`file_retention_days`): media messages older than the limit lose their file: a file the
   inbox stored is deleted from disk, the provider's ids and links are dropped, and the message says
   "file removed".
@@ -37,6 +44,7 @@ from flowstudio.models import (
     ContactIdentity,
     Conversation,
     Erased,
+    Event,
     Membership,
     Message,
     RetentionRun,
@@ -53,6 +61,10 @@ BATCH = 500
 FILE_KINDS = ("image", "audio", "video", "document", "file", "media", "sticker")
 _FILE_KEYS = ("url", "media_id", "file_id", "path", "filename", "caption", "mime_type", "sha256", "link")
 _KEPT_FILE_KEYS = ("type", "url", "media_type", "media_id", "file_id", "mime_type", "path")
+_KEPT_EVENT_KEYS = frozenset({"type", "name", "node_id", "queue_id", "rule_id", "bot_id", "message_id", "score",
+                              "priority", "minutes", "csat_requested", "returned_to_bot", "conversation_type",
+                              "tag", "owner", "from", "to"})
+_OWNER_KEYS = ("owner", "from", "to")  # kept only as {"type": "bot"|"queue"|"agent", "id": int}
 _LOCAL = re.compile(r"/api/v1/media/(\d+)/([A-Za-z0-9_-]{8,40})/([A-Za-z0-9._-]{1,100})$")
 FORGET_ROLES = (Role.ADMIN, Role.SUPERVISOR)
 
@@ -75,17 +87,19 @@ class Erasure:
     message_bodies: int = 0
     file_messages: int = 0
     files_deleted: int = 0
+    events: int = 0
     files: list[Path] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """The counts, as stored on the run and in the audit entry."""
         return {"contacts": self.contacts, "identities": self.identities, "conversations": self.conversations,
                 "message_bodies": self.message_bodies, "file_messages": self.file_messages,
-                "files_deleted": self.files_deleted}
+                "files_deleted": self.files_deleted, "events": self.events}
 
     def add(self, other: Erasure) -> None:
         """Sum another batch into this one."""
-        for name in ("contacts", "identities", "conversations", "message_bodies", "file_messages", "files_deleted"):
+        for name in ("contacts", "identities", "conversations", "message_bodies", "file_messages", "files_deleted",
+                     "events"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.files.extend(other.files)
 
@@ -101,8 +115,25 @@ def _local_file(workspace_id: int, url: Any) -> Path | None:
     return media_dir() / str(workspace_id) / match.group(2)
 
 
+def scrub_event_data(data: dict[str, Any] | None) -> dict[str, Any]:
+    """An event's data with only the allow-listed structural facts (see the module's docstring), marked
+    ``"erased": true`` when anything else was dropped."""
+    def kept(key: str, value: Any) -> bool:
+        if key not in _KEPT_EVENT_KEYS:
+            return False
+        if key in _OWNER_KEYS:
+            return isinstance(value, dict) and set(value) <= {"type", "id"} and \
+                all(v is None or isinstance(v, int | str) and len(str(v)) <= 16 for v in value.values())
+        return value is None or isinstance(value, int | float | bool) or (isinstance(value, str) and len(value) <= 80)
+
+    data = dict(data or {})
+    clean = {key: value for key, value in data.items() if key != "erased" and kept(key, value)}
+    return {**clean, "erased": True} if len(clean) != len(data) else clean
+
+
 def erase_contact(session: Session, contact: Contact, *, now: datetime) -> Erasure:
-    """Anonymise one contact, its channel ids and its conversations' personal fields (not messages)."""
+    """Anonymise one contact, its channel ids, its conversations' personal fields and their events' data
+    (not messages)."""
     done = Erasure(contacts=1)
     contact.name, contact.email, contact.phone, contact.variables = "", None, None, {}
     contact.erased_at = now
@@ -119,6 +150,13 @@ def erase_contact(session: Session, contact: Contact, *, now: datetime) -> Erasu
         conversation.csat_comment = None
         session.add(conversation)
         done.conversations += 1
+    conversation_ids = select(Conversation.id).where(Conversation.contact_id == contact.id)
+    for event in session.exec(select(Event).where(Event.conversation_id.in_(conversation_ids))).all():
+        scrubbed = scrub_event_data(event.data)
+        if scrubbed != event.data:
+            event.data = scrubbed
+            session.add(event)
+            done.events += 1
     return done
 
 
