@@ -335,3 +335,21 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
     assert closed["conversation"]["id"] == conversation.id and closed["actor"] == {"type": "agent", "id": agent.id}
     assert published["version"]["number"] == 1 and published["bot"]["id"] == bot.id
     assert len(queued) == 4
+
+
+def test_platform_messages_are_message_created_events_too(session, workspace_id, queued) -> None:
+    from flowstudio.models import Conversation, WebhookDelivery
+    from flowstudio.services import assignment
+
+    channel_id = _webchat(session, workspace_id)
+    _say(channel_id, "oi", "m1")
+    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
+                                 events=["message.created"])
+    session.commit()
+    conversation = session.exec(select(Conversation)).one()
+    assignment.send_system_message(session=session, conversation=conversation, text="Você é o 2º da fila",
+                                   purpose="queue.position")
+    session.commit()
+    payloads = [d.payload for d in session.exec(select(WebhookDelivery)).all()]
+    assert [(p["data"]["message"]["sender"], p["data"]["message"]["text"]) for p in payloads] == [
+        ("system", "Você é o 2º da fila")]

@@ -90,6 +90,7 @@ def send_system_message(*, session: Session, conversation: Conversation, text: s
     session.add(message)
     session.flush()
     conversation.last_message_at = utcnow()
+    webhooks.message_created(session, conversation, message)
     return message.id, 0.0
 
 
@@ -551,8 +552,10 @@ def take_csat_answer(*, session: Session, event: Any, key: str | None = None,
     session.add(inbound)
     conversation.csat_score, conversation.csat_comment = score, comment
     conversation.last_inbound_at = conversation.last_message_at = now
+    conversation.inactive_since = None  # the customer answered: not silent any more
     session.add(conversation)
     session.flush()
+    webhooks.message_created(session, conversation, inbound)
     session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id, name="csat.answered",
                       actor_type="system", data={"score": score, "comment": comment}))
     thanks = send_system_message(session=session, conversation=conversation,

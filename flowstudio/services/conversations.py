@@ -344,4 +344,5 @@ def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
         conversation.updated_at = utcnow()
         session.add(conversation)
         result.settle(session)
+        webhooks.turn_stored(session, conversation, result)  # the bot's replies to the silence
     return result
