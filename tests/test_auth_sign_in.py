@@ -108,6 +108,23 @@ def test_sign_ins_are_rate_limited_per_email(session: Session, monkeypatch: pyte
         "signin.rate_limited"
 
 
+@pytest.mark.parametrize("shared", [False, True])
+def test_right_passwords_do_not_use_up_the_budget_of_guesses(session: Session, monkeypatch: pytest.MonkeyPatch,
+                                                             shared: bool, request: pytest.FixtureRequest) -> None:
+    if shared:
+        use_env(monkeypatch, REDIS_URL=request.getfixturevalue("redis_url"))
+    monkeypatch.setattr(sign_in, "IP_LIMIT", (3, 60))
+    monkeypatch.setattr(sign_in, "EMAIL_LIMIT", (2, 60))
+    ip = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+    email = f"busy{secrets.randbelow(10**6)}@example.com"
+    make_user(session, workspace=make_workspace(session), email=email)
+    for _ in range(6):  # a team signing in all day from one office, one person many times
+        assert sign_in.start(session, email=email, password=PASSWORD, ip=ip).status == "signed_in"
+    for _ in range(2):
+        assert sign_in.start(session, email=email, password="wrong", ip=ip).error == "login.invalid"
+    assert sign_in.start(session, email=email, password=PASSWORD, ip=ip).error == "signin.rate_limited"
+
+
 def test_rate_limits_are_shared_through_redis(session: Session, redis_url: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     use_env(monkeypatch, REDIS_URL=redis_url)

@@ -48,6 +48,12 @@ class _Memory:
         with self._lock:
             self._windows.pop(key, None)
 
+    def forgive(self, key: str) -> None:
+        with self._lock:
+            expires, count = self._windows.get(key, (0.0, 0))
+            if count > 0:
+                self._windows[key] = (expires, count - 1)
+
 
 _memory = _Memory()
 
@@ -81,3 +87,15 @@ def reset(key: str) -> None:
         _redis(url).delete(_PREFIX + key)
     else:
         _memory.reset(key)
+
+
+def forgive(key: str) -> None:
+    """Take back one attempt counted under `key` (it succeeded: limits are for guessing, not for using)."""
+    url = get_settings().redis_url
+    if url:
+        client = _redis(url)
+        name = _PREFIX + key
+        if int(client.decr(name)) < 0:  # expired in between: nothing to take back
+            client.delete(name)
+    else:
+        _memory.forgive(key)

@@ -156,6 +156,8 @@ def start(session: Session, *, email: str, password: str, ip: str = "", lang: st
     if not passwords.verify_password(password, user.password_hash) or not user.is_active:
         return _fail(session, email, user, "password" if user.is_active else "inactive", ip)
     _forget_failures(session, email)
+    for key in (f"ip:{ip}", f"email:{email}"):  # a right password does not use up the budget of guesses
+        rate_limit.forgive(f"signin:{key}")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
         session.add(user)
