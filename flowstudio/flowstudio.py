@@ -24,13 +24,13 @@ from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.services import nlu
 from flowstudio.services import permissions as can
 from flowstudio.state.guard import NOT_ALLOWED_ROUTE, GuardState
-from flowstudio.state.session import HOME_ROUTE, SessionState
+from flowstudio.state.session import SessionState
 
 app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
 app.register_lifespan_task(nlu.start_warm_up)  # spaCy tables and the encoder, before the first message
 
 app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.on_load)
-app.add_page(lambda: rx.fragment(), route="/", on_load=rx.redirect(HOME_ROUTE), title="FlowStudio")
+app.add_page(lambda: rx.fragment(), route="/", on_load=SessionState.go_home, title="FlowStudio")
 app.add_page(bots_page, route="/bots", title="Bots · FlowStudio", on_load=[SessionState.require_login, GuardState.require(can.BOTS_VIEW), BotsState.load])
 for route, icon, title_key, body_key in SECTIONS:
     app.add_page(section_page(icon, title_key, body_key), route=route, title="FlowStudio",

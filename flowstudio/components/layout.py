@@ -7,16 +7,23 @@ import reflex as rx
 from flowstudio.i18n import LANGUAGES
 from flowstudio.state.session import SessionState
 
-NAV_ITEMS: list[tuple[str, str, str]] = [
-    ("/bots", "bot", "nav.bots"),
-    ("/inbox", "inbox", "nav.inbox"),
-    ("/flow-manager", "workflow", "nav.flow_manager"),
-    ("/agents", "headset", "nav.agents"),
-    ("/queues", "list-ordered", "nav.queues"),
-    ("/campaigns", "megaphone", "nav.campaigns"),
-    ("/metrics", "chart-column", "nav.metrics"),
-    ("/settings", "settings", "nav.settings"),
+NAV_ITEMS: list[tuple[str, str, str, str]] = [  # route, icon, text, the capability that opens it ("" = everyone)
+    ("/bots", "bot", "nav.bots", "bots.view"),
+    ("/inbox", "inbox", "nav.inbox", "inbox.work"),
+    ("/flow-manager", "workflow", "nav.flow_manager", "routing.manage"),
+    ("/agents", "headset", "nav.agents", "agents.manage"),
+    ("/queues", "list-ordered", "nav.queues", "queues.manage"),
+    ("/campaigns", "megaphone", "nav.campaigns", "channels.manage"),
+    ("/metrics", "chart-column", "nav.metrics", "inbox.supervise"),
+    ("/settings", "settings", "nav.settings", ""),
+    ("/inbox/monitor", "activity", "nav.monitor", "inbox.supervise"),
+    ("/developers", "code-xml", "developers.nav", "developers.manage"),
 ]
+"""The sidebar shows a member only the sections their role opens (each page checks again on load)."""
+
+
+def _visible(capability: str, component: rx.Component) -> rx.Component:
+    return rx.cond(SessionState.caps.contains(capability), component) if capability else component
 
 
 def t(key: str) -> rx.Var:
@@ -62,10 +69,7 @@ def sidebar() -> rx.Component:
             spacing="2",
             padding="4px 12px 16px 12px",
         ),
-        *[_nav_link(*item) for item in NAV_ITEMS],
-        rx.cond(SessionState.role != "agent", _nav_link("/inbox/monitor", "activity", "nav.monitor")),
-        rx.cond((SessionState.role == "admin") | (SessionState.role == "developer"),
-                _nav_link("/developers", "code-xml", "developers.nav")),
+        *[_visible(capability, _nav_link(route, icon, key)) for route, icon, key, capability in NAV_ITEMS],
         rx.spacer(),
         rx.vstack(
             rx.text(SessionState.user_name, size="2", weight="medium"),
@@ -104,9 +108,9 @@ def mobile_menu() -> rx.Component:
             rx.dropdown_menu.trigger(rx.icon_button(rx.icon("menu", size=18), variant="soft", aria_label="menu",
                                                     data_testid="mobile-menu")),
             rx.dropdown_menu.content(
-                *[rx.dropdown_menu.item(rx.link(rx.hstack(rx.icon(icon, size=14), t(key), align="center"),
-                                                href=route, underline="none"))
-                  for route, icon, key in NAV_ITEMS],
+                *[_visible(capability, rx.dropdown_menu.item(rx.link(
+                    rx.hstack(rx.icon(icon, size=14), t(key), align="center"), href=route, underline="none")))
+                  for route, icon, key, capability in NAV_ITEMS],
                 rx.dropdown_menu.separator(),
                 rx.dropdown_menu.item(rx.icon("log-out", size=14), t("nav.logout"), on_click=SessionState.logout),
             ),

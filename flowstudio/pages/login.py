@@ -14,7 +14,7 @@ from flowstudio.components.layout import language_select, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.services import oidc, sign_in
-from flowstudio.state.session import HOME_ROUTE, SessionState
+from flowstudio.state.session import SessionState, home_for
 
 
 def _safe_next(target: str | None) -> str:
@@ -22,7 +22,7 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
             and not target.startswith("/login"):
         return target
-    return HOME_ROUTE
+    return ""  # the member's own landing page (agents: the inbox), chosen once we know who signed in
 
 
 def _mask(email: str) -> str:
@@ -42,7 +42,7 @@ class LoginState(rx.State):
     _user_id: int | None = None
     _challenge_id: int | None = None
     _via: str = "password"
-    _next: str = HOME_ROUTE
+    _next: str = ""
 
     async def _lang(self) -> str:
         return (await self.get_state(SessionState)).lang
@@ -60,7 +60,7 @@ class LoginState(rx.State):
             self._reset_flow()
             session_state = await self.get_state(SessionState)
             session_state._login_as(step.token)
-            return rx.redirect(self._next)
+            return rx.redirect(self._next or home_for(session_state.role))
         if step.status == "refused":
             self._reset_flow()
             return None
@@ -152,7 +152,7 @@ class LoginState(rx.State):
         self._next = _safe_next(query.get("next"))
         session_state = await self.get_state(SessionState)
         if session_state.token and session_state._load_principal() is not None:
-            return rx.redirect(HOME_ROUTE)
+            return rx.redirect(self._next or home_for(session_state.role))
         only = query.get("workspace", "")
         with session_scope() as session:
             self.providers = [

@@ -7,7 +7,7 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.services.ip_rules import BLOCKED, NOT_ALLOWED
 from flowstudio.state.guard import GuardState
-from flowstudio.state.session import HOME_ROUTE, SessionState
+from flowstudio.state.session import SessionState
 
 
 def not_allowed_page() -> rx.Component:
@@ -29,5 +29,5 @@ def not_allowed_page() -> rx.Component:
             data_testid="not-allowed",
         ),
         rx.link(rx.button(rx.icon("arrow-left", size=16), t("access.back"), variant="soft", margin_top="16px"),
-                href=HOME_ROUTE),
+                href=SessionState.home),
     )

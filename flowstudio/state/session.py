@@ -8,11 +8,17 @@ import reflex as rx
 
 from flowstudio.db import session_scope
 from flowstudio.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
-from flowstudio.services import auth
+from flowstudio.services import auth, permissions
 from flowstudio.settings import Environment, get_settings
 
 LOGIN_ROUTE = "/login"
 HOME_ROUTE = "/bots"
+AGENT_HOME_ROUTE = "/inbox"
+
+
+def home_for(role: str | None) -> str:
+    """Where a member lands after signing in: agents work the inbox, everyone else starts at the bots."""
+    return AGENT_HOME_ROUTE if role == "agent" else HOME_ROUTE
 _SECURE_COOKIE = get_settings().env is Environment.PRODUCTION
 
 
@@ -36,6 +42,16 @@ class SessionState(rx.State):
     def tr(self) -> dict[str, str]:
         """The UI texts in the current language."""
         return catalog(self.lang if self.lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+    @rx.var
+    def caps(self) -> list[str]:
+        """What the member's role may do (to show only the sections they can open; pages check again)."""
+        return sorted(permissions.capabilities_of(self.role or None))
+
+    @rx.var
+    def home(self) -> str:
+        """The member's landing page."""
+        return home_for(self.role)
 
     @rx.var
     def is_authenticated(self) -> bool:
@@ -75,6 +91,13 @@ class SessionState(rx.State):
             here = self.router.url.path or HOME_ROUTE
             return rx.redirect(f"{LOGIN_ROUTE}?next={quote(here)}")
         return None
+
+    @rx.event
+    def go_home(self):
+        """`/`: the member's landing page, or the login page."""
+        if self._load_principal() is None:
+            return rx.redirect(LOGIN_ROUTE)
+        return rx.redirect(home_for(self.role))
 
     @rx.event
     def set_language(self, lang: str):

@@ -21,11 +21,23 @@ ADMIN_PASSWORD = "browser-test-password"
 
 
 
+OWN_APP_MODULES = ("test_login_security.py",)
+"""Browser test modules that start an app of their own. Reflex's production build bakes the backend's port
+into `.web`, which every app started from this checkout shares: building a second app re-points the shared
+app's pages at the second one's port. So these modules run after every test that uses the shared app."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/browser is a browser test (`-m "not browser"` skips the app build)."""
+    """Everything under tests/browser is a browser test (`-m "not browser"` skips the app build); the
+    modules with their own app run last among them."""
     for item in items:
         if "/tests/browser/" in str(item.path):
             item.add_marker(pytest.mark.browser)
+    own = [item for item in items if item.path.name in OWN_APP_MODULES]
+    if own:
+        rest = [item for item in items if item.path.name not in OWN_APP_MODULES]
+        last_browser = max((i for i, item in enumerate(rest) if "/tests/browser/" in str(item.path)), default=-1)
+        items[:] = rest[:last_browser + 1] + own + rest[last_browser + 1:]
 
 
 @pytest.fixture(scope="session")

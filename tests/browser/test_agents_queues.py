@@ -91,10 +91,16 @@ def test_adding_an_agent_and_a_bad_csv_shows_its_line_errors(page: Page, tmp_pat
     expect(agent_page).to_have_url(re.compile(r"/not-allowed/?$"))  # the page guard sends agents away
     expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Seu perfil não dá acesso")
     expect(agent_page.get_by_test_id("queue-card")).to_have_count(0)
+    # the sidebar offers an agent only what an agent opens; typed addresses are refused all the same
+    expect(agent_page.get_by_test_id("nav-inbox").first).to_be_visible()
+    for hidden in ("bots", "agents", "flow-manager", "queues", "developers"):
+        expect(agent_page.get_by_test_id(f"nav-{hidden}")).to_have_count(0)
     for route in ("/agents", "/flow-manager"):
-        agent_page.get_by_test_id(f"nav-{route.strip('/')}").first.click()
+        agent_page.goto(route)
         expect(agent_page).to_have_url(re.compile(r"/not-allowed/?$"))
         expect(agent_page.get_by_test_id("not-allowed")).to_contain_text("Seu perfil não dá acesso")
+    agent_page.goto("/")  # an agent's home is the inbox
+    expect(agent_page).to_have_url(re.compile(r"/inbox/?$"))
     expect(agent_page.get_by_test_id("fm-bot-card")).to_have_count(0)
     agent_page.screenshot(path=ARTIFACTS / "flow-manager-not-allowed.png")
     context.close()
