@@ -67,3 +67,26 @@ def test_verify_chain_finds_an_entry_edited_behind_the_databases_back(session: S
     session.execute(sa.text("UPDATE audit_entry SET target_id = 'forged' WHERE id = :id"), {"id": middle.id})
     session.commit()
     assert audit.verify_chain(session, workspace.id) == [middle.id]
+
+
+def test_publishing_rolling_back_exporting_and_token_creation_are_audited(session: Session) -> None:
+    from flowstudio.demo import demo_flow
+    from flowstudio.services import bots, drafts
+    from flowstudio.services.api_tokens import create_token
+
+    workspace, user = _workspace_and_user(session)
+    bot = bots.create_bot_from_document(session=session, workspace_id=workspace.id, document=demo_flow())
+    session.commit()
+    drafts.publish(session=session, bot_id=bot.id, author_id=user.id, changelog="first")
+    draft = drafts.load_draft(session=session, workspace_id=workspace.id, bot_id=bot.id)
+    drafts.rollback(session=session, bot_id=bot.id, number=1, expected_revision=draft.revision, actor=user)
+    bots.export_document(session=session, workspace_id=workspace.id, bot_id=bot.id, actor=user, ip="10.1.2.3")
+    token = create_token(session=session, workspace_id=workspace.id, name="crm")
+    session.commit()
+    listed = {e.action: e for e in audit.entries(session, workspace.id)}
+    assert listed["flow.published"].actor_email == user.email and listed["flow.published"].details["version"] == 1
+    assert listed["flow.rolled_back"].target_id == str(bot.id)
+    assert listed["data.exported"].ip == "10.1.2.3"
+    assert listed["token.created"].details == {"name": "crm", "role": "admin"}
+    assert token not in str([e.details for e in listed.values()])  # never the secret itself
+    assert audit.verify_chain(session, workspace.id) == []

@@ -10,7 +10,7 @@ from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
-from flowstudio.models import BOT_LANGUAGES
+from flowstudio.models import BOT_LANGUAGES, User
 from flowstudio.services import bots as bot_service
 from flowstudio.services.bots import BotSummary, list_bots
 from flowstudio.state.session import scope_of
@@ -135,11 +135,12 @@ class BotsState(rx.State):
     @requires(can.BOTS_VIEW)
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
-        workspace_id, _, _ = await scope_of(self)
+        workspace_id, user_id, _ = await scope_of(self)
         try:
             with session_scope() as session:
-                filename, document = bot_service.export_document(session=session, workspace_id=workspace_id,
-                                                                 bot_id=bot_id)
+                filename, document = bot_service.export_document(
+                    session=session, workspace_id=workspace_id, bot_id=bot_id,
+                    actor=session.get(User, user_id) if user_id else None)
         except bot_service.BotError as error:
             self.error = str(error)
             return None

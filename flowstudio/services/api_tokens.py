@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from flowstudio.models import ApiToken, Role, utcnow
+from flowstudio.services import audit
 
 PREFIX = "fst_"
 
@@ -29,8 +30,11 @@ def _digest(token: str) -> str:
 def create_token(*, session: Session, workspace_id: int, name: str, role: Role = Role.ADMIN) -> str:
     """A new token for the workspace; the plain text is returned once and never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(workspace_id=workspace_id, name=name, token_hash=_digest(token), role=role))
+    row = ApiToken(workspace_id=workspace_id, name=name, token_hash=_digest(token), role=role)
+    session.add(row)
     session.flush()
+    audit.record(session, "token.created", workspace_id=workspace_id, target=("api_token", row.id),
+                 details={"name": name, "role": Role(role).value})
     return token
 
 

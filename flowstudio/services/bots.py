@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from flow_runtime.schema import upgrade
 from flow_runtime.validate import validate_flow
 from flowstudio.models import BOT_LANGUAGES, Bot, Conversation, FlowVersion, FlowVersionStatus
+from flowstudio.services import audit
 from flowstudio.services.drafts import empty_document
 
 
@@ -182,9 +183,12 @@ def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int 
                                     author_id=author_id)
 
 
-def export_document(*, session: Session, workspace_id: int, bot_id: int) -> tuple[str, dict[str, Any]]:
-    """The bot's draft document and a file name for it."""
+def export_document(*, session: Session, workspace_id: int, bot_id: int, actor: Any = None,
+                    ip: str = "") -> tuple[str, dict[str, Any]]:
+    """The bot's draft document and a file name for it (audited as `data.exported`)."""
     bot = _bot_in(session, workspace_id, bot_id)
+    audit.record(session, "data.exported", workspace_id=workspace_id, actor=actor, target=("bot", bot_id),
+                 details={"what": "flow document"}, ip=ip)
     draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
                                                    FlowVersion.status == FlowVersionStatus.DRAFT)).first()
     ascii_name = unicodedata.normalize("NFKD", bot.name).encode("ascii", "ignore").decode().lower()

@@ -16,7 +16,7 @@ from flow_runtime.problems import Problem
 from flow_runtime.testing import fake_ports, parse_conversation, run_conversation
 from flow_runtime.validate import validate_flow
 from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
-from flowstudio.services import webhooks
+from flowstudio.services import audit, webhooks
 from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.nlu import matcher_for
 
@@ -203,8 +203,10 @@ def run_tests(document: dict[str, Any], tests: list[ConversationTest], *, worksp
     return outcomes
 
 
-def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: str) -> FlowVersion:
-    """Publish the draft as the next immutable version, if it has no errors and its tests pass.
+def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: str, actor: Any = None,
+            ip: str = "") -> FlowVersion:
+    """Publish the draft as the next immutable version, if it has no errors and its tests pass (audited as
+    `flow.published`, by `actor` (else the author), from `ip`).
 
     Raises:
         PublishBlocked: compile errors or failing conversation tests.
@@ -225,12 +227,17 @@ def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: 
                           changelog=changelog.strip())
     session.add(version)
     session.flush()
+    audit.record(session, "flow.published", workspace_id=workspace_id,
+                 actor=actor or (session.get(User, author_id) if author_id else None), target=("bot", bot_id),
+                 details={"version": version.number, "changelog": version.changelog[:200]}, ip=ip)
     webhooks.flow_published(session, version)
     return version
 
 
-def rollback(*, session: Session, bot_id: int, number: int, expected_revision: int) -> tuple[dict[str, Any], int]:
-    """Make version `number` the draft again (the versions themselves never change).
+def rollback(*, session: Session, bot_id: int, number: int, expected_revision: int, actor: Any = None
+             ) -> tuple[dict[str, Any], int]:
+    """Make version `number` the draft again (the versions themselves never change); audited as
+    `flow.rolled_back`.
 
     Returns:
         The restored document and the draft's new revision.
@@ -241,8 +248,10 @@ def rollback(*, session: Session, bot_id: int, number: int, expected_revision: i
     document = version_document(session=session, bot_id=bot_id, number=number)
     if document is None:
         raise KeyError(f"version {number} does not exist")
-    return document, save_draft(session=session, bot_id=bot_id, document=document,
-                                expected_revision=expected_revision)
+    revision = save_draft(session=session, bot_id=bot_id, document=document, expected_revision=expected_revision)
+    audit.record(session, "flow.rolled_back", workspace_id=session.get(Bot, bot_id).workspace_id, actor=actor,
+                 target=("bot", bot_id), details={"version": number})
+    return document, revision
 
 
 def channel_kinds(*, session: Session, bot_id: int) -> list[str]:

@@ -11,6 +11,7 @@ from flow_runtime.validate import validate_flow
 from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, allow
 from flowstudio.services import permissions as can
+from flowstudio.services.audit import Actor
 from flowstudio.models import BOT_LANGUAGES, Bot
 from flowstudio.services import bots as bot_service
 from flowstudio.services import drafts
@@ -169,7 +170,8 @@ def publish(bot_id: int, body: PublishRequest, session: DB, who: Caller) -> Vers
     bot = _bot(session, who, bot_id)
     drafts.load_draft(session=session, workspace_id=who.workspace_id, bot_id=bot.id)
     try:
-        version = drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog=body.changelog)
+        version = drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog=body.changelog,
+                                 actor=Actor(email=f"api-token:{who.token_id}"))
     except drafts.PublishBlocked as blocked:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {
             "message": str(blocked), "problems": [p.to_dict() for p in blocked.problems],

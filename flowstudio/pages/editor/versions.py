@@ -8,6 +8,7 @@ import reflex as rx
 
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
+from flowstudio.models import User
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.flow_view import diff_documents
@@ -78,8 +79,9 @@ class VersionsState(EditorState):
         editor = await self._editor()
         try:
             with session_scope() as session:
-                document, revision = drafts.rollback(session=session, bot_id=editor.bot_id, number=number,
-                                                     expected_revision=editor._revision)
+                document, revision = drafts.rollback(
+                    session=session, bot_id=editor.bot_id, number=number, expected_revision=editor._revision,
+                    actor=session.get(User, editor._user_id) if editor._user_id else None)
         except drafts.DraftConflict:
             editor.save_status = "conflict"
             return None
