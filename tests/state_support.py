@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import reflex as rx
@@ -58,7 +59,18 @@ class Ui:
                 return list(produced)
             return await produced if inspect.isawaitable(produced) else produced
 
-        return asyncio.run(run())
+        return _run(run())
+
+
+def _run(coroutine: Any) -> Any:
+    """`asyncio.run`, also when this thread already runs an event loop (Playwright's sync API leaves one
+    running after the browser tests): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def is_refusal(result: Any) -> bool:
