@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
+from flowstudio.errors import KeyedError
 from flowstudio.models import Role, User
 from flowstudio.services import audit, permissions
 
@@ -19,12 +20,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class FormError(ValueError):
+class FormError(KeyedError):
     """Form text that cannot be read; the message is an i18n key plus the offending text."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key, self.detail = key, detail
 
 
 def member_role(*, session: Session, workspace_id: int | None, user_id: int | None) -> str | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from flowstudio.errors import KeyedError
 from flowstudio.models import IpRule, IpRuleKind, Role
 from flowstudio.services import audit
 from flowstudio.settings import get_settings
@@ -28,12 +29,8 @@ BLOCKED = "access.ip_blocked"
 NOT_ALLOWED = "access.ip_not_allowed"
 
 
-class IpRuleError(ValueError):
+class IpRuleError(KeyedError):
     """A rule that cannot be saved; `key` is an i18n key, `detail` the text at fault."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key, self.detail = key, detail
 
 
 @dataclass(frozen=True)

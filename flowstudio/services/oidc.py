@@ -30,6 +30,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session, select
 
+from flowstudio.errors import KeyedError
 from flowstudio.models import Membership, OidcProvider, Role, User, Workspace, utcnow
 from flowstudio.services import audit, crypto, passwords
 from flowstudio.services.account_policy import require_admin
@@ -39,12 +40,8 @@ _DISCOVERY_TTL_S = 600
 _discovery_cache: dict[str, tuple[float, dict]] = {}
 
 
-class OidcError(Exception):
+class OidcError(KeyedError):
     """A refused OIDC sign-in; `key` is the i18n key shown on the login page (details go to the log)."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key, self.detail = key, detail
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session, select
 
+from flowstudio.errors import KeyedError
 from flowstudio.i18n import LANGUAGES
 from flowstudio.models import Membership, Role, Workspace, WorkspaceSettings, utcnow
 from flowstudio.models import sealing
@@ -29,12 +30,8 @@ CHANGED_ACTION = ".".join(("settings", "changed"))  # the audit action (a litera
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
-class SettingsError(ValueError):
+class SettingsError(KeyedError):
     """A value that cannot be stored; `key` is the i18n key of the reason, `detail` the offending text."""
-
-    def __init__(self, key: str, detail: str = "") -> None:
-        super().__init__(f"{key}: {detail}" if detail else key)
-        self.key, self.detail = key, detail
 
 
 @dataclass
