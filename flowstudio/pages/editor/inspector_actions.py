@@ -105,9 +105,9 @@ def action_form() -> rx.Component:
     """The action select, its description and outcomes, and a typed input per parameter."""
     return rx.vstack(
         rx.select.root(
-            rx.select.trigger(placeholder=t("developers.inspector.choose"), width="100%"),
+            rx.select.trigger(placeholder=t("developers.inspector.choose"), width="100%", data_testid="field-action"),
             rx.select.content(rx.foreach(S.catalog, lambda d: rx.select.item(d["name"], value=d["key"]))),
-            value=InspectorState.form["action"], on_change=S.choose, data_testid="field-action",
+            value=InspectorState.form["action"], on_change=S.choose,
         ),
         rx.cond(S.catalog.length() == 0, rx.text(t("developers.inspector.none"), size="1", color_scheme="gray")),
         rx.cond(S.chosen.contains("key"), rx.vstack(
