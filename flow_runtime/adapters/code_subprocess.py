@@ -31,6 +31,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -45,6 +46,7 @@ MAX_OUTPUT = 4_000_000
 """Bytes the child may write to its pipes in one run (results, requests, stray output)."""
 
 
+@cache  # read once per process: a runner is built for every turn, and these files never change under it
 def _child_source() -> str:
     package = resources.files("flow_runtime")
     api = package.joinpath("codeapi.py").read_text(encoding="utf-8")
