@@ -64,9 +64,17 @@ app = Starlette(routes=[Route("/turn", turn, methods=["POST"])])
 '''
 
 FULL_APP = '''
+import threading
 from flowstudio.api import create_api
+from flowstudio.services import nlu
 app = create_api()
+def warm():  # what the app's start does (nlu.start_warm_up, a lifespan task), telling the bench when it is done
+    nlu.warm_up()
+    print("{warm_marker}", flush=True)
+threading.Thread(target=warm, daemon=True).start()
 '''
+WARM_MARKER = "bench: worker warm"
+
 
 
 def free_port() -> int:
@@ -112,18 +120,23 @@ def drop(database: str) -> None:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
-def serve(module_dir: Path, module: str, env: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+def serve(module_dir: Path, module: str, env: dict[str, str], workers: int, *,
+          warm_marker: str | None = None) -> tuple[subprocess.Popen, str]:
+    """Start granian; with `warm_marker`, also wait until every worker has printed it (its warm-up is done:
+    a production process warms up at start, so measuring its first seconds would time the loading)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--workers", str(workers),
                                 "--host", "127.0.0.1", "--port", str(port), f"{module}:app"],
                                cwd=module_dir, env={**env, "PYTHONPATH": f"{module_dir}:{ROOT}"},
                                stdout=(module_dir / f"{module}.log").open("w"), stderr=subprocess.STDOUT,
                                start_new_session=True)  # stop() ends granian's workers too
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process, f"http://127.0.0.1:{port}"
+            listening = sock.connect_ex(("127.0.0.1", port)) == 0
+        log = (module_dir / f"{module}.log").read_text()
+        if listening and (warm_marker is None or log.count(warm_marker) >= workers):
+            return process, f"http://127.0.0.1:{port}"
         time.sleep(0.2)
     stop(process)
     raise RuntimeError(f"{module} did not start")
@@ -199,13 +212,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         apps = Path(folder)
         (apps / "bare_app.py").write_text(BARE_APP.format(redis=REDIS))
-        (apps / "full_app.py").write_text(FULL_APP)
+        (apps / "full_app.py").write_text(FULL_APP.format(warm_marker=WARM_MARKER))
         try:
             os.environ["FLOWSTUDIO_DATA_DIR"] = str(apps / "data")  # where prepare() stores the trained model
             key = prepare(database)
             env = {**os.environ, "FLOWSTUDIO_ENV": "test"}
             bare, bare_url = serve(apps, "bare_app", env, args.workers)
-            full, full_url = serve(apps, "full_app", env, args.workers)
+            full, full_url = serve(apps, "full_app", env, args.workers, warm_marker=WARM_MARKER)
             full_turn = f"{full_url}/webhooks/whatsapp/{key}"
             try:
                 asyncio.run(drive(full_turn, 4 * args.workers, 8))  # warm-up: every worker's model and pools

@@ -145,7 +145,7 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     class Recorder:
         @staticmethod
         def apply_async(args, countdown=None) -> None:  # noqa: ANN001
-            ids.append(args[0])
+            ids.extend(args[0] if isinstance(args[0], list) else [args[0]])  # one id, or a turn's batch
 
     from flowstudio.tasks import delivery
 

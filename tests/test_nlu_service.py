@@ -50,3 +50,19 @@ def test_warm_up_loads_the_languages_of_the_workspace_bots(session: Session, mon
     assert built == ["es", "pt"]
     pipeline.analyze("quiero una pizza", language="es")
     assert built == ["es", "pt"]  # the first message found it loaded
+
+
+def test_warm_up_loads_each_published_bots_matcher(session: Session) -> None:
+    from flowstudio.tasks.nlu import train_published_version
+
+    workspace = make_workspace(session)
+    bot = bots.create_bot_from_document(session=session, workspace_id=workspace.id, document=demo_flow())
+    bots.create_bot(session=session, workspace_id=workspace.id, name="Rascunho", language="pt")  # never published
+    drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
+    session.commit()
+    train_published_version.run(bot.id, 1)
+    nlu._cache.clear()
+    nlu.warm_up()
+    matcher = nlu._cache[f"v:{bot.id}:1"]  # the stored model, loaded before any message asked for it
+    assert matcher.model is not None and "i_horario" in matcher.model.classes
+    assert len(matcher._cache) == 1  # its keyword index is built too

@@ -102,20 +102,41 @@ def matcher_for_version(*, bot_id: int, number: int, document: dict[str, Any]) -
 
 def warm_up() -> list[str]:
     """Load what a process's first NLU message would otherwise wait seconds for: the spaCy lookup tables of
-    the workspace bots' languages and the sentence encoder. Returns the languages loaded."""
+    the workspace bots' languages, the sentence encoder, and each published bot's matcher (its stored model
+    and keyword index, with one message scored). Returns the languages loaded."""
     from sqlmodel import select
 
     from flow_runtime.nlu.encoder import default_encoder
     from flow_runtime.nlu.pipeline import LANGUAGES, spacy_pipeline
     from flowstudio.db import session_scope
-    from flowstudio.models import Bot
+    from flowstudio.models import Bot, FlowVersion, FlowVersionStatus
 
     with session_scope() as session:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
+        published = session.exec(select(Bot.id, Bot.language).where(
+            Bot.id.in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED)))).all()
     for language in languages:
         spacy_pipeline(language)
     default_encoder()
+    for bot_id, language in published[:WARM_BOTS]:
+        _warm_bot(bot_id, language)
     return languages
+
+
+WARM_BOTS = 16
+"""Published bots whose matchers a starting process loads (the matcher cache holds about this many)."""
+
+
+def _warm_bot(bot_id: int, language: str) -> None:
+    from flowstudio.db import session_scope
+    from flowstudio.services import runtime
+
+    with session_scope() as session:
+        published = runtime.published_flow(session=session, bot_id=bot_id)
+    if published is None:
+        return
+    matcher = matcher_for_version(bot_id=bot_id, number=published.number, document=published.document)
+    matcher.match("oi", published.flow.intents, language=language)
 
 
 def start_warm_up() -> None:

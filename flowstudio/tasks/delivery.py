@@ -1,4 +1,5 @@
-"""Outbound delivery: one task per message, retried with exponential backoff, idempotent by status.
+"""Outbound delivery: one task per turn's messages (per countdown), retried with exponential backoff,
+idempotent by status.
 
 A message is sent only while it is `queued`; the row is locked while the provider is called, so two
 copies of the same task (a redelivery after a worker died) cannot both send it. Failures that a retry
@@ -84,16 +85,27 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
 
 @shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES,
              ignore_result=True)  # nobody reads it: no result stored, no result channel subscribed per send
-def deliver(self, message_id: int) -> str:  # noqa: ANN001 - Celery's bound task
-    """Deliver an outbound message, retrying retryable failures with exponential backoff (2 s .. 5 min)."""
+def deliver(self, message_ids: int | list[int]) -> str:  # noqa: ANN001 - Celery's bound task
+    """Deliver outbound messages in order (one id, or the ids a turn queued with the same countdown),
+    retrying retryable failures with exponential backoff (2 s .. 5 min).
+
+    A batch is one broker message per turn instead of one per message, and its messages cannot race each
+    other (as separate tasks, the second often waited a second for the first). A retry carries the messages
+    not sent yet; the batch shares one retry budget.
+    """
     from flowstudio.api.channels.common import DeliveryError
 
-    try:
-        return deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
-    except NotYet as waiting:
-        raise self.retry(exc=waiting, countdown=1, max_retries=None) from waiting
-    except DeliveryError as error:
-        raise self.retry(exc=error, countdown=min(2 ** (self.request.retries + 1), 300)) from error
+    ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
+    outcome = "skipped"
+    for position, message_id in enumerate(ids):
+        try:
+            outcome = deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
+        except NotYet as waiting:
+            raise self.retry(args=[ids[position:]], exc=waiting, countdown=1, max_retries=None) from waiting
+        except DeliveryError as error:
+            raise self.retry(args=[ids[position:]], exc=error,
+                             countdown=min(2 ** (self.request.retries + 1), 300)) from error
+    return outcome
 
 
 @shared_task(name="flowstudio.delivery.requeue_stuck")
@@ -108,9 +120,16 @@ def requeue_stuck() -> int:
 
 
 def enqueue_deliveries(deliveries: list[tuple[int, float]]) -> None:
-    """Queue the delivery of each outbound message after its countdown (the flow's wait seconds)."""
+    """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds): one task for
+    each run of consecutive messages with the same countdown."""
+    batches: list[tuple[list[int], float]] = []
     for message_id, countdown in deliveries:
+        if batches and batches[-1][1] == countdown:
+            batches[-1][0].append(message_id)
+        else:
+            batches.append(([message_id], countdown))
+    for ids, countdown in batches:
         try:
-            deliver.apply_async(args=[message_id], countdown=countdown or None)
+            deliver.apply_async(args=[ids[0] if len(ids) == 1 else ids], countdown=countdown or None)
         except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks it up later
-            log.exception("channel.delivery.not_queued", extra={"message_id": message_id})
+            log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
