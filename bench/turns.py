@@ -69,7 +69,7 @@ from flowstudio.api import create_api
 from flowstudio.services import nlu
 app = create_api()
 def warm():  # what the app's start does (nlu.start_warm_up, a lifespan task), telling the bench when it is done
-    nlu.warm_up()
+    nlu.warm_up_process()
     print("{warm_marker}", flush=True)
 threading.Thread(target=warm, daemon=True).start()
 '''

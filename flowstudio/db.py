@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -32,7 +33,36 @@ def engine_for(url: str) -> sa.Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)
+    sa.event.listen(engine.pool, "checkin", _note_checkin)
+    sa.event.listen(engine.pool, "checkout", _ping_if_idle)
+    return engine
+
+
+PING_IDLE_S = 10.0
+"""A pooled connection idle longer than this is pinged before use (the server may have restarted or a
+firewall dropped it); a busy one is not: `pool_pre_ping` would cost every unit of work a round trip, a
+webhook turn's tenth."""
+
+
+def _note_checkin(_dbapi_connection, record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+    record.info["checked_in"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+    """Ping a connection that sat idle; a dead one is replaced by a new one (SQLAlchemy retries the checkout)."""
+    since = record.info.get("checked_in")
+    if since is None or time.monotonic() - since < PING_IDLE_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()  # the ping opened a transaction (psycopg): end it
+    except Exception as error:  # noqa: BLE001 - any failure: this connection is gone
+        raise sa.exc.DisconnectionError(f"idle connection failed its ping: {error}") from error
 
 
 def get_engine() -> sa.Engine:
