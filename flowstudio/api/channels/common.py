@@ -98,12 +98,13 @@ _turns = threading.BoundedSemaphore(TURNS_AT_ONCE)  # a thread primitive: fine a
 
 async def take_turn(event: InboundEvent) -> InboundResult:
     """Handle an inbound event and queue its deliveries in a worker thread (the broker publish included:
-    it never blocks the event loop), at most TURNS_AT_ONCE at a time."""
+    it never blocks the event loop), at most TURNS_AT_ONCE turns at a time (the publish, after the turn's
+    commit, no longer holds a place in that line)."""
 
     def turn() -> InboundResult:
         with _turns:
             result = handle_inbound(event)
-            enqueue_deliveries(result.deliveries)
-            return result
+        enqueue_deliveries(result.deliveries)
+        return result
 
     return await run_in_threadpool(turn)
