@@ -25,7 +25,7 @@ def wheel():
 
 def wheel_encode(wheel, texts):
     """The wheel's embeddings of texts read as the encoder reads them: at most MAX_TOKENS pieces."""
-    from flow_runtime.nlu.encoder import MAX_TOKENS, clip
+    from flow_runtime.nlu.pieces import MAX_TOKENS, clip
 
     out = np.empty((len(texts), 512), dtype=np.float32)
     for row, text in enumerate(texts):
@@ -70,9 +70,9 @@ WHITESPACE = ["\ta\tb\n", "a\u3000b", "a \u200b b", "\u200b", " \u00a0 ", "a \u0
 
 
 def test_chunk_cached_tokenizer_equals_sentencepiece(wheel):
-    from flow_runtime.nlu.encoder import _CachedTokenizer
+    from flow_runtime.nlu.pieces import CachedTokenizer
 
-    tokenizer = _CachedTokenizer(wheel._tokenizer)
+    tokenizer = CachedTokenizer(wheel._tokenizer)
     assert tokenizer._exact  # the bundled normalizer has no key with a space: chunks are exact
     for text in (TEXTS + WHITESPACE) * 2:  # the second round comes from the cache
         assert tokenizer.ids(text) == wheel._tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
