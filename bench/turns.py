@@ -76,7 +76,6 @@ threading.Thread(target=warm, daemon=True).start()
 WARM_MARKER = "bench: worker warm"
 
 
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

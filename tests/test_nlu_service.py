@@ -60,12 +60,20 @@ def test_warm_up_loads_each_published_bots_matcher(session: Session) -> None:
     bots.create_bot(session=session, workspace_id=workspace.id, name="Rascunho", language="pt")  # never published
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
     session.commit()
+    other = demo_flow()
+    other["bot"]["name"] = "Pizzaria Filial"
+    broken = bots.create_bot_from_document(session=session, workspace_id=workspace.id, document=other)
+    drafts.publish(session=session, bot_id=broken.id, author_id=None, changelog="v1")
+    session.commit()
     train_published_version.run(bot.id, 1)
+    nlu.model_path(bot_id=broken.id, number=1).parent.mkdir(parents=True, exist_ok=True)
+    nlu.model_path(bot_id=broken.id, number=1).write_bytes(b"not a model")  # a damaged file on disk
     nlu._cache.clear()
     nlu.warm_up()
     matcher = nlu._cache[f"v:{bot.id}:1"]  # the stored model, loaded before any message asked for it
     assert matcher.model is not None and "i_horario" in matcher.model.classes
     assert len(matcher._cache) == 1  # its keyword index is built too
+    assert f"v:{broken.id}:1" not in nlu._cache  # the damaged one failed alone
 
 
 def test_the_process_warm_up_freezes_what_it_loaded(session: Session) -> None:

@@ -120,7 +120,10 @@ def warm_up() -> list[str]:
         spacy_pipeline(language)
     default_encoder()
     for bot_id, language in published[:WARM_BOTS]:
-        _warm_bot(bot_id, language)
+        try:
+            _warm_bot(bot_id, language)
+        except Exception:  # noqa: BLE001 - one bot's broken model must not keep the others cold
+            log.exception("nlu.warm_up.bot_failed", extra={"bot_id": bot_id})
     return languages
 
 
