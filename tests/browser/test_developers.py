@@ -14,6 +14,17 @@ from tests.browser.test_studio_code import _write_code
 from tests.test_webhooks import receiver
 
 
+def fill_action_form(page: Page, *, key: str, name: str, param: str, outcomes: str, code: list[str]) -> None:
+    """Open a new action on /developers and fill its key, name, one parameter, outcomes and code (not saved)."""
+    page.get_by_test_id("action-new").click()
+    page.get_by_test_id("action-key").fill(key)
+    page.get_by_test_id("action-name").fill(name)
+    page.get_by_test_id("param-add").click()
+    page.get_by_test_id("param-name").fill(param)
+    page.get_by_test_id("action-outcomes").fill(outcomes)
+    _write_code(page, code, testid="action-code", blur_to="action-name")
+
+
 def _customer_says(page: Page, text: str) -> None:
     chat = page.context.new_page()
     chat.goto("/webchat/demo")
@@ -64,14 +75,9 @@ def test_a_webhook_subscription_receives_signed_message_events_and_logs_them(pag
 def test_code_actions_and_secrets_tabs(page: Page) -> None:
     page.set_default_timeout(30_000)
     open_logged_in(page, "/developers")
-    page.get_by_test_id("action-new").click()
-    page.get_by_test_id("action-key").fill("double")
-    page.get_by_test_id("action-name").fill("Double a number")
-    page.get_by_test_id("param-add").click()
-    page.get_by_test_id("param-name").fill("n")
-    page.get_by_test_id("action-outcomes").fill("big")
-    _write_code(page, ["flow.vars['result'] = float(flow.params['n']) * 2", "flow.say(f\"= {flow.vars['result']}\")",
-                       "if flow.vars['result'] > 100:", "    return 'big'"], testid="action-code", blur_to="action-name")
+    fill_action_form(page, key="double", name="Double a number", param="n", outcomes="big",
+                     code=["flow.vars['result'] = float(flow.params['n']) * 2", "flow.say(f\"= {flow.vars['result']}\")",
+                           "if flow.vars['result'] > 100:", "    return 'big'"])
     page.get_by_test_id("test-params").fill('{"n": 60}')
     page.get_by_test_id("action-test-run").click()
     expect(page.get_by_test_id("test-outcome")).to_have_text("big")

@@ -5,21 +5,16 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, open_logged_in
 from tests.browser.test_studio import _connect, _drop
-from tests.browser.test_studio_code import _chat, _write_code
+from tests.browser.test_developers import fill_action_form
+from tests.browser.test_studio_code import _chat
 
 
 def test_a_workspace_action_dropped_on_the_canvas_gets_a_parameter_form_and_its_exits(page: Page) -> None:
     page.set_default_timeout(30_000)
     open_logged_in(page, "/developers")
-    page.get_by_test_id("action-new").click()
-    page.get_by_test_id("action-key").fill("frete")
-    page.get_by_test_id("action-name").fill("Calcular frete")
-    page.get_by_test_id("param-add").click()
-    page.get_by_test_id("param-name").fill("cep")
-    page.get_by_test_id("action-outcomes").fill("longe")
-    _write_code(page, ["if flow.params['cep'].startswith('69'):", "    return 'longe'",
-                       "flow.say('Frete grátis para ' + flow.params['cep'])"], testid="action-code",
-                blur_to="action-name")
+    fill_action_form(page, key="frete", name="Calcular frete", param="cep", outcomes="longe",
+                     code=["if flow.params['cep'].startswith('69'):", "    return 'longe'",
+                           "flow.say('Frete grátis para ' + flow.params['cep'])"])
     page.get_by_test_id("action-save").click()
     expect(page.get_by_test_id("action-row").filter(has_text="frete")).to_have_count(1)  # beside others' actions
 
