@@ -1,64 +1,49 @@
-"""One BLAS thread while scoring one message.
+"""One BLAS (and OpenMP) thread in any process that runs the NLU.
 
-Scoring a message is a handful of small matrix products. OpenBLAS splits each of them over
-every core once it passes a tiny size (a 15 x 1280 by 1280 x 256 product qualifies), and on a
-busy machine each split waits for another core to come free: measured on a loaded two-core
-machine, the 95th percentile went from about 3 ms on one thread to 60 ms on two.
+Scoring a message is a handful of small matrix products, and a server runs many messages at
+once in its own threads and processes. OpenBLAS splits each product over every core once it
+passes a tiny size (a 15 x 1280 by 1280 x 256 product qualifies); on a busy machine each split
+waits for another core to come free (the 95th percentile went from about 3 ms on one thread to
+60 ms on two), and after every split OpenBLAS's helper threads spin for a while waiting for the
+next one.
 
-OpenBLAS's thread count is process-wide (with the pthreads builds numpy ships, even
-``openblas_set_num_threads_local`` sets it for every thread), so :func:`single_thread`
-lowers it to one while any thread is inside a block and restores it when the last one
-leaves. Another thread's batch work in that window runs on one thread too, which costs it
-speed, never correctness. Without threadpoolctl or OpenBLAS it does nothing.
+An earlier version lowered the count around each prediction and restored it afterwards. With the
+OpenBLAS numpy ships (0.3.31), that does not hold for calls from a thread other than the main
+one, where every web request is served: the products still ran on two threads, and the helper
+thread spun between turns, burning 8-16 ms of CPU per turn on the second core, more than the
+turn itself (measured with a per-thread CPU count). So :func:`one_thread` sets one thread for
+the whole process, once: the libraries already loaded through threadpoolctl, the ones loaded
+later (scipy's own OpenBLAS, scikit-learn's OpenMP runtime) through the environment variables
+they read when they load. Parallel work comes from processes and concurrent turns instead.
+Without threadpoolctl only the environment is set.
 """
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
+ENVIRONMENT = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
+"""What BLAS and OpenMP runtimes read when they load (and child processes inherit)."""
 _lock = threading.Lock()
-_libraries: list | None = None
-_inside = 0
-_saved: list[int] = []
+_done = False
 
 
-def _blas_libraries() -> list:
-    """threadpoolctl controllers of the loaded OpenBLAS libraries (looked up once)."""
-    global _libraries
-    if _libraries is None:
-        try:
-            import numpy  # noqa: F401  (its BLAS must be loaded to be found)
-            from threadpoolctl import ThreadpoolController
-
-            _libraries = [lib for lib in ThreadpoolController().lib_controllers if lib.internal_api == "openblas"]
-        except Exception:  # no threadpoolctl, or a library it cannot drive: leave threads alone
-            _libraries = []
-    return _libraries
-
-
-@contextmanager
-def single_thread() -> Iterator[None]:
-    """Run the block with OpenBLAS on one thread (the previous count is restored afterwards)."""
-    global _inside, _saved
-    libraries = _blas_libraries()
-    if not libraries:
-        yield
+def one_thread() -> None:
+    """Limit BLAS and OpenMP to one thread in this process (the first call does it; later ones return at once)."""
+    global _done
+    if _done:
         return
     with _lock:
-        if _inside == 0:
-            _saved = [lib.get_num_threads() for lib in libraries]
-            for lib, count in zip(libraries, _saved):
-                if count != 1:
-                    lib.set_num_threads(1)
-        _inside += 1
-    try:
-        yield
-    finally:
-        with _lock:
-            _inside -= 1
-            if _inside == 0:
-                for lib, count in zip(libraries, _saved):
-                    if count != 1:
-                        lib.set_num_threads(count)
+        if _done:
+            return
+        for name in ENVIRONMENT:
+            os.environ[name] = "1"
+        try:
+            import numpy  # noqa: F401  (its BLAS must be loaded to be found)
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(limits=1)  # applied now, for good (not used as a context manager)
+        except Exception:  # noqa: BLE001 - no threadpoolctl, or a library it cannot drive: the environment stays
+            pass
+        _done = True

@@ -23,7 +23,7 @@ from typing import Protocol
 
 import numpy as np
 
-from flow_runtime.nlu.blas import single_thread
+from flow_runtime.nlu.blas import one_thread
 from flow_runtime.nlu.pieces import CachedTokenizer, clip
 
 DIMENSIONS = 512
@@ -290,7 +290,8 @@ class UseEncoder:
         if not texts:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
         batch = [t if t.strip() else "." for t in texts]
-        with self._lock, single_thread():
+        one_thread()
+        with self._lock:
             ids = [clip(self._tokenizer.ids(t)) for t in batch]
             vectors = self._net.encode(ids)
         return vectors.reshape(len(texts), DIMENSIONS)

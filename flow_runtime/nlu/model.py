@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from flow_runtime.nlu.blas import single_thread
+from flow_runtime.nlu.blas import one_thread
 from flow_runtime.nlu.encoder import SentenceEncoder, encoder_by_name
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, TfidfBlock, block_terms
 from flow_runtime.nlu.normalize import TypoCorrector
@@ -134,18 +134,18 @@ class IntentModel:
 
     def _score(self, text: str, *, language: str | None = None) -> tuple[np.ndarray, float | None]:
         """Fused logits and the similarity to the training phrases (see :meth:`assess`)."""
-        with single_thread():
-            analysis = analyze(text, language=language or self.language)
-            idx, values = self.featurizer.message_vector(*self.corrected(analysis))
-            w = self.weights
-            svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
-            embedding = None
-            if self.encoder is not None and w.lr_coef is not None:
-                embedding = self.encoder.encode([analysis.expanded])
-                lr = embedding[0] @ w.lr_coef + w.lr_bias
-            else:
-                lr = np.zeros_like(svm)
-            fused, similarity = self._fuse(svm[None, :], lr[None, :], embedding)
+        one_thread()
+        analysis = analyze(text, language=language or self.language)
+        idx, values = self.featurizer.message_vector(*self.corrected(analysis))
+        w = self.weights
+        svm = values @ w.svm_coef[idx] + w.svm_bias if len(idx) else w.svm_bias.copy()
+        embedding = None
+        if self.encoder is not None and w.lr_coef is not None:
+            embedding = self.encoder.encode([analysis.expanded])
+            lr = embedding[0] @ w.lr_coef + w.lr_bias
+        else:
+            lr = np.zeros_like(svm)
+        fused, similarity = self._fuse(svm[None, :], lr[None, :], embedding)
         return fused[0], None if similarity is None else float(similarity[0])
 
     def assess(self, text: str, *, language: str | None = None, top: int = 5) -> tuple[Prediction, float | None]:

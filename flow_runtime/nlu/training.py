@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from flow_runtime.nlu.blas import single_thread
+from flow_runtime.nlu.blas import one_thread
 from flow_runtime.nlu.calibration import fit_rejection, fit_temperature, set_scales, tune_threshold
 from flow_runtime.nlu.encoder import SentenceEncoder, default_encoder
 from flow_runtime.nlu.features import BLOCKS, SparseFeaturizer, block_terms
@@ -144,7 +144,8 @@ def train(
     # one BLAS thread: the products are small and split badly. Instead the encoder starts at
     # once and the SVMs as soon as their features exist, each in a pool thread, while this one
     # analyses, featurises and fits the logistic regressions
-    with single_thread(), _executor(config) as pool:
+    one_thread()
+    with _executor(config) as pool:
         val_examples = [e for e in val if e.text.strip()] if val else []
         expanded, val_expanded = _expanded(examples, language), _expanded(val_examples, language)
         vectors = pool.submit(encoder.encode, expanded + val_expanded) if encoder is not None else None

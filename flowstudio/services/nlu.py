@@ -104,9 +104,11 @@ def matcher_for_version(*, bot_id: int, number: int, document: dict[str, Any]) -
 def warm_up() -> list[str]:
     """Load what a process's first NLU message would otherwise wait seconds for: the spaCy lookup tables of
     the workspace bots' languages, the sentence encoder, and each published bot's matcher (its stored model
-    and keyword index, with one message scored). Returns the languages loaded."""
+    and keyword index, with one message scored). Returns the languages loaded. From then on the process runs
+    BLAS on one thread (``flow_runtime.nlu.blas``: turns run in parallel, not their small products)."""
     from sqlmodel import select
 
+    from flow_runtime.nlu.blas import one_thread
     from flow_runtime.nlu.encoder import default_encoder
     from flow_runtime.nlu.pipeline import LANGUAGES, spacy_pipeline
     from flowstudio.db import session_scope
@@ -116,6 +118,7 @@ def warm_up() -> list[str]:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
         published = session.exec(select(Bot.id, Bot.language).where(
             Bot.id.in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED)))).all()
+    one_thread()
     for language in languages:
         spacy_pipeline(language)
     default_encoder()

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from flow_runtime.nlu import features
-from flow_runtime.nlu.blas import _blas_libraries, single_thread
+from flow_runtime.nlu import blas, features
 from flow_runtime.nlu.features import SparseFeaturizer, block_terms
 from flow_runtime.nlu.model import softmax
 from flow_runtime.nlu.pipeline import Analysis, analyze, analyze_many
@@ -73,20 +78,64 @@ def test_one_message_analysis_equals_the_batch_analysis():
         assert [analyze(t, language=language) for t in texts] == analyze_many(texts, language=language)
 
 
-@pytest.mark.skipif(not _blas_libraries(), reason="no OpenBLAS that threadpoolctl can drive")
-def test_single_thread_lowers_blas_threads_and_restores_them():
-    library = _blas_libraries()[0]
-    before = library.get_num_threads()
-    library.set_num_threads(2)
-    try:
-        with single_thread():
-            assert library.get_num_threads() == 1
-            with single_thread():  # nested (or concurrent) blocks keep one thread until the last leaves
-                assert library.get_num_threads() == 1
-            assert library.get_num_threads() == 1
-        assert library.get_num_threads() == 2
-    finally:
-        library.set_num_threads(before)
+ONE_THREAD_CHECK = r"""
+import json, os, threading, time
+import numpy as np
+from flow_runtime.nlu.blas import one_thread
+
+one_thread()
+import scipy.linalg, sklearn.svm  # noqa: E401,F401  (their own OpenBLAS and OpenMP load after the call)
+from threadpoolctl import threadpool_info
+
+python_threads = set()
+
+
+def cpu_ticks():
+    ticks = {}
+    for task in os.listdir("/proc/self/task"):
+        fields = open(f"/proc/self/task/{task}/stat").read().rsplit(")", 1)[1].split()
+        ticks[int(task)] = int(fields[11]) + int(fields[12])
+    return ticks
+
+
+spent = []
+
+
+def products():  # as a web request's turn does: in a worker thread, not the main one
+    python_threads.add(threading.get_native_id())
+    started = time.thread_time()
+    matrix = np.random.default_rng(0).random((400, 400), dtype=np.float32)
+    deadline = time.monotonic() + 0.5
+    while time.monotonic() < deadline:
+        matrix @ matrix
+        time.sleep(0.001)
+    spent.append(time.thread_time() - started)
+
+python_threads.add(threading.get_native_id())
+before = cpu_ticks()
+worker = threading.Thread(target=products)
+worker.start()
+worker.join()
+time.sleep(0.1)
+ticks = {task: count - before.get(task, 0) for task, count in cpu_ticks().items()}
+print(json.dumps({"threads": [pool["num_threads"] for pool in threadpool_info()],
+                  "apis": sorted({pool["internal_api"] for pool in threadpool_info()}),
+                  "worker_s": spent[0],
+                  "helpers_s": sum(t for task, t in ticks.items() if task not in python_threads) / 100}))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads per-thread CPU from /proc")
+def test_one_thread_keeps_blas_helpers_idle_for_products_from_worker_threads():
+    """The NLU runs BLAS on one thread for the whole process: libraries loaded later included, and a
+    worker thread's products (where a web turn runs) leave no helper thread computing or spinning."""
+    environment = {k: v for k, v in os.environ.items() if k not in blas.ENVIRONMENT}
+    done = subprocess.run([sys.executable, "-c", ONE_THREAD_CHECK], capture_output=True, text=True, check=True,
+                          env=environment, cwd=Path(__file__).resolve().parents[2])
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "openblas" in report["apis"] and set(report["threads"]) == {1}, report
+    assert report["worker_s"] >= 0.2, report  # the products ran (~0.5 s of CPU)
+    assert report["helpers_s"] <= 0.03, report  # and no helper thread shared them or spun after them
 
 
 def test_tfidf_matrix_rows_equal_one_document_vectors(pizzaria_model, pizzaria_examples):
