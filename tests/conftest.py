@@ -144,8 +144,9 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     class Recorder:
         @staticmethod
-        def apply_async(args, countdown=None) -> None:  # noqa: ANN001
-            ids.extend(args[0] if isinstance(args[0], list) else [args[0]])  # one id, or a turn's batch
+        def apply_async(args, kwargs=None, countdown=None) -> None:  # noqa: ANN001
+            for batch in [args[0], *(ids for ids, _due in (kwargs or {}).get("later", []))]:  # a turn's chain
+                ids.extend(batch if isinstance(batch, list) else [batch])  # one id, or a batch
 
     from flowstudio.tasks import delivery
 

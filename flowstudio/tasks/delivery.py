@@ -1,5 +1,5 @@
-"""Outbound delivery: one task per turn's messages (per countdown), retried with exponential backoff,
-idempotent by status.
+"""Outbound delivery: one task per turn (its later messages follow in the same chain), retried with
+exponential backoff, idempotent by status.
 
 A message is sent only while it is `queued`; the row is locked while the provider is called, so two
 copies of the same task (a redelivery after a worker died) cannot both send it. Failures that a retry
@@ -9,6 +9,7 @@ cannot fix (a refused payload, the WhatsApp 24-hour window) mark it `failed` wit
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from celery import shared_task
@@ -83,15 +84,21 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
         return "sent"
 
 
+Later = list[list]
+"""A turn's messages after a wait: ``[[ids, epoch seconds due], ...]`` in the order they go out."""
+
+
 @shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES,
              ignore_result=True)  # nobody reads it: no result stored, no result channel subscribed per send
-def deliver(self, message_ids: int | list[int]) -> str:  # noqa: ANN001 - Celery's bound task
+def deliver(self, message_ids: int | list[int], later: Later | None = None) -> str:  # noqa: ANN001 - Celery's bound task
     """Deliver outbound messages in order (one id, or the ids a turn queued with the same countdown),
-    retrying retryable failures with exponential backoff (2 s .. 5 min).
+    retrying retryable failures with exponential backoff (2 s .. 5 min); then queue the turn's next
+    messages (`later`) for when they are due.
 
-    A batch is one broker message per turn instead of one per message, and its messages cannot race each
-    other (as separate tasks, the second often waited a second for the first). A retry carries the messages
-    not sent yet; the batch shares one retry budget.
+    A turn is one broker message instead of one per message or per wait, and its messages cannot race
+    each other (as separate tasks, the second often waited a second for the first): the web request
+    publishes once, the chain paces the rest. A retry carries the messages not sent yet and `later`;
+    the batch shares one retry budget.
     """
     from flowstudio.api.channels.common import DeliveryError
 
@@ -101,11 +108,27 @@ def deliver(self, message_ids: int | list[int]) -> str:  # noqa: ANN001 - Celery
         try:
             outcome = deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
         except NotYet as waiting:
-            raise self.retry(args=[ids[position:]], exc=waiting, countdown=1, max_retries=None) from waiting
+            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later), exc=waiting, countdown=1,
+                             max_retries=None) from waiting
         except DeliveryError as error:
-            raise self.retry(args=[ids[position:]], exc=error,
+            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later), exc=error,
                              countdown=min(2 ** (self.request.retries + 1), 300)) from error
+    if later:
+        (next_ids, due), rest = later[0], later[1:]
+        _queue(next_ids, max(0.0, float(due) - time.time()), rest)
     return outcome
+
+
+def _later_kwargs(later: Later | None) -> dict:
+    return {"later": later} if later else {}
+
+
+def _queue(ids: int | list[int], countdown: float, later: Later) -> None:
+    """Publish a delivery task; a broker that is down is logged (`requeue_stuck` sends the messages later)."""
+    try:
+        deliver.apply_async(args=[ids], kwargs=_later_kwargs(later), countdown=countdown or None)
+    except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks them up later
+        log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
 
 
 @shared_task(name="flowstudio.delivery.requeue_stuck")
@@ -120,16 +143,17 @@ def requeue_stuck() -> int:
 
 
 def enqueue_deliveries(deliveries: list[tuple[int, float]]) -> None:
-    """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds): one task for
-    each run of consecutive messages with the same countdown."""
+    """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds, from now): one
+    task for the first run of consecutive messages with the same countdown, carrying the later runs with
+    the time each is due (a single id keeps the plain form)."""
     batches: list[tuple[list[int], float]] = []
     for message_id, countdown in deliveries:
         if batches and batches[-1][1] == countdown:
             batches[-1][0].append(message_id)
         else:
             batches.append(([message_id], countdown))
-    for ids, countdown in batches:
-        try:
-            deliver.apply_async(args=[ids[0] if len(ids) == 1 else ids], countdown=countdown or None)
-        except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks it up later
-            log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
+    if not batches:
+        return
+    now = time.time()
+    plain = [(ids[0] if len(ids) == 1 else ids, countdown) for ids, countdown in batches]
+    _queue(plain[0][0], plain[0][1], [[ids, now + countdown] for ids, countdown in plain[1:]])
