@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import channel_or_404, json_body, post_json, take_turn
+from flowstudio.api.channels.common import find_channel, json_body, post_json, take_turn
 from flowstudio.services.conversations import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.telegram")
@@ -72,7 +72,7 @@ def _answer_callback(config: dict[str, Any], secrets: dict[str, Any], callback_i
 @router.post("/{key}")
 async def receive(key: str, request: Request) -> dict[str, Any]:
     """One update; refused (401) unless it carries the channel's secret token."""
-    channel = await run_in_threadpool(channel_or_404, "telegram", key)
+    channel = await find_channel("telegram", key)
     token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
         raise HTTPException(status_code=401, detail="bad or missing X-Telegram-Bot-Api-Secret-Token")

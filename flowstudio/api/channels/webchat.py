@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import channel_or_404, take_turn
+from flowstudio.api.channels.common import find_channel, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message
 from flowstudio.services.conversations import InboundEvent
@@ -77,7 +77,7 @@ async def preflight(key: str, rest: str) -> Response:
 @router.get("/api/v1/webchat/{key}/config")
 async def config(key: str) -> JSONResponse:
     """The widget's look and greeting, as configured on the channel."""
-    channel = await run_in_threadpool(channel_or_404, "webchat", key)
+    channel = await find_channel("webchat", key)
     public = {k: channel.config.get(k) for k in ("title", "greeting", "color", "position") if channel.config.get(k)}
     return JSONResponse(public, headers=CORS)
 
@@ -85,7 +85,7 @@ async def config(key: str) -> JSONResponse:
 @router.post("/api/v1/webchat/{key}/messages", status_code=202)
 async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
     """A visitor's message or button press."""
-    channel = await run_in_threadpool(channel_or_404, "webchat", key)
+    channel = await find_channel("webchat", key)
     if not body.text.strip() and not body.button_id:
         raise HTTPException(status_code=422, detail="send a text or a button_id")
     event = InboundEvent(channel_id=channel.id, external_user_id=body.visitor_id,
@@ -100,7 +100,7 @@ async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
 @router.get("/api/v1/webchat/{key}/messages")
 async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0) -> JSONResponse:
     """The visitor's conversation after message `after` (the widget's polling fallback)."""
-    channel = await run_in_threadpool(channel_or_404, "webchat", key)
+    channel = await find_channel("webchat", key)
     messages, (typing, _) = await run_in_threadpool(_updates, channel.id, visitor, after)
     return JSONResponse({"messages": messages, "typing": round(typing, 1)}, headers=CORS)
 
@@ -115,7 +115,7 @@ async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITO
                  after: int = 0) -> StreamingResponse:
     """Server-sent events: each new message of the visitor's conversation as it becomes visible, and an
     `event: typing` each time the agent is seen typing."""
-    channel = await run_in_threadpool(channel_or_404, "webchat", key)
+    channel = await find_channel("webchat", key)
 
     async def events():
         last, typing_sent = after, ""

@@ -18,7 +18,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
-from flowstudio.api.channels.common import DeliveryError, channel_or_404, json_body, post_json, take_turn
+from flowstudio.api.channels.common import DeliveryError, find_channel, json_body, post_json, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import DeliveryStatus, Message, as_utc
 from flowstudio.services.conversations import InboundEvent
@@ -101,7 +101,7 @@ def _apply_statuses(statuses: list[dict[str, Any]]) -> None:
 async def verify(key: str, mode: str = Query("", alias="hub.mode"), token: str = Query("", alias="hub.verify_token"),
                  challenge: str = Query("", alias="hub.challenge")) -> Response:
     """Meta's webhook verification: echo `hub.challenge` when the verify token matches."""
-    channel = await run_in_threadpool(channel_or_404, "whatsapp", key)
+    channel = await find_channel("whatsapp", key)
     if mode != "subscribe" or not hmac.compare_digest(token, str(channel.secrets.get("verify_token", ""))):
         raise HTTPException(status_code=403, detail="verify token does not match")
     return Response(challenge, media_type="text/plain")
@@ -110,7 +110,7 @@ async def verify(key: str, mode: str = Query("", alias="hub.mode"), token: str =
 @router.post("/{key}")
 async def receive(key: str, request: Request) -> dict[str, Any]:
     """Inbound messages and statuses; refused (401) unless signed with the app secret."""
-    channel = await run_in_threadpool(channel_or_404, "whatsapp", key)
+    channel = await find_channel("whatsapp", key)
     body = await request.body()
     if not signature_ok(body, request.headers.get("X-Hub-Signature-256"), str(channel.secrets.get("app_secret", ""))):
         raise HTTPException(status_code=401, detail="bad or missing X-Hub-Signature-256")
