@@ -164,8 +164,10 @@ def payload(sender: str, number: int) -> dict:
                                               "messages": [message]}}]}]}
 
 
-async def drive(url: str, conversations: int, seconds: float, *, think: float = 0.0) -> tuple[int, list[float]]:
-    """Each conversation sends, waits for the reply, then pauses 0.5-1.5 x `think` seconds (0: none)."""
+async def drive(url: str, conversations: int, seconds: float, *, think: float = 0.0,
+                firsts: list[float] | None = None) -> tuple[int, list[float]]:
+    """Each conversation sends, waits for the reply, then pauses 0.5-1.5 x `think` seconds (0: none). The
+    latencies of each conversation's first turn are also added to `firsts`, when given."""
     import httpx
 
     latencies: list[float] = []
@@ -182,6 +184,8 @@ async def drive(url: str, conversations: int, seconds: float, *, think: float = 
             started = time.perf_counter()
             response = await client.post(url, content=body, headers=headers)
             latencies.append((time.perf_counter() - started) * 1000)
+            if number == 0 and firsts is not None:
+                firsts.append(latencies[-1])
             if response.status_code != 200:
                 raise RuntimeError(f"HTTP {response.status_code}: {response.text[:200]}")
             number += 1
@@ -229,8 +233,12 @@ def main() -> None:
                 print(f"paced (each conversation pauses {THINK_S / 2:.2f}-{THINK_S * 1.5:.2f} s between turns):")
                 report("  bare Redis GET+SET (base)",
                        *asyncio.run(drive(f"{bare_url}/turn", n, seconds, think=THINK_S)), seconds)
-                paced = report("  full webhook turn", *asyncio.run(drive(full_turn, n, seconds, think=THINK_S)),
-                               seconds)
+                firsts: list[float] = []
+                paced = report("  full webhook turn", *asyncio.run(drive(full_turn, n, seconds, think=THINK_S,
+                                                                         firsts=firsts)), seconds)
+                firsts.sort()
+                print(f"    of which the {len(firsts)} first turns (new contact and conversation, routing): "
+                      f"p50 {statistics.median(firsts):.1f} ms, slowest {firsts[-1]:.1f} ms")
             except Exception:
                 print((apps / "full_app.log").read_text()[-3000:], file=sys.stderr)
                 raise
