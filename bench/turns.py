@@ -67,6 +67,8 @@ FULL_APP = '''
 import threading
 from flowstudio.api import create_api
 from flowstudio.services import nlu
+from flowstudio.tasks.celery_app import celery_app
+celery_app.conf.task_default_queue = "{queue}"  # the run's own queue (no worker reads it): removed afterwards
 app = create_api()
 def warm():  # what the app's start does (nlu.start_warm_up, a lifespan task), telling the bench when it is done
     nlu.warm_up_process()
@@ -109,6 +111,15 @@ def prepare(database: str) -> str:
         nlu.train_version(bot_id=bot.id, number=1,
                           document=version_document(session=session, bot_id=bot.id, number=1))
     return key
+
+
+def forget_queue(queue: str) -> None:
+    """Remove what the run left on Redis: its deliveries (nobody consumes them), their bindings, the bare keys."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    client.delete(*client.keys(f"{queue}*"), *client.keys("bench:bare:*"), f"_kombu.binding.{queue}",
+                  f"_kombu.binding_permanent.{queue}")
 
 
 def drop(database: str) -> None:
@@ -211,11 +222,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="granian workers of both servers")
     args = parser.parse_args()
     database = f"flowstudio_bench_{uuid.uuid4().hex[:8]}"
+    queue = f"bench-{database[-8:]}"
     n, seconds = args.conversations, args.seconds
     with tempfile.TemporaryDirectory() as folder:
         apps = Path(folder)
         (apps / "bare_app.py").write_text(BARE_APP.format(redis=REDIS))
-        (apps / "full_app.py").write_text(FULL_APP.format(warm_marker=WARM_MARKER))
+        (apps / "full_app.py").write_text(FULL_APP.format(warm_marker=WARM_MARKER, queue=queue))
         try:
             os.environ["FLOWSTUDIO_DATA_DIR"] = str(apps / "data")  # where prepare() stores the trained model
             key = prepare(database)
@@ -247,6 +259,7 @@ def main() -> None:
                 stop(full)
         finally:
             drop(database)
+            forget_queue(queue)
     share = ours["tps"] / base["tps"]
     print(f"full/base throughput {share:.2f} (goal >= {GOAL_SHARE:.2f}): {'OK' if share >= GOAL_SHARE else 'MISS'}; "
           f"p99 at {n} conversations {paced['p99']:.1f} ms (goal < {GOAL_P99_MS:.0f} ms): "

@@ -86,11 +86,12 @@ class InboundResult:
             self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
 
 
-def _identity(session: Session, channel: Channel, event: InboundEvent) -> Contact:
+def _identity(session: Session, channel: Channel, event: InboundEvent) -> tuple[Contact, bool]:
+    """The contact behind the event's sender on the channel, and whether it was just created."""
     identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel.id,
                                                           ContactIdentity.external_id == event.external_user_id)).first()
     if identity is not None:
-        return session.get(Contact, identity.contact_id)
+        return session.get(Contact, identity.contact_id), False
     contact = Contact(workspace_id=channel.workspace_id, name=event.contact_name or event.external_user_id)
     if channel.kind == "whatsapp":
         contact.phone = event.external_user_id
@@ -98,7 +99,7 @@ def _identity(session: Session, channel: Channel, event: InboundEvent) -> Contac
     session.flush()
     session.add(ContactIdentity(contact_id=contact.id, channel_id=channel.id, external_id=event.external_user_id))
     session.flush()
-    return contact
+    return contact, True
 
 
 def _default_bot(session: Session, channel: Channel) -> int | None:
@@ -109,8 +110,8 @@ def _default_bot(session: Session, channel: Channel) -> int | None:
 
 def _open_conversation(session: Session, channel: Channel, event: InboundEvent) -> Conversation:
     """The contact's open conversation on the channel, created (owned by the channel's bot) if none."""
-    contact = _identity(session, channel, event)
-    conversation = session.exec(
+    contact, new = _identity(session, channel, event)
+    conversation = None if new else session.exec(  # a contact created just now has no conversation yet
         select(Conversation).where(Conversation.contact_id == contact.id, Conversation.channel_id == channel.id,
                                    Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
         .order_by(Conversation.id.desc())).first()
