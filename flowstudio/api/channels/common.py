@@ -50,20 +50,22 @@ def _forget_channels(*_args) -> None:  # noqa: ANN002 - SQLAlchemy mapper event 
     _channels.clear()
 
 
+def _cached_channel(kind: str, key: str) -> ChannelInfo | None:
+    cached = _channels.get((kind, key))
+    return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+
+
 async def find_channel(kind: str, key: str) -> ChannelInfo:
     """:func:`channel_or_404` for a webhook: from the cache on the event loop when fresh (no hop to a worker
     thread, which under load waits for the GIL behind the turns), else read in the thread pool."""
-    cached = _channels.get((kind, key))
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
-    return await run_in_threadpool(channel_or_404, kind, key)
+    return _cached_channel(kind, key) or await run_in_threadpool(channel_or_404, kind, key)
 
 
 def channel_or_404(kind: str, key: str) -> ChannelInfo:
     """The active channel of that kind and key, else HTTP 404."""
-    cached = _channels.get((kind, key))
-    if cached is not None and cached[0] > time.monotonic():
-        return cached[1]
+    cached = _cached_channel(kind, key)
+    if cached is not None:
+        return cached
     with session_scope() as session:
         channel = session.exec(select(Channel).where(Channel.key == key, Channel.kind == kind,
                                                      Channel.is_active)).first()
