@@ -317,3 +317,36 @@ def test_flows_know_the_contact_and_the_contact_keeps_variables_for_later_sessio
     drain(queued)
     assert [b["text"]["body"] for b in provider.bodies()] == [
         "Oi, Ana! De que cidade você fala?", "Cidade?", "Anotado: Recife.", "Que bom te ver de novo, Ana de Recife!"]
+
+
+def test_a_turn_keeps_to_its_statement_budget(client, whatsapp, queued, session, database_url) -> None:
+    """Every statement of a turn is a round trip under the contact's lock: a later turn reads the locked
+    conversation and writes the inbound message, the replies and the conversation row; a first turn also
+    creates the contact and conversation and routes it, reading the routing rules once."""
+    import sqlalchemy as sa
+
+    from flowstudio.db import engine_for
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            statements.append(" ".join(statement.split()[:3]))
+
+    post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.warm", sender="5511988880000"))  # fills the caches
+    engine = engine_for(database_url)
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        post_signed(client, whatsapp, wa_payload("oi", wamid="wamid.budget.0"))
+        first = list(statements)
+        statements.clear()
+        post_signed(client, whatsapp, wa_payload("que horas vocês abrem?", wamid="wamid.budget.1"))
+        later = list(statements)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    assert sum("routing_rule" in s for s in first) == 1, first
+    assert sum(s.startswith("SELECT bot.") for s in first) <= 2, first  # the default bot, and routing's fallback
+    assert not [s for s in first if s.startswith("SELECT contact.")], first  # the new contact is held, not re-read
+    assert not [s for s in first if "FROM tag" in s], first  # a new contact has no tags to read
+    assert len(first) <= 15, first  # (SQLite inserts the two replies one by one: 14 on PostgreSQL)
+    assert len(later) <= 5, later  # locked SELECT, inbound INSERT, conversation UPDATE, the replies' INSERT(s)

@@ -86,10 +86,16 @@ class InboundResult:
             self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
 
 
-def _identity(session: Session, channel: Channel, event: InboundEvent) -> tuple[Contact, bool]:
-    """The contact behind the event's sender on the channel, and whether it was just created."""
-    identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel.id,
-                                                          ContactIdentity.external_id == event.external_user_id)).first()
+def _known_identity(session: Session, event: InboundEvent) -> ContactIdentity | None:
+    """The event's sender on the channel, if the channel has seen them before."""
+    return session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == event.channel_id,
+                                                      ContactIdentity.external_id == event.external_user_id)).first()
+
+
+def _identity(session: Session, channel: Channel, event: InboundEvent,
+              identity: ContactIdentity | None) -> tuple[Contact, bool]:
+    """The contact behind the event's sender (``identity``, looked up by the caller), and whether it was
+    just created (``identity`` None)."""
     if identity is not None:
         return session.get(Contact, identity.contact_id), False
     contact = Contact(workspace_id=channel.workspace_id, name=event.contact_name or event.external_user_id)
@@ -102,29 +108,35 @@ def _identity(session: Session, channel: Channel, event: InboundEvent) -> tuple[
     return contact, True
 
 
-def _default_bot(session: Session, channel: Channel) -> int | None:
+def _default_bot(session: Session, channel: Channel) -> Bot | None:
     if channel.bot_id:
-        return channel.bot_id
-    return session.exec(select(Bot.id).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
+        return session.get(Bot, channel.bot_id)
+    return session.exec(select(Bot).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
 
 
-def _open_conversation(session: Session, channel: Channel, event: InboundEvent) -> Conversation:
-    """The contact's open conversation on the channel, created (owned by the channel's bot) if none."""
-    contact, new = _identity(session, channel, event)
+def _open_conversation(session: Session, channel: Channel, event: InboundEvent,
+                       identity: ContactIdentity | None) -> tuple[Conversation, Contact]:
+    """The contact's open conversation on the channel, created (owned by the channel's bot) if none, and
+    the contact (created too when ``identity`` is None).
+
+    The caller keeps the contact for the turn: the session's identity map holds rows weakly, and the turn
+    reads the contact again (a new flow session knows it); the bot is held here for routing likewise."""
+    contact, new = _identity(session, channel, event, identity)
     conversation = None if new else session.exec(  # a contact created just now has no conversation yet
         select(Conversation).where(Conversation.contact_id == contact.id, Conversation.channel_id == channel.id,
                                    Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
         .order_by(Conversation.id.desc())).first()
     if conversation is None:
-        bot_id = _default_bot(session, channel)
-        owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot_id} if bot_id else
+        bot = _default_bot(session, channel)
+        owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot.id} if bot else
                  {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
         conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id, channel=channel.kind,
                                     channel_id=channel.id, **owner)
         session.add(conversation)
         session.flush()
-        routing.route_new(session=session, conversation=conversation, text=event.text, channel=channel)
-    return conversation
+        routing.route_new(session=session, conversation=conversation, text=event.text, channel=channel,
+                          new_contact=new)
+    return conversation, contact
 
 
 def contact_lock_key(channel_id: int, external_user_id: str) -> str:
@@ -193,13 +205,15 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     """The turn itself. A duplicate is caught by the unique idempotency key when the inbound message is
     flushed, before the owner's turn (the caller then reads the twin)."""
     conversation = _locked_open_conversation(session, event)
-    if conversation is None or conversation.csat_requested_at is not None:  # a reply to the CSAT question?
+    identity = None if conversation is not None else _known_identity(session, event)
+    # a reply to the CSAT question? (asked in the open conversation, or in a closed one of a known sender)
+    if conversation.csat_requested_at is not None if conversation is not None else identity is not None:
         answer = assignment.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
         if answer is not None:
             return InboundResult(conversation_id=answer.conversation_id, message_id=answer.message_id,
                                  deliveries=answer.deliveries)
-    if conversation is None:
-        conversation = _open_conversation(session, session.get(Channel, event.channel_id), event)
+    if conversation is None:  # (_contact: held for the turn, see _open_conversation)
+        conversation, _contact = _open_conversation(session, session.get(Channel, event.channel_id), event, identity)
     now = utcnow()
     inbound = Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
                       kind=event.kind, text=event.text or None, payload={"button_id": event.button_id, **event.data},

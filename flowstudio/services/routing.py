@@ -447,7 +447,8 @@ def detect_language(text: str, default: str | None = None) -> str | None:
 
 
 def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id: int | None = None,
-           exclude: dict[str, Any] | None = None, always_score: bool = False) -> Decision:
+           exclude: dict[str, Any] | None = None, always_score: bool = False,
+           rules: list[RoutingRule] | None = None) -> Decision:
     """Evaluate the workspace's enabled rules in order on `facts`; the first match wins.
 
     Args:
@@ -455,8 +456,9 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
             default bot and then the default queue.
         exclude: an owner (``{"type", "id"}``) no rule may send it to (the current one, on a transfer).
         always_score: score the message against every bot even when no rule needs it (`explain`).
+        rules: the workspace's rules in order, when the caller has read them already.
     """
-    rules = [r for r in _ordered_rules(session, workspace_id) if r.enabled]
+    rules = [r for r in (_ordered_rules(session, workspace_id) if rules is None else rules) if r.enabled]
     needs_scores = always_score or any(r.target_type == RuleTarget.KNOWLEDGE or r.conditions.get("knowledge_areas")
                                        for r in rules)
     scores = score_bots(session=session, workspace_id=workspace_id, text=facts.text) if needs_scores and \
@@ -566,33 +568,43 @@ def contact_tags(*, session: Session, contact_id: int) -> list[str]:
     return sorted(rows)
 
 
-def facts_for(*, session: Session, conversation: Conversation, text: str = "") -> Facts:
-    """The facts rules see for a conversation: its channel, language, contact variables and tags."""
+def facts_for(*, session: Session, conversation: Conversation, text: str = "",
+              rules: list[RoutingRule] | None = None, new_contact: bool = False) -> Facts:
+    """The facts rules see for a conversation: its channel, language, contact variables and tags.
+
+    Args:
+        rules: the workspace's rules, when the caller has read them already (they say whether the
+            language must be detected).
+        new_contact: the contact was created just now, so none of its conversations has tags yet.
+    """
     contact = session.get(Contact, conversation.contact_id)
     flow_tags = list((conversation.session or {}).get("tags") or [])
     variables = {**(contact.variables if contact else {}), **((conversation.session or {}).get("variables") or {})}
     language = conversation.language or (contact.language if contact else None)
-    if not language and text and _rules_use_language(session, conversation.workspace_id):
+    if not language and text and _rules_use_language(
+            _ordered_rules(session, conversation.workspace_id) if rules is None else rules):
         language = detect_language(text)  # ~15 ms a message: only when a rule asks for languages
+    tags = set() if new_contact else set(contact_tags(session=session, contact_id=conversation.contact_id))
     return Facts(channel_kind=str(conversation.channel), language=(language or "")[:2] or None,
-                 variables=variables, tags=sorted(set(contact_tags(session=session, contact_id=conversation.contact_id))
-                                                  | set(flow_tags)), text=text)
+                 variables=variables, tags=sorted(tags | set(flow_tags)), text=text)
 
 
-def _rules_use_language(session: Session, workspace_id: int) -> bool:
-    return any(r.enabled and (r.conditions or {}).get("languages") for r in _ordered_rules(session, workspace_id))
+def _rules_use_language(rules: list[RoutingRule]) -> bool:
+    return any(r.enabled and (r.conditions or {}).get("languages") for r in rules)
 
 
-def route_new(*, session: Session, conversation: Conversation, text: str, channel: Channel | None = None
-              ) -> Decision:
+def route_new(*, session: Session, conversation: Conversation, text: str, channel: Channel | None = None,
+              new_contact: bool = False) -> Decision:
     """Choose the owner of a conversation just created (not yet given to anyone else) and record why.
 
     The conversation must already have an owner (the channel's bot, say) to satisfy the one-owner rule;
-    this replaces it when routing decides otherwise, with an event either way.
+    this replaces it when routing decides otherwise, with an event either way. ``new_contact``: the
+    contact was created in this turn (it has no tags to read yet).
     """
-    facts = facts_for(session=session, conversation=conversation, text=text)
+    rules = _ordered_rules(session, conversation.workspace_id)  # read once: the facts and the decision use them
+    facts = facts_for(session=session, conversation=conversation, text=text, rules=rules, new_contact=new_contact)
     decision = decide(session=session, workspace_id=conversation.workspace_id, facts=facts,
-                      fallback_bot_id=channel.bot_id if channel else None)
+                      fallback_bot_id=channel.bot_id if channel else None, rules=rules)
     if decision.owner_type == "bot" and not conversation.language:
         # the flow runs in its bot's language (its NLU was trained in it); detection only informs the rules
         conversation.language = session.get(Bot, decision.owner_id).language
