@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -79,11 +80,10 @@ class InboundResult:
     deliveries: list[tuple[int, float]] = field(default_factory=list)  # (outbound message id, countdown s)
 
     def settle(self, session: Session) -> None:
-        """Give the turn's new messages their ids: one flush writes them together with the conversation's
-        row (a bot's messages are not flushed on their own), then `deliveries` holds ids only."""
-        if any(isinstance(message, Message) for message, _ in self.deliveries):
-            session.flush()
-            self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
+        """Give the turn's new messages their ids: one flush writes them (the inbound one too, on an ongoing
+        conversation) together with the conversation's row, then `deliveries` holds ids only."""
+        session.flush()
+        self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
 
 
 def _known_identity(session: Session, event: InboundEvent) -> ContactIdentity | None:
@@ -185,26 +185,40 @@ def handle_inbound(event: InboundEvent) -> InboundResult:
     raise RuntimeError("could not store the inbound event (kept colliding)")
 
 
+_TWIN = select(Message.conversation_id).where(Message.idempotency_key == sa.bindparam("key")).scalar_subquery()
 _OPEN_CONVERSATION = (
-    select(Conversation).join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
+    select(Conversation, _TWIN.label("twin")).join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
     .where(ContactIdentity.channel_id == sa.bindparam("channel_id"),
            ContactIdentity.external_id == sa.bindparam("external_id"),
            Conversation.channel_id == sa.bindparam("channel_id"),
            Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
     .order_by(Conversation.id.desc()).limit(1).with_for_update(of=Conversation))
-"""Built once: every inbound event runs it, and building and keying the statement cost a third of its time."""
+"""Built once: every inbound event runs it, and building and keying the statement cost a third of its time.
+``twin``: the conversation of a message already stored under the event's idempotency key (a duplicate)."""
 
 
-def _locked_open_conversation(session: Session, event: InboundEvent) -> Conversation | None:
-    """The contact's open conversation on the channel, row-locked: one query on the common path."""
-    return session.exec(_OPEN_CONVERSATION,
-                        params={"channel_id": event.channel_id, "external_id": event.external_user_id}).first()
+def _locked_open_conversation(session: Session, event: InboundEvent, key: str | None
+                              ) -> tuple[Conversation | None, int | None]:
+    """The contact's open conversation on the channel, row-locked, and the conversation of the event's
+    already stored twin, if any: one query on the common path."""
+    row = session.exec(_OPEN_CONVERSATION, params={"channel_id": event.channel_id,
+                                                   "external_id": event.external_user_id, "key": key}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> InboundResult:
-    """The turn itself. A duplicate is caught by the unique idempotency key when the inbound message is
-    flushed, before the owner's turn (the caller then reads the twin)."""
-    conversation = _locked_open_conversation(session, event)
+    """The turn itself.
+
+    Duplicates: under the contact's lock, the locked query also tells whether the event's idempotency key is
+    stored; then nothing is written and the flow does not run. The inbound message is then written with the
+    turn's replies and conversation row in one flush. When the query finds no open conversation (a first
+    message, or one after closing) the message is flushed before the owner's turn instead, so the unique key
+    catches a duplicate before the flow runs (the caller then reads the twin); the key stays the last guard
+    on every path (a lock that expired under a stalled turn).
+    """
+    conversation, twin = _locked_open_conversation(session, event, key)
+    if twin is not None:
+        return InboundResult(conversation_id=twin, duplicate=True)
     identity = None if conversation is not None else _known_identity(session, event)
     # a reply to the CSAT question? (asked in the open conversation, or in a closed one of a known sender)
     if conversation.csat_requested_at is not None if conversation is not None else identity is not None:
@@ -212,6 +226,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
         if answer is not None:
             return InboundResult(conversation_id=answer.conversation_id, message_id=answer.message_id,
                                  deliveries=answer.deliveries)
+    ongoing = conversation is not None
     if conversation is None:  # (_contact: held for the turn, see _open_conversation)
         conversation, _contact = _open_conversation(session, session.get(Channel, event.channel_id), event, identity)
     now = utcnow()
@@ -220,10 +235,11 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
                       channel_message_id=event.external_message_id, idempotency_key=key,
                       status=DeliveryStatus.RECEIVED, created_at=event.sent_at or now)
     session.add(inbound)
-    session.flush()
-    result = InboundResult(conversation_id=conversation.id, message_id=inbound.id)
+    if not ongoing:
+        session.flush()
+    result = InboundResult(conversation_id=conversation.id)
     if conversation.owner_type == OwnerType.BOT:  # sees the previous message's time: idle sessions restart
-        _bot_turn(session, conversation, _engine_event(event), f"out:{inbound.id}", result)
+        _bot_turn(session, conversation, _engine_event(event), f"out:{uuid.uuid4().hex}", result)
     elif conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is None:  # routed to a queue
         result.deliveries.extend(assignment.enqueue(session=session, conversation=conversation,
                                                     queue_id=conversation.owner_queue_id, actor_type="system",
@@ -233,6 +249,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     conversation.inactive_since = None  # the customer is back (services/inactivity.py)
     session.add(conversation)
     result.settle(session)
+    result.message_id = inbound.id
     webhooks.turn_stored(session, conversation, result)  # message.created for subscribers (a cached no-op else)
     return result
 
