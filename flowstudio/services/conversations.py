@@ -221,7 +221,8 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
         return InboundResult(conversation_id=twin, duplicate=True)
     identity = None if conversation is not None else _known_identity(session, event)
     # a reply to the CSAT question? (asked in the open conversation, or in a closed one of a known sender)
-    if conversation.csat_requested_at is not None if conversation is not None else identity is not None:
+    maybe_csat = conversation.csat_requested_at is not None if conversation is not None else identity is not None
+    if maybe_csat:
         answer = assignment.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
         if answer is not None:
             return InboundResult(conversation_id=answer.conversation_id, message_id=answer.message_id,
