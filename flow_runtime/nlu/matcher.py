@@ -3,7 +3,8 @@
 ``NluMatcher.match`` merges two sources per intent and returns the higher score:
 
 * keyword triggers (exact phrase: 1.0; every keyword of a trigger: 0.9), so what
-  designers wrote keeps working whatever the classifier says;
+  designers wrote keeps working whatever the classifier says: the intents a message's triggers
+  hit come first in the ranking, the classifier's picks after them;
 * the classifier's calibrated probability, mapped so that the model's own threshold
   lands on the engine's ``MATCH_THRESHOLD`` (0.6): the engine's related-topic (0.4) and
   "did you mean" (0.3) cut-offs then mean "somewhat below the model's threshold".
@@ -104,6 +105,7 @@ class NluMatcher:
         scores: dict[str, float] = {}
         for intent, score in keywords.match(text, language=language):
             scores[intent] = max(scores.get(intent, 0.0), score)
+        triggered = set(scores)
         if model is not None and text.strip():
             prediction, similarity = model.assess(text, language=language, top=len(model.classes))
             if similarity is not None and similarity < self.min_similarity and not scores:
@@ -113,7 +115,9 @@ class NluMatcher:
                     score = round(engine_score(probability, model.threshold), 4)
                     scores[intent] = max(scores.get(intent, 0.0), score)
         ranked = [IntentScore(i, s) for i, s in scores.items() if s > 0]
-        ranked.sort(key=lambda s: (-s.score, s.intent_id))
+        # a trigger the message hits outranks whatever the classifier prefers (even at 0.99 or a tie at 1.0):
+        # designers' triggers work as written, the classifier covers the messages no trigger fits
+        ranked.sort(key=lambda s: (s.intent_id not in triggered, -s.score, s.intent_id))
         return ranked
 
     def _for(self, index: IntentIndex, language: str) -> tuple[KeywordTriggers, IntentModel | None]:

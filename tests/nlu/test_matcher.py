@@ -56,3 +56,32 @@ def test_the_engine_runs_the_fallback_for_gibberish(pizzaria_doc):
     flow = compile_flow(pizzaria_doc)
     results = converse(flow, "oi", "asdfgh qwerty zxcv", ports=fake_ports(matcher=NluMatcher()))
     assert "fallback" in results[1].trace
+
+
+def test_a_trigger_the_message_hits_wins_over_a_confident_classifier():
+    """The classifier may prefer another intent, even at a probability that maps to 1.0: the designer's
+    trigger still decides (exact phrase or every keyword); the classifier's pick comes after it."""
+    from flow_runtime.matching import IntentEntry, IntentIndex
+    from flow_runtime.nlu.types import Prediction
+
+    class Overconfident:  # a classifier sure of the wrong intent
+        classes = ["a_cancelar", "b_pedido"]
+        threshold = 0.5
+
+        def assess(self, text, *, language=None, top=5):
+            ranking = (("a_cancelar", 1.0), ("b_pedido", 0.0))
+            return Prediction("a_cancelar", 1.0, True, ranking, 0.5), 0.9
+
+    index = IntentIndex.build([
+        IntentEntry("a_cancelar", "cancelar", None, ("cancelar meu pedido",),
+                    (frozenset({"cancelar", "pedido"}),), "Cancelar"),
+        IntentEntry("b_pedido", "pedido", None, ("quero pizza", "pizza grande"),
+                    (frozenset({"quero", "pizza"}), frozenset({"pizza", "grande"})), "Pedido"),
+    ])
+    matcher = NluMatcher(Overconfident())  # type: ignore[arg-type]
+    exact = matcher.match("quero pizza", index, language="pt")
+    assert [(s.intent_id, s.score) for s in exact] == [("b_pedido", 1.0), ("a_cancelar", 1.0)]
+    keywords = matcher.match("eu quero uma pizza de calabresa", index, language="pt")
+    assert [s.intent_id for s in keywords] == ["b_pedido", "a_cancelar"] and keywords[0].score == 0.9
+    free = matcher.match("desisti, não quero mais", index, language="pt")  # no trigger: the classifier decides
+    assert free[0].intent_id == "a_cancelar"
