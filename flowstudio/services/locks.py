@@ -41,7 +41,7 @@ def conversation_lock(key: str) -> Iterator[None]:
     url = get_settings().redis_url
     if url:
         lock = _redis(url).lock(f"flowstudio:lock:{key}", timeout=LOCK_TIMEOUT_S, sleep=LOCK_POLL_S,
-                                   blocking_timeout=LOCK_TIMEOUT_S)
+                                blocking_timeout=LOCK_TIMEOUT_S)
         if not lock.acquire():
             raise LockTimeout(f"{key} is busy")
         try:
