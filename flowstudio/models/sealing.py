@@ -16,7 +16,8 @@ only the database holds ciphertext. Who may *see* plaintext is decided when it i
 Whether a workspace seals comes from its `WorkspaceSettings`, cached per process for `POLICY_TTL`
 seconds (a change made elsewhere applies within that time). Values are sealed only when they change, so
 the per-message cost is one AES-GCM seal (microseconds) and nothing for workspaces that do not encrypt.
-Statements that bypass the ORM (`update(Message)...`) are not sealed: use objects.
+Statements that bypass the ORM (`update(Message)...`) are not sealed: use objects, or seal the values with
+`message_at_rest` / `session_at_rest` as `flowstudio.services.turn_writes` does.
 """
 
 from __future__ import annotations
@@ -167,6 +168,26 @@ def open_variables(values: dict[str, Any], workspace_id: int) -> dict[str, Any] 
     return opened
 
 
+def message_at_rest(policy: Policy, conversation_id: int, text: str | None,
+                    payload: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
+    """A message's text and payload as the database keeps them under `policy` (the same objects when
+    nothing is sealed)."""
+    if not policy.encrypt_messages:
+        return text, payload
+    if text and not crypto.is_sealed(text):
+        text = crypto.seal(text, text_binding(conversation_id))
+    if payload and not is_sealed_payload(payload):
+        payload = seal_payload(payload, conversation_id)
+    return text, payload
+
+
+def session_at_rest(policy: Policy, workspace_id: int, value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A conversation's flow session as the database keeps it: its sensitive variables sealed (the same
+    object when none needed sealing)."""
+    sealed = seal_variables((value or {}).get("variables") or {}, workspace_id, policy.sensitive_variables)
+    return value if sealed is None else {**value, "variables": sealed}
+
+
 # ------------------------------------------------------------------------------------------ on flush
 
 
@@ -176,17 +197,14 @@ def _seal_message(session: OrmSession, message: Message, unsealed: list[tuple[An
     text_changed, payload_changed = _changed(message, "text"), _changed(message, "payload")
     if not (text_changed or payload_changed):
         return
-    workspace_id = _conversation_workspace(session, message.conversation_id)
-    if not policy_for(session, workspace_id).encrypt_messages:
-        return
-    if text_changed and message.text and not crypto.is_sealed(message.text):
-        plain = message.text
-        message.text = crypto.seal(plain, text_binding(message.conversation_id))
-        unsealed.append((message, "text", plain))
-    if payload_changed and message.payload and not is_sealed_payload(message.payload):
-        plain = message.payload
-        message.payload = seal_payload(plain, message.conversation_id)
-        unsealed.append((message, "payload", plain))
+    policy = policy_for(session, _conversation_workspace(session, message.conversation_id))
+    text, payload = message_at_rest(policy, message.conversation_id, message.text, message.payload)
+    if text_changed and text is not message.text:
+        unsealed.append((message, "text", message.text))
+        message.text = text
+    if payload_changed and payload is not message.payload:
+        unsealed.append((message, "payload", message.payload))
+        message.payload = payload
 
 
 def _seal_contact(session: OrmSession, contact: Contact, unsealed: list[tuple[Any, str, Any]]) -> None:
@@ -200,14 +218,13 @@ def _seal_contact(session: OrmSession, contact: Contact, unsealed: list[tuple[An
 
 
 def _seal_conversation(session: OrmSession, conversation: Conversation, unsealed: list[tuple[Any, str, Any]]) -> None:
-    variables = (conversation.session or {}).get("variables")
-    if not variables or not _changed(conversation, "session"):
+    if not (conversation.session or {}).get("variables") or not _changed(conversation, "session"):
         return
-    sealed = seal_variables(variables, conversation.workspace_id,
-                            policy_for(session, conversation.workspace_id).sensitive_variables)
-    if sealed is not None:
+    stored = session_at_rest(policy_for(session, conversation.workspace_id), conversation.workspace_id,
+                             conversation.session)
+    if stored is not conversation.session:
         unsealed.append((conversation, "session", conversation.session))
-        conversation.session = {**conversation.session, "variables": sealed}
+        conversation.session = stored
 
 
 @sa.event.listens_for(OrmSession, "before_flush")

@@ -38,6 +38,7 @@ from flowstudio.models import (
 )
 from flowstudio.services import assignment, routing, runtime, webhooks
 from flowstudio.services.locks import conversation_lock
+from flowstudio.services.turn_writes import flush_turn
 
 log = logging.getLogger("flowstudio.conversations")
 FIRED_KEY = "_inactivity_fired"  # beside the engine's session data (from_dict ignores it): thresholds fired
@@ -79,10 +80,10 @@ class InboundResult:
     message_id: int | None = None
     deliveries: list[tuple[int, float]] = field(default_factory=list)  # (outbound message id, countdown s)
 
-    def settle(self, session: Session) -> None:
-        """Give the turn's new messages their ids: one flush writes them (the inbound one too, on an ongoing
+    def settle(self, session: Session, conversation: Conversation) -> None:
+        """Give the turn's new messages their ids: they are written (the inbound one too, on an ongoing
         conversation) together with the conversation's row, then `deliveries` holds ids only."""
-        session.flush()
+        flush_turn(session, conversation)
         self.deliveries = [(getattr(message, "id", message), countdown) for message, countdown in self.deliveries]
 
 
@@ -249,7 +250,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     conversation.inactive_since = None  # the customer is back (services/inactivity.py)
     session.add(conversation)
-    result.settle(session)
+    result.settle(session, conversation)
     result.message_id = inbound.id
     webhooks.turn_stored(session, conversation, result)  # message.created for subscribers (a cached no-op else)
     return result
@@ -382,6 +383,6 @@ def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
         conversation.session = {**(conversation.session or {}), FIRED_KEY: [*earlier, marker]}
         conversation.updated_at = utcnow()
         session.add(conversation)
-        result.settle(session)
+        result.settle(session, conversation)
         webhooks.turn_stored(session, conversation, result)  # the bot's replies to the silence
     return result
