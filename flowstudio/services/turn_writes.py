@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from flowstudio.models import Conversation, Message
-from flowstudio.models.sealing import message_at_rest, policy_for, session_at_rest
+from flowstudio.models.sealing import Policy, message_at_rest, policy_for, session_at_rest
 
 _MESSAGES = Message.__table__
 _CONVERSATIONS = Conversation.__table__
@@ -43,11 +43,10 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
     if messages is None:
         session.flush()
         return
-    state = sa.inspect(conversation)
-    changed = frozenset(_CONVERSATION_COLUMNS.difference(state.unmodified)) if conversation in session.dirty \
-        else frozenset()
-    if not changed.issubset(conversation.__dict__):  # expired and set again? let the ORM sort it out
-        session.flush()
+    state, dirty = sa.inspect(conversation), conversation in session.dirty
+    changed = frozenset(state.manager.keys() - state.unmodified) if dirty else frozenset()
+    if not changed <= _CONVERSATION_COLUMNS or not changed <= conversation.__dict__.keys():
+        session.flush()  # not a plain column change (a relationship? expired and set again?): the ORM sorts it out
         return
     policy = policy_for(session, conversation.workspace_id)
     connection = session.connection()
@@ -56,8 +55,8 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
         if "session_" in values:
             values["session_"] = session_at_rest(policy, conversation.workspace_id, values["session_"])
         connection.execute(_update_of(changed), {"id_": conversation.id, **values})
-        # What a flush ends with: the values held (plaintext) are the committed ones, the object is clean
-        # (SQLAlchemy has no public call for this; tests/test_turn_writes.py checks it holds).
+    if dirty:  # what a flush ends with: the values held (plaintext) are the committed ones, the object clean
+        # (SQLAlchemy has no public call for this; tests/test_turn_writes.py checks it holds)
         state._commit_all(state.dict, session.identity_map)  # noqa: SLF001
     if messages:
         rows = [_row(policy, message) for message in messages]
@@ -80,7 +79,7 @@ def _turn_messages(session: Session, conversation: Conversation) -> list[Message
     return messages
 
 
-def _row(policy: Any, message: Message) -> dict[str, Any]:
+def _row(policy: Policy, message: Message) -> dict[str, Any]:
     values = message.__dict__
     row = {name: values[name] for name in _MESSAGE_COLUMNS}
     row["text"], row["payload"] = message_at_rest(policy, message.conversation_id, row["text"], row["payload"])
