@@ -38,13 +38,6 @@ CPF = "123.456.789-09"
 SECRET_TEXT = "meu cpf é 123.456.789-09"
 
 
-@pytest.fixture(autouse=True)
-def fresh_policies():
-    sealing.forget_policies()
-    yield
-    sealing.forget_policies()
-
-
 class World:
     """One workspace that encrypts (cpf is sensitive), one that does not; an agent, a granted agent, an admin."""
 

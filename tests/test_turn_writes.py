@@ -31,13 +31,6 @@ from tests.factories import make_bot, make_workspace
 CPF = "123.456.789-09"
 
 
-@pytest.fixture(autouse=True)
-def fresh_policies():
-    sealing.forget_policies()
-    yield
-    sealing.forget_policies()
-
-
 def _conversation(session: Session, *, encrypt: bool) -> int:
     workspace = make_workspace(session)
     if encrypt:
