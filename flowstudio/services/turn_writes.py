@@ -39,11 +39,12 @@ def _update_of(columns: frozenset[str]) -> sa.Update:
 
 def flush_turn(session: Session, conversation: Conversation) -> None:
     """Write what a turn of `conversation` left pending in `session`, as `session.flush()` would."""
-    messages = _turn_messages(session, conversation)
+    changed_objects = session.dirty
+    messages = _turn_messages(session, conversation, changed_objects)
     if messages is None:
         session.flush()
         return
-    state, dirty = sa.inspect(conversation), conversation in session.dirty
+    state, dirty = sa.inspect(conversation), conversation in changed_objects
     changed = frozenset(state.manager.keys() - state.unmodified) if dirty else frozenset()
     if not changed <= _CONVERSATION_COLUMNS or not changed <= conversation.__dict__.keys():
         session.flush()  # not a plain column change (a relationship? expired and set again?): the ORM sorts it out
@@ -66,10 +67,11 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
             message.id = message_id
 
 
-def _turn_messages(session: Session, conversation: Conversation) -> list[Message] | None:
+def _turn_messages(session: Session, conversation: Conversation, changed_objects: Any) -> list[Message] | None:
     """The session's pending objects when they are only new messages of `conversation` (in the order they
-    were added) and nothing but the conversation changed; else None."""
-    if session.deleted or any(obj is not conversation for obj in session.dirty):
+    were added) and nothing but the conversation changed (`changed_objects`: the session's dirty ones); else
+    None."""
+    if session.deleted or any(obj is not conversation for obj in changed_objects):
         return None
     messages: list[Any] = list(session.new)
     if any(type(message) is not Message or message.conversation_id != conversation.id or message.id is not None
