@@ -25,14 +25,18 @@ def create_api() -> FastAPI:
     api = FastAPI(
         title="FlowStudio API",
         version=__version__,
-        description="REST API of FlowStudio: health, and (in later versions) bots, conversations and webhooks.",
+        description="REST API of FlowStudio: bots, flow versions, channels, conversations, contacts, actions, "
+                    "secrets and health; channel webhooks.",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
+    # Channel webhooks first: they are most of the traffic, and FastAPI tries routes in order (behind v1's
+    # forty-odd, finding a webhook's route took a third of the HTTP layer's time: 145 -> 91 us of CPU per
+    # request). No path of one router matches another's.
+    api.include_router(channels.router)
     api.include_router(health.router, prefix="/api/v1")
     api.include_router(v1.router)
-    api.include_router(channels.router)
     api.include_router(media.router)
     api.include_router(oidc.router)
     conformance.install(api)  # 422 (not 500) for out-of-range numbers; the spec of refusals
