@@ -19,6 +19,7 @@ from flowstudio.db import session_scope
 from flowstudio.models import (
     Channel, ContactIdentity, Conversation, DeliveryStatus, Direction, Event, Message, utcnow,
 )
+from flowstudio.tasks.publish import publish
 
 log = logging.getLogger("flowstudio.delivery")
 MAX_RETRIES = 8
@@ -126,7 +127,7 @@ def _later_kwargs(later: Later | None) -> dict:
 def _queue(ids: int | list[int], countdown: float, later: Later) -> None:
     """Publish a delivery task; a broker that is down is logged (`requeue_stuck` sends the messages later)."""
     try:
-        deliver.apply_async(args=[ids], kwargs=_later_kwargs(later), countdown=countdown or None)
+        publish(deliver, [ids], _later_kwargs(later), countdown=countdown or None)
     except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks them up later
         log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
 
