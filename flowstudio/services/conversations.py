@@ -104,8 +104,9 @@ def _identity(session: Session, channel: Channel, event: InboundEvent,
         contact.phone = event.external_user_id
     session.add(contact)
     session.flush()
+    # written with the new conversation, in the caller's next flush (one unit of work instead of two); the
+    # unique key still stops a twin contact created meanwhile by another process before the turn runs
     session.add(ContactIdentity(contact_id=contact.id, channel_id=channel.id, external_id=event.external_user_id))
-    session.flush()
     return contact, True
 
 
@@ -128,7 +129,8 @@ def _open_conversation(session: Session, channel: Channel, event: InboundEvent,
                                    Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
         .order_by(Conversation.id.desc())).first()
     if conversation is None:
-        bot = _default_bot(session, channel)
+        with session.no_autoflush:  # (the new contact's identity waits for the conversation's flush)
+            bot = _default_bot(session, channel)
         owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot.id} if bot else
                  {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
         conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id, channel=channel.kind,
@@ -136,7 +138,7 @@ def _open_conversation(session: Session, channel: Channel, event: InboundEvent,
         session.add(conversation)
         session.flush()
         routing.route_new(session=session, conversation=conversation, text=event.text, channel=channel,
-                          new_contact=new)
+                          new_contact=new, default_bot=None if channel.bot_id else bot)
     return conversation, contact
 
 

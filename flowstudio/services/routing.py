@@ -448,7 +448,7 @@ def detect_language(text: str, default: str | None = None) -> str | None:
 
 def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id: int | None = None,
            exclude: dict[str, Any] | None = None, always_score: bool = False,
-           rules: list[RoutingRule] | None = None) -> Decision:
+           rules: list[RoutingRule] | None = None, default_bot: Bot | None = None) -> Decision:
     """Evaluate the workspace's enabled rules in order on `facts`; the first match wins.
 
     Args:
@@ -457,6 +457,7 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
         exclude: an owner (``{"type", "id"}``) no rule may send it to (the current one, on a transfer).
         always_score: score the message against every bot even when no rule needs it (`explain`).
         rules: the workspace's rules in order, when the caller has read them already.
+        default_bot: the workspace's default bot, when the caller has read it already.
     """
     rules = [r for r in (_ordered_rules(session, workspace_id) if rules is None else rules) if r.enabled]
     needs_scores = always_score or any(r.target_type == RuleTarget.KNOWLEDGE or r.conditions.get("knowledge_areas")
@@ -482,7 +483,7 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
         return Decision(owner_type=target[0], owner_id=target[1], owner_name=target[2], rule_id=rule.id,
                         rule_name=rule.name, reason=f"rule '{rule.name}'", language=facts.language,
                         knowledge_area=area, scores=scores, checks=checks)
-    kind, owner_id, name, reason = _fallback(session, workspace_id, fallback_bot_id, exclude)
+    kind, owner_id, name, reason = _fallback(session, workspace_id, fallback_bot_id, exclude, default_bot)
     return Decision(owner_type=kind, owner_id=owner_id, owner_name=name, rule_id=None, rule_name="fallback",
                     reason=reason, language=facts.language, knowledge_area=area, scores=scores, checks=checks)
 
@@ -548,12 +549,12 @@ def default_queue(*, session: Session, workspace_id: int) -> Queue:
     return queue
 
 
-def _fallback(session: Session, workspace_id: int, fallback_bot_id: int | None, exclude: dict[str, Any] | None
-              ) -> tuple[str, int, str, str]:
+def _fallback(session: Session, workspace_id: int, fallback_bot_id: int | None, exclude: dict[str, Any] | None,
+              default_bot: Bot | None = None) -> tuple[str, int, str, str]:
     excluded_bot = exclude["id"] if exclude and exclude.get("type") == "bot" else None
     if fallback_bot_id and fallback_bot_id != excluded_bot and (bot := session.get(Bot, fallback_bot_id)):
         return "bot", bot.id, bot.name, "no rule matched: the channel's bot"
-    bot = session.exec(select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default)).first()
+    bot = default_bot or session.exec(select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default)).first()
     if bot is not None and bot.id != excluded_bot:
         return "bot", bot.id, bot.name, "no rule matched: the default bot"
     queue = default_queue(session=session, workspace_id=workspace_id)
@@ -594,17 +595,18 @@ def _rules_use_language(rules: list[RoutingRule]) -> bool:
 
 
 def route_new(*, session: Session, conversation: Conversation, text: str, channel: Channel | None = None,
-              new_contact: bool = False) -> Decision:
+              new_contact: bool = False, default_bot: Bot | None = None) -> Decision:
     """Choose the owner of a conversation just created (not yet given to anyone else) and record why.
 
     The conversation must already have an owner (the channel's bot, say) to satisfy the one-owner rule;
     this replaces it when routing decides otherwise, with an event either way. ``new_contact``: the
-    contact was created in this turn (it has no tags to read yet).
+    contact was created in this turn (it has no tags to read yet); ``default_bot``: the workspace's default
+    bot, when the caller has read it already.
     """
     rules = _ordered_rules(session, conversation.workspace_id)  # read once: the facts and the decision use them
     facts = facts_for(session=session, conversation=conversation, text=text, rules=rules, new_contact=new_contact)
     decision = decide(session=session, workspace_id=conversation.workspace_id, facts=facts,
-                      fallback_bot_id=channel.bot_id if channel else None, rules=rules)
+                      fallback_bot_id=channel.bot_id if channel else None, rules=rules, default_bot=default_bot)
     if decision.owner_type == "bot" and not conversation.language:
         # the flow runs in its bot's language (its NLU was trained in it); detection only informs the rules
         conversation.language = session.get(Bot, decision.owner_id).language
