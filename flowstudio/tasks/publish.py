@@ -2,10 +2,11 @@
 
 Every webhook turn publishes one delivery task. `Task.apply_async` took ~0.3 ms of CPU around its single
 LPUSH (merging options, routing, kombu's producer and retry wrappers, a new Redis client per publish): more
-than writing the turn's rows. On a plain Redis broker `publish` builds the same message — the headers and
-body from Celery's own builder (`app.amqp.create_task_message`, of the task's own app as apply_async uses), the envelope kombu's Redis transport
-reads — and pushes it onto the queue with one long-lived client. A worker cannot tell the two apart
-(`tests/test_publish.py` compares them field by field and runs the task through a real worker).
+than writing the turn's rows. On a plain Redis broker `publish` builds the same message — headers and body
+from Celery's own builder (`app.amqp.create_task_message` of the task's app, as apply_async does), in the
+envelope kombu's Redis transport reads — and pushes it onto the queue with one long-lived client. A worker
+cannot tell the two apart (`tests/test_publish.py` compares them field by field and runs tasks published
+this way through a real worker).
 
 Everything else goes through `apply_async`: another broker, a task published from inside a task (Celery
 links it to its parent), routes, queues, priorities or compression configured, a non-JSON serializer, sent
@@ -24,8 +25,6 @@ from celery.utils import uuid
 from kombu.serialization import dumps as serialize
 from kombu.utils.json import dumps as envelope_json
 
-
-_EMBED = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
 PERSISTENT = 2  # kombu's delivery mode of Celery's tasks
 
 
@@ -44,7 +43,8 @@ def _plain_redis_queue(app: Celery) -> tuple[Any, str] | None:
         return None
     if (conf.task_routes or conf.task_queues or conf.task_compression or conf.task_send_sent_event
             or conf.task_serializer != "json" or conf.task_protocol != 2 or conf.task_default_priority
-            or conf.task_default_exchange_type != "direct" or conf.task_default_delivery_mode not in (PERSISTENT, "persistent")):
+            or conf.task_default_exchange_type != "direct"
+            or conf.task_default_delivery_mode not in (PERSISTENT, "persistent")):
         return None
     if before_task_publish.receivers or after_task_publish.receivers or app.current_worker_task:
         return None
@@ -57,7 +57,7 @@ def message(task: Task, args: list, kwargs: dict[str, Any] | None, countdown: fl
     built = app.amqp.create_task_message(
         task_id, task.name, args, kwargs or {}, countdown=countdown, reply_to=app.thread_oid,
         ignore_result=task.ignore_result)
-    content_type, encoding, body = serialize((built.body[0], built.body[1], dict(_EMBED)), serializer="json")
+    content_type, encoding, body = serialize(built.body, serializer="json")  # (args, kwargs, embed), as kombu does
     return envelope_json({
         "body": base64.b64encode(body.encode() if isinstance(body, str) else body).decode(),
         "content-encoding": encoding,
@@ -75,7 +75,7 @@ def publish(task: Task, args: list, kwargs: dict[str, Any] | None = None, *, cou
     Raises:
         redis.RedisError, kombu's errors: the broker is unreachable (as apply_async raises).
     """
-    target = _plain_redis_queue(task.app) if isinstance(task, Task) else None  # (else a stand-in: its own apply_async)
+    target = _plain_redis_queue(task.app) if isinstance(task, Task) else None  # (a stand-in: its apply_async)
     if target is None:
         task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
         return
