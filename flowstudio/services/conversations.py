@@ -167,19 +167,27 @@ def _engine_event(event: InboundEvent) -> EngineEvent:
     return EngineEvent.message(event.text)
 
 
-def handle_inbound(event: InboundEvent) -> InboundResult:
+def handle_inbound(event: InboundEvent, *, queue_deliveries: bool = False) -> InboundResult:
     """Store an inbound event once, let the conversation's owner answer, and return what to deliver.
 
     One transaction under the contact's lock: the contact and conversation are found or created, the
     provider's message id deduplicated, the owner's turn taken. A unique-constraint race lost to another
-    process (the same message, or the same new contact) is settled by reading the winner's rows.
+    process (the same message, or the same new contact) is settled by reading the winner's rows. With
+    `queue_deliveries`, the replies are also queued before the lock is released (on Redis, in the release's
+    round trip), so the next turn's replies cannot be queued before them.
     """
     key = f"in:{event.channel_id}:{event.external_message_id}" if event.external_message_id else None
-    with conversation_lock(contact_lock_key(event.channel_id, event.external_user_id)):
+    with conversation_lock(contact_lock_key(event.channel_id, event.external_user_id)) as held:
         for _attempt in range(3):
             try:
                 with session_scope() as session:
-                    return _handle_locked(session, event, key)
+                    result = _handle_locked(session, event, key)
+                if queue_deliveries and result.deliveries:
+                    from flowstudio.tasks.delivery import enqueue_deliveries
+
+                    held.before_release(lambda pipeline, url: enqueue_deliveries(result.deliveries,
+                                                                                 pipeline=(pipeline, url)))
+                return result
             except sa.exc.IntegrityError:
                 with session_scope() as session:
                     twin = session.exec(select(Message).where(Message.idempotency_key == key)).first() if key else None

@@ -2,26 +2,59 @@
 
 With PostgreSQL the conversation row is also locked (`SELECT ... FOR UPDATE`) inside the transaction,
 so several processes without Redis still take turns; SQLite serialises writers by itself.
+
+What must happen before the next turn of the same contact may start — a turn queueing its replies, so that
+they are queued in the order the turns ran — is handed to `Held.before_release`: on a Redis lock its Redis
+commands travel in the release's own round trip (one pipeline: the commands, then the release).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
+import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
+from typing import Any
 
 from flowstudio.settings import get_settings
 
+log = logging.getLogger("flowstudio.locks")
 LOCK_TIMEOUT_S = 30
 LOCK_POLL_S = 0.01
 """How often a turn waiting for a busy Redis lock asks again. redis-py's default (0.1 s) made the second of
 two messages a customer sends at once (common on WhatsApp) wait up to 100 ms after the first was done."""
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
+"""Delete the lock only while it is still ours (it may have expired under a stalled turn and been taken)."""
+
+Hook = Callable[[Any, str | None], None]
+"""Called with (a Redis pipeline, that Redis server's URL) on a Redis lock, (None, None) on a local one."""
 
 
 class LockTimeout(RuntimeError):
     """The conversation stayed locked too long (a stuck worker?); the event can be retried."""
+
+
+class Held:
+    """A lock being held."""
+
+    def __init__(self) -> None:
+        self.hooks: list[Hook] = []
+
+    def before_release(self, hook: Hook) -> None:
+        """Run `hook` just before the lock is released (a failing hook is logged; the lock is released)."""
+        self.hooks.append(hook)
+
+
+def _run_hooks(held: Held, pipeline: Any, url: str | None) -> None:  # noqa: ANN401 - a redis pipeline or None
+    for hook in held.hooks:
+        try:
+            hook(pipeline, url)
+        except Exception:  # noqa: BLE001 - the lock must still be released
+            log.exception("lock.hook_failed")
 
 
 _STRIPES = 1024
@@ -36,26 +69,39 @@ def _redis(url: str):  # noqa: ANN202 - a redis.Redis
 
 
 @contextmanager
-def conversation_lock(key: str) -> Iterator[None]:
-    """Hold the lock named `key` (a contact on a channel, or a conversation) for the duration of the block."""
+def conversation_lock(key: str) -> Iterator[Held]:
+    """Hold the lock named `key` (a contact on a channel, or a conversation) for the duration of the block.
+
+    Raises:
+        LockTimeout: another holder kept it for LOCK_TIMEOUT_S.
+    """
+    held = Held()
     url = get_settings().redis_url
     if url:
-        lock = _redis(url).lock(f"flowstudio:lock:{key}", timeout=LOCK_TIMEOUT_S, sleep=LOCK_POLL_S,
-                                blocking_timeout=LOCK_TIMEOUT_S)
-        if not lock.acquire():
-            raise LockTimeout(f"{key} is busy")
+        client, name, token = _redis(url), f"flowstudio:lock:{key}", uuid.uuid4().hex
+        deadline = time.monotonic() + LOCK_TIMEOUT_S
+        while not client.set(name, token, nx=True, px=int(LOCK_TIMEOUT_S * 1000)):  # expires: a crashed holder
+            if time.monotonic() >= deadline:
+                raise LockTimeout(f"{key} is busy")
+            time.sleep(LOCK_POLL_S)
         try:
-            yield
+            yield held
         finally:
+            pipeline = client.pipeline(transaction=False)
+            _run_hooks(held, pipeline, url)
+            pipeline.eval(_RELEASE, 1, name, token)
             try:
-                lock.release()
-            except Exception:  # noqa: BLE001 - expired while we worked: the next holder is already in
-                pass
+                for outcome in pipeline.execute(raise_on_error=False):
+                    if isinstance(outcome, Exception):
+                        log.error("lock.release_command_failed", extra={"key": key, "error": str(outcome)})
+            except Exception:  # noqa: BLE001 - Redis is gone: the lock expires by itself
+                log.exception("lock.release_failed", extra={"key": key})
         return
     lock = _local_locks[zlib.crc32(key.encode()) % _STRIPES]
     if not lock.acquire(timeout=LOCK_TIMEOUT_S):
         raise LockTimeout(f"{key} is busy")
     try:
-        yield
+        yield held
     finally:
+        _run_hooks(held, None, None)
         lock.release()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from datetime import timedelta
+from typing import Any
 
 from celery import shared_task
 from sqlmodel import select
@@ -124,10 +125,11 @@ def _later_kwargs(later: Later | None) -> dict:
     return {"later": later} if later else {}
 
 
-def _queue(ids: int | list[int], countdown: float, later: Later) -> None:
+def _queue(ids: int | list[int], countdown: float, later: Later, pipeline: tuple[Any, str | None] | None = None
+           ) -> None:
     """Publish a delivery task; a broker that is down is logged (`requeue_stuck` sends the messages later)."""
     try:
-        publish(deliver, [ids], _later_kwargs(later), countdown=countdown or None)
+        publish(deliver, [ids], _later_kwargs(later), countdown=countdown or None, pipeline=pipeline)
     except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks them up later
         log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
 
@@ -143,10 +145,11 @@ def requeue_stuck() -> int:
     return len(ids)
 
 
-def enqueue_deliveries(deliveries: list[tuple[int, float]]) -> None:
+def enqueue_deliveries(deliveries: list[tuple[int, float]], *, pipeline: tuple[Any, str | None] | None = None
+                       ) -> None:
     """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds, from now): one
     task for the first run of consecutive messages with the same countdown, carrying the later runs with
-    the time each is due (a single id keeps the plain form)."""
+    the time each is due (a single id keeps the plain form). `pipeline`: see `tasks.publish.publish`."""
     batches: list[tuple[list[int], float]] = []
     for message_id, countdown in deliveries:
         if batches and batches[-1][1] == countdown:
@@ -157,4 +160,4 @@ def enqueue_deliveries(deliveries: list[tuple[int, float]]) -> None:
         return
     now = time.time()
     plain = [(ids[0] if len(ids) == 1 else ids, countdown) for ids, countdown in batches]
-    _queue(plain[0][0], plain[0][1], [[ids, now + countdown] for ids, countdown in plain[1:]])
+    _queue(plain[0][0], plain[0][1], [[ids, now + countdown] for ids, countdown in plain[1:]], pipeline)

@@ -69,8 +69,13 @@ def message(task: Task, args: list, kwargs: dict[str, Any] | None, countdown: fl
     }).encode()
 
 
-def publish(task: Task, args: list, kwargs: dict[str, Any] | None = None, *, countdown: float | None = None) -> None:
+def publish(task: Task, args: list, kwargs: dict[str, Any] | None = None, *, countdown: float | None = None,
+            pipeline: tuple[Any, str | None] | None = None) -> None:
     """Queue `task(*args, **kwargs)` to run after `countdown` seconds, as `task.apply_async` would.
+
+    Args:
+        pipeline: (a redis-py pipeline, its server's URL) that the caller executes next: when it is the
+            broker's, the message joins it instead of taking a round trip of its own.
 
     Raises:
         redis.RedisError, kombu's errors: the broker is unreachable (as apply_async raises).
@@ -80,4 +85,6 @@ def publish(task: Task, args: list, kwargs: dict[str, Any] | None = None, *, cou
         task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
         return
     client, queue = target
+    if pipeline is not None and pipeline[0] is not None and pipeline[1] == task.app.conf.broker_url:
+        client = pipeline[0]
     client.lpush(queue, message(task, args, kwargs, countdown, queue))

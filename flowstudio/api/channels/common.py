@@ -16,7 +16,6 @@ from sqlmodel import select
 from flowstudio.db import session_scope
 from flowstudio.models import Channel
 from flowstudio.services.conversations import InboundEvent, InboundResult, handle_inbound
-from flowstudio.tasks.delivery import enqueue_deliveries
 
 
 class DeliveryError(RuntimeError):
@@ -109,13 +108,11 @@ _turns = threading.BoundedSemaphore(TURNS_AT_ONCE)  # a thread primitive: fine a
 
 async def take_turn(event: InboundEvent) -> InboundResult:
     """Handle an inbound event and queue its deliveries in a worker thread (the broker publish included:
-    it never blocks the event loop), at most TURNS_AT_ONCE turns at a time (the publish, after the turn's
-    commit, no longer holds a place in that line)."""
+    it never blocks the event loop), at most TURNS_AT_ONCE turns at a time. The deliveries are queued as the
+    contact's lock is released, in the same round trip to Redis (see `handle_inbound`)."""
 
     def turn() -> InboundResult:
         with _turns:
-            result = handle_inbound(event)
-        enqueue_deliveries(result.deliveries)
-        return result
+            return handle_inbound(event, queue_deliveries=True)
 
     return await run_in_threadpool(turn)

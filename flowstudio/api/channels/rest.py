@@ -31,7 +31,6 @@ from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.services.signing import (  # noqa: F401 - sign, signature_ok and the headers are re-exported
     SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, signature_ok, signed_headers,
 )
-from flowstudio.tasks.delivery import enqueue_deliveries
 
 TIMEOUT_S = 10
 
@@ -119,8 +118,7 @@ def receive(*, channel_id: int, user_id: str, text: str = "", button_id: str = "
     event = InboundEvent(channel_id=channel_id, external_user_id=user_id, external_message_id=dedupe,
                          kind="click" if button_id else "text", text=label if button_id else text.strip(),
                          button_id=button_id, contact_name=name)
-    result = handle_inbound(event)
-    enqueue_deliveries(result.deliveries)
+    result = handle_inbound(event, queue_deliveries=True)
     ids = [outbound_id for outbound_id, _ in result.deliveries]
     with session_scope() as session:
         rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids))).all()} if ids else {}
