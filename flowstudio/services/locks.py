@@ -62,7 +62,8 @@ _local_locks = [threading.Lock() for _ in range(_STRIPES)]  # striped: bounded m
 
 
 @cache
-def _redis(url: str):  # noqa: ANN202 - a redis.Redis
+def redis_client(url: str):  # noqa: ANN201 - a redis.Redis
+    """The process's Redis client for `url` (one connection pool per server: locks, typing, task publishing)."""
     import redis
 
     return redis.Redis.from_url(url)
@@ -78,7 +79,7 @@ def conversation_lock(key: str) -> Iterator[Held]:
     held = Held()
     url = get_settings().redis_url
     if url:
-        client, name, token = _redis(url), f"flowstudio:lock:{key}", uuid.uuid4().hex
+        client, name, token = redis_client(url), f"flowstudio:lock:{key}", uuid.uuid4().hex
         deadline = time.monotonic() + LOCK_TIMEOUT_S
         while not client.set(name, token, nx=True, px=int(LOCK_TIMEOUT_S * 1000)):  # expires: a crashed holder
             if time.monotonic() >= deadline:

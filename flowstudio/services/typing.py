@@ -45,9 +45,9 @@ def _redis():  # noqa: ANN202 - a redis.Redis, or None without Redis
     url = get_settings().redis_url
     if not url:
         return None
-    from flowstudio.services.locks import _redis as client
+    from flowstudio.services.locks import redis_client
 
-    return client(url)
+    return redis_client(url)
 
 
 def _put(key: str, value: str, seconds: float, *, only_new: bool = False) -> bool:

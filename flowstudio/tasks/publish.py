@@ -16,7 +16,6 @@ events, or anyone listening to Celery's publish signals.
 from __future__ import annotations
 
 import base64
-from functools import cache
 from typing import Any
 
 from celery import Celery, Task
@@ -25,14 +24,9 @@ from celery.utils import uuid
 from kombu.serialization import dumps as serialize
 from kombu.utils.json import dumps as envelope_json
 
+from flowstudio.services.locks import redis_client
+
 PERSISTENT = 2  # kombu's delivery mode of Celery's tasks
-
-
-@cache
-def _client(url: str):  # noqa: ANN202 - a redis.Redis
-    import redis
-
-    return redis.Redis.from_url(url)
 
 
 def _plain_redis_queue(app: Celery) -> tuple[Any, str] | None:
@@ -48,7 +42,7 @@ def _plain_redis_queue(app: Celery) -> tuple[Any, str] | None:
         return None
     if before_task_publish.receivers or after_task_publish.receivers or app.current_worker_task:
         return None
-    return _client(url), conf.task_default_queue
+    return redis_client(url), conf.task_default_queue
 
 
 def message(task: Task, args: list, kwargs: dict[str, Any] | None, countdown: float | None, queue: str) -> bytes:
