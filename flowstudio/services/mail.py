@@ -32,6 +32,7 @@ class Mail:
     to: str
     subject: str
     body: str
+    cc: tuple[str, ...] = ()
 
 
 def outbox_path():  # noqa: ANN201 - a Path
@@ -39,8 +40,12 @@ def outbox_path():  # noqa: ANN201 - a Path
     return get_settings().data_dir / "mail" / "outbox.log"
 
 
-def send(mail: Mail) -> None:
+def send(mail: Mail, *, timeout: float = 15.0) -> None:
     """Deliver `mail` through SMTP, or to the development outbox when no server is configured.
+
+    Args:
+        mail: The message.
+        timeout: Seconds each step of the SMTP conversation (connect, each command) may take.
 
     Raises:
         MailError: the server could not be reached or refused the message.
@@ -49,6 +54,8 @@ def send(mail: Mail) -> None:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = mail.to
+    if mail.cc:
+        message["Cc"] = ", ".join(mail.cc)
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="flowstudio")
@@ -57,11 +64,13 @@ def send(mail: Mail) -> None:
         path = outbox_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
-            out.write(f"Date: {message['Date']}\nTo: {mail.to}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}\n")
+            cc = f"Cc: {message['Cc']}\n" if mail.cc else ""
+            out.write(f"Date: {message['Date']}\nTo: {mail.to}\n{cc}Subject: {mail.subject}\n\n{mail.body}\n"
+                      f"{'=' * 72}\n")
         log.info("mail.outbox to=%s subject=%s file=%s", mail.to, mail.subject, path)
         return
     try:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=15) as smtp:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout) as smtp:
             if settings.smtp_starttls:
                 smtp.starttls(context=ssl.create_default_context())
             if settings.smtp_user:

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flow_runtime.graph import CompiledFlow
-from flow_runtime.ports import ActionCatalog, NetworkPolicy, Ports, Secrets
+from flow_runtime.ports import ActionCatalog, EmailSender, NetworkPolicy, Ports, Secrets
 from flow_runtime.validate import validate_flow
 from flowstudio.models import FlowVersion, FlowVersionStatus
 from flowstudio.services import nlu
+from flowstudio.services.mail_flow import MailPort
 
 _CACHE_SIZE = 32
 _flows: OrderedDict[int, "PublishedFlow"] = OrderedDict()
@@ -82,8 +83,11 @@ def published_flow(*, session: Session, bot_id: int) -> PublishedFlow | None:
 
 
 def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets | None = None,
-                     actions: ActionCatalog | None = None) -> Ports:
-    """Real side effects: sandboxed code, HTTP, the version's trained NLU model (or one trained now).
+                     actions: ActionCatalog | None = None, email: EmailSender | None = None) -> Ports:
+    """Real side effects: sandboxed code, HTTP, e-mail, the version's trained NLU model (or one trained now).
+
+    The search port stays unset (the *Search* block takes its error exit and is not offered in the palette
+    until it is rebuilt on the knowledge base).
 
     Args:
         published: The flow being run.
@@ -92,6 +96,8 @@ def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets 
             workspace's (`flowstudio.services.secrets`, read when a node asks).
         actions: The workspace's reusable actions (``action`` nodes); by default the bot's workspace's
             (`flowstudio.services.code_actions`, cached per workspace).
+        email: Where ``send_email`` nodes send; by default the configured SMTP server or, without one, the
+            development outbox (`flowstudio.services.mail_flow.MailPort`).
     """
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
     from flow_runtime.adapters.http_urllib import UrllibHttpClient
@@ -101,6 +107,7 @@ def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets 
     extensions = {"secrets": secrets or WorkspaceSecrets(bot_id=bot_id),
                   "actions": actions or WorkspaceActions(bot_id=bot_id)}
     return Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), network=network_policy(),
+                 email=email or MailPort(bot_id=bot_id),
                  matcher=nlu.matcher_for_version(bot_id=bot_id, number=published.number,
                                                  document=published.document), **extensions)
 
