@@ -1,10 +1,11 @@
-"""Static checks run by ``compile``: structure, content limits and variables."""
+"""Static checks run by ``compile``: structure, content limits, variables and blocks not offered yet."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from flow_runtime.checks.actions import check_actions
+from flow_runtime.checks.availability import check_availability
 from flow_runtime.checks.content import check_content
 from flow_runtime.checks.structure import check_structure
 from flow_runtime.checks.variables import check_variables
@@ -23,6 +24,7 @@ def run_checks(flow: CompiledFlow, actions: ActionCatalog | None = None) -> list
         actions: The workspace's reusable actions; without it ``action`` nodes are not checked
             against their definitions.
     """
-    problems = [*check_structure(flow), *check_content(flow), *check_actions(flow, actions), *check_variables(flow)]
+    problems = [*check_structure(flow), *check_content(flow), *check_actions(flow, actions), *check_variables(flow),
+                *check_availability(flow)]
     order = {id(p): i for i, p in enumerate(problems)}
     return sorted(problems, key=lambda p: (p.severity != "error", order[id(p)]))
