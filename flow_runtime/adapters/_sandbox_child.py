@@ -7,8 +7,9 @@ Protocol, one JSON document per line:
 * child -> parent (stdout): ``@@HTTP@@{"method", "url", "headers", "json"}`` for each
   ``flow.http`` request, answered on stdin by ``{"ok": true, "response": {...}}`` or
   ``{"ok": false, "message": "..."}``;
-* child -> parent: ``@@VIOLATION@@{"message"}`` the moment the audit hook refuses something
-  (the parent fails the run even if the code caught the exception);
+* child -> parent: ``@@VIOLATION@@<message>`` (plain text, one line) the moment the audit hook refuses
+  something (the parent fails the run even if the code caught the exception). Plain text, written with
+  methods bound before the code runs, so patching ``json`` or the builtins cannot silence it;
 * child -> parent, last: ``@@RESULT@@{json}``.
 
 Before running the code the child lowers its own rlimits (set here rather than in a
@@ -61,7 +62,6 @@ def _make_hook(roots, report):
         "shutil.", "ctypes.", "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
         "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit", "mmap.", "glob.",
         "sys._current_frames", "gc.", "os.startfile", "pty.", "fcntl.", "_posixsubprocess.",
-        "cpython.PyInterpreterState_",
     )
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     roots, sep, violation = tuple(roots), os.sep, SandboxViolation
@@ -157,7 +157,13 @@ def _run(payload, real_stdin, real_stdout):
     flow = Flow(variables=payload["variables"], tags=payload.get("tags") or (), contact=payload.get("contact"),
                 constants=payload.get("constants"), params=payload.get("params"), transport=transport)
     if payload.get("audit_hook", True):
-        sys.addaudithook(_make_hook(_readable_roots(), lambda message: send(VIOLATION_MARK, {"message": message})))
+        replace, mark = str.replace, "\n" + VIOLATION_MARK
+
+        def report(message):
+            write(mark + replace(replace(message, "\n", " "), "\r", " ") + "\n")
+            flush()
+
+        sys.addaudithook(_make_hook(_readable_roots(), report))
     sys.stdout = sys.stderr = captured
     sys.stdin = io.StringIO()
     try:

@@ -172,7 +172,7 @@ class SubprocessCodeRunner:
             if line.startswith(RESULT_MARK):
                 run.result = json.loads(line[len(RESULT_MARK):])
             elif line.startswith(VIOLATION_MARK):
-                run.violations.append(str(json.loads(line[len(VIOLATION_MARK):]).get("message", "")))
+                run.violations.append(line[len(VIOLATION_MARK):].decode("utf-8", "replace").strip())
             elif line.startswith(HTTP_MARK):
                 started = time.monotonic()
                 answer = self._relay(run, http, line[len(HTTP_MARK):])
