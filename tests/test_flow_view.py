@@ -2,7 +2,9 @@
 
 from flow_runtime.validate import validate_flow
 from flowstudio.demo import demo_flow
-from flowstudio.services.flow_view import canvas_view, diff_documents, intents_by_topic, known_variables, markers
+from flowstudio.services.flow_view import (
+    canvas_view, diff_documents, intents_by_topic, known_variables, markers, problem_rows,
+)
 
 
 def test_canvas_nodes_carry_one_handle_per_button_and_entry_nodes_no_input() -> None:
@@ -74,3 +76,17 @@ def test_designers_are_warned_about_whatsapp_s_24_hour_window() -> None:
                           {"id": "pause", "kind": "wait", "mode": "delay", "seconds": 90000}]}
     assert [p.node_id for p in channel_warnings(document, ["webchat", "whatsapp"])] == ["late", "pause"]
     assert channel_warnings(document, ["webchat", "telegram"]) == []
+
+
+def test_each_unconnected_button_of_a_menu_is_named_by_its_label() -> None:
+    document = demo_flow()
+    document["edges"] = [e for e in document["edges"] if e["source"] != "menu"]
+    _, problems = validate_flow(document)
+    for lang, expected in (("pt-BR", "O botão “Horário” não está conectado"),
+                           ("en", "The button “Horário” is not connected")):
+        rows = [r for r in problem_rows(problems, document, lang) if r["node_id"] == "menu"]
+        assert len(rows) == 3 and len({r["message"] for r in rows}) == 3
+        assert [r["severity"] for r in rows] == ["warning"] * 3
+        assert any(r["message"].startswith(expected) for r in rows)
+    tooltip = next(n for n in canvas_view(document, "es", problems)["nodes"] if n["id"] == "menu")["data"]["problems"]
+    assert "“Fazer pedido”" in tooltip and "“Falar com atendente”" in tooltip

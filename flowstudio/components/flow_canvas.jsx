@@ -5,7 +5,7 @@
 import React, { createContext, memo, useCallback, useContext, useEffect, useMemo, useRef, useState } from "react";
 import {
   Background, Controls, Handle, MiniMap, Position, ReactFlow, ReactFlowProvider,
-  addEdge, applyEdgeChanges, applyNodeChanges, reconnectEdge, useReactFlow,
+  addEdge, applyEdgeChanges, applyNodeChanges, getViewportForBounds, reconnectEdge, useNodesInitialized, useReactFlow,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 
@@ -94,10 +94,32 @@ function FlowNodeView({ id, data, selected }) {
 const FlowNode = memo(FlowNodeView);
 const NODE_TYPES = { flow: FlowNode };
 
+const NODE_WIDTH = 200;
+const FIT = { padding: 0.15, minZoom: 0.1, maxZoom: 1 };
+const LARGE_FLOW = 150;  // from here on only the visible nodes are rendered
+
 function toNodes(doc) {
+  const selected = new Set(doc?.selected || []);
   return (doc?.nodes || []).map((n) => ({
     id: n.id, type: "flow", position: n.position, data: n.data, deletable: n.deletable !== false,
+    selected: selected.has(n.id),
   }));
+}
+
+// A node's height before the browser measured it (a large flow renders only the visible nodes).
+function estimatedHeight(node) {
+  return 26 + 20 * (node.data?.lines?.length || 0) + 16 * (node.data?.handles?.length || 0);
+}
+
+// Bounds of every node, measured or not: React Flow's own fitView only counts nodes it has rendered.
+function allBounds(nodes) {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const n of nodes) {
+    const w = n.measured?.width || NODE_WIDTH, h = n.measured?.height || estimatedHeight(n);
+    x0 = Math.min(x0, n.position.x); y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + w); y1 = Math.max(y1, n.position.y + h);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
 }
 
 function toEdges(doc) {
@@ -151,7 +173,28 @@ function Canvas(props) {
   const clipboard = useRef([]);
   const lastSelection = useRef("");
   const appliedPatch = useRef(patch?.rev ?? 0);
+  const pendingFit = useRef(true);  // the first document is fitted, and any the server marks `fit`
+  const nodesInitialized = useNodesInitialized();
   const emit = useCallback((payload) => onChange && onChange(payload), [onChange]);
+
+  const fitAll = useCallback((duration) => {
+    const ns = flow.getNodes();
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!ns.length || !box || !box.width || !box.height) return false;
+    const viewport = getViewportForBounds(allBounds(ns), box.width, box.height, FIT.minZoom, FIT.maxZoom, FIT.padding);
+    flow.setViewport(viewport, { duration });
+    return true;
+  }, [flow]);
+
+  // Fit as soon as the nodes are there (unmeasured ones by estimate), again once they are measured; a large
+  // flow renders only what is visible, so it is never fully measured: its first fit is final.
+  useEffect(() => {
+    if (!pendingFit.current || !nodes.length) return undefined;
+    const frame = requestAnimationFrame(() => {
+      if (fitAll(doc?.fit ? 200 : 0) && (nodesInitialized || nodes.length > LARGE_FLOW)) pendingFit.current = false;
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [nodesInitialized, nodes.length, docRev]);  // eslint-disable-line react-hooks/exhaustive-deps
 
   // Selection set by Python (a new node, a focused intent): apply it and confirm it, so a stale
   // "nothing selected" sent by a pane click in the meantime does not win.
@@ -165,7 +208,8 @@ function Canvas(props) {
     setNodes(toNodes(doc));
     setEdges(toEdges(doc));
     appliedPatch.current = patch?.rev ?? appliedPatch.current;
-    if (doc?.fit) requestAnimationFrame(() => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+    lastSelection.current = [...(doc?.selected || [])].sort().join(",");  // what the server holds
+    if (doc?.fit) pendingFit.current = true;
   }, [docRev]);  // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
@@ -209,6 +253,13 @@ function Canvas(props) {
     if (ns.length || es.length) emit({ type: "delete", nodes: ns.map((n) => n.id), edges: es.map((e) => e.id) });
   }, [emit]);
 
+  // A click on the node that is already selected changes no selection, yet must bring its properties back.
+  const onNodeClick = useCallback((event, node) => {
+    if (event.shiftKey || event.metaKey || event.ctrlKey) return;
+    lastSelection.current = node.id;
+    onSelect && onSelect([node.id]);
+  }, [onSelect]);
+
   const onSelectionChange = useCallback(({ nodes: ns }) => {
     const ids = ns.map((n) => n.id).sort();
     const key = ids.join(",");
@@ -226,8 +277,11 @@ function Canvas(props) {
     event.preventDefault();
     const kind = event.dataTransfer.getData("application/flowstudio-kind");
     if (!kind) return;
-    const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    emit({ type: "add", kind, position: { x: Math.round(p.x - 100), y: Math.round(p.y - 15) } });
+    // The node lands where the dragged palette item was seen: the cursor minus where the item was grabbed.
+    let grab = { x: 0, y: 0 };
+    try { grab = JSON.parse(event.dataTransfer.getData("application/flowstudio-grab") || "{}"); } catch (_e) { /* none */ }
+    const p = flow.screenToFlowPosition({ x: event.clientX - (grab.x || 0), y: event.clientY - (grab.y || 0) });
+    emit({ type: "add", kind, position: { x: Math.round(p.x), y: Math.round(p.y) } });
   }, [flow, emit]);
 
   const onKeyDown = useCallback((event) => {
@@ -277,16 +331,15 @@ function Canvas(props) {
           onReconnect={onReconnect}
           onDelete={onDelete}
           onSelectionChange={onSelectionChange}
+          onNodeClick={onNodeClick}
           onDragOver={onDragOver}
           onDrop={onDrop}
           deleteKeyCode={["Backspace", "Delete"]}
           multiSelectionKeyCode={["Shift", "Meta", "Control"]}
           selectionOnDrag={false}
-          onlyRenderVisibleElements={nodes.length > 150}
+          onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
           minZoom={0.1}
           maxZoom={2}
-          fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={20} size={1} />
@@ -322,14 +375,18 @@ export function FlowPalette({ groups, onAdd }) {
                 data-testid={`palette-${item.kind}`}
                 draggable
                 onDragStart={(e) => {
+                  const box = e.currentTarget.getBoundingClientRect();
                   e.dataTransfer.setData("application/flowstudio-kind", item.kind);
+                  e.dataTransfer.setData("application/flowstudio-grab",
+                                         JSON.stringify({ x: e.clientX - box.left, y: e.clientY - box.top }));
                   e.dataTransfer.effectAllowed = "move";
                 }}
                 onClick={() => onAdd && onAdd(item.kind)}
                 title={item.label}
-                style={{ cursor: "grab", userSelect: "none", fontSize: 12, padding: "5px 8px", borderRadius: 6,
-                         border: "1px solid #e2e8f0", background: "#fff", whiteSpace: "nowrap", overflow: "hidden",
-                         textOverflow: "ellipsis", borderLeft: `3px solid ${KIND_COLORS[group.id] || "#94a3b8"}` }}
+                style={{ cursor: "grab", userSelect: "none", fontSize: 12, lineHeight: 1.25, padding: "4px 6px",
+                         borderRadius: 6, border: "1px solid #e2e8f0", background: "#fff", whiteSpace: "normal",
+                         overflowWrap: "anywhere", display: "flex", alignItems: "center", minHeight: 28,
+                         borderLeft: `3px solid ${KIND_COLORS[group.id] || "#94a3b8"}` }}
               >
                 {item.label}
               </div>

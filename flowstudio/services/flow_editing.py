@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from flowstudio.i18n import DEFAULT_LANGUAGE, translate
 from flowstudio.services.flow_view import node_handles
 
 SINGLETON_KINDS = frozenset({"start", "fallback"})
@@ -29,39 +30,57 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{secrets.token_hex(3)}"
 
 
-def node_defaults(kind: str, document: dict[str, Any]) -> dict[str, Any]:
-    """Kind-specific fields of a freshly dropped node: valid where a sensible default exists, else empty
-    so the canvas marks what the designer must fill in."""
+def new_item(leaf: str, number: int, *, lang: str = DEFAULT_LANGUAGE) -> Any:
+    """A fresh element for the list named `leaf` (`buttons`, `cards`, `branches`, `rules`) of a node, as its
+    `number`-th element, labelled in the UI language."""
+    match leaf:
+        case "buttons":
+            return {"id": new_id("b"), "label": translate("editor.option", lang) + f" {number}"}
+        case "cards":
+            return {"id": new_id("card"), "title": translate("editor.default_card", lang) + f" {number}",
+                    "subtitle": "", "image": None,
+                    "buttons": [{"id": new_id("b"), "label": translate("editor.default_choose", lang)}]}
+        case "branches":
+            return {"id": new_id("if"), "label": "", "match": "all",
+                    "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}]}
+        case "rules":
+            return {"source": "variable", "name": "", "op": "eq", "value": ""}
+        case _:
+            return ""
+
+
+def node_defaults(kind: str, document: dict[str, Any], *, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Kind-specific fields of a freshly dropped node, labelled in the UI language: valid where a sensible
+    default exists, else empty so the canvas marks what the designer must fill in."""
     intents = [n.get("name") for n in document.get("nodes", []) if n.get("kind") == "intent"]
     queues = "atendimento"
     match kind:
         case "intent":
-            taken = set(intents)
-            number = next(i for i in range(1, len(taken) + 2) if f"nova_intencao_{i}" not in taken)
-            return {"name": f"nova_intencao_{number}", "triggers": []}
+            taken, stem = set(intents), translate("editor.default_intent", lang)
+            number = next(i for i in range(1, len(taken) + 2) if f"{stem}_{i}" not in taken)
+            return {"name": f"{stem}_{number}", "triggers": []}
         case "event":
             return {"event": "inactivity", "minutes": 10}
         case "message":
             return {"text": ""}
         case "buttons":
-            return {"text": "", "buttons": [{"id": new_id("b"), "label": "Opção 1"},
-                                            {"id": new_id("b"), "label": "Opção 2"}]}
+            return {"text": "", "buttons": [new_item("buttons", 1, lang=lang), new_item("buttons", 2, lang=lang)]}
         case "carousel":
-            return {"cards": [{"id": new_id("card"), "title": "Card 1", "subtitle": "", "image": None,
-                               "buttons": [{"id": new_id("b"), "label": "Escolher"}]}]}
+            return {"cards": [new_item("cards", 1, lang=lang)]}
         case "media":
             return {"type": "image", "url": "https://"}
         case "template":
             return {"name": "", "language": "pt_BR", "parameters": [], "fallback_text": ""}
         case "question":
-            return {"text": "", "input": {"type": "text"}, "save_as": "resposta", "max_retries": 2}
+            return {"text": "", "input": {"type": "text"}, "save_as": translate("editor.default_answer", lang),
+                    "max_retries": 2}
         case "condition":
             return {"branches": [{"id": new_id("if"), "label": "", "match": "all",
                                   "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}]}]}
         case "set_variable":
-            return {"name": "variavel", "value": ""}
+            return {"name": translate("editor.default_variable", lang), "value": ""}
         case "tag":
-            return {"add": ["nova_tag"], "remove": []}
+            return {"add": [translate("editor.default_tag", lang)], "remove": []}
         case "go_to":
             return {"intent": intents[0] if intents else "?"}
         case "wait":
@@ -91,8 +110,9 @@ def _nodes_by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {node["id"]: node for node in document.get("nodes", [])}
 
 
-def add_node(document: dict[str, Any], *, kind: str, position: dict[str, float]) -> tuple[dict[str, Any], str]:
-    """A new node of `kind` at `position`; returns the document and the node id.
+def add_node(document: dict[str, Any], *, kind: str, position: dict[str, float], lang: str = DEFAULT_LANGUAGE
+             ) -> tuple[dict[str, Any], str]:
+    """A new node of `kind` at `position`, its defaults in `lang`; returns the document and the node id.
 
     Raises:
         EditError: a second `start` or `fallback`.
@@ -103,7 +123,7 @@ def add_node(document: dict[str, Any], *, kind: str, position: dict[str, float])
     node_id = new_id(kind)
     doc.setdefault("nodes", []).append(
         {"id": node_id, "kind": kind, "position": {"x": position["x"], "y": position["y"]},
-         **node_defaults(kind, document)}
+         **node_defaults(kind, document, lang=lang)}
     )
     return doc, node_id
 

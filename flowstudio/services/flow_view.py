@@ -53,6 +53,47 @@ def problem_text(problem: Problem, lang: str) -> str:
     return catalog(lang).get(f"problem.{problem.code}", problem.message)
 
 
+def problem_texts(problems: list[Problem], document: dict[str, Any], lang: str) -> list[str]:
+    """Each problem in the UI language, in order; an unconnected button of a menu or carousel is named by
+    its label (the engine reports one `dead_end` per button, in the order of the node's handles)."""
+    nodes = {n.get("id"): n for n in document.get("nodes", [])}
+    connected = {(e.get("source"), e.get("source_handle") or "next") for e in document.get("edges", [])}
+    pending: dict[str, list[str]] = {}
+    texts = []
+    for problem in problems:
+        raw = nodes.get(problem.node_id)
+        if problem.code != "dead_end" or raw is None or raw.get("kind") not in ("buttons", "carousel"):
+            texts.append(problem_text(problem, lang))
+            continue
+        if problem.node_id not in pending:
+            labels = _handle_labels(raw, lang)
+            pending[problem.node_id] = [labels.get(h) or h for h in node_handles(raw)
+                                        if (problem.node_id, h) not in connected]
+        names = pending[problem.node_id]
+        texts.append(translate("problem.button_dead_end", lang, label=names.pop(0)) if names
+                     else problem_text(problem, lang))
+    return texts
+
+
+def problem_rows(problems: Iterable[Problem], document: dict[str, Any], lang: str) -> list[dict[str, str]]:
+    """The problems list of the studio: errors first, then warnings, by node."""
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.node_id or ""))
+    return [{"severity": p.severity, "code": p.code, "node_id": p.node_id or "", "message": text}
+            for p, text in zip(ordered, problem_texts(ordered, document, lang), strict=True)]
+
+
+def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
+    """Topics, constants (as `name = value` lines) and the fallback switches, for the settings tab."""
+    chain = (document.get("bot") or {}).get("fallback") or {}
+    return {
+        "topics": [{"id": tp.get("id", ""), "name": tp.get("name", "")} for tp in document.get("topics", [])],
+        "constants_text": "\n".join(f"{k} = {v}" for k, v in (document.get("constants") or {}).items()),
+        "fallback": {"related_topic": chain.get("related_topic", True),
+                     "related_intents": chain.get("related_intents", True)},
+        "session_timeout_minutes": str((document.get("bot") or {}).get("session_timeout_minutes", 720)),
+    }
+
+
 def _clip(text: Any, limit: int = _LINE) -> str:
     text = "" if text is None else str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -157,8 +198,8 @@ def _title(raw: dict[str, Any]) -> str:
     return ""
 
 
-def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) -> dict[str, Any]:
-    """One node as the canvas draws it."""
+def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem | str] = ()) -> dict[str, Any]:
+    """One node as the canvas draws it (`problems` as found, or already worded)."""
     kind = raw.get("kind", "?")
     labels = _handle_labels(raw, lang)
     return {
@@ -173,7 +214,7 @@ def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) 
             "lines": _lines(raw, lang),
             "handles": [{"id": h, "label": labels.get(h, "")} for h in node_handles(raw)],
             "target": kind not in NO_INPUT,
-            "problems": " · ".join(problem_text(p, lang) for p in problems),
+            "problems": " · ".join(p if isinstance(p, str) else problem_text(p, lang) for p in problems),
         },
     }
 
@@ -186,10 +227,11 @@ def edge_view(raw: dict[str, Any]) -> dict[str, Any]:
 
 def canvas_view(document: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) -> dict[str, Any]:
     """The whole document as the canvas draws it."""
-    by_node: dict[str, list[Problem]] = {}
-    for problem in problems:
+    by_node: dict[str, list[str]] = {}
+    found = list(problems)
+    for problem, text in zip(found, problem_texts(found, document, lang), strict=True):
         if problem.node_id:
-            by_node.setdefault(problem.node_id, []).append(problem)
+            by_node.setdefault(problem.node_id, []).append(text)
     return {
         "nodes": [node_view(n, lang, by_node.get(n["id"], ())) for n in document.get("nodes", []) if "id" in n],
         "edges": [edge_view(e) for e in document.get("edges", []) if {"id", "source", "target"} <= e.keys()],

@@ -20,6 +20,7 @@ from flow_runtime.testing.conversation import summarize
 from flow_runtime.validate import validate_flow
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
+from flowstudio.i18n import translate
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.code_actions import WorkspaceActions
@@ -39,8 +40,9 @@ def _ports(document: dict[str, Any], workspace_id: int | None = None):
                       matcher=matcher_for(document), network=network_policy(), **workspace)
 
 
-def _bubble(output: dict[str, Any]) -> dict[str, Any]:
-    """An engine output as the emulator draws it (every key present, for typed rendering)."""
+def _bubble(output: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An engine output as the emulator draws it (every key present, for typed rendering), its own notes in
+    the UI language `lang`."""
     kind = output.get("type", "text")
     bubble = {"role": "bot", "kind": kind, "text": "", "buttons": [], "cards": []}
     if kind in {"text", "buttons", "carousel"}:
@@ -56,8 +58,8 @@ def _bubble(output: dict[str, Any]) -> dict[str, Any]:
         shown = template_text(output)
         bubble["text"] = f"📨 {output.get('name', '')}: {shown}" if output.get("fallback_text") else f"📨 {shown}"
     elif kind == "handoff":
-        target = next(((k, v) for k, v in output.items() if k != "type"), ("", ""))
-        bubble.update(role="system", text=f"→ {target[0]}: {target[1]}")
+        kind, name = next(((k, v) for k, v in output.items() if k in ("queue", "agent", "bot")), ("queue", ""))
+        bubble.update(role="system", text="→ " + translate(f"emulator.handoff_{kind}", lang, name=name))
     return bubble
 
 
@@ -84,7 +86,7 @@ class EmulatorState(EditorState):
             id="emulator", language=editor.bot_language, channel="emulator")
         document = copy.deepcopy(editor._doc)
         result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document, workspace_id)))
-        bubbles = [_bubble(o) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
+        bubbles = [_bubble(o, editor._lang) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
         errors = [{"role": "system", "kind": "error", "text": f"{o.get('name')}: {o.get('message', '')}",
                    "buttons": [], "cards": []}
                   for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(
@@ -182,10 +184,12 @@ def emulator_panel() -> rx.Component:
         rx.hstack(rx.text(t("editor.emulator_hint"), size="1", color_scheme="gray"), rx.spacer(),
                   rx.button(rx.icon("rotate-ccw", size=12), t("emulator.restart"), size="1", variant="soft",
                             on_click=EmulatorState.restart, data_testid="emulator-restart"), width="100%"),
-        rx.vstack(rx.foreach(EmulatorState.messages, _message), spacing="2", width="100%",
-                  min_height="240px", max_height="46vh", overflow_y="auto", padding="8px",
-                  border=f"1px solid {rx.color('gray', 5)}", border_radius="8px", background="white",
-                  data_testid="emulator-messages"),
+        # column-reverse keeps the view pinned to the newest message while the designer has not scrolled up
+        rx.box(rx.vstack(rx.foreach(EmulatorState.messages, _message), spacing="2", width="100%"),
+               display="flex", flex_direction="column-reverse", width="100%",
+               min_height="240px", max_height="46vh", overflow_y="auto", padding="8px",
+               border=f"1px solid {rx.color('gray', 5)}", border_radius="8px", background="white",
+               data_testid="emulator-messages"),
         rx.form(rx.hstack(
             rx.input(name="message", id="emulator-input", placeholder=t("emulator.placeholder"), flex="1",
                      data_testid="emulator-input", auto_complete="off"),

@@ -265,18 +265,26 @@ def _advanced() -> rx.Component:
         width="100%")
 
 
+def _problem(problem: rx.Var) -> rx.Component:
+    """One finding: errors red, warnings amber with their own icon."""
+    box = lambda icon, color: rx.callout(problem["message"], icon=icon, color_scheme=color, size="1",  # noqa: E731
+                                         width="100%", data_testid="inspector-problem",
+                                         data_severity=problem["severity"])
+    return rx.cond(problem["severity"] == "error", box("circle-x", "red"), box("triangle-alert", "amber"))
+
+
 def inspector() -> rx.Component:
     """The inspector panel."""
     return rx.box(
         rx.cond(
             InspectorState.selected_kind != "",
             rx.vstack(
-                rx.hstack(rx.badge(InspectorState.selected_kind, variant="surface"),
-                          rx.code(EditorState.selected["id"].to(str), size="1", data_testid="inspector-node-id"),
-                          align="center"),
-                rx.foreach(InspectorState.selected_problems, lambda m: rx.callout(
-                    m, icon="triangle-alert", color_scheme="red", size="1", width="100%",
-                    data_testid="inspector-problem")),
+                rx.hstack(rx.badge(InspectorState.selected_kind_label, size="2", data_testid="inspector-kind"),
+                          rx.spacer(),
+                          rx.text(EditorState.selected["id"].to(str), size="1", color_scheme="gray",
+                                  font_family="monospace", data_testid="inspector-node-id"),
+                          align="center", width="100%"),
+                rx.foreach(InspectorState.selected_problems, _problem),
                 text_input("label", "editor.node_label"),
                 _kind_form(),
                 _advanced(),

@@ -31,10 +31,16 @@ class InspectorState(EditorState):
         return str(self.selected.get("kind", "")) if self.selected else ""
 
     @rx.var
-    def selected_problems(self) -> list[str]:
-        """The compiler's messages for the selected node."""
+    def selected_kind_label(self) -> str:
+        """The selected node's kind in the UI language."""
+        return translate(f"kind.{self.selected['kind']}", self.ui_lang) if self.selected.get("kind") else ""
+
+    @rx.var
+    def selected_problems(self) -> list[dict[str, str]]:
+        """The compiler's findings for the selected node: `message` and `severity` (errors first)."""
         node_id = self.selected.get("id") if self.selected else None
-        return [p["message"] for p in self.problems if node_id and p["node_id"] == node_id]
+        return [{"message": p["message"], "severity": p["severity"]} for p in self.problems
+                if node_id and p["node_id"] == node_id]
 
     @rx.var
     def selected_buttons(self) -> list[dict[str, Any]]:

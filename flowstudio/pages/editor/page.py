@@ -23,7 +23,9 @@ def _save_badge() -> rx.Component:
         ("conflict", rx.hstack(
             rx.badge(rx.icon("triangle-alert", size=12), t("editor.conflict"), color_scheme="red"),
             rx.button(t("editor.reload"), size="1", variant="soft", on_click=EditorState.load),
-            align="center")),
+            align="center", data_testid="save-conflict")),
+        ("unsaved", rx.badge(rx.icon("cloud-off", size=12), t("editor.unsaved"), color_scheme="amber",
+                             data_testid="save-unsaved")),
         rx.badge(rx.icon("cloud-check", size=12), t("editor.saved"), color_scheme="green", variant="soft",
                  data_testid="save-status"),
     )
@@ -105,7 +107,10 @@ def problems_panel() -> rx.Component:
                           rx.cond(p["node_id"] != "", rx.code(p["node_id"], size="1")), spacing="1"),
                 align="start"),
             size="1", width="100%", cursor="pointer", on_click=EditorState.focus_node(p["node_id"]),
-            data_testid="problem-item")),
+            background=rx.cond(p["severity"] == "error", rx.color("red", 2), rx.color("amber", 2)),
+            border_left=rx.cond(p["severity"] == "error", f"3px solid {rx.color('red', 9)}",
+                                f"3px solid {rx.color('amber', 9)}"),
+            data_testid="problem-item", data_severity=p["severity"])),
         spacing="2", width="100%")
 
 
@@ -126,7 +131,8 @@ def right_panel() -> rx.Component:
                 tab("versions", "editor.versions"),
                 tab("tests", "editor.tests"),
                 tab("flow", "editor.flow"),
-                size="1", style={"flexWrap": "wrap"}),
+                size="1", style={"flexWrap": "nowrap", "overflowX": "auto", "overflowY": "hidden",
+                                 "scrollbarWidth": "none"}),
             rx.tabs.content(rx.box(inspector(), padding_top="12px"), value="inspector"),
             rx.tabs.content(rx.box(problems_panel(), padding_top="12px"), value="problems"),
             rx.tabs.content(rx.box(emulator_panel(), padding_top="12px"), value="emulator"),
@@ -156,7 +162,7 @@ def editor_page() -> rx.Component:
                     left_panel(),
                     rx.box(flow_canvas(doc=EditorState.canvas_doc, doc_rev=EditorState.doc_rev,
                                        patch=EditorState.patch, markers=EditorState.markers,
-                                       highlight=EditorState.highlight, diff=EditorState.diff_marks,
+                                       highlight=EditorState.path_glow, diff=EditorState.diff_marks,
                                        focus=EditorState.focus, on_change=EditorState.on_canvas_change,
                                        on_select=EditorState.on_select),
                            flex="1", height="100%", min_width="0", background=rx.color("gray", 2)),

@@ -14,6 +14,7 @@ import zlib
 from typing import Any
 
 import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
 
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
@@ -22,7 +23,8 @@ from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
 from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.flow_view import (
-    PALETTE, canvas_view, channel_warnings, intents_by_topic, known_variables, markers, node_view, problem_text,
+    PALETTE, canvas_view, channel_warnings, flow_settings, intents_by_topic, known_variables, markers, node_view,
+    problem_rows,
 )
 from flowstudio.state.session import SessionState
 from flowstudio.services import permissions as can
@@ -38,18 +40,6 @@ def _pack(document: dict[str, Any]) -> bytes:
 
 def _unpack(blob: bytes) -> dict[str, Any]:
     return json.loads(zlib.decompress(blob))
-
-
-def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
-    """Topics, constants (as `name = value` lines) and the fallback switches, for the settings tab."""
-    chain = (document.get("bot") or {}).get("fallback") or {}
-    return {
-        "topics": [{"id": tp.get("id", ""), "name": tp.get("name", "")} for tp in document.get("topics", [])],
-        "constants_text": "\n".join(f"{k} = {v}" for k, v in (document.get("constants") or {}).items()),
-        "fallback": {"related_topic": chain.get("related_topic", True),
-                     "related_intents": chain.get("related_intents", True)},
-        "session_timeout_minutes": str((document.get("bot") or {}).get("session_timeout_minutes", 720)),
-    }
 
 
 def _node_op(document: dict[str, Any], node_id: str, lang: str, *, selected: bool = False) -> dict[str, Any]:
@@ -119,15 +109,21 @@ class EditorState(rx.State):
         if draft is None:
             self.loaded = True
             return
+        # A reconnect (or a reload of the tab) finds this tab's own draft still current: keep its history and
+        # any edit the store could not take yet; anything else starts over from what is stored.
+        resumed = (self.bot_id == draft.bot_id and bool(self._doc) and self._revision == draft.revision
+                   and self.save_status in ("saved", "unsaved"))
         self.bot_id, self.bot_name, self.bot_language = draft.bot_id, draft.bot_name, draft.language
         with session_scope() as session:
             self._channel_kinds = drafts.channel_kinds(session=session, bot_id=draft.bot_id)
-        self._doc, self._revision = draft.document, draft.revision
-        self._undo, self._redo = [], []
-        self.selected_ids, self.selected, self.highlight, self.diff_marks = [], {}, [], {}
-        self.save_status, self.notice, self.side_tab = "saved", "", "inspector"
+        if not resumed:
+            self._doc, self._revision, self._undo, self._redo = draft.document, draft.revision, [], []
+            self.selected_ids, self.selected, self.save_status = [], {}, "saved"
+        self.highlight, self.diff_marks, self.notice, self.side_tab = [], {}, "", "inspector"
         self._build_palette()
         self._refresh(full=True)
+        if self.save_status == "unsaved":
+            self._save()
         self.loaded = True
 
     def _build_palette(self) -> None:
@@ -157,17 +153,15 @@ class EditorState(rx.State):
         found = [*validate_flow(self._doc, actions=actions)[1], *channel_warnings(self._doc, self._channel_kinds)] \
             if recompile or full else []
         if recompile:
-            self.problems = [
-                {"severity": p.severity, "code": p.code, "node_id": p.node_id or "",
-                 "message": problem_text(p, self._lang)}
-                for p in sorted(found, key=lambda p: (p.severity != "error", p.node_id or ""))
-            ]
+            self.problems = problem_rows(found, self._doc, self._lang)
             self.markers = markers(found)
             self.topics = intents_by_topic(self._doc)
             self.variables = known_variables(self._doc)
             self.flow_settings = flow_settings(self._doc)
-        if full:
-            self.canvas_doc = {**canvas_view(self._doc, self._lang, found), "fit": fit}
+        if full:  # the selection travels with the document, so the browser and this state agree on it
+            self.selected_ids = [i for i in self.selected_ids if self._node(i)]
+            self.canvas_doc = {**canvas_view(self._doc, self._lang, found), "fit": fit,
+                               "selected": list(self.selected_ids)}
             self.doc_rev += 1
         elif ops:
             self.patch = {"rev": self.patch.get("rev", 0) + 1, "ops": ops}
@@ -179,6 +173,10 @@ class EditorState(rx.State):
     def _node(self, node_id: str) -> dict[str, Any] | None:
         return next((n for n in self._doc.get("nodes", []) if n.get("id") == node_id), None)
 
+    @rx.var
+    def path_glow(self) -> list[str]:
+        """The emulator's path on the canvas: only while the emulator is open (never over a diff)."""
+        return self.highlight if self.side_tab == "emulator" and not self.diff_marks else []
 
     @rx.var
     def error_count(self) -> int:
@@ -206,8 +204,13 @@ class EditorState(rx.State):
     # ---------------------------------------------------------------- committing edits
 
     def _commit(self, document: dict[str, Any], *, ops: list[dict[str, Any]] | None = None, full: bool = False,
-                recompile: bool = True, coalesce: str = "", fit: bool = False) -> None:
-        """Adopt an edited document: undo history, canvas update, problems, autosave."""
+                recompile: bool = True, coalesce: str = "", fit: bool = False, stored: int | None = None) -> None:
+        """Adopt an edited document: undo history, canvas update, problems, autosave.
+
+        Args:
+            stored: the revision the store returned when the caller already wrote `document` (a restore):
+                adopted as is, never computed, so the next autosave expects exactly what the store holds.
+        """
         now = time.monotonic()
         if not (coalesce and coalesce == self._edit_key and now - self._edit_at < COALESCE_SECONDS):
             self._undo = [*self._undo[-(UNDO_LIMIT - 1):], _pack(self._doc)]
@@ -215,10 +218,14 @@ class EditorState(rx.State):
         self._redo = []
         self._doc = document
         self._refresh(full=full, ops=ops, recompile=recompile, fit=fit)
-        self._save()
+        if stored is None:
+            self._save()
+        else:
+            self._revision, self.save_status = stored, "saved"
 
     def _save(self) -> None:
-        """Autosave: write the draft unless someone else saved it meanwhile."""
+        """Autosave: write the draft unless someone else saved it meanwhile ("conflict"); a store that cannot
+        be reached leaves it "unsaved", written whole by the next edit or reconnect."""
         try:
             with session_scope() as session:
                 self._revision = drafts.save_draft(session=session, bot_id=self.bot_id, document=self._doc,
@@ -226,6 +233,8 @@ class EditorState(rx.State):
             self.save_status = "saved"
         except drafts.DraftConflict:
             self.save_status = "conflict"
+        except SQLAlchemyError:
+            self.save_status = "unsaved"
 
     def _say(self, key: str, detail: str = "") -> None:
         self.notice, self.notice_detail = key, detail
@@ -284,7 +293,7 @@ class EditorState(rx.State):
 
     def _add_node(self, kind: str, position: dict[str, float]) -> None:
         try:
-            doc, node_id = flow_editing.add_node(self._doc, kind=kind, position=position)
+            doc, node_id = flow_editing.add_node(self._doc, kind=kind, position=position, lang=self._lang)
         except flow_editing.EditError as error:
             self._say("editor.edit_refused", str(error))
             return
@@ -433,16 +442,7 @@ class EditorState(rx.State):
         items = lookup(node, path)
         if not isinstance(items, list):
             return
-        leaf = path.rsplit(".", 1)[-1]
-        number = len(items) + 1
-        items.append({
-            "buttons": lambda: {"id": flow_editing.new_id("b"), "label": self._t("editor.option") + f" {number}"},
-            "cards": lambda: {"id": flow_editing.new_id("card"), "title": f"Card {number}", "subtitle": "",
-                              "image": None, "buttons": [{"id": flow_editing.new_id("b"), "label": "OK"}]},
-            "branches": lambda: {"id": flow_editing.new_id("if"), "label": "", "match": "all",
-                                 "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}]},
-            "rules": lambda: {"source": "variable", "name": "", "op": "eq", "value": ""},
-        }.get(leaf, lambda: "")())
+        items.append(flow_editing.new_item(path.rsplit(".", 1)[-1], len(items) + 1, lang=self._lang))
         self._replace_selected(node, coalesce="")
 
     @rx.event

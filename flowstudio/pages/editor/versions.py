@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import reflex as rx
@@ -9,12 +10,19 @@ import reflex as rx
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.models import User
+from flowstudio.models.base import as_utc
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.flow_view import diff_documents
+from flowstudio.services.workspace_settings import zone_of
 from flowstudio.tasks.nlu import schedule_training
 from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
+
+
+def local_time(moment: datetime, zone: tzinfo | None, pattern: str) -> str:
+    """A stored (UTC) moment in the workspace's time zone, written the way the UI language writes dates."""
+    return as_utc(moment).astimezone(zone or UTC).strftime(pattern)
 
 
 class VersionsState(EditorState):
@@ -40,9 +48,11 @@ class VersionsState(EditorState):
         editor = await self._editor()
         with session_scope() as session:
             found = drafts.list_versions(session=session, bot_id=editor.bot_id)
+            zone = zone_of(session, editor._workspace_id) if editor._workspace_id else None
             tests = drafts.list_tests(session=session, bot_id=editor.bot_id)
         self.versions = [{"number": v.number, "changelog": v.changelog or "—", "author": v.author,
-                          "created_at": v.created_at.strftime("%Y-%m-%d %H:%M"), "nodes": v.node_count}
+                          "created_at": local_time(v.created_at, zone, self._t("versions.date_format")),
+                          "nodes": v.node_count}
                          for v in found]
         self.tests = [{"id": x.id, "name": x.name, "lines": len(x.content.splitlines())} for x in tests]
 
@@ -85,9 +95,8 @@ class VersionsState(EditorState):
         except drafts.DraftConflict:
             editor.save_status = "conflict"
             return None
-        editor._revision = revision - 1  # _commit saves again, as the next revision
         editor.selected_ids, editor.selected = [], {}
-        editor._commit(document, full=True)
+        editor._commit(document, full=True, stored=revision)
         self.compared, self.diff_summary, editor.diff_marks = 0, {}, {}
         return rx.toast.success(self._t("versions.restored").format(number=number))
 
