@@ -91,6 +91,26 @@ def host_allowed(host: str, port: int, allowed: Sequence[str]) -> tuple[str, int
     return None
 
 
+def inward_entries(allowed: Sequence[str]) -> list[str]:
+    """Allow-list entries that point back at this server or its cloud metadata, whatever their spelling.
+
+    ``0.0.0.0``, ``[::]``, ``127.x``, ``[::1]``, ``[::ffff:127.0.0.1]`` (IPv4 in IPv6), link-local addresses
+    (``169.254.169.254`` is the cloud's metadata service) and ``localhost`` names: listing one lets code
+    call the server's own services, which the studio warns about.
+    """
+    found = []
+    for raw in allowed:
+        host, _ = parse_entry(raw)
+        ip = _ip(host)
+        if ip is not None and isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip is not None and (ip.is_loopback or ip.is_unspecified or ip.is_link_local):
+            found.append(raw.strip())
+        elif ip is None and (host == "localhost" or host.endswith(".localhost")):
+            found.append(raw.strip())
+    return found
+
+
 class SandboxHttp:
     """``HttpRelay`` over an ``HttpClient``, enforcing the rules in the module docstring.
 

@@ -91,6 +91,15 @@ def test_a_failing_test_run_says_why_on_the_error_exit() -> None:
     crash = code_actions.test_run(workspace_id=1, data=ActionInput(key="crash", name="Crash",
                                                                    code="x = 1\nraise ValueError('no stock')"))
     assert crash.outcome == "error" and "ValueError: no stock" in crash.error and "line 2" in crash.error
+    assert crash.error_code == "exception"
+
+
+def test_an_escape_attempt_in_a_test_run_is_refused_and_named() -> None:
+    attempt = code_actions.test_run(workspace_id=1, data=ActionInput(
+        key="escape", name="Escape", code="import os\nflow.vars['pid'] = os.fork()"))
+    assert (attempt.outcome, attempt.error_code) == ("error", "sandbox_violation")
+    assert "pid" not in attempt.variables
+    assert code_actions.sandbox_problem() == ""
 
 
 def test_a_published_flow_runs_the_workspace_action_and_sees_changes(session: Session) -> None:

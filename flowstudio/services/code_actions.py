@@ -22,6 +22,7 @@ from flow_runtime import codeapi
 from flow_runtime.action_params import TYPES, ParamError, coerce
 from flow_runtime.checks.actions import HOST, OUTCOME
 from flow_runtime.ports import ActionDefinition, ActionParameter
+from flow_runtime.adapters.sandbox_jail import JailUnavailable, jail
 from flow_runtime.sandbox_http import parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
@@ -317,6 +318,16 @@ class TestRun:
     messages: list[dict[str, Any]]
     error: str = ""
     stdout: str = ""
+    error_code: str = ""  # the runner's machine code (timeout, sandbox_violation, sandbox_unavailable...)
+
+
+def sandbox_problem() -> str:
+    """Why code actions cannot run on this server (the kernel's wall cannot be built), or "" when they can."""
+    try:
+        jail()
+    except JailUnavailable as exc:
+        return str(exc)
+    return ""
 
 
 def test_run(*, workspace_id: int, data: ActionInput, params: dict[str, Any] | None = None,
@@ -358,7 +369,8 @@ def test_run(*, workspace_id: int, data: ActionInput, params: dict[str, Any] | N
     return TestRun(outcome=exits[0] if exits else "", variables=dict(result.session.variables),
                    messages=[o for o in result.outputs if o.get("type") != "event"],
                    error=str(errors[0].get("message", "")) if errors else "",
-                   stdout=str(errors[0].get("stdout", "")) if errors else "")
+                   stdout=str(errors[0].get("stdout", "")) if errors else "",
+                   error_code=str(errors[0].get("error") or "") if errors else "")
 
 
 class _Single:

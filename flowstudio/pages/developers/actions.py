@@ -8,6 +8,7 @@ import json
 
 import reflex as rx
 
+from flow_runtime.sandbox_http import inward_entries
 from flowstudio.components.code_editor import code_editor
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
@@ -69,6 +70,12 @@ class ActionsState(rx.State):
     run_variables: str = ""
     run_messages: list[str] = []
     run_error: str = ""
+    sandbox_problem: str = ""
+
+    @rx.var
+    def inward_hosts(self) -> str:
+        """Allowed hosts that point back at this server (``0.0.0.0``, ``[::ffff:127.0.0.1]``, ``localhost``...)."""
+        return ", ".join(inward_entries(self.hosts.split()))
 
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
@@ -83,6 +90,7 @@ class ActionsState(rx.State):
         """Read the library."""
         workspace_id, _, _ = await scope(self)
         self._read(workspace_id)
+        self.sandbox_problem = await rx.run_in_thread(code_actions.sandbox_problem)
 
     def _fill(self, data: ActionInput, original_key: str) -> None:
         self.editing, self.original_key, self.error, self.run_done = True, original_key, "", False
@@ -217,7 +225,9 @@ class ActionsState(rx.State):
         self.run_outcome = run.outcome or "-"
         self.run_variables = json.dumps(run.variables, ensure_ascii=False, indent=2)
         self.run_messages = [m.get("text") or json.dumps(m, ensure_ascii=False) for m in run.messages]
-        self.run_error = run.error + (f"\n{run.stdout}" if run.stdout else "")
+        known = f"developers.run_error.{run.error_code}"
+        lead = translate(known, lang) if run.error_code and translate(known, lang) != known else ""
+        self.run_error = "\n".join(part for part in (lead, run.error, run.stdout) if part)
         self.run_done = True
 
 S = ActionsState
@@ -332,6 +342,9 @@ def _form() -> rx.Component:
                     _field("developers.actions.hosts", _mono(S.hosts, "hosts", "2", "action-hosts"),
                            "developers.actions.hosts_hint"),
                     columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
+            rx.cond(S.inward_hosts != "", rx.callout(
+                rx.text(t("developers.actions.hosts_inward"), " ", rx.code(S.inward_hosts)), icon="shield-alert",
+                color_scheme="amber", size="1", width="100%", data_testid="hosts-inward")),
             _field("developers.actions.code", code_editor(value=S.code, on_change=lambda v: S.set_field("code", v),
                                                           height="280px", testid="action-code"),
                    "developers.actions.code_hint"), width="100%"),
@@ -347,8 +360,19 @@ def _form() -> rx.Component:
     )
 
 
+def _sandbox_notice() -> rx.Component:
+    return rx.cond(S.sandbox_problem != "", rx.callout(
+        rx.vstack(rx.text(t("developers.actions.sandbox_unavailable"), weight="medium"),
+                  rx.text(S.sandbox_problem, size="1", font_family="monospace"), spacing="1"),
+        icon="shield-off", color_scheme="red", width="100%", data_testid="sandbox-unavailable"))
+
+
 def actions_tab() -> rx.Component:
-    """The library, or the form of the action being edited."""
+    """The library, or the form of the action being edited (under a notice when code cannot run here)."""
+    return rx.vstack(_sandbox_notice(), _actions_body(), spacing="3", width="100%")
+
+
+def _actions_body() -> rx.Component:
     return rx.cond(
         S.editing, _form(),
         rx.vstack(
