@@ -1,8 +1,9 @@
 """The interpreter: one inbound event in, outputs and the next session out.
 
-``step`` copies the session, decides where the event enters the flow (a new session at
-``start``; a waiting node resumed; a clicked button; an intent; the fallback chain), then
-walks node by node until one waits, the path ends, or the step limit is hit.
+``step`` copies the session, decides where the event enters the flow (a waiting node
+resumed; a clicked or typed button; an intent; the fallback chain; for a new session's first
+message, the ``start`` node when no intent is taken), then walks node by node until one
+waits, the path ends, or the step limit is hit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flow_runtime.context import NodeContext
 from flow_runtime.dispatch import RESUMERS, RUNNERS
 from flow_runtime.graph import CompiledFlow
 from flow_runtime.ports import Ports
+from flow_runtime.routing import route, route_first
 from flow_runtime.session import Event, Session
 from flow_runtime.steps import NO_UPDATES, Continue, GoTo, Handoff, NotForMe, Step, Updates, Wait
 
@@ -91,8 +93,6 @@ class Walker:
 
     def handle(self) -> None:
         """Route the event and walk."""
-        from flow_runtime.routing import route
-
         s = self.session
         s.turns += 1
         if self.event.type == "text":
@@ -110,7 +110,7 @@ class Walker:
             if self.flow.start_id is None:
                 self._error("flow.start.missing", None, "the flow has no start node")
                 return
-            self.walk(self.flow.start_id)
+            route_first(self)
             return
         if s.status == "archived":
             s.status = "active"
@@ -153,6 +153,7 @@ class Walker:
                 node_id, pending = pending.target, None
             elif isinstance(pending, Wait):
                 self.session.cursor, self.session.retries = current, pending.retries
+                self.session.menu = current if current in self.flow.button_labels else None
                 self.stop = "wait"
                 return
             elif isinstance(pending, Handoff):

@@ -23,6 +23,8 @@ class Session:
         contact: Contact fields readable as ``${contact.name}``.
         cursor: Id of the node waiting for the user, if any.
         retries: Invalid answers given to the waiting node so far.
+        menu: The last menu (buttons or carousel) that waited, if nothing has waited since:
+            a typed label of it is still taken after the walk moved past it, as a click is.
         owner_kind: ``bot`` (this flow), ``queue``, ``agent`` or ``other_bot``.
         owner_id: Queue/agent/bot id when not owned by this bot.
         status: ``new``, ``active`` or ``archived``.
@@ -44,6 +46,7 @@ class Session:
     contact: dict[str, Any] = field(default_factory=dict)
     cursor: str | None = None
     retries: int = 0
+    menu: str | None = None
     owner_kind: str = "bot"
     owner_id: str | None = None
     status: str = "new"

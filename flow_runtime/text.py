@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NUMBERED = re.compile(r"^(?:(?:opcao|opcion|option|numero|number|num|nr|no|n) )?(\d{1,2})$")
 
 
 @lru_cache(maxsize=4096)
@@ -102,6 +103,26 @@ def best_fuzzy_match(text: str, candidates: Sequence[tuple[str, str]]) -> str | 
     if len(best) > 1 and best[0][0] == best[1][0] and best[0][1] != best[1][1]:
         return None
     return best[0][1]
+
+
+def chosen_number(text: str, count: int) -> int | None:
+    """The position a reply picks by number from a list of ``count`` items.
+
+    The whole reply must be the number, alone or with light decoration: ``2``, ``2.``,
+    ``2)``, ``#2``, ``opção 2``, ``option 2``, ``nº 2``; anything longer is not a pick.
+
+    Args:
+        text: Raw user text.
+        count: How many items were offered.
+
+    Returns:
+        The 0-based index, or ``None`` when the text is not a number from 1 to ``count``.
+    """
+    match = _NUMBERED.match(normalize(text))
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return number - 1 if 1 <= number <= count else None
 
 
 def word_count(text: str) -> int:

@@ -46,6 +46,9 @@ def split_tokens(text: str) -> list[str]:
 def expand(text: str, *, language: str = "pt") -> str:
     """Squeeze repeated letters and expand chat abbreviations, keeping case and accents.
 
+    A message written all in capitals is lowered first: shouting says nothing of the intent,
+    and the encoder reads ``FAZER PEDIDO`` as unknown pieces, far from every trigger.
+
     Args:
         text: What the user typed.
         language: ``pt``, ``es`` or ``en`` (others get no abbreviation expansion).
@@ -53,6 +56,8 @@ def expand(text: str, *, language: str = "pt") -> str:
     Returns:
         The text with abbreviations such as ``vc`` or ``xq`` replaced by full words.
     """
+    if text.isupper():
+        text = text.lower()
     return " ".join([_expand_token(token, language) for token in split_tokens(squeeze_repeats(text, language=language))])
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from flow_runtime.context import NodeContext
 from flow_runtime.steps import Continue, NotForMe
-from flow_runtime.text import best_fuzzy_match
+from flow_runtime.text import best_fuzzy_match, chosen_number, normalize
 
 
 def choose(node_id: str, handles: tuple[str, ...], ctx: NodeContext) -> Continue | NotForMe:
     """Follow the clicked button, or the one whose label the user typed (or its number).
+
+    Typed labels are compared without case or accents (``FAZER PEDIDO`` picks "Fazer pedido");
+    an exact label wins over a number, so a button labelled "2" is picked by typing 2.
 
     Args:
         node_id: The waiting node.
@@ -25,8 +28,13 @@ def choose(node_id: str, handles: tuple[str, ...], ctx: NodeContext) -> Continue
         return Continue(event.text) if event.text in handles else NotForMe("other button")
     if event.type != "text":
         return NotForMe("not text")
-    typed = event.text.strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(handles):
-        return Continue(handles[int(typed) - 1])
-    chosen = best_fuzzy_match(typed, ctx.flow.button_labels.get(node_id, ()))
+    labels = ctx.flow.button_labels.get(node_id, ())
+    typed = normalize(event.text)
+    exact = next((key for label, key in labels if label == typed), None)
+    if exact is not None:
+        return Continue(exact)
+    position = chosen_number(event.text, len(handles))
+    if position is not None:
+        return Continue(handles[position])
+    chosen = best_fuzzy_match(event.text, labels)
     return Continue(chosen) if chosen else NotForMe("no label matched")

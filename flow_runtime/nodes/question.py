@@ -4,7 +4,12 @@ from flow_runtime import outputs as out
 from flow_runtime.context import NodeContext
 from flow_runtime.schema import QuestionNode
 from flow_runtime.steps import Continue, NotForMe, Step, Updates, Wait
-from flow_runtime.validation import Valid, validate_answer
+from flow_runtime.validation import Invalid, Valid, validate_answer
+
+ANSWERS = frozenset({"text", "location"})
+"""Events validated as answers."""
+NOT_ANSWERS = frozenset({"image", "document", "audio", "video"})
+"""Messages that answer no question type: an invalid answer (retry, then ``invalid``)."""
 
 
 def run(node: QuestionNode, ctx: NodeContext) -> Step:
@@ -13,18 +18,25 @@ def run(node: QuestionNode, ctx: NodeContext) -> Step:
 
 
 def resume(node: QuestionNode, ctx: NodeContext) -> Step | NotForMe:
-    """Validate the answer: save and exit ``valid``; else retry, or exit ``invalid`` after ``max_retries``."""
+    """Validate the answer: save and exit ``valid``; else retry, or exit ``invalid`` after ``max_retries``.
+
+    Media sent instead of an answer counts as an invalid answer, so the customer sees the
+    retry text rather than silence; clicks (old menus) and timers are left to the router.
+    """
     event = ctx.event
-    if event is None or event.type not in ("text", "location"):
+    if event is None or event.type not in ANSWERS | NOT_ANSWERS:
         return NotForMe("not an answer")
-    answer = validate_answer(
-        node.input,
-        event.text,
-        data=event.data,
-        language=ctx.session.language,
-        today=ctx.local_now.date(),
-        entities=ctx.flow.entities,
-    )
+    if event.type in NOT_ANSWERS:
+        answer = Invalid("not_an_answer")
+    else:
+        answer = validate_answer(
+            node.input,
+            event.text,
+            data=event.data,
+            language=ctx.session.language,
+            today=ctx.local_now.date(),
+            entities=ctx.flow.entities,
+        )
     if isinstance(answer, Valid):
         variables = {node.save_as: answer.value} if node.save_as else {}
         return Continue("valid", updates=Updates(variables=variables))

@@ -9,10 +9,22 @@ from pydantic import Field, model_validator
 from flow_runtime.schema.common import NodeBase, Rule
 
 
+FirstMessage = Literal["match", "start"]
+
+
 class StartNode(NodeBase):
-    """The initial message: every new session begins here. Exactly one per flow."""
+    """The initial message: where a new session begins. Exactly one per flow.
+
+    Attributes:
+        first_message: What a session's first message does. ``match``: it is matched
+            against the intents like any other message, and the start path runs only when
+            no intent is taken (so "quero falar com um atendente" hands off at once).
+            ``start``: the start path always runs first, whatever the message says.
+            Documents written before the option existed load with the default, ``match``.
+    """
 
     kind: Literal["start"] = "start"
+    first_message: FirstMessage = "match"
     entry: ClassVar[bool] = True
 
 

@@ -6,15 +6,16 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flow_runtime.text import best_fuzzy_match, normalize
+from flow_runtime.text import best_fuzzy_match, chosen_number, normalize
 from flow_runtime.validation.result import Answer, Invalid, Valid
 
 
 def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:
     """Pick an option by its value or a synonym, ignoring accents, case and small typos.
 
-    Tries, in order: the option's position (``2``), an exact or near-exact match of the
-    whole text, then a single option whose name appears as words inside the text.
+    Tries, in order: an exact match of the whole text (so an option named "2" wins), the
+    option's position (``2``, ``2.``, ``opção 2``), a near-exact match of the whole text, then a
+    single option whose name appears as words inside the text.
 
     Args:
         text: What the user typed.
@@ -24,10 +25,15 @@ def match_option(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str
         The chosen option's value, or ``None``.
     """
     raw = text.strip()
-    if raw.isdigit() and 1 <= int(raw) <= len(options):
-        return options[int(raw) - 1][0]
     candidates = [(normalize(name), value) for value, synonyms in options for name in (value, *synonyms)]
     candidates = [(name, value) for name, value in candidates if name]
+    typed = normalize(raw)
+    exact = next((value for name, value in candidates if name == typed), None)
+    if exact is not None:
+        return exact
+    position = chosen_number(raw, len(options))
+    if position is not None:
+        return options[position][0]
     chosen = best_fuzzy_match(raw, candidates)
     if chosen is not None:
         return chosen

@@ -23,6 +23,13 @@ def test_paraphrase_clears_the_engine_threshold(pizzaria_doc):
     assert scores[0].intent_id == "i_horario" and scores[0].score >= 0.6
 
 
+def test_a_message_in_capitals_is_understood_like_the_same_words_in_lower_case(pizzaria_doc):
+    flow = compile_flow(pizzaria_doc)
+    matcher = NluMatcher(train(examples_from_flow(pizzaria_doc)))
+    scores = matcher.match("FAZER PEDIDO", flow.intents, language="pt")
+    assert scores[0].intent_id == "i_pedido" and scores[0].score >= 0.6
+
+
 def test_engine_walks_the_intent_the_nlu_picked(pizzaria_doc):
     flow = compile_flow(pizzaria_doc)
     ports = fake_ports(matcher=NluMatcher())  # trains from the flow's index on first use

@@ -24,6 +24,14 @@ def test_spanish_and_english_abbreviations_expand():
     assert fold("u r pls", language="en") == "you are please"
 
 
+def test_a_message_in_capitals_is_lowered_for_the_encoder():
+    assert expand("FAZER PEDIDO", language="pt") == "fazer pedido"
+
+
+def test_a_capitalised_word_in_a_mixed_message_keeps_its_case():
+    assert expand("Meu CPF é esse", language="pt") == "Meu CPF é esse"
+
+
 def test_expand_keeps_accents_for_the_encoder():
     assert expand("vcs tão abertos?", language="pt") == "vocês estão abertos ?"
 

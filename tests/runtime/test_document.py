@@ -35,6 +35,21 @@ def test_pizzaria_loads_unchanged(packaged_examples):
     assert doc.model_dump(mode="json", exclude_unset=True) == raw
 
 
+def test_a_start_node_written_before_the_first_message_option_matches_intents_first():
+    raw = make_doc([{"id": "start", "kind": "start"}])
+    assert load_document(raw).nodes[0].first_message == "match"
+
+
+def test_a_canvas_export_start_node_gets_the_first_message_option():
+    raw = {"nodes": [{"id": "s", "type": "start", "data": {}, "position": {"x": 0, "y": 0}}], "edges": []}
+    assert load_document(raw).nodes[0].first_message == "match"
+
+
+def test_the_start_node_can_be_told_to_run_first():
+    raw = make_doc([{"id": "start", "kind": "start", "first_message": "start"}])
+    assert load_document(raw).nodes[0].first_message == "start"
+
+
 def test_packaged_pizzaria_is_the_shared_reference(shared_examples, packaged_examples):
     for name in ("pizzaria.flow.json", "pizzaria.happy-path.test.jsonl"):
         assert (packaged_examples / name).read_text() == (shared_examples / name).read_text()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flow_runtime import Event, new_session, step
+from flow_runtime import Event, compile, new_session, step
 from flow_runtime.matching import IntentScore
 from flow_runtime.testing import fake_ports
 from flow_runtime.testing.builders import converse, event_names, make_flow, texts
@@ -80,6 +80,35 @@ def test_intent_trigger_conditions_must_hold():
     assert texts(converse(flow, "oi", "falar com gerente", session=new_session(tags=["vip"]))[1]) == ["gerente"]
 
 
+def test_a_first_message_matching_an_intent_runs_the_intent_not_the_start():
+    (first,) = converse(intents_flow(), "que horas vocês abrem?")
+    assert texts(first) == ["horario"]
+    assert first.session.status == "active"
+
+
+def test_a_first_message_matching_no_intent_runs_the_start_not_the_fallback():
+    assert texts(converse(intents_flow(), "oi")[0]) == ["Olá"]
+
+
+def test_a_weak_first_match_runs_the_start_not_did_you_mean():
+    assert texts(converse(intents_flow(), "pedido de bebida gelada agora")[0]) == ["Olá"]
+
+
+def test_the_start_node_can_run_first_whatever_the_first_message_says():
+    flow = intents_flow()
+    doc = flow.document.model_dump()
+    doc["nodes"][0]["first_message"] = "start"
+    assert texts(converse(compile(doc), "que horas vocês abrem?")[0]) == ["Olá"]
+
+
+def test_a_first_click_on_a_known_button_follows_it():
+    nodes = [{"id": "hi", "kind": "message", "text": "Olá"},
+             {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+             {"id": "m1", "kind": "message", "text": "um!"}]
+    flow = make_flow(nodes, [("start", "hi"), ("hi", "menu"), ("menu", "b1", "m1")])
+    assert texts(converse(flow, ("click", "b1"))[0]) == ["um!"]
+
+
 def test_a_custom_matcher_plugs_into_the_port():
     class AlwaysHorario:
         def match(self, text, index, *, language):
@@ -108,9 +137,28 @@ def test_inactivity_picks_the_longest_elapsed_handler():
     assert texts(converse(flow, "oi", Event.inactivity(6))[1]) == ["ainda aí?"]
 
 
-def test_unhandled_media_does_nothing():
+def test_unhandled_media_runs_the_fallback():
     result = converse(intents_flow(), "oi", Event.media("audio", "x"))[1]
-    assert result.outputs == []
+    assert texts(result) == ["não entendi"]
+
+
+def test_media_while_a_menu_waits_runs_the_fallback_and_the_menu_keeps_waiting():
+    nodes = [{"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+             {"id": "m1", "kind": "message", "text": "um!"}, {"id": "fb", "kind": "message", "text": "não entendi"}]
+    flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("fallback", "fb")])
+    results = converse(flow, "oi", Event.media("image", "https://x/y.jpg"), "um")
+    assert texts(results[1]) == ["não entendi"]
+    assert texts(results[2]) == ["um!"]
+
+
+def test_an_event_node_path_keeps_a_pending_menu_waiting():
+    nodes = [{"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+             {"id": "m1", "kind": "message", "text": "um!"}, {"id": "ev", "kind": "event", "event": "location"},
+             {"id": "m_loc", "kind": "message", "text": "obrigado"}]
+    flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("ev", "m_loc")])
+    result = converse(flow, "oi", Event.location(-23.5, -46.6))[1]
+    assert texts(result) == ["obrigado"]
+    assert result.session.cursor == "menu"
 
 
 def test_step_limit_stops_a_runaway_loop_with_an_error_event():

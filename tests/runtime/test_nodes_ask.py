@@ -46,6 +46,33 @@ def test_too_many_invalid_answers_take_invalid():
     assert result.session.cursor is None
 
 
+def test_media_while_a_text_question_waits_gets_the_retry_text():
+    result = converse(question_flow({"type": "text"}), "oi", Event.media("image", "https://x/y.jpg"))[1]
+    assert texts(result) == ["De novo"]
+    assert result.session.cursor == "q"
+
+
+def test_media_after_the_last_retry_takes_invalid():
+    result = converse(question_flow({"type": "text"}, retries=0), "oi", Event.media("audio", "https://x/a.ogg"))[1]
+    assert texts(result) == ["desisto"]
+    assert result.session.variables == {}
+
+
+def test_a_location_sent_to_a_number_question_gets_the_retry_text():
+    result = converse(question_flow({"type": "number"}), "oi", Event.location(-23.5, -46.6))[1]
+    assert texts(result) == ["De novo"]
+
+
+def test_choice_option_is_picked_by_a_decorated_number():
+    flow = question_flow({"type": "choice", "options": ["Pequena", "Média", "Grande"]})
+    assert texts(converse(flow, "oi", "opção 2")[1]) == ["ok Média"]
+
+
+def test_choice_option_named_by_a_number_wins_over_the_position():
+    flow = question_flow({"type": "choice", "options": ["2", "4", "6"]})
+    assert texts(converse(flow, "oi", "2")[1]) == ["ok 2"]
+
+
 def test_retries_reset_after_a_valid_answer():
     result = converse(question_flow({"type": "email"}), "oi", "x", "a@b.co")[2]
     assert result.session.retries == 0

@@ -22,7 +22,7 @@ def menu_flow():
     return make_flow([BUTTONS, *AFTER_MENU], MENU_EDGES)
 
 
-def test_new_session_starts_at_start_and_ignores_the_first_text():
+def test_new_session_starts_at_start_when_no_intent_takes_the_first_text():
     flow = make_flow([{"id": "m", "kind": "message", "text": "Olá"}], [("start", "m")])
     (first,) = converse(flow, "quero pizza")
     assert texts(first) == ["Olá"]
@@ -84,6 +84,49 @@ def test_typed_label_with_a_small_typo_picks_the_button():
 
 def test_typed_number_picks_the_nth_button():
     assert texts(converse(menu_flow(), "oi", "2")[1]) == ["não!"]
+
+
+def test_typed_number_with_decoration_picks_the_nth_button():
+    assert texts(converse(menu_flow(), "oi", "opção 3")[1]) == ["horário!"]
+
+
+def test_typed_number_with_a_trailing_dot_picks_the_nth_button():
+    assert texts(converse(menu_flow(), "oi", "2.")[1]) == ["não!"]
+
+
+def test_a_number_beyond_the_buttons_picks_none():
+    assert converse(menu_flow(), "oi", "4")[1].trace == ("fallback",)
+
+
+def test_a_label_that_is_a_number_wins_over_the_position():
+    menu = {"id": "menu", "kind": "buttons", "text": "Quantas?",
+            "buttons": [{"id": "b2", "label": "2"}, {"id": "b1", "label": "1"}]}
+    nodes = [menu, {"id": "m2", "kind": "message", "text": "duas"}, {"id": "m1", "kind": "message", "text": "uma"}]
+    flow = make_flow(nodes, [("start", "menu"), ("menu", "b2", "m2"), ("menu", "b1", "m1")])
+    assert texts(converse(flow, "oi", "1")[1]) == ["uma"]
+
+
+def test_a_label_typed_in_capitals_after_the_menu_was_passed_still_picks_its_button():
+    results = converse(menu_flow(), "oi", ("click", "b_sim"), "HORÁRIO")
+    assert texts(results[2]) == ["horário!"]
+
+
+def test_an_old_menu_label_no_longer_counts_once_a_question_has_waited():
+    nodes = [BUTTONS, *AFTER_MENU[1:], {"id": "q", "kind": "question", "text": "Nome?", "save_as": "nome"},
+             {"id": "m_q", "kind": "message", "text": "ok"}]
+    edges = [*MENU_EDGES[:1], ("menu", "b_sim", "q"), *MENU_EDGES[2:], ("q", "valid", "m_q")]
+    results = converse(make_flow(nodes, edges), "oi", "sim claro", "Ana", "Horário")
+    assert results[3].trace == ("fallback",)
+
+
+def test_carousel_card_button_is_picked_by_number():
+    cards = [
+        {"id": "c1", "title": "Calabresa", "buttons": [{"id": "p1", "label": "Quero esta"}]},
+        {"id": "c2", "title": "Margherita", "buttons": [{"id": "p2", "label": "Quero esta"}]},
+    ]
+    nodes = [{"id": "k", "kind": "carousel", "cards": cards}, {"id": "m", "kind": "message", "text": "marg"}]
+    flow = make_flow(nodes, [("start", "k"), ("k", "p2", "m")])
+    assert texts(converse(flow, "oi", "2")[1]) == ["marg"]
 
 
 def test_clicking_a_button_of_an_old_message_still_works():
