@@ -60,9 +60,10 @@ def test_the_bot_answers_with_text_and_interactive_buttons(client, whatsapp, pro
 
     post_signed(client, whatsapp, wa_payload(wamid="wamid.in.2", click=("b_pedido", "Fazer pedido")))
     drain(queued)
-    carousel = provider.bodies()[-1]
-    assert carousel["interactive"]["type"] == "list"
-    assert [r["id"] for r in carousel["interactive"]["action"]["sections"][0]["rows"]] == [
+    cards = provider.bodies()[-2:]  # the carousel: one message per card, its title and price as the body
+    assert [(c["interactive"]["type"], c["interactive"]["body"]["text"]) for c in cards] == [
+        ("button", "*Calabresa*\nR$ 45,00"), ("button", "*Margherita*\nR$ 42,00")]
+    assert [c["interactive"]["action"]["buttons"][0]["reply"]["id"] for c in cards] == [
         "escolher_calabresa", "escolher_margherita"]
     stored = session.exec(select(Message).order_by(Message.id)).all()
     assert [(m.direction, m.status) for m in stored][:3] == [

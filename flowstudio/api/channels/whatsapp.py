@@ -1,6 +1,6 @@
 """WhatsApp Cloud API: webhook verification and signed inbound payloads; outbound text, interactive reply
-buttons (up to 3) or lists (up to 10 rows), media, approved templates; the 24-hour customer-service window
-(outside it only templates go out).
+buttons, lists and cards (rendered by `whatsapp_render`), media, approved templates; the 24-hour
+customer-service window (outside it only templates go out).
 
 Channel config: `phone_number_id`, `graph_base_url` (default https://graph.facebook.com), `api_version`
 (default v21.0). Secrets: `access_token`, `app_secret`, `verify_token`.
@@ -14,13 +14,15 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
 from flowstudio.api.channels.common import DeliveryError, find_channel, json_body, post_json, take_turn
+from flowstudio.api.channels.whatsapp_render import interactive_messages, ui_language
 from flowstudio.db import session_scope
-from flowstudio.models import DeliveryStatus, Message, as_utc
+from flowstudio.models import Bot, Conversation, DeliveryStatus, Message, as_utc
 from flowstudio.services.conversations import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.whatsapp")
@@ -125,8 +127,14 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
     return {"received": handled, "duplicates": duplicates, "statuses": len(statuses)}
 
 
-def render(output: dict[str, Any], to: str) -> dict[str, Any]:
-    """One engine output as a Cloud API message.
+def render(output: dict[str, Any], to: str, *, language: str = "pt") -> list[dict[str, Any]]:
+    """One engine output as the Cloud API messages that carry it, in order (a carousel takes one message
+    per card, a long menu several lists: see `whatsapp_render`).
+
+    Args:
+        output: The engine output.
+        to: The customer's WhatsApp id.
+        language: The conversation's language (``pt``, ``es``, ``en``), for labels such as "See options".
 
     Raises:
         DeliveryError: a template parameter rendered empty (WhatsApp refuses those).
@@ -134,17 +142,9 @@ def render(output: dict[str, Any], to: str) -> dict[str, Any]:
     base = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to}
     kind = output.get("type")
     if kind == "template":
-        return {**base, "type": "template", "template": _template(output)}
+        return [{**base, "type": "template", "template": _template(output)}]
     if kind == "buttons" or kind == "carousel":
-        rows = _rows(output)
-        body = {"text": (output.get("text") or "…")[:1024]}
-        if kind == "buttons" and len(rows) <= 3:
-            buttons = [{"type": "reply", "reply": {"id": r["id"], "title": r["title"][:20]}} for r in rows]
-            return {**base, "type": "interactive",
-                    "interactive": {"type": "button", "body": body, "action": {"buttons": buttons}}}
-        return {**base, "type": "interactive", "interactive": {
-            "type": "list", "body": body,
-            "action": {"button": "Ver opções", "sections": [{"title": "Opções", "rows": rows[:10]}]}}}
+        return [{**base, **part} for part in interactive_messages(output, ui_language(language))]
     if kind == "media":
         media_type = output.get("media_type") if output.get("media_type") in {"image", "video", "audio",
                                                                                 "document", "sticker"} else "document"
@@ -153,8 +153,8 @@ def render(output: dict[str, Any], to: str) -> dict[str, Any]:
             media["caption"] = output["caption"]
         if output.get("filename") and media_type == "document":
             media["filename"] = output["filename"]
-        return {**base, "type": media_type, media_type: media}
-    return {**base, "type": "text", "text": {"preview_url": False, "body": (output.get("text") or "")[:4096]}}
+        return [{**base, "type": media_type, media_type: media}]
+    return [{**base, "type": "text", "text": {"preview_url": False, "body": (output.get("text") or "")[:4096]}}]
 
 
 def _template(output: dict[str, Any]) -> dict[str, Any]:
@@ -171,17 +171,13 @@ def _template(output: dict[str, Any]) -> dict[str, Any]:
     return template
 
 
-def _rows(output: dict[str, Any]) -> list[dict[str, str]]:
-    if output.get("type") == "carousel":
-        return [{"id": b["id"], "title": (card.get("title") or b.get("label", ""))[:24],
-                 "description": " · ".join(x for x in (b.get("label"), card.get("subtitle")) if x)[:72]}
-                for card in output.get("cards", []) for b in card.get("buttons", []) if not b.get("url")]
-    return [{"id": b["id"], "title": b.get("label", "")[:24]} for b in output.get("buttons", [])]
-
-
 def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None, **_: Any) -> str:
-    """Send one output; returns the `wamid`.
+         last_inbound_at: datetime | None, conversation_id: int | None = None, **_: Any) -> str:
+    """Send one output; returns the `wamid` of its last message (an output may take several: its statuses
+    follow the last one, which the customer sees last).
+
+    A retry after a failure in the middle of a multi-message output sends it again from its first message
+    (the Cloud API has no idempotency key): a repeated card rather than a lost one.
 
     Raises:
         DeliveryError: outside the 24-hour window (only templates may go out), or the API refused it.
@@ -190,9 +186,24 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
                                              datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW):
         raise DeliveryError("outside the 24-hour customer-service window: only approved templates can be sent",
                             retryable=False)
-    answer = post_json(_messages_url(config), render(output, recipient),
-                       headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"})
-    return str(answer.get("messages", [{}])[0].get("id", ""))
+    headers = {"Authorization": f"Bearer {secrets.get('access_token', '')}"}
+    wamid = ""
+    interactive = output.get("type") in ("buttons", "carousel")  # the only outputs with labels of their own
+    for message in render(output, recipient, language=_language(conversation_id) if interactive else "pt"):
+        answer = post_json(_messages_url(config), message, headers=headers)
+        wamid = str(answer.get("messages", [{}])[0].get("id", ""))
+    return wamid
+
+
+def _language(conversation_id: int | None) -> str:
+    """The conversation's language, else its bot's, else ``pt``."""
+    if conversation_id is None:
+        return "pt"
+    with session_scope() as session:
+        bot_id = sa.func.coalesce(Conversation.owner_bot_id, Conversation.last_bot_id)
+        row = session.exec(select(Conversation.language, Bot.language).outerjoin(Bot, Bot.id == bot_id)
+                           .where(Conversation.id == conversation_id)).first()
+    return (row and (row[0] or row[1])) or "pt"
 
 
 def _messages_url(config: dict[str, Any]) -> str:
