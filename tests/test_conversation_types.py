@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from flowstudio.api import create_api
-from flowstudio.models import Conversation, Event, Role, WorkspaceSettings, utcnow
+from flowstudio.models import Conversation, Event, OwnerType, Role, WorkspaceSettings, utcnow
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.pages.inbox.types import NO_TYPE, ConversationTypeState
 from flowstudio.services import conversation_types, inbox
@@ -35,7 +35,8 @@ class World:
         self.agent = make_user(session, workspace=self.workspace, role=Role.AGENT)
         self.supervisor = make_user(session, workspace=self.workspace, role=Role.SUPERVISOR)
         self.designer = make_user(session, workspace=self.workspace, role=Role.DESIGNER)
-        self.first = make_conversation(session, workspace=self.workspace, bot=bot, last_message_at=utcnow())
+        self.first = make_conversation(session, workspace=self.workspace, bot=bot, last_message_at=utcnow(),
+                                       owner_type=OwnerType.AGENT, owner_bot_id=None, owner_agent_id=self.agent.id)
         self.second = make_conversation(session, workspace=self.workspace, bot=bot, last_message_at=utcnow())
         self.other = make_workspace(session)
         session.add(WorkspaceSettings(workspace_id=self.other.id, conversation_types=["Vendas"]))
@@ -100,7 +101,7 @@ def test_the_list_filters_by_type_and_by_inactivity(world: World) -> None:
     assert (rows[world.first.id].conversation_type, rows[world.first.id].inactive) == ("Suporte", False)
     assert (rows[world.second.id].conversation_type, rows[world.second.id].inactive) == ("", True)
     detail = inbox.conversation_detail(session=world.session, workspace_id=world.workspace.id,
-                                       user_id=world.agent.id, conversation_id=world.second.id)
+                                       user_id=world.supervisor.id, conversation_id=world.second.id)
     assert (detail["conversation_type"], detail["inactive"]) == ("", True)
 
 
@@ -130,7 +131,7 @@ def test_agents_set_the_type_in_the_inbox_designers_may_not(world: World) -> Non
 
 
 def test_the_api_reads_filters_and_sets_the_type(world: World) -> None:
-    token = create_token(session=world.session, workspace_id=world.workspace.id, name="t", role=Role.AGENT)
+    token = create_token(session=world.session, workspace_id=world.workspace.id, name="t", role=Role.DEVELOPER)
     world.session.commit()
     client = TestClient(create_api(), raise_server_exceptions=False)
     headers = {"Authorization": f"Bearer {token}"}

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from flowstudio.api import create_api
 from flowstudio.db import engine_for, session_scope
 from flowstudio.models import (
+    AgentQueue,
     Contact,
     Conversation,
     DeliveryStatus,
@@ -32,7 +33,7 @@ from flowstudio.services import assignment, crypto, inbox, privacy
 from flowstudio.services.api_tokens import create_token
 from flowstudio.services.inbox import InboxFilters
 from tests.conftest import use_env
-from tests.factories import make_bot, make_user, make_workspace
+from tests.factories import make_bot, make_queue, make_user, make_workspace
 
 CPF = "123.456.789-09"
 SECRET_TEXT = "meu cpf é 123.456.789-09"
@@ -55,16 +56,21 @@ class World:
         membership = session.exec(sa.select(Membership).where(Membership.user_id == self.special.id)).scalar_one()
         membership.can_read_encrypted = True
         session.add(membership)
+        self.queue = make_queue(session, workspace=self.workspace, name="Atendimento", is_default=True)
+        session.add_all([AgentQueue(queue_id=self.queue.id, user_id=self.agent.id),
+                         AgentQueue(queue_id=self.queue.id, user_id=self.special.id)])
         session.commit()
-        self.conversation = self.talk(self.workspace, self.bot)
+        self.conversation = self.talk(self.workspace, self.bot, queue=self.queue)  # agents see their queue's
         self.plain_conversation = self.talk(self.plain_workspace, self.plain_bot)
 
-    def talk(self, workspace, bot) -> Conversation:  # noqa: ANN001
+    def talk(self, workspace, bot, queue=None) -> Conversation:  # noqa: ANN001
         contact = Contact(workspace_id=workspace.id, name="Carla", variables={"cpf": CPF, "city": "Recife"})
         self.session.add(contact)
         self.session.flush()
+        owner = {"owner_type": OwnerType.QUEUE, "owner_queue_id": queue.id} if queue else \
+            {"owner_type": OwnerType.BOT, "owner_bot_id": bot.id}
         conversation = Conversation(workspace_id=workspace.id, contact_id=contact.id, channel="webchat",
-                                    owner_type=OwnerType.BOT, owner_bot_id=bot.id, last_message_at=utcnow(),
+                                    last_message_at=utcnow(), **owner,
                                     session={"variables": {"cpf": CPF, "pedido": 42}, "contact": {"name": "Carla"}})
         self.session.add(conversation)
         self.session.flush()
@@ -121,7 +127,7 @@ def test_loaded_objects_hold_plaintext_for_the_engine_and_deliveries(world: Worl
 def test_an_agent_message_through_the_real_service_is_sealed(world: World) -> None:
     with session_scope() as session:
         conversation = session.get(Conversation, world.conversation.id)
-        conversation.owner_type, conversation.owner_bot_id, conversation.owner_agent_id = OwnerType.AGENT, None, \
+        conversation.owner_type, conversation.owner_queue_id, conversation.owner_agent_id = OwnerType.AGENT, None, \
             world.agent.id
     result = assignment.send_agent_message(conversation_id=world.conversation.id, agent_id=world.agent.id,
                                            text="Seu protocolo é 7781")
@@ -133,7 +139,7 @@ def test_an_agent_message_through_the_real_service_is_sealed(world: World) -> No
 def test_a_body_moved_to_another_conversation_does_not_open(world: World) -> None:
     (sealed,) = world.raw("SELECT text FROM message WHERE conversation_id = :c AND direction = 'inbound'",
                           c=world.conversation.id)[0]
-    other = world.talk(world.workspace, world.bot)
+    other = world.talk(world.workspace, world.bot, queue=world.queue)
     with engine_for(str(world.session.get_bind().url.render_as_string(hide_password=False))).begin() as c:
         c.execute(sa.text("UPDATE message SET text = :t WHERE conversation_id = :c AND direction = 'inbound'"),
                   {"t": sealed, "c": other.id})
@@ -179,7 +185,8 @@ def test_searching_encrypted_bodies_finds_nothing_and_does_not_fail(world: World
 
 def test_the_api_redacts_for_tokens_that_may_not_read(world: World) -> None:
     admin_token = create_token(session=world.session, workspace_id=world.workspace.id, name="crm")
-    agent_token = create_token(session=world.session, workspace_id=world.workspace.id, name="bi", role=Role.AGENT)
+    agent_token = create_token(session=world.session, workspace_id=world.workspace.id, name="bi",
+                               role=Role.DEVELOPER)  # not an admin token: it may not read
     world.session.commit()
     client = TestClient(create_api(), raise_server_exceptions=False)
     url = f"/api/v1/conversations/{world.conversation.id}"

@@ -88,9 +88,11 @@ def test_shortcuts_mine_queue_and_all(world: World) -> None:
     assert world.ids(view="mine") == [mine.id]
     assert world.ids(view="queue") == [sales.id]  # an agent sees the queues they serve
     assert world.ids(world.supervisor.id, view="queue") == sorted([sales.id, support.id])
-    assert world.ids(view="all") == sorted([mine.id, theirs.id, sales.id, support.id, with_bot.id])
+    assert world.ids(view="all") == sorted([mine.id, sales.id])  # an agent's "all": theirs and their queues'
+    assert world.ids(world.supervisor.id, view="all") == sorted([mine.id, theirs.id, sales.id, support.id,
+                                                                 with_bot.id])
     counts = inbox.counts(session=world.session, workspace_id=world.workspace.id, user_id=world.agent.id)
-    assert (counts["mine"], counts["queue"], counts["all"]) == (1, 1, 5)
+    assert (counts["mine"], counts["queue"], counts["all"]) == (1, 1, 2)
 
 
 def test_filters_combine(world: World) -> None:
@@ -120,10 +122,11 @@ def test_status_filter_defaults_to_active(world: World) -> None:
     closed = world.conversation(status="closed")
     archived = world.conversation(status="archived")
 
-    assert world.ids(view="all") == [open_.id]
-    assert world.ids(view="all", status="closed") == [closed.id]
-    assert world.ids(view="all", status="archived") == [archived.id]
-    assert world.ids(view="all", status="any") == sorted([open_.id, closed.id, archived.id])
+    boss = world.supervisor.id
+    assert world.ids(boss, view="all") == [open_.id]
+    assert world.ids(boss, view="all", status="closed") == [closed.id]
+    assert world.ids(boss, view="all", status="archived") == [archived.id]
+    assert world.ids(boss, view="all", status="any") == sorted([open_.id, closed.id, archived.id])
 
 
 def test_unread_counts_and_filter(world: World) -> None:
@@ -142,11 +145,12 @@ def test_search_by_name_phone_and_message_text(world: World) -> None:
     by_phone = world.conversation(name="X", phone="+5581999990000")
     by_text = world.conversation(name="Y", texts=("Meu pedido 50% atrasado",))
 
-    assert world.ids(view="all", search="joana") == [by_name.id]
-    assert world.ids(view="all", search="99999") == [by_phone.id]
-    assert world.ids(view="all", search="PEDIDO") == [by_text.id]
-    assert world.ids(view="all", search="50%") == [by_text.id]
-    assert world.ids(view="all", search="%") == [by_text.id]  # % is a character, not a wildcard
+    boss = world.supervisor.id
+    assert world.ids(boss, view="all", search="joana") == [by_name.id]
+    assert world.ids(boss, view="all", search="99999") == [by_phone.id]
+    assert world.ids(boss, view="all", search="PEDIDO") == [by_text.id]
+    assert world.ids(boss, view="all", search="50%") == [by_text.id]
+    assert world.ids(boss, view="all", search="%") == [by_text.id]  # % is a character, not a wildcard
 
 
 @pytest.mark.parametrize("hostile", ["' OR '1'='1", "'; DROP TABLE conversation; --", "\" OR 1=1 --", "_",
@@ -155,10 +159,11 @@ def test_sql_injection_in_search_and_filters_changes_nothing(world: World, hosti
     world.conversation(name="Ana", texts=("oi",))
     world.conversation(name="Bruno", variables={"plano": "Ouro"})
 
-    assert world.ids(view="all", search=hostile) == []
-    assert world.ids(view="all", variable_name=hostile, variable_value=hostile) == []
-    assert world.ids(view="all", tag=hostile) == []
-    assert len(world.ids(view="all")) == 2  # the tables are all still there
+    boss = world.supervisor.id
+    assert world.ids(boss, view="all", search=hostile) == []
+    assert world.ids(boss, view="all", variable_name=hostile, variable_value=hostile) == []
+    assert world.ids(boss, view="all", tag=hostile) == []
+    assert len(world.ids(boss, view="all")) == 2  # the tables are all still there
     assert len(world.session.exec(select(Conversation)).all()) == 2
 
 
@@ -197,16 +202,16 @@ def test_detail_renders_every_sender_and_kind_as_plain_data(world: World) -> Non
     assert messages[3]["image_url"].endswith("x.png") and messages[3]["author"] == "Ana"
     assert detail["variables"] == [{"name": "idade", "value": "30"}, {"name": "nome", "value": "Ana"}]
     assert detail["can_write"] and detail["can_close"] and not detail["can_pick"]
-    other = inbox.conversation_detail(session=session, workspace_id=world.workspace.id, user_id=world.other.id,
-                                      conversation_id=conversation.id)
-    assert not other["can_write"] and not other["can_close"]  # another agent's conversation
+    boss = inbox.conversation_detail(session=session, workspace_id=world.workspace.id,
+                                     user_id=world.supervisor.id, conversation_id=conversation.id)
+    assert not boss["can_write"] and boss["can_close"]  # a supervisor may close an agent's conversation
     with pytest.raises(InboxError):
         inbox.conversation_detail(session=session, workspace_id=make_workspace(session).id, user_id=world.agent.id,
                                   conversation_id=conversation.id)
 
 
 def test_tags_added_once_case_insensitively_and_removed(world: World) -> None:
-    conversation = world.conversation()
+    conversation = world.conversation(owner="agent", owner_id=world.agent.id)
     for name in ("não entendido", "NÃO  entendido"):
         inbox.add_tag(session=world.session, workspace_id=world.workspace.id, conversation_id=conversation.id,
                       name=name, actor_id=world.agent.id)
@@ -220,6 +225,9 @@ def test_tags_added_once_case_insensitively_and_removed(world: World) -> None:
     inbox.remove_tag(session=world.session, workspace_id=world.workspace.id, conversation_id=conversation.id,
                      name="não entendido", actor_id=world.agent.id)
     assert world.ids(view="all", tag="não entendido") == []
+    with pytest.raises(InboxError):  # another agent's conversation is not theirs to tag
+        inbox.add_tag(session=world.session, workspace_id=world.workspace.id, conversation_id=conversation.id,
+                      name="vip", actor_id=world.other.id)
     assert world.session.exec(select(Tag).where(Tag.workspace_id == world.workspace.id)).one().name == "não entendido"
 
 

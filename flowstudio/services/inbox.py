@@ -43,8 +43,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
-from flowstudio.services import webhooks
-from flowstudio.services import privacy
+from flowstudio.services import inbox_scope, privacy, webhooks
 from flowstudio.settings import get_settings
 
 VIEWS = ("mine", "queue", "all")
@@ -73,8 +72,9 @@ class InboxFilters:
     """What the conversation list shows; every field combines with the others (AND).
 
     Attributes:
-        view: ``mine`` (owned by the agent), ``queue`` (waiting in a queue: agents see the queues they
-            serve, supervisors and admins all), ``all`` (the workspace).
+        view: ``mine`` (owned by the agent), ``queue`` (waiting in a queue), ``all`` (everything the
+            member may see). Every view keeps to `inbox_scope`: agents see only their own conversations
+            and those waiting in the queues they serve; supervisors and admins the whole workspace.
         status: ``active`` (open or pending), ``inactive`` (active, the customer silent past the workspace's
             inactivity marker), one status, or ``any``.
         variable_name / variable_value: a contact variable equal to the value (the value may be empty:
@@ -133,7 +133,8 @@ def _role(session: Session, workspace_id: int, user_id: int) -> Role:
 
 
 def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: InboxFilters) -> Any:
-    """The SELECT of conversation ids the filters keep (bound parameters only), newest activity first.
+    """The SELECT of conversation ids the filters keep among those the member may see (`inbox_scope`;
+    bound parameters only), newest activity first.
 
     Raises:
         InboxError: an unknown view, status or priority.
@@ -143,14 +144,12 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
     if filters.status not in STATUSES:
         raise InboxError(f"status must be one of {', '.join(STATUSES)}")
     query = select(Conversation.id).join(Contact, Contact.id == Conversation.contact_id).where(
-        Conversation.workspace_id == workspace_id)
+        Conversation.workspace_id == workspace_id,
+        inbox_scope.member_clause(session=session, workspace_id=workspace_id, user_id=user_id))
     if filters.view == "mine":
         query = query.where(Conversation.owner_type == OwnerType.AGENT, Conversation.owner_agent_id == user_id)
     elif filters.view == "queue":
         query = query.where(Conversation.owner_type == OwnerType.QUEUE)
-        if _role(session, workspace_id, user_id) == Role.AGENT:
-            served = select(AgentQueue.queue_id).where(AgentQueue.user_id == user_id)
-            query = query.where(Conversation.owner_queue_id.in_(served))
     if filters.status == "active":
         query = query.where(Conversation.status.in_(ACTIVE))
     elif filters.status == "inactive":
@@ -377,14 +376,16 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     last `HISTORY_LIMIT` messages (oldest first).
 
     Raises:
-        InboxError: not found in the workspace.
+        InboxError: not found in the workspace, or not one the member may see (`inbox_scope`).
     """
     now = now or utcnow()
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or conversation.workspace_id != workspace_id:
         raise InboxError("conversation not found")
-    contact = session.get(Contact, conversation.contact_id)
     role = _role(session, workspace_id, user_id)
+    if not inbox_scope.may_see(session=session, conversation=conversation, role=role, user_id=user_id):
+        raise InboxError("conversation not found")  # the same answer as a missing one: ids are not probed
+    contact = session.get(Contact, conversation.contact_id)
     zone = workspace_timezone(session, workspace_id)
     messages = list(reversed(session.exec(select(Message).where(Message.conversation_id == conversation_id)
                                           .order_by(Message.id.desc()).limit(HISTORY_LIMIT)).all()))
@@ -425,6 +426,26 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     }
 
 
+def read_open(*, session: Session, workspace_id: int, user_id: int, conversation_id: int,
+              now: datetime | None = None) -> bool:
+    """The member has this conversation open: if it is theirs and the customer wrote since it was last read,
+    it is read now (an open chat never shows an unread badge to its agent). Whether it changed anything.
+    """
+    conversation = session.get(Conversation, conversation_id)
+    if conversation is None or conversation.workspace_id != workspace_id or conversation.status not in ACTIVE \
+            or conversation.owner_type != OwnerType.AGENT or conversation.owner_agent_id != user_id:
+        return False
+    unread = select(Message.id).where(Message.conversation_id == conversation_id,
+                                      Message.direction == Direction.INBOUND)
+    if conversation.last_read_at is not None:
+        unread = unread.where(Message.created_at > conversation.last_read_at)
+    if session.exec(unread.limit(1)).first() is None:
+        return False
+    # One column, by statement: a turn may be writing the same row's other columns under its own lock.
+    session.exec(sa.update(Conversation).where(Conversation.id == conversation_id).values(last_read_at=now or utcnow()))
+    return True
+
+
 def transfer_options(*, session: Session, workspace_id: int) -> dict[str, list[dict[str, str]]]:
     """What the filters and the transfer dialog offer: queues, agents (with status and load), bots, channels,
     tags (``value``/``label`` strings, for select lists)."""
@@ -459,17 +480,24 @@ def _clean_tag(name: str) -> str:
     return name
 
 
-def _conversation_in(session: Session, workspace_id: int, conversation_id: int) -> Conversation:
+def _conversation_in(session: Session, workspace_id: int, conversation_id: int, user_id: int | None) -> Conversation:
+    """The conversation, if in the workspace and (for a member, `user_id`) one they may see."""
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id:
+    if conversation is None or conversation.workspace_id != workspace_id or (
+            user_id is not None and not inbox_scope.member_may_see(session=session, conversation=conversation,
+                                                                   user_id=user_id)):
         raise InboxError("conversation not found")
     return conversation
 
 
 def add_tag(*, session: Session, workspace_id: int, conversation_id: int, name: str, actor_id: int | None) -> str:
     """Tag a conversation (the tag is created in the workspace if new; the same name in another case is the
-    same tag). Returns the tag's name as stored."""
-    conversation = _conversation_in(session, workspace_id, conversation_id)
+    same tag). Returns the tag's name as stored.
+
+    Raises:
+        InboxError: a bad name, or a conversation the actor (a member) may not see.
+    """
+    conversation = _conversation_in(session, workspace_id, conversation_id, actor_id)
     name = _clean_tag(name)
     tag = session.exec(select(Tag).where(Tag.workspace_id == workspace_id,
                                          sa.func.lower(Tag.name) == name.lower())).first()
@@ -488,8 +516,12 @@ def add_tag(*, session: Session, workspace_id: int, conversation_id: int, name: 
 
 
 def remove_tag(*, session: Session, workspace_id: int, conversation_id: int, name: str, actor_id: int | None) -> None:
-    """Take a tag off a conversation (the tag stays in the workspace)."""
-    conversation = _conversation_in(session, workspace_id, conversation_id)
+    """Take a tag off a conversation (the tag stays in the workspace).
+
+    Raises:
+        InboxError: a conversation the actor (a member) may not see.
+    """
+    conversation = _conversation_in(session, workspace_id, conversation_id, actor_id)
     tag = session.exec(select(Tag).where(Tag.workspace_id == workspace_id, Tag.name == name)).first()
     link = session.get(ConversationTag, (conversation.id, tag.id)) if tag else None
     if link is not None:

@@ -13,7 +13,8 @@ Roles, following Botmaker's split of work:
   publication is audited and can be rolled back). No channels, agents, queues, inbox or settings.
 - **developer**: what designers do, plus developer tools (code actions, secrets, webhooks), channels and
   the REST API's conversations and contacts. No inbox work or supervision.
-- **agent**: the inbox only (their own and their queues' conversations).
+- **agent**: the inbox only (their own and their queues' conversations: every other role that reaches
+  conversations has `conversations.all`).
 
 Reading encrypted message bodies is not a role's: it is granted per member (`Membership.can_read_encrypted`),
 see `member_can(..., MESSAGES_DECRYPT)`.
@@ -38,6 +39,7 @@ QUEUES_MANAGE = "queues.manage"
 INBOX_WORK = "inbox.work"
 INBOX_SUPERVISE = "inbox.supervise"
 CONVERSATIONS_API = "conversations.api"
+CONVERSATIONS_ALL = "conversations.all"
 DEVELOPERS_MANAGE = "developers.manage"
 SETTINGS_MANAGE = "settings.manage"
 SECURITY_MANAGE = "security.manage"
@@ -50,14 +52,16 @@ _BUILD = {BOTS_VIEW, BOTS_MANAGE, FLOWS_EDIT, FLOWS_TEST, FLOWS_PUBLISH, CHANNEL
 _OPERATE = {ROUTING_MANAGE, AGENTS_MANAGE, QUEUES_MANAGE, INBOX_WORK, INBOX_SUPERVISE, MEMBERS_MANAGE}
 
 MATRIX: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API, DEVELOPERS_MANAGE,
-                           SETTINGS_MANAGE, SECURITY_MANAGE, AUDIT_VIEW, MEMBERS_GRANT_ADMIN}),
-    Role.SUPERVISOR: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API}),
+    Role.ADMIN: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL,
+                           DEVELOPERS_MANAGE, SETTINGS_MANAGE, SECURITY_MANAGE, AUDIT_VIEW, MEMBERS_GRANT_ADMIN}),
+    Role.SUPERVISOR: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL}),
     Role.DESIGNER: frozenset(_BUILD),
-    Role.DEVELOPER: frozenset({*_BUILD, CHANNELS_MANAGE, CONVERSATIONS_API, DEVELOPERS_MANAGE}),
+    Role.DEVELOPER: frozenset({*_BUILD, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL, DEVELOPERS_MANAGE}),
     Role.AGENT: frozenset({INBOX_WORK, CONVERSATIONS_API}),
 }
-"""Capabilities of each role. `messages.decrypt` is in none: it is a per-member grant."""
+"""Capabilities of each role. `messages.decrypt` is in none: it is a per-member grant. Without
+`conversations.all` a member sees only their own conversations and those waiting in their queues
+(`flowstudio.services.inbox_scope`)."""
 
 CAPABILITIES: frozenset[str] = frozenset().union(*MATRIX.values(), {MESSAGES_DECRYPT})
 

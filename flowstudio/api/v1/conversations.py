@@ -32,7 +32,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.i18n import negotiate
-from flowstudio.services import audit, conversation_types, privacy, retention
+from flowstudio.services import audit, conversation_types, inbox_scope, privacy, retention
 from flowstudio.services import webhooks
 from flowstudio.tasks.delivery import enqueue_deliveries
 
@@ -123,10 +123,22 @@ class ContactUpdate(BaseModel):
 
 
 def _conversation(session, who, conversation_id: int) -> Conversation:  # noqa: ANN001
+    """The conversation, else 404: not in the token's workspace, or not one its role may see (agent tokens
+    stand for no member: `inbox_scope`)."""
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != who.workspace_id:
+    if conversation is None or conversation.workspace_id != who.workspace_id or not inbox_scope.may_see(
+            session=session, conversation=conversation, role=who.role, user_id=None):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"conversation {conversation_id} not found")
     return conversation
+
+
+def _contact(session, who, contact_id: int) -> Contact:  # noqa: ANN001
+    """The contact, else 404: not in the token's workspace, or none of its conversations is visible."""
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.workspace_id != who.workspace_id or not inbox_scope.may_see_contact(
+            session=session, contact=contact, role=who.role, user_id=None):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    return contact
 
 
 def _public(c: Conversation) -> ConversationPublic:
@@ -144,8 +156,10 @@ def list_conversations(session: DB, who: Caller,
                        conversation_type: str | None = Query(None, max_length=200),
                        limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[ConversationPublic]:
     """Conversations, newest activity first, filtered by status, channel kind, owner type and conversation
-    type (case-insensitive)."""
-    query = select(Conversation).where(Conversation.workspace_id == who.workspace_id)
+    type (case-insensitive). Agent tokens list none: an agent sees only their own and their queues'
+    conversations, and a token is no member."""
+    query = select(Conversation).where(Conversation.workspace_id == who.workspace_id,
+                                       inbox_scope.clause(role=who.role, user_id=None))
     if status_ is not None:
         query = query.where(Conversation.status == status_)
     if channel:
@@ -182,6 +196,7 @@ def get_conversation(conversation_id: int, session: DB, who: Caller,
 def patch_conversation(conversation_id: int, body: ConversationUpdate, session: DB, who: Caller
                        ) -> ConversationPublic:
     """Set the conversation's type (one of the workspace's conversation types; 422 with the reason otherwise)."""
+    _conversation(session, who, conversation_id)
     try:
         conversation_types.set_type(session=session, workspace_id=who.workspace_id, conversation_id=conversation_id,
                                     name=body.conversation_type, actor_type="api",
@@ -240,9 +255,7 @@ def _from_contact(session, conversation: Conversation, body: SendMessage) -> dic
 @router.get("/contacts/{contact_id}")
 def get_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
     """A contact with its variables."""
-    contact = session.get(Contact, contact_id)
-    if contact is None or contact.workspace_id != who.workspace_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    contact = _contact(session, who, contact_id)
     seen = privacy.visibility(session, who.workspace_id, may_read=privacy.token_may_read(who.role))
     return {"id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
             "variables": privacy.redact_variables(contact.variables, seen), "erased_at": contact.erased_at}
@@ -267,9 +280,7 @@ def forget_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
 @router.patch("/contacts/{contact_id}")
 def patch_contact(contact_id: int, body: ContactUpdate, session: DB, who: Caller) -> dict[str, Any]:
     """Merge variables and tag the contact's latest conversation."""
-    contact = session.get(Contact, contact_id)
-    if contact is None or contact.workspace_id != who.workspace_id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
+    contact = _contact(session, who, contact_id)
     if body.name is not None:
         contact.name = body.name
     if body.variables is not None:

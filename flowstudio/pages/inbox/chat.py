@@ -6,7 +6,8 @@ import reflex as rx
 
 from flowstudio.components.layout import t
 from flowstudio.pages.inbox.forget import forget_section
-from flowstudio.pages.inbox.state import UPLOAD_ID, ChatMessage, InboxState, Variable
+from flowstudio.pages.inbox.items import ChatMessage, Variable
+from flowstudio.pages.inbox.state import UPLOAD_ID, InboxState
 from flowstudio.pages.inbox.types import inactive_badge, type_select
 from flowstudio.state.session import SessionState
 

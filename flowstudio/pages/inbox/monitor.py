@@ -12,7 +12,7 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.pages.inbox.chat import tr
-from flowstudio.pages.inbox.state import _connected
+from flowstudio.pages.inbox.items import connected as _connected
 from flowstudio.services import assignment
 from flowstudio.state.session import SessionState
 from flowstudio.services import permissions as can

@@ -7,7 +7,8 @@ import reflex as rx
 
 from flowstudio.components.layout import shell, t
 from flowstudio.pages.inbox.chat import PRIORITIES, chat_pane, info_panel, tr
-from flowstudio.pages.inbox.state import ANY, InboxState, Option
+from flowstudio.pages.inbox.items import Option
+from flowstudio.pages.inbox.state import ANY, InboxState
 from flowstudio.pages.inbox.types import inactive_badge
 from flowstudio.services.inbox import STATUSES, VIEWS, ConversationRow
 from flowstudio.state.session import SessionState
@@ -51,7 +52,7 @@ def _row(row: rx.Var[ConversationRow]) -> rx.Component:
             rx.text(row.contact_name, weight="bold", size="2", trim="both", flex="1", min_width="0",
                     style={"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap"}),
             rx.text(row.last_at, size="1", color_scheme="gray"),
-            rx.cond(row.unread > 0, rx.badge(row.unread, color_scheme="red", variant="solid", radius="full",
+            rx.cond((row.unread > 0) & ~selected, rx.badge(row.unread, color_scheme="red", variant="solid", radius="full",
                                              size="1", data_testid="row-unread")),
             width="100%", align="center", spacing="2",
         ),
@@ -171,10 +172,13 @@ def _list_pane() -> rx.Component:
 
 
 def _views() -> rx.Component:
+    # An agent's "All" is everything they may work (their own and their queues'), as in Chatwoot; the hint
+    # says so, since the list never shows them anything else.
+    hint = {"all": rx.cond(SessionState.role == "agent", t("inbox.view_all_agent_hint"), t("inbox.view_all_hint"))}
     return rx.hstack(
         *[rx.button(t(f"inbox.view_{view}"), rx.badge(S.counts[view], variant="surface", radius="full", size="1"),
                     size="2", variant=rx.cond(S.view == view, "solid", "soft"), on_click=S.set_view(view),
-                    data_testid=f"view-{view}") for view in VIEWS],
+                    title=hint.get(view, ""), data_testid=f"view-{view}") for view in VIEWS],
         spacing="2", wrap="wrap",
     )
 

@@ -4,7 +4,6 @@ database for changes and pushes them to the page while it is open."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from typing import Any
@@ -17,6 +16,8 @@ from flowstudio.models import AgentStatus
 from flowstudio.services import agents as agent_service
 from flowstudio.services import assignment, inbox
 from flowstudio.services import typing as typing_indicator
+from flowstudio.pages.inbox.items import ChatMessage, Option, QuickReply, Variable
+from flowstudio.pages.inbox.items import connected as _connected
 from flowstudio.services.inbox import ConversationRow, InboxFilters
 from flowstudio.services.workspace_settings import conversation_types
 from flowstudio.state.session import scope_of
@@ -31,61 +32,8 @@ TOUCH_SECONDS = 30
 ANY = "any"  # a select's "no filter" (Radix selects cannot hold an empty value)
 UPLOAD_ID = "inbox-file"
 ROUTE = "/inbox"
+_FLAGS = ("can_write", "can_pick", "can_take", "can_close", "can_transfer", "can_archive")
 _MEDIA_EXT = {".png": "image", ".jpg": "image", ".jpeg": "image", ".gif": "image", ".webp": "image"}
-
-
-@dataclasses.dataclass
-class ChatMessage:
-    """One message of the chat pane (see `inbox.render_message`)."""
-
-    id: int = 0
-    side: str = "in"
-    sender: str = "contact"
-    kind: str = "text"
-    text: str = ""
-    buttons: list[str] = dataclasses.field(default_factory=list)
-    image_url: str = ""
-    file_url: str = ""
-    file_name: str = ""
-    time: str = ""
-    status: str = ""
-    purpose: str = ""
-    author: str = ""
-
-
-@dataclasses.dataclass
-class Option:
-    """A select list's item."""
-
-    value: str = ""
-    label: str = ""
-
-
-@dataclasses.dataclass
-class Variable:
-    """A contact variable, as text."""
-
-    name: str = ""
-    value: str = ""
-
-
-@dataclasses.dataclass
-class QuickReply:
-    """A canned answer."""
-
-    title: str = ""
-    text: str = ""
-
-
-def _connected(token: str) -> bool:
-    """Whether the browser tab of this state still has its websocket on this server."""
-    try:
-        from flowstudio.flowstudio import app
-
-        namespace = app.event_namespace
-        return namespace is None or token in namespace.token_to_sid
-    except Exception:  # noqa: BLE001 - never let a check stop the page; the path check still applies
-        return True
 
 
 class InboxState(rx.State):
@@ -185,6 +133,9 @@ class InboxState(rx.State):
             signature = inbox.signature(session=session, workspace_id=workspace_id)
             if since is not None and signature == since:
                 return None
+            if selected_id and inbox.read_open(session=session, workspace_id=workspace_id, user_id=user_id,
+                                               conversation_id=selected_id):
+                signature = inbox.signature(session=session, workspace_id=workspace_id)
             data: dict[str, Any] = {"signature": signature}
             try:
                 data["rows"] = inbox.list_conversations(session=session, workspace_id=workspace_id, user_id=user_id,
@@ -215,6 +166,9 @@ class InboxState(rx.State):
         if detail is None:
             if self.selected_id:
                 self.selected_id = 0
+            for name in _FLAGS:
+                if getattr(self, name):
+                    setattr(self, name, False)
             return
         messages = [ChatMessage(**m) for m in detail["messages"]]
         if messages != self.messages:
@@ -375,17 +329,15 @@ class InboxState(rx.State):
     @rx.event
     @requires(can.INBOX_WORK)
     async def open_conversation(self, conversation_id: int):
-        """Open a conversation; the agent's own is marked read."""
-        workspace_id, user_id, _ = await scope_of(self)
+        """Open a conversation the member may see (`inbox_scope`; any other id is refused as not found); the
+        agent's own is marked read as it is read."""
+        _, _, lang = await scope_of(self)
         self.selected_id, self.draft, self.error, self.show_info = conversation_id, "", "", False
         self.file_open, self._typing_at = False, 0.0
         await self._reload()
-        if self.can_write:
-            try:
-                assignment.mark_read(conversation_id=conversation_id, agent_id=user_id, workspace_id=workspace_id)
-            except ValueError:
-                pass
-            await self._reload()
+        if self.selected_id != conversation_id:
+            self.error = translate("inbox.not_visible", lang)
+            return None
         return rx.call_script("setTimeout(() => {const l = document.getElementById('inbox-messages');"
                               " if (l) l.scrollTop = l.scrollHeight;}, 150)")
 
@@ -502,12 +454,19 @@ class InboxState(rx.State):
         """Take the open conversation from its queue (or from a bot, for supervisors)."""
         workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
+        if not (self.can_take or self.can_pick):
+            return None
         if self.can_take:
-            return await self._act(lambda: assignment.transfer(
+            toast = await self._act(lambda: assignment.transfer(
                 conversation_id=conversation_id, to_type="agent", to_id=user_id, actor_type="agent",
                 actor_id=user_id, reason="taken over from the bot", workspace_id=workspace_id), "inbox.picked")
-        return await self._act(lambda: assignment.accept(conversation_id=conversation_id, agent_id=user_id,
-                                                         workspace_id=workspace_id), "inbox.picked")
+        else:
+            toast = await self._act(lambda: assignment.accept(conversation_id=conversation_id, agent_id=user_id,
+                                                              workspace_id=workspace_id), "inbox.picked")
+        if not self.error and self.view != "mine":
+            self.view = "mine"  # the open chat is now the agent's: show it among theirs, not in a list it left
+            await self._reload()
+        return toast
 
     @rx.event
     def set_transfer_open(self, value: bool):
@@ -531,6 +490,8 @@ class InboxState(rx.State):
     async def transfer(self):
         """Transfer the open conversation."""
         workspace_id, user_id, lang = await scope_of(self)
+        if not self.can_transfer:
+            return None
         if self.transfer_type not in ("agent", "queue", "bot") or not self.transfer_target.isdigit():
             self.error = translate("inbox.choose_target", lang)
             return None
@@ -557,6 +518,8 @@ class InboxState(rx.State):
         workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
         self.close_open = False
+        if not self.can_close:
+            return None
         return await self._act(lambda: assignment.close(conversation_id=conversation_id, actor_type="agent",
                                                         actor_id=user_id, workspace_id=workspace_id), "inbox.closed")
 
@@ -566,6 +529,8 @@ class InboxState(rx.State):
         """Archive the open (closed) conversation."""
         workspace_id, user_id, _ = await scope_of(self)
         conversation_id = self.selected_id
+        if not self.can_archive:
+            return None
         return await self._act(lambda: assignment.archive(conversation_id=conversation_id, actor_type="agent",
                                                           actor_id=user_id, workspace_id=workspace_id),
                                "inbox.archived")
