@@ -13,7 +13,7 @@ loader, ``schema``, ``unknown_kind``, ``unknown_field``, ``schema_version``, ``n
 
 warnings: ``unreachable``, ``dead_end``, ``no_error_path``, ``loop_may_not_wait``,
 ``unknown_variable``, ``no_triggers``, ``repeated_trigger``, ``unknown_topic``,
-``duplicate_label``, ``no_branches``, ``duplicate_event``.
+``duplicate_label``, ``no_branches``, ``duplicate_event``, ``whatsapp_list``, ``whatsapp_card_links``.
 """
 
 from __future__ import annotations
