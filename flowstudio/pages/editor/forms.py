@@ -68,6 +68,7 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
     form["input.options"] = "\n".join(o.get("value", "") if isinstance(o, dict) else str(o)
                                       for o in spec.get("options", []))
     target = node.get("to") if isinstance(node.get("to"), dict) else {}
+    form["first_message"] = as_text(node.get("first_message") or "match") if node.get("kind") == "start" else ""
     form["assign_target"] = next((k for k, v in target.items() if v), "queue")
     form["assign_value"] = as_text(next((v for v in target.values() if v), ""))
     form["tags_add"] = "\n".join(node.get("add", []) or [])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import reflex as rx
 
+from flow_runtime.schema.entry import FirstMessage
 from flowstudio.components.layout import t
 from flowstudio.pages.editor import inspector_actions, inspector_code
 from flowstudio.pages.editor.inspector_state import InspectorState
@@ -13,6 +16,7 @@ DEBOUNCE_MS = 350
 INPUT_TYPES = ["text", "number", "email", "phone", "date", "cpf", "cnpj", "cpf_cnpj", "cep", "location", "choice",
                "entity"]
 EVENTS = ["inactivity", "image", "document", "audio", "video", "location"]
+FIRST_MESSAGE = list(get_args(FirstMessage))
 
 
 def _label(key: str) -> rx.Component:
@@ -191,6 +195,9 @@ def _question_form() -> rx.Component:
 def _kind_form() -> rx.Component:
     return rx.match(
         InspectorState.selected_kind,
+        ("start", rx.vstack(choice("first_message", "editor.first_message", FIRST_MESSAGE, label_prefix="first_message."),
+                            rx.text(t("editor.first_message_hint"), size="1", color_scheme="gray"),
+                            spacing="3", width="100%")),
         ("message", rx.vstack(text_area("text", "editor.text", rows="4"), _variables_bar(),
                               text_area("variants", "editor.variants", lines=True, rows="2"),
                               text_input("delay_seconds", "editor.delay"), spacing="3", width="100%")),
