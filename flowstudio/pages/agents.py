@@ -13,6 +13,7 @@ import reflex as rx
 from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role, not_allowed
@@ -169,7 +170,7 @@ class AgentsState(rx.State):
         except FormError as error:
             message = translate(error.key, lang) + (f": {error.detail}" if error.detail else "")
         except (agent_service.AgentError, queue_service.QueueError) as error:
-            message = str(error)
+            message = error_text(error, lang)
         if in_form:
             self.form_error = message
         else:
@@ -354,7 +355,8 @@ class AgentsState(rx.State):
 
         report = await self._change(run)
         if isinstance(report, agent_service.ImportReport):
-            self.import_errors = [LineError(line=line, message=message) for line, message in report.errors]
+            _, _, lang = await scope_of(self)
+            self.import_errors = [LineError(line=line, message=message) for line, message in report.lines(lang)]
             self.import_added = len(report.added)
             self.import_passwords = [NewPassword(email=e, password=p) for e, p in report.passwords.items()]
         return rx.clear_selected_files(IMPORT_ID)

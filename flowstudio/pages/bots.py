@@ -9,6 +9,7 @@ import reflex as rx
 from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, User
 from flowstudio.services import bots as bot_service
@@ -52,7 +53,7 @@ class BotsState(rx.State):
             with session_scope() as session:
                 result = action(session, workspace_id, user_id)
         except bot_service.BotError as error:
-            self.error = str(error)
+            self.error = error_text(error, lang)
             return None
         self.error = ""
         with session_scope() as session:
@@ -135,14 +136,14 @@ class BotsState(rx.State):
     @requires(can.BOTS_VIEW)
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
-        workspace_id, user_id, _ = await scope_of(self)
+        workspace_id, user_id, lang = await scope_of(self)
         try:
             with session_scope() as session:
                 filename, document = bot_service.export_document(
                     session=session, workspace_id=workspace_id, bot_id=bot_id,
                     actor=session.get(User, user_id) if user_id else None)
         except bot_service.BotError as error:
-            self.error = str(error)
+            self.error = error_text(error, lang)
             return None
         return rx.download(data=json.dumps(document, ensure_ascii=False, indent=2), filename=filename,
                            mime_type="application/json")

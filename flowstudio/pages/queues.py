@@ -10,6 +10,7 @@ import reflex as rx
 from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AssignmentStrategy
 from flowstudio.pages.admin_forms import (
@@ -138,7 +139,7 @@ class QueuesState(rx.State):
                                                     if error.detail in WEEKDAYS else
                                                     f": {error.detail}" if error.detail else "")
         except (queue_service.QueueError, agent_service.AgentError) as error:
-            message = str(error)
+            message = error_text(error, lang)
         if in_form:
             self.form_error = message
         else:

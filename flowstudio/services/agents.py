@@ -16,6 +16,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from flowstudio.errors import Conflict, Invalid, NotFound
 from flowstudio.models import (
     AgentProfile,
     AgentQueue,
@@ -37,8 +38,16 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CSV_COLUMNS = ("name", "email", "role", "queues")
 
 
-class AgentError(ValueError):
-    """An agent operation that cannot be done; the message says why (shown to the user)."""
+class AgentError(Invalid):
+    """An agent operation that cannot be done; its i18n key says why (shown to the user in their language)."""
+
+
+class AgentNotFound(AgentError, NotFound):
+    """No such member in the workspace."""
+
+
+class AgentConflict(AgentError, Conflict):
+    """The e-mail is already in the workspace or belongs to another user."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,7 @@ def _membership(session: Session, workspace_id: int, user_id: int) -> Membership
     membership = session.exec(select(Membership).where(Membership.workspace_id == workspace_id,
                                                        Membership.user_id == user_id)).first()
     if membership is None:
-        raise AgentError("agent not found in this workspace")
+        raise AgentNotFound("errors.agent.not_found")
     return membership
 
 
@@ -94,16 +103,16 @@ def _role(role: Role | str) -> Role:
     try:
         return Role(str(role).strip().lower())
     except ValueError as error:
-        raise AgentError(f"role must be one of {', '.join(r.value for r in Role)}") from error
+        raise AgentError("errors.agent.role", choices=", ".join(r.value for r in Role)) from error
 
 
 def _capacity(capacity: int | str) -> int:
     try:
         value = int(capacity)
     except (TypeError, ValueError) as error:
-        raise AgentError("capacity must be a whole number") from error
+        raise AgentError("errors.agent.capacity_number") from error
     if not 0 <= value <= MAX_CAPACITY:
-        raise AgentError(f"capacity must be between 0 and {MAX_CAPACITY}")
+        raise AgentError("errors.agent.capacity_range", max=MAX_CAPACITY)
     return value
 
 
@@ -121,7 +130,7 @@ def _queues(session: Session, workspace_id: int, wanted: list[int | str] | None)
                      None)
         (found.append(queue) if queue else missing.append(key))
     if missing:
-        raise AgentError(f"unknown queue {', '.join(missing)}")
+        raise AgentError("errors.agent.unknown_queue", names=", ".join(missing))
     return list({q.id: q for q in found}.values())
 
 
@@ -153,9 +162,9 @@ def add_agent(*, session: Session, workspace_id: int, name: str, email: str, rol
     """
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
-        raise AgentError("the agent needs a name")
+        raise AgentError("errors.agent.needs_name")
     if not _EMAIL.match(email):
-        raise AgentError(f"'{email}' is not an e-mail address")
+        raise AgentError("errors.agent.bad_email", email=email)
     role, capacity = _role(role), _capacity(capacity)
     wanted_queues = _queues(session, workspace_id, queues)
     user = session.exec(select(User).where(User.email == email)).first()
@@ -167,7 +176,7 @@ def add_agent(*, session: Session, workspace_id: int, name: str, email: str, rol
         session.flush()
     elif session.exec(select(Membership.id).where(Membership.workspace_id == workspace_id,
                                                    Membership.user_id == user.id)).first():
-        raise AgentError(f"{email} is already in this workspace")
+        raise AgentConflict("errors.agent.already_member", email=email)
     membership = Membership(workspace_id=workspace_id, user_id=user.id, role=role)
     session.add(membership)
     session.flush()
@@ -188,14 +197,14 @@ def edit_agent(*, session: Session, workspace_id: int, user_id: int, name: str |
     user = session.get(User, user_id)
     if name is not None:
         if not name.strip():
-            raise AgentError("the agent needs a name")
+            raise AgentError("errors.agent.needs_name")
         user.name = name.strip()[:120]
     if email is not None:
         email = email.strip().lower()
         if not _EMAIL.match(email):
-            raise AgentError(f"'{email}' is not an e-mail address")
+            raise AgentError("errors.agent.bad_email", email=email)
         if session.exec(select(User.id).where(User.email == email, User.id != user_id)).first():
-            raise AgentError(f"{email} belongs to another user")
+            raise AgentConflict("errors.agent.email_taken", email=email)
         user.email = email
     if role is not None:
         membership.role = _role(role)
@@ -247,7 +256,7 @@ def set_encrypted_access(*, session: Session, workspace_id: int, user_id: int, a
 
     actor = permissions.membership(session=session, workspace_id=workspace_id, user_id=actor_id)
     if actor is None or not permissions.allows(actor.role, permissions.MEMBERS_GRANT_ADMIN):
-        raise AgentError("only administrators grant the reading of encrypted messages")
+        raise AgentError("errors.agent.encrypted_admin_only")
     membership = _membership(session, workspace_id, user_id)
     if bool(membership.can_read_encrypted) != allowed:
         membership.can_read_encrypted = allowed
@@ -265,7 +274,7 @@ def set_status(*, session: Session, workspace_id: int, user_id: int, status: Age
     try:
         status = AgentStatus(str(status))
     except ValueError as error:
-        raise AgentError(f"status must be one of {', '.join(s.value for s in AgentStatus)}") from error
+        raise AgentError("errors.agent.status", choices=", ".join(s.value for s in AgentStatus)) from error
     profile = profile_for(session=session, membership_id=_membership(session, workspace_id, user_id).id)
     now = utcnow()
     if profile.status != status:
@@ -328,7 +337,7 @@ def get_agent(*, session: Session, workspace_id: int, user_id: int) -> AgentView
     """One agent (see `list_agents`)."""
     view = next((v for v in list_agents(session=session, workspace_id=workspace_id) if v.user_id == user_id), None)
     if view is None:
-        raise AgentError("agent not found in this workspace")
+        raise AgentNotFound("errors.agent.not_found")
     return view
 
 
@@ -338,18 +347,27 @@ class ImportReport:
 
     Attributes:
         added: e-mails added (empty when there were errors).
-        errors: ``(line number, message)`` of each bad row (line 1 is the header).
+        problems: ``(line number, what is wrong)`` of each bad row (line 1 is the header).
         passwords: e-mail -> generated password of each new user account (shown once).
     """
 
     added: list[str] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[tuple[int, tuple[AgentError, ...]]] = field(default_factory=list)
     passwords: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         """Whether the file was imported."""
-        return not self.errors
+        return not self.problems
+
+    def lines(self, lang: str) -> list[tuple[int, str]]:
+        """``(line number, message)`` of each bad row, in `lang`."""
+        return [(line, "; ".join(e.text(lang) for e in found)) for line, found in self.problems]
+
+    @property
+    def errors(self) -> list[tuple[int, str]]:
+        """``(line number, message)`` of each bad row, in English (API, CLI, logs)."""
+        return self.lines("en")
 
 
 def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> ImportReport:
@@ -363,15 +381,16 @@ def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> 
         try:
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return ImportReport(errors=[(0, "the file is not UTF-8 text")])
+            return ImportReport(problems=[(0, (AgentError("errors.csv.not_utf8"),))])
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if not header:
-        return ImportReport(errors=[(1, "the file is empty")])
+        return ImportReport(problems=[(1, (AgentError("errors.csv.empty"),))])
     missing = [c for c in ("name", "email") if c not in header]
     if missing:
-        return ImportReport(errors=[(1, f"missing column {', '.join(missing)} (expected {','.join(CSV_COLUMNS)})")])
+        return ImportReport(problems=[(1, (AgentError("errors.csv.missing_column", columns=", ".join(missing),
+                                                     expected=",".join(CSV_COLUMNS)),))])
     reader.fieldnames = header
     rows = []
     seen: dict[str, int] = {}
@@ -381,35 +400,35 @@ def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> 
         if not any(values.values()):
             continue
         email = values.get("email", "").lower()
-        problems = []
+        problems: list[AgentError] = []
         if not values.get("name"):
-            problems.append("no name")
+            problems.append(AgentError("errors.csv.no_name"))
         if not _EMAIL.match(email):
-            problems.append(f"'{email}' is not an e-mail address")
+            problems.append(AgentError("errors.agent.bad_email", email=email))
         elif email in seen:
-            problems.append(f"{email} is also on line {seen[email]}")
+            problems.append(AgentError("errors.csv.duplicate", email=email, line=seen[email]))
         else:
             seen[email] = line
         try:
             _role(values.get("role") or Role.AGENT)
         except AgentError as error:
-            problems.append(str(error))
+            problems.append(error)
         queues = [q for q in re.split(r"[;|]", values.get("queues", "")) if q.strip()]
         try:
             _queues(session, workspace_id, queues)
         except AgentError as error:
-            problems.append(str(error))
+            problems.append(error)
         user = session.exec(select(User.id).where(User.email == email)).first() if email else None
         if user is not None and session.exec(select(Membership.id).where(Membership.workspace_id == workspace_id,
                                                                          Membership.user_id == user)).first():
-            problems.append(f"{email} is already in this workspace")
+            problems.append(AgentConflict("errors.agent.already_member", email=email))
         if problems:
-            report.errors.append((line, "; ".join(problems)))
+            report.problems.append((line, tuple(problems)))
         rows.append((values, queues))
-    if report.errors:
+    if report.problems:
         return report
     if not rows:
-        return ImportReport(errors=[(2, "no agents in the file")])
+        return ImportReport(problems=[(2, (AgentError("errors.csv.no_agents"),))])
     with session.begin_nested():  # all or nothing, whatever else the caller's transaction holds
         for values, queues in rows:
             added = add_agent(session=session, workspace_id=workspace_id, name=values["name"],

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from flow_runtime.schema import upgrade
 from flow_runtime.validate import validate_flow
+from flowstudio.errors import Conflict, Invalid, NotFound
 from flowstudio.models import BOT_LANGUAGES, Bot, Conversation, FlowVersion, FlowVersionStatus
 from flowstudio.services import audit
 from flowstudio.services.drafts import empty_document
@@ -85,14 +86,22 @@ def create_bot_from_document(
     return bot
 
 
-class BotError(ValueError):
-    """A bot operation that cannot be done; the message says why (shown to the user)."""
+class BotError(Invalid):
+    """A bot operation that cannot be done; its i18n key says why (shown to the user in their language)."""
+
+
+class BotNotFound(BotError, NotFound):
+    """No such bot in the workspace."""
+
+
+class BotConflict(BotError, Conflict):
+    """The name is taken, or conversations still belong to the bot."""
 
 
 def _bot_in(session: Session, workspace_id: int, bot_id: int) -> Bot:
     bot = session.get(Bot, bot_id)
     if bot is None or bot.workspace_id != workspace_id:
-        raise BotError("bot not found")
+        raise BotNotFound("errors.bot.not_found")
     return bot
 
 
@@ -109,9 +118,9 @@ def create_bot(*, session: Session, workspace_id: int, name: str, description: s
     """A new bot with a minimal valid draft (start, welcome, fallback)."""
     name = name.strip()
     if not name:
-        raise BotError("the bot needs a name")
+        raise BotError("errors.bot.needs_name")
     if language not in BOT_LANGUAGES:
-        raise BotError(f"language must be one of {', '.join(BOT_LANGUAGES)}")
+        raise BotError("errors.bot.language", choices=", ".join(BOT_LANGUAGES))
     probe = Bot(workspace_id=workspace_id, name=_unique_name(session, workspace_id, name), description=description,
                 language=language)
     return create_bot_from_document(session=session, workspace_id=workspace_id, document=empty_document(probe),
@@ -123,10 +132,10 @@ def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -
     bot = _bot_in(session, workspace_id, bot_id)
     name = name.strip()
     if not name:
-        raise BotError("the bot needs a name")
+        raise BotError("errors.bot.needs_name")
     if name != bot.name and session.exec(select(Bot.id).where(Bot.workspace_id == workspace_id, Bot.name == name,
                                                               Bot.id != bot_id)).first():
-        raise BotError(f"another bot is already called '{name}'")
+        raise BotConflict("errors.bot.name_taken", name=name)
     bot.name = name
     draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
                                                    FlowVersion.status == FlowVersionStatus.DRAFT)).first()
@@ -154,7 +163,7 @@ def delete_bot(*, session: Session, workspace_id: int, bot_id: int) -> None:
     """Delete a bot with its versions and tests; refused while conversations are assigned to it."""
     bot = _bot_in(session, workspace_id, bot_id)
     if session.exec(select(Conversation.id).where(Conversation.owner_bot_id == bot_id)).first() is not None:
-        raise BotError("conversations are still assigned to this bot; reassign them first")
+        raise BotConflict("errors.bot.has_conversations")
     was_default = bot.is_default
     session.delete(bot)
     session.flush()
@@ -171,11 +180,11 @@ def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int 
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as error:
-        raise BotError(f"the file is not JSON: {error.msg} (line {error.lineno})") from error
+        raise BotError("errors.bot.not_json", reason=error.msg, line=error.lineno) from error
     flow, problems = validate_flow(data)
     if flow is None:
         reasons = "; ".join(f"{p.node_id or 'document'}: {p.message}" for p in problems[:5])
-        raise BotError(f"the file is not a FlowStudio flow: {reasons}")
+        raise BotError("errors.bot.not_a_flow", reasons=reasons)
     document = upgrade(data)
     meta = document.setdefault("bot", {})
     meta["name"] = _unique_name(session, workspace_id, (meta.get("name") or "Bot").strip() or "Bot")

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session, select
 
+from flowstudio.errors import Conflict, Invalid, NotFound
 from flowstudio.models import (
     AgentQueue,
     AssignmentStrategy,
@@ -66,8 +67,21 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-class QueueError(ValueError):
-    """A queue operation that cannot be done; the message says why (shown to the user)."""
+_TOO_LONG = {"position_message": "errors.queue.too_long_position_message",
+             "closed_message": "errors.queue.too_long_closed_message",
+             "csat_question": "errors.queue.too_long_csat_question"}
+
+
+class QueueError(Invalid):
+    """A queue operation that cannot be done; its i18n key says why (shown to the user in their language)."""
+
+
+class QueueNotFound(QueueError, NotFound):
+    """No such queue in the workspace."""
+
+
+class QueueConflict(QueueError, Conflict):
+    """The key is taken, it is the default queue, or conversations still wait in it."""
 
 
 def default_text(kind: str, language: str | None) -> str:
@@ -94,30 +108,30 @@ def clean_business_hours(hours: dict[str, Any] | None) -> dict[str, Any]:
     if not hours:
         return {}
     if not isinstance(hours, dict):
-        raise QueueError("business hours must be an object with timezone and days")
+        raise QueueError("errors.queue.hours_shape")
     zone = str(hours.get("timezone") or "UTC")
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise QueueError(f"unknown time zone {zone}") from error
+        raise QueueError("errors.queue.time_zone", zone=zone) from error
     days = hours.get("days")
     if days is None:
         return {"timezone": zone}
     if not isinstance(days, dict):
-        raise QueueError("days must map weekdays (mon..sun) to intervals")
+        raise QueueError("errors.queue.days_shape")
     clean: dict[str, list[list[str]]] = {}
     for day, intervals in days.items():
         if day not in WEEKDAYS:
-            raise QueueError(f"unknown weekday {day} (use {', '.join(WEEKDAYS)})")
+            raise QueueError("errors.queue.weekday", day=day, choices=", ".join(WEEKDAYS))
         spans = []
         for interval in intervals or []:
             if not isinstance(interval, (list, tuple)) or len(interval) != 2:
-                raise QueueError(f"{day}: each interval is [start, end]")
+                raise QueueError("errors.queue.interval_shape", day=day)
             start, end = (str(v).strip() for v in interval)
             if not _HHMM.match(start) or not _HHMM.match(end) or start > "24:00" or end > "24:00":
-                raise QueueError(f"{day}: times must be HH:MM (00:00 to 24:00), not {start}-{end}")
+                raise QueueError("errors.queue.interval_times", day=day, start=start, end=end)
             if end <= start:
-                raise QueueError(f"{day}: {start}-{end} ends before it starts")
+                raise QueueError("errors.queue.interval_order", day=day, start=start, end=end)
             spans.append([start, end])
         clean[day] = sorted(spans)
     return {"timezone": zone, "days": clean}
@@ -186,32 +200,32 @@ SETTINGS = ("name", "strategy", "business_hours", "max_wait_seconds", "position_
 def _apply(queue: Queue, settings: dict[str, Any]) -> None:
     unknown = set(settings) - set(SETTINGS)
     if unknown:
-        raise QueueError(f"unknown queue setting {', '.join(sorted(unknown))}")
+        raise QueueError("errors.queue.unknown_setting", names=", ".join(sorted(unknown)))
     if "name" in settings:
         name = (settings["name"] or "").strip()
         if not name:
-            raise QueueError("the queue needs a name")
+            raise QueueError("errors.queue.needs_name")
         queue.name = name[:120]
     if "strategy" in settings:
         try:
             queue.strategy = AssignmentStrategy(settings["strategy"])
         except ValueError as error:
-            raise QueueError(f"strategy must be one of {', '.join(s.value for s in AssignmentStrategy)}") from error
+            raise QueueError("errors.queue.strategy", choices=", ".join(s.value for s in AssignmentStrategy)) from error
     if "business_hours" in settings:
         queue.business_hours = clean_business_hours(settings["business_hours"])
     if "max_wait_seconds" in settings:
         try:
             wait = int(settings["max_wait_seconds"])
         except (TypeError, ValueError) as error:
-            raise QueueError("max wait must be a number of seconds") from error
+            raise QueueError("errors.queue.max_wait_number") from error
         if not 10 <= wait <= 7 * 24 * 3600:
-            raise QueueError("max wait must be between 10 seconds and 7 days")
+            raise QueueError("errors.queue.max_wait_range")
         queue.max_wait_seconds = wait
     for text in ("position_message", "closed_message", "csat_question"):
         if text in settings:
             value = (settings[text] or "").strip()
             if len(value) > 1000:
-                raise QueueError(f"{text.replace('_', ' ')} is too long (1000 characters at most)")
+                raise QueueError(_TOO_LONG[text])
             setattr(queue, text, value)
     for flag in ("return_to_bot_on_close", "csat_enabled"):
         if flag in settings:
@@ -222,7 +236,7 @@ def _apply(queue: Queue, settings: dict[str, Any]) -> None:
 def _queue_in(session: Session, workspace_id: int, queue_id: int) -> Queue:
     queue = session.get(Queue, queue_id)
     if queue is None or queue.workspace_id != workspace_id:
-        raise QueueError("queue not found")
+        raise QueueNotFound("errors.queue.not_found")
     return queue
 
 
@@ -237,9 +251,9 @@ def create_queue(*, session: Session, workspace_id: int, name: str, key: str | N
     """
     key = (key or _slug(name)).strip().lower()
     if not _KEY.match(key):
-        raise QueueError("the key may use a-z, 0-9, - and _ (64 at most)")
+        raise QueueError("errors.queue.bad_key")
     if session.exec(select(Queue.id).where(Queue.workspace_id == workspace_id, Queue.key == key)).first():
-        raise QueueError(f"another queue already has the key {key}")
+        raise QueueConflict("errors.queue.key_taken", key=key)
     queue = Queue(workspace_id=workspace_id, key=key, name="-")
     _apply(queue, {"name": name, **settings})
     has_default = session.exec(select(Queue.id).where(Queue.workspace_id == workspace_id, Queue.is_default)).first()
@@ -287,11 +301,11 @@ def delete_queue(*, session: Session, workspace_id: int, queue_id: int) -> None:
     """
     queue = _queue_in(session, workspace_id, queue_id)
     if queue.is_default:
-        raise QueueError("the default queue cannot be removed; make another queue the default first")
+        raise QueueConflict("errors.queue.remove_default")
     waiting = session.exec(select(Conversation.id).where(Conversation.owner_type == OwnerType.QUEUE,
                                                          Conversation.owner_queue_id == queue_id)).all()
     if waiting:
-        raise QueueError(f"{len(waiting)} conversation(s) still wait in this queue; transfer them first")
+        raise QueueConflict("errors.queue.still_waiting", count=len(waiting))
     for rule in session.exec(select(RoutingRule).where(RoutingRule.target_queue_id == queue_id)).all():
         session.delete(rule)
     for link in session.exec(select(AgentQueue).where(AgentQueue.queue_id == queue_id)).all():
@@ -324,7 +338,7 @@ def set_queue_agents(*, session: Session, workspace_id: int, queue_id: int, user
     _queue_in(session, workspace_id, queue_id)
     members = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).all())
     if strangers := sorted(set(user_ids) - members):
-        raise QueueError(f"not members of the workspace: {', '.join(map(str, strangers))}")
+        raise QueueError("errors.queue.strangers", ids=", ".join(map(str, strangers)))
     current = {link.user_id: link for link in session.exec(select(AgentQueue).where(AgentQueue.queue_id == queue_id))}
     for user_id, link in current.items():
         if user_id not in user_ids:

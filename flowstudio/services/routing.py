@@ -412,7 +412,8 @@ class Decision:
         owner_name: its name.
         rule_id: the rule that decided (None for the fallback).
         rule_name: its name, or ``fallback``.
-        reason: a sentence for the event log and the page.
+        reason: for the event log and the page: ``rule 'name'``, or the i18n key of the fallback taken
+            (``routing_reason.*``).
         language: the language the rules saw.
         knowledge_area: the message's knowledge area (when scored).
         scores: each published bot's score for the message (when scored), best first.
@@ -553,12 +554,12 @@ def _fallback(session: Session, workspace_id: int, fallback_bot_id: int | None, 
               default_bot: Bot | None = None) -> tuple[str, int, str, str]:
     excluded_bot = exclude["id"] if exclude and exclude.get("type") == "bot" else None
     if fallback_bot_id and fallback_bot_id != excluded_bot and (bot := session.get(Bot, fallback_bot_id)):
-        return "bot", bot.id, bot.name, "no rule matched: the channel's bot"
+        return "bot", bot.id, bot.name, "routing_reason.channel_bot"
     bot = default_bot or session.exec(select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default)).first()
     if bot is not None and bot.id != excluded_bot:
-        return "bot", bot.id, bot.name, "no rule matched: the default bot"
+        return "bot", bot.id, bot.name, "routing_reason.default_bot"
     queue = default_queue(session=session, workspace_id=workspace_id)
-    return "queue", queue.id, queue.name, "no rule matched and no bot: the default queue"
+    return "queue", queue.id, queue.name, "routing_reason.default_queue"
 
 
 def contact_tags(*, session: Session, contact_id: int) -> list[str]:

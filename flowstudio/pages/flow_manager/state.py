@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, ChannelKind
 from flowstudio.pages.admin_forms import FormError, can_manage, member_role, pairs_text, parse_list, parse_pairs
@@ -231,7 +232,7 @@ class FlowManagerState(rx.State):
         except FormError as error:
             message = translate(error.key, lang) + (f": {error.detail}" if error.detail else "")
         except (routing.RoutingError, queue_service.QueueError) as error:
-            message = str(error)
+            message = error_text(error, lang)
         if dialog:
             self.rule_error = message
         else:
@@ -516,7 +517,8 @@ class FlowManagerState(rx.State):
         self.try_owner_type, self.try_owner_name = result["owner_type"], result["owner_name"]
         self.try_fallback = result["rule_id"] is None
         self.try_rule_name = result["rule_name"]
-        self.try_reason = result["reason"]
+        self.try_reason = translate(result["reason"], lang) if result["rule_id"] is None else \
+            translate("routing_reason.rule", lang, name=result["rule_name"])
         self.try_language = result["language"] or ""
         self.try_area = result["knowledge_area"] or ""
         self.try_scores = [ScoreRow(bot_name=s["bot_name"], score=f"{s['score']:.2f}", intent=s["intent"] or "",
