@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import typer
 
-from flowstudio import __version__, cli_flow, cli_nlu, cli_privacy
+from flowstudio import __version__, cli_flow, cli_nlu, cli_privacy, serving
 from flowstudio.settings import get_settings
 
 app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
@@ -206,14 +206,21 @@ def serve(
     dev: bool = typer.Option(False, help="Reflex dev mode (hot reload; UI on :3000, backend on :8000)."),
 ) -> None:
     """Migrate, seed the demo, then serve the app (and a Celery worker) until interrupted."""
+    port = port or get_settings().port
+    try:
+        env = serving.toolchain_env(dict(os.environ), _project_root())
+        web = serving.claim_web_dir(_project_root(), port)
+    except serving.ServeRefused as refused:
+        typer.echo(f"flowstudio serve: {refused}", err=True)
+        raise typer.Exit(1) from None
+    if web.web != ".web":
+        typer.echo(f"Another FlowStudio runs from this folder: this one builds its pages into {web.web}.")
+    env.update(FLOWSTUDIO_PORT=str(port), REFLEX_WEB_WORKDIR=web.web, REFLEX_STATES_WORKDIR=web.states)
     seed()
-    env = dict(os.environ)
-    if port:
-        env["FLOWSTUDIO_PORT"] = str(port)
     worker_process = subprocess.Popen(_worker_command(), env=env) if with_worker and get_settings().worker else None
     command = [sys.executable, "-m", "reflex", "run", "--env", "dev" if dev else "prod"]
     if dev:
-        command += ["--frontend-port", str(port or get_settings().port), "--backend-port", "8000"]
+        command += ["--frontend-port", str(port), "--backend-port", "8000"]
     try:
         code = subprocess.call(command, cwd=_project_root(), env=env)
     except KeyboardInterrupt:
@@ -225,6 +232,7 @@ def serve(
                 worker_process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 worker_process.kill()
+        web.release()
     raise typer.Exit(code)
 
 
