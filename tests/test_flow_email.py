@@ -97,3 +97,21 @@ def test_the_emulator_previews_the_mail_without_sending(isolated_settings) -> No
     preview.send(to="ana@example.com; bia@example.com", subject="Olá", body="corpo")
     assert preview.sent[0].to == ("ana@example.com", "bia@example.com")
     assert not mail.outbox_path().exists()
+
+
+def test_the_emulator_runs_the_block_with_a_preview_and_sends_nothing(isolated_settings) -> None:  # noqa: ANN001
+    from flow_runtime.engine import step
+    from flow_runtime.session import Event, new_session
+    from flow_runtime.testing.builders import make_flow
+    from flowstudio.pages.editor.emulator import _ports
+
+    nodes = [{"id": "start", "kind": "start"},
+             {"id": "mail", "kind": "send_email", "to": "loja@example.com", "subject": "Pedido", "body": "oi"},
+             {"id": "sent", "kind": "message", "text": "ok"}, {"id": "failed", "kind": "message", "text": "falhou"}]
+    document = make_doc(nodes, [("start", "mail"), ("mail", "next", "sent"), ("mail", "error", "failed")])
+    mails = PreviewMail()
+    result = step(make_flow(nodes, [("start", "mail"), ("mail", "next", "sent"), ("mail", "error", "failed")]),
+                  new_session(id="emulator", language="pt", channel="emulator"), Event.message("oi"),
+                  _ports(document, None, mails))
+    assert [o.get("text") for o in result.outputs if o.get("type") == "text"] == ["ok"]
+    assert mails.sent[0].to == ("loja@example.com",) and not mail.outbox_path().exists()

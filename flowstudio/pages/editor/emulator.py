@@ -24,6 +24,7 @@ from flowstudio.i18n import translate
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
 from flowstudio.services.code_actions import WorkspaceActions
+from flowstudio.services.mail_flow import PreviewMail
 from flowstudio.services.nlu import matcher_for
 from flowstudio.services.runtime import network_policy
 from flowstudio.services.secrets import WorkspaceSecrets
@@ -31,13 +32,15 @@ from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
 
 
-def _ports(document: dict[str, Any], workspace_id: int | None = None):
+def _ports(document: dict[str, Any], workspace_id: int | None = None, mails: PreviewMail | None = None):
     """What the emulator runs with: real code sandbox, HTTP, clock and NLU, and the workspace's secrets and
-    reusable actions (so a code action is tried here exactly as a customer would meet it)."""
+    reusable actions (so a code action is tried here exactly as a customer would meet it). E-mails are checked
+    as in production and kept in `mails` to be shown, never sent (a designer's tries would mail real people)."""
     workspace = {"secrets": WorkspaceSecrets(workspace_id), "actions": WorkspaceActions(workspace_id)} \
         if workspace_id else {}
     return fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
-                      matcher=matcher_for(document), network=network_policy(), **workspace)
+                      matcher=matcher_for(document), network=network_policy(), email=mails or PreviewMail(),
+                      **workspace)
 
 
 def _bubble(output: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -85,8 +88,12 @@ class EmulatorState(EditorState):
         session = Session.from_dict(copy.deepcopy(self._session)) if self._session else new_session(
             id="emulator", language=editor.bot_language, channel="emulator")
         document = copy.deepcopy(editor._doc)
-        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document, workspace_id)))
+        mails = PreviewMail()
+        result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document, workspace_id, mails)))
         bubbles = [_bubble(o, editor._lang) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
+        bubbles += [{"role": "system", "kind": "email", "buttons": [], "cards": [],
+                     "text": "✉ " + translate("emulator.email_preview", editor._lang, to=", ".join(m.to),
+                                               subject=m.subject)} for m in mails.sent]
         errors = [{"role": "system", "kind": "error", "text": f"{o.get('name')}: {o.get('message', '')}",
                    "buttons": [], "cards": []}
                   for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(
