@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from flow_runtime import codeapi
 from flow_runtime.action_params import TYPES, ParamError, coerce, missing_required
 from flow_runtime.problems import Problem, error, warning
-from flow_runtime.sandbox_http import parse_entry
+from flow_runtime.sandbox_http import inward_entries, parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
 from flow_runtime.templating import PLACEHOLDER
 
@@ -75,6 +75,9 @@ def _hosts(node_id: str, hosts: list[str]) -> Iterator[Problem]:
         if "/" in entry or not HOST.match(host):
             yield error("bad_host", node_id, f"'{entry}' is not a host name: write api.example.com, "
                         "api.example.com:8443 or *.example.com (no http:// and no path).")
+    for entry in inward_entries(hosts):
+        yield warning("inward_host", node_id, f"'{entry}' points back at this server (loopback, 0.0.0.0, link-local or "
+                      "localhost): the code could call its internal services.")
 
 
 def _action(node, catalog: ActionCatalog | None) -> Iterator[Problem]:

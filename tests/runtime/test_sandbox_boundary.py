@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from flow_runtime.checks.actions import check_actions
+from flow_runtime.graph import compile as compile_flow
 from flow_runtime.sandbox_http import inward_entries
 
 RUN_ONCE = """
@@ -41,3 +43,15 @@ def test_entries_pointing_back_at_the_server_are_flagged(entry):
                                    "localhost.example.com"])
 def test_ordinary_entries_are_not_flagged(entry):
     assert inward_entries([entry]) == []
+
+
+def test_the_canvas_warns_about_a_code_node_allowed_to_call_the_server():
+    document = {"schema_version": 1, "nodes": [
+        {"id": "start", "kind": "start"}, {"id": "fallback", "kind": "fallback"},
+        {"id": "code", "kind": "code", "code": "flow.vars['x'] = 1", "allowed_hosts": ["api.example.com", "0.0.0.0:8080"]},
+        {"id": "end", "kind": "end"}],
+        "edges": [{"id": "e1", "source": "start", "source_handle": "next", "target": "code"},
+                  {"id": "e2", "source": "code", "source_handle": "ok", "target": "end"}]}
+    problems = [p for p in check_actions(compile_flow(document)) if p.code == "inward_host"]
+    assert [(p.severity, p.node_id) for p in problems] == [("warning", "code")]
+    assert "0.0.0.0:8080" in problems[0].message
