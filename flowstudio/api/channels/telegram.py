@@ -1,5 +1,6 @@
-"""Telegram Bot API: webhook updates (messages, inline-keyboard callbacks, locations, photos) checked by
-`X-Telegram-Bot-Api-Secret-Token`; outbound text with inline keyboards, photos and documents.
+"""Telegram Bot API: webhook updates (messages, inline-keyboard callbacks, locations, photos, edits of
+earlier messages) checked by `X-Telegram-Bot-Api-Secret-Token`; outbound text with inline keyboards, photos
+and documents.
 
 Channel config: `api_base_url` (default https://api.telegram.org). Secrets: `bot_token`, `webhook_secret`.
 """
@@ -18,25 +19,31 @@ from fastapi.concurrency import run_in_threadpool
 from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import find_channel, json_body, post_json, take_turn
 from flowstudio.services.conversations import InboundEvent
+from flowstudio.services.message_edits import MessageEdit, record_edit
 
 log = logging.getLogger("flowstudio.channel.telegram")
 router = APIRouter(prefix="/webhooks/telegram", tags=["channels"])
 
 
 def parse_update(channel_id: int, update: dict[str, Any]) -> tuple[InboundEvent | None, str | None]:
-    """The inbound event of an update, and the callback query id to answer (if it was a button press)."""
-    base = {"channel_id": channel_id, "external_message_id": str(update.get("update_id", "")) or None}
+    """The inbound event of an update, and the callback query id to answer (if it was a button press).
+
+    A message's id is ``<chat id>:<message id>`` (Telegram numbers messages per chat), so a later edit finds
+    it (`parse_edit`); a button press, which is no message of its own, is known by its update id.
+    """
     callback = update.get("callback_query")
     if callback:
         chat = (callback.get("message") or {}).get("chat") or callback.get("from") or {}
         return InboundEvent(kind="click", external_user_id=str(chat.get("id", "")), button_id=callback.get("data", ""),
-                            contact_name=_name(callback.get("from") or {}), **base), callback.get("id")
-    message = update.get("message") or update.get("edited_message")
+                            contact_name=_name(callback.get("from") or {}), channel_id=channel_id,
+                            external_message_id=str(update.get("update_id", "")) or None), callback.get("id")
+    message = update.get("message")
     if not message:
         return None, None
-    common = {"external_user_id": str(message.get("chat", {}).get("id", "")),
+    common = {"channel_id": channel_id, "external_message_id": _message_key(message),
+              "external_user_id": str(message.get("chat", {}).get("id", "")),
               "contact_name": _name(message.get("from") or {}),
-              "sent_at": datetime.fromtimestamp(message["date"], UTC) if message.get("date") else None, **base}
+              "sent_at": datetime.fromtimestamp(message["date"], UTC) if message.get("date") else None}
     if "text" in message:
         return InboundEvent(kind="text", text=message["text"], **common), None
     if "location" in message:
@@ -50,6 +57,21 @@ def parse_update(channel_id: int, update: dict[str, Any]) -> tuple[InboundEvent 
             return InboundEvent(kind=kind, text=message.get("caption", ""), data={"file_id": media.get("file_id")},
                                 **common), None
     return None, None
+
+
+def parse_edit(channel_id: int, update: dict[str, Any]) -> MessageEdit | None:
+    """The edit an `edited_message` update carries (a new text or caption), else None."""
+    message = update.get("edited_message")
+    if not message or ("text" not in message and "caption" not in message):
+        return None
+    edited = message.get("edit_date") or message.get("date")
+    return MessageEdit(channel_id=channel_id, external_user_id=str(message.get("chat", {}).get("id", "")),
+                       external_message_id=_message_key(message), text=message.get("text", message.get("caption")),
+                       edited_at=datetime.fromtimestamp(edited, UTC) if edited else datetime.now(UTC))
+
+
+def _message_key(message: dict[str, Any]) -> str:
+    return f"{message.get('chat', {}).get('id', '')}:{message.get('message_id', '')}"
 
 
 def _name(user: dict[str, Any]) -> str:
@@ -76,7 +98,12 @@ async def receive(key: str, request: Request) -> dict[str, Any]:
     token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
     if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
         raise HTTPException(status_code=401, detail="bad or missing X-Telegram-Bot-Api-Secret-Token")
-    event, callback_id = parse_update(channel.id, await json_body(request))
+    update = await json_body(request)
+    edit = parse_edit(channel.id, update)
+    if edit is not None:  # recorded on the message it changes; no new turn, no answer
+        edited = await run_in_threadpool(record_edit, edit)
+        return {"received": 0, "duplicates": 0, "edited": int(edited)}
+    event, callback_id = parse_update(channel.id, update)
     if callback_id:
         await run_in_threadpool(_answer_callback, channel.config, channel.secrets, callback_id)
     if event is None:
