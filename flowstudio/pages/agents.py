@@ -186,7 +186,7 @@ class AgentsState(rx.State):
         """Open the dialog for a new agent."""
         self.form_id, self.form_name, self.form_email, self.form_role = 0, "", "", "agent"
         self.form_capacity, self.form_error = str(agent_service.DEFAULT_CAPACITY), ""
-        self.form_queues = [self.queue_choices[0].value] if self.queue_choices else []
+        self.form_queues = []  # serving a queue is a choice to make, not a default to notice
         self.form_open = True
 
     @rx.event
@@ -457,6 +457,9 @@ def _form_dialog() -> rx.Component:
                 _field("agents.queues", rx.flex(rx.foreach(S.queue_choices, lambda q: rx.checkbox(
                     q.label, checked=S.form_queues.contains(q.value),
                     on_change=lambda checked: S.toggle_form_queue(q.value, checked))), wrap="wrap", gap="12px")),
+                rx.cond((S.form_role == "agent") & (S.form_queues.length() == 0),
+                        rx.text(t("agents.no_queue_hint"), size="1", color_scheme="amber",
+                                data_testid="agent-form-no-queue")),
                 rx.cond(S.form_id == 0, rx.text(t("agents.password_hint"), size="1", color_scheme="gray")),
                 rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red",
                                                        size="1", width="100%", data_testid="agent-form-error")),

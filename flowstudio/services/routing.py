@@ -418,6 +418,8 @@ class Decision:
         knowledge_area: the message's knowledge area (when scored).
         scores: each published bot's score for the message (when scored), best first.
         checks: every rule tried, in order.
+        tied: the bots that qualified with the same best standing (score, then areas named) among those the
+            decision chose from, when more than one: the first of them (the oldest bot) was taken.
     """
 
     owner_type: str
@@ -430,6 +432,7 @@ class Decision:
     knowledge_area: str | None = None
     scores: list[BotScore] = field(default_factory=list)
     checks: list[RuleCheck] = field(default_factory=list)
+    tied: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (for the page's state and events)."""
@@ -483,10 +486,24 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
             continue
         return Decision(owner_type=target[0], owner_id=target[1], owner_name=target[2], rule_id=rule.id,
                         rule_name=rule.name, reason=f"rule '{rule.name}'", language=facts.language,
-                        knowledge_area=area, scores=scores, checks=checks)
+                        knowledge_area=area, scores=scores, checks=checks,
+                        tied=tied_at_top([s for s in scores if _serves(rule, s)] if rule.target_type ==
+                                         RuleTarget.KNOWLEDGE else scores))
     kind, owner_id, name, reason = _fallback(session, workspace_id, fallback_bot_id, exclude, default_bot)
     return Decision(owner_type=kind, owner_id=owner_id, owner_name=name, rule_id=None, rule_name="fallback",
-                    reason=reason, language=facts.language, knowledge_area=area, scores=scores, checks=checks)
+                    reason=reason, language=facts.language, knowledge_area=area, scores=scores, checks=checks,
+                    tied=tied_at_top(scores))
+
+
+def tied_at_top(scores: list[BotScore]) -> list[str]:
+    """The names of the qualified bots sharing the best standing (score, then areas named), best-first order,
+    when there are two or more (a tie the bots' age broke); else empty."""
+    qualified = [s for s in scores if s.qualified]
+    if len(qualified) < 2:
+        return []
+    best = (qualified[0].score, len(qualified[0].areas_named))
+    tied = [s.bot_name for s in qualified if (s.score, len(s.areas_named)) == best]
+    return tied if len(tied) > 1 else []
 
 
 def _check(rule: RoutingRule, facts: Facts, scores: list[BotScore], area: str | None) -> RuleCheck:
@@ -532,11 +549,16 @@ def _target(session: Session, rule: RoutingRule, scores: list[BotScore]) -> tupl
     if rule.target_type == RuleTarget.QUEUE:
         queue = session.get(Queue, rule.target_queue_id)
         return ("queue", queue.id, queue.name) if queue else None
-    wanted = {a.casefold() for a in (rule.conditions or {}).get("knowledge_areas", [])}
     for score in scores:
-        if score.qualified and (not wanted or wanted & {a.casefold() for a in score.knowledge_areas}):
+        if _serves(rule, score):
             return "bot", score.bot_id, score.bot_name
     return None
+
+
+def _serves(rule: RoutingRule, score: BotScore) -> bool:
+    """Whether a knowledge rule may send the message to this bot: qualified, in one of the rule's areas."""
+    wanted = {a.casefold() for a in (rule.conditions or {}).get("knowledge_areas", [])}
+    return score.qualified and (not wanted or bool(wanted & {a.casefold() for a in score.knowledge_areas}))
 
 
 def default_queue(*, session: Session, workspace_id: int) -> Queue:

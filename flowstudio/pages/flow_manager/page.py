@@ -372,6 +372,8 @@ def _result() -> rx.Component:
             ),
             icon="route", color_scheme="green", width="100%", data_testid="fm-try-result",
         ),
+        rx.cond(S.try_tie != "", rx.callout(S.try_tie, icon="scale", color_scheme="amber", size="1", width="100%",
+                                            data_testid="fm-try-tie")),
         rx.cond(S.try_scores.length() > 0, rx.box(rx.table.root(
             rx.table.header(rx.table.row(rx.table.column_header_cell(t("flowmgr.bot")),
                                          rx.table.column_header_cell(t("flowmgr.score")),

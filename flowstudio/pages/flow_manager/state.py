@@ -94,6 +94,16 @@ class ScoreRow:
     qualified: bool
 
 
+def tie_text(tied: list[str], owner_type: str, owner_name: str, lang: str) -> str:
+    """What to say when bots tied on score: who was taken (the oldest), or whose knowledge area was read."""
+    if not tied:
+        return ""
+    names = ", ".join(tied)
+    if owner_type == "bot" and owner_name in tied:
+        return translate("flowmgr.tie_taken", lang, names=names, name=owner_name)
+    return translate("flowmgr.tie_scores", lang, names=names, name=tied[0])
+
+
 @dataclass
 class CheckRow:
     """One rule tried on the sample message."""
@@ -188,6 +198,7 @@ class FlowManagerState(rx.State):
     try_reason: str = ""
     try_language: str = ""
     try_area: str = ""
+    try_tie: str = ""  # bots tied on score, said out loud (the oldest one is taken)
     try_scores: list[ScoreRow] = []
     try_checks: list[CheckRow] = []
 
@@ -521,6 +532,7 @@ class FlowManagerState(rx.State):
             translate("routing_reason.rule", lang, name=result["rule_name"])
         self.try_language = result["language"] or ""
         self.try_area = result["knowledge_area"] or ""
+        self.try_tie = tie_text(result["tied"], result["owner_type"], result["owner_name"], lang)
         self.try_scores = [ScoreRow(bot_name=s["bot_name"], score=f"{s['score']:.2f}", intent=s["intent"] or "",
                                     areas_named=", ".join(s["areas_named"]), qualified=s["qualified"])
                            for s in result["scores"]]
