@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flow_runtime import new_session
+from flow_runtime import Event, new_session
 from flow_runtime.testing import FakeClock, fake_ports
 from flow_runtime.testing.builders import converse, make_flow, texts
 
@@ -124,3 +124,12 @@ def test_wait_input_pauses_until_any_message():
     first, second = converse(make_flow(nodes, [("start", "w"), ("w", "m")]), "oi", "qualquer coisa")
     assert first.session.cursor == "w"
     assert texts(second) == ["ok qualquer coisa"]
+
+
+def test_media_at_a_wait_for_input_runs_the_fallback_and_keeps_waiting():
+    nodes = [{"id": "w", "kind": "wait", "mode": "input"}, {"id": "m", "kind": "message", "text": "ok"},
+             {"id": "fb", "kind": "message", "text": "não entendi"}]
+    flow = make_flow(nodes, [("start", "w"), ("w", "m"), ("fallback", "fb")])
+    result = converse(flow, "oi", Event.media("video", "https://x/v.mp4"))[1]
+    assert texts(result) == ["não entendi"]
+    assert result.session.cursor == "w"
