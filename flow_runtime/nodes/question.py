@@ -44,5 +44,7 @@ def resume(node: QuestionNode, ctx: NodeContext) -> Step | NotForMe:
     if retries < node.max_retries:
         text = ctx.render(node.retry_text or node.text)
         return Wait(outputs=(out.text(text),), retries=retries + 1)
+    if (node.id, "invalid") not in ctx.flow.transitions:  # nowhere to go: ask again rather than fall silent
+        return Wait(outputs=(out.text(ctx.render(node.retry_text or node.text)),), retries=retries)
     rejected = out.event("flow.question.invalid", node_id=node.id, reason=answer.reason)
     return Continue("invalid", outputs=(rejected,))

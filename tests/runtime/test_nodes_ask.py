@@ -46,6 +46,17 @@ def test_too_many_invalid_answers_take_invalid():
     assert result.session.cursor is None
 
 
+def test_without_an_invalid_exit_the_question_keeps_asking_instead_of_falling_silent():
+    nodes = [{"id": "q", "kind": "question", "text": "Seu e-mail?", "input": {"type": "email"}, "save_as": "resp",
+              "retry_text": "Não entendi, seu e-mail?", "max_retries": 1},
+             {"id": "ok", "kind": "message", "text": "ok ${resp}"}]
+    flow = make_flow(nodes, [("start", "q"), ("q", "valid", "ok")])
+    results = converse(flow, "oi", "x", "y", Event.media("image", "https://x/y.jpg"), "ana@example.com")
+    assert [texts(r) for r in results[1:4]] == [["Não entendi, seu e-mail?"]] * 3
+    assert results[3].session.cursor == "q"
+    assert texts(results[4]) == ["ok ana@example.com"]
+
+
 def test_media_while_a_text_question_waits_gets_the_retry_text():
     result = converse(question_flow({"type": "text"}), "oi", Event.media("image", "https://x/y.jpg"))[1]
     assert texts(result) == ["De novo"]
