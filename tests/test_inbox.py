@@ -22,7 +22,7 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
-from flowstudio.services import inbox
+from flowstudio.services import inbox, quick_replies
 from flowstudio.services.inbox import InboxError, InboxFilters
 from tests.factories import make_bot, make_queue, make_user, make_workspace
 
@@ -242,14 +242,14 @@ def test_signature_changes_with_a_new_message(world: World) -> None:
 
 
 def test_quick_replies_default_then_saved_and_validated() -> None:
-    assert [r["title"] for r in inbox.quick_replies(workspace_id=7, language="en")][0] == "Greeting"
-    saved = inbox.save_quick_replies(workspace_id=7, items=[{"title": " Oi ", "text": "Olá!"}])
-    assert inbox.quick_replies(workspace_id=7, language="en") == saved == [{"title": "Oi", "text": "Olá!"}]
+    assert [r["title"] for r in quick_replies.quick_replies(workspace_id=7, language="en")][0] == "Greeting"
+    saved = quick_replies.save_quick_replies(workspace_id=7, items=[{"title": " Oi ", "text": "Olá!"}])
+    assert quick_replies.quick_replies(workspace_id=7, language="en") == saved == [{"title": "Oi", "text": "Olá!"}]
     for bad in ([{"title": "", "text": "x"}], [{"title": "x" * 41, "text": "x"}],
                 [{"title": "t", "text": "x"}] * 31):
         with pytest.raises(InboxError):
-            inbox.save_quick_replies(workspace_id=7, items=bad)
-    assert inbox.quick_replies(workspace_id=7) == saved  # a refused save keeps what was there
+            quick_replies.save_quick_replies(workspace_id=7, items=bad)
+    assert quick_replies.quick_replies(workspace_id=7) == saved  # a refused save keeps what was there
 
 
 def test_stored_files_are_served_only_by_their_exact_path() -> None:

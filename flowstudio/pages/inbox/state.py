@@ -15,6 +15,7 @@ from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.services import agents as agent_service
 from flowstudio.services import assignment, inbox
+from flowstudio.services import quick_replies as canned
 from flowstudio.services import typing as typing_indicator
 from flowstudio.pages.inbox.items import ChatMessage, Option, QuickReply, Variable
 from flowstudio.pages.inbox.items import connected as _connected
@@ -203,8 +204,8 @@ class InboxState(rx.State):
         self.channels = [Option(**o) for o in options["channels"]]
         self.all_tags = [Option(**o) for o in options["tags"]]
         self.my_status = me.status
-        self.quick_replies = [QuickReply(**q) for q in inbox.quick_replies(workspace_id=workspace_id,
-                                                                           language=lang[:2])]
+        self.quick_replies = [QuickReply(**q) for q in canned.quick_replies(workspace_id=workspace_id,
+                                                                            language=lang[:2])]
 
     async def _act(self, action, success_key: str = ""):  # noqa: ANN001 - a callable doing the work
         """Run an action; a refusal (a ValueError from the services) becomes a visible message."""
@@ -638,7 +639,7 @@ class InboxState(rx.State):
             title, text = line.split("|", 1)
             items.append({"title": title, "text": text})
         try:
-            saved = inbox.save_quick_replies(workspace_id=workspace_id, items=items)
+            saved = canned.save_quick_replies(workspace_id=workspace_id, items=items)
         except ValueError as error:
             self.error = str(error)
             return None
