@@ -29,7 +29,8 @@ EXPECTED = {
     can.FLOWS_TEST: {A, S, D, V}, can.FLOWS_PUBLISH: {A, S, D, V}, can.CHANNELS_VIEW: {A, S, D, V},
     can.CHANNELS_MANAGE: {A, S, V}, can.ROUTING_MANAGE: {A, S}, can.AGENTS_MANAGE: {A, S},
     can.QUEUES_MANAGE: {A, S}, can.INBOX_WORK: {A, S, G}, can.INBOX_SUPERVISE: {A, S},
-    can.CONVERSATIONS_API: {A, S, V, G}, can.CONVERSATIONS_ALL: {A, S, V}, can.DEVELOPERS_MANAGE: {A, V}, can.SETTINGS_MANAGE: {A},
+    can.CONVERSATIONS_API: {A, S, V, G}, can.CONVERSATIONS_ALL: {A, S, V}, can.DEVELOPERS_MANAGE: {A, V},
+    can.SETTINGS_MANAGE: {A},
     can.SECURITY_MANAGE: {A}, can.AUDIT_VIEW: {A}, can.MEMBERS_MANAGE: {A, S}, can.MEMBERS_GRANT_ADMIN: {A},
     can.MESSAGES_DECRYPT: set(),
 }

@@ -146,3 +146,48 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     expect(phone.get_by_test_id("inbox-list")).to_be_visible()
     for page in (agent, supervisor, customer, phone):
         page.context.close()
+
+
+def _set_status(page: Page, label: str) -> None:
+    page.get_by_test_id("my-status").click()
+    page.get_by_role("option", name=label).click()
+    expect(page.get_by_test_id("my-status")).to_contain_text(label)
+
+
+def test_pick_from_the_line_and_no_unread_badge_on_the_open_chat(browser: Browser, app_url: str) -> None:
+    marker = uuid.uuid4().hex[:6]
+    agent = _logged_in(browser, app_url, "/inbox")
+    _set_status(agent, "Ausente")  # away: the customer waits in line instead of being given to the agent
+    customer = _context(browser, app_url).new_page()
+    customer.goto("/webchat/demo")
+    customer.get_by_test_id("webchat-launcher").click()
+    _say(customer, "oi")
+    customer.get_by_test_id("webchat-button").filter(has_text="Falar com atendente").click()
+    _say(customer, f"Pedido {marker} veio errado")
+
+    agent.get_by_test_id("view-queue").click()
+    row = agent.get_by_test_id("inbox-row").filter(has_text=marker)
+    expect(row).to_have_count(1)
+    row.click()
+    expect(agent.get_by_test_id("chat-readonly")).to_be_visible()
+    agent.get_by_test_id("chat-pick").click()
+
+    # picked: the agent is on "Mine", the conversation is listed there, and the chat stays open to answer
+    expect(agent.get_by_test_id("chat-input")).to_be_visible()
+    expect(agent.get_by_test_id("view-mine")).to_have_class(re.compile("rt-variant-solid"))
+    expect(agent.get_by_test_id("inbox-row").filter(has_text=marker)).to_have_count(1)
+    expect(agent.get_by_test_id("chat-owner")).to_contain_text("Admin")
+
+    # the customer writes while the chat is open: the message shows, the open row never gets a badge
+    _say(customer, f"{marker}: era de calabresa")
+    expect(agent.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(
+        has_text="era de calabresa")).to_have_count(1)
+    agent.wait_for_timeout(3_500)  # two polls of the inbox
+    expect(agent.get_by_test_id("inbox-row").filter(has_text=marker).get_by_test_id("row-unread")).to_have_count(0)
+
+    agent.get_by_test_id("chat-close").click()
+    agent.get_by_test_id("close-confirm").click()
+    expect(agent.get_by_test_id("chat-owner")).to_contain_text("Pizzaria Bella")
+    _set_status(agent, "Online")
+    for page in (agent, customer):
+        page.context.close()
