@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 import typer
 
-from flowstudio import __version__, cli_flow, cli_nlu, cli_privacy, serving
+from flowstudio import __version__, cli_flow, cli_nlu, cli_privacy, cli_tokens, serving
 from flowstudio.settings import get_settings
 
 app = typer.Typer(help="FlowStudio: bots and human agents together, on every channel.", no_args_is_help=True)
@@ -18,8 +18,7 @@ admin_app = typer.Typer(help="Administrator accounts.", no_args_is_help=True)
 app.add_typer(admin_app, name="admin")
 channel_app = typer.Typer(help="Channels: webchat, WhatsApp, Telegram, REST.", no_args_is_help=True)
 app.add_typer(channel_app, name="channel")
-token_app = typer.Typer(help="REST API tokens.", no_args_is_help=True)
-app.add_typer(token_app, name="token")
+app.add_typer(cli_tokens.token_app, name="token")  # token create, list, revoke
 
 
 def _project_root():
@@ -146,31 +145,6 @@ def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) 
         space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
         views = [public_view(c) for c in list_channels(session=session, workspace_id=space.id)] if space else []
     typer.echo(json.dumps(views, indent=2, ensure_ascii=False))
-
-
-@token_app.command("create")
-def token_create(
-    workspace: str = typer.Option("demo", help="Workspace slug."),
-    role: str = typer.Option("admin", help="admin, supervisor or agent."),
-    name: str = typer.Option("cli", help="What the token is for."),
-) -> None:
-    """Create an API token and print it (only this once)."""
-    from sqlmodel import select
-
-    from flowstudio.db import session_scope
-    from flowstudio.models import Role, Workspace
-    from flowstudio.services.api_tokens import create_token
-
-    try:
-        chosen = Role(role)
-    except ValueError as error:
-        raise typer.BadParameter("use admin, supervisor or agent", param_hint="--role") from error
-    with session_scope() as session:
-        space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
-        if space is None:
-            typer.echo(f"error: no workspace '{workspace}'", err=True)
-            raise typer.Exit(1)
-        typer.echo(create_token(session=session, workspace_id=space.id, name=name, role=chosen))
 
 
 @app.command()

@@ -52,7 +52,8 @@ class ContactIdentity(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token for the REST API; only its hash is stored."""
+    """A bearer token for the REST API; only its hash is stored, with its first characters (`prefix`) to tell
+    tokens apart. `last_used_at` is refreshed at most once a minute; a revoked token (`revoked_at`) is refused."""
 
     __tablename__ = "api_token"
 
@@ -61,5 +62,8 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=120)
     token_hash: str = Field(max_length=64, unique=True)
     role: Role = enum_field(Role, Role.ADMIN)
+    prefix: str = Field(default="", max_length=16)
+    created_by: str = Field(default="", max_length=254)
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
