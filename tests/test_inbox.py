@@ -22,6 +22,7 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
+from flowstudio.errors import Invalid
 from flowstudio.services import inbox, quick_replies
 from flowstudio.services.inbox import InboxError, InboxFilters
 from tests.factories import make_bot, make_queue, make_user, make_workspace
@@ -247,9 +248,12 @@ def test_quick_replies_default_then_saved_and_validated() -> None:
     assert quick_replies.quick_replies(workspace_id=7, language="en") == saved == [{"title": "Oi", "text": "Olá!"}]
     for bad in ([{"title": "", "text": "x"}], [{"title": "x" * 41, "text": "x"}],
                 [{"title": "t", "text": "x"}] * 31):
-        with pytest.raises(InboxError):
+        with pytest.raises(Invalid):
             quick_replies.save_quick_replies(workspace_id=7, items=bad)
     assert quick_replies.quick_replies(workspace_id=7) == saved  # a refused save keeps what was there
+    with pytest.raises(Invalid) as refused:
+        quick_replies.save_quick_replies(workspace_id=7, items=[{"title": "", "text": "x"}])
+    assert refused.value.text("pt-BR") == "Cada resposta rápida precisa de um título e um texto."
 
 
 def test_stored_files_are_served_only_by_their_exact_path() -> None:

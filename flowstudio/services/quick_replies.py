@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flowstudio.services.inbox import InboxError
+from flowstudio.errors import Invalid
 from flowstudio.settings import get_settings
 
 MAX_QUICK_REPLIES = 30
+MAX_TITLE = 40
+MAX_TEXT = 1000
 
 
 DEFAULT_QUICK_REPLIES = {
@@ -47,18 +49,18 @@ def save_quick_replies(*, workspace_id: int, items: list[dict[str, str]]) -> lis
     most 1000; at most 30 replies).
 
     Raises:
-        InboxError: a reply without title or text, or too long, or too many.
+        Invalid: a reply without title or text, or too long, or too many (shown translated).
     """
     clean = []
     for item in items:
         title, text = " ".join(str(item.get("title") or "").split()), str(item.get("text") or "").strip()
         if not title or not text:
-            raise InboxError("a quick reply needs a title and a text")
-        if len(title) > 40 or len(text) > 1000:
-            raise InboxError("a quick reply's title has at most 40 characters and its text at most 1000")
+            raise Invalid("errors.quick_replies.needs_title_and_text")
+        if len(title) > MAX_TITLE or len(text) > MAX_TEXT:
+            raise Invalid("errors.quick_replies.too_long", title=MAX_TITLE, text=MAX_TEXT)
         clean.append({"title": title, "text": text})
     if len(clean) > MAX_QUICK_REPLIES:
-        raise InboxError(f"at most {MAX_QUICK_REPLIES} quick replies")
+        raise Invalid("errors.quick_replies.too_many", limit=MAX_QUICK_REPLIES)
     path = _quick_replies_path(workspace_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")

@@ -11,6 +11,7 @@ from typing import Any
 import reflex as rx
 
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.services import agents as agent_service
@@ -641,7 +642,7 @@ class InboxState(rx.State):
         try:
             saved = canned.save_quick_replies(workspace_id=workspace_id, items=items)
         except ValueError as error:
-            self.error = str(error)
+            self.error = error_text(error, lang)
             return None
         self.quick_replies = [QuickReply(**q) for q in saved]
         self.quick_edit_open, self.error = False, ""
