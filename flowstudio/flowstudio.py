@@ -4,7 +4,9 @@ import reflex as rx
 
 from flowstudio.api import create_api
 from flowstudio.pages.agents import AgentsState, agents_page
+from flowstudio.pages.api_tokens import TokensState, api_tokens_page
 from flowstudio.pages.bots import BotsState, bots_page
+from flowstudio.pages.channels import ChannelsState, channels_page
 from flowstudio.pages.developers import DevelopersState, developers_page
 from flowstudio.pages.editor.page import editor_page
 from flowstudio.pages.editor.state import EditorState
@@ -60,3 +62,7 @@ app.add_page(security_settings_page, route="/settings/security", title="Sign-in 
              on_load=[SessionState.require_login, SecuritySettingsState.load])
 app.add_page(audit_page, route="/settings/audit", title="Audit log · FlowStudio",
              on_load=[SessionState.require_login, AuditLogState.load])
+app.add_page(channels_page, route="/channels", title="Channels · FlowStudio",
+             on_load=[SessionState.require_login, GuardState.require(can.CHANNELS_MANAGE), ChannelsState.load])
+app.add_page(api_tokens_page, route="/settings/tokens", title="API tokens · FlowStudio",
+             on_load=[SessionState.require_login, GuardState.require(can.SECURITY_MANAGE), TokensState.load])

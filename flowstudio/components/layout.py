@@ -13,6 +13,7 @@ NAV_ITEMS: list[tuple[str, str, str, str]] = [  # route, icon, text, the capabil
     ("/flow-manager", "workflow", "nav.flow_manager", "routing.manage"),
     ("/agents", "headset", "nav.agents", "agents.manage"),
     ("/queues", "list-ordered", "nav.queues", "queues.manage"),
+    ("/channels", "radio-tower", "chanpage.nav", "channels.manage"),
     ("/campaigns", "megaphone", "nav.campaigns", "channels.manage"),
     ("/metrics", "chart-column", "nav.metrics", "inbox.supervise"),
     ("/settings", "settings", "nav.settings", ""),

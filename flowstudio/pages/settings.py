@@ -158,6 +158,7 @@ def _security() -> rx.Component:
             _link("/settings/security", "shield-check", "config.security_signin", "config.security_signin_hint"),
             _link("/settings/audit", "scroll-text", "config.security_audit", "config.security_audit_hint"),
             _link("/settings/ip-rules", "network", "config.security_ip", "config.security_ip_hint"),
+            rx.cond(S.can_edit, _link("/settings/tokens", "key-round", "apitokens.nav", "apitokens.nav_hint")),
             spacing="1", width="100%",
         ),
         width="100%",
