@@ -132,7 +132,7 @@ def right_panel() -> rx.Component:
                 tab("tests", "editor.tests"),
                 tab("flow", "editor.flow"),
                 size="1", style={"flexWrap": "nowrap", "overflowX": "auto", "overflowY": "hidden",
-                                 "scrollbarWidth": "none"}),
+                                 "scrollbarWidth": "thin", "& .rt-TabsTriggerInner": {"padding": "1px 4px"}}),
             rx.tabs.content(rx.box(inspector(), padding_top="12px"), value="inspector"),
             rx.tabs.content(rx.box(problems_panel(), padding_top="12px"), value="problems"),
             rx.tabs.content(rx.box(emulator_panel(), padding_top="12px"), value="emulator"),
@@ -142,7 +142,7 @@ def right_panel() -> rx.Component:
             value=EditorState.side_tab,
             on_change=EditorState.set_side_tab,
         ),
-        width=rx.breakpoints(initial="320px", lg="380px"), min_width="300px",
+        width=rx.breakpoints(initial="320px", lg="400px"), min_width="300px",
         border_left=f"1px solid {rx.color('gray', 5)}", **PANEL)
 
 
