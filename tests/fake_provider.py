@@ -21,6 +21,11 @@ class FakeProvider:
         self.fail_next = 0
         self.fail_status = 500
         self.hold_first_s = 0.0  # keep the first request waiting this long before answering (a slow provider)
+        self.latency_s = 0.0  # every answered request takes this long (a provider at its usual pace)
+        self.stalled_s = 0.0  # while set, every request hangs this long and does not count (a stalled provider)
+        self.stalled = 0  # how many requests the stall has caught
+        self.flaky = False  # while set, each body's odd-numbered tries meet `fail_status` (every send fails once)
+        self.tries: dict[bytes, int] = {}
         self.arrived = threading.Event()  # set when a request comes in, answered or not
         self.lock = threading.Lock()
         self.server: ThreadingHTTPServer | None = None
@@ -48,12 +53,19 @@ class FakeProvider:
                 fake.arrived.set()
                 with fake.lock:
                     hold, fake.hold_first_s = fake.hold_first_s, 0.0
+                    hold = hold or fake.stalled_s
+                    fake.stalled += bool(fake.stalled_s)
                 if hold:
                     time.sleep(hold)  # the sender gives up (or dies) before this request counts
                     return
+                if fake.latency_s:
+                    time.sleep(fake.latency_s)
                 with fake.lock:
                     failing = fake.fail_next > 0
                     fake.fail_next -= failing
+                    if fake.flaky:
+                        fake.tries[raw] = fake.tries.get(raw, 0) + 1
+                        failing = failing or fake.tries[raw] % 2 == 1
                     if not failing:
                         fake.requests.append((self.path, body))
                         fake.raw.append((self.path, dict(self.headers.items()), raw))

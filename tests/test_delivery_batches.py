@@ -43,10 +43,12 @@ class Retried(Exception):
         self.kwargs = kwargs
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], later=None):  # noqa: ANN001, ANN202
+def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], later=None,  # noqa: ANN001, ANN202
+         failures: int = 0):
     sent: list[int] = []
 
     def deliver_message(message_id: int, *, final_attempt: bool) -> str:
+        assert final_attempt == (failures >= delivery.MAX_RETRIES)
         outcome = outcomes.get(message_id, "sent")
         if isinstance(outcome, Exception):
             raise outcome
@@ -59,7 +61,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], late
     monkeypatch.setattr(delivery, "deliver_message", deliver_message)
     monkeypatch.setattr(delivery.deliver, "retry", retry)
     try:
-        return sent, delivery.deliver.run(ids, later=later)
+        return sent, delivery.deliver.run(ids, later=later, failures=failures)
     except Retried as retried:
         return sent, retried.kwargs
 
@@ -72,9 +74,17 @@ def test_a_batch_is_sent_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_retry_carries_only_the_messages_not_sent_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     sent, retry = _run(monkeypatch, [11, 12, 13], {12: DeliveryError("HTTP 503", retryable=True)})
     assert sent == [11]
-    assert retry["args"] == [[12, 13]] and retry["countdown"] == 2
+    assert retry["args"] == [[12, 13]] and retry["countdown"] == 2 and retry["kwargs"] == {"failures": 1}
     sent, retry = _run(monkeypatch, [11, 12], {11: delivery.NotYet("message 10 goes first")})
-    assert sent == [] and retry["args"] == [[11, 12]] and retry["countdown"] == 1
+    assert sent == [] and retry["args"] == [[11, 12]] and retry["countdown"] == delivery.WAIT_TURN_S
+
+
+def test_waiting_for_an_earlier_message_spends_no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    _sent, retry = _run(monkeypatch, [11], {11: delivery.NotYet("message 10 goes first")}, failures=3)
+    assert retry["kwargs"] == {"failures": 3} and retry["countdown"] == delivery.WAIT_TURN_S
+    _sent, retry = _run(monkeypatch, [11], {11: DeliveryError("HTTP 429", retryable=True)}, failures=3)
+    assert retry["kwargs"] == {"failures": 4} and retry["countdown"] == 16  # the backoff follows failures only
+    _run(monkeypatch, [11], {}, failures=delivery.MAX_RETRIES)  # the last try may fail for good
 
 
 def test_after_its_messages_a_task_queues_the_turns_next_ones_when_due(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,4 +104,4 @@ def test_after_its_messages_a_task_queues_the_turns_next_ones_when_due(monkeypat
 def test_a_retried_batch_keeps_the_turns_later_messages(monkeypatch: pytest.MonkeyPatch) -> None:
     later = [[[12, 13], time.time() + 3]]
     sent, retry = _run(monkeypatch, [11], {11: DeliveryError("HTTP 429", retryable=True)}, later=later)
-    assert sent == [] and retry["args"] == [[11]] and retry["kwargs"] == {"later": later}
+    assert sent == [] and retry["args"] == [[11]] and retry["kwargs"] == {"later": later, "failures": 1}

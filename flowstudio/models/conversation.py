@@ -169,6 +169,10 @@ class Message(SQLModel, table=True):
     idempotency_key: str | None = Field(default=None, max_length=255, unique=True)
     status: DeliveryStatus = enum_field(DeliveryStatus, DeliveryStatus.QUEUED)
     error: str | None = Field(default=None, sa_type=sa.Text)
+    send_attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Outbound: how many times a worker claimed it to call the provider (committed before each call)."""
+    sending_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    """Outbound: when the last claim was taken; set while `queued` means that attempt may have reached the provider."""
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     erased: str | None = Field(default=None, max_length=8)  # an `Erased` value, None while intact

@@ -8,6 +8,29 @@ from celery.schedules import crontab
 from flowstudio.settings import get_settings
 
 
+def redelivery_options(seconds: int) -> dict[str, int]:
+    """Redis transport options that hand a task held by a dead worker to another within about `seconds`.
+
+    Tasks are acknowledged after they ran (`task_acks_late`; `task_reject_on_worker_lost` for a pool child
+    that dies), so a task taken by a worker stays in the broker's unacked set until then. Kombu's Redis
+    transport puts it back on its queue once it is older than `visibility_timeout` (Redis's default is an
+    hour), but only when a consumer runs `restore_visible`: every worker does it as it starts and then every
+    `unacked_restore_interval` seconds (scanning on every run: throttle 1; kombu's defaults, 10 s x 10, made
+    it up to 100 s), taking `unacked_mutex` meanwhile. A worker killed while holding that mutex stopped every
+    restore for its default 300 s: it now expires after the window. Restores take every visible task at once
+    (`unacked_restore_limit` unset), and each worker reserves one task per thread (`worker_prefetch_multiplier`
+    1) plus the countdowns it holds, so a dead worker strands only those. Countdowns longer than the window
+    are handed out again each window while they wait: deliveries and webhooks are idempotent, so the copies
+    find their work done.
+    """
+    return {
+        "visibility_timeout": seconds,
+        "unacked_restore_interval": max(1, min(10, seconds // 3)),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": max(5, seconds),
+    }
+
+
 def create_celery() -> Celery:
     """A Celery app configured from the current settings."""
     settings = get_settings()
@@ -38,13 +61,7 @@ def create_celery() -> Celery:
         },
     )
     if settings.redis_url:
-        # A task taken by a worker that died is handed out again after this long (Redis's default is an hour),
-        # checked every few seconds. Deliveries are idempotent, so a long countdown handed out twice is harmless.
-        app.conf.broker_transport_options = {
-            "visibility_timeout": settings.task_redelivery_seconds,
-            "unacked_restore_interval": max(1, min(10, settings.task_redelivery_seconds // 3)),
-            "unacked_restore_throttle": 1,
-        }
+        app.conf.broker_transport_options = redelivery_options(settings.task_redelivery_seconds)
     return app
 
 

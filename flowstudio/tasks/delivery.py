@@ -1,9 +1,17 @@
 """Outbound delivery: one task per turn (its later messages follow in the same chain), retried with
 exponential backoff, idempotent by status.
 
-A message is sent only while it is `queued`; the row is locked while the provider is called, so two
-copies of the same task (a redelivery after a worker died) cannot both send it. Failures that a retry
-cannot fix (a refused payload, the WhatsApp 24-hour window) mark it `failed` with the reason.
+A message is sent only while it is `queued`, at least once and once where it can be told apart:
+- the task is acknowledged after it ran (`task_acks_late`), so a worker that dies hands it back to the
+  broker, which gives it to another worker after the redelivery window (see `celery_app`);
+- before calling the provider a worker commits its claim (`send_attempts`, `sending_at`), then calls it with
+  the row locked: a copy of the task running meanwhile waits for the lock and finds the message `sent`;
+- a message already `sent` is skipped, so a redelivered turn sends only what its dead worker had not sent.
+The one window left is a worker that dies after the provider accepted a message and before the `sent`
+commit: the redelivery finds the claim standing, logs `channel.delivery.resend` and sends it again (the
+REST channel's `X-FlowStudio-Message-Id` lets a receiver drop that copy; WhatsApp and Telegram have no such
+key). Failures that a retry cannot fix (a refused payload, the WhatsApp 24-hour window) mark it `failed`
+with the reason.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
 from flowstudio.models import (
@@ -25,6 +33,8 @@ from flowstudio.tasks.publish import publish
 log = logging.getLogger("flowstudio.delivery")
 MAX_RETRIES = 8
 STUCK_AFTER = timedelta(minutes=2)
+WAIT_TURN_S = 0.5
+"""How soon a message waiting for an earlier one of its conversation looks again (not a failure)."""
 
 
 def _senders():  # noqa: ANN202 - kind -> send function
@@ -37,20 +47,19 @@ class NotYet(RuntimeError):
     """An earlier message of the same conversation is still on its way: this one waits its turn."""
 
 
-def deliver_message(message_id: int, *, final_attempt: bool) -> str:
-    """Send one queued message; returns `sent`, `skipped` or `failed`.
+def _locked(session: Session, message_id: int) -> Message | None:
+    return session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
 
-    Messages of a conversation go out in order: while an earlier one is still queued (being retried),
-    this one waits.
+
+def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
+    """Commit this attempt's claim on a queued message; returns (claim number, the provider call's arguments),
+    or the outcome when there is nothing to send (`skipped`, or `sent` for channels that push nothing).
 
     Raises:
-        DeliveryError: a retryable failure while attempts remain (nothing was changed).
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    from flowstudio.api.channels.common import DeliveryError
-
     with session_scope() as session:
-        message = session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
+        message = _locked(session, message_id)
         if message is None or message.status != DeliveryStatus.QUEUED:
             return "skipped"
         earlier = session.exec(select(Message.id).where(
@@ -65,23 +74,61 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
             message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
             session.add(message)
             return "sent"
+        if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
+            log.warning("channel.delivery.resend", extra={"message_id": message.id,
+                                                          "attempts": message.send_attempts})
         identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
                                                               ContactIdentity.channel_id == channel.id)).first()
+        message.send_attempts += 1
+        message.sending_at = utcnow()
+        session.add(message)
+        return message.send_attempts, {
+            "kind": channel.kind, "config": dict(channel.config), "secrets": dict(channel.secrets),
+            "recipient": identity.external_id if identity else "", "output": dict(message.payload),
+            "last_inbound_at": conversation.last_inbound_at, "message_id": message.id,
+            "conversation_id": conversation.id, "sender_type": message.sender_type.value,
+            "workspace_id": conversation.workspace_id}
+
+
+def deliver_message(message_id: int, *, final_attempt: bool) -> str:
+    """Send one queued message; returns `sent`, `skipped` or `failed`.
+
+    Messages of a conversation go out in order: while an earlier one is still queued (being retried),
+    this one waits. The claim is committed first (`_claim`); the provider is then called with the row
+    locked, only while that claim is still the latest.
+
+    Raises:
+        DeliveryError: a retryable failure while attempts remain (the claim is released).
+        NotYet: an earlier message of the conversation has not gone out yet.
+    """
+    from flowstudio.api.channels.common import DeliveryError
+
+    claimed = _claim(message_id)
+    if isinstance(claimed, str):
+        return claimed
+    claim, call = claimed
+    kind, workspace_id = call.pop("kind"), call.pop("workspace_id")
+    with session_scope() as session:
+        message = _locked(session, message_id)
+        if message is None or message.status != DeliveryStatus.QUEUED or message.send_attempts != claim:
+            return "skipped"  # a copy of the task took it over meanwhile
         try:
-            external_id = send(config=dict(channel.config), secrets=dict(channel.secrets),
-                               recipient=identity.external_id if identity else "", output=dict(message.payload),
-                               last_inbound_at=conversation.last_inbound_at, message_id=message.id,
-                               conversation_id=conversation.id, sender_type=message.sender_type.value)
+            external_id = _senders()[kind](**call)
         except DeliveryError as error:
             if error.retryable and not final_attempt:
+                message.sending_at = None  # answered: nothing reached the customer, not a cut-off attempt
+                session.add(message)
+                session.commit()
                 raise
             message.status, message.error, message.updated_at = DeliveryStatus.FAILED, str(error), utcnow()
+            message.sending_at = None
             session.add(message)
-            session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
+            session.add(Event(workspace_id=workspace_id, conversation_id=message.conversation_id,
                               name="message.failed", data={"message_id": message.id, "reason": str(error)}))
             log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": str(error)})
             return "failed"
         message.status, message.channel_message_id, message.updated_at = DeliveryStatus.SENT, external_id, utcnow()
+        message.sending_at = None
         session.add(message)
         return "sent"
 
@@ -90,17 +137,20 @@ Later = list[list]
 """A turn's messages after a wait: ``[[ids, epoch seconds due], ...]`` in the order they go out."""
 
 
-@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=MAX_RETRIES,
+@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=None,
              ignore_result=True)  # nobody reads it: no result stored, no result channel subscribed per send
-def deliver(self, message_ids: int | list[int], later: Later | None = None) -> str:  # noqa: ANN001 - Celery's bound task
+def deliver(self, message_ids: int | list[int], later: Later | None = None,  # noqa: ANN001 - Celery's bound task
+            failures: int = 0) -> str:
     """Deliver outbound messages in order (one id, or the ids a turn queued with the same countdown),
-    retrying retryable failures with exponential backoff (2 s .. 5 min); then queue the turn's next
-    messages (`later`) for when they are due.
+    retrying retryable failures with exponential backoff (2 s .. 5 min, MAX_RETRIES times); then queue the
+    turn's next messages (`later`) for when they are due.
 
     A turn is one broker message instead of one per message or per wait, and its messages cannot race
     each other (as separate tasks, the second often waited a second for the first): the web request
-    publishes once, the chain paces the rest. A retry carries the messages not sent yet and `later`;
-    the batch shares one retry budget.
+    publishes once, the chain paces the rest. A retry carries the messages not sent yet, `later` and the
+    failures so far (the batch shares one budget). Waiting for an earlier message of the conversation is
+    not a failure: it neither spends the budget nor lengthens the backoff (Celery's own retry count does
+    both, which once left a burst's last reply minutes late, or failed on its first provider error).
     """
     from flowstudio.api.channels.common import DeliveryError
 
@@ -108,21 +158,21 @@ def deliver(self, message_ids: int | list[int], later: Later | None = None) -> s
     outcome = "skipped"
     for position, message_id in enumerate(ids):
         try:
-            outcome = deliver_message(message_id, final_attempt=self.request.retries >= MAX_RETRIES)
+            outcome = deliver_message(message_id, final_attempt=failures >= MAX_RETRIES)
         except NotYet as waiting:
-            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later), exc=waiting, countdown=1,
-                             max_retries=None) from waiting
+            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later, failures), exc=waiting,
+                             countdown=WAIT_TURN_S) from waiting
         except DeliveryError as error:
-            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later), exc=error,
-                             countdown=min(2 ** (self.request.retries + 1), 300)) from error
+            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later, failures + 1), exc=error,
+                             countdown=min(2 ** (failures + 1), 300)) from error
     if later:
         (next_ids, due), rest = later[0], later[1:]
         _queue(next_ids, max(0.0, float(due) - time.time()), rest)
     return outcome
 
 
-def _later_kwargs(later: Later | None) -> dict:
-    return {"later": later} if later else {}
+def _later_kwargs(later: Later | None, failures: int = 0) -> dict:
+    return {**({"later": later} if later else {}), **({"failures": failures} if failures else {})}
 
 
 def _queue(ids: int | list[int], countdown: float, later: Later, pipeline: tuple[Any, str | None] | None = None
