@@ -23,7 +23,8 @@ def test_drop_inspector_warnings_tabs_and_palette_at_1440(page: Page) -> None:
     tabs = page.locator('[role="tablist"]').last
     expect(tabs).to_be_visible()
     assert tabs.bounding_box()["height"] < 48, "the right tab bar wraps"
-    assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth"), "the right tab bar hides a tab"
+    assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), \
+        tabs.evaluate("e => [e.scrollWidth, e.clientWidth, [...e.children].map(c => c.offsetWidth)]")
     http = page.get_by_test_id("palette-http_request")
     assert http.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight"), \
         "the palette cuts 'Requisição HTTP' off"
@@ -54,6 +55,7 @@ def test_emulator_follows_the_conversation_and_its_glow_leaves_with_it(page: Pag
         page.get_by_test_id("emulator-input").fill(f"mensagem {number}")
         page.get_by_test_id("emulator-input").press("Enter")
         expect(page.get_by_test_id("emulator-user")).to_have_count(number + 1)
+        expect(page.get_by_test_id("emulator-input")).to_have_value("")  # cleared after the reply
     expect(page.get_by_test_id("emulator-bot")).to_have_count(8)
     expect(page.get_by_test_id("emulator-bot").last).to_be_in_viewport()
     assert _glowing(page) > 0
