@@ -1,19 +1,22 @@
-"""Webchat: the embeddable widget's endpoints (send, history, a server-sent event stream) and a demo page.
+"""Webchat: the embeddable widget's endpoints (config, send, history, a server-sent event stream) and a demo page.
 
 The widget (`assets/webchat.js`) is added to any page with one tag:
 `<script src="https://HOST/webchat/widget.js" data-key="CHANNEL_KEY" data-color="#4f46e5" async></script>`.
 Bot replies are visible once their delivery task has run, so the flow's wait seconds are honoured.
-While the conversation's agent types, the polling answer's `typing` holds the seconds the widget shows
-"typing…" (0 when not), and the stream sends an `event: typing` with `{"seconds": ...}` for each new signal.
+What the widget is shown comes from `flowstudio.services.webchat`: each message with its sender kind (an
+agent's with their name), notices (agent joined, conversation closed, back to the bot) and a status
+(``owner``, ``typing`` seconds, ``typing_by``). The polling answer holds them all; the stream sends each item
+as a plain event, an ``event: typing`` for each new agent signal, and an ``event: status`` when it changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import re
+import time
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -21,18 +24,20 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import find_channel, take_turn
 from flowstudio.db import session_scope
-from flowstudio.models import Channel, ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message
+from flowstudio.models import Channel, ChannelKind
+from flowstudio.services import webchat as view
 from flowstudio.services.conversations import InboundEvent
 from flowstudio.services.typing import webchat_typing
 
 router = APIRouter(tags=["webchat"])
-WIDGET = Path(__file__).resolve().parents[3] / "assets" / "webchat.js"
+WIDGET = Path(__file__).resolve().parents[3] / "assets/webchat.js"
 CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
         "Access-Control-Allow-Headers": "Content-Type"}
 VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+STATUS_EVERY_S = 10.0
+"""The stream repeats the status this often even unchanged (the widget's "typing…" lasts as long as told)."""
 
 
 class WebchatMessageIn(BaseModel):
@@ -43,29 +48,8 @@ class WebchatMessageIn(BaseModel):
     text: str = Field(default="", max_length=4000)
     button_id: str = Field(default="", max_length=128)
     label: str = Field(default="", max_length=200)
-
-
-def _history(channel_id: int, visitor_id: str, after: int) -> list[dict[str, Any]]:
-    with session_scope() as session:
-        identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel_id,
-                                                              ContactIdentity.external_id == visitor_id)).first()
-        if identity is None:
-            return []
-        conversation_ids = select(Conversation.id).where(Conversation.contact_id == identity.contact_id,
-                                                         Conversation.channel_id == channel_id)
-        rows = session.exec(select(Message).where(Message.conversation_id.in_(conversation_ids), Message.id > after)
-                            .order_by(Message.id)).all()
-        shown = []
-        for message in rows:
-            if message.direction == Direction.OUTBOUND and message.status not in (
-                    DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ):
-                break  # keep order: nothing after a reply still waiting for its turn
-            text = (template_text(message.payload) if message.payload.get("type") == "template"
-                    else message.text or message.payload.get("label", ""))
-            shown.append({"id": message.id, "from": "visitor" if message.direction == Direction.INBOUND else "bot",
-                          "kind": message.kind, "text": text,
-                          "payload": message.payload if message.direction == Direction.OUTBOUND else {}})
-        return shown
+    name: str = Field(default="", max_length=200,
+                      description="The visitor's name, when the page knows it (`data-name`); names a new contact.")
 
 
 @router.options("/api/v1/webchat/{key}/{rest:path}", include_in_schema=False)
@@ -76,59 +60,72 @@ async def preflight(key: str, rest: str) -> Response:
 
 @router.get("/api/v1/webchat/{key}/config")
 async def config(key: str) -> JSONResponse:
-    """The widget's look and greeting, as configured on the channel."""
+    """The widget's look and greeting as configured on the channel, its language (the bot's) and its texts."""
     channel = await find_channel("webchat", key)
     public = {k: channel.config.get(k) for k in ("title", "greeting", "color", "position") if channel.config.get(k)}
-    return JSONResponse(public, headers=CORS)
+    texts = await run_in_threadpool(view.widget_config, channel_id=channel.id)
+    return JSONResponse({**public, **texts}, headers=CORS)
 
 
 @router.post("/api/v1/webchat/{key}/messages", status_code=202)
 async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
-    """A visitor's message or button press."""
+    """A visitor's message or button press; answers the status after the turn (is the bot still typing?)."""
     channel = await find_channel("webchat", key)
     if not body.text.strip() and not body.button_id:
         raise HTTPException(status_code=422, detail="send a text or a button_id")
+    name = await run_in_threadpool(view.visitor_name, channel_id=channel.id, visitor_id=body.visitor_id,
+                                   given=body.name)
     event = InboundEvent(channel_id=channel.id, external_user_id=body.visitor_id,
                          external_message_id=body.client_message_id, kind="click" if body.button_id else "text",
                          text=body.label if body.button_id else body.text.strip(), button_id=body.button_id,
-                         contact_name="Visitante")
+                         contact_name=name)
     result = await take_turn(event)
-    return JSONResponse({"accepted": True, "duplicate": result.duplicate, "message_id": result.message_id},
-                        status_code=202, headers=CORS)
+    status = await run_in_threadpool(view.status, channel_id=channel.id, visitor_id=body.visitor_id)
+    return JSONResponse({"accepted": True, "duplicate": result.duplicate, "message_id": result.message_id,
+                         "status": status}, status_code=202, headers=CORS)
 
 
 @router.get("/api/v1/webchat/{key}/messages")
-async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0) -> JSONResponse:
-    """The visitor's conversation after message `after` (the widget's polling fallback)."""
+async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0,
+                  notices_after: int = 0) -> JSONResponse:
+    """The visitor's conversation after message `after` and notice `notices_after` (the widget's polling
+    fallback): ``messages`` (notices among them), ``typing`` seconds and ``status``."""
     channel = await find_channel("webchat", key)
-    messages, (typing, _) = await run_in_threadpool(_updates, channel.id, visitor, after)
-    return JSONResponse({"messages": messages, "typing": round(typing, 1)}, headers=CORS)
-
-
-def _updates(channel_id: int, visitor_id: str, after: int) -> tuple[list[dict[str, Any]], tuple[float, str]]:
-    """The messages after `after`, and whether the agent is typing (seconds left, signal id)."""
-    return _history(channel_id, visitor_id, after), webchat_typing(channel_id, visitor_id)
+    feed = await run_in_threadpool(view.feed, channel_id=channel.id, visitor_id=visitor, after=after,
+                                   notices_after=notices_after)
+    return JSONResponse({"messages": feed.items, "typing": feed.status["typing"], "status": feed.status},
+                        headers=CORS)
 
 
 @router.get("/api/v1/webchat/{key}/stream")
 async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern),
-                 after: int = 0) -> StreamingResponse:
-    """Server-sent events: each new message of the visitor's conversation as it becomes visible, and an
-    `event: typing` each time the agent is seen typing."""
+                 after: int = 0, notices_after: int = 0) -> StreamingResponse:
+    """Server-sent events: each new message or notice of the visitor's conversation as it becomes visible,
+    an `event: typing` each time the agent is seen typing, and an `event: status` when the status changes."""
     channel = await find_channel("webchat", key)
 
     async def events():
-        last, typing_sent = after, ""
+        last, last_notice, typing_sent, status_sent, status_at = after, notices_after, "", None, 0.0
         for _ in range(600):  # ~5 minutes, then the widget reconnects
             if await request.is_disconnected():
                 return
-            messages, (typing, signal) = await run_in_threadpool(_updates, channel.id, visitor, last)
-            for message in messages:
-                last = message["id"]
-                yield f"id: {last}\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
-            if typing and signal != typing_sent:
+            feed = await run_in_threadpool(view.feed, channel_id=channel.id, visitor_id=visitor, after=last,
+                                           notices_after=last_notice)
+            for item in feed.items:
+                if "id" in item:
+                    last = item["id"]
+                    yield f"id: {last}\ndata: {json.dumps(item, ensure_ascii=False)}\n\n"
+                else:
+                    yield f"data: {json.dumps(item, ensure_ascii=False)}\n\n"
+            last_notice = feed.status["notices_after"]
+            signal = webchat_typing(channel.id, visitor)[1] if feed.status["typing_by"] == "agent" else ""
+            if signal and signal != typing_sent:
                 typing_sent = signal
-                yield f"event: typing\ndata: {json.dumps({'seconds': round(typing, 1)})}\n\n"
+                yield f"event: typing\ndata: {json.dumps({'seconds': feed.status['typing']})}\n\n"
+            shape = (feed.status["owner"], feed.status["typing_by"], signal)
+            if shape != status_sent or time.monotonic() - status_at > STATUS_EVERY_S:
+                status_sent, status_at = shape, time.monotonic()
+                yield f"event: status\ndata: {json.dumps(feed.status)}\n\n"
             yield ": keep-alive\n\n"
             await asyncio.sleep(0.5)
 
@@ -149,12 +146,14 @@ def _first_webchat_key() -> str | None:
 
 
 @router.get("/webchat/demo", response_class=HTMLResponse, include_in_schema=False)
-async def demo(key: str | None = None) -> HTMLResponse:
-    """A page of a fictional pizzeria with the widget on it (the first webchat channel unless `key`)."""
+async def demo(key: str | None = None, name: str = "") -> HTMLResponse:
+    """A page of a fictional pizzeria with the widget on it (the first webchat channel unless `key`; `name`
+    is passed to the widget as `data-name`, as a page that knows its visitor would)."""
     key = key or await run_in_threadpool(_first_webchat_key)
     if not key:
         raise HTTPException(status_code=404, detail="no webchat channel yet")
     safe = re.sub(r"[^A-Za-z0-9_-]", "", key)
+    named = f' data-name="{html.escape(view.clean_name(name), quote=True)}"' if view.clean_name(name) else ""
     return HTMLResponse(f"""<!doctype html><html lang="pt-BR"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Pizzaria Bella</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;background:#fff7ed;color:#431407}}
@@ -162,4 +161,4 @@ header{{padding:48px 24px;background:#9a3412;color:#fff}}main{{padding:24px;max-
 <body><header><h1>Pizzaria Bella 🍕</h1><p>Pizzas artesanais desde 1998.</p></header>
 <main><p>Peça pelo chat no canto da tela: nossa assistente Bella atende 24 horas.</p></main>
 <script src="/webchat/widget.js" data-key="{safe}" data-color="#9a3412" data-title="Pizzaria Bella"
- data-greeting="Olá! Posso ajudar?" async></script></body></html>""")
+ data-greeting="Olá! Posso ajudar?"{named} async></script></body></html>""")
