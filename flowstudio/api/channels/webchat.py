@@ -101,7 +101,8 @@ async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after
 async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern),
                  after: int = 0, notices_after: int = 0) -> StreamingResponse:
     """Server-sent events: each new message or notice of the visitor's conversation as it becomes visible,
-    an `event: typing` each time the agent is seen typing, and an `event: status` when the status changes."""
+    an `event: typing` each time the agent is seen typing, and an `event: status` after new items, when the
+    status changes, and every `STATUS_EVERY_S` seconds."""
     channel = await find_channel("webchat", key)
 
     async def events():
@@ -123,7 +124,7 @@ async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITO
                 typing_sent = signal
                 yield f"event: typing\ndata: {json.dumps({'seconds': feed.status['typing']})}\n\n"
             shape = (feed.status["owner"], feed.status["typing_by"], signal)
-            if shape != status_sent or time.monotonic() - status_at > STATUS_EVERY_S:
+            if feed.items or shape != status_sent or time.monotonic() - status_at > STATUS_EVERY_S:
                 status_sent, status_at = shape, time.monotonic()
                 yield f"event: status\ndata: {json.dumps(feed.status)}\n\n"
             yield ": keep-alive\n\n"
