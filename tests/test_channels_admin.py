@@ -146,3 +146,12 @@ def test_an_unreachable_provider_is_said_without_the_secret(session: Session) ->
     assert not result.ok and result.key == "chanpage.test.unreachable" and TG_TOKEN not in result.params["reason"]
     webchat = channels.create_channel(session=session, workspace_id=workspace.id, kind="webchat", name="Site")
     assert probe(webchat).ok and webchat.kind == ChannelKind.WEBCHAT
+
+
+def test_a_url_setting_must_be_http(session: Session) -> None:
+    workspace = make_workspace(session)
+    with pytest.raises(channels.ChannelError) as refused:
+        channels.create_channel(session=session, workspace_id=workspace.id, kind="rest", name="App",
+                                config={"webhook_url": "ftp://x.example/h"}, secrets={"webhook_secret": "s"})
+    assert str(refused.value) == "config.webhook_url must be an http:// or https:// URL, not 'ftp://x.example/h'"
+    assert refused.value.text("es").startswith("config.webhook_url debe ser")

@@ -107,7 +107,7 @@ def check_settings(kind: ChannelKind, config: dict[str, Any], secrets: dict[str,
         raise ChannelError("chanpage.error.missing", kind=kind.value, missing=", ".join(missing))
     for key in URL_SETTINGS:
         if key in config and not _http_url(config[key]):
-            raise ChannelError("chanpage.error.url", key=key, value=str(config[key])[:200])
+            raise ChannelError("chanpage.error.url", setting=key, value=str(config[key])[:200])
     if kind == ChannelKind.WEBCHAT:
         if config.get("color") and not COLOUR.match(str(config["color"])):
             raise ChannelError("chanpage.error.color", value=str(config["color"])[:40])

@@ -11,9 +11,9 @@ from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller, allow
 from flowstudio.services import permissions as can
 from flowstudio.models import Bot, Channel, ChannelKind
-from flowstudio.services.channels import (
-    REQUIRED_SECRETS, ChannelError, check_settings, create_channel, list_channels, public_view,
-)
+from flowstudio.services.audit import Actor
+from flowstudio.services.channels import ChannelError, create_channel, list_channels, public_view, update_channel
+from flowstudio.services.channels import delete_channel as remove_channel
 
 router = APIRouter(tags=["channels"])
 
@@ -77,7 +77,8 @@ def post_channel(body: ChannelCreate, session: DB, who: Caller) -> dict[str, Any
     _check_bot(session, who, body.bot_id)
     try:
         channel = create_channel(session=session, workspace_id=who.workspace_id, kind=body.kind, name=body.name,
-                                 bot_id=body.bot_id, config=body.config, secrets=body.secrets)
+                                 bot_id=body.bot_id, config=body.config, secrets=body.secrets,
+                                 actor=Actor(email=f"api-token:{who.token_id}"))
     except ChannelError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     return public_view(channel)
@@ -92,40 +93,26 @@ def get_channel(channel_id: int, session: DB, who: Caller) -> dict[str, Any]:
 
 @router.patch("/channels/{channel_id}")
 def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller) -> dict[str, Any]:
-    """Change a channel; required secrets cannot be removed."""
+    """Change a channel; required secrets cannot be removed. Audited as `channel.changed`."""
     allow(who, can.CHANNELS_MANAGE)
     channel = _channel(session, who, channel_id)
     if body.bot_id is not None:
         _check_bot(session, who, body.bot_id)
-        channel.bot_id = body.bot_id
-    if body.name is not None:
-        channel.name = body.name
-    if body.is_active is not None:
-        channel.is_active = body.is_active
-    if body.config is not None:
-        config = {**channel.config, **body.config}
-        try:
-            check_settings(channel.kind, config, channel.secrets)
-        except ChannelError as error:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
-        channel.config = config
-    if body.secrets is not None:
-        merged = {**channel.secrets, **body.secrets}
-        merged = {k: v for k, v in merged.items() if v}
-        missing = [k for k in REQUIRED_SECRETS.get(channel.kind, ()) if not merged.get(k)]
-        if missing:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"cannot remove {', '.join(missing)}")
-        channel.secrets = merged
-    session.add(channel)
-    session.flush()
+    changes: dict[str, Any] = {} if body.bot_id is None else {"bot_id": body.bot_id}
+    try:
+        update_channel(session=session, channel=channel, name=body.name, config=body.config, secrets=body.secrets,
+                       is_active=body.is_active, actor=Actor(email=f"api-token:{who.token_id}"), **changes)
+    except ChannelError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     return public_view(channel)
 
 
 @router.delete("/channels/{channel_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_channel(channel_id: int, session: DB, who: Caller) -> Response:
-    """Delete a channel (its conversations stay)."""
+    """Delete a channel (its conversations stay). Audited as `channel.deleted`."""
     allow(who, can.CHANNELS_MANAGE)
-    session.delete(_channel(session, who, channel_id))
+    remove_channel(session=session, channel=_channel(session, who, channel_id),
+                   actor=Actor(email=f"api-token:{who.token_id}"))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
