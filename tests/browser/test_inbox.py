@@ -77,7 +77,7 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     agent.get_by_test_id("chat-send").click()
     expect(agent.get_by_test_id("inbox-error")).to_have_count(0)
     expect(messages.get_by_test_id("chat-agent").filter(has_text="Vou verificar")).to_have_count(1)
-    expect(customer.get_by_test_id("webchat-bot").filter(has_text=f"Vou verificar o pedido {marker}")
+    expect(customer.get_by_test_id("webchat-agent").filter(has_text=f"Vou verificar o pedido {marker}")
            ).to_have_count(1)
 
     # the agent types again: the customer's widget shows "digitando…" until the message arrives
@@ -88,7 +88,7 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     customer.screenshot(path=ARTIFACTS / "webchat-agent-typing.png")
     agent.get_by_test_id("chat-input").press_sequentially(": sai em 10 minutos.", delay=20)
     agent.get_by_test_id("chat-send").click()
-    expect(customer.get_by_test_id("webchat-bot").filter(has_text="sai em 10 minutos")).to_have_count(1)
+    expect(customer.get_by_test_id("webchat-agent").filter(has_text="sai em 10 minutos")).to_have_count(1)
     expect(typing).to_have_count(0)
 
     # the customer writes again: the bot stays silent and the agent sees it live in the open chat
