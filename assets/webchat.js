@@ -86,8 +86,10 @@
     "input:focus{border-color:" + opts.color + "}" +
     "button.send{border:0;background:" + opts.color + ";color:#fff;border-radius:20px;width:44px;cursor:pointer;" +
     "display:flex;align-items:center;justify-content:center}" +
+    ".launch span{display:flex}.launch .i-close,.launch.open .i-open{display:none}.launch.open .i-close{display:flex}" +
     "</style>" +
-    "<button class='launch' data-testid='webchat-launcher'>" + CHAT_ICON + "</button>" +
+    "<button class='launch' data-testid='webchat-launcher'><span class='i-open'>" + CHAT_ICON +
+    "</span><span class='i-close'>" + CLOSE_ICON + "</span></button>" +
     "<div class='panel' role='dialog'>" +
     "<div class='head' data-testid='webchat-title'></div><div class='log' data-testid='webchat-log' aria-live='polite'></div>" +
     "<form><input data-testid='webchat-input' autocomplete='off'>" +
@@ -96,9 +98,8 @@
   var log = $(".log"), panel = $(".panel"), input = $("input"), launcher = $(".launch");
 
   function applyTexts() {
-    var title = opts.title || texts.title;
-    $(".head").textContent = title;
-    panel.setAttribute("aria-label", title);
+    $(".head").textContent = opts.title || texts.title;
+    panel.setAttribute("aria-label", opts.title || texts.title);
     input.setAttribute("placeholder", texts.placeholder);
     input.setAttribute("aria-label", texts.placeholder);
     $(".send").setAttribute("aria-label", texts.send);
@@ -315,7 +316,7 @@
   launcher.addEventListener("click", function () {
     panel.classList.toggle("open");
     var open = panel.classList.contains("open");
-    launcher.innerHTML = open ? CLOSE_ICON : CHAT_ICON;
+    launcher.classList.toggle("open", open);
     applyTexts();
     if (open) {
       input.focus();

@@ -157,3 +157,8 @@ def test_the_stream_sends_messages_notices_and_the_status(client, session, queue
                 items.append(json.loads(line.removeprefix("data: ")))
     assert [i.get("notice") or i["from"] for i in items][-1] == "agent_joined"
     assert status["owner"] == "agent" and status["typing"] == 0
+
+
+def test_the_demo_page_passes_a_name_as_text_only(client) -> None:
+    page = client.get("/webchat/demo", params={"name": 'Ana "><script>alert(1)</script>'}).text
+    assert 'data-name="Ana &quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page and "<script>alert" not in page

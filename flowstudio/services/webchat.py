@@ -207,7 +207,7 @@ def feed(*, channel_id: int, visitor_id: str, after: int = 0, notices_after: int
         agents = _agents(session, {m.sender_user_id or 0 for m in shown} | {
             int(((e.data or {}).get("to") or {}).get("id") or 0) for e in events
             if ((e.data or {}).get("to") or {}).get("type") == "agent"})
-        lang = language_of(session, channel_id)
+        lang = language_of(session, channel_id) if events else ""
         timeline = [(as_utc(m.created_at), 0, _message(m, agents)) for m in shown]
         timeline += [(as_utc(e.created_at), 1, notice) for e in events if (notice := _notice(e, agents, lang))]
         timeline.sort(key=lambda entry: (entry[0], entry[1]))

@@ -39,10 +39,12 @@ def test_a_whole_order_through_the_widget(page: Page) -> None:
     page.goto("/webchat/demo")
     expect(page.get_by_role("heading", name="Pizzaria Bella 🍕")).to_be_visible()
     launcher = page.get_by_test_id("webchat-launcher")
-    expect(launcher.locator("svg")).to_have_count(1)  # an icon that needs no emoji font
+    expect(launcher.locator(".i-open svg")).to_be_visible()  # an icon that needs no emoji font
     expect(launcher).to_have_attribute("aria-label", "Abrir o chat")
     page.screenshot(path=SHOTS / "desktop-launcher.png")
     launcher.click()
+    expect(launcher.locator(".i-close svg")).to_be_visible()
+    expect(launcher).to_have_attribute("aria-label", "Fechar o chat")
     expect(page.get_by_test_id("webchat-input")).to_have_attribute("placeholder", "Digite sua mensagem…")
     _say(page, "oi")
     bot = page.get_by_test_id("webchat-bot")
