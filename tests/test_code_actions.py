@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from flow_runtime.testing.builders import make_doc
 from flowstudio.models import AuditEntry, FlowVersion, FlowVersionStatus, Message, Role
+from flowstudio.pages.editor.emulator import _error_text
 from flowstudio.services import code_actions
 from flowstudio.services.channels import create_channel
 from flowstudio.services.code_actions import ActionError, ActionInput
@@ -142,3 +143,10 @@ def test_choosing_an_action_in_the_inspector_copies_its_outcomes_and_keeps_known
                                      "parameters": [{"name": "order_id"}, {"name": "notify", "default": True}]})
     assert chosen == {"id": "n1", "kind": "action", "action": "lookup", "outcomes": ["late"],
                       "params": {"order_id": "${order}", "notify": True}}
+
+
+def test_the_emulator_names_a_sandbox_error_in_the_ui_language() -> None:
+    event = {"name": "flow.code.error", "error": "sandbox_unavailable", "message": "code actions are disabled here"}
+    assert _error_text(event, "pt-BR").startswith("As ações de código estão desativadas neste servidor")
+    assert _error_text(event, "es").startswith("Las acciones de código están desactivadas")
+    assert _error_text({"name": "flow.step_limit", "message": "too many steps"}, "es") == "flow.step_limit: too many steps"

@@ -43,6 +43,15 @@ def _ports(document: dict[str, Any], workspace_id: int | None = None, mails: Pre
                       **workspace)
 
 
+def _error_text(event: dict[str, Any], lang: str) -> str:
+    """An engine error event as the emulator shows it: the runner's code in the UI language when it has one
+    (e.g. the sandbox that cannot be set up on this server), then the technical detail."""
+    key = f"developers.run_error.{event.get('error')}"
+    lead = translate(key, lang) if event.get("error") else ""
+    detail = f"{event.get('name')}: {event.get('message', '')}"
+    return f"{lead}\n{detail}" if lead and lead != key else detail
+
+
 def _bubble(output: dict[str, Any], lang: str) -> dict[str, Any]:
     """An engine output as the emulator draws it (every key present, for typed rendering), its own notes in
     the UI language `lang`."""
@@ -94,8 +103,7 @@ class EmulatorState(EditorState):
         bubbles += [{"role": "system", "kind": "email", "buttons": [], "cards": [],
                      "text": "✉ " + translate("emulator.email_preview", editor._lang, to=", ".join(m.to),
                                                subject=m.subject)} for m in mails.sent]
-        errors = [{"role": "system", "kind": "error", "text": f"{o.get('name')}: {o.get('message', '')}",
-                   "buttons": [], "cards": []}
+        errors = [{"role": "system", "kind": "error", "text": _error_text(o, editor._lang), "buttons": [], "cards": []}
                   for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(
                       ("crashed", "step_limit", "failed", "error", "missing"))]
         self.messages = [*self.messages, *bubbles, *errors]
