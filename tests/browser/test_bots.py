@@ -35,7 +35,7 @@ def test_rename_duplicate_export_import_and_delete(page: Page, tmp_path) -> None
     _menu(page, "Suporte", "bot-rename")
     page.get_by_test_id("rename-input").fill("Pizzaria Bella")
     page.get_by_test_id("confirm-rename").click()
-    expect(page.get_by_role("dialog").get_by_text("another bot is already called 'Pizzaria Bella'")).to_be_visible()
+    expect(page.get_by_role("dialog").get_by_text("já existe outro bot chamado “Pizzaria Bella”")).to_be_visible()
     page.get_by_test_id("rename-input").fill("Suporte Técnico")
     page.get_by_test_id("confirm-rename").click()
     expect(_card(page, "Suporte Técnico")).to_have_count(1)

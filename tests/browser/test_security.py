@@ -106,7 +106,7 @@ def test_stored_xss_is_inert_in_the_widget_and_the_inbox(browser: Browser, app_u
     _take_over(agent)
     agent.get_by_test_id("chat-input").fill(f"{marker} <img src=y onerror=alert(5)>")
     agent.get_by_test_id("chat-send").click()
-    expect(customer.get_by_test_id("webchat-bot").filter(has_text="<img src=y onerror=alert(5)>")).to_have_count(1)
+    expect(customer.get_by_test_id("webchat-agent").filter(has_text="<img src=y onerror=alert(5)>")).to_have_count(1)
     agent.screenshot(path=ARTIFACTS / "security-inbox-xss.png")
     customer.screenshot(path=ARTIFACTS / "security-widget-xss.png")
 

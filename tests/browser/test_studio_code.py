@@ -58,5 +58,5 @@ def test_code_typed_in_the_editor_runs_in_the_emulator(page: Page) -> None:
     page.get_by_test_id("emulator-restart").click()
     _chat(page, "oi")
     expect(page.get_by_test_id("emulator-system").filter(
-        has_text="flow.code.error: reading files is not allowed ('/etc/passwd')")).to_have_count(1)
+        has_text="flow.code.error: reading files is not allowed")).to_have_count(1)
     page.screenshot(path=ARTIFACTS / "studio-code-error.png")
