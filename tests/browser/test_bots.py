@@ -56,7 +56,7 @@ def test_rename_duplicate_export_import_and_delete(page: Page, tmp_path) -> None
     broken = tmp_path / "broken.json"
     broken.write_text('{"schema_version": 1, "nodes": [{"id": "x", "kind": "teleport"}]}')
     page.locator("#bot-import input[type=file]").set_input_files(str(broken))
-    expect(page.get_by_test_id("bots-error")).to_contain_text("not a FlowStudio flow")
+    expect(page.get_by_test_id("bots-error")).to_contain_text("não é um fluxo do FlowStudio")
 
     _menu(page, "Suporte Técnico (cópia)", "bot-delete")
     page.get_by_test_id("confirm-delete").click()
