@@ -70,12 +70,14 @@ class Jail:
     """How to start one confined interpreter.
 
     Attributes:
-        prefix: ``bwrap`` and its options up to (and including) ``--``, then ``setpriv`` when needed.
+        bwrap: ``bwrap`` and its options (namespaces, the view, the environment).
+        inner: What runs inside before the interpreter (``setpriv`` dropping to the sandbox user), or nothing.
         python: The interpreter's path, the same inside the jail.
         filter_bpf: The compiled seccomp program (empty when libseccomp is not available).
     """
 
-    prefix: tuple[str, ...]
+    bwrap: tuple[str, ...]
+    inner: tuple[str, ...]
     python: str
     filter_bpf: bytes
 
@@ -85,16 +87,14 @@ class Jail:
         Returns:
             ``(argv, fd)``; ``fd`` is None without a seccomp filter.
         """
-        if not self.filter_bpf:
-            return [*self.prefix[:-1], "--", *self._tail(), self.python, *args], None
-        fd = os.memfd_create("flowstudio-seccomp", 0)
-        os.write(fd, self.filter_bpf)
-        os.lseek(fd, 0, os.SEEK_SET)
-        bwrap_options = self.prefix[: self.prefix.index("--")]
-        return [*bwrap_options, "--seccomp", str(fd), "--", *self._tail(), self.python, *args], fd
-
-    def _tail(self) -> tuple[str, ...]:
-        return self.prefix[self.prefix.index("--") + 1:]
+        fd = None
+        seccomp_options: list[str] = []
+        if self.filter_bpf:
+            fd = os.memfd_create("flowstudio-seccomp", 0)
+            os.write(fd, self.filter_bpf)
+            os.lseek(fd, 0, os.SEEK_SET)
+            seccomp_options = ["--seccomp", str(fd)]
+        return [*self.bwrap, *seccomp_options, "--", *self.inner, self.python, *args], fd
 
 
 def _interpreter() -> str:
@@ -145,17 +145,14 @@ def _root_links() -> list[str]:
     return options
 
 
-def _extensions(dynload: str) -> list[str]:
-    """The standard library's compiled modules the code may use (their libraries go in the view)."""
-    return sorted(str(path) for path in Path(dynload).glob("*.so") if path.name.split(".")[0] not in HIDDEN_EXTENSIONS)
-
-
-def _hidden(dynload: str) -> list[str]:
-    options: list[str] = []
+def _extensions(dynload: str) -> tuple[list[str], list[str]]:
+    """The standard library's compiled modules: those the code may use (their libraries go in the view), and
+    the hidden ones."""
+    kept: list[str] = []
+    hidden: list[str] = []
     for path in sorted(Path(dynload).glob("*.so")):
-        if path.name.split(".")[0] in HIDDEN_EXTENSIONS:
-            options += ["--ro-bind", "/dev/null", str(path)]
-    return options
+        (hidden if path.name.split(".")[0] in HIDDEN_EXTENSIONS else kept).append(str(path))
+    return kept, hidden
 
 
 def _filter() -> bytes:
@@ -210,7 +207,8 @@ def _build() -> Jail:
     python = _interpreter()
     stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
     dynload = os.path.join(stdlib, "lib-dynload")
-    binaries = [python, *_extensions(dynload)]
+    usable, hidden = _extensions(dynload)
+    binaries = [python, *usable]
     setpriv = shutil.which("setpriv") if root else None
     if root and setpriv is None:
         raise JailUnavailable("setpriv is not installed (Debian package util-linux)")
@@ -222,11 +220,11 @@ def _build() -> Jail:
     site_packages = os.path.join(stdlib, "site-packages")
     if os.path.isdir(site_packages):
         options += ["--tmpfs", site_packages]
-    options += _hidden(dynload)
-    options += ["--dev", "/dev", "--remount-ro", "/", "--"]
-    if setpriv:
-        options += [setpriv, f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}", "--clear-groups", "--"]
-    return Jail(tuple(options), python, _filter())
+    for path in hidden:
+        options += ["--ro-bind", "/dev/null", path]
+    options += ["--dev", "/dev", "--remount-ro", "/"]
+    inner = (setpriv, f"--reuid={SANDBOX_UID}", f"--regid={SANDBOX_GID}", "--clear-groups", "--") if setpriv else ()
+    return Jail(tuple(options), inner, python, _filter())
 
 
 def _probe(jail: Jail) -> None:
