@@ -54,6 +54,10 @@ def test_adding_an_agent_and_a_bad_csv_shows_its_line_errors(page: Page, tmp_pat
     expect(page.get_by_test_id("new-password")).to_have_count(0)
     page.reload()
     expect(_row(page, "carla.souza@example.com").get_by_test_id("agent-status")).to_have_text("Online")
+    # back offline: an online Carla in Atendimento would take the hand-offs later browser tests expect in line
+    _row(page, "carla.souza@example.com").get_by_test_id("agent-status").click()
+    page.get_by_role("option", name="Offline").click()
+    expect(_row(page, "carla.souza@example.com").get_by_test_id("agent-status")).to_have_text("Offline")
 
     bad = tmp_path / "agents.csv"
     bad.write_text("name,email,role,queues\n"
