@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from logging.config import fileConfig
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import flowstudio.models  # noqa: F401 - registers every table on SQLModel.metadata
+from alembic import context
 from flowstudio.db import engine_for
 from flowstudio.settings import get_settings
 
@@ -22,7 +22,7 @@ def _url() -> str:
     return config.get_main_option("sqlalchemy.url") or get_settings().database_url
 
 
-def _configure(**kwargs) -> None:  # noqa: ANN003
+def _configure(**kwargs) -> None:
     context.configure(
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite can only ALTER through table copies

@@ -28,21 +28,35 @@ GOALS = {300: 2000.0}  # ms to open; the issue's target
 
 def generated_document(size: int) -> dict:
     """A flow of about `size` nodes: segments of intent -> message -> buttons -> two messages, on a grid."""
-    nodes = [{"id": "start", "kind": "start", "position": {"x": 0, "y": 0}},
-             {"id": "hello", "kind": "message", "text": "Olá!", "position": {"x": 0, "y": 170}},
-             {"id": "fallback", "kind": "fallback", "position": {"x": 300, "y": 0}},
-             {"id": "sorry", "kind": "message", "text": "Não entendi.", "position": {"x": 300, "y": 170}}]
-    edges = [{"id": "e0", "source": "start", "source_handle": "next", "target": "hello"},
-             {"id": "e1", "source": "fallback", "source_handle": "next", "target": "sorry"}]
+    nodes = [
+        {"id": "start", "kind": "start", "position": {"x": 0, "y": 0}},
+        {"id": "hello", "kind": "message", "text": "Olá!", "position": {"x": 0, "y": 170}},
+        {"id": "fallback", "kind": "fallback", "position": {"x": 300, "y": 0}},
+        {"id": "sorry", "kind": "message", "text": "Não entendi.", "position": {"x": 300, "y": 170}},
+    ]
+    edges = [
+        {"id": "e0", "source": "start", "source_handle": "next", "target": "hello"},
+        {"id": "e1", "source": "fallback", "source_handle": "next", "target": "sorry"},
+    ]
     for segment in range((size - len(nodes)) // 5):
         x, y = (segment % 20) * 260, 400 + (segment // 20) * 700
         ids = [f"s{segment}_{part}" for part in ("intent", "msg", "menu", "a", "b")]
         nodes += [
-            {"id": ids[0], "kind": "intent", "name": f"intencao_{segment}", "position": {"x": x, "y": y},
-             "triggers": [f"quero o item {segment}", f"preciso do produto {segment}"]},
+            {
+                "id": ids[0],
+                "kind": "intent",
+                "name": f"intencao_{segment}",
+                "position": {"x": x, "y": y},
+                "triggers": [f"quero o item {segment}", f"preciso do produto {segment}"],
+            },
             {"id": ids[1], "kind": "message", "text": f"Sobre o item {segment}…", "position": {"x": x, "y": y + 130}},
-            {"id": ids[2], "kind": "buttons", "text": "Escolha:", "position": {"x": x, "y": y + 260},
-             "buttons": [{"id": f"{ids[2]}_a", "label": "Opção A"}, {"id": f"{ids[2]}_b", "label": "Opção B"}]},
+            {
+                "id": ids[2],
+                "kind": "buttons",
+                "text": "Escolha:",
+                "position": {"x": x, "y": y + 260},
+                "buttons": [{"id": f"{ids[2]}_a", "label": "Opção A"}, {"id": f"{ids[2]}_b", "label": "Opção B"}],
+            },
             {"id": ids[3], "kind": "message", "text": "Você escolheu A.", "position": {"x": x - 60, "y": y + 440}},
             {"id": ids[4], "kind": "message", "text": "Você escolheu B.", "position": {"x": x + 60, "y": y + 560}},
         ]
@@ -52,8 +66,14 @@ def generated_document(size: int) -> dict:
             {"id": f"{ids[0]}_e3", "source": ids[2], "source_handle": f"{ids[2]}_a", "target": ids[3]},
             {"id": f"{ids[0]}_e4", "source": ids[2], "source_handle": f"{ids[2]}_b", "target": ids[4]},
         ]
-    return {"schema_version": 1, "bot": {"name": f"Bench {len(nodes)}", "language": "pt"}, "constants": {},
-            "topics": [], "nodes": nodes, "edges": edges}
+    return {
+        "schema_version": 1,
+        "bot": {"name": f"Bench {len(nodes)}", "language": "pt"},
+        "constants": {},
+        "topics": [],
+        "nodes": nodes,
+        "edges": edges,
+    }
 
 
 def seed(data_dir: Path, sizes: list[int]) -> dict[int, int]:
@@ -73,8 +93,9 @@ def seed(data_dir: Path, sizes: list[int]) -> dict[int, int]:
         result = seed_demo(session=session, admin_email="admin@flowstudio.local", admin_password=PASSWORD)
         ids[4] = create_bot(session=session, workspace_id=result.workspace_id, name="Bench baseline").id
         for size in sizes:
-            ids[size] = create_bot_from_document(session=session, workspace_id=result.workspace_id,
-                                                 document=generated_document(size)).id
+            ids[size] = create_bot_from_document(
+                session=session, workspace_id=result.workspace_id, document=generated_document(size)
+            ).id
     return ids
 
 
@@ -85,7 +106,7 @@ FRAME_PROBE = """
 """
 
 
-def measure(page, base_url: str, bot_id: int, frames: int) -> dict[str, float]:  # noqa: ANN001
+def measure(page, base_url: str, bot_id: int, frames: int) -> dict[str, float]:
     """Open the editor of `bot_id` and drag its start node; times in ms."""
     started = time.perf_counter()
     page.goto(f"{base_url}/bots/{bot_id}/editor")
@@ -103,9 +124,13 @@ def measure(page, base_url: str, bot_id: int, frames: int) -> dict[str, float]: 
     page.mouse.up()
     samples = page.evaluate("() => { window.__framing = false; return window.__frames.slice(1); }")
     samples = sorted(samples) or [0.0]
-    return {"open_ms": opened, "rendered": rendered, "frame_p50": statistics.median(samples),
-            "frame_p95": samples[int(len(samples) * 0.95) - 1] if len(samples) > 1 else samples[0],
-            "frame_max": samples[-1]}
+    return {
+        "open_ms": opened,
+        "rendered": rendered,
+        "frame_p50": statistics.median(samples),
+        "frame_p95": samples[int(len(samples) * 0.95) - 1] if len(samples) > 1 else samples[0],
+        "frame_max": samples[-1],
+    }
 
 
 def main() -> None:
@@ -134,14 +159,18 @@ def main() -> None:
         finally:
             stop_app(process)
     base = results[4]
-    print(f"{'nodes':>6} {'drawn':>6} {'open ms':>9} {'x base':>7} {'frame p50':>10} {'p95':>7} {'max':>7} {'x base':>7}"
-          "  goal")
+    print(
+        f"{'nodes':>6} {'drawn':>6} {'open ms':>9} {'x base':>7} {'frame p50':>10} {'p95':>7} {'max':>7} {'x base':>7}"
+        "  goal"
+    )
     for size, r in results.items():
         goal = GOALS.get(size)
         verdict = "" if goal is None else ("OK" if r["open_ms"] <= goal else f"MISS (> {goal:.0f} ms)")
-        print(f"{size:>6} {r['rendered']:>6} {r['open_ms']:>9.0f} {r['open_ms'] / base['open_ms']:>7.2f} "
-              f"{r['frame_p50']:>10.1f} {r['frame_p95']:>7.1f} {r['frame_max']:>7.1f} "
-              f"{r['frame_p95'] / max(base['frame_p95'], 0.1):>7.2f}  {verdict}")
+        print(
+            f"{size:>6} {r['rendered']:>6} {r['open_ms']:>9.0f} {r['open_ms'] / base['open_ms']:>7.2f} "
+            f"{r['frame_p50']:>10.1f} {r['frame_p95']:>7.1f} {r['frame_max']:>7.1f} "
+            f"{r['frame_p95'] / max(base['frame_p95'], 0.1):>7.2f}  {verdict}"
+        )
 
 
 if __name__ == "__main__":

@@ -31,11 +31,11 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from flow_runtime.nlu.evaluate import Trained, fit, passes_latency, score, timed_predictions  # noqa: E402
-from flow_runtime.nlu.calibration import tune_threshold  # noqa: E402
-from flow_runtime.nlu.types import Example, read_jsonl  # noqa: E402
+from flow_runtime.nlu.calibration import tune_threshold
+from flow_runtime.nlu.evaluate import Trained, fit, passes_latency, score, timed_predictions
+from flow_runtime.nlu.types import Example, read_jsonl
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nlu"
 SEED = 13
@@ -78,7 +78,9 @@ def stratified_split(examples: list[Example], fraction: float, seed: int = SEED)
     """Split keeping each intent's share (fixed seed)."""
     from sklearn.model_selection import train_test_split
 
-    keep, held = train_test_split(examples, test_size=fraction, random_state=seed, stratify=[e.intent for e in examples])
+    keep, held = train_test_split(
+        examples, test_size=fraction, random_state=seed, stratify=[e.intent for e in examples]
+    )
     return list(keep), list(held)
 
 
@@ -100,7 +102,9 @@ def runs(
         out = []
         for repeat in range(snips_repeats):
             folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED + repeat)
-            out += [([train[i] for i in a], [train[i] for i in b], None, None) for a, b in folds.split(np.zeros(len(y)), y)]
+            out += [
+                ([train[i] for i in a], [train[i] for i in b], None, None) for a, b in folds.split(np.zeros(len(y)), y)
+            ]
         return out
     keep, test = stratified_split(train, 0.15)
     return [(keep, test, None, None)]
@@ -144,6 +148,7 @@ def average(results: list[dict]) -> dict:
 
 def ratios(ours: dict, base: dict) -> dict:
     """Ours over the baseline: errors (1 - accuracy, 1 - in-scope accuracy), train time, latency."""
+
     def ratio(a: float, b: float) -> float | None:
         return round(a / b, 3) if b else None
 
@@ -180,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         row["ratio"] = ratios(row["ours"], row["baseline"])
         rows.append(row)
         print(json.dumps(row), flush=True)
-    header = (f"{'dataset':10} {'':8} {'acc':>6} {'in-sc':>6} {'oos-r':>6} {'mF1':>6} {'train s':>8} "
-              f"{'p50 ms':>7} {'p95 ms':>7}")
+    header = (
+        f"{'dataset':10} {'':8} {'acc':>6} {'in-sc':>6} {'oos-r':>6} {'mF1':>6} {'train s':>8} "
+        f"{'p50 ms':>7} {'p95 ms':>7}"
+    )
     print(header)
     for row in rows:
         for who in ("ours", "baseline"):
@@ -193,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         q = row["ratio"]
         fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
-        print(f"{row['dataset']:10} {'ratio':8} error x{fmt(q['error'])}, train x{fmt(q['train_s'])}, "
-              f"p50 x{fmt(q['predict_ms_p50'])}, p95 x{fmt(q['predict_ms_p95'])}"
-              + (f", oos recall x{fmt(q['oos_recall'])}" if "oos_recall" in q else ""))
+        print(
+            f"{row['dataset']:10} {'ratio':8} error x{fmt(q['error'])}, train x{fmt(q['train_s'])}, "
+            f"p50 x{fmt(q['predict_ms_p50'])}, p95 x{fmt(q['predict_ms_p95'])}"
+            + (f", oos recall x{fmt(q['oos_recall'])}" if "oos_recall" in q else "")
+        )
     return 0
 
 

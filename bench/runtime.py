@@ -16,17 +16,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flow_runtime import Event, Session, compile, new_session, step  # noqa: E402
-from flow_runtime.examples import PIZZARIA_FLOW  # noqa: E402
-from flow_runtime.graph import CompiledFlow  # noqa: E402
-from flow_runtime.testing import FakeCodeRunner, fake_ports  # noqa: E402
+from flow_runtime import Event, Session, compile, new_session, step
+from flow_runtime.examples import PIZZARIA_FLOW
+from flow_runtime.graph import CompiledFlow
+from flow_runtime.testing import FakeCodeRunner, fake_ports
 
 PORTS = fake_ports(code=FakeCodeRunner(func=lambda v: {**v, "total": {"Calabresa": 45, "Margherita": 42}[v["sabor"]]}))
 
 PIZZARIA_SCRIPT = [
-    Event.message("oi"), Event.message("que horas voces abrem?"), Event.message("quero pedir uma pizza"),
-    Event.click("escolher_margherita"), Event.message("ali"), Event.message("Av. Paulista, 1000"),
-    Event.message("nao tenho"), Event.message("ana@exemplo.com.br"),
+    Event.message("oi"),
+    Event.message("que horas voces abrem?"),
+    Event.message("quero pedir uma pizza"),
+    Event.click("escolher_margherita"),
+    Event.message("ali"),
+    Event.message("Av. Paulista, 1000"),
+    Event.message("nao tenho"),
+    Event.message("ana@exemplo.com.br"),
 ]
 
 
@@ -40,11 +45,18 @@ def generated_flow(segments: int = 100) -> tuple[CompiledFlow, list[Event]]:
         nodes += [
             {"id": f"m{i}", "kind": "message", "text": f"Passo {i}, ${{nome}} (${{contador}})"},
             {"id": f"s{i}", "kind": "set_variable", "name": "contador", "value": i},
-            {"id": f"c{i}", "kind": "condition", "branches": [
-                {"id": f"c{i}_par", "rules": [{"name": "contador", "op": "gte", "value": 0}]}]},
+            {
+                "id": f"c{i}",
+                "kind": "condition",
+                "branches": [{"id": f"c{i}_par", "rules": [{"name": "contador", "op": "gte", "value": 0}]}],
+            },
             {"id": f"t{i}", "kind": "tag", "add": [f"etapa_{i % 7}"]},
-            {"id": f"b{i}", "kind": "buttons", "text": "Continuar?",
-             "buttons": [{"id": f"b{i}_sim", "label": "Sim"}, {"id": f"b{i}_nao", "label": "Não"}]},
+            {
+                "id": f"b{i}",
+                "kind": "buttons",
+                "text": "Continuar?",
+                "buttons": [{"id": f"b{i}_sim", "label": "Sim"}, {"id": f"b{i}_nao", "label": "Não"}],
+            },
         ]
         edges += [
             {"source": f"m{i}", "source_handle": "next", "target": f"s{i}"},
@@ -57,8 +69,14 @@ def generated_flow(segments: int = 100) -> tuple[CompiledFlow, list[Event]]:
         ]
         script.append(Event.click(f"b{i}_sim") if i % 2 else Event.message("sim"))
     for k in range(20):
-        nodes.append({"id": f"i{k}", "kind": "intent", "name": f"intent_{k}",
-                      "triggers": [f"assunto numero {k} por favor", f"quero saber do tema {k}"]})
+        nodes.append(
+            {
+                "id": f"i{k}",
+                "kind": "intent",
+                "name": f"intent_{k}",
+                "triggers": [f"assunto numero {k} por favor", f"quero saber do tema {k}"],
+            }
+        )
         edges.append({"source": f"i{k}", "source_handle": "next", "target": f"m{k}"})
     script.append(Event.message("quero saber do tema 7"))
     doc = {"schema_version": 1, "bot": {"name": "Bench", "step_limit": 1000}, "nodes": nodes, "edges": edges}
@@ -91,6 +109,7 @@ def bench(name: str, flow: CompiledFlow, script: list[Event], seconds: float) ->
     elapsed, turns, transitions = measure(
         lambda: play(flow, script, new_session(contact={"name": "Ana"}, variables={"nome": "Ana"}))[:2], seconds
     )
+
     def round_trip() -> tuple[int, int]:
         Session.from_json(final.to_json())
         return 1, 0
@@ -99,10 +118,12 @@ def bench(name: str, flow: CompiledFlow, script: list[Event], seconds: float) ->
     turn_us = elapsed / turns * 1e6
     transition_us = elapsed / transitions * 1e6
     base_us = base_elapsed / base_count * 1e6
-    print(f"{name:<28} nodes={len(flow.nodes):>4}  turns/s={turns / elapsed:>9,.0f}  "
-          f"per turn={turn_us:7.1f} us  per transition={transition_us:6.1f} us  "
-          f"baseline json round trip={base_us:5.1f} us  turn/baseline={turn_us / base_us:5.1f}x  "
-          f"transition/baseline={transition_us / base_us:4.1f}x  {'OK' if transition_us < 200 else 'SLOW'}")
+    print(
+        f"{name:<28} nodes={len(flow.nodes):>4}  turns/s={turns / elapsed:>9,.0f}  "
+        f"per turn={turn_us:7.1f} us  per transition={transition_us:6.1f} us  "
+        f"baseline json round trip={base_us:5.1f} us  turn/baseline={turn_us / base_us:5.1f}x  "
+        f"transition/baseline={transition_us / base_us:4.1f}x  {'OK' if transition_us < 200 else 'SLOW'}"
+    )
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ LENGTHS = (4, 12)  # messages of one customer, paced runs (a pizza order takes a
 WARM_UP_S = 8.0  # paced runs: turns before this are not counted (nearly every slot has changed customers by then)
 SEED = 7
 
-BARE_APP = '''
+BARE_APP = """
 import redis.asyncio as redis
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
@@ -69,9 +69,9 @@ async def turn(request):
     await client.set(key, body[:64])
     return JSONResponse({{"ok": True}})
 app = Starlette(routes=[Route("/turn", turn, methods=["POST"])])
-'''
+"""
 
-FULL_APP = '''
+FULL_APP = """
 import threading
 from flowstudio.api import create_api
 from flowstudio.services import nlu
@@ -82,7 +82,7 @@ def warm():  # what the app's start does (nlu.start_warm_up, a lifespan task), t
     nlu.warm_up_process()
     print("{warm_marker}", flush=True)
 threading.Thread(target=warm, daemon=True).start()
-'''
+"""
 WARM_MARKER = "bench: worker warm"
 
 
@@ -110,14 +110,18 @@ def prepare(database: str) -> str:
     migrations.upgrade(url)
     with session_scope() as session:
         workspace_id = seed_demo(session=session, admin_email="bench@example.com").workspace_id
-        key = create_channel(session=session, workspace_id=workspace_id, kind="whatsapp", name="bench",
-                             config={"phone_number_id": "P", "graph_base_url": "http://127.0.0.1:9"},
-                             secrets={"access_token": "t", "app_secret": SECRET, "verify_token": "v"}).key
+        key = create_channel(
+            session=session,
+            workspace_id=workspace_id,
+            kind="whatsapp",
+            name="bench",
+            config={"phone_number_id": "P", "graph_base_url": "http://127.0.0.1:9"},
+            secrets={"access_token": "t", "app_secret": SECRET, "verify_token": "v"},
+        ).key
         from flowstudio.models import Bot
 
         bot = session.exec(sa.select(Bot)).scalars().first()
-        nlu.train_version(bot_id=bot.id, number=1,
-                          document=version_document(session=session, bot_id=bot.id, number=1))
+        nlu.train_version(bot_id=bot.id, number=1, document=version_document(session=session, bot_id=bot.id, number=1))
     return key
 
 
@@ -126,8 +130,12 @@ def forget_queue(queue: str) -> None:
     import redis
 
     client = redis.Redis.from_url(REDIS)
-    client.delete(*client.keys(f"{queue}*"), *client.keys("bench:bare:*"), f"_kombu.binding.{queue}",
-                  f"_kombu.binding_permanent.{queue}")
+    client.delete(
+        *client.keys(f"{queue}*"),
+        *client.keys("bench:bare:*"),
+        f"_kombu.binding.{queue}",
+        f"_kombu.binding_permanent.{queue}",
+    )
 
 
 def drop(database: str) -> None:
@@ -138,16 +146,33 @@ def drop(database: str) -> None:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
 
 
-def serve(module_dir: Path, module: str, env: dict[str, str], workers: int, *,
-          warm_marker: str | None = None) -> tuple[subprocess.Popen, str]:
+def serve(
+    module_dir: Path, module: str, env: dict[str, str], workers: int, *, warm_marker: str | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start granian; with `warm_marker`, also wait until every worker has printed it (its warm-up is done:
     a production process warms up at start, so measuring its first seconds would time the loading)."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "granian", "--interface", "asgi", "--workers", str(workers),
-                                "--host", "127.0.0.1", "--port", str(port), f"{module}:app"],
-                               cwd=module_dir, env={**env, "PYTHONPATH": f"{module_dir}:{ROOT}"},
-                               stdout=(module_dir / f"{module}.log").open("w"), stderr=subprocess.STDOUT,
-                               start_new_session=True)  # stop() ends granian's workers too
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--workers",
+            str(workers),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            f"{module}:app",
+        ],
+        cwd=module_dir,
+        env={**env, "PYTHONPATH": f"{module_dir}:{ROOT}"},
+        stdout=(module_dir / f"{module}.log").open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # stop() ends granian's workers too
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         with socket.socket() as sock:
@@ -177,15 +202,30 @@ def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
 
 def payload(sender: str, number: int) -> dict:
     text = "oi" if number == 0 else "que horas vocês abrem?"
-    message = {"from": sender, "id": f"wamid.{sender}.{number}", "timestamp": str(int(time.time())),
-               "type": "text", "text": {"body": text}}
-    return {"entry": [{"changes": [{"value": {"contacts": [{"wa_id": sender, "profile": {"name": "B"}}],
-                                              "messages": [message]}}]}]}
+    message = {
+        "from": sender,
+        "id": f"wamid.{sender}.{number}",
+        "timestamp": str(int(time.time())),
+        "type": "text",
+        "text": {"body": text},
+    }
+    return {
+        "entry": [
+            {"changes": [{"value": {"contacts": [{"wa_id": sender, "profile": {"name": "B"}}], "messages": [message]}}]}
+        ]
+    }
 
 
-async def drive(url: str, conversations: int, seconds: float, *, think: float = 0.0,
-                firsts: list[float] | None = None, lengths: tuple[int, int] | None = None,
-                warm_up: float = 0.0) -> tuple[int, list[float]]:
+async def drive(
+    url: str,
+    conversations: int,
+    seconds: float,
+    *,
+    think: float = 0.0,
+    firsts: list[float] | None = None,
+    lengths: tuple[int, int] | None = None,
+    warm_up: float = 0.0,
+) -> tuple[int, list[float]]:
     """Each of `conversations` slots sends, waits for the reply, then pauses 0.5-1.5 x `think` seconds (0: no
     pause). With `lengths` (lo, hi), a slot's customer leaves after lo-hi messages and a new customer (a new
     contact: first turn, routing) takes the slot. Turns starting in the first `warm_up` seconds are not
@@ -225,7 +265,7 @@ async def drive(url: str, conversations: int, seconds: float, *, think: float = 
 
 def p99(latencies: list[float]) -> float:
     ordered = sorted(latencies)
-    return ordered[int(len(ordered) * .99) - 1]
+    return ordered[int(len(ordered) * 0.99) - 1]
 
 
 def report(name: str, count: int, latencies: list[float], seconds: float) -> dict[str, float]:
@@ -264,19 +304,28 @@ def main() -> None:
                 asyncio.run(drive(full_turn, 4 * args.workers, 8))  # warm-up: every worker's model and pools
                 print(f"{n} conversations, {args.workers} granian workers each, {seconds:.0f} s per run")
                 print("saturating (back to back):")
-                base = report("  bare Redis GET+SET (base)", *asyncio.run(drive(f"{bare_url}/turn", n, seconds)),
-                              seconds)
+                base = report(
+                    "  bare Redis GET+SET (base)", *asyncio.run(drive(f"{bare_url}/turn", n, seconds)), seconds
+                )
                 ours = report("  full webhook turn", *asyncio.run(drive(full_turn, n, seconds)), seconds)
-                print(f"paced (customers of {LENGTHS[0]}-{LENGTHS[1]} messages, pausing {THINK_S / 2:.2f}-"
-                      f"{THINK_S * 1.5:.2f} s between them; counted after {WARM_UP_S:.0f} s):")
+                print(
+                    f"paced (customers of {LENGTHS[0]}-{LENGTHS[1]} messages, pausing {THINK_S / 2:.2f}-"
+                    f"{THINK_S * 1.5:.2f} s between them; counted after {WARM_UP_S:.0f} s):"
+                )
                 steady = {"think": THINK_S, "lengths": LENGTHS, "warm_up": WARM_UP_S}
-                report("  bare Redis GET+SET (base)", *asyncio.run(drive(f"{bare_url}/turn", n, seconds, **steady)),
-                       seconds)
+                report(
+                    "  bare Redis GET+SET (base)",
+                    *asyncio.run(drive(f"{bare_url}/turn", n, seconds, **steady)),
+                    seconds,
+                )
                 firsts: list[float] = []
-                paced = report("  full webhook turn", *asyncio.run(drive(full_turn, n, seconds, firsts=firsts,
-                                                                         **steady)), seconds)
-                print(f"    of which the {len(firsts)} first turns (new contact and conversation, routing): "
-                      f"p50 {statistics.median(firsts):.1f} ms, p99 {p99(firsts):.1f} ms")
+                paced = report(
+                    "  full webhook turn", *asyncio.run(drive(full_turn, n, seconds, firsts=firsts, **steady)), seconds
+                )
+                print(
+                    f"    of which the {len(firsts)} first turns (new contact and conversation, routing): "
+                    f"p50 {statistics.median(firsts):.1f} ms, p99 {p99(firsts):.1f} ms"
+                )
             except Exception:
                 print((apps / "full_app.log").read_text()[-3000:], file=sys.stderr)
                 raise
@@ -287,9 +336,11 @@ def main() -> None:
             drop(database)
             forget_queue(queue)
     share = ours["tps"] / base["tps"]
-    print(f"full/base throughput {share:.2f} (goal >= {GOAL_SHARE:.2f}): {'OK' if share >= GOAL_SHARE else 'MISS'}; "
-          f"p99 at {n} conversations {paced['p99']:.1f} ms (goal < {GOAL_P99_MS:.0f} ms): "
-          f"{'OK' if paced['p99'] < GOAL_P99_MS else 'MISS'}")
+    print(
+        f"full/base throughput {share:.2f} (goal >= {GOAL_SHARE:.2f}): {'OK' if share >= GOAL_SHARE else 'MISS'}; "
+        f"p99 at {n} conversations {paced['p99']:.1f} ms (goal < {GOAL_P99_MS:.0f} ms): "
+        f"{'OK' if paced['p99'] < GOAL_P99_MS else 'MISS'}"
+    )
 
 
 if __name__ == "__main__":

@@ -24,6 +24,17 @@ from flow_runtime.validate import validate_flow
 logging.getLogger("flow_runtime").addHandler(logging.NullHandler())
 
 __all__ = [
-    "CURRENT_SCHEMA_VERSION", "CompiledFlow", "Event", "FlowDocument", "Ports", "Problem", "Session",
-    "StepResult", "compile", "load_document", "new_session", "step", "validate_flow",
+    "CURRENT_SCHEMA_VERSION",
+    "CompiledFlow",
+    "Event",
+    "FlowDocument",
+    "Ports",
+    "Problem",
+    "Session",
+    "StepResult",
+    "compile",
+    "load_document",
+    "new_session",
+    "step",
+    "validate_flow",
 ]

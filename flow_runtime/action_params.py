@@ -83,5 +83,4 @@ def resolve_params(definition: ActionDefinition, given: Mapping[str, Any]) -> di
 
 def missing_required(definition: ActionDefinition, given: Mapping[str, Any]) -> list[str]:
     """Required parameters with neither a value on the node nor a default (design-time check)."""
-    return [p.name for p in definition.parameters
-            if p.required and _empty(given.get(p.name)) and _empty(p.default)]
+    return [p.name for p in definition.parameters if p.required and _empty(given.get(p.name)) and _empty(p.default)]

@@ -78,13 +78,18 @@ class TerminalChat:
         if text == "/help":
             return ChatReply([HELP])
         if text == "/vars":
-            return ChatReply([json.dumps({"variables": self.session.variables, "tags": self.session.tags},
-                                         ensure_ascii=False, indent=2)])
+            return ChatReply(
+                [
+                    json.dumps(
+                        {"variables": self.session.variables, "tags": self.session.tags}, ensure_ascii=False, indent=2
+                    )
+                ]
+            )
         if text == "/reset":
             self.session = new_session(language=self.flow.document.bot.language)
             return ChatReply(["(new conversation)"])
         if text.startswith("/click"):
-            button = text[len("/click"):].strip()
+            button = text[len("/click") :].strip()
             if not button:
                 return ChatReply(["usage: /click <button id>"])
             event = Event.click(button)

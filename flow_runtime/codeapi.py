@@ -61,8 +61,15 @@ def compile_code(source, filename=FILENAME):
     """
     module = ast.parse(source, filename, "exec")
     body = module.body or [ast.Pass(lineno=1, col_offset=0)]
-    arguments = ast.arguments(posonlyargs=[], args=[ast.arg(arg=name) for name in ARGUMENTS], vararg=None,
-                              kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    arguments = ast.arguments(
+        posonlyargs=[],
+        args=[ast.arg(arg=name) for name in ARGUMENTS],
+        vararg=None,
+        kwonlyargs=[],
+        kw_defaults=[],
+        kwarg=None,
+        defaults=[],
+    )
     fields = {"name": "__flow_code__", "args": arguments, "body": body, "decorator_list": [], "returns": None}
     if "type_params" in ast.FunctionDef._fields:
         fields["type_params"] = []
@@ -110,8 +117,12 @@ class Http:
         """Send one request; see the module docstring."""
         if params:
             url = url + ("&" if "?" in url else "?") + urlencode(params)
-        spec = {"method": str(method).upper(), "url": str(url), "headers": {str(k): str(v) for k, v in (headers or {}).items()},
-                "json": json}
+        spec = {
+            "method": str(method).upper(),
+            "url": str(url),
+            "headers": {str(k): str(v) for k, v in (headers or {}).items()},
+            "json": json,
+        }
         return Response(self._transport(spec))
 
     def get(self, url, params=None, headers=None):
@@ -160,8 +171,9 @@ class Flow:
             raise ValueError(f"at most {MAX_MESSAGES} messages per run")
         text = str(text)[:MAX_TEXT]
         if image:
-            self.messages.append({"type": "media", "media_type": "image", "url": str(image),
-                                  "caption": text or None, "filename": None})
+            self.messages.append(
+                {"type": "media", "media_type": "image", "url": str(image), "caption": text or None, "filename": None}
+            )
         elif buttons:
             self.messages.append({"type": "buttons", "text": text, "buttons": [_button(b) for b in buttons]})
         else:
@@ -189,7 +201,7 @@ def execute(code, flow):
     outcome, a returned dict is merged into the variables.
     """
     scope = {"__name__": "__flow_code__"}
-    exec(code, scope)  # noqa: S102 - defines __flow_code__ only
+    exec(code, scope)
     returned = scope["__flow_code__"](flow, flow.vars, flow.tags, flow.contact, flow.constants, flow.params)
     if isinstance(returned, types.GeneratorType):
         raise TypeError("the code must not use 'yield'")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,7 @@ def _zone(name: str) -> Any:
     try:
         return ZoneInfo(name)
     except Exception:  # unknown or missing tz data: fall back to UTC rather than fail a turn
-        return timezone.utc
+        return UTC
 
 
 @dataclass(slots=True)

@@ -45,7 +45,12 @@ class StepResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (for the API and the emulator)."""
-        return {"outputs": self.outputs, "session": self.session.to_dict(), "trace": list(self.trace), "stop": self.stop}
+        return {
+            "outputs": self.outputs,
+            "session": self.session.to_dict(),
+            "trace": list(self.trace),
+            "stop": self.stop,
+        }
 
 
 def step(
@@ -139,7 +144,9 @@ class Walker:
                     return
                 self.trace.append(node_id)
                 if log.isEnabledFor(logging.DEBUG):
-                    log.debug("flow.node.run", extra={"node_id": node_id, "kind": node.kind, "session_id": self.session.id})
+                    log.debug(
+                        "flow.node.run", extra={"node_id": node_id, "kind": node.kind, "session_id": self.session.id}
+                    )
                 pending, current = self._call(RUNNERS[node.kind], node), node_id
                 if pending is None:
                     return

@@ -76,7 +76,7 @@ class CompiledFlow:
         return self.document.constants
 
 
-def compile(  # noqa: A001
+def compile(
     document: FlowDocument | Mapping[str, Any] | str | Path, *, actions: ActionCatalog | None = None
 ) -> CompiledFlow:
     """Build the graph and run every static check.

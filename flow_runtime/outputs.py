@@ -44,8 +44,13 @@ def media(media_type: str, url: str, *, caption: str | None = None, filename: st
 
 def template(name: str, language: str, parameters: list[str], *, fallback_text: str | None = None) -> Output:
     """An approved WhatsApp message template; other channels show ``fallback_text``."""
-    return {"type": "template", "name": name, "language": language, "parameters": parameters,
-            "fallback_text": fallback_text}
+    return {
+        "type": "template",
+        "name": name,
+        "language": language,
+        "parameters": parameters,
+        "fallback_text": fallback_text,
+    }
 
 
 def template_text(output: Output) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random as _random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from flow_runtime.matching import IntentIndex, IntentScore, KeywordMatcher
@@ -38,8 +38,15 @@ class HttpClient(Protocol):
     """
 
     def request(
-        self, *, method: str, url: str, headers: dict[str, str], body: Any, timeout: float,
-        follow_redirects: bool = True, max_bytes: int | None = None,
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: Any,
+        timeout: float,
+        follow_redirects: bool = True,
+        max_bytes: int | None = None,
     ) -> HttpResponse: ...
 
 
@@ -123,8 +130,13 @@ class CodeRunner(Protocol):
     """
 
     def run(
-        self, *, code: str, variables: dict[str, Any], timeout: float,
-        context: CodeContext | None = None, http: HttpRelay | None = None,
+        self,
+        *,
+        code: str,
+        variables: dict[str, Any],
+        timeout: float,
+        context: CodeContext | None = None,
+        http: HttpRelay | None = None,
     ) -> CodeResult: ...
 
 
@@ -246,9 +258,7 @@ class SearchHit:
 class Searcher(Protocol):
     """Site or knowledge search; raises on failure."""
 
-    def search(
-        self, *, query: str, source: str, site: str | None, max_results: int
-    ) -> list[SearchHit]: ...
+    def search(self, *, query: str, source: str, site: str | None, max_results: int) -> list[SearchHit]: ...
 
 
 @runtime_checkable
@@ -300,7 +310,7 @@ class SystemClock:
     """The real clock, in UTC."""
 
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class SystemRandom:

@@ -87,8 +87,8 @@ def _typed_menu_label(w: Walker, text: str) -> bool:
 def _take_button(w: Walker, button_id: str) -> bool:
     """Follow a button (or a "did you mean" suggestion) by id; False when the flow has no such button."""
     flow = w.flow
-    if button_id.startswith(SUGGESTION_PREFIX) and button_id[len(SUGGESTION_PREFIX):] in flow.intents.entries:
-        w.walk(button_id[len(SUGGESTION_PREFIX):])
+    if button_id.startswith(SUGGESTION_PREFIX) and button_id[len(SUGGESTION_PREFIX) :] in flow.intents.entries:
+        w.walk(button_id[len(SUGGESTION_PREFIX) :])
         return True
     owner = flow.button_owner.get(button_id)
     if owner is None:

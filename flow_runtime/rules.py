@@ -13,9 +13,25 @@ from flow_runtime.templating import Scope, _dig, render_value
 from flow_runtime.text import normalize
 
 WEEKDAYS = {
-    "mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6,
-    "seg": 0, "ter": 1, "qua": 2, "qui": 3, "sex": 4, "sab": 5, "dom": 6,
-    "lun": 0, "mar": 1, "mie": 2, "jue": 3, "vie": 4,
+    "mon": 0,
+    "tue": 1,
+    "wed": 2,
+    "thu": 3,
+    "fri": 4,
+    "sat": 5,
+    "sun": 6,
+    "seg": 0,
+    "ter": 1,
+    "qua": 2,
+    "qui": 3,
+    "sex": 4,
+    "sab": 5,
+    "dom": 6,
+    "lun": 0,
+    "mar": 1,
+    "mie": 2,
+    "jue": 3,
+    "vie": 4,
 }
 
 

@@ -104,9 +104,12 @@ def inward_entries(allowed: Sequence[str]) -> list[str]:
         ip = _ip(host)
         if ip is not None and isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
-        if ip is not None and (ip.is_loopback or ip.is_unspecified or ip.is_link_local):
-            found.append(raw.strip())
-        elif ip is None and (host == "localhost" or host.endswith(".localhost")):
+        if (
+            ip is not None
+            and (ip.is_loopback or ip.is_unspecified or ip.is_link_local)
+            or ip is None
+            and (host == "localhost" or host.endswith(".localhost"))
+        ):
             found.append(raw.strip())
     return found
 
@@ -122,8 +125,15 @@ class SandboxHttp:
         resolver: Name resolution, for the private-address check.
     """
 
-    def __init__(self, *, client: HttpClient, policy: NetworkPolicy, allowed_hosts: Sequence[str] = (),
-                 secrets: Secrets | None = None, resolver: Resolver = resolve) -> None:
+    def __init__(
+        self,
+        *,
+        client: HttpClient,
+        policy: NetworkPolicy,
+        allowed_hosts: Sequence[str] = (),
+        secrets: Secrets | None = None,
+        resolver: Resolver = resolve,
+    ) -> None:
         self.client = client
         self.policy = policy
         self.allowed = (*allowed_hosts, *policy.allowed_hosts)
@@ -156,8 +166,13 @@ class SandboxHttp:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 response = self.client.request(
-                    method=method, url=real_url, headers=headers, body=body, timeout=self.policy.request_timeout,
-                    follow_redirects=False, max_bytes=self.policy.max_response_bytes,
+                    method=method,
+                    url=real_url,
+                    headers=headers,
+                    body=body,
+                    timeout=self.policy.request_timeout,
+                    follow_redirects=False,
+                    max_bytes=self.policy.max_response_bytes,
                 )
             except Exception as exc:  # network failure, timeout, too large: the code sees an HttpError
                 reason = str(exc) or type(exc).__name__
@@ -167,15 +182,21 @@ class SandboxHttp:
                 break
             next_url = urljoin(real_url, location)
             if _target(next_url) != _target(real_url):
-                raise HttpRefused(f"{url} redirects to another host ({_target(next_url)[1]}); redirects are not followed")
+                raise HttpRefused(
+                    f"{url} redirects to another host ({_target(next_url)[1]}); redirects are not followed"
+                )
             real_url = next_url
             if response.status in (301, 302, 303) and method != "GET":
                 method, body = "GET", None
         if len(response.text.encode("utf-8")) > self.policy.max_response_bytes:
             raise HttpRefused(f"the response of {url} is larger than {self.policy.max_response_bytes} bytes")
         scrub = self._scrub
-        return {"status": response.status, "json": scrub(response.json), "text": scrub(response.text),
-                "headers": {k: scrub(v) for k, v in response.headers.items()}}
+        return {
+            "status": response.status,
+            "json": scrub(response.json),
+            "text": scrub(response.text),
+            "headers": {k: scrub(v) for k, v in response.headers.items()},
+        }
 
     def _scrub(self, value: Any) -> Any:
         """``value`` with secret values masked in every string (an API may echo a header back)."""

@@ -57,9 +57,11 @@ def seed() -> None:
         typer.echo("seeded the demo bot 'Pizzaria Bella'")
     if result.admin_password:
         bar = "=" * 64
-        typer.echo(f"\n{bar}\n  FlowStudio admin (shown only this once; keep it safe)\n"
-                   f"  e-mail:   {result.admin_email}\n  password: {result.admin_password}\n"
-                   f"  forgot it? .venv/bin/flowstudio admin set-password {result.admin_email}\n{bar}\n")
+        typer.echo(
+            f"\n{bar}\n  FlowStudio admin (shown only this once; keep it safe)\n"
+            f"  e-mail:   {result.admin_email}\n  password: {result.admin_password}\n"
+            f"  forgot it? .venv/bin/flowstudio admin set-password {result.admin_email}\n{bar}\n"
+        )
     else:
         typer.echo(f"admin {result.admin_email} already exists (reset with `flowstudio admin set-password`)")
 
@@ -124,8 +126,15 @@ def channel_create(
                 typer.echo(f"error: no bot '{bot}' in {workspace}", err=True)
                 raise typer.Exit(1)
         try:
-            channel = create_channel(session=session, workspace_id=space.id, kind=kind, name=name, bot_id=bot_id,
-                                     config=_pairs(config, "--config"), secrets=_pairs(secret, "--secret"))
+            channel = create_channel(
+                session=session,
+                workspace_id=space.id,
+                kind=kind,
+                name=name,
+                bot_id=bot_id,
+                config=_pairs(config, "--config"),
+                secrets=_pairs(secret, "--secret"),
+            )
         except ChannelError as error:
             typer.echo(f"error: {error}", err=True)
             raise typer.Exit(2) from error
@@ -161,9 +170,21 @@ def _worker_command() -> list[str]:
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     return [
-        sys.executable, "-m", "celery", "-A", "flowstudio.tasks", "worker",
-        "--loglevel", settings.log_level, "--pool", "threads", "--concurrency", "4",
-        "--beat", "--schedule", str(settings.data_dir / "celerybeat-schedule"),
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "flowstudio.tasks",
+        "worker",
+        "--loglevel",
+        settings.log_level,
+        "--pool",
+        "threads",
+        "--concurrency",
+        "4",
+        "--beat",
+        "--schedule",
+        str(settings.data_dir / "celerybeat-schedule"),
     ]
 
 

@@ -37,8 +37,13 @@ def chat(flow_path: FlowPath, matcher: MatcherOption = "nlu") -> None:
     from flow_runtime.ports import SystemClock, SystemRandom
 
     flow, _ = _load_or_exit(flow_path)
-    ports = fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
-                       matcher=_matcher(matcher))
+    ports = fake_ports(
+        code=SubprocessCodeRunner(),
+        http=UrllibHttpClient(),
+        clock=SystemClock(),
+        random=SystemRandom(),
+        matcher=_matcher(matcher),
+    )
     session = TerminalChat(flow, ports)
     typer.echo(f"Chatting with {flow.document.bot.name}. {HELP}")
     while True:
@@ -53,12 +58,18 @@ def chat(flow_path: FlowPath, matcher: MatcherOption = "nlu") -> None:
             break
 
 
-MatcherOption = Annotated[str, typer.Option(
-    "--matcher", help="How user text is understood: 'nlu' (the trained classifier, as in production) or "
-                      "'keyword' (trigger phrases only).", case_sensitive=False)]
+MatcherOption = Annotated[
+    str,
+    typer.Option(
+        "--matcher",
+        help="How user text is understood: 'nlu' (the trained classifier, as in production) or "
+        "'keyword' (trigger phrases only).",
+        case_sensitive=False,
+    ),
+]
 
 
-def _matcher(kind: str):  # noqa: ANN202 - a Matcher
+def _matcher(kind: str):
     if kind.lower() == "keyword":
         from flow_runtime.matching import KeywordMatcher
 

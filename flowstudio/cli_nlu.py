@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,8 +14,8 @@ Jsonl = Annotated[Path, typer.Option(exists=True, dir_okay=False, readable=True)
 def evaluate(
     train: Jsonl,
     test: Jsonl,
-    oos_label: Annotated[Optional[str], typer.Option(help="Label of out-of-scope examples.")] = None,
-    val: Annotated[Optional[Path], typer.Option(exists=True, dir_okay=False, help="Tuning split (JSONL).")] = None,
+    oos_label: Annotated[str | None, typer.Option(help="Label of out-of-scope examples.")] = None,
+    val: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Tuning split (JSONL).")] = None,
 ) -> None:
     """Train on TRAIN, predict TEST one message at a time; the last line is the metrics as JSON."""
     from flow_runtime.nlu.evaluate import evaluate as run
@@ -29,7 +29,9 @@ def evaluate(
 
 
 def lint(
-    flow_path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Flow document (JSON).")],
+    flow_path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Flow document (JSON).")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the pairs as one JSON array.")] = False,
 ) -> None:
     """Report intents whose triggers are confusable, with the phrases to fix."""
@@ -47,7 +49,7 @@ def lint(
         a, b = pair.intents
         typer.echo(f"{a} <-> {b}: {pair.rate:.0%} of their triggers are confusable")
         for c in pair.confusions:
-            typer.echo(f"  - \"{c.text}\" ({c.intent}) looks like {c.predicted} ({c.probability:.2f})")
+            typer.echo(f'  - "{c.text}" ({c.intent}) looks like {c.predicted} ({c.probability:.2f})')
 
 
 def register(app: typer.Typer) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -32,7 +32,7 @@ def new_key(key_id: Annotated[str, typer.Option("--id", help="The key's id (defa
 
 @keys_app.command("rotate")
 def rotate(
-    workspace: Annotated[Optional[int], typer.Option(help="Only this workspace id.")] = None,
+    workspace: Annotated[int | None, typer.Option(help="Only this workspace id.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per transaction.")] = 500,
 ) -> None:
     """Re-seal values sealed with old keys with the current (first) key; exit 1 if any does not open."""
@@ -46,19 +46,25 @@ def rotate(
     done = privacy.reencrypt(workspace_id=workspace, batch_size=batch_size)
     typer.echo(json.dumps({"current_key": current, **done.counts()}))
     if done.failed:
-        typer.echo(f"{len(done.failed)} values no configured key opens (first: {', '.join(done.failed[:5])}); "
-                   "keep the old keys configured", err=True)
+        typer.echo(
+            f"{len(done.failed)} values no configured key opens (first: {', '.join(done.failed[:5])}); "
+            "keep the old keys configured",
+            err=True,
+        )
         raise typer.Exit(1)
     typer.echo("every value is sealed with the current key: older keys can be removed", err=True)
 
 
 @retention_app.command("run")
-def run_retention(workspace: Annotated[Optional[int], typer.Option(help="Only this workspace id.")] = None) -> None:
+def run_retention(workspace: Annotated[int | None, typer.Option(help="Only this workspace id.")] = None) -> None:
     """Erase what each workspace's retention policy says is due, now; prints the counts per workspace."""
     from flowstudio.services import retention
 
-    runs = ([retention.run(workspace_id=workspace, trigger="cli")] if workspace is not None
-            else retention.run_all(trigger="cli"))
+    runs = (
+        [retention.run(workspace_id=workspace, trigger="cli")]
+        if workspace is not None
+        else retention.run_all(trigger="cli")
+    )
     for run in runs:
         typer.echo(json.dumps({"workspace_id": run.workspace_id, **run.counts}))
 

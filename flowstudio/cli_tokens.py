@@ -14,7 +14,7 @@ import typer
 token_app = typer.Typer(help="REST API tokens.", no_args_is_help=True)
 
 
-def _workspace_id(session, slug: str) -> int:  # noqa: ANN001 - a sqlmodel Session
+def _workspace_id(session, slug: str) -> int:
     from sqlmodel import select
 
     from flowstudio.models import Workspace
@@ -42,8 +42,9 @@ def token_create(
     except ValueError as error:
         raise typer.BadParameter(f"use {', '.join(r.value for r in Role)}", param_hint="--role") from error
     with session_scope() as session:
-        typer.echo(create_token(session=session, workspace_id=_workspace_id(session, workspace), name=name,
-                                role=chosen))
+        typer.echo(
+            create_token(session=session, workspace_id=_workspace_id(session, workspace), name=name, role=chosen)
+        )
 
 
 @token_app.command("list")
@@ -78,5 +79,6 @@ def token_revoke(
             raise typer.Exit(1) from error
         already = row.revoked_at is not None
         revoke_token(session=session, token=row)
-        typer.echo(f"token {row.id} ({row.prefix or 'fst_'}…, {row.name}) "
-                   + ("was already revoked" if already else "revoked"))
+        typer.echo(
+            f"token {row.id} ({row.prefix or 'fst_'}…, {row.name}) " + ("was already revoked" if already else "revoked")
+        )

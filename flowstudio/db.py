@@ -15,7 +15,7 @@ from sqlmodel import Session
 from flowstudio.settings import get_settings
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -45,11 +45,11 @@ firewall dropped it); a busy one is not: `pool_pre_ping` would cost every unit o
 webhook turn's tenth."""
 
 
-def _note_checkin(_dbapi_connection, record) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+def _note_checkin(_dbapi_connection, record) -> None:
     record.info["checked_in"] = time.monotonic()
 
 
-def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - SQLAlchemy event signature
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
     """Ping a connection that sat idle; a dead one is replaced by a new one (SQLAlchemy retries the checkout)."""
     since = record.info.get("checked_in")
     if since is None or time.monotonic() - since < PING_IDLE_S:
@@ -61,7 +61,7 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - S
         finally:
             cursor.close()
         dbapi_connection.rollback()  # the ping opened a transaction (psycopg): end it
-    except Exception as error:  # noqa: BLE001 - any failure: this connection is gone
+    except Exception as error:
         raise sa.exc.DisconnectionError(f"idle connection failed its ping: {error}") from error
 
 

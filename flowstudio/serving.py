@@ -20,7 +20,6 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-
 MAX_APPS = 8
 """Apps that may run from one checkout at once (each builds into a folder of its own)."""
 
@@ -56,8 +55,10 @@ def toolchain_env(env: dict[str, str], root: Path) -> dict[str, str]:
     if env.get("REFLEX_USE_NPM") not in (None, "", "0", "false"):
         return env
     if shutil.which("bun", path=env.get("PATH")) is None:
-        raise ServeRefused("bun is not installed: run `make setup` in the project folder (it puts Node 22 and bun "
-                           "into .tools/), or put bun on PATH, or set REFLEX_USE_NPM=1 to build with npm")
+        raise ServeRefused(
+            "bun is not installed: run `make setup` in the project folder (it puts Node 22 and bun "
+            "into .tools/), or put bun on PATH, or set REFLEX_USE_NPM=1 to build with npm"
+        )
     env["REFLEX_USE_SYSTEM_BUN"] = "1"
     return env
 
@@ -92,8 +93,9 @@ def claim_web_dir(root: Path, port: int) -> WebDir:
         ServeRefused: The port is taken, or too many apps run from this checkout.
     """
     if _port_taken(port):
-        raise ServeRefused(f"port {port} is already in use (another FlowStudio?): stop it first, or pick another "
-                           "port with --port")
+        raise ServeRefused(
+            f"port {port} is already in use (another FlowStudio?): stop it first, or pick another port with --port"
+        )
     for slot in range(1, MAX_APPS + 1):
         suffix = "" if slot == 1 else f"-{slot}"
         fd = _lock(root / f".web{suffix}.lock")

@@ -16,7 +16,7 @@ def fresh_rate_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rate_limit, "_memory", rate_limit._Memory())
 
 
-def expire_lock(session, email: str) -> None:  # noqa: ANN001
+def expire_lock(session, email: str) -> None:
     """Move a lock into the past, as if its minutes had gone by."""
     from sqlmodel import select
 

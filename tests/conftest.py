@@ -22,8 +22,16 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_ADMIN_URL = os.environ.get("FLOWSTUDIO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_TEST_URL = os.environ.get("FLOWSTUDIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 _SETTINGS_VARS = (
-    "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "SECRET_KEY", "FLOWSTUDIO_ENV", "FLOWSTUDIO_DATA_DIR",
-    "FLOWSTUDIO_PORT", "FLOWSTUDIO_ADMIN_EMAIL", "FLOWSTUDIO_ADMIN_PASSWORD", "FLOWSTUDIO_DEFAULT_LANGUAGE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "FLOWSTUDIO_ENV",
+    "FLOWSTUDIO_DATA_DIR",
+    "FLOWSTUDIO_PORT",
+    "FLOWSTUDIO_ADMIN_EMAIL",
+    "FLOWSTUDIO_ADMIN_PASSWORD",
+    "FLOWSTUDIO_DEFAULT_LANGUAGE",
 )
 
 
@@ -144,7 +152,7 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     class Recorder:
         @staticmethod
-        def apply_async(args, kwargs=None, countdown=None) -> None:  # noqa: ANN001
+        def apply_async(args, kwargs=None, countdown=None) -> None:
             for batch in [args[0], *(ids for ids, _due in (kwargs or {}).get("later", []))]:  # a turn's chain
                 ids.extend(batch if isinstance(batch, list) else [batch])  # one id, or a batch
 

@@ -34,12 +34,18 @@ def make_workspace(session: Session, **fields: Any) -> Workspace:
 
 
 def make_user(
-    session: Session, *, workspace: Workspace | None = None, role: Role = Role.AGENT, password: str = "s3cret-pass",
+    session: Session,
+    *,
+    workspace: Workspace | None = None,
+    role: Role = Role.AGENT,
+    password: str = "s3cret-pass",
     **fields: Any,
 ) -> User:
     """A user (with a membership when `workspace` is given) whose password is `password`."""
-    user = User(**{"email": f"user-{_suffix()}@example.com", "name": "Test User", **fields},
-                password_hash=hash_password(password))
+    user = User(
+        **{"email": f"user-{_suffix()}@example.com", "name": "Test User", **fields},
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
     if workspace is not None:
@@ -71,8 +77,14 @@ def make_conversation(session: Session, *, workspace: Workspace, bot: Bot, **fie
     session.add(contact)
     session.flush()
     conversation = Conversation(
-        **{"workspace_id": workspace.id, "contact_id": contact.id, "channel": "webchat",
-           "owner_type": OwnerType.BOT, "owner_bot_id": bot.id, **fields}
+        **{
+            "workspace_id": workspace.id,
+            "contact_id": contact.id,
+            "channel": "webchat",
+            "owner_type": OwnerType.BOT,
+            "owner_bot_id": bot.id,
+            **fields,
+        }
     )
     session.add(conversation)
     session.flush()

@@ -40,14 +40,14 @@ class FakeProvider:
         with self.lock:
             return [body for path, body in self.requests if path.endswith(path_end)]
 
-    def _handler(self):  # noqa: ANN202
+    def _handler(self):
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 body = json.loads(raw or b"{}")
                 fake.arrived.set()
@@ -77,8 +77,11 @@ class FakeProvider:
                     self.end_headers()
                     self.wfile.write(b'{"error": {"message": "' + reason + b'"}}')
                     return
-                answer = ({"ok": True, "result": {"message_id": number}} if "/bot" in self.path
-                          else {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out.{number}"}]})
+                answer = (
+                    {"ok": True, "result": {"message_id": number}}
+                    if "/bot" in self.path
+                    else {"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out.{number}"}]}
+                )
                 payload = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -41,11 +41,16 @@ class Provider:
         self.token_requests: list[dict] = []
 
     def discovery(self) -> dict:
-        return {"issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
-                "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks",
-                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "code_challenge_methods_supported": ["S256"]}
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{self.issuer}/authorize",
+            "token_endpoint": f"{self.issuer}/token",
+            "jwks_uri": f"{self.issuer}/jwks",
+            "response_types_supported": ["code"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "code_challenge_methods_supported": ["S256"],
+        }
 
     def authorize(self, query: dict[str, str]) -> str:
         """Approve at once: the redirect back to the client with a fresh code."""
@@ -58,8 +63,11 @@ class Provider:
         request = self.codes.pop(form.get("code", ""), None)
         if request is None:
             return 400, {"error": "invalid_grant"}
-        client = base64.b64decode(authorization.removeprefix("Basic ")).decode() if authorization else \
-            f"{form.get('client_id')}:{form.get('client_secret')}"
+        client = (
+            base64.b64decode(authorization.removeprefix("Basic ")).decode()
+            if authorization
+            else f"{form.get('client_id')}:{form.get('client_secret')}"
+        )
         if client != f"{CLIENT_ID}:{CLIENT_SECRET}":
             return 401, {"error": "invalid_client"}
         verifier = form.get("code_verifier", "")
@@ -67,13 +75,26 @@ class Provider:
         if challenge != request.get("code_challenge") or request.get("code_challenge_method") != "S256":
             return 400, {"error": "invalid_grant", "error_description": "PKCE"}
         now = int(time.time())
-        claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "user-1", "iat": now, "exp": now + 300,
-                  "nonce": self.nonce_override if self.nonce_override is not None else request.get("nonce"),
-                  "email": self.email, "email_verified": self.email_verified, "name": self.name, "amr": self.amr}
+        claims = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "sub": "user-1",
+            "iat": now,
+            "exp": now + 300,
+            "nonce": self.nonce_override if self.nonce_override is not None else request.get("nonce"),
+            "email": self.email,
+            "email_verified": self.email_verified,
+            "name": self.name,
+            "amr": self.amr,
+        }
         key = self.other_key if self.sign_with_other_key else self.key
         id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, key)
-        return 200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
-                     "id_token": id_token}
+        return 200, {
+            "access_token": secrets.token_urlsafe(16),
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "id_token": id_token,
+        }
 
     def jwks(self) -> dict:
         return KeySet([self.key]).as_dict(private=False)
@@ -81,7 +102,7 @@ class Provider:
 
 def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+        def log_message(self, *args) -> None:
             pass
 
         def _json(self, status: int, body: dict) -> None:
@@ -92,7 +113,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             url = urlparse(self.path)
             if url.path == "/.well-known/openid-configuration":
                 self._json(200, provider.discovery())
@@ -106,7 +127,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
             else:
                 self._json(404, {})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             if urlparse(self.path).path == "/token":
@@ -117,7 +138,7 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class running_provider:  # noqa: N801 - used as a context manager
+class running_provider:
     """Serve a `Provider` in a thread for the duration of a `with` block."""
 
     def __enter__(self) -> Provider:
@@ -126,6 +147,6 @@ class running_provider:  # noqa: N801 - used as a context manager
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self.provider
 
-    def __exit__(self, *exc) -> None:  # noqa: ANN002
+    def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()

@@ -38,13 +38,29 @@ class Fakes:
 
 def _graph(fakes: Fakes, path: str, headers: dict[str, str]) -> tuple[int, dict]:
     if headers.get("authorization") != f"Bearer {WA_TOKEN}":
-        return 401, {"error": {"message": "Invalid OAuth access token - Cannot parse access token",
-                               "type": "OAuthException", "code": 190, "fbtrace_id": "AbCdEf"}}
+        return 401, {
+            "error": {
+                "message": "Invalid OAuth access token - Cannot parse access token",
+                "type": "OAuthException",
+                "code": 190,
+                "fbtrace_id": "AbCdEf",
+            }
+        }
     if path.rstrip("/").rsplit("/", 1)[-1] != WA_PHONE_ID:
-        return 400, {"error": {"message": "Unsupported get request. Object with ID 'x' does not exist",
-                               "type": "GraphMethodException", "code": 100, "error_subcode": 33}}
-    return 200, {"verified_name": "Pizzaria Bella", "display_phone_number": "+55 11 4000-1234",
-                 "quality_rating": "GREEN", "id": WA_PHONE_ID}
+        return 400, {
+            "error": {
+                "message": "Unsupported get request. Object with ID 'x' does not exist",
+                "type": "GraphMethodException",
+                "code": 100,
+                "error_subcode": 33,
+            }
+        }
+    return 200, {
+        "verified_name": "Pizzaria Bella",
+        "display_phone_number": "+55 11 4000-1234",
+        "quality_rating": "GREEN",
+        "id": WA_PHONE_ID,
+    }
 
 
 def _telegram(fakes: Fakes, path: str) -> tuple[int, dict]:
@@ -52,8 +68,16 @@ def _telegram(fakes: Fakes, path: str) -> tuple[int, dict]:
     if token != TG_TOKEN:
         return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
     if method == "getMe":
-        return 200, {"ok": True, "result": {"id": 123456, "is_bot": True, "first_name": "Bella",
-                                            "username": "bella_pizza_bot", "can_join_groups": True}}
+        return 200, {
+            "ok": True,
+            "result": {
+                "id": 123456,
+                "is_bot": True,
+                "first_name": "Bella",
+                "username": "bella_pizza_bot",
+                "can_join_groups": True,
+            },
+        }
     if method == "getWebhookInfo":
         info = {"url": fakes.webhook_url, "has_custom_certificate": False, "pending_update_count": 0}
         if fakes.webhook_error:
@@ -68,7 +92,7 @@ def provider_fakes() -> Iterator[Fakes]:
     fakes = Fakes()
 
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:  # noqa: ANN002
+        def log_message(self, *args) -> None:
             pass
 
         def _answer(self, status: int, body: dict | None) -> None:
@@ -79,7 +103,7 @@ def provider_fakes() -> Iterator[Fakes]:
             self.end_headers()
             self.wfile.write(raw)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             path = urlsplit(self.path).path
             headers = {k.lower(): v for k, v in self.headers.items()}
             fakes.received.append(("GET", self.path, headers, b""))
@@ -90,7 +114,7 @@ def provider_fakes() -> Iterator[Fakes]:
             else:
                 self._answer(404, {})
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             fakes.received.append(("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, raw))
             self._answer(fakes.rest_status, {"received": True} if fakes.rest_status < 300 else {"error": "nope"})

@@ -11,15 +11,13 @@ import pytest
 from sqlmodel import Session
 
 from flowstudio.db import engine_for
-from flowstudio.services import migrations
-from tests.conftest import use_env
-
 from flowstudio.models import AgentQueue, AgentStatus, Bot, Queue, Workspace
-from flowstudio.services import agents
+from flowstudio.services import agents, migrations
 from flowstudio.services.bots import create_bot_from_document
 from flowstudio.services.channels import create_channel
 from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.services.drafts import publish
+from tests.conftest import use_env
 
 _ids = itertools.count(1)
 
@@ -34,13 +32,23 @@ def pg(postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> It
         yield session
 
 
-def bot_document(name: str, *, language: str = "pt", areas: list[str] | None = None, greeting: str = "",
-                 intents: dict[str, list[str]] | None = None, replies: dict[str, str] | None = None,
-                 assign: dict[str, dict[str, str]] | None = None, set_vars: dict[str, dict[str, Any]] | None = None
-                 ) -> dict[str, Any]:
+def bot_document(
+    name: str,
+    *,
+    language: str = "pt",
+    areas: list[str] | None = None,
+    greeting: str = "",
+    intents: dict[str, list[str]] | None = None,
+    replies: dict[str, str] | None = None,
+    assign: dict[str, dict[str, str]] | None = None,
+    set_vars: dict[str, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """A flow: start -> greeting; each intent -> (set variables ->) its reply (-> an assign node)."""
-    nodes: list[dict[str, Any]] = [{"id": "start", "kind": "start"}, {"id": "fallback", "kind": "fallback"},
-                                   {"id": "sorry", "kind": "message", "text": f"{name}: não entendi."}]
+    nodes: list[dict[str, Any]] = [
+        {"id": "start", "kind": "start"},
+        {"id": "fallback", "kind": "fallback"},
+        {"id": "sorry", "kind": "message", "text": f"{name}: não entendi."},
+    ]
     edges = [{"id": "e-fb", "source": "fallback", "source_handle": "next", "target": "sorry"}]
     if greeting:
         nodes.append({"id": "greet", "kind": "message", "text": greeting})
@@ -57,19 +65,25 @@ def bot_document(name: str, *, language: str = "pt", areas: list[str] | None = N
         if (assign or {}).get(intent):
             nodes.append({"id": f"a{index}", "kind": "assign", "to": assign[intent]})
             chain.append(f"a{index}")
-        edges += [{"id": f"e{index}-{n}", "source": a, "source_handle": "next", "target": b}
-                  for n, (a, b) in enumerate(itertools.pairwise(chain))]
+        edges += [
+            {"id": f"e{index}-{n}", "source": a, "source_handle": "next", "target": b}
+            for n, (a, b) in enumerate(itertools.pairwise(chain))
+        ]
     for number, node in enumerate(nodes):
         node["position"] = {"x": number * 10, "y": 0}
-    return {"schema_version": 1, "bot": {"name": name, "language": language, "knowledge_areas": areas or []},
-            "constants": {}, "topics": [], "nodes": nodes, "edges": edges}
+    return {
+        "schema_version": 1,
+        "bot": {"name": name, "language": language, "knowledge_areas": areas or []},
+        "constants": {},
+        "topics": [],
+        "nodes": nodes,
+        "edges": edges,
+    }
 
 
-def published_bot(session: Session, workspace: Workspace, name: str, *, default: bool = False, **document: Any
-                  ) -> Bot:
+def published_bot(session: Session, workspace: Workspace, name: str, *, default: bool = False, **document: Any) -> Bot:
     """A bot with the flow of `bot_document(name, **document)` published (version 1)."""
-    bot = create_bot_from_document(session=session, workspace_id=workspace.id,
-                                   document=bot_document(name, **document))
+    bot = create_bot_from_document(session=session, workspace_id=workspace.id, document=bot_document(name, **document))
     bot.is_default = default
     session.add(bot)
     session.flush()
@@ -78,13 +92,26 @@ def published_bot(session: Session, workspace: Workspace, name: str, *, default:
     return bot
 
 
-def agent(session: Session, workspace: Workspace, queue: Queue, *, status: AgentStatus = AgentStatus.ONLINE,
-          capacity: int = 2, name: str = "") -> int:
+def agent(
+    session: Session,
+    workspace: Workspace,
+    queue: Queue,
+    *,
+    status: AgentStatus = AgentStatus.ONLINE,
+    capacity: int = 2,
+    name: str = "",
+) -> int:
     """An agent of `queue` with that status and capacity; returns their user id."""
     number = next(_ids)
-    added = agents.add_agent(session=session, workspace_id=workspace.id, name=name or f"Agent {number}",
-                             email=f"agent{number}-{uuid.uuid4().hex[:6]}@example.com", capacity=capacity,
-                             queues=[queue.id], password="pw-123456")
+    added = agents.add_agent(
+        session=session,
+        workspace_id=workspace.id,
+        name=name or f"Agent {number}",
+        email=f"agent{number}-{uuid.uuid4().hex[:6]}@example.com",
+        capacity=capacity,
+        queues=[queue.id],
+        password="pw-123456",
+    )
     agents.set_status(session=session, workspace_id=workspace.id, user_id=added.user_id, status=status)
     session.flush()
     assert session.get(AgentQueue, (queue.id, added.user_id)) is not None
@@ -94,15 +121,27 @@ def agent(session: Session, workspace: Workspace, queue: Queue, *, status: Agent
 def webchat(session: Session, workspace: Workspace, *, bot: Bot | None = None, kind: str = "webchat") -> int:
     """A channel of the workspace (webchat by default), committed; returns its id."""
     rest = kind == "rest"  # pushes replies to a webhook (never called here: deliveries are recorded)
-    channel = create_channel(session=session, workspace_id=workspace.id, kind=kind, name=f"{kind} {next(_ids)}",
-                             bot_id=bot.id if bot else None,
-                             config={"webhook_url": "http://127.0.0.1:9/hook"} if rest else None,
-                             secrets={"webhook_secret": "s3cret"} if rest else None)
+    channel = create_channel(
+        session=session,
+        workspace_id=workspace.id,
+        kind=kind,
+        name=f"{kind} {next(_ids)}",
+        bot_id=bot.id if bot else None,
+        config={"webhook_url": "http://127.0.0.1:9/hook"} if rest else None,
+        secrets={"webhook_secret": "s3cret"} if rest else None,
+    )
     session.commit()
     return channel.id
 
 
-def say(channel_id: int, text: str, *, user: str = "visitor_0001", message_id: str | None = None):  # noqa: ANN201
+def say(channel_id: int, text: str, *, user: str = "visitor_0001", message_id: str | None = None):
     """The customer `user` writes `text` on the channel (through the whole inbound path)."""
-    return handle_inbound(InboundEvent(channel_id=channel_id, external_user_id=user,
-                                       external_message_id=message_id or uuid.uuid4().hex, kind="text", text=text))
+    return handle_inbound(
+        InboundEvent(
+            channel_id=channel_id,
+            external_user_id=user,
+            external_message_id=message_id or uuid.uuid4().hex,
+            kind="text",
+            text=text,
+        )
+    )

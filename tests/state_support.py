@@ -25,8 +25,16 @@ from flowstudio.state.session import SessionState
 class Ui:
     """One browser tab's state tree."""
 
-    def __init__(self, *, workspace_id: int | None, user_id: int | None, ip: str = "198.51.100.10",
-                 forwarded_for: str = "", path: str = "/", lang: str = "en") -> None:
+    def __init__(
+        self,
+        *,
+        workspace_id: int | None,
+        user_id: int | None,
+        ip: str = "198.51.100.10",
+        forwarded_for: str = "",
+        path: str = "/",
+        lang: str = "en",
+    ) -> None:
         self.root = rx.State(_reflex_internal_init=True)
         session_state = self.state(SessionState)
         session_state._workspace_id, session_state._user_id = workspace_id, user_id
@@ -38,9 +46,17 @@ class Ui:
         headers = {"asgi-scope-client": ip, "host": "testserver", "origin": "http://testserver"}
         if forwarded_for:
             headers["x-forwarded-for"] = forwarded_for
-        self.root.router = RouterData.from_router_data({
-            "sid": "test-sid", "headers": headers, "ip": ip, "token": "test-token",
-            "pathname": path, "asPath": path, "query": {}})
+        self.root.router = RouterData.from_router_data(
+            {
+                "sid": "test-sid",
+                "headers": headers,
+                "ip": ip,
+                "token": "test-token",
+                "pathname": path,
+                "asPath": path,
+                "query": {},
+            }
+        )
 
     def state(self, cls: type[rx.State]) -> Any:
         """The instance of a state class in this tree."""

@@ -8,7 +8,14 @@ from sqlmodel import Session
 
 from flowstudio.models import Bot, Role
 from flowstudio.pages.admin_forms import (
-    FormError, hours_to_rows, member_role, minutes_to_seconds, parse_list, parse_pairs, parse_spans, rows_to_hours,
+    FormError,
+    hours_to_rows,
+    member_role,
+    minutes_to_seconds,
+    parse_list,
+    parse_pairs,
+    parse_spans,
+    rows_to_hours,
     seconds_to_minutes,
 )
 from flowstudio.pages.agents import csv_grants_admin, guard
@@ -23,16 +30,21 @@ from tests.factories import make_bot, make_user, make_workspace
 
 def test_lists_and_pairs_are_read_from_form_text() -> None:
     assert parse_list("vip, reclamação;\n vip , ,novo") == ["vip", "reclamação", "novo"]
-    assert parse_pairs("plano = ouro\n\ncidade: São Paulo; vazio =") == {"plano": "ouro", "cidade": "São Paulo",
-                                                                         "vazio": ""}
+    assert parse_pairs("plano = ouro\n\ncidade: São Paulo; vazio =") == {
+        "plano": "ouro",
+        "cidade": "São Paulo",
+        "vazio": "",
+    }
     with pytest.raises(FormError) as error:
         parse_pairs("plano ouro")
     assert error.value.key == "forms.bad_pair" and error.value.detail == "plano ouro"
 
 
 def test_business_hours_round_trip_through_the_weekday_rows() -> None:
-    stored = {"timezone": "America/Sao_Paulo", "days": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]],
-                                                        "sat": [["09:00", "13:00"]]}}
+    stored = {
+        "timezone": "America/Sao_Paulo",
+        "days": {"mon": [["09:00", "12:00"], ["13:00", "18:00"]], "sat": [["09:00", "13:00"]]},
+    }
     always_open, zone, rows = hours_to_rows(stored)
     assert not always_open and zone == "America/Sao_Paulo"
     assert rows[0] == {"day": "mon", "open": "1", "spans": "09:00-12:00, 13:00-18:00"}
@@ -76,15 +88,38 @@ def test_the_board_has_a_column_per_area_with_its_bots() -> None:
     columns = board(bots, extra_areas=["Reclamações", "boletos"], rule_areas=["Entregas"])
     assert [c.name for c in columns] == ["Boletos", "Cardápio", "Entregas", "Pedidos", "Reclamações"]
     by_name = {c.name: [b.name for b in c.bots] for c in columns}
-    assert by_name == {"Boletos": ["Financeiro"], "Cardápio": ["Vendas"], "Entregas": [],
-                       "Pedidos": ["Vendas", "Financeiro"], "Reclamações": []}
+    assert by_name == {
+        "Boletos": ["Financeiro"],
+        "Cardápio": ["Vendas"],
+        "Entregas": [],
+        "Pedidos": ["Vendas", "Financeiro"],
+        "Reclamações": [],
+    }
 
 
 def test_rule_rows_number_from_one_and_know_their_ends() -> None:
-    views = [RuleView(id=7, position=0, name="VIP", conditions={"tags": ["vip"], "variables": {"plano": "ouro"}},
-                      target_type="queue", target_id=3, target_name="VIP", enabled=True),
-             RuleView(id=4, position=1, name="Assunto", conditions={"knowledge_areas": ["Boletos"]},
-                      target_type="knowledge", target_id=None, target_name="best bot for the message", enabled=False)]
+    views = [
+        RuleView(
+            id=7,
+            position=0,
+            name="VIP",
+            conditions={"tags": ["vip"], "variables": {"plano": "ouro"}},
+            target_type="queue",
+            target_id=3,
+            target_name="VIP",
+            enabled=True,
+        ),
+        RuleView(
+            id=4,
+            position=1,
+            name="Assunto",
+            conditions={"knowledge_areas": ["Boletos"]},
+            target_type="knowledge",
+            target_id=None,
+            target_name="best bot for the message",
+            enabled=False,
+        ),
+    ]
     rows = rule_rows(views, "Melhor bot")
     assert [(r.number, r.first, r.last) for r in rows] == [(1, True, False), (2, False, True)]
     assert rows[0].variables == ["plano = ouro"] and rows[0].tags == ["vip"]
@@ -104,10 +139,16 @@ def test_who_may_change_agents() -> None:
     assert guard("supervisor", new_role="agent") is None
     assert guard("supervisor", new_role="admin") == "agents.only_admin"
     assert guard("supervisor", target_role="admin") == "agents.only_admin"
-    assert guard("admin", target_role="admin", new_role="supervisor", actor_id=2, target_id=3,
-                 changes_role_or_removes=True) is None
-    assert guard("admin", target_role="admin", actor_id=2, target_id=2, changes_role_or_removes=True) == \
-        "agents.not_yourself"
+    assert (
+        guard(
+            "admin", target_role="admin", new_role="supervisor", actor_id=2, target_id=3, changes_role_or_removes=True
+        )
+        is None
+    )
+    assert (
+        guard("admin", target_role="admin", actor_id=2, target_id=2, changes_role_or_removes=True)
+        == "agents.not_yourself"
+    )
     assert guard("admin", target_role="admin", actor_id=2, target_id=2) is None  # own status or capacity
 
 
@@ -119,10 +160,20 @@ def test_a_csv_that_makes_an_admin_is_spotted() -> None:
 
 def test_queue_rows_show_open_days_and_agent_names() -> None:
     view = queue_service.QueueView(
-        id=1, key="vendas", name="Vendas", is_default=True, strategy="least_busy",
-        business_hours={"timezone": "UTC", "days": {"tue": [["10:00", "16:00"]]}}, max_wait_seconds=150,
-        position_message="", closed_message="", return_to_bot_on_close=False, csat_enabled=True, csat_question="",
-        agent_ids=[5, 9])
+        id=1,
+        key="vendas",
+        name="Vendas",
+        is_default=True,
+        strategy="least_busy",
+        business_hours={"timezone": "UTC", "days": {"tue": [["10:00", "16:00"]]}},
+        max_wait_seconds=150,
+        position_message="",
+        closed_message="",
+        return_to_bot_on_close=False,
+        csat_enabled=True,
+        csat_question="",
+        agent_ids=[5, 9],
+    )
     row = queue_row(view, {5: "Ana", 6: "Bia"})
     assert not row.always_open and [(d.day, d.spans) for d in row.days] == [("tue", "10:00-16:00")]
     assert row.max_wait == "2.5" and row.agents == ["Ana"] and row.csat_enabled and not row.return_to_bot

@@ -19,8 +19,11 @@ def test_health_is_ok_on_a_migrated_database(client: TestClient, database_url: s
     body = response.json()
     assert body["status"] == "ok"
     assert body["version"] == "0.1.0"
-    assert body["database"] == {"ok": True, "kind": database_url.split(":")[0].split("+")[0],
-                                "detail": f"revision {migrations.head_revision()}"}
+    assert body["database"] == {
+        "ok": True,
+        "kind": database_url.split(":")[0].split("+")[0],
+        "detail": f"revision {migrations.head_revision()}",
+    }
     assert body["broker"]["ok"] and body["broker"]["kind"] == "sqla+sqlite"
 
 
@@ -33,8 +36,7 @@ def test_health_says_503_and_why_when_migrations_are_missing(client: TestClient,
     assert "expected" in body["database"]["detail"]
 
 
-def test_health_says_503_when_the_database_is_unreachable(client: TestClient, monkeypatch: pytest.MonkeyPatch
-                                                          ) -> None:
+def test_health_says_503_when_the_database_is_unreachable(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     use_env(monkeypatch, DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
     response = client.get("/api/v1/health")
     assert response.status_code == 503
@@ -43,15 +45,17 @@ def test_health_says_503_when_the_database_is_unreachable(client: TestClient, mo
 
 
 @pytest.mark.redis
-def test_health_reports_redis_as_the_broker(client: TestClient, database_url: str, redis_url: str,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_health_reports_redis_as_the_broker(
+    client: TestClient, database_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, REDIS_URL=redis_url)
     body = client.get("/api/v1/health").json()
     assert body["broker"] == {"ok": True, "kind": "redis", "detail": ""}
 
 
-def test_health_says_503_when_the_broker_is_down(client: TestClient, database_url: str,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_health_says_503_when_the_broker_is_down(
+    client: TestClient, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0")
     response = client.get("/api/v1/health")
     assert response.status_code == 503

@@ -20,15 +20,24 @@ from tests.factories import make_user, make_workspace
 def test_create_list_and_revoke(session: Session) -> None:
     workspace = make_workspace(session)
     admin = make_user(session, workspace=workspace, role=Role.ADMIN)
-    token = api_tokens.create_token(session=session, workspace_id=workspace.id, name="CRM", role="developer",
-                                    actor=admin)
+    token = api_tokens.create_token(
+        session=session, workspace_id=workspace.id, name="CRM", role="developer", actor=admin
+    )
     [view] = api_tokens.list_tokens(session=session, workspace_id=workspace.id)
     assert (view.name, view.role, view.created_by, view.last_used_at, view.revoked_at) == (
-        "CRM", "developer", admin.email, None, None)
+        "CRM",
+        "developer",
+        admin.email,
+        None,
+        None,
+    )
     assert token.startswith(view.prefix) and len(view.prefix) == 12 and token not in repr(view)
     assert api_tokens.authenticate(session=session, token=token).role == Role.DEVELOPER
-    api_tokens.revoke_token(session=session, token=api_tokens.get_token(session=session, workspace_id=workspace.id,
-                                                                         token_id=view.id), actor=admin)
+    api_tokens.revoke_token(
+        session=session,
+        token=api_tokens.get_token(session=session, workspace_id=workspace.id, token_id=view.id),
+        actor=admin,
+    )
     assert api_tokens.authenticate(session=session, token=token) is None
     [revoked] = api_tokens.list_tokens(session=session, workspace_id=workspace.id)
     assert revoked.revoked_at is not None and revoked.last_used_at is not None

@@ -52,8 +52,9 @@ def test_bots_and_versions_life_cycle(api) -> None:
     document = demo_flow() | {"bot": demo_flow()["bot"] | {"name": "Vendas"}}
     uploaded = client.put(f"/api/v1/bots/{bot['id']}/draft", json=document, headers=headers)
     assert uploaded.status_code == 200 and uploaded.json()["problems"][0]["code"] == "no_error_path"
-    bad = client.put(f"/api/v1/bots/{bot['id']}/draft", json={"nodes": [{"id": "x", "kind": "teleport"}]},
-                     headers=headers)
+    bad = client.put(
+        f"/api/v1/bots/{bot['id']}/draft", json={"nodes": [{"id": "x", "kind": "teleport"}]}, headers=headers
+    )
     assert bad.status_code == 422 and bad.json()["detail"]["problems"][0]["code"] == "unknown_kind"
 
     published = client.post(f"/api/v1/bots/{bot['id']}/versions", json={"changelog": "primeira"}, headers=headers)
@@ -72,8 +73,15 @@ def test_broken_draft_cannot_be_published(api) -> None:
     client, headers, _ = api
     bot = client.post("/api/v1/bots", json={"name": "Quebrado"}, headers=headers).json()
     draft = client.get(f"/api/v1/bots/{bot['id']}/draft", headers=headers).json()["document"]
-    draft["nodes"].append({"id": "menu", "kind": "buttons", "text": "?", "position": {"x": 0, "y": 0},
-                           "buttons": [{"id": "b1", "label": "Um rótulo comprido demais"}]})
+    draft["nodes"].append(
+        {
+            "id": "menu",
+            "kind": "buttons",
+            "text": "?",
+            "position": {"x": 0, "y": 0},
+            "buttons": [{"id": "b1", "label": "Um rótulo comprido demais"}],
+        }
+    )
     client.put(f"/api/v1/bots/{bot['id']}/draft", json=draft, headers=headers)
     refused = client.post(f"/api/v1/bots/{bot['id']}/versions", json={}, headers=headers)
     assert refused.status_code == 422
@@ -102,14 +110,22 @@ def test_conversations_listed_read_and_answered_by_an_agent(api, session, queued
     assert listed["channel"] == "whatsapp" and listed["status"] == "open"
     detail = client.get(f"/api/v1/conversations/{listed['id']}", headers=headers).json()
     assert [m["text"] for m in detail["messages"] if m["direction"] == "inbound"] == [
-        "oi", "quero falar com um atendente"]
-    sent = client.post(f"/api/v1/conversations/{listed['id']}/messages", json={"text": "Oi, sou a Carla!"},
-                       headers=headers)
+        "oi",
+        "quero falar com um atendente",
+    ]
+    sent = client.post(
+        f"/api/v1/conversations/{listed['id']}/messages", json={"text": "Oi, sou a Carla!"}, headers=headers
+    )
     assert sent.status_code == 202
-    assert client.post(f"/api/v1/conversations/{listed['id']}/messages", json={"text": ""},
-                       headers=headers).status_code == 422
+    assert (
+        client.post(f"/api/v1/conversations/{listed['id']}/messages", json={"text": ""}, headers=headers).status_code
+        == 422
+    )
     assert client.get("/api/v1/conversations", params={"status": "nope"}, headers=headers).status_code == 422
-    contact = client.patch(f"/api/v1/contacts/{listed['contact_id']}", json={"variables": {"plano": "vip"},
-                                                                              "add_tags": ["vip"]}, headers=headers)
+    contact = client.patch(
+        f"/api/v1/contacts/{listed['contact_id']}",
+        json={"variables": {"plano": "vip"}, "add_tags": ["vip"]},
+        headers=headers,
+    )
     assert contact.status_code == 200 and contact.json()["variables"] == {"plano": "vip"}
     assert client.get("/api/v1/contacts/999", headers=headers).status_code == 404

@@ -35,8 +35,15 @@ def _waiting(session: Session, workspace, bot, queue: Queue, count: int) -> list
     ids = []
     for _ in range(count):
         conversation = make_conversation(session, workspace=workspace, bot=bot)
-        assignment.enqueue(session=session, conversation=conversation, queue_id=queue.id, actor_type="bot",
-                           actor_id=bot.id, reason="test", assign_now=False)
+        assignment.enqueue(
+            session=session,
+            conversation=conversation,
+            queue_id=queue.id,
+            actor_type="bot",
+            actor_id=bot.id,
+            reason="test",
+            assign_now=False,
+        )
         ids.append(conversation.id)
     session.commit()
     return ids
@@ -76,8 +83,14 @@ def test_least_busy_gives_to_the_agent_with_the_most_room(pg: Session) -> None:
     held = _waiting(pg, workspace, bot, queue, 2)
     for conversation_id in held:
         with assignment.locked(conversation_id) as (session, conversation):
-            assignment.assign_to_agent(session=session, conversation=conversation, user_id=busy, actor_type="system",
-                                       actor_id=None, reason="setup")
+            assignment.assign_to_agent(
+                session=session,
+                conversation=conversation,
+                user_id=busy,
+                actor_type="system",
+                actor_id=None,
+                reason="setup",
+            )
     ids = _waiting(pg, workspace, bot, queue, 4)
     assignment.assign_waiting(queue_id=queue.id)
     # idle gets two (0 -> 2 while busy holds 2), then they alternate by load; busy stops at capacity 3
@@ -126,17 +139,30 @@ def test_manual_queue_waits_for_an_agent_to_pick(pg: Session, queued: list[int])
 def test_outside_business_hours_the_customer_is_told_and_waits(pg: Session, queued: list[int]) -> None:
     workspace = make_workspace(pg)
     bot = make_bot(pg, workspace=workspace, is_default=True)
-    queue = queues.create_queue(session=pg, workspace_id=workspace.id, name="Suporte",
-                                business_hours={"timezone": "America/Sao_Paulo",
-                                                "days": {"mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]]}},
-                                closed_message="Fechados agora; abrimos {opens}.")
+    queue = queues.create_queue(
+        session=pg,
+        workspace_id=workspace.id,
+        name="Suporte",
+        business_hours={
+            "timezone": "America/Sao_Paulo",
+            "days": {"mon": [["09:00", "18:00"]], "tue": [["09:00", "18:00"]]},
+        },
+        closed_message="Fechados agora; abrimos {opens}.",
+    )
     agent(pg, workspace, queue, capacity=3)
     sunday_night = datetime(2026, 11, 22, 23, 0, tzinfo=UTC)  # Sunday 20:00 in São Paulo
     monday_morning = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # Monday 10:00 in São Paulo
     assert not queues.is_open(queue, sunday_night) and queues.is_open(queue, monday_morning)
     conversation = make_conversation(pg, workspace=workspace, bot=bot)
-    sent = assignment.enqueue(session=pg, conversation=conversation, queue_id=queue.id, actor_type="bot",
-                              actor_id=bot.id, reason="test", now=sunday_night)
+    sent = assignment.enqueue(
+        session=pg,
+        conversation=conversation,
+        queue_id=queue.id,
+        actor_type="bot",
+        actor_id=bot.id,
+        reason="test",
+        now=sunday_night,
+    )
     pg.commit()
     [message] = [pg.get(Message, message_id) for message_id, _ in sent]
     assert message.text == "Fechados agora; abrimos 23/11 09:00." and message.direction == Direction.OUTBOUND
@@ -147,39 +173,50 @@ def test_outside_business_hours_the_customer_is_told_and_waits(pg: Session, queu
 
 def test_bad_business_hours_are_refused(pg: Session) -> None:
     workspace = make_workspace(pg)
-    for hours, message in [({"timezone": "Mars/Olympus"}, "unknown time zone"),
-                           ({"timezone": "UTC", "days": {"funday": []}}, "unknown weekday"),
-                           ({"timezone": "UTC", "days": {"mon": [["18:00", "09:00"]]}}, "ends before it starts"),
-                           ({"timezone": "UTC", "days": {"mon": [["9h", "18h"]]}}, "times must be HH:MM")]:
+    for hours, message in [
+        ({"timezone": "Mars/Olympus"}, "unknown time zone"),
+        ({"timezone": "UTC", "days": {"funday": []}}, "unknown weekday"),
+        ({"timezone": "UTC", "days": {"mon": [["18:00", "09:00"]]}}, "ends before it starts"),
+        ({"timezone": "UTC", "days": {"mon": [["9h", "18h"]]}}, "times must be HH:MM"),
+    ]:
         with pytest.raises(queues.QueueError, match=message):
             queues.create_queue(session=pg, workspace_id=workspace.id, name="Q", business_hours=hours)
     queue = queues.create_queue(session=pg, workspace_id=workspace.id, name="Q")
     with pytest.raises(queues.QueueError, match="strategy must be one of"):
-        queues.update_queue(session=pg, workspace_id=workspace.id, queue_id=queue.id, name="Renamed",
-                            strategy="random")
+        queues.update_queue(session=pg, workspace_id=workspace.id, queue_id=queue.id, name="Renamed", strategy="random")
     assert queue.name == "Q"  # nothing changed by the refused update
 
 
-def test_the_customer_is_told_their_place_in_line_and_told_again_when_it_changes(pg: Session, queued: list[int]
-                                                                                 ) -> None:
+def test_the_customer_is_told_their_place_in_line_and_told_again_when_it_changes(
+    pg: Session, queued: list[int]
+) -> None:
     workspace = make_workspace(pg)
     bot = make_bot(pg, workspace=workspace, is_default=True)
-    queue = queues.create_queue(session=pg, workspace_id=workspace.id, name="Fila",
-                                position_message="Você é o número {position} na fila {queue}.")
+    queue = queues.create_queue(
+        session=pg,
+        workspace_id=workspace.id,
+        name="Fila",
+        position_message="Você é o número {position} na fila {queue}.",
+    )
     ids = []
     for _ in range(3):
         conversation = make_conversation(pg, workspace=workspace, bot=bot)
-        assignment.enqueue(session=pg, conversation=conversation, queue_id=queue.id, actor_type="bot",
-                           actor_id=bot.id, reason="test")
+        assignment.enqueue(
+            session=pg, conversation=conversation, queue_id=queue.id, actor_type="bot", actor_id=bot.id, reason="test"
+        )
         ids.append(conversation.id)
     pg.commit()
 
     def told(conversation_id: int) -> list[str]:
-        return list(pg.exec(select(Message.text).where(Message.conversation_id == conversation_id)
-                            .order_by(Message.id)).all())
+        return list(
+            pg.exec(select(Message.text).where(Message.conversation_id == conversation_id).order_by(Message.id)).all()
+        )
 
-    assert [told(i) for i in ids] == [["Você é o número 1 na fila Fila."], ["Você é o número 2 na fila Fila."],
-                                      ["Você é o número 3 na fila Fila."]]
+    assert [told(i) for i in ids] == [
+        ["Você é o número 1 na fila Fila."],
+        ["Você é o número 2 na fila Fila."],
+        ["Você é o número 3 na fila Fila."],
+    ]
     assert assignment.update_positions(queue_id=queue.id) == 0  # nothing changed: nothing sent again
     agent(pg, workspace, queue, capacity=1)
     pg.commit()
@@ -193,13 +230,20 @@ def test_closing_returns_to_the_bot_and_the_customer_s_score_is_stored(pg: Sessi
     from tests.queue_support import published_bot, say, webchat
 
     workspace = make_workspace(pg)
-    bot = published_bot(pg, workspace, "Bella", default=True, greeting="Oi! Sou a Bella.",
-                        intents={"humano": ["quero falar com um atendente", "me passa para um humano"],
-                                 "preco": ["quanto custa", "qual o preço"]},
-                        replies={"humano": "Vou te passar para um atendente.", "preco": "Custa 10 reais."},
-                        assign={"humano": {"queue": "suporte"}})
-    queue = queues.create_queue(session=pg, workspace_id=workspace.id, name="Suporte", key="suporte",
-                                csat_enabled=True)
+    bot = published_bot(
+        pg,
+        workspace,
+        "Bella",
+        default=True,
+        greeting="Oi! Sou a Bella.",
+        intents={
+            "humano": ["quero falar com um atendente", "me passa para um humano"],
+            "preco": ["quanto custa", "qual o preço"],
+        },
+        replies={"humano": "Vou te passar para um atendente.", "preco": "Custa 10 reais."},
+        assign={"humano": {"queue": "suporte"}},
+    )
+    queue = queues.create_queue(session=pg, workspace_id=workspace.id, name="Suporte", key="suporte", csat_enabled=True)
     helper = agent(pg, workspace, queue, capacity=2)
     channel_id = webchat(pg, workspace)
     say(channel_id, "oi")
@@ -223,13 +267,18 @@ def test_closing_returns_to_the_bot_and_the_customer_s_score_is_stored(pg: Sessi
     conversation = pg.get(Conversation, conversation_id)
     assert answer.conversation_id == conversation_id
     assert (conversation.csat_score, conversation.csat_comment) == (5, "muito rápida!")
-    texts = list(pg.exec(select(Message.text).where(Message.conversation_id == conversation_id)
-                         .order_by(Message.id)).all())
+    texts = list(
+        pg.exec(select(Message.text).where(Message.conversation_id == conversation_id).order_by(Message.id)).all()
+    )
     assert texts[-3:] == [queues.default_text("csat", "pt"), "5 - muito rápida!", "Obrigado pela sua avaliação!"]
     # the bot is back: it answers the next question
     say(channel_id, "qual o preço")
-    assert pg.exec(select(Message.text).where(Message.conversation_id == conversation_id)
-                   .order_by(Message.id.desc())).first() == "Custa 10 reais."
+    assert (
+        pg.exec(
+            select(Message.text).where(Message.conversation_id == conversation_id).order_by(Message.id.desc())
+        ).first()
+        == "Custa 10 reais."
+    )
 
 
 def test_csat_answers_are_numbers_and_anything_else_ends_the_wait() -> None:
@@ -256,7 +305,7 @@ def test_one_owner_at_a_time_under_concurrent_assignment(pg: Session) -> None:
         try:
             barrier.wait()
             assignment.assign_waiting(queue_id=queue.id)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     def grab(conversation_id: int, user_id: int) -> None:
@@ -265,11 +314,14 @@ def test_one_owner_at_a_time_under_concurrent_assignment(pg: Session) -> None:
             assignment.pick(conversation_id=conversation_id, agent_id=user_id)
         except AssignmentError:
             pass
-        except BaseException as error:  # noqa: BLE001
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=sweep) for _ in range(4)]
-    threads += [threading.Thread(target=grab, args=(ids[0], first)), threading.Thread(target=grab, args=(ids[0], second))]
+    threads += [
+        threading.Thread(target=grab, args=(ids[0], first)),
+        threading.Thread(target=grab, args=(ids[0], second)),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -278,8 +330,9 @@ def test_one_owner_at_a_time_under_concurrent_assignment(pg: Session) -> None:
     owners = _owners(pg, ids)
     assert owners.count(first) == 2 and owners.count(second) == 1 and owners.count(None) == 5
     for conversation_id in ids:
-        to_agents = pg.exec(select(Event).where(Event.conversation_id == conversation_id,
-                                                Event.name == "conversation.owner_changed")).all()
+        to_agents = pg.exec(
+            select(Event).where(Event.conversation_id == conversation_id, Event.name == "conversation.owner_changed")
+        ).all()
         assert sum(1 for e in to_agents if e.data["to"]["type"] == "agent") <= 1
 
 
@@ -301,30 +354,44 @@ def test_transfers_between_agents_queues_and_bots(pg: Session, queued: list[int]
     assignment.pick(conversation_id=other_id, agent_id=ana)
     with pytest.raises(AssignmentError, match="capacity 1"):
         assignment.transfer(conversation_id=conversation_id, to_type="agent", to_id=ana, actor_id=bia)
-    back = assignment.transfer(conversation_id=conversation_id, to_type="bot", to_id=other_bot.id, actor_id=bia,
-                               reason="bot can finish")
+    back = assignment.transfer(
+        conversation_id=conversation_id, to_type="bot", to_id=other_bot.id, actor_id=bia, reason="bot can finish"
+    )
     assert back.owner == {"type": "bot", "id": other_bot.id}
     pg.expire_all()
     conversation = pg.get(Conversation, conversation_id)
     assert conversation.session["variables"] == {"pedido": "123"} and conversation.session["tags"] == ["vip"]
     assert conversation.session["cursor"] is None and conversation.session["status"] == "new"
     assert conversation.session["owner_kind"] == "bot"
-    reasons = [e.data["reason"] for e in pg.exec(select(Event).where(
-        Event.conversation_id == conversation_id, Event.name == "conversation.owner_changed").order_by(Event.id))]
-    assert reasons == ["test", "picked from the queue", "transferred",
-                       f"round_robin assignment in queue {vip.name}", "bot can finish"]
+    reasons = [
+        e.data["reason"]
+        for e in pg.exec(
+            select(Event)
+            .where(Event.conversation_id == conversation_id, Event.name == "conversation.owner_changed")
+            .order_by(Event.id)
+        )
+    ]
+    assert reasons == [
+        "test",
+        "picked from the queue",
+        "transferred",
+        f"round_robin assignment in queue {vip.name}",
+        "bot can finish",
+    ]
 
 
 def test_csv_import_is_all_or_nothing_with_per_row_errors(pg: Session) -> None:
     workspace = make_workspace(pg)
     make_queue(pg, workspace=workspace, key="vendas", name="Vendas")
     make_queue(pg, workspace=workspace, key="suporte", name="Suporte")
-    bad = ("name,email,role,queues\n"
-           "Ana,ana@example.com,agent,vendas;suporte\n"
-           "Bia,not-an-email,agent,vendas\n"
-           "Caio,caio@example.com,boss,\n"
-           "Duda,duda@example.com,supervisor,cozinha\n"
-           "Eva,ANA@example.com,,\n")
+    bad = (
+        "name,email,role,queues\n"
+        "Ana,ana@example.com,agent,vendas;suporte\n"
+        "Bia,not-an-email,agent,vendas\n"
+        "Caio,caio@example.com,boss,\n"
+        "Duda,duda@example.com,supervisor,cozinha\n"
+        "Eva,ANA@example.com,,\n"
+    )
     report = agents.import_csv(session=pg, workspace_id=workspace.id, content=bad)
     assert not report.ok and report.added == []
     assert [line for line, _ in report.errors] == [3, 4, 5, 6]
@@ -342,7 +409,8 @@ def test_csv_import_is_all_or_nothing_with_per_row_errors(pg: Session) -> None:
     again = agents.import_csv(session=pg, workspace_id=workspace.id, content=good)
     assert [line for line, _ in again.errors] == [2, 3]  # already in the workspace
     assert agents.import_csv(session=pg, workspace_id=workspace.id, content="a,b\n1,2\n").errors == [
-        (1, "missing column name, email (expected name,email,role,queues)")]
+        (1, "missing column name, email (expected name,email,role,queues)")
+    ]
 
 
 def test_agents_edit_and_remove_puts_their_conversations_back_in_line(pg: Session, queued: list[int]) -> None:
@@ -352,8 +420,9 @@ def test_agents_edit_and_remove_puts_their_conversations_back_in_line(pg: Sessio
     leaving = agent(pg, workspace, queue, capacity=1)
     [conversation_id] = _waiting(pg, workspace, bot, queue, 1)
     assignment.assign_waiting(queue_id=queue.id)
-    view = agents.edit_agent(session=pg, workspace_id=workspace.id, user_id=leaving, name="Zé", role="supervisor",
-                             capacity=4, queues=[])
+    view = agents.edit_agent(
+        session=pg, workspace_id=workspace.id, user_id=leaving, name="Zé", role="supervisor", capacity=4, queues=[]
+    )
     assert (view.name, view.role, view.capacity, view.queues, view.load) == ("Zé", "supervisor", 4, [], 1)
     with pytest.raises(agents.AgentError, match="not an e-mail"):
         agents.edit_agent(session=pg, workspace_id=workspace.id, user_id=leaving, email="nope")
@@ -382,18 +451,45 @@ def test_monitor_figures_on_a_known_set_of_conversations(pg: Session) -> None:
         pg.flush()
         return row
 
-    queue_owner = {"owner_type": OwnerType.QUEUE, "owner_bot_id": None, "owner_queue_id": queue.id,
-                   "queue_id": queue.id, "status": ConversationStatus.PENDING}
+    queue_owner = {
+        "owner_type": OwnerType.QUEUE,
+        "owner_bot_id": None,
+        "owner_queue_id": queue.id,
+        "queue_id": queue.id,
+        "status": ConversationStatus.PENDING,
+    }
     conversation(**queue_owner, waiting_since=t(10), queued_at=t(10))
     conversation(**queue_owner, waiting_since=t(2), queued_at=t(2))
-    conversation(owner_type=OwnerType.QUEUE, owner_bot_id=None, owner_queue_id=other.id, queue_id=other.id,
-                 status=ConversationStatus.PENDING, waiting_since=t(1), queued_at=t(1))
-    conversation(owner_type=OwnerType.AGENT, owner_bot_id=None, owner_agent_id=ana, queue_id=queue.id,
-                 queued_at=t(30), assigned_at=t(29), first_response_at=t(28))  # answered after 2 min
-    conversation(queue_id=queue.id, queued_at=t(60), assigned_at=t(58), first_response_at=t(56),
-                 closed_at=t(48), csat_score=4, csat_requested_at=t(48))  # back with the bot: 4 min, 10 min
-    conversation(queue_id=queue.id, queued_at=t(3000), assigned_at=t(2999), first_response_at=t(2998),
-                 closed_at=t(2990))  # two days ago: outside the period
+    conversation(
+        owner_type=OwnerType.QUEUE,
+        owner_bot_id=None,
+        owner_queue_id=other.id,
+        queue_id=other.id,
+        status=ConversationStatus.PENDING,
+        waiting_since=t(1),
+        queued_at=t(1),
+    )
+    conversation(
+        owner_type=OwnerType.AGENT,
+        owner_bot_id=None,
+        owner_agent_id=ana,
+        queue_id=queue.id,
+        queued_at=t(30),
+        assigned_at=t(29),
+        first_response_at=t(28),
+    )  # answered after 2 min
+    conversation(
+        queue_id=queue.id,
+        queued_at=t(60),
+        assigned_at=t(58),
+        first_response_at=t(56),
+        closed_at=t(48),
+        csat_score=4,
+        csat_requested_at=t(48),
+    )  # back with the bot: 4 min, 10 min
+    conversation(
+        queue_id=queue.id, queued_at=t(3000), assigned_at=t(2999), first_response_at=t(2998), closed_at=t(2990)
+    )  # two days ago: outside the period
     pg.commit()
     with Session(pg.get_bind()) as session:
         assert assignment.record_sla_breaches(session=session, now=now) == 1  # only the 10-minute wait

@@ -9,7 +9,7 @@ from flowstudio.services import audit
 from tests.factories import make_user, make_workspace
 
 
-def _workspace_and_user(session: Session):  # noqa: ANN202
+def _workspace_and_user(session: Session):
     workspace = make_workspace(session)
     return workspace, make_user(session, workspace=workspace)
 
@@ -17,8 +17,14 @@ def _workspace_and_user(session: Session):  # noqa: ANN202
 def test_entries_are_recorded_filtered_and_newest_first(session: Session) -> None:
     workspace, user = _workspace_and_user(session)
     audit.record(session, "auth.sign_in", workspace_id=workspace.id, actor=user, ip="10.0.0.7")
-    audit.record(session, "member.role_changed", workspace_id=workspace.id, actor=user,
-                 target=("user", 99), details={"from": "agent", "to": "supervisor"})
+    audit.record(
+        session,
+        "member.role_changed",
+        workspace_id=workspace.id,
+        actor=user,
+        target=("user", 99),
+        details={"from": "agent", "to": "supervisor"},
+    )
     audit.record(session, "auth.sign_in", workspace_id=workspace.id + 1000, actor=user)  # another workspace
     session.commit()
 
@@ -61,8 +67,11 @@ def test_verify_chain_finds_an_entry_edited_behind_the_databases_back(session: S
     session.commit()
     middle = audit.entries(session, workspace.id)[1]
     # a row forged by someone who could switch the trigger off
-    trigger_off = ("DROP TRIGGER audit_entry_no_update" if session.get_bind().dialect.name == "sqlite"
-                   else "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_update")
+    trigger_off = (
+        "DROP TRIGGER audit_entry_no_update"
+        if session.get_bind().dialect.name == "sqlite"
+        else "ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_no_update"
+    )
     session.execute(sa.text(trigger_off))
     session.execute(sa.text("UPDATE audit_entry SET target_id = 'forged' WHERE id = :id"), {"id": middle.id})
     session.commit()

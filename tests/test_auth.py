@@ -43,7 +43,11 @@ def test_token_gives_back_the_principal(session: Session) -> None:
     principal = auth.principal_from_token(session=session, token=auth.issue_token(user, session))
     assert principal is not None
     assert (principal.user_id, principal.name, principal.workspace_name, principal.role) == (
-        user.id, "Bia", "Loja", Role.SUPERVISOR)
+        user.id,
+        "Bia",
+        "Loja",
+        Role.SUPERVISOR,
+    )
 
 
 def test_tampered_or_foreign_tokens_are_refused(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,11 @@ def test_right_password_without_2fa_signs_in_and_is_audited(session: Session) ->
     assert auth.principal_from_token(session=session, token=step.token).user_id == user.id
     entry = audit.entries(session, workspace.id)[0]
     assert (entry.action, entry.actor_user_id, entry.ip, entry.details) == (
-        "auth.sign_in", user.id, "10.0.0.9", {"via": "password"})
+        "auth.sign_in",
+        user.id,
+        "10.0.0.9",
+        {"via": "password"},
+    )
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(session: Session) -> None:
@@ -104,13 +108,15 @@ def test_sign_ins_are_rate_limited_per_email(session: Session, monkeypatch: pyte
     make_user(session, workspace=make_workspace(session), email="rl@example.com")
     _fail(session, "rl@example.com", 1, ip="10.0.0.1")
     _fail(session, "rl@example.com", 1, ip="10.0.0.2")
-    assert sign_in.start(session, email="rl@example.com", password=PASSWORD, ip="10.0.0.3").error == \
-        "signin.rate_limited"
+    assert (
+        sign_in.start(session, email="rl@example.com", password=PASSWORD, ip="10.0.0.3").error == "signin.rate_limited"
+    )
 
 
 @pytest.mark.parametrize("shared", [False, True])
-def test_right_passwords_do_not_use_up_the_budget_of_guesses(session: Session, monkeypatch: pytest.MonkeyPatch,
-                                                             shared: bool, request: pytest.FixtureRequest) -> None:
+def test_right_passwords_do_not_use_up_the_budget_of_guesses(
+    session: Session, monkeypatch: pytest.MonkeyPatch, shared: bool, request: pytest.FixtureRequest
+) -> None:
     if shared:
         use_env(monkeypatch, REDIS_URL=request.getfixturevalue("redis_url"))
     monkeypatch.setattr(sign_in, "IP_LIMIT", (3, 60))
@@ -125,8 +131,9 @@ def test_right_passwords_do_not_use_up_the_budget_of_guesses(session: Session, m
     assert sign_in.start(session, email=email, password=PASSWORD, ip=ip).error == "signin.rate_limited"
 
 
-def test_rate_limits_are_shared_through_redis(session: Session, redis_url: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rate_limits_are_shared_through_redis(
+    session: Session, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, REDIS_URL=redis_url)
     monkeypatch.setattr(sign_in, "IP_LIMIT", (2, 60))
     ip = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
@@ -167,8 +174,9 @@ def test_an_expired_password_must_be_changed_before_anything_else(session: Sessi
     assert same.error == "pwd.same"
     differ = sign_in.replace_expired_password(session, user_id=user.id, password="Novo-Segredo-9", confirm="x")
     assert differ.error == "pwd.mismatch"
-    done = sign_in.replace_expired_password(session, user_id=user.id, password="Novo-Segredo-9",
-                                            confirm="Novo-Segredo-9")
+    done = sign_in.replace_expired_password(
+        session, user_id=user.id, password="Novo-Segredo-9", confirm="Novo-Segredo-9"
+    )
     assert done.status == "signed_in" and auth.principal_from_token(session=session, token=done.token)
     assert not account_policy.password_expired(session, user)
     actions = [e.action for e in audit.entries(session, workspace.id)]
@@ -182,20 +190,22 @@ def test_passwords_never_expire_by_default(session: Session) -> None:
     assert not account_policy.password_expired(session, user)
 
 
-def test_an_ip_check_refuses_before_the_password_is_looked_at(session: Session,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_ip_check_refuses_before_the_password_is_looked_at(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workspace = make_workspace(session)
     make_user(session, workspace=workspace, email="ip@example.com", role=Role.AGENT)
     seen = []
 
-    def block(_session, user, ip):  # noqa: ANN001, ANN202
+    def block(_session, user, ip):
         seen.append((user.email if user else None, ip))
         return "signin.ip_blocked" if ip == "203.0.113.5" else None
 
     monkeypatch.setattr(sign_in, "_ip_checks", [])
     sign_in.add_ip_check(block)
-    assert sign_in.start(session, email="ip@example.com", password=PASSWORD, ip="203.0.113.5").error == \
-        "signin.ip_blocked"
+    assert (
+        sign_in.start(session, email="ip@example.com", password=PASSWORD, ip="203.0.113.5").error == "signin.ip_blocked"
+    )
     assert sign_in.start(session, email="ip@example.com", password=PASSWORD, ip="198.51.100.1").status == "signed_in"
     assert seen == [("ip@example.com", "203.0.113.5"), ("ip@example.com", "198.51.100.1")]
     assert audit.entries(session, workspace.id, action_prefix="auth.sign_in_failed")[0].details == {"reason": "ip"}
@@ -207,8 +217,15 @@ def test_the_policy_is_the_strictest_of_the_users_workspaces(session: Session) -
     from flowstudio.models import Membership
 
     session.add(Membership(workspace_id=strict.id, user_id=user.id, role=Role.AGENT))
-    session.add(SignInPolicy(workspace_id=strict.id, two_factor_required=True, password_min_length=14,
-                             password_max_age_days=90, lockout_threshold=4))
+    session.add(
+        SignInPolicy(
+            workspace_id=strict.id,
+            two_factor_required=True,
+            password_min_length=14,
+            password_max_age_days=90,
+            lockout_threshold=4,
+        )
+    )
     session.add(SignInPolicy(workspace_id=lax.id, password_max_age_days=365))
     policy = account_policy.for_user(session, user.id)
     assert policy == account_policy.Policy(True, 90, 14, 4)
@@ -218,15 +235,19 @@ def test_only_admins_change_the_policy_and_it_is_audited(session: Session) -> No
     workspace = make_workspace(session)
     admin = make_user(session, workspace=workspace, role=Role.ADMIN)
     agent = make_user(session, workspace=workspace, role=Role.AGENT)
-    new = account_policy.Policy(two_factor_required=True, password_max_age_days=90, password_min_length=12,
-                                lockout_threshold=5)
+    new = account_policy.Policy(
+        two_factor_required=True, password_max_age_days=90, password_min_length=12, lockout_threshold=5
+    )
     with pytest.raises(account_policy.NotAllowed):
         account_policy.save_policy(session, workspace_id=workspace.id, user_id=agent.id, policy=new)
     with pytest.raises(account_policy.PolicyError):
-        account_policy.save_policy(session, workspace_id=workspace.id, user_id=admin.id,
-                                   policy=account_policy.Policy(password_min_length=4))
+        account_policy.save_policy(
+            session, workspace_id=workspace.id, user_id=admin.id, policy=account_policy.Policy(password_min_length=4)
+        )
     account_policy.save_policy(session, workspace_id=workspace.id, user_id=admin.id, policy=new, ip="10.0.0.2")
     assert account_policy.workspace_policy(session, workspace.id) == new
     entry = audit.entries(session, workspace.id)[0]
-    assert entry.action == "auth.policy_changed" and entry.details["changes"]["password_min_length"] == \
-        {"from": 10, "to": 12}
+    assert entry.action == "auth.policy_changed" and entry.details["changes"]["password_min_length"] == {
+        "from": 10,
+        "to": 12,
+    }

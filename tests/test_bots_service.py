@@ -77,11 +77,14 @@ def test_import_round_trips_an_export(session: Session) -> None:
     assert imported.name == "Pizzaria Bella (2)"
 
 
-@pytest.mark.parametrize(("raw", "reason"), [
-    ("{not json", "not JSON"),
-    ('{"schema_version": 1, "nodes": [{"id": "x", "kind": "teleport"}]}', "not a FlowStudio flow"),
-    ("[1, 2]", "not a FlowStudio flow"),
-])
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("{not json", "not JSON"),
+        ('{"schema_version": 1, "nodes": [{"id": "x", "kind": "teleport"}]}', "not a FlowStudio flow"),
+        ("[1, 2]", "not a FlowStudio flow"),
+    ],
+)
 def test_import_refuses_what_cannot_load_and_creates_nothing(session: Session, raw: str, reason: str) -> None:
     workspace = make_workspace(session)
     with pytest.raises(bots.BotError, match=reason):

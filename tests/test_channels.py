@@ -36,11 +36,15 @@ def client() -> TestClient:
 
 
 def test_verification_echoes_the_challenge_only_with_the_right_token(client, whatsapp) -> None:
-    ok = client.get(f"/webhooks/whatsapp/{whatsapp}", params={"hub.mode": "subscribe", "hub.verify_token": "verify",
-                                                             "hub.challenge": "1158201444"})
+    ok = client.get(
+        f"/webhooks/whatsapp/{whatsapp}",
+        params={"hub.mode": "subscribe", "hub.verify_token": "verify", "hub.challenge": "1158201444"},
+    )
     assert (ok.status_code, ok.text) == (200, "1158201444")
-    wrong = client.get(f"/webhooks/whatsapp/{whatsapp}", params={"hub.mode": "subscribe",
-                                                                "hub.verify_token": "nope", "hub.challenge": "x"})
+    wrong = client.get(
+        f"/webhooks/whatsapp/{whatsapp}",
+        params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "x"},
+    )
     assert wrong.status_code == 403
     assert client.get("/webhooks/whatsapp/unknown-key").status_code == 404
 
@@ -50,25 +54,37 @@ def test_the_bot_answers_with_text_and_interactive_buttons(client, whatsapp, pro
     assert response.status_code == 200 and response.json()["received"] == 1
     assert drain(queued) == ["sent", "sent"]
     greeting, menu = provider.bodies("/PNID/messages")
-    assert greeting == {"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511999990000",
-                        "type": "text", "text": {"preview_url": False,
-                                                 "body": "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕"}}
+    assert greeting == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": "5511999990000",
+        "type": "text",
+        "text": {"preview_url": False, "body": "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕"},
+    }
     assert menu["type"] == "interactive" and menu["interactive"]["type"] == "button"
     assert [b["reply"] for b in menu["interactive"]["action"]["buttons"]] == [
-        {"id": "b_pedido", "title": "Fazer pedido"}, {"id": "b_horario", "title": "Horário"},
-        {"id": "b_humano", "title": "Falar com atendente"}]
+        {"id": "b_pedido", "title": "Fazer pedido"},
+        {"id": "b_horario", "title": "Horário"},
+        {"id": "b_humano", "title": "Falar com atendente"},
+    ]
 
     post_signed(client, whatsapp, wa_payload(wamid="wamid.in.2", click=("b_pedido", "Fazer pedido")))
     drain(queued)
     cards = provider.bodies()[-2:]  # the carousel: one message per card, its title and price as the body
     assert [(c["interactive"]["type"], c["interactive"]["body"]["text"]) for c in cards] == [
-        ("button", "*Calabresa*\nR$ 45,00"), ("button", "*Margherita*\nR$ 42,00")]
+        ("button", "*Calabresa*\nR$ 45,00"),
+        ("button", "*Margherita*\nR$ 42,00"),
+    ]
     assert [c["interactive"]["action"]["buttons"][0]["reply"]["id"] for c in cards] == [
-        "escolher_calabresa", "escolher_margherita"]
+        "escolher_calabresa",
+        "escolher_margherita",
+    ]
     stored = session.exec(select(Message).order_by(Message.id)).all()
     assert [(m.direction, m.status) for m in stored][:3] == [
-        (Direction.INBOUND, DeliveryStatus.RECEIVED), (Direction.OUTBOUND, DeliveryStatus.SENT),
-        (Direction.OUTBOUND, DeliveryStatus.SENT)]
+        (Direction.INBOUND, DeliveryStatus.RECEIVED),
+        (Direction.OUTBOUND, DeliveryStatus.SENT),
+        (Direction.OUTBOUND, DeliveryStatus.SENT),
+    ]
     assert stored[1].channel_message_id == "wamid.out.1"
 
 
@@ -94,14 +110,16 @@ def test_concurrent_messages_of_one_conversation_are_stored_once_in_order(client
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(lambda p: post_signed(client, whatsapp, p).status_code, payloads + payloads[:10]))
     assert set(codes) == {200}
-    inbound = session.exec(select(Message).where(Message.direction == Direction.INBOUND)
-                           .order_by(Message.created_at, Message.id)).all()
+    inbound = session.exec(
+        select(Message).where(Message.direction == Direction.INBOUND).order_by(Message.created_at, Message.id)
+    ).all()
     assert [m.text for m in inbound] == [f"mensagem {i}" for i in range(50)]
     assert len(session.exec(select(Conversation)).all()) == 1
 
 
-def test_a_new_contact_created_meanwhile_elsewhere_is_not_duplicated(client, whatsapp, queued, session,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_contact_created_meanwhile_elsewhere_is_not_duplicated(
+    client, whatsapp, queued, session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another process (no shared lock) stored the same new customer between this turn's look-up and its
     writes: the unique key stops the twin, and the turn is taken again on the winner's contact."""
     from flowstudio.models import Contact, ContactIdentity
@@ -111,14 +129,18 @@ def test_a_new_contact_created_meanwhile_elsewhere_is_not_duplicated(client, wha
     looked_up = []
     real = conversations._known_identity
 
-    def stale(db, event):  # noqa: ANN001, ANN202 - the look-up ran before the other process committed
+    def stale(db, event):
         looked_up.append(event.external_message_id)
         return None if len(looked_up) == 1 else real(db, event)
 
     monkeypatch.setattr(conversations, "_known_identity", stale)
     monkeypatch.setattr(conversations, "_locked_open_conversation", lambda *_args: (None, None))  # (closed, say)
-    assert post_signed(client, whatsapp, wa_payload("oi de novo", wamid="wamid.race.1",
-                                                    sender="5511977770000")).status_code == 200
+    assert (
+        post_signed(
+            client, whatsapp, wa_payload("oi de novo", wamid="wamid.race.1", sender="5511977770000")
+        ).status_code
+        == 200
+    )
     assert looked_up == ["wamid.race.1", "wamid.race.1"]  # taken again after the unique key refused the twin
     assert len(session.exec(select(Contact)).all()) == 1
     assert len(session.exec(select(ContactIdentity)).all()) == 1
@@ -200,30 +222,43 @@ def test_webchat_visitor_talks_to_the_bot_and_sees_replies_once_delivered(client
     session.commit()
     base = "/api/v1/webchat/pizzaria-bella"
     visitor = "visitor_abcdef12"
-    sent = client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001",
-                                                "text": "oi"})
+    sent = client.post(
+        f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001", "text": "oi"}
+    )
     assert sent.status_code == 202 and sent.headers["access-control-allow-origin"] == "*"
-    assert client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001",
-                                                 "text": "oi"}).json()["duplicate"] is True
+    assert (
+        client.post(
+            f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000001", "text": "oi"}
+        ).json()["duplicate"]
+        is True
+    )
     before = client.get(f"{base}/messages", params={"visitor": visitor}).json()["messages"]
     assert [m["from"] for m in before] == ["visitor"]  # replies show once their delivery ran (wait seconds)
     drain(queued)
     after = client.get(f"{base}/messages", params={"visitor": visitor}).json()["messages"]
-    assert [m["text"] for m in after] == ["oi", "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕",
-                                          "Como posso ajudar?"]
+    assert [m["text"] for m in after] == [
+        "oi",
+        "Olá! Eu sou a Bella, assistente da Pizzaria Bella 🍕",
+        "Como posso ajudar?",
+    ]
     assert [b["id"] for b in after[2]["payload"]["buttons"]] == ["b_pedido", "b_horario", "b_humano"]
-    client.post(f"{base}/messages", json={"visitor_id": visitor, "client_message_id": "m-00000002",
-                                          "button_id": "b_horario", "label": "Horário"})
+    client.post(
+        f"{base}/messages",
+        json={"visitor_id": visitor, "client_message_id": "m-00000002", "button_id": "b_horario", "label": "Horário"},
+    )
     drain(queued)
     newer = client.get(f"{base}/messages", params={"visitor": visitor, "after": after[-1]["id"]}).json()["messages"]
     assert [m["text"] for m in newer] == ["Horário", "Abrimos todos os dias às 18h e fechamos às 23h30."]
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"visitor_id": "short", "client_message_id": "m-00000001", "text": "oi"}, 422),
-    ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-00000001", "text": "   "}, 422),
-    ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-1", "text": "oi"}, 422),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"visitor_id": "short", "client_message_id": "m-00000001", "text": "oi"}, 422),
+        ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-00000001", "text": "   "}, 422),
+        ({"visitor_id": "visitor_abcdef12", "client_message_id": "m-1", "text": "oi"}, 422),
+    ],
+)
 def test_webchat_rejects_bad_input_with_a_reason(client, session, body, status) -> None:
     seed_demo(session=session, admin_email="admin@example.com")
     session.commit()
@@ -243,14 +278,23 @@ def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, sessio
     from flowstudio.tasks import timers
 
     workspace_id = seed(session=session, admin_email="admin@example.com").workspace_id
-    document = {"schema_version": 1, "bot": {"name": "Lembrete"}, "nodes": [
-        {"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Oi!"},
-        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"},
-        {"id": "idle", "kind": "event", "event": "inactivity", "minutes": 5},
-        {"id": "nudge", "kind": "message", "text": "Ainda está aí?"}],
-        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
-                  {"id": "b", "source": "fallback", "source_handle": "next", "target": "sorry"},
-                  {"id": "c", "source": "idle", "source_handle": "next", "target": "nudge"}]}
+    document = {
+        "schema_version": 1,
+        "bot": {"name": "Lembrete"},
+        "nodes": [
+            {"id": "start", "kind": "start"},
+            {"id": "hi", "kind": "message", "text": "Oi!"},
+            {"id": "fallback", "kind": "fallback"},
+            {"id": "sorry", "kind": "message", "text": "Hein?"},
+            {"id": "idle", "kind": "event", "event": "inactivity", "minutes": 5},
+            {"id": "nudge", "kind": "message", "text": "Ainda está aí?"},
+        ],
+        "edges": [
+            {"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
+            {"id": "b", "source": "fallback", "source_handle": "next", "target": "sorry"},
+            {"id": "c", "source": "idle", "source_handle": "next", "target": "nudge"},
+        ],
+    }
     bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
     key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
@@ -273,7 +317,8 @@ def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, sessio
 
 @pytest.mark.parametrize(("silent_minutes", "restarts"), [(59, False), (61, True)])
 def test_a_contact_silent_longer_than_the_bot_s_session_timeout_starts_over(
-        client, session, provider, queued, silent_minutes, restarts) -> None:
+    client, session, provider, queued, silent_minutes, restarts
+) -> None:
     from datetime import timedelta
 
     from flowstudio.models import utcnow
@@ -281,15 +326,24 @@ def test_a_contact_silent_longer_than_the_bot_s_session_timeout_starts_over(
     from flowstudio.services import drafts
 
     workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
-    document = {"schema_version": 1, "bot": {"name": "Sessão", "session_timeout_minutes": 60}, "nodes": [
-        {"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Bem-vindo!"},
-        {"id": "ask", "kind": "question", "text": "Seu nome?", "save_as": "nome"},
-        {"id": "thanks", "kind": "message", "text": "Obrigado, ${nome}!"},
-        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"}],
-        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
-                  {"id": "b", "source": "hi", "source_handle": "next", "target": "ask"},
-                  {"id": "c", "source": "ask", "source_handle": "valid", "target": "thanks"},
-                  {"id": "d", "source": "fallback", "source_handle": "next", "target": "sorry"}]}
+    document = {
+        "schema_version": 1,
+        "bot": {"name": "Sessão", "session_timeout_minutes": 60},
+        "nodes": [
+            {"id": "start", "kind": "start"},
+            {"id": "hi", "kind": "message", "text": "Bem-vindo!"},
+            {"id": "ask", "kind": "question", "text": "Seu nome?", "save_as": "nome"},
+            {"id": "thanks", "kind": "message", "text": "Obrigado, ${nome}!"},
+            {"id": "fallback", "kind": "fallback"},
+            {"id": "sorry", "kind": "message", "text": "Hein?"},
+        ],
+        "edges": [
+            {"id": "a", "source": "start", "source_handle": "next", "target": "hi"},
+            {"id": "b", "source": "hi", "source_handle": "next", "target": "ask"},
+            {"id": "c", "source": "ask", "source_handle": "valid", "target": "thanks"},
+            {"id": "d", "source": "fallback", "source_handle": "next", "target": "sorry"},
+        ],
+    }
     bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
     key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
@@ -306,7 +360,8 @@ def test_a_contact_silent_longer_than_the_bot_s_session_timeout_starts_over(
 
 
 def test_flows_know_the_contact_and_the_contact_keeps_variables_for_later_sessions(
-        client, session, provider, queued) -> None:
+    client, session, provider, queued
+) -> None:
     from datetime import timedelta
 
     from flowstudio.models import Contact, utcnow
@@ -314,21 +369,32 @@ def test_flows_know_the_contact_and_the_contact_keeps_variables_for_later_sessio
     from flowstudio.services import drafts
 
     workspace_id = seed_demo(session=session, admin_email="admin@example.com").workspace_id
-    document = {"schema_version": 1, "bot": {"name": "Memória", "session_timeout_minutes": 60}, "nodes": [
-        {"id": "start", "kind": "start"},
-        {"id": "known", "kind": "condition", "branches": [
-            {"id": "has_city", "rules": [{"source": "variable", "name": "cidade", "op": "exists"}]}]},
-        {"id": "hi", "kind": "message", "text": "Oi, ${contact.name}! De que cidade você fala?"},
-        {"id": "ask", "kind": "question", "text": "Cidade?", "save_as": "cidade"},
-        {"id": "thanks", "kind": "message", "text": "Anotado: ${cidade}."},
-        {"id": "back", "kind": "message", "text": "Que bom te ver de novo, ${contact.name} de ${cidade}!"},
-        {"id": "fallback", "kind": "fallback"}, {"id": "sorry", "kind": "message", "text": "Hein?"}],
-        "edges": [{"id": "a", "source": "start", "source_handle": "next", "target": "known"},
-                  {"id": "b", "source": "known", "source_handle": "has_city", "target": "back"},
-                  {"id": "c", "source": "known", "source_handle": "else", "target": "hi"},
-                  {"id": "d", "source": "hi", "source_handle": "next", "target": "ask"},
-                  {"id": "e", "source": "ask", "source_handle": "valid", "target": "thanks"},
-                  {"id": "f", "source": "fallback", "source_handle": "next", "target": "sorry"}]}
+    document = {
+        "schema_version": 1,
+        "bot": {"name": "Memória", "session_timeout_minutes": 60},
+        "nodes": [
+            {"id": "start", "kind": "start"},
+            {
+                "id": "known",
+                "kind": "condition",
+                "branches": [{"id": "has_city", "rules": [{"source": "variable", "name": "cidade", "op": "exists"}]}],
+            },
+            {"id": "hi", "kind": "message", "text": "Oi, ${contact.name}! De que cidade você fala?"},
+            {"id": "ask", "kind": "question", "text": "Cidade?", "save_as": "cidade"},
+            {"id": "thanks", "kind": "message", "text": "Anotado: ${cidade}."},
+            {"id": "back", "kind": "message", "text": "Que bom te ver de novo, ${contact.name} de ${cidade}!"},
+            {"id": "fallback", "kind": "fallback"},
+            {"id": "sorry", "kind": "message", "text": "Hein?"},
+        ],
+        "edges": [
+            {"id": "a", "source": "start", "source_handle": "next", "target": "known"},
+            {"id": "b", "source": "known", "source_handle": "has_city", "target": "back"},
+            {"id": "c", "source": "known", "source_handle": "else", "target": "hi"},
+            {"id": "d", "source": "hi", "source_handle": "next", "target": "ask"},
+            {"id": "e", "source": "ask", "source_handle": "valid", "target": "thanks"},
+            {"id": "f", "source": "fallback", "source_handle": "next", "target": "sorry"},
+        ],
+    }
     bot = bot_service.create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")
     key = whatsapp_channel(session, workspace_id=workspace_id, graph_base_url=provider.url, bot_id=bot.id)
@@ -343,7 +409,11 @@ def test_flows_know_the_contact_and_the_contact_keeps_variables_for_later_sessio
     post_signed(client, key, wa_payload("oi de novo", wamid="wamid.m.3"))
     drain(queued)
     assert [b["text"]["body"] for b in provider.bodies()] == [
-        "Oi, Ana! De que cidade você fala?", "Cidade?", "Anotado: Recife.", "Que bom te ver de novo, Ana de Recife!"]
+        "Oi, Ana! De que cidade você fala?",
+        "Cidade?",
+        "Anotado: Recife.",
+        "Que bom te ver de novo, Ana de Recife!",
+    ]
 
 
 def test_a_turn_keeps_to_its_statement_budget(client, whatsapp, queued, session, database_url) -> None:

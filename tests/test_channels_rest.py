@@ -43,9 +43,16 @@ def api(session: Session) -> tuple[TestClient, dict[str, str]]:
 @pytest.fixture
 def channel(api, receiver) -> int:
     client, headers = api
-    created = client.post("/api/v1/channels", headers=headers, json={
-        "kind": "rest", "name": "App", "config": {"webhook_url": f"{receiver.url}/hooks/flowstudio"},
-        "secrets": {"webhook_secret": SECRET}})
+    created = client.post(
+        "/api/v1/channels",
+        headers=headers,
+        json={
+            "kind": "rest",
+            "name": "App",
+            "config": {"webhook_url": f"{receiver.url}/hooks/flowstudio"},
+            "secrets": {"webhook_secret": SECRET},
+        },
+    )
     assert created.status_code == 201, created.text
     assert created.json()["secrets_set"] == ["webhook_secret"] and SECRET not in created.text
     return created.json()["id"]
@@ -64,11 +71,15 @@ def verified(receiver) -> list[dict]:
     return bodies
 
 
-def test_a_user_s_message_gets_the_bot_s_replies_back_and_at_the_webhook_signed(api, channel, receiver, queued,
-                                                                                session) -> None:
+def test_a_user_s_message_gets_the_bot_s_replies_back_and_at_the_webhook_signed(
+    api, channel, receiver, queued, session
+) -> None:
     client, headers = api
-    sent = client.post(f"/api/v1/channels/{channel}/messages", headers=headers,
-                       json={"user_id": "cliente-42", "text": "oi", "message_id": "app-1", "name": "Ana"})
+    sent = client.post(
+        f"/api/v1/channels/{channel}/messages",
+        headers=headers,
+        json={"user_id": "cliente-42", "text": "oi", "message_id": "app-1", "name": "Ana"},
+    )
     assert sent.status_code == 202, sent.text
     answer = sent.json()
     assert answer["duplicate"] is False
@@ -81,21 +92,36 @@ def test_a_user_s_message_gets_the_bot_s_replies_back_and_at_the_webhook_signed(
     first, second = verified(receiver)
     assert set(first) == {"event", "message_id", "conversation_id", "user_id", "sender", "sent_at", "message"}
     assert first | {"sent_at": None} == {
-        "event": "message.created", "message_id": greeting["message_id"], "conversation_id": answer["conversation_id"],
-        "user_id": "cliente-42", "sender": "bot", "sent_at": None, "message": {"type": "text", "text": GREETING}}
+        "event": "message.created",
+        "message_id": greeting["message_id"],
+        "conversation_id": answer["conversation_id"],
+        "user_id": "cliente-42",
+        "sender": "bot",
+        "sent_at": None,
+        "message": {"type": "text", "text": GREETING},
+    }
     assert second["message_id"] == menu["message_id"] and second["message"] == menu["message"]
 
-    again = client.post(f"/api/v1/channels/{channel}/messages", headers=headers,
-                        json={"user_id": "cliente-42", "text": "oi", "message_id": "app-1"})
+    again = client.post(
+        f"/api/v1/channels/{channel}/messages",
+        headers=headers,
+        json={"user_id": "cliente-42", "text": "oi", "message_id": "app-1"},
+    )
     assert again.json()["duplicate"] is True and again.json()["replies"] == [] and queued == []
-    other_user = client.post(f"/api/v1/channels/{channel}/messages", headers=headers,
-                             json={"user_id": "cliente-43", "text": "oi", "message_id": "app-1"})
+    other_user = client.post(
+        f"/api/v1/channels/{channel}/messages",
+        headers=headers,
+        json={"user_id": "cliente-43", "text": "oi", "message_id": "app-1"},
+    )
     assert other_user.json()["duplicate"] is False  # message ids need only be unique per user
     assert other_user.json()["conversation_id"] != answer["conversation_id"]
     queued.clear()
 
-    pressed = client.post(f"/api/v1/conversations/{answer['conversation_id']}/messages", headers=headers,
-                          json={"sender": "contact", "button_id": "b_horario", "label": "Horário"})
+    pressed = client.post(
+        f"/api/v1/conversations/{answer['conversation_id']}/messages",
+        headers=headers,
+        json={"sender": "contact", "button_id": "b_horario", "label": "Horário"},
+    )
     assert pressed.status_code == 202, pressed.text
     [hours] = pressed.json()["replies"]
     assert hours["message"] == {"type": "text", "text": "Abrimos todos os dias às 18h e fechamos às 23h30."}
@@ -105,8 +131,9 @@ def test_a_user_s_message_gets_the_bot_s_replies_back_and_at_the_webhook_signed(
     assert [(m.text, m.payload.get("button_id")) for m in inbound] == [("oi", ""), ("oi", ""), ("Horário", "b_horario")]
 
 
-def test_a_500_is_retried_and_the_conversation_s_messages_still_arrive_in_order(api, channel, receiver, queued,
-                                                                               session) -> None:
+def test_a_500_is_retried_and_the_conversation_s_messages_still_arrive_in_order(
+    api, channel, receiver, queued, session
+) -> None:
     client, headers = api
     client.post(f"/api/v1/channels/{channel}/messages", headers=headers, json={"user_id": "u1", "text": "oi"})
     greeting, menu = queued
@@ -151,35 +178,64 @@ def test_a_4xx_marks_the_message_failed_with_the_receiver_s_reason(api, channel,
 
 def test_agents_and_the_bot_write_through_the_api_too(api, channel, receiver, queued) -> None:
     client, headers = api
-    conversation = client.post(f"/api/v1/channels/{channel}/messages", headers=headers,
-                               json={"user_id": "u7", "text": "oi"}).json()["conversation_id"]
+    conversation = client.post(
+        f"/api/v1/channels/{channel}/messages", headers=headers, json={"user_id": "u7", "text": "oi"}
+    ).json()["conversation_id"]
     drain(queued)
-    sent = client.post(f"/api/v1/conversations/{conversation}/messages", headers=headers,
-                       json={"text": "Oi, sou a Carla!"})
-    templated = client.post(f"/api/v1/conversations/{conversation}/messages", headers=headers, json={
-        "sender": "bot", "template": {"name": "pedido_pronto", "parameters": ["Ana", "#12"],
-                                      "fallback_text": "Ana, seu pedido #12 está pronto!"}})
+    sent = client.post(
+        f"/api/v1/conversations/{conversation}/messages", headers=headers, json={"text": "Oi, sou a Carla!"}
+    )
+    templated = client.post(
+        f"/api/v1/conversations/{conversation}/messages",
+        headers=headers,
+        json={
+            "sender": "bot",
+            "template": {
+                "name": "pedido_pronto",
+                "parameters": ["Ana", "#12"],
+                "fallback_text": "Ana, seu pedido #12 está pronto!",
+            },
+        },
+    )
     assert (sent.status_code, templated.status_code) == (202, 202)
     drain(queued)
     carla, template = verified(receiver)[2:]
     assert (carla["sender"], carla["message"]) == ("agent", {"type": "text", "text": "Oi, sou a Carla!"})
     assert template["sender"] == "bot" and template["message"] == {
-        "type": "text", "text": "Ana, seu pedido #12 está pronto!",
-        "template": {"name": "pedido_pronto", "language": "pt_BR", "parameters": ["Ana", "#12"]}}
+        "type": "text",
+        "text": "Ana, seu pedido #12 está pronto!",
+        "template": {"name": "pedido_pronto", "language": "pt_BR", "parameters": ["Ana", "#12"]},
+    }
 
 
-@pytest.mark.parametrize(("body", "reason"), [
-    ({"kind": "rest", "name": "A", "secrets": {"webhook_secret": "s"}}, "config.webhook_url"),
-    ({"kind": "rest", "name": "A", "config": {"webhook_url": "https://x.example/h"}}, "secrets.webhook_secret"),
-    ({"kind": "rest", "name": "A", "config": {"webhook_url": "ftp://x.example/h"}, "secrets": {"webhook_secret": "s"}},
-     "http:// or https://"),
-    ({"kind": "rest", "name": "A", "config": {"webhook_url": "x.example/h"}, "secrets": {"webhook_secret": "s"}},
-     "http:// or https://"),
-    ({"kind": "rest", "name": "A", "config": {"webhook_url": 42}, "secrets": {"webhook_secret": "s"}},
-     "http:// or https://"),
-    ({"kind": "rest", "name": "A", "config": {"webhook_url": "https://"}, "secrets": {"webhook_secret": "s"}},
-     "http:// or https://"),
-])
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"kind": "rest", "name": "A", "secrets": {"webhook_secret": "s"}}, "config.webhook_url"),
+        ({"kind": "rest", "name": "A", "config": {"webhook_url": "https://x.example/h"}}, "secrets.webhook_secret"),
+        (
+            {
+                "kind": "rest",
+                "name": "A",
+                "config": {"webhook_url": "ftp://x.example/h"},
+                "secrets": {"webhook_secret": "s"},
+            },
+            "http:// or https://",
+        ),
+        (
+            {"kind": "rest", "name": "A", "config": {"webhook_url": "x.example/h"}, "secrets": {"webhook_secret": "s"}},
+            "http:// or https://",
+        ),
+        (
+            {"kind": "rest", "name": "A", "config": {"webhook_url": 42}, "secrets": {"webhook_secret": "s"}},
+            "http:// or https://",
+        ),
+        (
+            {"kind": "rest", "name": "A", "config": {"webhook_url": "https://"}, "secrets": {"webhook_secret": "s"}},
+            "http:// or https://",
+        ),
+    ],
+)
 def test_a_rest_channel_needs_an_http_webhook_url_and_a_secret(api, body, reason, session) -> None:
     client, headers = api
     before = client.get("/api/v1/channels", headers=headers).json()
@@ -190,32 +246,43 @@ def test_a_rest_channel_needs_an_http_webhook_url_and_a_secret(api, body, reason
 
 def test_the_webhook_url_cannot_be_changed_to_something_else(api, channel) -> None:
     client, headers = api
-    refused = client.patch(f"/api/v1/channels/{channel}", headers=headers,
-                           json={"config": {"webhook_url": "javascript:alert(1)"}})
+    refused = client.patch(
+        f"/api/v1/channels/{channel}", headers=headers, json={"config": {"webhook_url": "javascript:alert(1)"}}
+    )
     assert refused.status_code == 422 and "http:// or https://" in refused.json()["detail"]
     removed = client.patch(f"/api/v1/channels/{channel}", headers=headers, json={"config": {"webhook_url": ""}})
     assert removed.status_code == 422 and "config.webhook_url" in removed.json()["detail"]
-    moved = client.patch(f"/api/v1/channels/{channel}", headers=headers,
-                         json={"config": {"webhook_url": "https://hooks.example.com/new"}})
+    moved = client.patch(
+        f"/api/v1/channels/{channel}",
+        headers=headers,
+        json={"config": {"webhook_url": "https://hooks.example.com/new"}},
+    )
     assert moved.status_code == 200 and moved.json()["config"]["webhook_url"] == "https://hooks.example.com/new"
 
 
 def test_bad_messages_are_refused_with_a_reason_and_nothing_is_stored(api, channel, session, queued) -> None:
     client, headers = api
     url = f"/api/v1/channels/{channel}/messages"
-    for body, status in [({"user_id": "u1"}, 422), ({"user_id": "u1", "text": "   "}, 422),
-                         ({"user_id": "", "text": "oi"}, 422), ({"text": "oi"}, 422),
-                         ({"user_id": "u1", "text": "oi", "message_id": ""}, 422)]:
+    for body, status in [
+        ({"user_id": "u1"}, 422),
+        ({"user_id": "u1", "text": "   "}, 422),
+        ({"user_id": "", "text": "oi"}, 422),
+        ({"text": "oi"}, 422),
+        ({"user_id": "u1", "text": "oi", "message_id": ""}, 422),
+    ]:
         response = client.post(url, headers=headers, json=body)
         assert response.status_code == status and response.json()["detail"], body
-    assert client.post("/api/v1/channels/999/messages", headers=headers,
-                       json={"user_id": "u1", "text": "oi"}).status_code == 404
+    assert (
+        client.post("/api/v1/channels/999/messages", headers=headers, json={"user_id": "u1", "text": "oi"}).status_code
+        == 404
+    )
     assert client.post(url, json={"user_id": "u1", "text": "oi"}).status_code == 401
     assert session.exec(select(Message)).all() == [] and queued == []
 
     webchat = next(c for c in client.get("/api/v1/channels", headers=headers).json() if c["kind"] == "webchat")
-    wrong_kind = client.post(f"/api/v1/channels/{webchat['id']}/messages", headers=headers,
-                             json={"user_id": "u1", "text": "oi"})
+    wrong_kind = client.post(
+        f"/api/v1/channels/{webchat['id']}/messages", headers=headers, json={"user_id": "u1", "text": "oi"}
+    )
     assert wrong_kind.status_code == 409 and "webchat channel" in wrong_kind.json()["detail"]
     client.patch(f"/api/v1/channels/{channel}", headers=headers, json={"is_active": False})
     inactive = client.post(url, headers=headers, json={"user_id": "u1", "text": "oi"})
@@ -225,15 +292,22 @@ def test_bad_messages_are_refused_with_a_reason_and_nothing_is_stored(api, chann
 
 def test_only_rest_conversations_take_the_contact_s_messages_through_the_api(api, session, queued) -> None:
     client, headers = api
-    key = whatsapp_channel(session, workspace_id=session.exec(select(Workspace.id)).one(),
-                           graph_base_url="http://127.0.0.1:9")
+    key = whatsapp_channel(
+        session, workspace_id=session.exec(select(Workspace.id)).one(), graph_base_url="http://127.0.0.1:9"
+    )
     post_signed(client, key, wa_payload("oi", wamid="wamid.rest.1"))
     conversation = session.exec(select(Conversation)).one()
-    refused = client.post(f"/api/v1/conversations/{conversation.id}/messages", headers=headers,
-                          json={"sender": "contact", "text": "oi de novo"})
+    refused = client.post(
+        f"/api/v1/conversations/{conversation.id}/messages",
+        headers=headers,
+        json={"sender": "contact", "text": "oi de novo"},
+    )
     assert refused.status_code == 409 and "whatsapp conversation" in refused.json()["detail"]
-    template_from_contact = client.post(f"/api/v1/conversations/{conversation.id}/messages", headers=headers,
-                                        json={"sender": "contact", "template": {"name": "x"}})
+    template_from_contact = client.post(
+        f"/api/v1/conversations/{conversation.id}/messages",
+        headers=headers,
+        json={"sender": "contact", "template": {"name": "x"}},
+    )
     assert template_from_contact.status_code == 422
 
 

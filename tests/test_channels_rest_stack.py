@@ -27,8 +27,9 @@ from tests.test_channels_rest import SECRET, verified
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_replies_reach_the_webhook_through_a_worker_after_a_500(postgres_url: str, redis_url: str,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replies_reach_the_webhook_through_a_worker_after_a_500(
+    postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
     migrations.upgrade(postgres_url)
     with fake_provider() as receiver, Session(engine_for(postgres_url)) as session:
@@ -36,15 +37,25 @@ def test_replies_reach_the_webhook_through_a_worker_after_a_500(postgres_url: st
         headers = {"Authorization": f"Bearer {create_token(session=session, workspace_id=workspace_id, name='t')}"}
         session.commit()
         client = TestClient(create_api())
-        channel = client.post("/api/v1/channels", headers=headers, json={
-            "kind": "rest", "name": "App", "config": {"webhook_url": f"{receiver.url}/hooks/flowstudio"},
-            "secrets": {"webhook_secret": SECRET}}).json()["id"]
+        channel = client.post(
+            "/api/v1/channels",
+            headers=headers,
+            json={
+                "kind": "rest",
+                "name": "App",
+                "config": {"webhook_url": f"{receiver.url}/hooks/flowstudio"},
+                "secrets": {"webhook_secret": SECRET},
+            },
+        ).json()["id"]
         app = create_celery()
         app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
         with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
             receiver.fail_next = 1  # the greeting's first attempt meets a 500: retried with backoff
-            sent = client.post(f"/api/v1/channels/{channel}/messages", headers=headers,
-                               json={"user_id": "cliente-1", "text": "oi", "message_id": "a-1"})
+            sent = client.post(
+                f"/api/v1/channels/{channel}/messages",
+                headers=headers,
+                json={"user_id": "cliente-1", "text": "oi", "message_id": "a-1"},
+            )
             assert sent.status_code == 202
             replies = [r["message_id"] for r in sent.json()["replies"]]
             assert len(replies) == 2

@@ -17,15 +17,16 @@ from flowstudio.models import DeliveryStatus, Direction, Message
 from flowstudio.services import migrations
 from flowstudio.services.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
+from tests.channel_support import post_signed, wa_payload, wait_until, whatsapp_channel
 from tests.conftest import use_env
 from tests.fake_provider import fake_provider
-from tests.channel_support import post_signed, wa_payload, wait_until, whatsapp_channel
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
-def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_url: str,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_signed_message_in_reply_out_through_a_worker(
+    postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
     migrations.upgrade(postgres_url)
     with fake_provider() as provider, Session(engine_for(postgres_url)) as session:
@@ -46,20 +47,42 @@ def test_signed_message_in_reply_out_through_a_worker(postgres_url: str, redis_u
         assert {m.status for m in outbound} == {DeliveryStatus.SENT}
 
 
-def _worker(env: dict[str, str], queue: str):  # noqa: ANN202 - a Popen
+def _worker(env: dict[str, str], queue: str):
     import subprocess
     import sys
 
     from tests.conftest import PROJECT_ROOT
 
-    return subprocess.Popen([sys.executable, "-m", "celery", "-A", "flowstudio.tasks", "worker", "--pool", "threads",
-                             "-c", "2", "-Q", queue, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
-                            cwd=PROJECT_ROOT, env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "flowstudio.tasks",
+            "worker",
+            "--pool",
+            "threads",
+            "-c",
+            "2",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_a_worker_killed_mid_delivery_is_replaced_and_the_customer_gets_each_message_once(
-        postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch, isolated_settings) -> None:
+    postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch, isolated_settings
+) -> None:
     import os
     import signal
 

@@ -31,19 +31,32 @@ def buttons(count: int, text: str = "Qual sabor?") -> dict:
 
 
 def card(number: int, *, image: str | None = None, links: int = 0, replies: int = 1) -> dict:
-    return {"id": f"c{number}", "title": f"Pizza {number}", "subtitle": f"R$ {40 + number},00", "image": image,
-            "buttons": [{"id": f"quero_{number}_{i}", "label": "Quero esta"} for i in range(replies)]
-            + [{"id": f"link_{number}_{i}", "label": "Ver no site", "url": f"https://example.com/{number}"}
-               for i in range(links)]}
+    return {
+        "id": f"c{number}",
+        "title": f"Pizza {number}",
+        "subtitle": f"R$ {40 + number},00",
+        "image": image,
+        "buttons": [{"id": f"quero_{number}_{i}", "label": "Quero esta"} for i in range(replies)]
+        + [
+            {"id": f"link_{number}_{i}", "label": "Ver no site", "url": f"https://example.com/{number}"}
+            for i in range(links)
+        ],
+    }
 
 
 def test_a_card_goes_out_as_reply_buttons_under_its_image_title_and_subtitle() -> None:
     output = {"type": "carousel", "text": None, "cards": [card(1, image="https://cdn.example.com/p1.jpg"), card(2)]}
     first, second = render(output, TO)
-    assert first == {**ENVELOPE, "type": "interactive", "interactive": {
-        "type": "button", "header": {"type": "image", "image": {"link": "https://cdn.example.com/p1.jpg"}},
-        "body": {"text": "*Pizza 1*\nR$ 41,00"},
-        "action": {"buttons": [{"type": "reply", "reply": {"id": "quero_1_0", "title": "Quero esta"}}]}}}
+    assert first == {
+        **ENVELOPE,
+        "type": "interactive",
+        "interactive": {
+            "type": "button",
+            "header": {"type": "image", "image": {"link": "https://cdn.example.com/p1.jpg"}},
+            "body": {"text": "*Pizza 1*\nR$ 41,00"},
+            "action": {"buttons": [{"type": "reply", "reply": {"id": "quero_1_0", "title": "Quero esta"}}]},
+        },
+    }
     assert second["interactive"]["body"] == {"text": "*Pizza 2*\nR$ 42,00"} and "header" not in second["interactive"]
 
 
@@ -66,9 +79,11 @@ def test_a_link_button_goes_as_a_call_to_action_message() -> None:
     only_link = card(1, image="https://cdn.example.com/p1.jpg", links=1, replies=0)
     [message] = render({"type": "carousel", "text": None, "cards": [only_link]}, TO)
     assert message["interactive"] == {
-        "type": "cta_url", "header": {"type": "image", "image": {"link": "https://cdn.example.com/p1.jpg"}},
+        "type": "cta_url",
+        "header": {"type": "image", "image": {"link": "https://cdn.example.com/p1.jpg"}},
         "body": {"text": "*Pizza 1*\nR$ 41,00"},
-        "action": {"name": "cta_url", "parameters": {"display_text": "Ver no site", "url": "https://example.com/1"}}}
+        "action": {"name": "cta_url", "parameters": {"display_text": "Ver no site", "url": "https://example.com/1"}},
+    }
     replies, link = render({"type": "carousel", "text": None, "cards": [card(2, links=1)]}, TO)
     assert replies["interactive"]["type"] == "button" and link["interactive"]["type"] == "cta_url"
     assert link["interactive"]["body"] == {"text": "Pizza 2"}
@@ -76,11 +91,18 @@ def test_a_link_button_goes_as_a_call_to_action_message() -> None:
 
 def test_a_card_without_buttons_is_an_image_with_a_caption_and_a_relative_image_is_left_out() -> None:
     shown = {"id": "c", "title": "Promo", "subtitle": "Só hoje", "image": "https://cdn.example.com/promo.jpg"}
-    relative = {"id": "d", "title": "Calabresa", "image": "/pizzas/calabresa.jpg",
-                "buttons": [{"id": "quero", "label": "Quero esta"}]}
+    relative = {
+        "id": "d",
+        "title": "Calabresa",
+        "image": "/pizzas/calabresa.jpg",
+        "buttons": [{"id": "quero", "label": "Quero esta"}],
+    }
     picture, menu = render({"type": "carousel", "text": None, "cards": [shown, relative]}, TO)
-    assert picture == {**ENVELOPE, "type": "image",
-                       "image": {"link": "https://cdn.example.com/promo.jpg", "caption": "*Promo*\nSó hoje"}}
+    assert picture == {
+        **ENVELOPE,
+        "type": "image",
+        "image": {"link": "https://cdn.example.com/promo.jpg", "caption": "*Promo*\nSó hoje"},
+    }
     assert "header" not in menu["interactive"]  # Meta's servers cannot fetch this app's relative paths
 
 
@@ -123,7 +145,12 @@ def test_sending_reads_the_conversation_s_language(session) -> None:
         conversation.language = "es"
         session.add(conversation)
         session.commit()
-        whatsapp.send(config={"phone_number_id": "PNID", "graph_base_url": provider.url},
-                      secrets={"access_token": "token"}, recipient=TO, output=buttons(5), last_inbound_at=datetime.now(UTC),
-                      conversation_id=conversation.id)
+        whatsapp.send(
+            config={"phone_number_id": "PNID", "graph_base_url": provider.url},
+            secrets={"access_token": "token"},
+            recipient=TO,
+            output=buttons(5),
+            last_inbound_at=datetime.now(UTC),
+            conversation_id=conversation.id,
+        )
         assert provider.bodies("/PNID/messages")[-1]["interactive"]["action"]["button"] == "Ver opciones"

@@ -57,8 +57,21 @@ def test_console_script_is_installed() -> None:
 
 def test_channels_are_created_from_the_command_line_without_echoing_secrets() -> None:
     runner.invoke(app, ["seed"])
-    created = runner.invoke(app, ["channel", "create", "--kind", "telegram", "--name", "TG",
-                                  "--secret", "bot_token=123:SECRET", "--secret", "webhook_secret=s3cr3t"])
+    created = runner.invoke(
+        app,
+        [
+            "channel",
+            "create",
+            "--kind",
+            "telegram",
+            "--name",
+            "TG",
+            "--secret",
+            "bot_token=123:SECRET",
+            "--secret",
+            "webhook_secret=s3cr3t",
+        ],
+    )
     assert created.exit_code == 0, created.output
     view = json.loads(created.output)
     assert view["webhook_path"] == f"/webhooks/telegram/{view['key']}"

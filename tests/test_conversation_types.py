@@ -35,8 +35,15 @@ class World:
         self.agent = make_user(session, workspace=self.workspace, role=Role.AGENT)
         self.supervisor = make_user(session, workspace=self.workspace, role=Role.SUPERVISOR)
         self.designer = make_user(session, workspace=self.workspace, role=Role.DESIGNER)
-        self.first = make_conversation(session, workspace=self.workspace, bot=bot, last_message_at=utcnow(),
-                                       owner_type=OwnerType.AGENT, owner_bot_id=None, owner_agent_id=self.agent.id)
+        self.first = make_conversation(
+            session,
+            workspace=self.workspace,
+            bot=bot,
+            last_message_at=utcnow(),
+            owner_type=OwnerType.AGENT,
+            owner_bot_id=None,
+            owner_agent_id=self.agent.id,
+        )
         self.second = make_conversation(session, workspace=self.workspace, bot=bot, last_message_at=utcnow())
         self.other = make_workspace(session)
         session.add(WorkspaceSettings(workspace_id=self.other.id, conversation_types=["Vendas"]))
@@ -48,8 +55,12 @@ class World:
         return self.session.get(Conversation, conversation.id).conversation_type
 
     def ids(self, **filters) -> list[int]:
-        rows = inbox.list_conversations(session=self.session, workspace_id=self.workspace.id,
-                                        user_id=self.supervisor.id, filters=InboxFilters(view="all", **filters))
+        rows = inbox.list_conversations(
+            session=self.session,
+            workspace_id=self.workspace.id,
+            user_id=self.supervisor.id,
+            filters=InboxFilters(view="all", **filters),
+        )
         return sorted(row.id for row in rows)
 
 
@@ -59,28 +70,40 @@ def world(session: Session) -> World:
 
 
 def test_a_type_from_the_list_is_stored_in_its_own_spelling_and_can_be_cleared(world: World) -> None:
-    stored = conversation_types.set_type(session=world.session, workspace_id=world.workspace.id,
-                                         conversation_id=world.first.id, name="  cobrança ", actor_id=world.agent.id)
+    stored = conversation_types.set_type(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        conversation_id=world.first.id,
+        name="  cobrança ",
+        actor_id=world.agent.id,
+    )
     world.session.commit()
     assert stored == "Cobrança" and world.stored(world.first) == "Cobrança"
-    event = world.session.exec(select(Event).where(Event.conversation_id == world.first.id,
-                                                   Event.name == "conversation.type_changed")).one()
+    event = world.session.exec(
+        select(Event).where(Event.conversation_id == world.first.id, Event.name == "conversation.type_changed")
+    ).one()
     assert (event.actor_id, event.data) == (str(world.agent.id), {"conversation_type": "Cobrança"})
 
-    conversation_types.set_type(session=world.session, workspace_id=world.workspace.id,
-                                conversation_id=world.first.id, name=None)
+    conversation_types.set_type(
+        session=world.session, workspace_id=world.workspace.id, conversation_id=world.first.id, name=None
+    )
     world.session.commit()
     assert world.stored(world.first) is None
 
 
 def test_an_unknown_type_or_another_workspaces_conversation_is_refused(world: World) -> None:
     with pytest.raises(ConversationTypeError) as refused:
-        conversation_types.set_type(session=world.session, workspace_id=world.workspace.id,
-                                    conversation_id=world.first.id, name="Vendas'; DROP TABLE conversation; --")
+        conversation_types.set_type(
+            session=world.session,
+            workspace_id=world.workspace.id,
+            conversation_id=world.first.id,
+            name="Vendas'; DROP TABLE conversation; --",
+        )
     assert refused.value.key == "types.unknown" and "is not one of this workspace's" in str(refused.value)
     with pytest.raises(ConversationTypeError) as missing:
-        conversation_types.set_type(session=world.session, workspace_id=world.workspace.id,
-                                    conversation_id=world.theirs.id, name="Vendas")
+        conversation_types.set_type(
+            session=world.session, workspace_id=world.workspace.id, conversation_id=world.theirs.id, name="Vendas"
+        )
     assert missing.value.key == "types.not_found"
     world.session.rollback()
     assert world.stored(world.first) is None and world.stored(world.theirs) is None
@@ -95,13 +118,23 @@ def test_the_list_filters_by_type_and_by_inactivity(world: World) -> None:
     assert world.ids(conversation_type="Vendas") == []
     assert world.ids(conversation_type="' OR '1'='1") == []  # bound, not pasted
     assert world.ids(status="inactive") == [world.second.id]
-    rows = {row.id: row for row in inbox.list_conversations(
-        session=world.session, workspace_id=world.workspace.id, user_id=world.supervisor.id,
-        filters=InboxFilters(view="all"))}
+    rows = {
+        row.id: row
+        for row in inbox.list_conversations(
+            session=world.session,
+            workspace_id=world.workspace.id,
+            user_id=world.supervisor.id,
+            filters=InboxFilters(view="all"),
+        )
+    }
     assert (rows[world.first.id].conversation_type, rows[world.first.id].inactive) == ("Suporte", False)
     assert (rows[world.second.id].conversation_type, rows[world.second.id].inactive) == ("", True)
-    detail = inbox.conversation_detail(session=world.session, workspace_id=world.workspace.id,
-                                       user_id=world.supervisor.id, conversation_id=world.second.id)
+    detail = inbox.conversation_detail(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        user_id=world.supervisor.id,
+        conversation_id=world.second.id,
+    )
     assert (detail["conversation_type"], detail["inactive"]) == ("", True)
 
 
@@ -146,8 +179,9 @@ def test_the_api_reads_filters_and_sets_the_type(world: World) -> None:
 
     unknown = client.patch(url, json={"conversation_type": "Marketing"}, headers=headers)
     assert unknown.status_code == 422 and "Marketing" in unknown.json()["detail"]
-    other = client.patch(f"/api/v1/conversations/{world.theirs.id}", json={"conversation_type": "Vendas"},
-                         headers=headers)
+    other = client.patch(
+        f"/api/v1/conversations/{world.theirs.id}", json={"conversation_type": "Vendas"}, headers=headers
+    )
     assert other.status_code == 404
     cleared = client.patch(url, json={"conversation_type": None}, headers=headers)
     assert cleared.status_code == 200 and cleared.json()["conversation_type"] is None

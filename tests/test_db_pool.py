@@ -10,8 +10,7 @@ from flowstudio import db
 pytestmark = pytest.mark.postgres
 
 
-def test_an_idle_connection_the_server_dropped_is_replaced(postgres_url: str,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_idle_connection_the_server_dropped_is_replaced(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = db.engine_for(postgres_url)
     with engine.connect() as connection:
         backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()

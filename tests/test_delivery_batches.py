@@ -15,7 +15,7 @@ class Published:
     def __init__(self) -> None:
         self.calls: list[tuple[object, float | None, list]] = []
 
-    def apply_async(self, args, kwargs=None, countdown=None) -> None:  # noqa: ANN001 - Celery's signature
+    def apply_async(self, args, kwargs=None, countdown=None) -> None:
         self.calls.append((args[0], countdown, (kwargs or {}).get("later", [])))
 
 
@@ -43,8 +43,7 @@ class Retried(Exception):
         self.kwargs = kwargs
 
 
-def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], later=None,  # noqa: ANN001, ANN202
-         failures: int = 0):
+def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], later=None, failures: int = 0):
     sent: list[int] = []
 
     def deliver_message(message_id: int, *, final_attempt: bool) -> str:
@@ -55,7 +54,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, ids, outcomes: dict[int, object], late
         sent.append(message_id)
         return outcome
 
-    def retry(**kwargs):  # noqa: ANN202 - what Celery's Task.retry receives
+    def retry(**kwargs):
         return Retried(**kwargs)
 
     monkeypatch.setattr(delivery, "deliver_message", deliver_message)

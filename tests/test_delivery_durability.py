@@ -22,12 +22,19 @@ import redis
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-import flowstudio.tasks.delivery  # noqa: F401 - registers the delivery task
+import flowstudio.tasks.delivery
 import flowstudio.tasks.webhooks  # noqa: F401 - registers the webhook task
 from flowstudio.api import create_api
 from flowstudio.db import engine_for
 from flowstudio.models import (
-    ContactIdentity, Conversation, DeliveryStatus, Direction, Message, WebhookDelivery, WebhookStatus, Workspace,
+    ContactIdentity,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+    WebhookDelivery,
+    WebhookStatus,
+    Workspace,
 )
 from flowstudio.services import migrations, webhooks
 from flowstudio.services.seed import seed_demo
@@ -44,8 +51,7 @@ REDIS_DB = 14  # this file's own: restoring unacked messages is per database, no
 class Stack:
     """PostgreSQL, this file's Redis database, the fake provider and the worker processes started."""
 
-    def __init__(self, *, env: dict[str, str], provider: FakeProvider, session: Session, key: str,
-                 logs: Path) -> None:
+    def __init__(self, *, env: dict[str, str], provider: FakeProvider, session: Session, key: str, logs: Path) -> None:
         self.env, self.provider, self.session, self.key, self.logs = env, provider, session, key, logs
         self.workers: list[subprocess.Popen] = []
         self.client = TestClient(create_api())
@@ -54,9 +60,29 @@ class Stack:
         """A worker as `flowstudio worker` runs it (threads, 4), without beat: no sweep can help."""
         log = (self.logs / f"worker-{len(self.workers)}.log").open("w")
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "flowstudio.tasks", "worker", "--pool", "threads", "-c", "4",
-             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=PROJECT_ROOT, env=self.env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "flowstudio.tasks",
+                "worker",
+                "--pool",
+                "threads",
+                "-c",
+                "4",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=PROJECT_ROOT,
+            env=self.env,
+            start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         self.workers.append(worker)
         return worker
 
@@ -67,6 +93,7 @@ class Stack:
 
     def say(self, senders: list[str], text: str = "oi") -> None:
         """Each sender sends `text` (through the signed webhook, at once)."""
+
         def post(sender: str) -> int:
             payload = wa_payload(text, wamid=f"wamid.{sender}.{time.time_ns()}", sender=sender)
             return post_signed(self.client, self.key, payload).status_code
@@ -91,8 +118,7 @@ def stack(postgres_url: str, monkeypatch: pytest.MonkeyPatch, isolated_settings:
     url = REDIS_TEST_URL.rsplit("/", 1)[0] + f"/{REDIS_DB}"
     broker = redis.Redis.from_url(url)
     broker.flushdb()
-    use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=url,
-            FLOWSTUDIO_TASK_REDELIVERY_SECONDS=str(REDELIVERY_S))
+    use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=url, FLOWSTUDIO_TASK_REDELIVERY_SECONDS=str(REDELIVERY_S))
     migrations.upgrade(postgres_url)
     producer = create_celery()
     producer.set_default()  # the ASGI app publishes from its own threads
@@ -118,9 +144,12 @@ def _sent_to(provider: FakeProvider) -> Counter:
 def _stored_for(stack: Stack) -> Counter:
     """How many replies are stored, per recipient."""
     stack.session.expire_all()
-    rows = stack.session.exec(select(ContactIdentity.external_id).join(
-        Conversation, Conversation.contact_id == ContactIdentity.contact_id).join(
-        Message, Message.conversation_id == Conversation.id).where(Message.direction == Direction.OUTBOUND)).all()
+    rows = stack.session.exec(
+        select(ContactIdentity.external_id)
+        .join(Conversation, Conversation.contact_id == ContactIdentity.contact_id)
+        .join(Message, Message.conversation_id == Conversation.id)
+        .where(Message.direction == Direction.OUTBOUND)
+    ).all()
     return Counter(rows)
 
 
@@ -147,8 +176,10 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_each_reply_once(stack:
     recovered = time.monotonic() - started
     time.sleep(2)  # nothing more may arrive
     assert _sent_to(stack.provider) == _stored_for(stack)  # each stored reply once, none twice
-    print(f"all {len(stack.outbound())} replies sent {recovered:.1f} s after the new worker started "
-          f"({stack.provider.stalled} sends cut off)")
+    print(
+        f"all {len(stack.outbound())} replies sent {recovered:.1f} s after the new worker started "
+        f"({stack.provider.stalled} sends cut off)"
+    )
 
 
 def test_ten_messages_of_one_conversation_at_once_all_get_their_replies(stack: Stack) -> None:
@@ -166,8 +197,9 @@ def test_ten_messages_of_one_conversation_at_once_all_get_their_replies(stack: S
 
 def test_webhooks_out_survive_a_worker_killed_mid_post(stack: Stack) -> None:
     workspace_id = stack.session.exec(select(Workspace.id)).one()  # the demo's
-    webhooks.create_subscription(session=stack.session, workspace_id=workspace_id, url=f"{stack.provider.url}/hooks",
-                                 events=["flow.published"])
+    webhooks.create_subscription(
+        session=stack.session, workspace_id=workspace_id, url=f"{stack.provider.url}/hooks", events=["flow.published"]
+    )
     stack.session.commit()
     stack.provider.latency_s = 0.05
     first = stack.start_worker()
@@ -177,8 +209,11 @@ def test_webhooks_out_survive_a_worker_killed_mid_post(stack: Stack) -> None:
 
     def delivered() -> int:
         stack.session.expire_all()
-        return len(stack.session.exec(select(WebhookDelivery.id).where(
-            WebhookDelivery.status == WebhookStatus.DELIVERED)).all())
+        return len(
+            stack.session.exec(
+                select(WebhookDelivery.id).where(WebhookDelivery.status == WebhookStatus.DELIVERED)
+            ).all()
+        )
 
     assert wait_until(lambda: len(stack.provider.bodies("/hooks")) >= 8, seconds=60)
     stack.provider.stalled_s = 120  # the receiver stops answering and the worker dies mid-POST

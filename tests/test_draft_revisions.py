@@ -62,8 +62,10 @@ def test_an_edit_after_a_restore_is_stored_without_a_conflict(session: Session, 
     _edit_text(tab, "Editado depois de restaurar.")
     assert tab.state(EditorState).save_status == "saved"
     assert _stored(session, studio) == "Editado depois de restaurar."
-    assert _stored(session, studio) == next(
-        n for n in _tab(studio).state(EditorState)._doc["nodes"] if n["id"] == TEXT_NODE)["text"]  # a reload
+    assert (
+        _stored(session, studio)
+        == next(n for n in _tab(studio).state(EditorState)._doc["nodes"] if n["id"] == TEXT_NODE)["text"]
+    )  # a reload
 
 
 def test_undo_and_redo_of_a_restore_are_stored(session: Session, studio: dict[str, int]) -> None:
@@ -80,8 +82,7 @@ def test_undo_and_redo_of_a_restore_are_stored(session: Session, studio: dict[st
     assert (tab.state(EditorState).save_status, _stored(session, studio)) == ("saved", "Depois do refazer.")
 
 
-def test_a_second_tab_is_told_of_the_conflict_and_overwrites_nothing(session: Session,
-                                                                     studio: dict[str, int]) -> None:
+def test_a_second_tab_is_told_of_the_conflict_and_overwrites_nothing(session: Session, studio: dict[str, int]) -> None:
     first, second = _tab(studio), _tab(studio)
     _edit_text(first, "Da primeira aba.")
     _edit_text(second, "Da segunda aba.")
@@ -102,8 +103,9 @@ def test_a_restore_in_a_stale_tab_overwrites_nothing(session: Session, studio: d
     assert _stored(session, studio) == "Da primeira aba."
 
 
-def test_the_other_tab_sees_a_restore_as_a_conflict_not_the_restoring_one(session: Session,
-                                                                          studio: dict[str, int]) -> None:
+def test_the_other_tab_sees_a_restore_as_a_conflict_not_the_restoring_one(
+    session: Session, studio: dict[str, int]
+) -> None:
     _publish(session, studio)
     first, second = _tab(studio), _tab(studio)
     first.fire(VersionsState, "rollback", 1)
@@ -124,7 +126,8 @@ def test_a_reconnect_keeps_the_history_and_the_next_edits_store(session: Session
 
 
 def test_an_edit_the_store_could_not_take_is_written_on_the_next_edit_or_reconnect(
-        session: Session, studio: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    session: Session, studio: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     tab = _tab(studio)
     real = drafts.save_draft
 

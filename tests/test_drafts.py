@@ -82,8 +82,9 @@ def test_invalid_test_content_is_refused(session: Session, bot_id: int) -> None:
 def test_rollback_restores_a_version_into_the_draft(session: Session, bot_id: int) -> None:
     drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="v1")
     draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
-    revision = drafts.save_draft(session=session, bot_id=bot_id, document=dict(draft.document, nodes=[]),
-                                 expected_revision=draft.revision)
+    revision = drafts.save_draft(
+        session=session, bot_id=bot_id, document=dict(draft.document, nodes=[]), expected_revision=draft.revision
+    )
     document, new_revision = drafts.rollback(session=session, bot_id=bot_id, number=1, expected_revision=revision)
     assert len(document["nodes"]) == 21 and new_revision == revision + 1
     with pytest.raises(KeyError):
@@ -95,8 +96,14 @@ def test_channel_kinds_of_a_bot(session: Session, bot_id: int) -> None:
 
     workspace_id = _workspace(session, bot_id)
     create_channel(session=session, workspace_id=workspace_id, kind="webchat", name="site")  # unassigned
-    create_channel(session=session, workspace_id=workspace_id, kind="telegram", name="tg", bot_id=bot_id,
-                   secrets={"bot_token": "t", "webhook_secret": "s"})
+    create_channel(
+        session=session,
+        workspace_id=workspace_id,
+        kind="telegram",
+        name="tg",
+        bot_id=bot_id,
+        secrets={"bot_token": "t", "webhook_secret": "s"},
+    )
     assert drafts.channel_kinds(session=session, bot_id=bot_id) == ["telegram", "webchat"]  # the default bot
 
 
@@ -105,18 +112,27 @@ def test_an_action_node_naming_no_action_of_the_workspace_blocks_publishing(sess
 
     draft = drafts.load_draft(session=session, workspace_id=_workspace(session, bot_id), bot_id=bot_id)
     document = json.loads(json.dumps(draft.document))
-    document["nodes"].append({"id": "crm", "kind": "action", "action": "crm-lookup", "params": {"cpf": "1"},
-                              "position": {"x": 0, "y": 0}})
+    document["nodes"].append(
+        {"id": "crm", "kind": "action", "action": "crm-lookup", "params": {"cpf": "1"}, "position": {"x": 0, "y": 0}}
+    )
     document["edges"].append({"id": "e_crm", "source": "boas_vindas", "source_handle": "next", "target": "crm"})
     document["edges"] = [e for e in document["edges"] if e["id"] != "e2"] + [
-        {"id": "e_crm_ok", "source": "crm", "source_handle": "ok", "target": "menu"}]
+        {"id": "e_crm_ok", "source": "crm", "source_handle": "ok", "target": "menu"}
+    ]
     drafts.save_draft(session=session, bot_id=bot_id, document=document, expected_revision=draft.revision)
     with pytest.raises(drafts.PublishBlocked) as blocked:
         drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="")
     assert [(p.code, p.node_id) for p in blocked.value.problems] == [("unknown_action", "crm")]
 
-    code_actions.save_action(session=session, workspace_id=_workspace(session, bot_id), data=code_actions.ActionInput(
-        key="crm-lookup", name="CRM", code="flow.vars['vip'] = flow.params['cpf'] == '1'",
-        parameters=[{"name": "cpf", "type": "text", "required": True}]))
+    code_actions.save_action(
+        session=session,
+        workspace_id=_workspace(session, bot_id),
+        data=code_actions.ActionInput(
+            key="crm-lookup",
+            name="CRM",
+            code="flow.vars['vip'] = flow.params['cpf'] == '1'",
+            parameters=[{"name": "cpf", "type": "text", "required": True}],
+        ),
+    )
     session.commit()
     assert drafts.publish(session=session, bot_id=bot_id, author_id=None, changelog="").number == 1

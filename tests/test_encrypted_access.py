@@ -14,23 +14,29 @@ def test_an_admin_grants_and_withdraws_it_and_each_change_is_audited(session: Se
     agent = make_user(session, workspace=workspace)
 
     def can_read() -> bool:
-        return permissions.member_can(session=session, workspace_id=workspace.id, user_id=agent.id,
-                                      capability=permissions.MESSAGES_DECRYPT)
+        return permissions.member_can(
+            session=session, workspace_id=workspace.id, user_id=agent.id, capability=permissions.MESSAGES_DECRYPT
+        )
 
     assert not can_read()
-    agents.set_encrypted_access(session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True,
-                                actor_id=admin.id)
+    agents.set_encrypted_access(
+        session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True, actor_id=admin.id
+    )
     assert can_read()
     assert agents.get_agent(session=session, workspace_id=workspace.id, user_id=agent.id).can_read_encrypted
-    agents.set_encrypted_access(session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True,
-                                actor_id=admin.id)  # no change: nothing to record
-    agents.set_encrypted_access(session=session, workspace_id=workspace.id, user_id=agent.id, allowed=False,
-                                actor_id=admin.id)
+    agents.set_encrypted_access(
+        session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True, actor_id=admin.id
+    )  # no change: nothing to record
+    agents.set_encrypted_access(
+        session=session, workspace_id=workspace.id, user_id=agent.id, allowed=False, actor_id=admin.id
+    )
     session.commit()
     assert not can_read()
     entries = audit.entries(session, workspace.id, action_prefix="member.decrypt")
     assert [(e.action, e.target_id, e.actor_email) for e in entries] == [
-        ("member.decrypt_revoked", str(agent.id), admin.email), ("member.decrypt_granted", str(agent.id), admin.email)]
+        ("member.decrypt_revoked", str(agent.id), admin.email),
+        ("member.decrypt_granted", str(agent.id), admin.email),
+    ]
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.AGENT, Role.DEVELOPER])
@@ -38,10 +44,12 @@ def test_nobody_but_an_admin_may_grant_it(session: Session, role: Role) -> None:
     workspace = make_workspace(session)
     actor = make_user(session, workspace=workspace, role=role)
     with pytest.raises(agents.AgentError):
-        agents.set_encrypted_access(session=session, workspace_id=workspace.id, user_id=actor.id, allowed=True,
-                                    actor_id=actor.id)
-    assert not permissions.member_can(session=session, workspace_id=workspace.id, user_id=actor.id,
-                                      capability=permissions.MESSAGES_DECRYPT)
+        agents.set_encrypted_access(
+            session=session, workspace_id=workspace.id, user_id=actor.id, allowed=True, actor_id=actor.id
+        )
+    assert not permissions.member_can(
+        session=session, workspace_id=workspace.id, user_id=actor.id, capability=permissions.MESSAGES_DECRYPT
+    )
 
 
 def test_an_admin_of_another_workspace_may_not(session: Session) -> None:
@@ -49,5 +57,6 @@ def test_an_admin_of_another_workspace_may_not(session: Session) -> None:
     outsider = make_user(session, workspace=other, role=Role.ADMIN)
     agent = make_user(session, workspace=workspace)
     with pytest.raises(agents.AgentError):
-        agents.set_encrypted_access(session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True,
-                                    actor_id=outsider.id)
+        agents.set_encrypted_access(
+            session=session, workspace_id=workspace.id, user_id=agent.id, allowed=True, actor_id=outsider.id
+        )

@@ -26,9 +26,9 @@ from flowstudio.models import (
     Role,
     SenderType,
     WorkspaceSettings,
+    sealing,
     utcnow,
 )
-from flowstudio.models import sealing
 from flowstudio.services import assignment, crypto, inbox, privacy
 from flowstudio.services.api_tokens import create_token
 from flowstudio.services.inbox import InboxFilters
@@ -46,8 +46,9 @@ class World:
         self.session = session
         self.workspace = make_workspace(session)
         self.plain_workspace = make_workspace(session)
-        session.add(WorkspaceSettings(workspace_id=self.workspace.id, encrypt_messages=True,
-                                      sensitive_variables=["cpf"]))
+        session.add(
+            WorkspaceSettings(workspace_id=self.workspace.id, encrypt_messages=True, sensitive_variables=["cpf"])
+        )
         self.bot = make_bot(session, workspace=self.workspace)
         self.plain_bot = make_bot(session, workspace=self.plain_workspace)
         self.agent = make_user(session, workspace=self.workspace, name="Ana")
@@ -57,33 +58,62 @@ class World:
         membership.can_read_encrypted = True
         session.add(membership)
         self.queue = make_queue(session, workspace=self.workspace, name="Atendimento", is_default=True)
-        session.add_all([AgentQueue(queue_id=self.queue.id, user_id=self.agent.id),
-                         AgentQueue(queue_id=self.queue.id, user_id=self.special.id)])
+        session.add_all(
+            [
+                AgentQueue(queue_id=self.queue.id, user_id=self.agent.id),
+                AgentQueue(queue_id=self.queue.id, user_id=self.special.id),
+            ]
+        )
         session.commit()
         self.conversation = self.talk(self.workspace, self.bot, queue=self.queue)  # agents see their queue's
         self.plain_conversation = self.talk(self.plain_workspace, self.plain_bot)
 
-    def talk(self, workspace, bot, queue=None) -> Conversation:  # noqa: ANN001
+    def talk(self, workspace, bot, queue=None) -> Conversation:
         contact = Contact(workspace_id=workspace.id, name="Carla", variables={"cpf": CPF, "city": "Recife"})
         self.session.add(contact)
         self.session.flush()
-        owner = {"owner_type": OwnerType.QUEUE, "owner_queue_id": queue.id} if queue else \
-            {"owner_type": OwnerType.BOT, "owner_bot_id": bot.id}
-        conversation = Conversation(workspace_id=workspace.id, contact_id=contact.id, channel="webchat",
-                                    last_message_at=utcnow(), **owner,
-                                    session={"variables": {"cpf": CPF, "pedido": 42}, "contact": {"name": "Carla"}})
+        owner = (
+            {"owner_type": OwnerType.QUEUE, "owner_queue_id": queue.id}
+            if queue
+            else {"owner_type": OwnerType.BOT, "owner_bot_id": bot.id}
+        )
+        conversation = Conversation(
+            workspace_id=workspace.id,
+            contact_id=contact.id,
+            channel="webchat",
+            last_message_at=utcnow(),
+            **owner,
+            session={"variables": {"cpf": CPF, "pedido": 42}, "contact": {"name": "Carla"}},
+        )
         self.session.add(conversation)
         self.session.flush()
-        self.session.add(Message(conversation_id=conversation.id, direction=Direction.INBOUND,
-                                 sender_type=SenderType.CONTACT, text=SECRET_TEXT, status=DeliveryStatus.RECEIVED))
-        self.session.add(Message(conversation_id=conversation.id, direction=Direction.OUTBOUND, kind="buttons",
-                                 sender_type=SenderType.BOT, text="Obrigado, Carla",
-                                 payload={"type": "buttons", "text": "Obrigado, Carla",
-                                          "buttons": [{"id": "b1", "label": "Pedido de Carla"}]}))
+        self.session.add(
+            Message(
+                conversation_id=conversation.id,
+                direction=Direction.INBOUND,
+                sender_type=SenderType.CONTACT,
+                text=SECRET_TEXT,
+                status=DeliveryStatus.RECEIVED,
+            )
+        )
+        self.session.add(
+            Message(
+                conversation_id=conversation.id,
+                direction=Direction.OUTBOUND,
+                kind="buttons",
+                sender_type=SenderType.BOT,
+                text="Obrigado, Carla",
+                payload={
+                    "type": "buttons",
+                    "text": "Obrigado, Carla",
+                    "buttons": [{"id": "b1", "label": "Pedido de Carla"}],
+                },
+            )
+        )
         self.session.commit()
         return conversation
 
-    def raw(self, sql: str, **params) -> list:  # noqa: ANN003
+    def raw(self, sql: str, **params) -> list:
         with engine_for(str(self.session.get_bind().url.render_as_string(hide_password=False))).connect() as c:
             return [tuple(row) for row in c.execute(sa.text(sql), params)]
 
@@ -112,8 +142,13 @@ def test_the_database_holds_no_plaintext_of_an_encrypting_workspace(world: World
 
 def test_loaded_objects_hold_plaintext_for_the_engine_and_deliveries(world: World) -> None:
     with session_scope() as session:
-        messages = session.exec(sa.select(Message).where(Message.conversation_id == world.conversation.id)
-                                .order_by(Message.id)).scalars().all()
+        messages = (
+            session.exec(
+                sa.select(Message).where(Message.conversation_id == world.conversation.id).order_by(Message.id)
+            )
+            .scalars()
+            .all()
+        )
         contact = session.get(Contact, world.conversation.contact_id)
         conversation = session.get(Conversation, world.conversation.id)
         assert messages[0].text == SECRET_TEXT
@@ -127,77 +162,116 @@ def test_loaded_objects_hold_plaintext_for_the_engine_and_deliveries(world: Worl
 def test_an_agent_message_through_the_real_service_is_sealed(world: World) -> None:
     with session_scope() as session:
         conversation = session.get(Conversation, world.conversation.id)
-        conversation.owner_type, conversation.owner_queue_id, conversation.owner_agent_id = OwnerType.AGENT, None, \
-            world.agent.id
-    result = assignment.send_agent_message(conversation_id=world.conversation.id, agent_id=world.agent.id,
-                                           text="Seu protocolo é 7781")
+        conversation.owner_type, conversation.owner_queue_id, conversation.owner_agent_id = (
+            OwnerType.AGENT,
+            None,
+            world.agent.id,
+        )
+    result = assignment.send_agent_message(
+        conversation_id=world.conversation.id, agent_id=world.agent.id, text="Seu protocolo é 7781"
+    )
     assert result.deliveries
-    assert "7781" not in _dump(world.raw("SELECT text, payload FROM message WHERE conversation_id = :c",
-                                         c=world.conversation.id))
+    assert "7781" not in _dump(
+        world.raw("SELECT text, payload FROM message WHERE conversation_id = :c", c=world.conversation.id)
+    )
 
 
 def test_a_body_moved_to_another_conversation_does_not_open(world: World) -> None:
-    (sealed,) = world.raw("SELECT text FROM message WHERE conversation_id = :c AND direction = 'inbound'",
-                          c=world.conversation.id)[0]
+    (sealed,) = world.raw(
+        "SELECT text FROM message WHERE conversation_id = :c AND direction = 'inbound'", c=world.conversation.id
+    )[0]
     other = world.talk(world.workspace, world.bot, queue=world.queue)
     with engine_for(str(world.session.get_bind().url.render_as_string(hide_password=False))).begin() as c:
-        c.execute(sa.text("UPDATE message SET text = :t WHERE conversation_id = :c AND direction = 'inbound'"),
-                  {"t": sealed, "c": other.id})
+        c.execute(
+            sa.text("UPDATE message SET text = :t WHERE conversation_id = :c AND direction = 'inbound'"),
+            {"t": sealed, "c": other.id},
+        )
     with session_scope() as session:
-        moved = session.exec(sa.select(Message).where(Message.conversation_id == other.id,
-                                                      Message.direction == Direction.INBOUND)).scalar_one()
+        moved = session.exec(
+            sa.select(Message).where(Message.conversation_id == other.id, Message.direction == Direction.INBOUND)
+        ).scalar_one()
         assert moved.text == sealed  # left sealed: shown as the marker, never as someone else's text
-        detail = inbox.conversation_detail(session=session, workspace_id=world.workspace.id,
-                                           user_id=world.special.id, conversation_id=other.id)
+        detail = inbox.conversation_detail(
+            session=session, workspace_id=world.workspace.id, user_id=world.special.id, conversation_id=other.id
+        )
     assert SECRET_TEXT not in _dump(detail)
 
 
 def test_the_inbox_redacts_for_members_without_the_permission(world: World) -> None:
     def detail(user_id: int, language: str = "pt-BR") -> dict:
-        return inbox.conversation_detail(session=world.session, workspace_id=world.workspace.id, user_id=user_id,
-                                         conversation_id=world.conversation.id, language=language)
+        return inbox.conversation_detail(
+            session=world.session,
+            workspace_id=world.workspace.id,
+            user_id=user_id,
+            conversation_id=world.conversation.id,
+            language=language,
+        )
 
     hidden = detail(world.agent.id)
     assert [m["text"] for m in hidden["messages"]] == ["🔒 mensagem criptografada"] * 2
     assert hidden["messages"][1]["buttons"] == []
-    assert {v["name"]: v["value"] for v in hidden["variables"]} == {"cpf": "🔒 mensagem criptografada",
-                                                                     "city": "Recife"}
+    assert {v["name"]: v["value"] for v in hidden["variables"]} == {
+        "cpf": "🔒 mensagem criptografada",
+        "city": "Recife",
+    }
     assert detail(world.admin.id, "en")["messages"][0]["text"] == "🔒 encrypted message"  # a role is not a grant
     shown = detail(world.special.id)
     assert shown["messages"][0]["text"] == SECRET_TEXT and shown["messages"][1]["buttons"] == ["Pedido de Carla"]
     assert {v["name"]: v["value"] for v in shown["variables"]}["cpf"] == CPF
-    rows = inbox.list_conversations(session=world.session, workspace_id=world.workspace.id, user_id=world.agent.id,
-                                    filters=InboxFilters(view="all"), language="es")
+    rows = inbox.list_conversations(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        user_id=world.agent.id,
+        filters=InboxFilters(view="all"),
+        language="es",
+    )
     assert rows[0].preview == "🔒 mensaje cifrado"
-    rows = inbox.list_conversations(session=world.session, workspace_id=world.workspace.id,
-                                    user_id=world.special.id, filters=InboxFilters(view="all"))
+    rows = inbox.list_conversations(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        user_id=world.special.id,
+        filters=InboxFilters(view="all"),
+    )
     assert rows[0].preview == "Obrigado, Carla"
 
 
 def test_searching_encrypted_bodies_finds_nothing_and_does_not_fail(world: World) -> None:
-    found = inbox.list_conversations(session=world.session, workspace_id=world.workspace.id,
-                                     user_id=world.special.id, filters=InboxFilters(view="all", search="cpf"))
+    found = inbox.list_conversations(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        user_id=world.special.id,
+        filters=InboxFilters(view="all", search="cpf"),
+    )
     assert found == []
-    by_name = inbox.list_conversations(session=world.session, workspace_id=world.workspace.id,
-                                       user_id=world.special.id, filters=InboxFilters(view="all", search="Carla"))
+    by_name = inbox.list_conversations(
+        session=world.session,
+        workspace_id=world.workspace.id,
+        user_id=world.special.id,
+        filters=InboxFilters(view="all", search="Carla"),
+    )
     assert [row.id for row in by_name] == [world.conversation.id]  # contact fields are not encrypted
 
 
 def test_the_api_redacts_for_tokens_that_may_not_read(world: World) -> None:
     admin_token = create_token(session=world.session, workspace_id=world.workspace.id, name="crm")
-    agent_token = create_token(session=world.session, workspace_id=world.workspace.id, name="bi",
-                               role=Role.DEVELOPER)  # not an admin token: it may not read
+    agent_token = create_token(
+        session=world.session, workspace_id=world.workspace.id, name="bi", role=Role.DEVELOPER
+    )  # not an admin token: it may not read
     world.session.commit()
     client = TestClient(create_api(), raise_server_exceptions=False)
     url = f"/api/v1/conversations/{world.conversation.id}"
     hidden = client.get(url, headers={"Authorization": f"Bearer {agent_token}", "Accept-Language": "en"}).json()
-    assert [(m["text"], m["payload"], m["redacted"]) for m in hidden["messages"]] == \
-        [("🔒 encrypted message", {}, True)] * 2
+    assert [(m["text"], m["payload"], m["redacted"]) for m in hidden["messages"]] == [
+        ("🔒 encrypted message", {}, True)
+    ] * 2
     shown = client.get(url, headers={"Authorization": f"Bearer {admin_token}"}).json()
     assert shown["messages"][0]["text"] == SECRET_TEXT and not shown["messages"][0]["redacted"]
     contact_url = f"/api/v1/contacts/{world.conversation.contact_id}"
-    assert client.get(contact_url, headers={"Authorization": f"Bearer {agent_token}"}).json()["variables"]["cpf"] \
+    assert (
+        client.get(contact_url, headers={"Authorization": f"Bearer {agent_token}"})
+        .json()["variables"]["cpf"]
         .startswith("🔒")
+    )
     assert client.get(contact_url, headers={"Authorization": f"Bearer {admin_token}"}).json()["variables"]["cpf"] == CPF
 
 
@@ -209,24 +283,36 @@ def old_key(monkeypatch: pytest.MonkeyPatch) -> str:
     return key
 
 
-def test_rotation_old_keys_still_open_then_reencrypt_lets_the_old_key_go(old_key: str, world: World,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rotation_old_keys_still_open_then_reencrypt_lets_the_old_key_go(
+    old_key: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old = old_key
     other = world.talk(world.workspace, world.bot)  # sealed with k1
-    assert all(t.startswith("fs1:k1:") for (t,) in world.raw("SELECT text FROM message WHERE conversation_id = :c",
-                                                             c=other.id))
+    assert all(
+        t.startswith("fs1:k1:") for (t,) in world.raw("SELECT text FROM message WHERE conversation_id = :c", c=other.id)
+    )
     use_env(monkeypatch, FLOWSTUDIO_ENCRYPTION_KEYS=f"k2:{crypto.new_key()},{old}")
     with session_scope() as session:  # old rows still open
-        assert session.exec(sa.select(Message).where(Message.conversation_id == other.id)
-                            .order_by(Message.id)).scalars().first().text == SECRET_TEXT
+        assert (
+            session.exec(sa.select(Message).where(Message.conversation_id == other.id).order_by(Message.id))
+            .scalars()
+            .first()
+            .text
+            == SECRET_TEXT
+        )
     done = privacy.reencrypt(batch_size=3)
     assert done.failed == [] and done.messages >= 4 and done.contacts >= 1
     texts = [t for (t,) in world.raw("SELECT text FROM message WHERE conversation_id = :c", c=other.id)]
     assert all(t.startswith("fs1:k2:") for t in texts)
     use_env(monkeypatch, FLOWSTUDIO_ENCRYPTION_KEYS=_current_key_only())
     with session_scope() as session:
-        assert session.exec(sa.select(Message).where(Message.conversation_id == other.id)
-                            .order_by(Message.id)).scalars().first().text == SECRET_TEXT
+        assert (
+            session.exec(sa.select(Message).where(Message.conversation_id == other.id).order_by(Message.id))
+            .scalars()
+            .first()
+            .text
+            == SECRET_TEXT
+        )
         assert session.get(Contact, other.contact_id).variables["cpf"] == CPF
     assert privacy.reencrypt().counts() == {"messages": 0, "contacts": 0, "conversations": 0, "failed": 0}
 
@@ -245,13 +331,15 @@ def test_turning_encryption_on_seals_older_rows_with_reencrypt(world: World) -> 
     before = world.talk(world.workspace, world.bot)
     assert "cpf" in _dump(world.raw("SELECT text FROM message WHERE conversation_id = :c", c=before.id))
     with session_scope() as session:
-        session.add(WorkspaceSettings(workspace_id=world.workspace.id, encrypt_messages=True,
-                                      sensitive_variables=["cpf"]))
+        session.add(
+            WorkspaceSettings(workspace_id=world.workspace.id, encrypt_messages=True, sensitive_variables=["cpf"])
+        )
     done = privacy.reencrypt(workspace_id=world.workspace.id)
     assert done.failed == [] and done.messages == 2
     assert "cpf" not in _dump(world.raw("SELECT text, payload FROM message WHERE conversation_id = :c", c=before.id))
-    assert "cpf" in _dump(world.raw("SELECT text FROM message WHERE conversation_id = :c",
-                                    c=world.plain_conversation.id))  # another workspace's rows untouched
+    assert "cpf" in _dump(
+        world.raw("SELECT text FROM message WHERE conversation_id = :c", c=world.plain_conversation.id)
+    )  # another workspace's rows untouched
 
 
 def test_sealing_and_opening_one_body_takes_microseconds() -> None:
@@ -265,8 +353,9 @@ def test_sealing_and_opening_one_body_takes_microseconds() -> None:
     assert per_message < 200e-6, f"{per_message * 1e6:.1f} µs per seal+open"
 
 
-def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(old_key: str, world: World,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(
+    old_key: str, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from typer.testing import CliRunner
 
     from flowstudio.cli import app
@@ -282,15 +371,19 @@ def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(old_key: 
     rotated = runner.invoke(app, ["keys", "rotate", "--batch-size", "2"])
     assert rotated.exit_code == 0, rotated.output
     assert json.loads(rotated.stdout.splitlines()[0])["current_key"] == "k2"
-    assert all(t.startswith("fs1:k2:") for (t,) in world.raw("SELECT text FROM message WHERE text IS NOT NULL "
-                                                             "AND conversation_id = :c", c=world.conversation.id))
+    assert all(
+        t.startswith("fs1:k2:")
+        for (t,) in world.raw(
+            "SELECT text FROM message WHERE text IS NOT NULL AND conversation_id = :c", c=world.conversation.id
+        )
+    )
 
 
 def test_rerouting_reads_the_customers_last_message_in_plaintext(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
     real = assignment.routing.facts_for
 
-    def spy(*, session, conversation, text):  # noqa: ANN001, ANN202
+    def spy(*, session, conversation, text):
         seen.append(text)
         return real(session=session, conversation=conversation, text=text)
 

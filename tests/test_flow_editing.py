@@ -100,8 +100,10 @@ def test_auto_layout_puts_entries_on_top_and_children_below_without_overlap() ->
     assert pos[orphan][1] > max(y for node_id, (_, y) in pos.items() if node_id != orphan)
 
 
-@pytest.mark.parametrize(("lang", "option", "card"), [("pt-BR", "Opção 1", "Cartão 1"), ("es", "Opción 1", "Tarjeta 1"),
-                                                       ("en", "Option 1", "Card 1")])
+@pytest.mark.parametrize(
+    ("lang", "option", "card"),
+    [("pt-BR", "Opção 1", "Cartão 1"), ("es", "Opción 1", "Tarjeta 1"), ("en", "Option 1", "Card 1")],
+)
 def test_new_nodes_and_items_are_labelled_in_the_ui_language(lang: str, option: str, card: str) -> None:
     doc, menu = fe.add_node(_doc(), kind="buttons", position={"x": 0, "y": 0}, lang=lang)
     doc, carousel = fe.add_node(doc, kind="carousel", position={"x": 0, "y": 0}, lang=lang)

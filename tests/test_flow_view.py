@@ -3,7 +3,12 @@
 from flow_runtime.validate import validate_flow
 from flowstudio.demo import demo_flow
 from flowstudio.services.flow_view import (
-    canvas_view, diff_documents, intents_by_topic, known_variables, markers, problem_rows,
+    canvas_view,
+    diff_documents,
+    intents_by_topic,
+    known_variables,
+    markers,
+    problem_rows,
 )
 
 
@@ -12,10 +17,15 @@ def test_canvas_nodes_carry_one_handle_per_button_and_entry_nodes_no_input() -> 
     nodes = {n["id"]: n for n in view["nodes"]}
     menu = nodes["menu"]["data"]
     assert [(h["id"], h["label"]) for h in menu["handles"]] == [
-        ("b_pedido", "Fazer pedido"), ("b_horario", "Horário"), ("b_humano", "Falar com atendente")]
+        ("b_pedido", "Fazer pedido"),
+        ("b_horario", "Horário"),
+        ("b_humano", "Falar com atendente"),
+    ]
     assert menu["lines"] == ["Como posso ajudar?"] and menu["kindLabel"] == "Botões"
-    assert nodes["q_endereco"]["data"]["handles"] == [{"id": "valid", "label": "válida"},
-                                                      {"id": "invalid", "label": "inválida"}]
+    assert nodes["q_endereco"]["data"]["handles"] == [
+        {"id": "valid", "label": "válida"},
+        {"id": "invalid", "label": "inválida"},
+    ]
     assert not nodes["i_pedido"]["data"]["target"] and nodes["menu"]["data"]["target"]
     assert not nodes["start"]["deletable"] and not nodes["fallback"]["deletable"] and nodes["menu"]["deletable"]
     assert len(view["edges"]) == 22 and view["edges"][2]["sourceHandle"] == "b_pedido"
@@ -71,9 +81,13 @@ def test_problems_speak_the_ui_language() -> None:
 def test_designers_are_warned_about_whatsapp_s_24_hour_window() -> None:
     from flowstudio.services.flow_view import channel_warnings
 
-    document = {"nodes": [{"id": "late", "kind": "event", "event": "inactivity", "minutes": 1500},
-                          {"id": "soon", "kind": "event", "event": "inactivity", "minutes": 30},
-                          {"id": "pause", "kind": "wait", "mode": "delay", "seconds": 90000}]}
+    document = {
+        "nodes": [
+            {"id": "late", "kind": "event", "event": "inactivity", "minutes": 1500},
+            {"id": "soon", "kind": "event", "event": "inactivity", "minutes": 30},
+            {"id": "pause", "kind": "wait", "mode": "delay", "seconds": 90000},
+        ]
+    }
     assert [p.node_id for p in channel_warnings(document, ["webchat", "whatsapp"])] == ["late", "pause"]
     assert channel_warnings(document, ["webchat", "telegram"]) == []
 
@@ -82,8 +96,10 @@ def test_each_unconnected_button_of_a_menu_is_named_by_its_label() -> None:
     document = demo_flow()
     document["edges"] = [e for e in document["edges"] if e["source"] != "menu"]
     _, problems = validate_flow(document)
-    for lang, expected in (("pt-BR", "O botão “Horário” não está conectado"),
-                           ("en", "The button “Horário” is not connected")):
+    for lang, expected in (
+        ("pt-BR", "O botão “Horário” não está conectado"),
+        ("en", "The button “Horário” is not connected"),
+    ):
         rows = [r for r in problem_rows(problems, document, lang) if r["node_id"] == "menu"]
         assert len(rows) == 3 and len({r["message"] for r in rows}) == 3
         assert [r["severity"] for r in rows] == ["warning"] * 3

@@ -28,7 +28,7 @@ def test_languages_really_differ() -> None:
 
 def test_every_key_the_ui_uses_exists() -> None:
     prefixes = sorted({key.split(".")[0] for key in catalog(DEFAULT_LANGUAGE)})
-    literal = re.compile(r'"((?:%s)\.[a-z_]+)"' % "|".join(prefixes))
+    literal = re.compile(r'"((?:{})\.[a-z_]+)"'.format("|".join(prefixes)))
     used = {key for path in (PROJECT_ROOT / "flowstudio").rglob("*.py") for key in literal.findall(path.read_text())}
     assert len(used) > 20, "the scan found almost no keys: the pattern is broken"
     assert sorted(key for key in used if key not in catalog(DEFAULT_LANGUAGE)) == []
@@ -41,8 +41,14 @@ def test_translate_falls_back_and_formats() -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("es-AR,es;q=0.9", "es"), ("en-US", "en"), ("pt-PT", "pt-BR"), ("de-DE,fr;q=0.5", "pt-BR"), (None, "pt-BR"),
-     ("de, en;q=0.8", "en")],
+    [
+        ("es-AR,es;q=0.9", "es"),
+        ("en-US", "en"),
+        ("pt-PT", "pt-BR"),
+        ("de-DE,fr;q=0.5", "pt-BR"),
+        (None, "pt-BR"),
+        ("de, en;q=0.8", "en"),
+    ],
 )
 def test_accept_language_negotiation(header: str | None, expected: str) -> None:
     assert negotiate(header) == expected
@@ -63,9 +69,13 @@ def _names(node: ast.expr | None) -> list[str]:
 
 
 def _page_caught() -> set[str]:
-    return {name for path in (PROJECT_ROOT / "flowstudio" / "pages").rglob("*.py")
-            for node in ast.walk(ast.parse(path.read_text())) if isinstance(node, ast.ExceptHandler)
-            for name in _names(node.type)}
+    return {
+        name
+        for path in (PROJECT_ROOT / "flowstudio" / "pages").rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ExceptHandler)
+        for name in _names(node.type)
+    }
 
 
 def _service_raises() -> list[tuple[str, int, str, ast.expr]]:
@@ -81,16 +91,25 @@ def _service_raises() -> list[tuple[str, int, str, ast.expr]]:
 def test_no_service_error_a_page_shows_is_an_english_sentence() -> None:
     caught = _page_caught()
     assert {"BotError", "AgentError", "QueueError"} <= caught, "the scan of the pages' except clauses is broken"
-    english = [f"{module}:{line} {name}" for module, line, name, arg in _service_raises()
-               if name in caught and module not in _NOT_CONVERTED_YET
-               and (isinstance(arg, ast.JoinedStr)
-                    or (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and not _KEY.match(arg.value)))]
+    english = [
+        f"{module}:{line} {name}"
+        for module, line, name, arg in _service_raises()
+        if name in caught
+        and module not in _NOT_CONVERTED_YET
+        and (
+            isinstance(arg, ast.JoinedStr)
+            or (isinstance(arg, ast.Constant) and isinstance(arg.value, str) and not _KEY.match(arg.value))
+        )
+    ]
     assert english == []
 
 
 def test_every_key_a_service_error_names_exists_in_every_language() -> None:
-    keys = {arg.value for _, _, _, arg in _service_raises()
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _KEY.match(arg.value)}
+    keys = {
+        arg.value
+        for _, _, _, arg in _service_raises()
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _KEY.match(arg.value)
+    }
     assert {"errors.bot.needs_name", "errors.queue.key_taken"} <= keys
     for lang in LANGUAGES:
         assert sorted(keys - set(catalog(lang))) == [], lang
@@ -104,12 +123,15 @@ def test_domain_errors_speak_the_reader_s_language_and_english_elsewhere() -> No
     assert isinstance(BotNotFound("errors.bot.not_found"), NotFound)
 
 
-def test_csv_import_line_errors_are_translated(isolated_settings, session) -> None:  # noqa: ANN001
+def test_csv_import_line_errors_are_translated(isolated_settings, session) -> None:
     from tests.factories import make_workspace
 
     workspace = make_workspace(session)
-    report = import_csv(session=session, workspace_id=workspace.id,
-                        content="name,email,role\n,x@example.com,agent\nBia,x@example.com,chefe\n")
+    report = import_csv(
+        session=session,
+        workspace_id=workspace.id,
+        content="name,email,role\n,x@example.com,agent\nBia,x@example.com,chefe\n",
+    )
     lines = dict(report.lines("pt-BR"))
     assert lines[2] == "sem nome"
     assert "x@example.com também está na linha 2" in lines[3] and "o papel deve ser um destes" in lines[3]

@@ -28,8 +28,9 @@ SECOND = timedelta(seconds=1)
 
 
 def _policy(session: Session, workspace_id: int, inactive: int | None, close: int | None) -> None:
-    session.add(WorkspaceSettings(workspace_id=workspace_id, inactive_after_minutes=inactive,
-                                  close_after_minutes=close))
+    session.add(
+        WorkspaceSettings(workspace_id=workspace_id, inactive_after_minutes=inactive, close_after_minutes=close)
+    )
     session.flush()
 
 
@@ -50,15 +51,17 @@ def test_marks_inactive_exactly_at_the_limit_and_leaves_the_rest_alone(session: 
     due = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 30 * MINUTE)
     inside = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 30 * MINUTE + SECOND)
     never_wrote = make_conversation(session, workspace=workspace, bot=bot, created_at=now - 45 * MINUTE)
-    closed = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 90 * MINUTE,
-                               status=ConversationStatus.CLOSED)
+    closed = make_conversation(
+        session, workspace=workspace, bot=bot, last_inbound_at=now - 90 * MINUTE, status=ConversationStatus.CLOSED
+    )
     other = make_workspace(session)  # no settings: never marked
     other_bot = make_bot(session, workspace=other)
     elsewhere = make_conversation(session, workspace=other, bot=other_bot, last_inbound_at=now - 90 * MINUTE)
     stricter = make_workspace(session)  # its own, longer limit
     _policy(session, stricter.id, inactive=120, close=None)
-    stricter_one = make_conversation(session, workspace=stricter, bot=make_bot(session, workspace=stricter),
-                                     last_inbound_at=now - 90 * MINUTE)
+    stricter_one = make_conversation(
+        session, workspace=stricter, bot=make_bot(session, workspace=stricter), last_inbound_at=now - 90 * MINUTE
+    )
     session.commit()
 
     result = inactivity.sweep(now=now)
@@ -100,29 +103,43 @@ def test_closes_after_the_limit_whoever_owns_it_as_an_agent_would(session: Sessi
     now = utcnow()
     workspace = make_workspace(session)
     bot = make_bot(session, workspace=workspace, is_default=True)
-    queue = make_queue(session, workspace=workspace, is_default=True, csat_enabled=True,
-                       return_to_bot_on_close=False)
+    queue = make_queue(session, workspace=workspace, is_default=True, csat_enabled=True, return_to_bot_on_close=False)
     ana = agent(session, workspace, queue, capacity=1)
     _policy(session, workspace.id, inactive=30, close=60)
-    humans = dict(owner_type=OwnerType.AGENT, owner_bot_id=None, owner_agent_id=ana, queue_id=queue.id,
-                  last_bot_id=bot.id, assigned_at=now - 2 * 60 * MINUTE)
-    with_agent = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 60 * MINUTE,
-                                   **humans)
+    humans = dict(
+        owner_type=OwnerType.AGENT,
+        owner_bot_id=None,
+        owner_agent_id=ana,
+        queue_id=queue.id,
+        last_bot_id=bot.id,
+        assigned_at=now - 2 * 60 * MINUTE,
+    )
+    with_agent = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 60 * MINUTE, **humans)
     with_bot = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 61 * MINUTE)
-    almost = make_conversation(session, workspace=workspace, bot=bot,
-                               last_inbound_at=now - 60 * MINUTE + SECOND)
-    waiting = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - MINUTE,
-                                owner_type=OwnerType.QUEUE, owner_bot_id=None, owner_queue_id=queue.id,
-                                queue_id=queue.id, waiting_since=now - MINUTE, queued_at=now - MINUTE)
+    almost = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 60 * MINUTE + SECOND)
+    waiting = make_conversation(
+        session,
+        workspace=workspace,
+        bot=bot,
+        last_inbound_at=now - MINUTE,
+        owner_type=OwnerType.QUEUE,
+        owner_bot_id=None,
+        owner_queue_id=queue.id,
+        queue_id=queue.id,
+        waiting_since=now - MINUTE,
+        queued_at=now - MINUTE,
+    )
     other = make_workspace(session)
-    elsewhere = make_conversation(session, workspace=other, bot=make_bot(session, workspace=other),
-                                  last_inbound_at=now - 600 * MINUTE)
+    elsewhere = make_conversation(
+        session, workspace=other, bot=make_bot(session, workspace=other), last_inbound_at=now - 600 * MINUTE
+    )
     session.commit()
 
     result = inactivity.sweep(now=now)
 
     agent_one, bot_one, almost_one, waiting_one, elsewhere_one = _reload(
-        session, with_agent.id, with_bot.id, almost.id, waiting.id, elsewhere.id)
+        session, with_agent.id, with_bot.id, almost.id, waiting.id, elsewhere.id
+    )
     assert result.closed == 2
     # the agent's: closed by the system as an agent closes it, the queue's CSAT question queued
     assert agent_one.status == ConversationStatus.CLOSED and agent_one.closed_at is not None
@@ -148,9 +165,17 @@ def test_a_queue_that_returns_to_the_bot_still_ends_closed(session: Session, que
     queue = make_queue(session, workspace=workspace, is_default=True, return_to_bot_on_close=True)
     ana = agent(session, workspace, queue)
     _policy(session, workspace.id, inactive=None, close=15)
-    conversation = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 20 * MINUTE,
-                                     owner_type=OwnerType.AGENT, owner_bot_id=None, owner_agent_id=ana,
-                                     queue_id=queue.id, last_bot_id=bot.id)
+    conversation = make_conversation(
+        session,
+        workspace=workspace,
+        bot=bot,
+        last_inbound_at=now - 20 * MINUTE,
+        owner_type=OwnerType.AGENT,
+        owner_bot_id=None,
+        owner_agent_id=ana,
+        queue_id=queue.id,
+        last_bot_id=bot.id,
+    )
     session.commit()
 
     inactivity.sweep(now=now)
@@ -168,8 +193,7 @@ def test_a_message_before_the_lock_keeps_it_open(session: Session) -> None:
     _policy(session, workspace.id, inactive=None, close=5)
     conversation = make_conversation(session, workspace=workspace, bot=bot, last_inbound_at=now - 6 * MINUTE)
     session.commit()
-    assert inactivity.due_to_close(session=session, workspace_id=workspace.id, minutes=5, now=now) == \
-        [conversation.id]
+    assert inactivity.due_to_close(session=session, workspace_id=workspace.id, minutes=5, now=now) == [conversation.id]
     conversation.last_inbound_at = now  # the customer wrote between the query and the lock
     session.add(conversation)
     session.commit()

@@ -35,22 +35,33 @@ class World:
         self.ana = make_user(session, workspace=self.workspace, role=Role.AGENT, name="Ana")
         session.add(AgentQueue(queue_id=self.sales.id, user_id=self.ana.id))
         session.flush()
-        agent_service.set_status(session=session, workspace_id=self.workspace.id, user_id=self.ana.id,
-                                 status=AgentStatus.ONLINE.value)
+        agent_service.set_status(
+            session=session, workspace_id=self.workspace.id, user_id=self.ana.id, status=AgentStatus.ONLINE.value
+        )
         contact = Contact(workspace_id=self.workspace.id, name="Carla")
         session.add(contact)
         session.flush()
-        self.waiting = Conversation(workspace_id=self.workspace.id, contact_id=contact.id, channel="webchat",
-                                    owner_type=OwnerType.QUEUE, owner_queue_id=self.sales.id, queue_id=self.sales.id,
-                                    last_message_at=utcnow(), waiting_since=utcnow())
+        self.waiting = Conversation(
+            workspace_id=self.workspace.id,
+            contact_id=contact.id,
+            channel="webchat",
+            owner_type=OwnerType.QUEUE,
+            owner_queue_id=self.sales.id,
+            queue_id=self.sales.id,
+            last_message_at=utcnow(),
+            waiting_since=utcnow(),
+        )
         session.add(self.waiting)
         session.flush()
         self.say("quero falar com alguém")
         session.commit()
 
     def say(self, text: str) -> None:
-        self.session.add(Message(conversation_id=self.waiting.id, direction=Direction.INBOUND,
-                                 sender_type=SenderType.CONTACT, text=text))
+        self.session.add(
+            Message(
+                conversation_id=self.waiting.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT, text=text
+            )
+        )
         self.session.commit()
 
 
@@ -78,8 +89,11 @@ def test_pick_switches_to_mine_and_keeps_the_chat_open(world: World) -> None:
 
 
 def test_the_open_chat_is_read_as_messages_arrive(world: World) -> None:
-    world.waiting.owner_type, world.waiting.owner_queue_id, world.waiting.owner_agent_id = \
-        OwnerType.AGENT, None, world.ana.id
+    world.waiting.owner_type, world.waiting.owner_queue_id, world.waiting.owner_agent_id = (
+        OwnerType.AGENT,
+        None,
+        world.ana.id,
+    )
     world.session.commit()
     ui = Ui(workspace_id=world.workspace.id, user_id=world.ana.id)
     ui.fire(InboxState, "load")
@@ -97,13 +111,17 @@ def test_the_open_chat_is_read_as_messages_arrive(world: World) -> None:
 
 def test_read_open_marks_only_the_agents_own_active_conversation(world: World) -> None:
     def read(user_id: int) -> bool:
-        return inbox.read_open(session=world.session, workspace_id=world.workspace.id, user_id=user_id,
-                               conversation_id=world.waiting.id)
+        return inbox.read_open(
+            session=world.session, workspace_id=world.workspace.id, user_id=user_id, conversation_id=world.waiting.id
+        )
 
     supervisor = make_user(world.session, workspace=world.workspace, role=Role.SUPERVISOR)
     assert not read(world.ana.id) and not read(supervisor.id)  # waiting in the queue: nobody's to read
-    world.waiting.owner_type, world.waiting.owner_queue_id, world.waiting.owner_agent_id = \
-        OwnerType.AGENT, None, world.ana.id
+    world.waiting.owner_type, world.waiting.owner_queue_id, world.waiting.owner_agent_id = (
+        OwnerType.AGENT,
+        None,
+        world.ana.id,
+    )
     world.session.flush()
     assert not read(supervisor.id)  # a supervisor looking does not read it for Ana
     assert read(world.ana.id) and not read(world.ana.id)  # read once; nothing new the second time

@@ -33,8 +33,12 @@ class World:
         self.supervisor = make_user(session, workspace=self.workspace, role=Role.SUPERVISOR)
         self.ana = make_user(session, workspace=self.workspace, role=Role.AGENT, name="Ana")
         self.bia = make_user(session, workspace=self.workspace, role=Role.AGENT, name="Bia")
-        session.add_all([AgentQueue(queue_id=self.sales.id, user_id=self.ana.id),
-                         AgentQueue(queue_id=self.support.id, user_id=self.bia.id)])
+        session.add_all(
+            [
+                AgentQueue(queue_id=self.sales.id, user_id=self.ana.id),
+                AgentQueue(queue_id=self.support.id, user_id=self.bia.id),
+            ]
+        )
         self.anas = self._talk("ana", owner_agent_id=self.ana.id, owner_type=OwnerType.AGENT)
         self.bias = self._talk("bia", owner_agent_id=self.bia.id, owner_type=OwnerType.AGENT)
         self.in_sales = self._talk("vendas", owner_queue_id=self.sales.id, owner_type=OwnerType.QUEUE)
@@ -47,24 +51,33 @@ class World:
         contact = Contact(workspace_id=self.workspace.id, name=f"Cliente {name}")
         self.session.add(contact)
         self.session.flush()
-        conversation = Conversation(workspace_id=self.workspace.id, contact_id=contact.id, channel="webchat",
-                                    last_message_at=utcnow(), **owner)
+        conversation = Conversation(
+            workspace_id=self.workspace.id, contact_id=contact.id, channel="webchat", last_message_at=utcnow(), **owner
+        )
         self.session.add(conversation)
         self.session.flush()
-        self.session.add(Message(conversation_id=conversation.id, direction=Direction.INBOUND,
-                                 sender_type=SenderType.CONTACT, text=f"segredo {name}"))
+        self.session.add(
+            Message(
+                conversation_id=conversation.id,
+                direction=Direction.INBOUND,
+                sender_type=SenderType.CONTACT,
+                text=f"segredo {name}",
+            )
+        )
         self.session.flush()
         return conversation
 
     def ids(self, user_id: int, **filters) -> list[int]:
-        rows = inbox.list_conversations(session=self.session, workspace_id=self.workspace.id, user_id=user_id,
-                                        filters=InboxFilters(**filters))
+        rows = inbox.list_conversations(
+            session=self.session, workspace_id=self.workspace.id, user_id=user_id, filters=InboxFilters(**filters)
+        )
         return sorted(row.id for row in rows)
 
     def opens(self, user_id: int, conversation: Conversation) -> bool:
         try:
-            inbox.conversation_detail(session=self.session, workspace_id=self.workspace.id, user_id=user_id,
-                                      conversation_id=conversation.id)
+            inbox.conversation_detail(
+                session=self.session, workspace_id=self.workspace.id, user_id=user_id, conversation_id=conversation.id
+            )
         except InboxError:
             return False
         return True
@@ -101,8 +114,13 @@ def test_an_agent_opens_nothing_outside_their_queues(world: World) -> None:
     for conversation in (world.bias, world.in_support, world.with_bot):
         assert not world.opens(world.ana.id, conversation)
     with pytest.raises(InboxError):
-        inbox.add_tag(session=world.session, workspace_id=world.workspace.id, conversation_id=world.in_support.id,
-                      name="vip", actor_id=world.ana.id)
+        inbox.add_tag(
+            session=world.session,
+            workspace_id=world.workspace.id,
+            conversation_id=world.in_support.id,
+            name="vip",
+            actor_id=world.ana.id,
+        )
 
 
 def test_an_agent_in_no_queue_sees_only_their_own(world: World) -> None:
@@ -110,8 +128,11 @@ def test_an_agent_in_no_queue_sees_only_their_own(world: World) -> None:
     world.session.commit()
     assert world.ids(loner.id, view="all") == [] and world.ids(loner.id, view="queue") == []
     assert not world.opens(loner.id, world.in_sales)
-    world.in_sales.owner_type, world.in_sales.owner_queue_id, world.in_sales.owner_agent_id = \
-        OwnerType.AGENT, None, loner.id  # assigned to them by a supervisor
+    world.in_sales.owner_type, world.in_sales.owner_queue_id, world.in_sales.owner_agent_id = (
+        OwnerType.AGENT,
+        None,
+        loner.id,
+    )  # assigned to them by a supervisor
     world.session.commit()
     assert world.ids(loner.id, view="all") == [world.in_sales.id] and world.opens(loner.id, world.in_sales)
 
@@ -121,8 +142,11 @@ def test_a_picked_conversation_leaves_the_other_agents_of_the_queue(world: World
     world.session.add(AgentQueue(queue_id=world.sales.id, user_id=colleague.id))
     world.session.commit()
     assert world.opens(colleague.id, world.in_sales)
-    world.in_sales.owner_type, world.in_sales.owner_queue_id, world.in_sales.owner_agent_id = \
-        OwnerType.AGENT, None, world.ana.id
+    world.in_sales.owner_type, world.in_sales.owner_queue_id, world.in_sales.owner_agent_id = (
+        OwnerType.AGENT,
+        None,
+        world.ana.id,
+    )
     world.session.commit()
     assert not world.opens(colleague.id, world.in_sales) and world.ids(colleague.id, view="all") == []
 
@@ -151,11 +175,13 @@ def test_the_page_refuses_to_open_another_conversation_by_id(world: World) -> No
 
 def test_the_api_scopes_agent_tokens(world: World) -> None:
     client = TestClient(create_api(), raise_server_exceptions=False)
-    tokens = {role: create_token(session=world.session, workspace_id=world.workspace.id, name=role.value, role=role)
-              for role in (Role.ADMIN, Role.SUPERVISOR, Role.DEVELOPER, Role.AGENT)}
+    tokens = {
+        role: create_token(session=world.session, workspace_id=world.workspace.id, name=role.value, role=role)
+        for role in (Role.ADMIN, Role.SUPERVISOR, Role.DEVELOPER, Role.AGENT)
+    }
     world.session.commit()
 
-    def call(role: Role, method: str, path: str, **kwargs):  # noqa: ANN202
+    def call(role: Role, method: str, path: str, **kwargs):
         return client.request(method, path, headers={"Authorization": f"Bearer {tokens[role]}"}, **kwargs)
 
     for role in (Role.ADMIN, Role.SUPERVISOR, Role.DEVELOPER):
@@ -164,11 +190,13 @@ def test_the_api_scopes_agent_tokens(world: World) -> None:
         assert call(role, "GET", f"/api/v1/conversations/{world.bias.id}").status_code == 200
     listed = call(Role.AGENT, "GET", "/api/v1/conversations")
     assert listed.status_code == 200 and listed.json() == []  # a token is no member: no queues, nothing owned
-    for method, path, body in (("GET", f"/api/v1/conversations/{world.anas.id}", None),
-                               ("PATCH", f"/api/v1/conversations/{world.anas.id}", {"conversation_type": None}),
-                               ("POST", f"/api/v1/conversations/{world.anas.id}/messages", {"text": "oi"}),
-                               ("GET", f"/api/v1/contacts/{world.anas.contact_id}", None),
-                               ("PATCH", f"/api/v1/contacts/{world.anas.contact_id}", {"name": "X"})):
+    for method, path, body in (
+        ("GET", f"/api/v1/conversations/{world.anas.id}", None),
+        ("PATCH", f"/api/v1/conversations/{world.anas.id}", {"conversation_type": None}),
+        ("POST", f"/api/v1/conversations/{world.anas.id}/messages", {"text": "oi"}),
+        ("GET", f"/api/v1/contacts/{world.anas.contact_id}", None),
+        ("PATCH", f"/api/v1/contacts/{world.anas.contact_id}", {"name": "X"}),
+    ):
         refused = call(Role.AGENT, method, path, json=body)
         assert refused.status_code == 404, (method, path, refused.text)
     assert call(Role.ADMIN, "GET", f"/api/v1/contacts/{world.anas.contact_id}").json()["name"] == "Cliente ana"
@@ -184,5 +212,6 @@ def test_a_foreign_workspace_member_sees_nothing(world: World) -> None:
     world.session.commit()
     assert world.ids(stranger.id, view="all") == []
     with pytest.raises(InboxError):
-        inbox.conversation_detail(session=world.session, workspace_id=world.workspace.id, user_id=stranger.id,
-                                  conversation_id=world.anas.id)
+        inbox.conversation_detail(
+            session=world.session, workspace_id=world.workspace.id, user_id=stranger.id, conversation_id=world.anas.id
+        )

@@ -34,15 +34,18 @@ def test_networks_are_read_normalised_and_bad_ones_refused() -> None:
         assert error.value.key == "iprules.bad_network"
 
 
-@pytest.mark.parametrize(("peer", "forwarded", "hops", "expected"), [
-    ("192.0.2.66", "", 0, "192.0.2.66"),
-    ("192.0.2.66", "203.0.113.10", 0, "192.0.2.66"),  # spoofed header, no proxy: ignored
-    ("10.0.0.2", "203.0.113.10", 1, "203.0.113.10"),  # one trusted proxy: the address it saw
-    ("10.0.0.2", "203.0.113.10, 192.0.2.66", 1, "192.0.2.66"),  # client prepended a lie: the proxy's entry wins
-    ("10.0.0.3", "203.0.113.10, 192.0.2.66, 10.0.0.2", 2, "192.0.2.66"),
-    ("10.0.0.2", "", 1, "10.0.0.2"),  # fewer entries than hops: the peer
-    ("10.0.0.2", "garbage", 1, "10.0.0.2"),
-])
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "hops", "expected"),
+    [
+        ("192.0.2.66", "", 0, "192.0.2.66"),
+        ("192.0.2.66", "203.0.113.10", 0, "192.0.2.66"),  # spoofed header, no proxy: ignored
+        ("10.0.0.2", "203.0.113.10", 1, "203.0.113.10"),  # one trusted proxy: the address it saw
+        ("10.0.0.2", "203.0.113.10, 192.0.2.66", 1, "192.0.2.66"),  # client prepended a lie: the proxy's entry wins
+        ("10.0.0.3", "203.0.113.10, 192.0.2.66, 10.0.0.2", 2, "192.0.2.66"),
+        ("10.0.0.2", "", 1, "10.0.0.2"),  # fewer entries than hops: the peer
+        ("10.0.0.2", "garbage", 1, "10.0.0.2"),
+    ],
+)
 def test_client_address_through_trusted_proxy_hops(peer: str, forwarded: str, hops: int, expected: str) -> None:
     assert client_ip(peer, forwarded, hops=hops) == expected
 
@@ -50,15 +53,23 @@ def test_client_address_through_trusted_proxy_hops(peer: str, forwarded: str, ho
 @pytest.fixture
 def world(session: Session) -> dict:
     workspace, other = make_workspace(session), make_workspace(session)
-    people = {role: make_user(session, workspace=workspace, role=role, password="correct horse battery")
-              for role in Role}
+    people = {
+        role: make_user(session, workspace=workspace, role=role, password="correct horse battery") for role in Role
+    }
     session.commit()
     return {"workspace": workspace, "other": other, "people": people}
 
 
 def _add(session: Session, world: dict, kind: str, network: str, *, actor_ip: str = OFFICE) -> None:
-    ip_rules.add_rule(session=session, workspace_id=world["workspace"].id, kind=kind, network=network,
-                      note="test", actor=world["people"][Role.ADMIN], actor_ip=actor_ip)
+    ip_rules.add_rule(
+        session=session,
+        workspace_id=world["workspace"].id,
+        kind=kind,
+        network=network,
+        note="test",
+        actor=world["people"][Role.ADMIN],
+        actor_ip=actor_ip,
+    )
     session.commit()
 
 
@@ -96,13 +107,14 @@ def test_rules_are_audited_validated_and_cannot_lock_the_admin_out(session: Sess
     assert actions == [("security.ip_rule_added", OFFICE), ("security.ip_rule_removed", "")]
 
 
-def test_sign_in_is_refused_from_a_blocked_address_and_agents_outside_the_allow_list(session: Session,
-                                                                                   world: dict) -> None:
+def test_sign_in_is_refused_from_a_blocked_address_and_agents_outside_the_allow_list(
+    session: Session, world: dict
+) -> None:
     _add(session, world, "block", "192.0.2.0/24")
     _add(session, world, "allow", "203.0.113.0/24")
     admin, agent = world["people"][Role.ADMIN], world["people"][Role.AGENT]
 
-    def start(user, ip):  # noqa: ANN001, ANN202
+    def start(user, ip):
         step = sign_in.start(session, email=user.email, password="correct horse battery", ip=ip)
         session.commit()
         return step
@@ -132,8 +144,9 @@ def test_page_events_from_a_refused_address_do_nothing(session: Session, world: 
     assert not is_refusal(Ui(workspace_id=ws, user_id=admin, ip=HOME).fire(BotsState, "load"))
 
 
-def test_a_spoofed_forwarded_for_does_not_get_past_the_block_list(session: Session, world: dict,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_spoofed_forwarded_for_does_not_get_past_the_block_list(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _add(session, world, "block", "192.0.2.0/24")
     ws, admin = world["workspace"].id, world["people"][Role.ADMIN].id
     spoofing = Ui(workspace_id=ws, user_id=admin, ip=ATTACKER, forwarded_for=OFFICE)
@@ -141,12 +154,14 @@ def test_a_spoofed_forwarded_for_does_not_get_past_the_block_list(session: Sessi
     use_env(monkeypatch, FLOWSTUDIO_TRUSTED_PROXY_HOPS="1")
     behind_proxy = Ui(workspace_id=ws, user_id=admin, ip="10.0.0.2", forwarded_for=f"{OFFICE}, {ATTACKER}")
     assert is_refusal(behind_proxy.fire(BotsState, "load"))
-    assert not is_refusal(Ui(workspace_id=ws, user_id=admin, ip="10.0.0.2", forwarded_for=OFFICE).fire(
-        BotsState, "load"))
+    assert not is_refusal(
+        Ui(workspace_id=ws, user_id=admin, ip="10.0.0.2", forwarded_for=OFFICE).fire(BotsState, "load")
+    )
 
 
-def test_api_tokens_are_refused_from_blocked_addresses(session: Session, world: dict,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_api_tokens_are_refused_from_blocked_addresses(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ws = world["workspace"].id
     admin_token = create_token(session=session, workspace_id=ws, name="admin")
     agent_token = create_token(session=session, workspace_id=ws, name="agent", role=Role.AGENT)
@@ -183,7 +198,8 @@ def test_the_ip_rules_page_adds_validates_and_removes(session: Session, world: d
     ui.fire(IpRulesState, "set_value", "block_note", "<script>alert(1)</script>")
     ui.fire(IpRulesState, "add", "block")
     assert page.error == "" and [(r.kind, r.network, r.note) for r in page.rules] == [
-        ("block", "192.0.2.0/24", "<script>alert(1)</script>")]
+        ("block", "192.0.2.0/24", "<script>alert(1)</script>")
+    ]
     assert page.block_network == "" and len(page.block_rules) == 1 and page.allow_rules == []
     ui.fire(IpRulesState, "remove", page.rules[0].id)
     assert page.rules == [] and session.exec(select(IpRule)).all() == []

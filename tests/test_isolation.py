@@ -12,8 +12,21 @@ from sqlmodel import Session, select
 
 from flowstudio.api import create_api
 from flowstudio.models import (
-    AgentProfile, Bot, Channel, ChannelKind, Contact, Conversation, ConversationTag, IpRule, IpRuleKind, Membership,
-    Message, Queue, Role, RoutingRule, RuleTarget,
+    AgentProfile,
+    Bot,
+    Channel,
+    ChannelKind,
+    Contact,
+    Conversation,
+    ConversationTag,
+    IpRule,
+    IpRuleKind,
+    Membership,
+    Message,
+    Queue,
+    Role,
+    RoutingRule,
+    RuleTarget,
 )
 from flowstudio.pages.agents import AgentsState
 from flowstudio.pages.bots import BotsState
@@ -26,8 +39,19 @@ from flowstudio.services.api_tokens import create_token
 from tests.factories import make_bot, make_conversation, make_queue, make_user, make_workspace
 from tests.state_support import Ui
 
-TABLES = (Bot, Queue, RoutingRule, Conversation, Contact, Message, ConversationTag, Membership, AgentProfile, Channel,
-          IpRule)
+TABLES = (
+    Bot,
+    Queue,
+    RoutingRule,
+    Conversation,
+    Contact,
+    Message,
+    ConversationTag,
+    Membership,
+    AgentProfile,
+    Channel,
+    IpRule,
+)
 
 
 def snapshot(session: Session, workspace_id: int) -> dict[str, Any]:
@@ -36,8 +60,11 @@ def snapshot(session: Session, workspace_id: int) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for table in TABLES:
         rows = session.exec(select(table)).all()
-        data[table.__name__] = sorted(json.dumps(row.model_dump(mode="json"), sort_keys=True) for row in rows
-                                      if _workspace_of(session, row) == workspace_id)
+        data[table.__name__] = sorted(
+            json.dumps(row.model_dump(mode="json"), sort_keys=True)
+            for row in rows
+            if _workspace_of(session, row) == workspace_id
+        )
     return data
 
 
@@ -61,17 +88,36 @@ def two(session: Session) -> dict[str, Any]:
     queue_b = make_queue(session, workspace=b, name="Fila B")
     make_queue(session, workspace=a, name="Fila A")
     conversation_b = make_conversation(session, workspace=b, bot=bot_b)
-    session.add(Message(conversation_id=conversation_b.id, direction="inbound", sender_type="contact", kind="text",
-                        text="segredo de B", payload={"type": "text", "text": "segredo de B"}))
-    rule_b = RoutingRule(workspace_id=b.id, position=0, name="Regra B", conditions={}, target_type=RuleTarget.BOT,
-                         target_bot_id=bot_b.id)
+    session.add(
+        Message(
+            conversation_id=conversation_b.id,
+            direction="inbound",
+            sender_type="contact",
+            kind="text",
+            text="segredo de B",
+            payload={"type": "text", "text": "segredo de B"},
+        )
+    )
+    rule_b = RoutingRule(
+        workspace_id=b.id, position=0, name="Regra B", conditions={}, target_type=RuleTarget.BOT, target_bot_id=bot_b.id
+    )
     channel_b = Channel(workspace_id=b.id, bot_id=bot_b.id, kind=ChannelKind.REST, name="REST B", key="rest-b-key")
     ip_rule_b = IpRule(workspace_id=b.id, kind=IpRuleKind.BLOCK, network="192.0.2.0/24")
     session.add_all([rule_b, channel_b, ip_rule_b])
     session.commit()
-    return {"a": a, "b": b, "admin_a": admin_a, "agent_b": agent_b, "bot_b": bot_b, "queue_b": queue_b,
-            "conversation_b": conversation_b, "contact_b": conversation_b.contact_id, "rule_b": rule_b,
-            "channel_b": channel_b, "ip_rule_b": ip_rule_b}
+    return {
+        "a": a,
+        "b": b,
+        "admin_a": admin_a,
+        "agent_b": agent_b,
+        "bot_b": bot_b,
+        "queue_b": queue_b,
+        "conversation_b": conversation_b,
+        "contact_b": conversation_b.contact_id,
+        "rule_b": rule_b,
+        "channel_b": channel_b,
+        "ip_rule_b": ip_rule_b,
+    }
 
 
 def test_page_events_of_a_cannot_read_or_change_b(session: Session, two: dict[str, Any]) -> None:
@@ -94,9 +140,14 @@ def test_page_events_of_a_cannot_read_or_change_b(session: Session, two: dict[st
     assert ui.state(EditorState).missing and ui.state(EditorState).bot_id != bot_b
     # flow manager
     ui.fire(FlowManagerState, "load")
-    for handler, args in (("add_area_to_bot", (bot_b, "Roubo")), ("remove_area", (bot_b, "Vendas")),
-                          ("make_default", (bot_b,)), ("open_edit_rule", (rule_b,)), ("toggle_rule", (rule_b, False)),
-                          ("move_rule", (rule_b, 1))):
+    for handler, args in (
+        ("add_area_to_bot", (bot_b, "Roubo")),
+        ("remove_area", (bot_b, "Vendas")),
+        ("make_default", (bot_b,)),
+        ("open_edit_rule", (rule_b,)),
+        ("toggle_rule", (rule_b, False)),
+        ("move_rule", (rule_b, 1)),
+    ):
         ui.fire(FlowManagerState, handler, *args)
     assert "Regra B" not in str(ui.state(FlowManagerState).dict())
     ui.state(FlowManagerState).delete_rule_id = rule_b
@@ -132,14 +183,22 @@ def test_inbox_events_of_a_cannot_read_or_change_b(session: Session, two: dict[s
     ui.fire(InboxState, "open_conversation", two["conversation_b"].id)
     assert inbox.messages == [] and inbox.contact_name != "Ana" and inbox.selected_id == 0
     # even with B's id forced into the state (the browser cannot do this), the services refuse
-    for handler, args in (("pick", ()), ("set_priority", ("urgent",)), ("add_tag", ({"tag": "roubado"},)),
-                          ("close", ()), ("archive", ())):
+    for handler, args in (
+        ("pick", ()),
+        ("set_priority", ("urgent",)),
+        ("add_tag", ({"tag": "roubado"},)),
+        ("close", ()),
+        ("archive", ()),
+    ):
         inbox.selected_id = two["conversation_b"].id
         ui.fire(InboxState, handler, *args)
     inbox.selected_id, inbox.draft = two["conversation_b"].id, "olá de A"
     ui.fire(InboxState, "send")
-    inbox.selected_id, inbox.transfer_type, inbox.transfer_target = two["conversation_b"].id, "queue", \
-        str(two["queue_b"].id)
+    inbox.selected_id, inbox.transfer_type, inbox.transfer_target = (
+        two["conversation_b"].id,
+        "queue",
+        str(two["queue_b"].id),
+    )
     ui.fire(InboxState, "transfer")
     assert snapshot(session, two["b"].id) == before
     assert "segredo de B" not in str(inbox.dict())
@@ -151,18 +210,27 @@ def test_the_api_token_of_a_cannot_read_or_change_b(session: Session, two: dict[
     before = snapshot(session, two["b"].id)
     client = TestClient(create_api(), raise_server_exceptions=False)
     headers = {"Authorization": f"Bearer {token}"}
-    bot, conversation, contact, channel = (two["bot_b"].id, two["conversation_b"].id, two["contact_b"],
-                                           two["channel_b"].id)
+    bot, conversation, contact, channel = (
+        two["bot_b"].id,
+        two["conversation_b"].id,
+        two["contact_b"],
+        two["channel_b"].id,
+    )
     calls = [
-        ("get", f"/api/v1/bots/{bot}", None), ("patch", f"/api/v1/bots/{bot}", {"name": "Roubado"}),
-        ("delete", f"/api/v1/bots/{bot}", None), ("get", f"/api/v1/bots/{bot}/draft", None),
-        ("put", f"/api/v1/bots/{bot}/draft", {"nodes": []}), ("post", f"/api/v1/bots/{bot}/versions", {}),
-        ("get", f"/api/v1/bots/{bot}/versions", None), ("get", f"/api/v1/bots/{bot}/versions/1", None),
+        ("get", f"/api/v1/bots/{bot}", None),
+        ("patch", f"/api/v1/bots/{bot}", {"name": "Roubado"}),
+        ("delete", f"/api/v1/bots/{bot}", None),
+        ("get", f"/api/v1/bots/{bot}/draft", None),
+        ("put", f"/api/v1/bots/{bot}/draft", {"nodes": []}),
+        ("post", f"/api/v1/bots/{bot}/versions", {}),
+        ("get", f"/api/v1/bots/{bot}/versions", None),
+        ("get", f"/api/v1/bots/{bot}/versions/1", None),
         ("get", f"/api/v1/conversations/{conversation}", None),
         ("post", f"/api/v1/conversations/{conversation}/messages", {"text": "oi"}),
         ("get", f"/api/v1/contacts/{contact}", None),
         ("patch", f"/api/v1/contacts/{contact}", {"name": "Roubado", "add_tags": ["x"]}),
-        ("get", f"/api/v1/channels/{channel}", None), ("patch", f"/api/v1/channels/{channel}", {"name": "x"}),
+        ("get", f"/api/v1/channels/{channel}", None),
+        ("patch", f"/api/v1/channels/{channel}", {"name": "x"}),
         ("delete", f"/api/v1/channels/{channel}", None),
         ("post", f"/api/v1/channels/{channel}/messages", {"user_id": "u1", "text": "oi"}),
     ]
@@ -170,10 +238,13 @@ def test_the_api_token_of_a_cannot_read_or_change_b(session: Session, two: dict[
         response = getattr(client, method)(path, headers=headers, **({"json": body} if body is not None else {}))
         assert response.status_code in (403, 404), (method, path, response.status_code, response.text)
         assert "segredo" not in response.text and "Bot B" not in response.text
-    listed = [client.get(path, headers=headers).json() for path in ("/api/v1/bots", "/api/v1/channels",
-                                                                     "/api/v1/conversations")]
-    assert "Bot B" not in str(listed) and "REST B" not in str(listed) and conversation not in [
-        c["id"] for c in listed[2]]
+    listed = [
+        client.get(path, headers=headers).json()
+        for path in ("/api/v1/bots", "/api/v1/channels", "/api/v1/conversations")
+    ]
+    assert (
+        "Bot B" not in str(listed) and "REST B" not in str(listed) and conversation not in [c["id"] for c in listed[2]]
+    )
     own = client.post("/api/v1/channels", json={"kind": "webchat", "name": "Meu", "bot_id": bot}, headers=headers)
     assert own.status_code == 422
     mine = client.post("/api/v1/channels", json={"kind": "webchat", "name": "Meu"}, headers=headers).json()

@@ -15,6 +15,8 @@ def test_the_committed_package_json_is_what_reflex_writes_back(monkeypatch):
     monkeypatch.chdir(ROOT)
     committed = (ROOT / "reflex.lock" / "package.json").read_text()
     assert frontend_skeleton._compile_package_json() == committed, (
-        "reflex.lock/package.json differs from Reflex's own rendering: copy .web/package.json over it")
-    assert os.path.samefile(frontend_skeleton.get_root_lockfile_path("package.json"),
-                            ROOT / "reflex.lock" / "package.json")
+        "reflex.lock/package.json differs from Reflex's own rendering: copy .web/package.json over it"
+    )
+    assert os.path.samefile(
+        frontend_skeleton.get_root_lockfile_path("package.json"), ROOT / "reflex.lock" / "package.json"
+    )

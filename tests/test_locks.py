@@ -24,7 +24,7 @@ def backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return request.param
 
 
-def _in_thread(target) -> threading.Thread:  # noqa: ANN001
+def _in_thread(target) -> threading.Thread:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread
@@ -39,8 +39,9 @@ def test_one_holder_at_a_time_and_hooks_run_before_the_next(backend: str) -> Non
             inside.set()
             time.sleep(0.3)
             order.append("first done")
-            held.before_release(lambda pipeline, url: (seen_by_hook.append((pipeline is not None, url)),
-                                                       order.append("first's hook")))
+            held.before_release(
+                lambda pipeline, url: (seen_by_hook.append((pipeline is not None, url)), order.append("first's hook"))
+            )
 
     thread = _in_thread(first)
     assert inside.wait(5)
@@ -96,8 +97,9 @@ def test_a_busy_lock_times_out_with_a_reason(backend: str, monkeypatch: pytest.M
         pass
 
 
-def test_a_failing_hook_is_logged_and_the_lock_still_released(backend: str, caplog: pytest.LogCaptureFixture,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_hook_is_logged_and_the_lock_still_released(
+    backend: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     key = f"contact:test:{uuid.uuid4().hex}"
     with conversation_lock(key) as held:
         held.before_release(lambda _pipeline, _url: 1 / 0)
@@ -108,8 +110,9 @@ def test_a_failing_hook_is_logged_and_the_lock_still_released(backend: str, capl
 
 
 @pytest.mark.redis
-def test_a_lock_that_expired_and_was_taken_is_not_released_by_its_late_holder(redis_url: str,
-                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lock_that_expired_and_was_taken_is_not_released_by_its_late_holder(
+    redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, REDIS_URL=redis_url)
     key = f"contact:test:{uuid.uuid4().hex}"
     client = redis.Redis.from_url(redis_url)

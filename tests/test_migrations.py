@@ -55,15 +55,26 @@ def test_upgrading_keeps_existing_flow_versions(database_url: str) -> None:
     engine = engine_for(database_url)
     migrations.downgrade(database_url, "0001")
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO workspace (name, slug, default_language, created_at) VALUES ('W', 'w', 'pt-BR', :now)"),
-            {"now": "2026-01-02 03:04:05+00:00"})
-        connection.execute(sa.text(
-            "INSERT INTO bot (workspace_id, name, description, language, knowledge_areas, is_default, created_at, "
-            "updated_at) VALUES (1, 'B', '', 'pt', '[]', false, :now, :now)"), {"now": "2026-01-02 03:04:05+00:00"})
-        connection.execute(sa.text(
-            "INSERT INTO flow_version (bot_id, status, number, document, changelog, created_at) "
-            "VALUES (1, 'published', 1, '{\"nodes\": []}', 'old', :now)"), {"now": "2026-01-02 03:04:05+00:00"})
+        connection.execute(
+            sa.text(
+                "INSERT INTO workspace (name, slug, default_language, created_at) VALUES ('W', 'w', 'pt-BR', :now)"
+            ),
+            {"now": "2026-01-02 03:04:05+00:00"},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO bot (workspace_id, name, description, language, knowledge_areas, is_default, created_at, "
+                "updated_at) VALUES (1, 'B', '', 'pt', '[]', false, :now, :now)"
+            ),
+            {"now": "2026-01-02 03:04:05+00:00"},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO flow_version (bot_id, status, number, document, changelog, created_at) "
+                "VALUES (1, 'published', 1, '{\"nodes\": []}', 'old', :now)"
+            ),
+            {"now": "2026-01-02 03:04:05+00:00"},
+        )
     migrations.upgrade(database_url)
     with engine.connect() as connection:
         row = connection.execute(sa.text("SELECT revision, updated_at, created_at, changelog FROM flow_version")).one()

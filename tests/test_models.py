@@ -103,8 +103,9 @@ def test_deleting_a_workspace_cascades_to_its_bots(session: Session) -> None:
 def _message(session: Session, conversation_id: int) -> Message:
     from flowstudio.models import Direction, SenderType
 
-    message = Message(conversation_id=conversation_id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
-                      text="oi")
+    message = Message(
+        conversation_id=conversation_id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT, text="oi"
+    )
     session.add(message)
     session.commit()
     return message

@@ -33,16 +33,19 @@ def test_legacy_scrypt_hashes_still_verify_and_ask_for_an_upgrade() -> None:
     assert not passwords.needs_rehash(passwords.hash_password("x"))
 
 
-@pytest.mark.parametrize(("password", "reason"), [
-    ("Ab1!", "pwd.too_short"),
-    ("Password123", "pwd.common"),
-    ("senha123", "pwd.common"),
-    ("qwerty123!!", "pwd.common"),
-    ("aaaaaaaaaaaa", "pwd.common"),
-    ("alllowercase", "pwd.classes"),
-    ("Maria.Silva2026", "pwd.personal"),
-    ("x" * 300, "pwd.too_long"),
-])
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("Ab1!", "pwd.too_short"),
+        ("Password123", "pwd.common"),
+        ("senha123", "pwd.common"),
+        ("qwerty123!!", "pwd.common"),
+        ("aaaaaaaaaaaa", "pwd.common"),
+        ("alllowercase", "pwd.classes"),
+        ("Maria.Silva2026", "pwd.personal"),
+        ("x" * 300, "pwd.too_long"),
+    ],
+)
 def test_weak_passwords_are_refused_with_a_reason(password: str, reason: str) -> None:
     rules = StrengthRules(min_length=10, personal=("maria.silva@example.com", "Maria Silva"))
     assert reason in [key for key, _ in passwords.problems(password, rules)]

@@ -25,13 +25,26 @@ from tests.state_support import Ui, is_refusal
 
 A, S, D, V, G = Role.ADMIN, Role.SUPERVISOR, Role.DESIGNER, Role.DEVELOPER, Role.AGENT
 EXPECTED = {
-    can.BOTS_VIEW: {A, S, D, V}, can.BOTS_MANAGE: {A, S, D, V}, can.FLOWS_EDIT: {A, S, D, V},
-    can.FLOWS_TEST: {A, S, D, V}, can.FLOWS_PUBLISH: {A, S, D, V}, can.CHANNELS_VIEW: {A, S, D, V},
-    can.CHANNELS_MANAGE: {A, S, V}, can.ROUTING_MANAGE: {A, S}, can.AGENTS_MANAGE: {A, S},
-    can.QUEUES_MANAGE: {A, S}, can.INBOX_WORK: {A, S, G}, can.INBOX_SUPERVISE: {A, S},
-    can.CONVERSATIONS_API: {A, S, V, G}, can.CONVERSATIONS_ALL: {A, S, V}, can.DEVELOPERS_MANAGE: {A, V},
+    can.BOTS_VIEW: {A, S, D, V},
+    can.BOTS_MANAGE: {A, S, D, V},
+    can.FLOWS_EDIT: {A, S, D, V},
+    can.FLOWS_TEST: {A, S, D, V},
+    can.FLOWS_PUBLISH: {A, S, D, V},
+    can.CHANNELS_VIEW: {A, S, D, V},
+    can.CHANNELS_MANAGE: {A, S, V},
+    can.ROUTING_MANAGE: {A, S},
+    can.AGENTS_MANAGE: {A, S},
+    can.QUEUES_MANAGE: {A, S},
+    can.INBOX_WORK: {A, S, G},
+    can.INBOX_SUPERVISE: {A, S},
+    can.CONVERSATIONS_API: {A, S, V, G},
+    can.CONVERSATIONS_ALL: {A, S, V},
+    can.DEVELOPERS_MANAGE: {A, V},
     can.SETTINGS_MANAGE: {A},
-    can.SECURITY_MANAGE: {A}, can.AUDIT_VIEW: {A}, can.MEMBERS_MANAGE: {A, S}, can.MEMBERS_GRANT_ADMIN: {A},
+    can.SECURITY_MANAGE: {A},
+    can.AUDIT_VIEW: {A},
+    can.MEMBERS_MANAGE: {A, S},
+    can.MEMBERS_GRANT_ADMIN: {A},
     can.MESSAGES_DECRYPT: set(),
 }
 
@@ -60,6 +73,7 @@ def test_only_admins_make_or_unmake_admins() -> None:
 
 # ----------------------------------------------------------------------------------- page handlers
 
+
 @pytest.fixture
 def team(session: Session) -> dict:
     workspace = make_workspace(session)
@@ -73,9 +87,15 @@ def _ui(team: dict, role: Role) -> Ui:
     return Ui(workspace_id=team["workspace"].id, user_id=team["people"][role].id)
 
 
-PAGE_LOADS = [(BotsState, can.BOTS_VIEW), (FlowManagerState, can.ROUTING_MANAGE), (AgentsState, can.AGENTS_MANAGE),
-              (QueuesState, can.QUEUES_MANAGE), (InboxState, can.INBOX_WORK), (MonitorState, can.INBOX_SUPERVISE),
-              (IpRulesState, can.SECURITY_MANAGE)]
+PAGE_LOADS = [
+    (BotsState, can.BOTS_VIEW),
+    (FlowManagerState, can.ROUTING_MANAGE),
+    (AgentsState, can.AGENTS_MANAGE),
+    (QueuesState, can.QUEUES_MANAGE),
+    (InboxState, can.INBOX_WORK),
+    (MonitorState, can.INBOX_SUPERVISE),
+    (IpRulesState, can.SECURITY_MANAGE),
+]
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -146,7 +166,10 @@ def test_role_changes_are_audited_and_supervisors_cannot_grant_admin(team: dict,
     assert session.exec(select(Membership.role).where(Membership.user_id == agent.id)).one() == Role.DESIGNER
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "member.role_changed")).one()
     assert (entry.target_id, entry.details, entry.actor_user_id) == (
-        str(agent.id), {"from": "agent", "to": "designer"}, team["people"][S].id)
+        str(agent.id),
+        {"from": "agent", "to": "designer"},
+        team["people"][S].id,
+    )
 
     admin_ui = _ui(team, Role.ADMIN)
     _save_member(admin_ui, user_id=0, name="Nova Dev", email="dev@example.com", role="developer")
@@ -157,10 +180,16 @@ def test_role_changes_are_audited_and_supervisors_cannot_grant_admin(team: dict,
 
 # ----------------------------------------------------------------------------------------- the API
 
+
 @pytest.fixture
 def tokens(team: dict, session: Session) -> dict[Role, dict[str, str]]:
-    found = {role: {"Authorization": "Bearer " + create_token(session=session, workspace_id=team["workspace"].id,
-                                                              name=role.value, role=role)} for role in Role}
+    found = {
+        role: {
+            "Authorization": "Bearer "
+            + create_token(session=session, workspace_id=team["workspace"].id, name=role.value, role=role)
+        }
+        for role in Role
+    }
     session.commit()
     return found
 

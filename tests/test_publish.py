@@ -32,7 +32,7 @@ def app(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     app.runs = []
 
     @app.task(name=f"tests.publish.record.{run}", bind=True, ignore_result=True)  # (names are process-wide)
-    def record(self, ids, later=None) -> None:  # noqa: ANN001
+    def record(self, ids, later=None) -> None:
         app.runs.append((ids, later, time.time(), self.request.parent_id))
         if later == "publish from a task":
             publish(record, [ids + 1])
@@ -42,14 +42,14 @@ def app(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator:
     redis.Redis.from_url(redis_url).delete(app.conf.task_default_queue)
 
 
-def _no_apply_async(monkeypatch: pytest.MonkeyPatch, task) -> None:  # noqa: ANN001
+def _no_apply_async(monkeypatch: pytest.MonkeyPatch, task) -> None:
     def refuse(*_args, **_kwargs) -> None:
         raise AssertionError("went through apply_async")
 
     monkeypatch.setattr(task, "apply_async", refuse)
 
 
-def _queued(app, redis_url: str) -> list[dict]:  # noqa: ANN001
+def _queued(app, redis_url: str) -> list[dict]:
     """The messages on the app's queue, oldest first, bodies decoded."""
     raw = redis.Redis.from_url(redis_url).lrange(app.conf.task_default_queue, 0, -1)
     messages = [json.loads(item) for item in reversed(raw)]
@@ -86,7 +86,7 @@ def test_a_worker_runs_published_tasks_on_time(app, redis_url: str, monkeypatch:
     assert app.runs[1][2] >= sent + 1.5  # the countdown held
 
 
-def test_a_task_published_from_a_task_is_linked_to_its_parent(app) -> None:  # noqa: ANN001
+def test_a_task_published_from_a_task_is_linked_to_its_parent(app) -> None:
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10):
         publish(app.record, [1], {"later": "publish from a task"})
         deadline = time.time() + 20
@@ -99,6 +99,7 @@ def test_a_task_published_from_a_task_is_linked_to_its_parent(app) -> None:  # n
 def test_publish_signals_and_other_brokers_go_through_apply_async(app, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple] = []
     monkeypatch.setattr(app.record, "apply_async", lambda **kwargs: calls.append(tuple(kwargs.items())))
+
     def listener(**_kwargs) -> None:  # e.g. a tracing integration: it must see every publish
         pass
 

@@ -27,9 +27,9 @@ from flowstudio.models import (
     Role,
     SenderType,
     WorkspaceSettings,
+    sealing,
     utcnow,
 )
-from flowstudio.models import sealing
 from flowstudio.services import inbox, retention
 from flowstudio.services.api_tokens import create_token
 from flowstudio.tasks.retention import erase_due_everywhere
@@ -64,48 +64,95 @@ class World:
             self.channels[w.id] = channel
         session.commit()
 
-    def person(self, workspace, *, name: str, last_active: timedelta, messages: list[tuple[str, timedelta]] = (),
-               files: list[timedelta] = ()) -> Conversation:  # noqa: ANN001
+    def person(
+        self,
+        workspace,
+        *,
+        name: str,
+        last_active: timedelta,
+        messages: list[tuple[str, timedelta]] = (),
+        files: list[timedelta] = (),
+    ) -> Conversation:
         """A contact last active `last_active` ago with a conversation and messages (text, age) and files (age)."""
         when = self.now - last_active
-        contact = Contact(workspace_id=workspace.id, name=name, email=f"{name.lower()}@example.com",
-                          phone="+5581999990000", variables={"cpf": "123"}, created_at=when, updated_at=when)
+        contact = Contact(
+            workspace_id=workspace.id,
+            name=name,
+            email=f"{name.lower()}@example.com",
+            phone="+5581999990000",
+            variables={"cpf": "123"},
+            created_at=when,
+            updated_at=when,
+        )
         self.session.add(contact)
         self.session.flush()
-        self.session.add(ContactIdentity(contact_id=contact.id, channel_id=self.channels[workspace.id].id,
-                                         external_id=f"visitor-{name}-{workspace.id}"))
-        conversation = Conversation(workspace_id=workspace.id, contact_id=contact.id, channel="webchat",
-                                    channel_id=self.channels[workspace.id].id, owner_type=OwnerType.BOT,
-                                    owner_bot_id=self.bots[workspace.id].id, created_at=when, last_message_at=when,
-                                    csat_score=5, csat_comment=f"{name} adorou",
-                                    session={"variables": {"cpf": "123"}, "contact": {"name": name},
-                                             "last_text": "oi", "cursor": "n1"})
+        self.session.add(
+            ContactIdentity(
+                contact_id=contact.id,
+                channel_id=self.channels[workspace.id].id,
+                external_id=f"visitor-{name}-{workspace.id}",
+            )
+        )
+        conversation = Conversation(
+            workspace_id=workspace.id,
+            contact_id=contact.id,
+            channel="webchat",
+            channel_id=self.channels[workspace.id].id,
+            owner_type=OwnerType.BOT,
+            owner_bot_id=self.bots[workspace.id].id,
+            created_at=when,
+            last_message_at=when,
+            csat_score=5,
+            csat_comment=f"{name} adorou",
+            session={"variables": {"cpf": "123"}, "contact": {"name": name}, "last_text": "oi", "cursor": "n1"},
+        )
         self.session.add(conversation)
         self.session.flush()
         for text, age in messages:
-            self.session.add(Message(conversation_id=conversation.id, direction=Direction.INBOUND,
-                                     sender_type=SenderType.CONTACT, text=text, payload={"button_id": ""},
-                                     created_at=self.now - age))
+            self.session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    direction=Direction.INBOUND,
+                    sender_type=SenderType.CONTACT,
+                    text=text,
+                    payload={"button_id": ""},
+                    created_at=self.now - age,
+                )
+            )
         for age in files:
             stored = inbox.store_file(workspace_id=workspace.id, filename=f"rg-{name}.png", data=b"\x89PNG fake")
-            self.session.add(Message(conversation_id=conversation.id, direction=Direction.OUTBOUND, kind="image",
-                                     sender_type=SenderType.AGENT, text="seu documento",
-                                     payload={"type": "image", "url": "http://localhost:3000" + stored["path"],
-                                              "media_type": "image", "filename": f"rg-{name}.png"},
-                                     created_at=self.now - age))
+            self.session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    direction=Direction.OUTBOUND,
+                    kind="image",
+                    sender_type=SenderType.AGENT,
+                    text="seu documento",
+                    payload={
+                        "type": "image",
+                        "url": "http://localhost:3000" + stored["path"],
+                        "media_type": "image",
+                        "filename": f"rg-{name}.png",
+                    },
+                    created_at=self.now - age,
+                )
+            )
         self.session.commit()
         return conversation
 
     def messages(self, conversation: Conversation) -> list[Message]:
         with session_scope() as session:
-            return list(session.exec(select(Message).where(Message.conversation_id == conversation.id)
-                                     .order_by(Message.id)).all())
+            return list(
+                session.exec(
+                    select(Message).where(Message.conversation_id == conversation.id).order_by(Message.id)
+                ).all()
+            )
 
     def contact(self, conversation: Conversation) -> Contact:
         with session_scope() as session:
             return session.get(Contact, conversation.contact_id)
 
-    def stored_files(self, workspace) -> list:  # noqa: ANN001
+    def stored_files(self, workspace) -> list:
         folder = inbox.media_dir() / str(workspace.id)
         return sorted(p.name for p in folder.glob("*/*")) if folder.exists() else []
 
@@ -116,19 +163,36 @@ def world(session: Session) -> World:
 
 
 def test_retention_erases_exactly_what_is_due(world: World) -> None:
-    gone = world.person(world.a, name="Velha", last_active=30 * DAY + MINUTE,
-                        messages=[("meu cpf 123", 30 * DAY + MINUTE)], files=[7 * DAY + MINUTE])
-    kept = world.person(world.a, name="Recente", last_active=30 * DAY - MINUTE,
-                        messages=[("quase no limite", 30 * DAY - MINUTE), ("velho demais", 30 * DAY + MINUTE)],
-                        files=[7 * DAY - MINUTE])
-    other = world.person(world.b, name="Velha", last_active=400 * DAY, messages=[("outro espaço", 400 * DAY)],
-                         files=[400 * DAY])
+    gone = world.person(
+        world.a,
+        name="Velha",
+        last_active=30 * DAY + MINUTE,
+        messages=[("meu cpf 123", 30 * DAY + MINUTE)],
+        files=[7 * DAY + MINUTE],
+    )
+    kept = world.person(
+        world.a,
+        name="Recente",
+        last_active=30 * DAY - MINUTE,
+        messages=[("quase no limite", 30 * DAY - MINUTE), ("velho demais", 30 * DAY + MINUTE)],
+        files=[7 * DAY - MINUTE],
+    )
+    other = world.person(
+        world.b, name="Velha", last_active=400 * DAY, messages=[("outro espaço", 400 * DAY)], files=[400 * DAY]
+    )
     assert len(world.stored_files(world.a)) == 2
 
     run = retention.run(workspace_id=world.a.id, trigger="manual", now=world.now)
 
-    assert run.counts == {"contacts": 1, "identities": 1, "conversations": 1, "message_bodies": 2,
-                          "file_messages": 1, "files_deleted": 1, "events": 0}
+    assert run.counts == {
+        "contacts": 1,
+        "identities": 1,
+        "conversations": 1,
+        "message_bodies": 2,
+        "file_messages": 1,
+        "files_deleted": 1,
+        "events": 0,
+    }
     erased = world.contact(gone)
     assert (erased.name, erased.email, erased.phone, erased.variables) == ("", None, None, {})
     assert erased.erased_at is not None
@@ -169,13 +233,17 @@ def test_files_go_before_bodies_when_their_limit_is_shorter(world: World) -> Non
     assert message.payload["file_removed"] == "retention" and "url" not in message.payload
     assert world.stored_files(world.a) == []
     with session_scope() as session:
-        detail = inbox.conversation_detail(session=session, workspace_id=world.a.id,
-                                           user_id=make_admin(session, world.a), conversation_id=conversation.id,
-                                           language="en")
+        detail = inbox.conversation_detail(
+            session=session,
+            workspace_id=world.a.id,
+            user_id=make_admin(session, world.a),
+            conversation_id=conversation.id,
+            language="en",
+        )
     assert detail["messages"][0]["text"] == "File removed by retention · seu documento"
 
 
-def make_admin(session: Session, workspace) -> int:  # noqa: ANN001
+def make_admin(session: Session, workspace) -> int:
     user = make_user(session, workspace=workspace, role=Role.ADMIN)
     session.commit()
     return user.id
@@ -192,22 +260,24 @@ def test_the_daily_task_runs_every_workspace_with_a_limit(world: World) -> None:
 
 
 def test_forget_contact_erases_one_person_now(world: World) -> None:
-    forgotten = world.person(world.b, name="Joana", last_active=MINUTE, messages=[("meu cpf 123", MINUTE)],
-                             files=[MINUTE])
+    forgotten = world.person(
+        world.b, name="Joana", last_active=MINUTE, messages=[("meu cpf 123", MINUTE)], files=[MINUTE]
+    )
     bystander = world.person(world.b, name="Outra", last_active=MINUTE, messages=[("oi", MINUTE)], files=[MINUTE])
     agent = make_user(world.session, workspace=world.b, role=Role.AGENT)
     supervisor = make_user(world.session, workspace=world.b, role=Role.SUPERVISOR)
     world.session.commit()
     with pytest.raises(retention.RetentionError):
-        retention.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id,
-                                              user_id=agent.id)
+        retention.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id, user_id=agent.id)
     with pytest.raises(retention.RetentionError):  # another workspace's conversation
-        retention.forget_conversation_contact(workspace_id=world.a.id, conversation_id=forgotten.id,
-                                              user_id=supervisor.id)
+        retention.forget_conversation_contact(
+            workspace_id=world.a.id, conversation_id=forgotten.id, user_id=supervisor.id
+        )
     assert world.contact(forgotten).name == "Joana"
 
-    done = retention.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id,
-                                                 user_id=supervisor.id)
+    done = retention.forget_conversation_contact(
+        workspace_id=world.b.id, conversation_id=forgotten.id, user_id=supervisor.id
+    )
 
     assert done.counts()["message_bodies"] == 2 and done.files_deleted == 1
     contact = world.contact(forgotten)
@@ -230,9 +300,10 @@ def test_forget_contact_through_the_api(world: World) -> None:
     world.session.commit()
     client = TestClient(create_api(), raise_server_exceptions=False)
 
-    def forget(contact_id: int, token: str):  # noqa: ANN202
-        return client.delete(f"/api/v1/contacts/{contact_id}/personal-data",
-                             headers={"Authorization": f"Bearer {token}"})
+    def forget(contact_id: int, token: str):
+        return client.delete(
+            f"/api/v1/contacts/{contact_id}/personal-data", headers={"Authorization": f"Bearer {token}"}
+        )
 
     refused = forget(person.contact_id, agent_token)
     assert refused.status_code == 403 and "supervisors" in refused.json()["detail"]
@@ -243,8 +314,9 @@ def test_forget_contact_through_the_api(world: World) -> None:
     assert world.contact(person).name == "" and world.contact(elsewhere).name == "Longe"
     contact = client.get(f"/api/v1/contacts/{person.contact_id}", headers={"Authorization": f"Bearer {admin_token}"})
     assert contact.json()["erased_at"] is not None
-    conversation = client.get(f"/api/v1/conversations/{person.id}",
-                              headers={"Authorization": f"Bearer {admin_token}"}).json()
+    conversation = client.get(
+        f"/api/v1/conversations/{person.id}", headers={"Authorization": f"Bearer {admin_token}"}
+    ).json()
     assert conversation["messages"][0]["text"] is None and conversation["messages"][0]["erased"] == "all"
 
 
@@ -252,7 +324,8 @@ def test_erased_rows_keep_the_metrics(world: World) -> None:
     conversation = world.person(world.a, name="Metricas", last_active=60 * DAY, messages=[("a", 60 * DAY)] * 3)
     retention.run(workspace_id=world.a.id, now=world.now)
     with session_scope() as session:
-        count = session.exec(select(sa.func.count()).select_from(Message)
-                             .where(Message.conversation_id == conversation.id)).one()
+        count = session.exec(
+            select(sa.func.count()).select_from(Message).where(Message.conversation_id == conversation.id)
+        ).one()
         kept = session.get(Conversation, conversation.id)
     assert count == 3 and kept.created_at is not None and kept.owner_type == OwnerType.BOT

@@ -36,14 +36,36 @@ def _add_events(world: World, conversation: Conversation) -> None:
     workspace_id = conversation.workspace_id
     for name, data in (
         ("handoff.failed", {"reason": "no bot 'Joana Prado'", "output": {"type": "handoff", "bot": "Joana Prado"}}),
-        ("flow.question.invalid", {"type": "event", "name": "flow.question.invalid", "node_id": "ask_email",
-                                   "reason": "not an e-mail: joana@example.com"}),
-        ("flow.http.error", {"type": "event", "name": "flow.http.error", "node_id": "crm",
-                             "message": "GET /clients?cpf=123.456.789-00 failed", "status": 500,
-                             "variables": {"phone": "+5581999990000"}}),
+        (
+            "flow.question.invalid",
+            {
+                "type": "event",
+                "name": "flow.question.invalid",
+                "node_id": "ask_email",
+                "reason": "not an e-mail: joana@example.com",
+            },
+        ),
+        (
+            "flow.http.error",
+            {
+                "type": "event",
+                "name": "flow.http.error",
+                "node_id": "crm",
+                "message": "GET /clients?cpf=123.456.789-00 failed",
+                "status": 500,
+                "variables": {"phone": "+5581999990000"},
+            },
+        ),
         ("csat.answered", {"score": 5, "comment": "Joana Prado adorou"}),
-        ("conversation.owner_changed", {"from": {"type": "bot", "id": 1}, "to": {"type": "queue", "id": 2},
-                                        "reason": "assign node", "rule_id": None}),
+        (
+            "conversation.owner_changed",
+            {
+                "from": {"type": "bot", "id": 1},
+                "to": {"type": "queue", "id": 2},
+                "reason": "assign node",
+                "rule_id": None,
+            },
+        ),
         ("queue.sla_breached", {"queue_id": 2}),
     ):
         world.session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name=name, data=data))
@@ -59,13 +81,25 @@ def _assert_scrubbed(events: dict[str, dict]) -> None:
     text = json.dumps(events, ensure_ascii=False)
     assert not [p for p in PERSONAL if p in text], text
     assert events["handoff.failed"] == {"erased": True}
-    assert events["flow.question.invalid"] == {"type": "event", "name": "flow.question.invalid",
-                                               "node_id": "ask_email", "erased": True}
-    assert events["flow.http.error"] == {"type": "event", "name": "flow.http.error", "node_id": "crm",
-                                         "erased": True}  # not on the allow-list: dropped
+    assert events["flow.question.invalid"] == {
+        "type": "event",
+        "name": "flow.question.invalid",
+        "node_id": "ask_email",
+        "erased": True,
+    }
+    assert events["flow.http.error"] == {
+        "type": "event",
+        "name": "flow.http.error",
+        "node_id": "crm",
+        "erased": True,
+    }  # not on the allow-list: dropped
     assert events["csat.answered"] == {"score": 5, "erased": True}
-    assert events["conversation.owner_changed"] == {"from": {"type": "bot", "id": 1}, "to": {"type": "queue", "id": 2},
-                                                    "rule_id": None, "erased": True}
+    assert events["conversation.owner_changed"] == {
+        "from": {"type": "bot", "id": 1},
+        "to": {"type": "queue", "id": 2},
+        "rule_id": None,
+        "erased": True,
+    }
     assert events["queue.sla_breached"] == {"queue_id": 2}  # nothing personal: unchanged
 
 
@@ -79,8 +113,9 @@ def test_forgetting_a_contact_scrubs_its_conversations_events_only(world: World)
     world.session.commit()
     untouched = _events(bystander)
 
-    done = retention.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id,
-                                                 user_id=supervisor.id)
+    done = retention.forget_conversation_contact(
+        workspace_id=world.b.id, conversation_id=forgotten.id, user_id=supervisor.id
+    )
 
     assert done.events == 5
     _assert_scrubbed(_events(forgotten))

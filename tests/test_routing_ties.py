@@ -13,13 +13,24 @@ from flowstudio.services.routing import BotScore
 from tests.factories import make_workspace
 from tests.queue_support import pg, published_bot  # noqa: F401 - pg is a fixture
 
-PIZZA = {"pedir_pizza": ["quero pedir uma pizza", "me vê uma pizza grande de calabresa", "vou querer uma pizza hoje"],
-         "cardapio": ["quais sabores de pizza vocês têm", "me mostra o cardápio", "qual o preço da pizza grande"]}
+PIZZA = {
+    "pedir_pizza": ["quero pedir uma pizza", "me vê uma pizza grande de calabresa", "vou querer uma pizza hoje"],
+    "cardapio": ["quais sabores de pizza vocês têm", "me mostra o cardápio", "qual o preço da pizza grande"],
+}
 
 
 def _score(bot_id: int, name: str, score: float, areas: tuple[str, ...] = ()) -> BotScore:
-    return BotScore(bot_id=bot_id, bot_name=name, language="pt", knowledge_areas=list(areas), intent="x",
-                    intent_score=score, areas_named=list(areas), score=score, qualified=score >= 0.6)
+    return BotScore(
+        bot_id=bot_id,
+        bot_name=name,
+        language="pt",
+        knowledge_areas=list(areas),
+        intent="x",
+        intent_score=score,
+        areas_named=list(areas),
+        score=score,
+        qualified=score >= 0.6,
+    )
 
 
 def test_tied_at_top_names_only_qualified_bots_with_the_same_standing() -> None:

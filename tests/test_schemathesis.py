@@ -43,25 +43,36 @@ def test_the_api_honours_its_spec(api_schema: schemathesis.BaseSchema) -> None:
     assert len(operations) >= 15
 
     for operation in operations:
+
         @given(case=operation.as_strategy())
-        @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def run(case: schemathesis.Case) -> None:
             case.call_and_validate(checks=CHECKS)
 
         try:
             run()
-        except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collect every operation's failure, then report them all
+        except (Exception, BaseExceptionGroup) as error:
             failures.append(f"{operation.label}: {str(error)[:1500]}")
     assert not failures, f"{len(failures)} operations fail:\n\n" + "\n\n".join(failures)
 
 
-HOSTILE = ["' OR '1'='1", "1; DROP TABLE conversation; --", "webchat' UNION SELECT token_hash FROM api_token --",
-           "%' --", "\\'; DELETE FROM bot; --"]
+HOSTILE = [
+    "' OR '1'='1",
+    "1; DROP TABLE conversation; --",
+    "webchat' UNION SELECT token_hash FROM api_token --",
+    "%' --",
+    "\\'; DELETE FROM bot; --",
+]
 
 
-def test_sql_injection_strings_in_query_and_path_parameters_change_nothing(session: Session,
-                                                                           queued: list[int]) -> None:
+def test_sql_injection_strings_in_query_and_path_parameters_change_nothing(session: Session, queued: list[int]) -> None:
     from fastapi.testclient import TestClient
     from sqlmodel import func, select
 
@@ -79,13 +90,22 @@ def test_sql_injection_strings_in_query_and_path_parameters_change_nothing(sessi
     client = TestClient(create_api(), raise_server_exceptions=False)
     headers = {"Authorization": f"Bearer {token}"}
     for hostile in HOSTILE:
-        for params in ({"channel": hostile}, {"status": hostile}, {"owner_type": hostile}, {"limit": hostile},
-                       {"offset": hostile}):
+        for params in (
+            {"channel": hostile},
+            {"status": hostile},
+            {"owner_type": hostile},
+            {"limit": hostile},
+            {"offset": hostile},
+        ):
             response = client.get("/api/v1/conversations", params=params, headers=headers)
             assert response.status_code in (200, 422), (params, response.text)
             assert response.status_code == 422 or response.json() == []
-        for path in (f"/api/v1/bots/{hostile}", f"/api/v1/contacts/{hostile}", f"/api/v1/channels/{hostile}",
-                     f"/api/v1/webchat/{hostile}/config"):
+        for path in (
+            f"/api/v1/bots/{hostile}",
+            f"/api/v1/contacts/{hostile}",
+            f"/api/v1/channels/{hostile}",
+            f"/api/v1/webchat/{hostile}/config",
+        ):
             assert client.get(path, headers=headers).status_code in (404, 422), path
         assert client.get("/api/v1/webchat/x/messages", params={"visitor": hostile}).status_code == 422
     assert counts() == before

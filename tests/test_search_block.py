@@ -6,10 +6,14 @@ from flowstudio.services.flow_view import PALETTE, canvas_view, problem_text
 
 
 def _flow_with_search() -> dict:
-    return make_doc([{"id": "start", "kind": "start"},
-                     {"id": "look", "kind": "search", "query": "${last_message}"},
-                     {"id": "none", "kind": "message", "text": "Nada encontrado."}],
-                    [("start", "look"), ("look", "found", "none"), ("look", "not_found", "none")])
+    return make_doc(
+        [
+            {"id": "start", "kind": "start"},
+            {"id": "look", "kind": "search", "query": "${last_message}"},
+            {"id": "none", "kind": "message", "text": "Nada encontrado."},
+        ],
+        [("start", "look"), ("look", "found", "none"), ("look", "not_found", "none")],
+    )
 
 
 def test_the_palette_does_not_offer_search() -> None:

@@ -17,8 +17,7 @@ from tests.test_webhooks import receiver
 def test_a_secret_is_sealed_bound_to_its_name_and_never_listed_with_its_value(session: Session) -> None:
     workspace = make_workspace(session)
     user = make_user(session, workspace=workspace)
-    secrets.set_secret(session=session, workspace_id=workspace.id, name="CRM_TOKEN", value="tok-123456",
-                       actor=user)
+    secrets.set_secret(session=session, workspace_id=workspace.id, name="CRM_TOKEN", value="tok-123456", actor=user)
     session.commit()
     row = session.exec(select(WorkspaceSecret)).one()
     assert "tok-123456" not in row.value and row.value.startswith("fs1:")
@@ -42,14 +41,22 @@ def test_changes_and_deletions_are_audited_without_the_value(session: Session) -
     session.commit()
     entries = session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(e.action, e.details.get("created")) for e in entries] == [
-        ("secret.changed", True), ("secret.changed", False), ("secret.deleted", None)]
+        ("secret.changed", True),
+        ("secret.changed", False),
+        ("secret.deleted", None),
+    ]
     assert not any("value" in str(e.details) for e in entries)
     assert secrets.list_secrets(session=session, workspace_id=workspace.id) == []
 
 
-@pytest.mark.parametrize(("name", "value", "reason"), [
-    ("9LIVES", "x", "starts with a letter"), ("has space", "x", "starts with a letter"),
-    ("OK", "", "type the secret's value")])
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("9LIVES", "x", "starts with a letter"),
+        ("has space", "x", "starts with a letter"),
+        ("OK", "", "type the secret's value"),
+    ],
+)
 def test_bad_secrets_are_refused_with_a_reason(session: Session, name: str, value: str, reason: str) -> None:
     workspace = make_workspace(session)
     with pytest.raises(secrets.SecretError, match=reason):
@@ -57,23 +64,35 @@ def test_bad_secrets_are_refused_with_a_reason(session: Session, name: str, valu
 
 
 def test_an_http_request_node_sends_the_secret_in_its_header_and_the_conversation_never_sees_it(
-        session: Session) -> None:
+    session: Session,
+) -> None:
     workspace = make_workspace(session)
     secrets.set_secret(session=session, workspace_id=workspace.id, name="CRM_TOKEN", value="tok-live-42")
     bot = make_bot(session, workspace=workspace, is_default=True)
     with receiver() as crm:
-        document = make_doc([
-            {"id": "start", "kind": "start"},
-            {"id": "call", "kind": "http_request", "method": "POST", "url": crm.url,
-             "headers": {"Authorization": "Bearer {{secret.CRM_TOKEN}}"}, "body": {"q": 1}, "save_status_as": "st"},
-            {"id": "done", "kind": "message", "text": "status ${st}"},
-            {"id": "oops", "kind": "message", "text": "failed"}],
-            [("start", "call"), ("call", "ok", "done"), ("call", "error", "oops")])
+        document = make_doc(
+            [
+                {"id": "start", "kind": "start"},
+                {
+                    "id": "call",
+                    "kind": "http_request",
+                    "method": "POST",
+                    "url": crm.url,
+                    "headers": {"Authorization": "Bearer {{secret.CRM_TOKEN}}"},
+                    "body": {"q": 1},
+                    "save_status_as": "st",
+                },
+                {"id": "done", "kind": "message", "text": "status ${st}"},
+                {"id": "oops", "kind": "message", "text": "failed"},
+            ],
+            [("start", "call"), ("call", "ok", "done"), ("call", "error", "oops")],
+        )
         session.add(FlowVersion(bot_id=bot.id, status=FlowVersionStatus.PUBLISHED, number=1, document=document))
         channel = create_channel(session=session, workspace_id=workspace.id, kind="webchat", name="S", bot_id=bot.id)
         session.commit()
-        result = handle_inbound(InboundEvent(channel_id=channel.id, external_user_id="v1", external_message_id="m1",
-                                             kind="text", text="oi"))
+        result = handle_inbound(
+            InboundEvent(channel_id=channel.id, external_user_id="v1", external_message_id="m1", kind="text", text="oi")
+        )
     assert crm.requests[0].headers["authorization"] == "Bearer tok-live-42"
     session.expire_all()
     from flowstudio.models import Conversation, Message

@@ -21,10 +21,10 @@ def _reflex_like() -> FastAPI:
     """The API with a stand-in for what Reflex mounts under it in production (pages, /_upload, /_event)."""
     api = create_api()
 
-    async def page(request):  # noqa: ANN001, ANN202
+    async def page(request):
         return PlainTextResponse("<html>page</html>", media_type="text/html")
 
-    async def upload(request):  # noqa: ANN001, ANN202
+    async def upload(request):
         return PlainTextResponse("uploaded")
 
     async def event(websocket: WebSocket) -> None:
@@ -32,8 +32,16 @@ def _reflex_like() -> FastAPI:
         await websocket.send_text("hello")
         await websocket.close()
 
-    api.router.routes.append(Mount("", routes=[Route("/_upload", upload, methods=["POST"]),
-                                               WebSocketRoute("/_event/", event), Route("/{path:path}", page)]))
+    api.router.routes.append(
+        Mount(
+            "",
+            routes=[
+                Route("/_upload", upload, methods=["POST"]),
+                WebSocketRoute("/_event/", event),
+                Route("/{path:path}", page),
+            ],
+        )
+    )
     return api
 
 
@@ -66,9 +74,14 @@ def test_the_webchat_widget_and_demo_can_be_embedded_by_other_sites(client: Test
 
 
 def test_a_route_s_own_headers_win() -> None:
-    async def sandboxed(scope, receive, send):  # noqa: ANN001, ANN202 - like the media route
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-security-policy", b"default-src 'none'; sandbox")]})
+    async def sandboxed(scope, receive, send):
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [(b"content-security-policy", b"default-src 'none'; sandbox")],
+            }
+        )
         await send({"type": "http.response.body", "body": b"file"})
 
     headers = TestClient(SecurityMiddleware(sandboxed)).get("/api/v1/media/1/t/a.png").headers
@@ -96,8 +109,10 @@ def test_cross_site_posts_with_the_browser_credentials_are_refused(client: TestC
 def test_cross_site_websockets_to_the_event_socket_are_refused(client: TestClient) -> None:
     with client.websocket_connect("/_event/", headers={"Origin": "http://testserver"}) as socket:
         assert socket.receive_text() == "hello"
-    with pytest.raises(WebSocketDisconnect) as refused, \
-            client.websocket_connect("/_event/", headers={"Origin": "https://evil.example"}):
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        client.websocket_connect("/_event/", headers={"Origin": "https://evil.example"}),
+    ):
         pass
     assert refused.value.code == 1008
 
@@ -106,23 +121,30 @@ def test_same_origin_rules() -> None:
     assert same_origin({"host": "app.example:3000", "origin": "https://app.example"})
     assert same_origin({"host": "127.0.0.1:3000", "origin": "http://localhost:3000"})  # Reflex's default api_url
     assert not same_origin({"host": "app.example", "origin": "https://app.example.evil.com"})
-    assert not same_origin({"host": "10.0.0.5:3000", "origin": "https://app.example", "x-forwarded-host": "app.example"},
-                           trusted_proxy_hops=0)
-    assert same_origin({"host": "10.0.0.5:3000", "origin": "https://app.example", "x-forwarded-host": "app.example"},
-                       trusted_proxy_hops=1)
+    assert not same_origin(
+        {"host": "10.0.0.5:3000", "origin": "https://app.example", "x-forwarded-host": "app.example"},
+        trusted_proxy_hops=0,
+    )
+    assert same_origin(
+        {"host": "10.0.0.5:3000", "origin": "https://app.example", "x-forwarded-host": "app.example"},
+        trusted_proxy_hops=1,
+    )
 
 
 def test_no_sql_is_built_by_formatting_strings() -> None:
     pattern = re.compile(r"""(text|execute|exec_driver_sql)\(\s*(f["']|["'][^"']*["']\s*(%|\.format))""")
-    offenders = [f"{path.relative_to(PROJECT_ROOT)}:{number}"
-                 for folder in ("flowstudio", "flow_runtime") for path in (PROJECT_ROOT / folder).rglob("*.py")
-                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if pattern.search(line)]
+    offenders = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for folder in ("flowstudio", "flow_runtime")
+        for path in (PROJECT_ROOT / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert offenders == []
 
 
 def test_the_middleware_passes_streams_untouched() -> None:
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+    async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
         for chunk in (b"data: 1\n\n", b"data: 2\n\n"):
             await send({"type": "http.response.body", "body": chunk, "more_body": True})

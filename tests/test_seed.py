@@ -3,7 +3,17 @@
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from flowstudio.models import Bot, ConversationTest, FlowVersion, FlowVersionStatus, Membership, Queue, Role, User, Workspace
+from flowstudio.models import (
+    Bot,
+    ConversationTest,
+    FlowVersion,
+    FlowVersionStatus,
+    Membership,
+    Queue,
+    Role,
+    User,
+    Workspace,
+)
 from flowstudio.services.auth import authenticate
 from flowstudio.services.bots import list_bots
 from flowstudio.services.seed import seed_demo
@@ -39,7 +49,10 @@ def test_seeded_admin_sees_pizzaria_bella_published(session: Session) -> None:
     assert bot.knowledge_areas == ["pedidos", "horários", "entrega"]
     assert bot.node_count == 21
     assert sorted(t.name for t in session.exec(select(ConversationTest)).all()) == [
-        "fallback-and-handoff", "happy-path", "nlu-and-retries"]
+        "fallback-and-handoff",
+        "happy-path",
+        "nlu-and-retries",
+    ]
     statuses = sorted(v.status for v in session.exec(select(FlowVersion)).all())
     assert statuses == [FlowVersionStatus.DRAFT, FlowVersionStatus.PUBLISHED]
 
@@ -65,11 +78,21 @@ def test_publishing_a_draft_with_errors_is_refused_and_changes_nothing(session: 
     from tests.factories import make_workspace
 
     workspace = make_workspace(session)
-    broken = {"schema_version": 1, "bot": {"name": "Broken"}, "nodes": [
-        {"id": "start", "kind": "start", "position": {"x": 0, "y": 0}},
-        {"id": "menu", "kind": "buttons", "text": "?", "position": {"x": 0, "y": 100},
-         "buttons": [{"id": "b1", "label": "A label far longer than twenty characters"}]},
-    ], "edges": [{"id": "e1", "source": "start", "source_handle": "next", "target": "menu"}]}
+    broken = {
+        "schema_version": 1,
+        "bot": {"name": "Broken"},
+        "nodes": [
+            {"id": "start", "kind": "start", "position": {"x": 0, "y": 0}},
+            {
+                "id": "menu",
+                "kind": "buttons",
+                "text": "?",
+                "position": {"x": 0, "y": 100},
+                "buttons": [{"id": "b1", "label": "A label far longer than twenty characters"}],
+            },
+        ],
+        "edges": [{"id": "e1", "source": "start", "source_handle": "next", "target": "menu"}],
+    }
     bot = create_bot_from_document(session=session, workspace_id=workspace.id, document=broken)
     with pytest.raises(PublishBlocked) as blocked:
         publish(session=session, bot_id=bot.id, author_id=None, changelog="v1")

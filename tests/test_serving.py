@@ -34,8 +34,9 @@ def holder(tmp_path: Path):
     processes: list[subprocess.Popen] = []
 
     def start(port: int) -> str:
-        process = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), str(port)], stdout=subprocess.PIPE,
-                                   text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(tmp_path), str(port)], stdout=subprocess.PIPE, text=True
+        )
         processes.append(process)
         assert process.stdout is not None
         return process.stdout.readline().strip()
@@ -70,8 +71,9 @@ def test_an_app_on_a_port_in_use_is_refused_with_the_reason(tmp_path: Path):
 def test_a_killed_app_leaves_its_folder_free(tmp_path: Path, holder):
     holder(free_port())
     holder(free_port())
-    killer = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path), str(free_port())], stdout=subprocess.PIPE,
-                              text=True)
+    killer = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path), str(free_port())], stdout=subprocess.PIPE, text=True
+    )
     assert killer.stdout is not None and killer.stdout.readline().strip() == ".web-3"
     killer.kill()
     killer.wait()

@@ -70,15 +70,27 @@ def _reflex_config(env: dict[str, str]) -> dict:
 
     from tests.conftest import PROJECT_ROOT
 
-    code = ("import json, os, rxconfig; c = rxconfig.config; print(json.dumps({'redis': c.redis_url, "
-            "'port': [c.frontend_port, c.backend_port], 'granian': os.environ.get('GRANIAN_WORKERS')}))")
+    code = (
+        "import json, os, rxconfig; c = rxconfig.config; print(json.dumps({'redis': c.redis_url, "
+        "'port': [c.frontend_port, c.backend_port], 'granian': os.environ.get('GRANIAN_WORKERS')}))"
+    )
     clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS", "FLOWSTUDIO_PORT"}}
-    result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env={**clean, **env},
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_reflex_shares_redis_url_and_serves_ui_and_backend_on_one_port() -> None:
     assert _reflex_config({"REDIS_URL": "redis://cache:6379/2", "FLOWSTUDIO_PORT": "3300"}) == {
-        "redis": "redis://cache:6379/2", "port": [3300, 3300], "granian": "2"}
+        "redis": "redis://cache:6379/2",
+        "port": [3300, 3300],
+        "granian": "2",
+    }
     assert _reflex_config({})["redis"] is None

@@ -8,18 +8,24 @@ import pytest
 from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
-from flowstudio.models import AuditEntry, Role, Workspace, WorkspaceSettings
-from flowstudio.models import sealing
+from flowstudio.models import AuditEntry, Role, Workspace, WorkspaceSettings, sealing
 from flowstudio.pages import settings_state
 from flowstudio.pages.settings_state import form_to_settings, save_settings
 from flowstudio.services import inbox
 from flowstudio.services import workspace_settings as config
 from tests.factories import make_user, make_workspace
 
-GOOD = {"timezone": "America/Manaus", "default_language": "es", "inactive_after_minutes": "30",
-        "close_after_minutes": "120", "conversation_types": "vendas, suporte; Vendas\ncobrança",
-        "retention_days": "90", "file_retention_days": "", "encrypt_messages": "on",
-        "sensitive_variables": "cpf, email"}
+GOOD = {
+    "timezone": "America/Manaus",
+    "default_language": "es",
+    "inactive_after_minutes": "30",
+    "close_after_minutes": "120",
+    "conversation_types": "vendas, suporte; Vendas\ncobrança",
+    "retention_days": "90",
+    "file_retention_days": "",
+    "encrypt_messages": "on",
+    "sensitive_variables": "cpf, email",
+}
 
 
 @pytest.fixture
@@ -44,7 +50,7 @@ def test_the_form_reads_lists_numbers_and_the_switch() -> None:
     values = form_to_settings(GOOD)
     assert values.conversation_types == ["vendas", "suporte", "Vendas", "cobrança"]  # duplicates go in validate
     assert (values.inactive_after_minutes, values.file_retention_days, values.encrypt_messages) == ("30", None, True)
-    assert form_to_settings({})  == config.GeneralSettings(default_language="pt-BR")
+    assert form_to_settings({}) == config.GeneralSettings(default_language="pt-BR")
 
 
 def test_an_administrator_saves_and_it_applies_at_once(people: dict) -> None:
@@ -80,19 +86,22 @@ def test_an_administrator_of_another_workspace_is_refused(people: dict) -> None:
     assert stored(people["workspace"].id) is None
 
 
-@pytest.mark.parametrize(("field", "value", "key"), [
-    ("timezone", "Mars/Olympus_Mons", "config.bad_timezone"),
-    ("timezone", "America/Sao_Paulo'; DROP TABLE contact; --", "config.bad_timezone"),
-    ("default_language", "de", "config.bad_language"),
-    ("inactive_after_minutes", "0", "config.bad_minutes"),
-    ("close_after_minutes", "dez", "config.bad_minutes"),
-    ("close_after_minutes", "10", "config.close_before_inactive"),
-    ("retention_days", "-5", "privacy.bad_days"),
-    ("file_retention_days", "99999", "privacy.bad_days"),
-    ("sensitive_variables", "cpf, <script>", "privacy.bad_variable"),
-    ("conversation_types", "x" * 41, "config.bad_type"),
-    ("conversation_types", ", ".join(f"t{i}" for i in range(31)), "config.bad_type"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "key"),
+    [
+        ("timezone", "Mars/Olympus_Mons", "config.bad_timezone"),
+        ("timezone", "America/Sao_Paulo'; DROP TABLE contact; --", "config.bad_timezone"),
+        ("default_language", "de", "config.bad_language"),
+        ("inactive_after_minutes", "0", "config.bad_minutes"),
+        ("close_after_minutes", "dez", "config.bad_minutes"),
+        ("close_after_minutes", "10", "config.close_before_inactive"),
+        ("retention_days", "-5", "privacy.bad_days"),
+        ("file_retention_days", "99999", "privacy.bad_days"),
+        ("sensitive_variables", "cpf, <script>", "privacy.bad_variable"),
+        ("conversation_types", "x" * 41, "config.bad_type"),
+        ("conversation_types", ", ".join(f"t{i}" for i in range(31)), "config.bad_type"),
+    ],
+)
 def test_wrong_values_are_refused_and_nothing_is_stored(people: dict, field: str, value: str, key: str) -> None:
     admin = people["users"][Role.ADMIN]
     save_settings(workspace_id=people["workspace"].id, user_id=admin.id, form={**GOOD, "retention_days": "30"})
@@ -106,7 +115,10 @@ def test_wrong_values_are_refused_and_nothing_is_stored(people: dict, field: str
 def test_empty_numbers_mean_never_and_forever(people: dict) -> None:
     admin = people["users"][Role.ADMIN]
     save_settings(workspace_id=people["workspace"].id, user_id=admin.id, form=GOOD)
-    save_settings(workspace_id=people["workspace"].id, user_id=admin.id,
-                  form={**GOOD, "retention_days": " ", "inactive_after_minutes": "", "close_after_minutes": ""})
+    save_settings(
+        workspace_id=people["workspace"].id,
+        user_id=admin.id,
+        form={**GOOD, "retention_days": " ", "inactive_after_minutes": "", "close_after_minutes": ""},
+    )
     row = stored(people["workspace"].id)
     assert (row.retention_days, row.inactive_after_minutes, row.close_after_minutes) == (None, None, None)

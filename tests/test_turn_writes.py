@@ -21,9 +21,9 @@ from flowstudio.models import (
     OwnerType,
     SenderType,
     WorkspaceSettings,
+    sealing,
     utcnow,
 )
-from flowstudio.models import sealing
 from flowstudio.services import crypto
 from flowstudio.services.turn_writes import flush_turn
 from tests.factories import make_bot, make_workspace
@@ -39,8 +39,14 @@ def _conversation(session: Session, *, encrypt: bool) -> int:
     contact = Contact(workspace_id=workspace.id, name="Carla")
     session.add(contact)
     session.flush()
-    conversation = Conversation(workspace_id=workspace.id, contact_id=contact.id, channel="webchat",
-                                owner_type=OwnerType.BOT, owner_bot_id=bot.id, session={"variables": {}})
+    conversation = Conversation(
+        workspace_id=workspace.id,
+        contact_id=contact.id,
+        channel="webchat",
+        owner_type=OwnerType.BOT,
+        owner_bot_id=bot.id,
+        session={"variables": {}},
+    )
     session.add(conversation)
     session.commit()
     return conversation.id
@@ -49,14 +55,33 @@ def _conversation(session: Session, *, encrypt: bool) -> int:
 def _turn(session: Session, conversation: Conversation, n: int) -> list[Message]:
     """What a turn leaves pending: the customer's message, two replies, the conversation's new session and times."""
     messages = [
-        Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
-                text=f"meu cpf é {CPF}", idempotency_key=f"in:{n}", status=DeliveryStatus.RECEIVED),
-        Message(conversation_id=conversation.id, direction=Direction.OUTBOUND, sender_type=SenderType.BOT,
-                text="Obrigado, Carla", payload={"type": "text", "text": "Obrigado, Carla"},
-                idempotency_key=f"out:{n}:0", status=DeliveryStatus.QUEUED),
-        Message(conversation_id=conversation.id, direction=Direction.OUTBOUND, sender_type=SenderType.BOT,
-                kind="buttons", text="E agora?", idempotency_key=f"out:{n}:1", status=DeliveryStatus.QUEUED,
-                payload={"type": "buttons", "text": "E agora?", "buttons": [{"id": "b1", "label": "Pedido"}]}),
+        Message(
+            conversation_id=conversation.id,
+            direction=Direction.INBOUND,
+            sender_type=SenderType.CONTACT,
+            text=f"meu cpf é {CPF}",
+            idempotency_key=f"in:{n}",
+            status=DeliveryStatus.RECEIVED,
+        ),
+        Message(
+            conversation_id=conversation.id,
+            direction=Direction.OUTBOUND,
+            sender_type=SenderType.BOT,
+            text="Obrigado, Carla",
+            payload={"type": "text", "text": "Obrigado, Carla"},
+            idempotency_key=f"out:{n}:0",
+            status=DeliveryStatus.QUEUED,
+        ),
+        Message(
+            conversation_id=conversation.id,
+            direction=Direction.OUTBOUND,
+            sender_type=SenderType.BOT,
+            kind="buttons",
+            text="E agora?",
+            idempotency_key=f"out:{n}:1",
+            status=DeliveryStatus.QUEUED,
+            payload={"type": "buttons", "text": "E agora?", "buttons": [{"id": "b1", "label": "Pedido"}]},
+        ),
     ]
     session.add_all(messages)
     conversation.session = {"variables": {"cpf": CPF, "pedido": n}, "cursor": f"node{n}"}
@@ -65,7 +90,7 @@ def _turn(session: Session, conversation: Conversation, n: int) -> list[Message]
     return messages
 
 
-def _raw(session: Session, sql: str, **params) -> list[tuple]:  # noqa: ANN003
+def _raw(session: Session, sql: str, **params) -> list[tuple]:
     with engine_for(session.get_bind().url.render_as_string(hide_password=False)).connect() as connection:
         return [tuple(row) for row in connection.execute(sa.text(sql), params)]
 
@@ -73,7 +98,7 @@ def _raw(session: Session, sql: str, **params) -> list[tuple]:  # noqa: ANN003
 def _recording(session: Session) -> tuple[list[str], object]:
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
         if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "PRAGMA")):
             statements.append(" ".join(statement.split()[:3]))
 
@@ -98,19 +123,26 @@ def test_a_turn_is_written_in_two_statements_and_reads_back_the_same(session: Se
         finally:
             stop()
     assert written == ["UPDATE conversation SET", "INSERT INTO message"] or (
-        session.get_bind().dialect.name == "sqlite" and written[0] == "UPDATE conversation SET"
-        and set(written[1:]) == {"INSERT INTO message"}), written
+        session.get_bind().dialect.name == "sqlite"
+        and written[0] == "UPDATE conversation SET"
+        and set(written[1:]) == {"INSERT INTO message"}
+    ), written
     assert ids == sorted(ids) and len(set(ids)) == 3  # in the order the turn added them
 
     with session_scope() as db:  # what the engine, deliveries and exports read: plaintext, as written
         stored = db.exec(select(Message).where(Message.conversation_id == conversation_id).order_by(Message.id)).all()
         assert [m.id for m in stored] == ids
         assert [(m.text, m.payload, m.status) for m in stored] == [(m.text, m.payload, m.status) for m in messages]
-        assert db.get(Conversation, conversation_id).session == {"variables": {"cpf": CPF, "pedido": 1},
-                                                                 "cursor": "node1"}
-    at_rest = json.dumps(_raw(session, "SELECT text, payload FROM message WHERE conversation_id = :c",
-                              c=conversation_id) + _raw(session, "SELECT session FROM conversation WHERE id = :c",
-                                                        c=conversation_id), default=str, ensure_ascii=False)
+        assert db.get(Conversation, conversation_id).session == {
+            "variables": {"cpf": CPF, "pedido": 1},
+            "cursor": "node1",
+        }
+    at_rest = json.dumps(
+        _raw(session, "SELECT text, payload FROM message WHERE conversation_id = :c", c=conversation_id)
+        + _raw(session, "SELECT session FROM conversation WHERE id = :c", c=conversation_id),
+        default=str,
+        ensure_ascii=False,
+    )
     assert (CPF in at_rest, "Carla" in at_rest, "Pedido" in at_rest) == (not encrypt,) * 3
     if encrypt:
         texts = _raw(session, "SELECT text FROM message WHERE conversation_id = :c", c=conversation_id)
@@ -131,8 +163,11 @@ def test_anything_else_pending_goes_through_the_flush(session: Session) -> None:
         assert not db.new and not db.dirty
     assert _raw(session, "SELECT name FROM event WHERE conversation_id = :c", c=conversation_id) == [("bot.event",)]
     assert len(_raw(session, "SELECT id FROM message WHERE conversation_id = :c", c=conversation_id)) == 3
-    stored = json.dumps(_raw(session, "SELECT variables FROM contact WHERE id = :c", c=conversation.contact_id) +
-                        _raw(session, "SELECT session FROM conversation WHERE id = :c", c=conversation_id), default=str)
+    stored = json.dumps(
+        _raw(session, "SELECT variables FROM contact WHERE id = :c", c=conversation.contact_id)
+        + _raw(session, "SELECT session FROM conversation WHERE id = :c", c=conversation_id),
+        default=str,
+    )
     assert CPF not in stored  # sealed by the flush listener, as before
 
 

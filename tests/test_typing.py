@@ -54,7 +54,7 @@ def tasks(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     """Provider signals run at once, as a worker would run them; each queued call is recorded with its options."""
     queued: list[dict] = []
 
-    def apply_async(args, **options) -> None:  # noqa: ANN001
+    def apply_async(args, **options) -> None:
         queued.append({"args": args, **options})
         queued[-1]["outcome"] = typing_task.signal_typing.run(*args)
 
@@ -74,30 +74,53 @@ class Desk:
         session.commit()
 
     def channel(self, kind: str, **settings) -> tuple[int, str]:
-        channel = create_channel(session=self.session, workspace_id=self.workspace.id, kind=kind, name=kind,
-                                 **settings)
+        channel = create_channel(session=self.session, workspace_id=self.workspace.id, kind=kind, name=kind, **settings)
         self.session.commit()
         return channel.id, channel.key
 
-    def conversation(self, channel_id: int, kind: str, external_id: str, *, owner: str = "agent",
-                     status: str = "open", inbound: tuple[str, ...] = (), last_inbound_ago: timedelta = timedelta(0)
-                     ) -> int:
+    def conversation(
+        self,
+        channel_id: int,
+        kind: str,
+        external_id: str,
+        *,
+        owner: str = "agent",
+        status: str = "open",
+        inbound: tuple[str, ...] = (),
+        last_inbound_ago: timedelta = timedelta(0),
+    ) -> int:
         contact = Contact(workspace_id=self.workspace.id, name="Cliente")
         self.session.add(contact)
         self.session.flush()
         self.session.add(ContactIdentity(contact_id=contact.id, channel_id=channel_id, external_id=external_id))
-        owners = {"agent": {"owner_agent_id": self.agent.id}, "other": {"owner_agent_id": self.other.id},
-                  "bot": {"owner_bot_id": self.bot.id}}[owner]
-        conversation = Conversation(workspace_id=self.workspace.id, contact_id=contact.id, channel=kind,
-                                    channel_id=channel_id, status=ConversationStatus(status),
-                                    owner_type=OwnerType.BOT if owner == "bot" else OwnerType.AGENT,
-                                    last_inbound_at=utcnow() - last_inbound_ago, last_message_at=utcnow(),
-                                    **owners)
+        owners = {
+            "agent": {"owner_agent_id": self.agent.id},
+            "other": {"owner_agent_id": self.other.id},
+            "bot": {"owner_bot_id": self.bot.id},
+        }[owner]
+        conversation = Conversation(
+            workspace_id=self.workspace.id,
+            contact_id=contact.id,
+            channel=kind,
+            channel_id=channel_id,
+            status=ConversationStatus(status),
+            owner_type=OwnerType.BOT if owner == "bot" else OwnerType.AGENT,
+            last_inbound_at=utcnow() - last_inbound_ago,
+            last_message_at=utcnow(),
+            **owners,
+        )
         self.session.add(conversation)
         self.session.flush()
         for wamid in inbound:
-            self.session.add(Message(conversation_id=conversation.id, direction=Direction.INBOUND,
-                                     sender_type=SenderType.CONTACT, text="oi", channel_message_id=wamid))
+            self.session.add(
+                Message(
+                    conversation_id=conversation.id,
+                    direction=Direction.INBOUND,
+                    sender_type=SenderType.CONTACT,
+                    text="oi",
+                    channel_message_id=wamid,
+                )
+            )
             self.session.flush()
         self.session.commit()
         return conversation.id
@@ -130,7 +153,7 @@ def _webchat_typing_shows_then_goes(session: Session, queued: list[int]) -> None
     assert _feed(client, key, visitor)["typing"] > 0
 
 
-def test_webchat_shows_the_agent_typing_until_their_message_arrives(pg: Session, queued: list[int]) -> None:  # noqa: F811
+def test_webchat_shows_the_agent_typing_until_their_message_arrives(pg: Session, queued: list[int]) -> None:
     _webchat_typing_shows_then_goes(pg, queued)
 
 
@@ -139,7 +162,8 @@ def test_webchat_typing_without_redis(session: Session, queued: list[int]) -> No
 
 
 def test_webchat_typing_expires_and_is_signalled_again_while_the_agent_keeps_typing(
-        pg: Session, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    pg: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(typing_indicator, "WEBCHAT_SHOW_S", 0.6)
     monkeypatch.setitem(typing_indicator.INTERVAL_S, "webchat", 0.3)
     desk = Desk(pg)
@@ -159,7 +183,7 @@ def test_webchat_typing_expires_and_is_signalled_again_while_the_agent_keeps_typ
     assert typing_indicator.webchat_typing(channel_id, "visitor-0003") == (0.0, "")
 
 
-def test_the_webchat_stream_sends_a_typing_event(pg: Session) -> None:  # noqa: F811
+def test_the_webchat_stream_sends_a_typing_event(pg: Session) -> None:
     desk = Desk(pg)
     channel_id, key = desk.channel("webchat")
     conversation_id = desk.conversation(channel_id, "webchat", "visitor-0004")
@@ -173,11 +197,12 @@ def test_the_webchat_stream_sends_a_typing_event(pg: Session) -> None:  # noqa: 
     assert 5 <= json.loads(data.removeprefix("data: "))["seconds"] <= typing_indicator.WEBCHAT_SHOW_S
 
 
-def test_telegram_gets_a_typing_chat_action(pg: Session, tasks: list[dict]) -> None:  # noqa: F811
+def test_telegram_gets_a_typing_chat_action(pg: Session, tasks: list[dict]) -> None:
     desk = Desk(pg)
     with fake_provider() as provider:
-        channel_id, _ = desk.channel("telegram", config={"api_base_url": provider.url},
-                                     secrets={"bot_token": "123:ABC", "webhook_secret": "tg"})
+        channel_id, _ = desk.channel(
+            "telegram", config={"api_base_url": provider.url}, secrets={"bot_token": "123:ABC", "webhook_secret": "tg"}
+        )
         conversation_id = desk.conversation(channel_id, "telegram", "4242")
         assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"
         assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "throttled"
@@ -185,29 +210,34 @@ def test_telegram_gets_a_typing_chat_action(pg: Session, tasks: list[dict]) -> N
     assert tasks[0]["expires"] == typing_indicator.TASK_EXPIRES_S and tasks[0]["outcome"] == "sent"
 
 
-def test_whatsapp_shows_the_indicator_on_the_last_inbound_message(pg: Session, tasks: list[dict]) -> None:  # noqa: F811
+def test_whatsapp_shows_the_indicator_on_the_last_inbound_message(pg: Session, tasks: list[dict]) -> None:
     desk = Desk(pg)
     with fake_provider() as provider:
         key = whatsapp_channel(pg, workspace_id=desk.workspace.id, graph_base_url=provider.url)
         channel_id = pg.exec(select(Channel.id).where(Channel.key == key)).one()
-        conversation_id = desk.conversation(channel_id, "whatsapp", "5511999990000",
-                                            inbound=("wamid.IN1", "wamid.IN2"))
-        stale_id = desk.conversation(channel_id, "whatsapp", "5511999990001", inbound=("wamid.OLD",),
-                                     last_inbound_ago=timedelta(hours=25))
+        conversation_id = desk.conversation(channel_id, "whatsapp", "5511999990000", inbound=("wamid.IN1", "wamid.IN2"))
+        stale_id = desk.conversation(
+            channel_id, "whatsapp", "5511999990001", inbound=("wamid.OLD",), last_inbound_ago=timedelta(hours=25)
+        )
         assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"
         assert typing_indicator.agent_typing(conversation_id=stale_id, user_id=desk.agent.id) == "unsupported"
         [(path, headers, raw)] = provider.raw
     assert path == "/v21.0/PNID/messages"
     assert headers["Authorization"] == "Bearer token"
-    assert json.loads(raw) == {"messaging_product": "whatsapp", "status": "read", "message_id": "wamid.IN2",
-                               "typing_indicator": {"type": "text"}}
+    assert json.loads(raw) == {
+        "messaging_product": "whatsapp",
+        "status": "read",
+        "message_id": "wamid.IN2",
+        "typing_indicator": {"type": "text"},
+    }
 
 
-def test_rest_webhook_gets_a_signed_agent_typing_event(pg: Session, tasks: list[dict]) -> None:  # noqa: F811
+def test_rest_webhook_gets_a_signed_agent_typing_event(pg: Session, tasks: list[dict]) -> None:
     desk = Desk(pg)
     with fake_provider() as provider:
-        channel_id, _ = desk.channel("rest", config={"webhook_url": provider.url + "/hook"},
-                                     secrets={"webhook_secret": "s3cret"})
+        channel_id, _ = desk.channel(
+            "rest", config={"webhook_url": provider.url + "/hook"}, secrets={"webhook_secret": "s3cret"}
+        )
         conversation_id = desk.conversation(channel_id, "rest", "user-7")
         assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"
         [(path, headers, raw)] = provider.raw
@@ -217,8 +247,11 @@ def test_rest_webhook_gets_a_signed_agent_typing_event(pg: Session, tasks: list[
     assert (body["event"], body["conversation_id"], body["user_id"]) == ("agent.typing", conversation_id, "user-7")
 
 
-def test_a_slow_or_failing_provider_is_logged_not_raised(pg: Session, tasks: list[dict],  # noqa: F811
-                                                         caplog: pytest.LogCaptureFixture) -> None:
+def test_a_slow_or_failing_provider_is_logged_not_raised(
+    pg: Session,
+    tasks: list[dict],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     desk = Desk(pg)
     # listen on the module's logger itself: an earlier test's Celery worker may have reconfigured the root
     # logger (and disabled loggers that existed then), which pytest's capture hangs on
@@ -229,11 +262,13 @@ def test_a_slow_or_failing_provider_is_logged_not_raised(pg: Session, tasks: lis
     try:
         with fake_provider() as provider:
             provider.fail_next = 1
-            channel_id, _ = desk.channel("telegram", config={"api_base_url": provider.url},
-                                         secrets={"bot_token": "123:ABC", "webhook_secret": "tg"})
+            channel_id, _ = desk.channel(
+                "telegram",
+                config={"api_base_url": provider.url},
+                secrets={"bot_token": "123:ABC", "webhook_secret": "tg"},
+            )
             conversation_id = desk.conversation(channel_id, "telegram", "4242")
-            assert typing_indicator.agent_typing(conversation_id=conversation_id,
-                                                 user_id=desk.agent.id) == "signalled"
+            assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"
     finally:
         logger.removeHandler(caplog.handler)
         logger.disabled, logger.level = disabled, level
@@ -241,11 +276,12 @@ def test_a_slow_or_failing_provider_is_logged_not_raised(pg: Session, tasks: lis
     assert any(record.message == "typing.failed" for record in caplog.records)
 
 
-def test_nothing_is_sent_for_a_conversation_the_agent_does_not_own(pg: Session, tasks: list[dict]) -> None:  # noqa: F811
+def test_nothing_is_sent_for_a_conversation_the_agent_does_not_own(pg: Session, tasks: list[dict]) -> None:
     desk = Desk(pg)
     with fake_provider() as provider:
-        channel_id, _ = desk.channel("telegram", config={"api_base_url": provider.url},
-                                     secrets={"bot_token": "123:ABC", "webhook_secret": "tg"})
+        channel_id, _ = desk.channel(
+            "telegram", config={"api_base_url": provider.url}, secrets={"bot_token": "123:ABC", "webhook_secret": "tg"}
+        )
         others = desk.conversation(channel_id, "telegram", "1", owner="other")
         bots = desk.conversation(channel_id, "telegram", "2", owner="bot")
         closed = desk.conversation(channel_id, "telegram", "3", status="closed")

@@ -34,8 +34,7 @@ def _say(client: TestClient, visitor: str, n: int, text: str = "", **extra: str)
 
 
 def _feed(client: TestClient, visitor: str, after: int = 0, notices_after: int = 0) -> dict:
-    answer = client.get(f"{BASE}/messages", params={"visitor": visitor, "after": after,
-                                                    "notices_after": notices_after})
+    answer = client.get(f"{BASE}/messages", params={"visitor": visitor, "after": after, "notices_after": notices_after})
     assert answer.status_code == 200
     return answer.json()
 
@@ -50,8 +49,9 @@ def _to_the_agent(client: TestClient, visitor: str, queued: list[int]) -> None:
 def _conversation(session: Session, visitor: str) -> Conversation:
     identity = session.exec(select(ContactIdentity).where(ContactIdentity.external_id == visitor)).one()
     session.expire_all()
-    return session.exec(select(Conversation).where(Conversation.contact_id == identity.contact_id)
-                        .order_by(Conversation.id.desc())).first()
+    return session.exec(
+        select(Conversation).where(Conversation.contact_id == identity.contact_id).order_by(Conversation.id.desc())
+    ).first()
 
 
 def test_the_bot_types_only_while_its_replies_are_pending(client, session, queued) -> None:
@@ -82,8 +82,11 @@ def test_agent_messages_carry_the_agent_s_name_and_initials(client, session, que
     assignment.send_agent_message(conversation_id=conversation.id, agent_id=admin.id, text="Oi, sou a Ana!")
     drain(queued)
     last = _feed(client, "visitor-agent-1")["messages"][-1]
-    assert (last["from"], last["text"], last["agent"]) == ("agent", "Oi, sou a Ana!",
-                                                           {"name": "Ana Souza", "initials": "AS"})
+    assert (last["from"], last["text"], last["agent"]) == (
+        "agent",
+        "Oi, sou a Ana!",
+        {"name": "Ana Souza", "initials": "AS"},
+    )
 
 
 def test_agent_joined_and_closed_are_notices_in_the_bot_s_language_shown_once(client, session, queued) -> None:
@@ -111,11 +114,14 @@ def test_handing_back_to_the_bot_is_a_notice(client, session, queued) -> None:
     assert notices == ["agent_joined", "back_to_bot"]
 
 
-@pytest.mark.parametrize(("language", "placeholder", "joined"), [
-    ("pt", "Digite sua mensagem…", "{name} entrou na conversa"),
-    ("es", "Escribe tu mensaje…", "{name} se unió a la conversación"),
-    ("en", "Type your message…", "{name} joined the conversation"),
-])
+@pytest.mark.parametrize(
+    ("language", "placeholder", "joined"),
+    [
+        ("pt", "Digite sua mensagem…", "{name} entrou na conversa"),
+        ("es", "Escribe tu mensaje…", "{name} se unió a la conversación"),
+        ("en", "Type your message…", "{name} joined the conversation"),
+    ],
+)
 def test_the_widget_s_texts_follow_the_bot_s_language(client, session, language, placeholder, joined) -> None:
     for bot in session.exec(select(Bot)).all():
         bot.language = language
@@ -138,10 +144,16 @@ def test_web_visitors_are_numbered_per_workspace_or_named_by_the_page(client, se
     session.commit()
     _say(client, "visitor-name-4", 1, "hi")
     session.expire_all()
-    names = {identity.external_id: session.get(Contact, identity.contact_id).name
-             for identity in session.exec(select(ContactIdentity)).all()}
-    assert names == {"visitor-name-1": "Visitante 1", "visitor-name-2": "Visitante 2",
-                     "visitor-name-3": "Ana Souza", "visitor-name-4": "Visitor 4"}
+    names = {
+        identity.external_id: session.get(Contact, identity.contact_id).name
+        for identity in session.exec(select(ContactIdentity)).all()
+    }
+    assert names == {
+        "visitor-name-1": "Visitante 1",
+        "visitor-name-2": "Visitante 2",
+        "visitor-name-3": "Ana Souza",
+        "visitor-name-4": "Visitor 4",
+    }
 
 
 def test_the_stream_sends_messages_notices_and_the_status(client, session, queued) -> None:

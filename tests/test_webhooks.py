@@ -66,12 +66,14 @@ def receiver() -> Iterator[Receiver]:
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with lock:
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                tries = sum(r.headers.get("x-flowstudio-delivery") == headers.get("x-flowstudio-delivery")
-                            for r in state.requests)
+                tries = sum(
+                    r.headers.get("x-flowstudio-delivery") == headers.get("x-flowstudio-delivery")
+                    for r in state.requests
+                )
                 failing = state.fail_next > 0 or tries < state.fail_each
                 state.fail_next -= 1 if state.fail_next > 0 else 0
                 answer = state.fail_status if failing else state.status
@@ -83,7 +85,7 @@ def receiver() -> Iterator[Receiver]:
             self.wfile.write(b"ok" if answer < 300 else b"receiver is down")
             state.arrived.set()
 
-        def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+        def log_message(self, *args) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -122,8 +124,9 @@ def workspace_id(session: Session) -> int:
 def _webchat(session: Session, workspace_id: int) -> int:
     """A webchat channel whose bot answers every message with "Olá!"."""
     bot = make_bot(session, workspace=session.get(Workspace, workspace_id), is_default=True)
-    document = make_doc([{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá!"}],
-                        [("start", "hi")])
+    document = make_doc(
+        [{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá!"}], [("start", "hi")]
+    )
     session.add(FlowVersion(bot_id=bot.id, status=FlowVersionStatus.PUBLISHED, number=1, document=document))
     channel = create_channel(session=session, workspace_id=workspace_id, kind="webchat", name="Site", bot_id=bot.id)
     session.commit()
@@ -131,8 +134,11 @@ def _webchat(session: Session, workspace_id: int) -> int:
 
 
 def _say(channel_id: int, text: str, message_id: str) -> None:
-    handle_inbound(InboundEvent(channel_id=channel_id, external_user_id="visitor-1", external_message_id=message_id,
-                                kind="text", text=text))
+    handle_inbound(
+        InboundEvent(
+            channel_id=channel_id, external_user_id="visitor-1", external_message_id=message_id, kind="text", text=text
+        )
+    )
 
 
 def test_nothing_is_recorded_and_no_query_runs_without_subscriptions(session, workspace_id, queued) -> None:
@@ -145,8 +151,12 @@ def test_nothing_is_recorded_and_no_query_runs_without_subscriptions(session, wo
 
 
 def test_a_subscription_shows_its_secret_once_and_stores_it_sealed(session, workspace_id) -> None:
-    row, secret = webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
-                                               events=["message.created", "flow.published"])
+    row, secret = webhooks.create_subscription(
+        session=session,
+        workspace_id=workspace_id,
+        url="https://example.com/h",
+        events=["message.created", "flow.published"],
+    )
     session.commit()
     assert secret.startswith("whsec_") and secret not in row.secret and row.secret.startswith("fs1:")
     assert webhooks.signing_secret(row) == secret
@@ -154,11 +164,14 @@ def test_a_subscription_shows_its_secret_once_and_stores_it_sealed(session, work
     assert secret not in repr(view) and not hasattr(view, "secret")
 
 
-@pytest.mark.parametrize(("url", "events", "reason"), [
-    ("ftp://example.com", ["message.created"], "http:// or https://"),
-    ("https://example.com", [], "at least one event"),
-    ("https://example.com", ["message.deleted"], "unknown event"),
-])
+@pytest.mark.parametrize(
+    ("url", "events", "reason"),
+    [
+        ("ftp://example.com", ["message.created"], "http:// or https://"),
+        ("https://example.com", [], "at least one event"),
+        ("https://example.com", ["message.deleted"], "unknown event"),
+    ],
+)
 def test_bad_subscriptions_are_refused_with_a_reason(session, workspace_id, url, events, reason) -> None:
     with pytest.raises(webhooks.WebhookError, match=reason):
         webhooks.create_subscription(session=session, workspace_id=workspace_id, url=url, events=events)
@@ -167,18 +180,21 @@ def test_bad_subscriptions_are_refused_with_a_reason(session, workspace_id, url,
 def test_an_inbound_turn_delivers_signed_message_created_events(session, workspace_id, queued) -> None:
     channel_id = _webchat(session, workspace_id)
     with receiver() as hook:
-        row, secret = webhooks.create_subscription(session=session, workspace_id=workspace_id, url=hook.url,
-                                                   events=["message.created"])
+        row, secret = webhooks.create_subscription(
+            session=session, workspace_id=workspace_id, url=hook.url, events=["message.created"]
+        )
         session.commit()
         _say(channel_id, "oi", "m1")
         assert len(queued) >= 2  # the contact's message and the bot's answer(s), queued after commit
         outcomes = [webhook_tasks.attempt_delivery(i).outcome for i in queued]
         assert set(outcomes) == {"delivered"}
     first = hook.requests[0]
-    assert signature_ok(secret, first.headers["x-flowstudio-timestamp"], first.body,
-                        first.headers["x-flowstudio-signature"])
-    assert not signature_ok("whsec_other", first.headers["x-flowstudio-timestamp"], first.body,
-                            first.headers["x-flowstudio-signature"])
+    assert signature_ok(
+        secret, first.headers["x-flowstudio-timestamp"], first.body, first.headers["x-flowstudio-signature"]
+    )
+    assert not signature_ok(
+        "whsec_other", first.headers["x-flowstudio-timestamp"], first.body, first.headers["x-flowstudio-signature"]
+    )
     envelope = first.json()
     assert envelope["event"] == first.headers["x-flowstudio-event"] == "message.created"
     assert envelope["id"] == first.headers["x-flowstudio-delivery"] and envelope["workspace"] == workspace_id
@@ -188,12 +204,12 @@ def test_an_inbound_turn_delivers_signed_message_created_events(session, workspa
     assert {(d.status, d.attempts, d.last_status_code) for d in log} == {(WebhookStatus.DELIVERED, 1, 200)}
 
 
-def test_a_receiver_failing_twice_gets_the_event_on_the_third_try_with_backoff(session, workspace_id,
-                                                                               queued) -> None:
+def test_a_receiver_failing_twice_gets_the_event_on_the_third_try_with_backoff(session, workspace_id, queued) -> None:
     with receiver() as hook:
         hook.fail_next = 2
-        webhooks.create_subscription(session=session, workspace_id=workspace_id, url=hook.url,
-                                     events=["flow.published"])
+        webhooks.create_subscription(
+            session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
+        )
         session.commit()
         [delivery_id] = webhooks.emit(session, workspace_id, "flow.published", {"bot": {"id": 1}})
         session.commit()
@@ -212,18 +228,23 @@ def test_a_receiver_failing_twice_gets_the_event_on_the_third_try_with_backoff(s
 
 
 def _make_due(session: Session, delivery_id: int) -> None:
-    session.execute(sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-                    .values(next_attempt_at=sa.func.current_timestamp()))
+    session.execute(
+        sa.update(WebhookDelivery)
+        .where(WebhookDelivery.id == delivery_id)
+        .values(next_attempt_at=sa.func.current_timestamp())
+    )
     session.commit()
 
 
-@pytest.mark.parametrize(("status", "outcome"), [(400, "failed"), (404, "failed"), (429, "retry"), (408, "retry"),
-                                                 (503, "retry")])
+@pytest.mark.parametrize(
+    ("status", "outcome"), [(400, "failed"), (404, "failed"), (429, "retry"), (408, "retry"), (503, "retry")]
+)
 def test_only_network_errors_5xx_408_and_429_are_retried(session, workspace_id, queued, status, outcome) -> None:
     with receiver() as hook:
         hook.status = status
-        webhooks.create_subscription(session=session, workspace_id=workspace_id, url=hook.url,
-                                     events=["flow.published"])
+        webhooks.create_subscription(
+            session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
+        )
         session.commit()
         [delivery_id] = webhooks.emit(session, workspace_id, "flow.published", {})
         session.commit()
@@ -233,11 +254,13 @@ def test_only_network_errors_5xx_408_and_429_are_retried(session, workspace_id, 
     assert row.last_status_code == status and "receiver is down" in row.last_error
 
 
-def test_an_unreachable_receiver_is_retried_then_fails_after_the_last_backoff(session, workspace_id, queued,
-                                                                              monkeypatch) -> None:
+def test_an_unreachable_receiver_is_retried_then_fails_after_the_last_backoff(
+    session, workspace_id, queued, monkeypatch
+) -> None:
     monkeypatch.setattr(webhooks, "BACKOFF_S", (0, 0))
-    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="http://127.0.0.1:9/closed",
-                                 events=["flow.published"])
+    webhooks.create_subscription(
+        session=session, workspace_id=workspace_id, url="http://127.0.0.1:9/closed", events=["flow.published"]
+    )
     session.commit()
     [delivery_id] = webhooks.emit(session, workspace_id, "flow.published", {})
     session.commit()
@@ -249,12 +272,14 @@ def test_an_unreachable_receiver_is_retried_then_fails_after_the_last_backoff(se
     assert "ConnectError" in row.last_error and row.next_attempt_at is None
 
 
-def test_redelivering_by_hand_sends_the_same_event_again_and_keeps_the_failed_row(session, workspace_id,
-                                                                                  queued) -> None:
+def test_redelivering_by_hand_sends_the_same_event_again_and_keeps_the_failed_row(
+    session, workspace_id, queued
+) -> None:
     with receiver() as hook:
         hook.status = 400
-        webhooks.create_subscription(session=session, workspace_id=workspace_id, url=hook.url,
-                                     events=["flow.published"])
+        webhooks.create_subscription(
+            session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
+        )
         session.commit()
         [failed_id] = webhooks.emit(session, workspace_id, "flow.published", {"n": 1})
         session.commit()
@@ -272,8 +297,9 @@ def test_redelivering_by_hand_sends_the_same_event_again_and_keeps_the_failed_ro
 
 
 def test_a_rolled_back_action_queues_nothing(session, workspace_id, queued) -> None:
-    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
-                                 events=["flow.published"])
+    webhooks.create_subscription(
+        session=session, workspace_id=workspace_id, url="https://example.com/h", events=["flow.published"]
+    )
     session.commit()
     webhooks.emit(session, workspace_id, "flow.published", {})
     session.rollback()
@@ -283,8 +309,9 @@ def test_a_rolled_back_action_queues_nothing(session, workspace_id, queued) -> N
 
 
 def test_paused_and_deleted_subscriptions_get_nothing(session, workspace_id, queued) -> None:
-    row, _ = webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
-                                          events=["flow.published"])
+    row, _ = webhooks.create_subscription(
+        session=session, workspace_id=workspace_id, url="https://example.com/h", events=["flow.published"]
+    )
     session.commit()
     webhooks.update_subscription(session=session, workspace_id=workspace_id, subscription_id=row.id, active=False)
     session.commit()
@@ -308,27 +335,41 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
     from flowstudio.services import assignment, drafts, inbox
     from tests.factories import make_conversation, make_user
 
-    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
-                                 events=list(webhooks.EVENTS))
+    webhooks.create_subscription(
+        session=session, workspace_id=workspace_id, url="https://example.com/h", events=list(webhooks.EVENTS)
+    )
     workspace = session.get(Workspace, workspace_id)
     bot = make_bot(session, workspace=workspace)
     agent = make_user(session, workspace=workspace)
     conversation = make_conversation(session, workspace=workspace, bot=bot)
     session.commit()
-    assignment.assign_to_agent(session=session, conversation=conversation, user_id=agent.id, actor_type="user",
-                               actor_id=1, reason="picked", force=True)
-    inbox.add_tag(session=session, workspace_id=workspace_id, conversation_id=conversation.id, name="vip",
-                  actor_id=agent.id)
+    assignment.assign_to_agent(
+        session=session,
+        conversation=conversation,
+        user_id=agent.id,
+        actor_type="user",
+        actor_id=1,
+        reason="picked",
+        force=True,
+    )
+    inbox.add_tag(
+        session=session, workspace_id=workspace_id, conversation_id=conversation.id, name="vip", actor_id=agent.id
+    )
     assignment.close_conversation(session=session, conversation=conversation, actor_type="agent", actor_id=agent.id)
     draft = drafts.load_draft(session=session, workspace_id=workspace_id, bot_id=bot.id)
-    document = doc([{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá"}],
-                   [("start", "hi")])
+    document = doc(
+        [{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá"}], [("start", "hi")]
+    )
     drafts.save_draft(session=session, bot_id=bot.id, document=document, expected_revision=draft.revision)
     drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog="first")
     session.commit()
     events = _events(session)
-    assert [name for name, _ in events] == ["conversation.assigned", "contact.updated", "conversation.closed",
-                                            "flow.published"]
+    assert [name for name, _ in events] == [
+        "conversation.assigned",
+        "contact.updated",
+        "conversation.closed",
+        "flow.published",
+    ]
     assigned, tagged, closed, published = (data for _, data in events)
     assert assigned["agent_id"] == agent.id and assigned["conversation"]["owner_type"] == "agent"
     assert tagged["tags_added"] == ["vip"] and tagged["contact"]["name"] == "Ana"
@@ -343,13 +384,16 @@ def test_platform_messages_are_message_created_events_too(session, workspace_id,
 
     channel_id = _webchat(session, workspace_id)
     _say(channel_id, "oi", "m1")
-    webhooks.create_subscription(session=session, workspace_id=workspace_id, url="https://example.com/h",
-                                 events=["message.created"])
+    webhooks.create_subscription(
+        session=session, workspace_id=workspace_id, url="https://example.com/h", events=["message.created"]
+    )
     session.commit()
     conversation = session.exec(select(Conversation)).one()
-    assignment.send_system_message(session=session, conversation=conversation, text="Você é o 2º da fila",
-                                   purpose="queue.position")
+    assignment.send_system_message(
+        session=session, conversation=conversation, text="Você é o 2º da fila", purpose="queue.position"
+    )
     session.commit()
     payloads = [d.payload for d in session.exec(select(WebhookDelivery)).all()]
     assert [(p["data"]["message"]["sender"], p["data"]["message"]["text"]) for p in payloads] == [
-        ("system", "Você é o 2º da fila")]
+        ("system", "Você é o 2º da fila")
+    ]

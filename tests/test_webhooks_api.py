@@ -15,8 +15,13 @@ from flowstudio.services import code_actions, webhooks
 from flowstudio.services.api_tokens import create_token
 from tests.factories import make_workspace
 
-ACTION = {"key": "lookup", "name": "Lookup order", "code": "flow.vars['status'] = 'late'\nreturn 'late'",
-          "parameters": [{"name": "order_id", "type": "text", "required": True}], "outcomes": ["late"]}
+ACTION = {
+    "key": "lookup",
+    "name": "Lookup order",
+    "code": "flow.vars['status'] = 'late'\nreturn 'late'",
+    "parameters": [{"name": "order_id", "type": "text", "required": True}],
+    "outcomes": ["late"],
+}
 
 
 @pytest.fixture(autouse=True)
@@ -30,22 +35,26 @@ def _fresh_caches() -> Iterator[None]:
 def api(session: Session) -> tuple[TestClient, dict[str, dict[str, str]]]:
     """A client and the headers of tokens: admin, developer and agent of workspace A, admin of B."""
     a, b = make_workspace(session), make_workspace(session)
-    tokens = {"admin": create_token(session=session, workspace_id=a.id, name="a"),
-              "developer": create_token(session=session, workspace_id=a.id, name="d", role=Role.DEVELOPER),
-              "agent": create_token(session=session, workspace_id=a.id, name="g", role=Role.AGENT),
-              "supervisor": create_token(session=session, workspace_id=a.id, name="s", role=Role.SUPERVISOR),
-              "other": create_token(session=session, workspace_id=b.id, name="b")}
+    tokens = {
+        "admin": create_token(session=session, workspace_id=a.id, name="a"),
+        "developer": create_token(session=session, workspace_id=a.id, name="d", role=Role.DEVELOPER),
+        "agent": create_token(session=session, workspace_id=a.id, name="g", role=Role.AGENT),
+        "supervisor": create_token(session=session, workspace_id=a.id, name="s", role=Role.SUPERVISOR),
+        "other": create_token(session=session, workspace_id=b.id, name="b"),
+    }
     session.commit()
     return TestClient(create_api(), raise_server_exceptions=False), {
-        who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()}
+        who: {"Authorization": f"Bearer {token}"} for who, token in tokens.items()
+    }
 
 
 def test_code_actions_life_cycle_and_test_run(api) -> None:
     client, headers = api
     created = client.post("/api/v1/actions", json=ACTION, headers=headers["developer"])
     assert created.status_code == 201 and created.json()["parameters"][0]["name"] == "order_id"
-    bad = client.post("/api/v1/actions", json={**ACTION, "key": "broken", "code": "def f(:\n"},
-                      headers=headers["developer"])
+    bad = client.post(
+        "/api/v1/actions", json={**ACTION, "key": "broken", "code": "def f(:\n"}, headers=headers["developer"]
+    )
     assert bad.status_code == 422 and "line 1" in bad.json()["detail"]
     taken = client.post("/api/v1/actions", json=ACTION, headers=headers["admin"])
     assert taken.status_code == 422 and "already has the key" in taken.json()["detail"]
@@ -72,15 +81,23 @@ def test_secrets_are_write_only(api) -> None:
 
 def test_webhooks_show_their_secret_once_and_log_deliveries(api, session) -> None:
     client, headers = api
-    created = client.post("/api/v1/webhooks", json={"url": "https://example.com/hook", "events": ["flow.published"]},
-                          headers=headers["developer"])
+    created = client.post(
+        "/api/v1/webhooks",
+        json={"url": "https://example.com/hook", "events": ["flow.published"]},
+        headers=headers["developer"],
+    )
     assert created.status_code == 201 and created.json()["secret"].startswith("whsec_")
     webhook_id = created.json()["id"]
     shown = client.get(f"/api/v1/webhooks/{webhook_id}", headers=headers["developer"])
     listed = client.get("/api/v1/webhooks", headers=headers["developer"])
     assert created.json()["secret"] not in shown.text + listed.text and "secret" not in shown.json()
-    assert client.post("/api/v1/webhooks", json={"url": "https://example.com", "events": ["nope"]},
-                       headers=headers["admin"]).json()["detail"].startswith("unknown event")
+    assert (
+        client.post(
+            "/api/v1/webhooks", json={"url": "https://example.com", "events": ["nope"]}, headers=headers["admin"]
+        )
+        .json()["detail"]
+        .startswith("unknown event")
+    )
     paused = client.patch(f"/api/v1/webhooks/{webhook_id}", json={"active": False}, headers=headers["admin"])
     assert paused.json()["active"] is False
     client.patch(f"/api/v1/webhooks/{webhook_id}", json={"active": True}, headers=headers["admin"])
@@ -97,10 +114,14 @@ def test_webhooks_show_their_secret_once_and_log_deliveries(api, session) -> Non
 @pytest.mark.parametrize("role", ["agent", "supervisor"])
 def test_other_roles_are_refused(api, role: str) -> None:
     client, headers = api
-    for method, path, body in [("get", "/api/v1/actions", None), ("post", "/api/v1/actions", ACTION),
-                               ("get", "/api/v1/secrets", None), ("put", "/api/v1/secrets/X", {"value": "v"}),
-                               ("get", "/api/v1/webhooks", None),
-                               ("post", "/api/v1/webhooks", {"url": "https://e.com", "events": ["flow.published"]})]:
+    for method, path, body in [
+        ("get", "/api/v1/actions", None),
+        ("post", "/api/v1/actions", ACTION),
+        ("get", "/api/v1/secrets", None),
+        ("put", "/api/v1/secrets/X", {"value": "v"}),
+        ("get", "/api/v1/webhooks", None),
+        ("post", "/api/v1/webhooks", {"url": "https://e.com", "events": ["flow.published"]}),
+    ]:
         answer = client.request(method, path, json=body, headers=headers[role])
         assert answer.status_code == 403 and "developers.manage" in answer.json()["detail"], (method, path)
 
@@ -110,8 +131,9 @@ def test_one_workspace_cannot_read_or_change_anothers_tools(api) -> None:
     own = headers["developer"]
     client.post("/api/v1/actions", json=ACTION, headers=own)
     client.put("/api/v1/secrets/CRM_TOKEN", json={"value": "tok"}, headers=own)
-    webhook_id = client.post("/api/v1/webhooks", json={"url": "https://example.com/h", "events": ["flow.published"]},
-                             headers=own).json()["id"]
+    webhook_id = client.post(
+        "/api/v1/webhooks", json={"url": "https://example.com/h", "events": ["flow.published"]}, headers=own
+    ).json()["id"]
     other = headers["other"]
     assert client.get("/api/v1/actions", headers=other).json() == []
     assert client.get("/api/v1/secrets", headers=other).json() == []

@@ -36,8 +36,7 @@ def _ui(team: dict, role: Role) -> Ui:
 
 
 @pytest.mark.parametrize("role", list(Role))
-def test_only_admins_and_developers_open_the_page_or_use_its_handlers(team: dict, role: Role,
-                                                                      session: Session) -> None:
+def test_only_admins_and_developers_open_the_page_or_use_its_handlers(team: dict, role: Role, session: Session) -> None:
     allowed = code_actions.can_develop(role)
     ui = _ui(team, role)
     assert (ui.fire(GuardState, "require", "developers.manage") is None) is allowed

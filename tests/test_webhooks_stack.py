@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_a_receiver_failing_twice_gets_each_event_on_the_third_try_through_a_worker(
-        postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
     monkeypatch.setattr(webhooks, "BACKOFF_S", (0.5, 1.0, 1.0))
     migrations.upgrade(postgres_url)
@@ -33,8 +34,9 @@ def test_a_receiver_failing_twice_gets_each_event_on_the_third_try_through_a_wor
         hook.fail_each = 2  # every event meets two HTTP 500s first
         workspace_id = make_workspace(session).id
         channel_id = _webchat(session, workspace_id)
-        _, secret = webhooks.create_subscription(session=session, workspace_id=workspace_id, url=hook.url,
-                                                 events=["message.created"])
+        _, secret = webhooks.create_subscription(
+            session=session, workspace_id=workspace_id, url=hook.url, events=["message.created"]
+        )
         session.commit()
         app = create_celery()
         app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:8]}"
@@ -47,5 +49,7 @@ def test_a_receiver_failing_twice_gets_each_event_on_the_third_try_through_a_wor
     assert len(hook.requests) == 6 and len(hook.delivered()) == 2
     texts = sorted(r.json()["data"]["message"]["text"] for r in hook.delivered())
     assert texts == ["Olá!", "oi"]
-    assert all(signature_ok(secret, r.headers["x-flowstudio-timestamp"], r.body, r.headers["x-flowstudio-signature"])
-               for r in hook.requests)
+    assert all(
+        signature_ok(secret, r.headers["x-flowstudio-timestamp"], r.body, r.headers["x-flowstudio-signature"])
+        for r in hook.requests
+    )

@@ -19,24 +19,50 @@ from flowstudio.services.api_tokens import create_token
 from tests.conftest import PROJECT_ROOT
 from tests.factories import make_bot, make_conversation, make_user, make_workspace
 
-PAYLOADS = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "javascript:alert(1)",
-            '"><svg onload=alert(1)>', "{{constructor.constructor('alert(1)')()}}", "${alert(1)}"]
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    '"><svg onload=alert(1)>',
+    "{{constructor.constructor('alert(1)')()}}",
+    "${alert(1)}",
+]
 WIDGET = (PROJECT_ROOT / "assets" / "webchat.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_inbox_messages_are_plain_strings_and_never_script_urls(payload: str) -> None:
     now = datetime(2026, 1, 2, tzinfo=UTC)
-    text = inbox.render_message(Message(id=1, conversation_id=1, direction="inbound", sender_type="contact",
-                                        kind="text", text=payload, payload={"type": "text", "text": payload},
-                                        created_at=now), ZoneInfo("UTC"), now)
+    text = inbox.render_message(
+        Message(
+            id=1,
+            conversation_id=1,
+            direction="inbound",
+            sender_type="contact",
+            kind="text",
+            text=payload,
+            payload={"type": "text", "text": payload},
+            created_at=now,
+        ),
+        ZoneInfo("UTC"),
+        now,
+    )
     assert text["text"] == payload and text["image_url"] == text["file_url"] == ""
     for media_type in ("image", "document"):
-        media = inbox.render_message(Message(id=2, conversation_id=1, direction="inbound", sender_type="contact",
-                                             kind="media", text="", created_at=now,
-                                             payload={"type": "media", "media_type": media_type,
-                                                      "url": "javascript:alert(1)", "filename": payload}),
-                                     ZoneInfo("UTC"), now)
+        media = inbox.render_message(
+            Message(
+                id=2,
+                conversation_id=1,
+                direction="inbound",
+                sender_type="contact",
+                kind="media",
+                text="",
+                created_at=now,
+                payload={"type": "media", "media_type": media_type, "url": "javascript:alert(1)", "filename": payload},
+            ),
+            ZoneInfo("UTC"),
+            now,
+        )
         assert not media["image_url"].startswith("javascript") and not media["file_url"].startswith("javascript")
 
 
@@ -48,8 +74,11 @@ def test_the_api_returns_stored_payloads_as_json_data(session: Session) -> None:
     session.commit()
     client = TestClient(create_api())
     headers = {"Authorization": f"Bearer {token}"}
-    patched = client.patch(f"/api/v1/contacts/{conversation.contact_id}", headers=headers,
-                           json={"name": PAYLOADS[0], "variables": {"bio": PAYLOADS[3]}, "add_tags": [PAYLOADS[1]]})
+    patched = client.patch(
+        f"/api/v1/contacts/{conversation.contact_id}",
+        headers=headers,
+        json={"name": PAYLOADS[0], "variables": {"bio": PAYLOADS[3]}, "add_tags": [PAYLOADS[1]]},
+    )
     assert patched.status_code == 200 and patched.headers["content-type"] == "application/json"
     assert patched.json()["name"] == PAYLOADS[0] and patched.json()["variables"]["bio"] == PAYLOADS[3]
     assert patched.headers["x-content-type-options"] == "nosniff"
@@ -58,9 +87,9 @@ def test_the_api_returns_stored_payloads_as_json_data(session: Session) -> None:
 def test_the_widget_writes_text_never_html() -> None:
     # one innerHTML: the widget's own static template; everything from messages goes through textContent
     assert WIDGET.count("innerHTML") == 1
-    template = WIDGET[WIDGET.index("root.innerHTML"):WIDGET.index('var $ = function')]
+    template = WIDGET[WIDGET.index("root.innerHTML") : WIDGET.index("var $ = function")]
     assert "opts.title" not in template and "m.text" not in template
-    assert "node.textContent = text" in WIDGET and ".head\").textContent = opts.title" in WIDGET
+    assert "node.textContent = text" in WIDGET and '.head").textContent = opts.title' in WIDGET
     # links and images from messages pass safeUrl (http/https only); the colour must be a plain CSS colour
     assert re.search(r"link\.href = url", WIDGET) and "img.src = safeUrl(c.image)" in WIDGET
     assert 'parsed.protocol === "https:" || parsed.protocol === "http:"' in WIDGET

@@ -12,19 +12,20 @@ Create Date: 2026-11-22
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+
 from alembic import op
 
-revision: str = '0010'
-down_revision: str | None = '0009'
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('conversation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('inactive_since', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("inactive_since", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('conversation', schema=None) as batch_op:
-        batch_op.drop_column('inactive_since')
+    with op.batch_alter_table("conversation", schema=None) as batch_op:
+        batch_op.drop_column("inactive_since")

@@ -47,21 +47,97 @@ def _make_hook(roots, report):
     designer code runs: rewriting this module's globals or the builtins later changes nothing. It never
     calls a method of an object the code handed in (only exact ``str``/``bytes``/``int`` are looked at),
     so no designer code runs inside it."""
-    blocked_modules = frozenset({
-        "socket", "_socket", "ssl", "_ssl", "ctypes", "_ctypes", "subprocess", "_posixsubprocess",
-        "multiprocessing", "_multiprocessing", "asyncio", "_asyncio", "selectors", "select", "ftplib",
-        "smtplib", "telnetlib", "pty", "fcntl", "mmap", "signal", "_signal", "resource", "threading",
-        "_thread", "pickle", "_pickle", "marshal", "shutil", "tempfile", "gc", "_posixshmem", "faulthandler",
-        "_tracemalloc", "_testcapi", "_testinternalcapi", "_xxsubinterpreters", "webbrowser", "http",
-    })
+    blocked_modules = frozenset(
+        {
+            "socket",
+            "_socket",
+            "ssl",
+            "_ssl",
+            "ctypes",
+            "_ctypes",
+            "subprocess",
+            "_posixsubprocess",
+            "multiprocessing",
+            "_multiprocessing",
+            "asyncio",
+            "_asyncio",
+            "selectors",
+            "select",
+            "ftplib",
+            "smtplib",
+            "telnetlib",
+            "pty",
+            "fcntl",
+            "mmap",
+            "signal",
+            "_signal",
+            "resource",
+            "threading",
+            "_thread",
+            "pickle",
+            "_pickle",
+            "marshal",
+            "shutil",
+            "tempfile",
+            "gc",
+            "_posixshmem",
+            "faulthandler",
+            "_tracemalloc",
+            "_testcapi",
+            "_testinternalcapi",
+            "_xxsubinterpreters",
+            "webbrowser",
+            "http",
+        }
+    )
     blocked_events = (
-        "socket.", "subprocess.", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork",
-        "os.forkpty", "os.kill", "os.killpg", "os.remove", "os.unlink", "os.rename", "os.rmdir",
-        "os.mkdir", "os.chmod", "os.chown", "os.truncate", "os.symlink", "os.link", "os.putenv",
-        "os.unsetenv", "os.chdir", "os.utime", "os.setxattr", "os.removexattr", "os.getxattr", "os.listxattr",
-        "shutil.", "ctypes.", "sys.addaudithook", "sys.setprofile", "sys.settrace", "code.__new__", "webbrowser.",
-        "cpython.run_", "compile_command", "resource.setrlimit", "resource.prlimit", "mmap.", "glob.",
-        "sys._current_frames", "gc.", "os.startfile", "pty.", "fcntl.", "_posixsubprocess.",
+        "socket.",
+        "subprocess.",
+        "os.system",
+        "os.exec",
+        "os.posix_spawn",
+        "os.spawn",
+        "os.fork",
+        "os.forkpty",
+        "os.kill",
+        "os.killpg",
+        "os.remove",
+        "os.unlink",
+        "os.rename",
+        "os.rmdir",
+        "os.mkdir",
+        "os.chmod",
+        "os.chown",
+        "os.truncate",
+        "os.symlink",
+        "os.link",
+        "os.putenv",
+        "os.unsetenv",
+        "os.chdir",
+        "os.utime",
+        "os.setxattr",
+        "os.removexattr",
+        "os.getxattr",
+        "os.listxattr",
+        "shutil.",
+        "ctypes.",
+        "sys.addaudithook",
+        "sys.setprofile",
+        "sys.settrace",
+        "code.__new__",
+        "webbrowser.",
+        "cpython.run_",
+        "compile_command",
+        "resource.setrlimit",
+        "resource.prlimit",
+        "mmap.",
+        "glob.",
+        "sys._current_frames",
+        "gc.",
+        "os.startfile",
+        "pty.",
+        "fcntl.",
+        "_posixsubprocess.",
     )
     write_flags = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
     roots, sep, violation = tuple(roots), os.sep, SandboxViolation
@@ -154,8 +230,14 @@ def _run(payload, real_stdin, real_stdout):
 
     captured = io.StringIO()
     code = compile_code(payload["code"])
-    flow = Flow(variables=payload["variables"], tags=payload.get("tags") or (), contact=payload.get("contact"),
-                constants=payload.get("constants"), params=payload.get("params"), transport=transport)
+    flow = Flow(
+        variables=payload["variables"],
+        tags=payload.get("tags") or (),
+        contact=payload.get("contact"),
+        constants=payload.get("constants"),
+        params=payload.get("params"),
+        transport=transport,
+    )
     if payload.get("audit_hook", True):
         replace, mark = str.replace, "\n" + VIOLATION_MARK
 
@@ -172,13 +254,21 @@ def _run(payload, real_stdin, real_stdout):
         return {"ok": False, "error": "sandbox_violation", "message": str(exc), "stdout": captured.getvalue()[-2000:]}
     except MemoryError:
         limit = payload["memory_mb"]
-        return {"ok": False, "error": "memory_limit", "message": f"the code used more than {limit} MB of memory and was stopped",
-                "stdout": ""}
+        return {
+            "ok": False,
+            "error": "memory_limit",
+            "message": f"the code used more than {limit} MB of memory and was stopped",
+            "stdout": "",
+        }
     except NotJsonError as exc:
         return {"ok": False, "error": "not_json", "message": str(exc), "stdout": captured.getvalue()[-2000:]}
-    except BaseException as exc:  # noqa: BLE001 - any failure of designer code is reported, not raised
-        return {"ok": False, "error": "exception", "message": f"{type(exc).__name__}: {exc}{_error_line(exc)}",
-                "stdout": captured.getvalue()[-2000:]}
+    except BaseException as exc:
+        return {
+            "ok": False,
+            "error": "exception",
+            "message": f"{type(exc).__name__}: {exc}{_error_line(exc)}",
+            "stdout": captured.getvalue()[-2000:],
+        }
     return {"ok": True, **result, "stdout": captured.getvalue()[-2000:]}
 
 
@@ -189,7 +279,12 @@ def main():
     try:
         outcome = _run(payload, real_stdin, real_stdout)
     except SyntaxError as exc:
-        outcome = {"ok": False, "error": "exception", "message": f"SyntaxError: {exc.msg} (line {exc.lineno})", "stdout": ""}
+        outcome = {
+            "ok": False,
+            "error": "exception",
+            "message": f"SyntaxError: {exc.msg} (line {exc.lineno})",
+            "stdout": "",
+        }
     real_stdout.write("\n" + RESULT_MARK + json.dumps(outcome) + "\n")
     real_stdout.flush()
 

@@ -84,8 +84,15 @@ class SubprocessCodeRunner:
         self.audit_hook = audit_hook
         self._source = _child_source()
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
-            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
+    def run(
+        self,
+        *,
+        code: str,
+        variables: dict[str, Any],
+        timeout: float,
+        context: CodeContext | None = None,
+        http: HttpRelay | None = None,
+    ) -> CodeResult:
         """Run ``code``; never raises.
 
         Args:
@@ -105,11 +112,20 @@ class SubprocessCodeRunner:
         except JailUnavailable as exc:
             return CodeResult(False, error="sandbox_unavailable", message=f"code actions are disabled here: {exc}")
         context = context or CodeContext()
-        payload = json.dumps({
-            "code": code, "variables": variables, "tags": list(context.tags), "contact": dict(context.contact),
-            "constants": dict(context.constants), "params": dict(context.params),
-            "cpu_seconds": max(1, math.ceil(timeout)), "memory_mb": self.memory_mb, "audit_hook": self.audit_hook,
-        }, default=str)
+        payload = json.dumps(
+            {
+                "code": code,
+                "variables": variables,
+                "tags": list(context.tags),
+                "contact": dict(context.contact),
+                "constants": dict(context.constants),
+                "params": dict(context.params),
+                "cpu_seconds": max(1, math.ceil(timeout)),
+                "memory_mb": self.memory_mb,
+                "audit_hook": self.audit_hook,
+            },
+            default=str,
+        )
         try:
             proc = self._start(confined)
         except OSError as exc:
@@ -128,8 +144,13 @@ class SubprocessCodeRunner:
         argv, seccomp_fd = confined.command("-I", "-S", "-c", self._source)
         try:
             return subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env={"LANG": "C.UTF-8"}, cwd="/", start_new_session=True,
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={"LANG": "C.UTF-8"},
+                cwd="/",
+                start_new_session=True,
                 pass_fds=(seccomp_fd,) if seccomp_fd is not None else (),
             )
         finally:
@@ -147,8 +168,12 @@ class SubprocessCodeRunner:
             while open_pipes:
                 remaining = run.deadline - time.monotonic()
                 if remaining <= 0:
-                    return CodeResult(False, error="timeout", message=f"the code ran longer than {timeout:g} s and was "
-                                      "stopped", http_requests=run.requests)
+                    return CodeResult(
+                        False,
+                        error="timeout",
+                        message=f"the code ran longer than {timeout:g} s and was stopped",
+                        http_requests=run.requests,
+                    )
                 for key, _ in selector.select(remaining):
                     chunk = os.read(key.fd, 65536)
                     if not chunk:
@@ -170,12 +195,12 @@ class SubprocessCodeRunner:
             line, _, rest = bytes(run.buffer).partition(b"\n")
             run.buffer = bytearray(rest)
             if line.startswith(RESULT_MARK):
-                run.result = json.loads(line[len(RESULT_MARK):])
+                run.result = json.loads(line[len(RESULT_MARK) :])
             elif line.startswith(VIOLATION_MARK):
-                run.violations.append(line[len(VIOLATION_MARK):].decode("utf-8", "replace").strip())
+                run.violations.append(line[len(VIOLATION_MARK) :].decode("utf-8", "replace").strip())
             elif line.startswith(HTTP_MARK):
                 started = time.monotonic()
-                answer = self._relay(run, http, line[len(HTTP_MARK):])
+                answer = self._relay(run, http, line[len(HTTP_MARK) :])
                 run.deadline += time.monotonic() - started
                 self._send(run.proc, json.dumps(answer, default=str).encode("utf-8"))
 
@@ -222,21 +247,45 @@ class SubprocessCodeRunner:
         returncode, data = run.proc.returncode, run.result
         if run.violations:
             stdout = (data or {}).get("stdout", "")
-            return CodeResult(False, error="sandbox_violation", message=run.violations[0], stdout=stdout,
-                              http_requests=run.requests)
+            return CodeResult(
+                False, error="sandbox_violation", message=run.violations[0], stdout=stdout, http_requests=run.requests
+            )
         if data is None:
             if returncode in KILLED_BY_LIMIT:
-                return CodeResult(False, error="cpu_limit", message=f"the code used more than {max(1, math.ceil(timeout))} "
-                                  "s of CPU time and was stopped", http_requests=run.requests)
+                return CodeResult(
+                    False,
+                    error="cpu_limit",
+                    message=f"the code used more than {max(1, math.ceil(timeout))} s of CPU time and was stopped",
+                    http_requests=run.requests,
+                )
             if b"MemoryError" in run.stderr:
-                return CodeResult(False, error="memory_limit", message=f"the code used more than {memory_mb} MB of "
-                                  "memory and was stopped", http_requests=run.requests)
+                return CodeResult(
+                    False,
+                    error="memory_limit",
+                    message=f"the code used more than {memory_mb} MB of memory and was stopped",
+                    http_requests=run.requests,
+                )
             log.info("flow.code.crashed", extra={"returncode": returncode})
-            return CodeResult(False, error="crashed", message=f"the sandbox stopped unexpectedly (exit {returncode})",
-                              http_requests=run.requests)
+            return CodeResult(
+                False,
+                error="crashed",
+                message=f"the sandbox stopped unexpectedly (exit {returncode})",
+                http_requests=run.requests,
+            )
         if not data.get("ok"):
-            return CodeResult(False, error=data.get("error"), message=data.get("message", ""),
-                              stdout=data.get("stdout", ""), http_requests=run.requests)
-        return CodeResult(True, variables=data["variables"], stdout=data.get("stdout", ""),
-                          messages=tuple(data.get("messages") or ()), outcome=data.get("outcome"),
-                          tags=tuple(data.get("tags") or ()), http_requests=run.requests)
+            return CodeResult(
+                False,
+                error=data.get("error"),
+                message=data.get("message", ""),
+                stdout=data.get("stdout", ""),
+                http_requests=run.requests,
+            )
+        return CodeResult(
+            True,
+            variables=data["variables"],
+            stdout=data.get("stdout", ""),
+            messages=tuple(data.get("messages") or ()),
+            outcome=data.get("outcome"),
+            tags=tuple(data.get("tags") or ()),
+            http_requests=run.requests,
+        )

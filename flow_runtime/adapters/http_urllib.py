@@ -11,7 +11,7 @@ from flow_runtime.ports import HttpResponse
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None
 
 
@@ -21,8 +21,17 @@ _no_redirect_opener = urllib.request.build_opener(_NoRedirect)
 class UrllibHttpClient:
     """``HttpClient`` over ``urllib``: JSON bodies in, JSON parsed out when possible."""
 
-    def request(self, *, method: str, url: str, headers: dict[str, str], body: Any, timeout: float,
-                follow_redirects: bool = True, max_bytes: int | None = None) -> HttpResponse:
+    def request(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: Any,
+        timeout: float,
+        follow_redirects: bool = True,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
         data = None
         headers = dict(headers)
         if body is not None:
@@ -31,7 +40,7 @@ class UrllibHttpClient:
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         opener = urllib.request.urlopen if follow_redirects else _no_redirect_opener.open
         try:
-            with opener(req, timeout=timeout) as resp:  # noqa: S310 - URL comes from the designer
+            with opener(req, timeout=timeout) as resp:
                 status, raw, response_headers = resp.status, _read(resp, max_bytes), dict(resp.headers.items())
         except urllib.error.HTTPError as exc:
             status, raw, response_headers = exc.code, _read(exc, max_bytes), dict(exc.headers.items())

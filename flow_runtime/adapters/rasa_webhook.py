@@ -34,12 +34,20 @@ class RasaWebhookClient:
         url = server_url.rstrip("/") + "/webhook"
         action = payload.get("next_action", "")
         try:
-            response = self.client.request(method="POST", url=url, headers={"Content-Type": "application/json"},
-                                           body=payload, timeout=timeout, max_bytes=MAX_RESPONSE_BYTES)
+            response = self.client.request(
+                method="POST",
+                url=url,
+                headers={"Content-Type": "application/json"},
+                body=payload,
+                timeout=timeout,
+                max_bytes=MAX_RESPONSE_BYTES,
+            )
         except Exception as exc:  # every transport failure is the node's error, explained
             reason = describe(exc)
             if reason == "timed out":
-                raise ActionServerError(f"the action server at {server_url} did not answer within {timeout:g} s") from None
+                raise ActionServerError(
+                    f"the action server at {server_url} did not answer within {timeout:g} s"
+                ) from None
             raise ActionServerError(f"could not reach the action server at {server_url}: {reason}") from None
         body = response.json if isinstance(response.json, dict) else {}
         if response.status != 200:

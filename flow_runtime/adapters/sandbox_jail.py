@@ -38,23 +38,102 @@ except (ImportError, OSError):  # pragma: no cover - depends on the machine
 SANDBOX_UID = SANDBOX_GID = 65534
 """``nobody``/``nogroup`` on Debian: owns no file of the server."""
 DENIED_SYSCALLS = (
-    "fork", "vfork", "clone", "socket", "socketpair", "ptrace", "process_vm_readv", "process_vm_writev",
-    "mount", "umount2", "pivot_root", "chroot", "unshare", "setns", "move_mount", "open_tree", "fsopen",
-    "fsconfig", "fsmount", "fspick", "keyctl", "add_key", "request_key", "bpf", "perf_event_open",
-    "userfaultfd", "io_uring_setup", "io_uring_enter", "io_uring_register", "kexec_load", "kexec_file_load",
-    "init_module", "finit_module", "delete_module", "open_by_handle_at", "name_to_handle_at", "acct",
-    "swapon", "swapoff", "reboot", "syslog", "iopl", "ioperm", "quotactl", "mknod", "mknodat",
-    "fanotify_init", "personality",
+    "fork",
+    "vfork",
+    "clone",
+    "socket",
+    "socketpair",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "unshare",
+    "setns",
+    "move_mount",
+    "open_tree",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "open_by_handle_at",
+    "name_to_handle_at",
+    "acct",
+    "swapon",
+    "swapoff",
+    "reboot",
+    "syslog",
+    "iopl",
+    "ioperm",
+    "quotactl",
+    "mknod",
+    "mknodat",
+    "fanotify_init",
+    "personality",
 )
 """Refused with EPERM once the child's interpreter starts; ``clone3`` answers ENOSYS so libc falls back."""
 TIMEZONE_DIRS = ("/usr/share/zoneinfo",)
-HIDDEN_EXTENSIONS = frozenset({
-    "_tkinter", "_curses", "_curses_panel", "readline", "nis", "_dbm", "_gdbm", "_ssl", "_hashlib", "_ctypes",
-    "_ctypes_test", "_socket", "_multiprocessing", "_posixsubprocess", "_posixshmem", "mmap", "fcntl", "termios",
-    "select", "_asyncio", "_sqlite3", "_lzma", "_bz2", "_uuid", "_crypt", "ossaudiodev", "spwd", "grp", "syslog",
-    "_pickle", "_xxsubinterpreters", "_xxtestfuzz", "_testcapi", "_testinternalcapi", "_testbuffer", "_testclinic",
-    "_testimportmultiple", "_testmultiphase", "xxlimited", "xxlimited_35", "audioop",
-})
+HIDDEN_EXTENSIONS = frozenset(
+    {
+        "_tkinter",
+        "_curses",
+        "_curses_panel",
+        "readline",
+        "nis",
+        "_dbm",
+        "_gdbm",
+        "_ssl",
+        "_hashlib",
+        "_ctypes",
+        "_ctypes_test",
+        "_socket",
+        "_multiprocessing",
+        "_posixsubprocess",
+        "_posixshmem",
+        "mmap",
+        "fcntl",
+        "termios",
+        "select",
+        "_asyncio",
+        "_sqlite3",
+        "_lzma",
+        "_bz2",
+        "_uuid",
+        "_crypt",
+        "ossaudiodev",
+        "spwd",
+        "grp",
+        "syslog",
+        "_pickle",
+        "_xxsubinterpreters",
+        "_xxtestfuzz",
+        "_testcapi",
+        "_testinternalcapi",
+        "_testbuffer",
+        "_testclinic",
+        "_testimportmultiple",
+        "_testmultiphase",
+        "xxlimited",
+        "xxlimited_35",
+        "audioop",
+    }
+)
 """Compiled modules the bootstrap refuses or code actions have no use for. Each file is covered by
 ``/dev/null`` in the view (loading it fails whatever the audit hook says) and its system libraries stay
 out (``_hashlib``'s OpenSSL included: ``hashlib`` falls back to its built-in digests)."""
@@ -108,7 +187,7 @@ def _shared_libraries(binaries: list[str]) -> set[str]:
         raise JailUnavailable("ldd is not installed (Debian package libc-bin)")
     found: set[str] = set()
     for start in range(0, len(binaries), 64):
-        listing = subprocess.run([ldd, *binaries[start:start + 64]], capture_output=True, text=True, check=False)
+        listing = subprocess.run([ldd, *binaries[start : start + 64]], capture_output=True, text=True, check=False)
         for line in listing.stdout.splitlines():
             match = LDD_LINE.match(line)
             if match:
@@ -122,8 +201,9 @@ def _view(files: set[str], folders: list[str]) -> list[str]:
     Folders bwrap creates on the way are made world-readable (it would make them 0700, closed to the
     sandbox user).
     """
-    targets = {os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p)): os.path.realpath(p)
-               for p in files}
+    targets = {
+        os.path.join(os.path.realpath(os.path.dirname(p)), os.path.basename(p)): os.path.realpath(p) for p in files
+    }
     targets.update({os.path.realpath(folder): os.path.realpath(folder) for folder in folders})
     options: list[str] = []
     made: set[Path] = set()
@@ -185,9 +265,29 @@ def _read_all(fd: int) -> bytes:
 
 def _bwrap_options(bwrap: str, root: bool) -> list[str]:
     help_text = subprocess.run([bwrap, "--help"], capture_output=True, text=True, check=False).stdout
-    options = [bwrap, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-               "--die-with-parent", "--new-session", "--clearenv", "--setenv", "PYTHONIOENCODING", "utf-8",
-               "--setenv", "LANG", "C.UTF-8", "--hostname", "sandbox", "--chdir", "/", "--cap-drop", "ALL"]
+    options = [
+        bwrap,
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-ipc",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--setenv",
+        "PYTHONIOENCODING",
+        "utf-8",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--hostname",
+        "sandbox",
+        "--chdir",
+        "/",
+        "--cap-drop",
+        "ALL",
+    ]
     if root:
         options += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]  # for setpriv, which drops them
     else:
@@ -229,12 +329,15 @@ def _build() -> Jail:
 
 def _probe(jail: Jail) -> None:
     """Start one confined interpreter and check it runs as the sandbox user, unable to fork."""
-    check = ("import os\ntry:\n pid = os.fork()\nexcept OSError:\n refused = True\nelse:\n if pid == 0:\n"
-             "  os._exit(0)\n os.waitpid(pid, 0)\n refused = False\nprint(os.getuid(), os.getgid(), os.getgroups(), refused)")
+    check = (
+        "import os\ntry:\n pid = os.fork()\nexcept OSError:\n refused = True\nelse:\n if pid == 0:\n"
+        "  os._exit(0)\n os.waitpid(pid, 0)\n refused = False\nprint(os.getuid(), os.getgid(), os.getgroups(), refused)"
+    )
     argv, fd = jail.command("-I", "-S", "-c", check)
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False,
-                              pass_fds=(fd,) if fd is not None else ())
+        done = subprocess.run(
+            argv, capture_output=True, text=True, timeout=30, check=False, pass_fds=(fd,) if fd is not None else ()
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise JailUnavailable(f"the sandbox could not start: {exc}") from exc
     finally:

@@ -26,7 +26,13 @@ def run_checks(flow: CompiledFlow, actions: ActionCatalog | None = None) -> list
         actions: The workspace's reusable actions; without it ``action`` nodes are not checked
             against their definitions.
     """
-    problems = [*check_structure(flow), *check_content(flow), *check_actions(flow, actions), *check_variables(flow),
-                *check_availability(flow), *check_whatsapp(flow)]
+    problems = [
+        *check_structure(flow),
+        *check_content(flow),
+        *check_actions(flow, actions),
+        *check_variables(flow),
+        *check_availability(flow),
+        *check_whatsapp(flow),
+    ]
     order = {id(p): i for i, p in enumerate(problems)}
     return sorted(problems, key=lambda p: (p.severity != "error", order[id(p)]))

@@ -29,7 +29,9 @@ def check_actions(flow: CompiledFlow, catalog: ActionCatalog | None = None) -> I
             yield from _outcomes(node.id, node.outcomes)
             yield from _hosts(node.id, node.allowed_hosts)
             if ("ok" in _connected(flow, node.id)) and ("next" in _connected(flow, node.id)):
-                yield error("duplicate_exit", node.id, "Both 'ok' and the older 'next' exit are connected; keep only 'ok'.")
+                yield error(
+                    "duplicate_exit", node.id, "Both 'ok' and the older 'next' exit are connected; keep only 'ok'."
+                )
         elif node.kind == "rasa_action":
             if not node.server_url.strip():
                 yield error("missing_server_url", node.id, "This Rasa action has no action server URL.")
@@ -60,8 +62,11 @@ def _outcomes(node_id: str, outcomes: list[str]) -> Iterator[Problem]:
     seen: set[str] = set()
     for name in outcomes:
         if not OUTCOME.match(name):
-            yield error("bad_outcome", node_id, f"The outcome '{name}' must be a name of letters, digits and _ "
-                        "(up to 32, starting with a letter).")
+            yield error(
+                "bad_outcome",
+                node_id,
+                f"The outcome '{name}' must be a name of letters, digits and _ (up to 32, starting with a letter).",
+            )
         elif name in RESERVED_HANDLES:
             yield error("bad_outcome", node_id, f"The outcome '{name}' is reserved; ok and error always exist.")
         elif name in seen:
@@ -73,11 +78,19 @@ def _hosts(node_id: str, hosts: list[str]) -> Iterator[Problem]:
     for entry in hosts:
         host, _ = parse_entry(entry)
         if "/" in entry or not HOST.match(host):
-            yield error("bad_host", node_id, f"'{entry}' is not a host name: write api.example.com, "
-                        "api.example.com:8443 or *.example.com (no http:// and no path).")
+            yield error(
+                "bad_host",
+                node_id,
+                f"'{entry}' is not a host name: write api.example.com, "
+                "api.example.com:8443 or *.example.com (no http:// and no path).",
+            )
     for entry in inward_entries(hosts):
-        yield warning("inward_host", node_id, f"'{entry}' points back at this server (loopback, 0.0.0.0, link-local or "
-                      "localhost): the code could call its internal services.")
+        yield warning(
+            "inward_host",
+            node_id,
+            f"'{entry}' points back at this server (loopback, 0.0.0.0, link-local or "
+            "localhost): the code could call its internal services.",
+        )
 
 
 def _action(node, catalog: ActionCatalog | None) -> Iterator[Problem]:
@@ -91,8 +104,9 @@ def _action(node, catalog: ActionCatalog | None) -> Iterator[Problem]:
         yield error("unknown_action", node.id, f"The action '{node.action}' does not exist in this workspace.")
         return
     for name in missing_required(definition, node.params):
-        yield error("missing_param", node.id, f"The action '{definition.name or definition.key}' needs the "
-                    f"parameter '{name}'.")
+        yield error(
+            "missing_param", node.id, f"The action '{definition.name or definition.key}' needs the parameter '{name}'."
+        )
     params = {p.name: p for p in definition.parameters}
     for name, value in node.params.items():
         param = params.get(name)
@@ -108,5 +122,9 @@ def _action(node, catalog: ActionCatalog | None) -> Iterator[Problem]:
     missing = [o for o in definition.outcomes if o not in node.outcomes]
     removed = [o for o in node.outcomes if o not in definition.outcomes]
     if missing or removed:
-        yield warning("outcomes_changed", node.id, f"The action's outcomes changed ({', '.join(definition.outcomes) or 'none'}); "
-                      "place the action again to update its exits.")
+        yield warning(
+            "outcomes_changed",
+            node.id,
+            f"The action's outcomes changed ({', '.join(definition.outcomes) or 'none'}); "
+            "place the action again to update its exits.",
+        )

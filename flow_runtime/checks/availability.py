@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 UNAVAILABLE: dict[str, str] = {
     "search": "The Search block is not available yet: it always takes its 'not found' exit. "
-              "Remove it, or keep its 'not found' path as the answer.",
+    "Remove it, or keep its 'not found' path as the answer.",
 }
 """Kind -> why designers should not rely on it. ``search`` returns when it is rebuilt on the knowledge base."""
 

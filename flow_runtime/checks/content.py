@@ -38,7 +38,8 @@ def _labels(node_id: str, items: list, what: str) -> Iterator[Problem]:
             yield error("empty_label", node_id, f"A {what} has no label.")
         elif len(item.label) > MAX_LABEL:
             yield error(
-                "label_too_long", node_id,
+                "label_too_long",
+                node_id,
                 f"The label '{item.label}' has {len(item.label)} characters; channels allow at most {MAX_LABEL}.",
             )
         if item.id in RESERVED_HANDLES:
@@ -54,7 +55,9 @@ def _buttons(flow: CompiledFlow, node) -> Iterator[Problem]:
     counts = Counter(normalize(b.label) for b in node.buttons)
     for label, count in counts.items():
         if count > 1 and label:
-            yield warning("duplicate_label", node.id, f"Two buttons read '{label}'; a typed answer cannot tell them apart.")
+            yield warning(
+                "duplicate_label", node.id, f"Two buttons read '{label}'; a typed answer cannot tell them apart."
+            )
 
 
 def _carousel(flow: CompiledFlow, node) -> Iterator[Problem]:
@@ -67,7 +70,8 @@ def _carousel(flow: CompiledFlow, node) -> Iterator[Problem]:
             yield error("empty_title", node.id, f"The card '{card.id}' has no title.")
         if len(card.buttons) > MAX_CARD_BUTTONS:
             yield error(
-                "too_many_buttons", node.id,
+                "too_many_buttons",
+                node.id,
                 f"The card '{card.title}' has {len(card.buttons)} buttons; the limit is {MAX_CARD_BUTTONS}.",
             )
         yield from _labels(node.id, card.buttons, "card button")
@@ -82,31 +86,46 @@ def _template(flow: CompiledFlow, node) -> Iterator[Problem]:
     if not node.name.strip():
         yield error("template_no_name", node.id, "Give the name of the approved WhatsApp template to send.")
     elif not TEMPLATE_NAME.match(node.name):
-        yield error("template_bad_name", node.id,
-                    f"The template name '{node.name}' is not how WhatsApp names templates "
-                    "(lowercase letters, digits and underscores).")
+        yield error(
+            "template_bad_name",
+            node.id,
+            f"The template name '{node.name}' is not how WhatsApp names templates "
+            "(lowercase letters, digits and underscores).",
+        )
     if not TEMPLATE_LANGUAGE.match(node.language):
-        yield error("template_bad_language", node.id,
-                    f"The language '{node.language}' is not a WhatsApp language code such as pt_BR, en_US or es.")
+        yield error(
+            "template_bad_language",
+            node.id,
+            f"The language '{node.language}' is not a WhatsApp language code such as pt_BR, en_US or es.",
+        )
     if len(node.parameters) > MAX_TEMPLATE_PARAMETERS:
-        yield error("template_too_many_parameters", node.id,
-                    f"It has {len(node.parameters)} parameters; the limit is {MAX_TEMPLATE_PARAMETERS}.")
+        yield error(
+            "template_too_many_parameters",
+            node.id,
+            f"It has {len(node.parameters)} parameters; the limit is {MAX_TEMPLATE_PARAMETERS}.",
+        )
     for number, parameter in enumerate(node.parameters, 1):
         if not parameter.strip():
-            yield error("template_empty_parameter", node.id,
-                        f"Parameter {{{{{number}}}}} is empty; WhatsApp refuses templates with empty parameters.")
+            yield error(
+                "template_empty_parameter",
+                node.id,
+                f"Parameter {{{{{number}}}}} is empty; WhatsApp refuses templates with empty parameters.",
+            )
 
 
 def _intent(flow: CompiledFlow, node) -> Iterator[Problem]:
     if not node.triggers:
-        yield warning("no_triggers", node.id, f"The intent '{node.name}' has no trigger phrases; only go_to can reach it.")
+        yield warning(
+            "no_triggers", node.id, f"The intent '{node.name}' has no trigger phrases; only go_to can reach it."
+        )
     if len(node.triggers) > MAX_TRIGGERS:
         yield error("too_many_triggers", node.id, f"It has {len(node.triggers)} triggers; the limit is {MAX_TRIGGERS}.")
     seen: set[str] = set()
     for trigger in node.triggers:
         if word_count(trigger) < MIN_TRIGGER_WORDS:
             yield error(
-                "trigger_too_short", node.id,
+                "trigger_too_short",
+                node.id,
                 f"The trigger '{trigger}' is too short; write at least {MIN_TRIGGER_WORDS} words as a user would.",
             )
         if normalize(trigger) in seen:
@@ -124,12 +143,17 @@ def _trigger_clashes(flow: CompiledFlow) -> Iterator[Problem]:
         if node.kind != "intent":
             continue
         if node.name in names:
-            yield error("duplicate_intent_name", node.id, f"The intent name '{node.name}' is already used by '{names[node.name]}'.")
+            yield error(
+                "duplicate_intent_name",
+                node.id,
+                f"The intent name '{node.name}' is already used by '{names[node.name]}'.",
+            )
         names.setdefault(node.name, node.id)
         for trigger in {normalize(t) for t in node.triggers}:
             if trigger in owner and owner[trigger] != node.id:
                 yield error(
-                    "duplicate_trigger", node.id,
+                    "duplicate_trigger",
+                    node.id,
                     f"The trigger '{trigger}' is also in the intent '{owner[trigger]}'; the bot cannot choose between them.",
                 )
             owner.setdefault(trigger, node.id)
@@ -146,7 +170,8 @@ def _button_ids(flow: CompiledFlow) -> Iterator[Problem]:
         for handle in handles:
             if handle in owner:
                 yield error(
-                    "duplicate_button_id", node.id,
+                    "duplicate_button_id",
+                    node.id,
                     f"The id '{handle}' is also used in '{owner[handle]}'; each button and branch needs its own id.",
                 )
             owner.setdefault(handle, node.id)
@@ -200,6 +225,13 @@ def _event(flow: CompiledFlow, node) -> Iterator[Problem]:
 
 
 _CHECKERS = {
-    "buttons": _buttons, "carousel": _carousel, "message": _message, "template": _template, "intent": _intent,
-    "go_to": _go_to, "question": _question, "condition": _condition, "event": _event,
+    "buttons": _buttons,
+    "carousel": _carousel,
+    "message": _message,
+    "template": _template,
+    "intent": _intent,
+    "go_to": _go_to,
+    "question": _question,
+    "condition": _condition,
+    "event": _event,
 }

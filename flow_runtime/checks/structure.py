@@ -34,7 +34,11 @@ def _entries(flow: CompiledFlow) -> Iterator[Problem]:
             if node.kind == "start" and node.id != flow.start_id:
                 yield error("multiple_start", node.id, "A flow has exactly one start node; remove this one.")
     if kinds["fallback"] == 0:
-        yield error("missing_fallback", None, "The flow has no fallback node: the bot cannot answer what it does not understand.")
+        yield error(
+            "missing_fallback",
+            None,
+            "The flow has no fallback node: the bot cannot answer what it does not understand.",
+        )
     elif kinds["fallback"] > 1:
         for node in flow.document.nodes:
             if node.kind == "fallback" and node.id != flow.fallback_id:
@@ -42,7 +46,9 @@ def _entries(flow: CompiledFlow) -> Iterator[Problem]:
     seen: set[str] = set()
     for node in flow.document.nodes:
         if node.id in seen:
-            yield error("duplicate_node_id", node.id, f"Two nodes share the id '{node.id}'; every node needs its own id.")
+            yield error(
+                "duplicate_node_id", node.id, f"Two nodes share the id '{node.id}'; every node needs its own id."
+            )
         seen.add(node.id)
 
 
@@ -53,21 +59,26 @@ def _edges(flow: CompiledFlow) -> Iterator[Problem]:
         if source is None or edge.target not in flow.nodes:
             missing = edge.source if source is None else edge.target
             yield error(
-                "dangling_edge", edge.source if source else None,
-                f"A connection points to the node '{missing}', which does not exist.", edge_id=edge.id,
+                "dangling_edge",
+                edge.source if source else None,
+                f"A connection points to the node '{missing}', which does not exist.",
+                edge_id=edge.id,
             )
             continue
         if edge.source_handle not in source.handles():
             yield error(
-                "unknown_handle", source.id,
+                "unknown_handle",
+                source.id,
                 f"A connection leaves from '{edge.source_handle}', which this {source.kind} node does not have.",
                 edge_id=edge.id,
             )
         key = (edge.source, edge.source_handle)
         if key in used:
             yield error(
-                "duplicate_exit", source.id,
-                f"The exit '{edge.source_handle}' has more than one connection; keep only one.", edge_id=edge.id,
+                "duplicate_exit",
+                source.id,
+                f"The exit '{edge.source_handle}' has more than one connection; keep only one.",
+                edge_id=edge.id,
             )
         used.add(key)
 
@@ -89,27 +100,33 @@ def _reachability(flow: CompiledFlow) -> Iterator[Problem]:
             if target not in reached:
                 reached.add(target)
                 stack.append(target)
-    for node_id, node in flow.nodes.items():
+    for node_id, _node in flow.nodes.items():
         if node_id not in reached:
-            yield warning("unreachable", node_id, "No path leads to this node, so it never runs. Connect it or delete it.")
+            yield warning(
+                "unreachable", node_id, "No path leads to this node, so it never runs. Connect it or delete it."
+            )
 
 
 def _dead_ends(flow: CompiledFlow) -> Iterator[Problem]:
     for node_id, node in flow.nodes.items():
         missing = [h for h in node.handles() if (node_id, h) not in flow.transitions]
         if node.entry and "next" in missing:
-            yield warning("dead_end", node_id, f"This {node.kind} leads nowhere: connect its exit to what the bot should do.")
+            yield warning(
+                "dead_end", node_id, f"This {node.kind} leads nowhere: connect its exit to what the bot should do."
+            )
         elif node.kind in ("buttons", "carousel"):
             for handle in missing:
                 yield warning(
-                    "dead_end", node_id,
+                    "dead_end",
+                    node_id,
                     f"The button '{handle}' is not connected: a user who presses it gets no answer.",
                 )
         elif node.kind == "question" and "valid" in missing:
             yield warning("dead_end", node_id, "A valid answer leads nowhere: connect the 'valid' exit.")
         elif node.kind in _ERROR_HANDLE_KINDS and "error" in missing:
             yield warning(
-                "no_error_path", node_id,
+                "no_error_path",
+                node_id,
                 "If this step fails the conversation stops here silently; connect the 'error' exit.",
             )
 
@@ -132,11 +149,13 @@ def _busy_loops(flow: CompiledFlow) -> Iterator[Problem]:
         names = ", ".join(members)
         if any(flow.nodes[m].kind == "condition" for m in members):
             yield warning(
-                "loop_may_not_wait", members[0],
+                "loop_may_not_wait",
+                members[0],
                 f"These nodes form a loop that never waits for the user ({names}); make sure a condition ends it.",
             )
         else:
             yield error(
-                "loop_without_wait", members[0],
+                "loop_without_wait",
+                members[0],
                 f"These nodes form an endless loop that never waits for the user ({names}).",
             )

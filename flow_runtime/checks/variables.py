@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 SYSTEM_NAMES = frozenset({"last_message", "channel", "language", "bot_name", "today", "now"})
 _VARS = r"(?:variables|flow\.vars)"
-_CODE_WRITE = re.compile(rf"{_VARS}\[\s*['\"](\w+)['\"]\s*\]\s*(?:[-+*/%]?=)(?!=)|{_VARS}\.setdefault\(\s*['\"](\w+)['\"]")
+_CODE_WRITE = re.compile(
+    rf"{_VARS}\[\s*['\"](\w+)['\"]\s*\]\s*(?:[-+*/%]?=)(?!=)|{_VARS}\.setdefault\(\s*['\"](\w+)['\"]"
+)
 _CODE_READ = re.compile(rf"{_VARS}\[\s*['\"](\w+)['\"]\s*\](?!\s*=[^=])|{_VARS}\.get\(\s*['\"](\w+)['\"]")
 _CODE_DYNAMIC = re.compile(rf"{_VARS}\.update\(|{_VARS}\[\s*[^'\"\s]|\*\*{_VARS}|{_VARS}\s*=|\breturn\s*\{{")
 _DYNAMIC_KINDS = ("rasa_action", "action")
@@ -36,8 +38,21 @@ def written_by(node) -> list[str]:
 
 def read_by(node) -> list[str]:
     """Variable names a node reads (templates, rules, code)."""
-    data = node.model_dump(exclude={"id", "kind", "position", "label", "note", "ui", "code", "conditions", "branches",
-                                    "outcomes", "allowed_hosts"})
+    data = node.model_dump(
+        exclude={
+            "id",
+            "kind",
+            "position",
+            "label",
+            "note",
+            "ui",
+            "code",
+            "conditions",
+            "branches",
+            "outcomes",
+            "allowed_hosts",
+        }
+    )
     names = [n.split(".", 1)[0] for n in referenced_names(data)]
     rules = list(getattr(node, "conditions", []))
     for branch in getattr(node, "branches", []):
@@ -61,6 +76,7 @@ def check_variables(flow: CompiledFlow) -> Iterator[Problem]:
         for name in dict.fromkeys(read_by(node)):
             if name not in known:
                 yield warning(
-                    "unknown_variable", node.id,
+                    "unknown_variable",
+                    node.id,
                     f"The variable '{name}' is read here but no node sets it (and it is not a constant).",
                 )

@@ -24,13 +24,19 @@ def check_whatsapp(flow: CompiledFlow) -> Iterator[Problem]:
     out in a message of its own."""
     for node in flow.document.nodes:
         if node.kind == "buttons" and len(node.buttons) > WHATSAPP_REPLY_BUTTONS:
-            yield warning("whatsapp_list", node.id,
-                          f"On WhatsApp a message holds at most {WHATSAPP_REPLY_BUTTONS} reply buttons: these "
-                          f"{len(node.buttons)} go out as a list opened by a \"See options\" button.")
+            yield warning(
+                "whatsapp_list",
+                node.id,
+                f"On WhatsApp a message holds at most {WHATSAPP_REPLY_BUTTONS} reply buttons: these "
+                f'{len(node.buttons)} go out as a list opened by a "See options" button.',
+            )
         elif node.kind == "carousel":
             for card in node.cards:
                 links = [b for b in card.buttons if b.url]
                 if links and len(card.buttons) > 1:
-                    yield warning("whatsapp_card_links", node.id,
-                                  f"On WhatsApp the card '{card.title}' cannot show its link button "
-                                  f"'{links[0].label}' beside other buttons: it goes out in a message of its own.")
+                    yield warning(
+                        "whatsapp_card_links",
+                        node.id,
+                        f"On WhatsApp the card '{card.title}' cannot show its link button "
+                        f"'{links[0].label}' beside other buttons: it goes out in a message of its own.",
+                    )

@@ -22,7 +22,20 @@ from flow_runtime.nlu.training import TrainConfig, train
 from flow_runtime.nlu.types import Example, Prediction, read_jsonl
 
 __all__ = [
-    "ConfusablePair", "Example", "IntentModel", "KeywordTriggers", "LanguagePolicy", "NluMatcher",
-    "Prediction", "TrainConfig", "detect_language", "find_confusable_intents", "fold", "read_jsonl",
-    "related_intents", "related_topics", "squeeze_repeats", "train",
+    "ConfusablePair",
+    "Example",
+    "IntentModel",
+    "KeywordTriggers",
+    "LanguagePolicy",
+    "NluMatcher",
+    "Prediction",
+    "TrainConfig",
+    "detect_language",
+    "find_confusable_intents",
+    "fold",
+    "read_jsonl",
+    "related_intents",
+    "related_topics",
+    "squeeze_repeats",
+    "train",
 ]

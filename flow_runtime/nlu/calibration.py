@@ -38,8 +38,7 @@ def full_neighbour_scores(model: IntentModel, embeddings: np.ndarray) -> np.ndar
     return out
 
 
-def fit_rejection(model: IntentModel, probs: np.ndarray, similarity: np.ndarray, gold: np.ndarray,
-                  config) -> None:  # noqa: ANN001 - a TrainConfig (oos_label, oos_recall, seed)
+def fit_rejection(model: IntentModel, probs: np.ndarray, similarity: np.ndarray, gold: np.ndarray, config) -> None:
     """Fit the out-of-scope rule (best and out-of-scope probabilities + similarity) and its cut.
 
     Closed-world probabilities alone reject many in-scope messages; the probability of the

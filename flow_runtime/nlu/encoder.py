@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from itertools import chain
 from typing import Protocol
 
@@ -75,7 +75,7 @@ class _CachedUse:
         # the first conv layer of order n as n per-position blocks side by side: a token's
         # projection times this matrix is its contribution at every window position
         self._w1_blocks = [
-            np.ascontiguousarray(np.hstack([w[k * cnn:(k + 1) * cnn] for k in range(n)]), dtype=np.float32)
+            np.ascontiguousarray(np.hstack([w[k * cnn : (k + 1) * cnn] for k in range(n)]), dtype=np.float32)
             for w, (n, _) in zip(backend.w1, self._orders)
         ]
         # every order's slots side by side in one table (``_parts``): block j of a token's row is
@@ -160,7 +160,7 @@ class _CachedUse:
         self._base[start:stop] = base
         column = 0
         for i, ((n, _), w) in enumerate(zip(self._orders, self._w1_blocks)):
-            self._parts[start:stop, column:column + n * cnn] = x[:, i * cnn:(i + 1) * cnn] @ w
+            self._parts[start:stop, column : column + n * cnn] = x[:, i * cnn : (i + 1) * cnn] @ w
             column += n * cnn
         self._rows.update(zip(ids, range(start, stop)))
 
@@ -190,7 +190,7 @@ class _CachedUse:
         shares = np.take(self._parts.reshape(-1, cnn), slots, axis=0)
         h3 = np.empty((n_tokens, len(self._orders), cnn), dtype=np.float32)
         for i, (start, (n, _)) in enumerate(zip(self._order_starts, self._orders)):
-            np.sum(shares[:, start:start + n], axis=1, out=h3[:, i])  # (np.add.reduceat is slow here)
+            np.sum(shares[:, start : start + n], axis=1, out=h3[:, i])  # (np.add.reduceat is slow here)
         h = h3.reshape(n_tokens, n_conv)
         h += self._b1
         np.maximum(h, 0, out=h)
@@ -202,7 +202,7 @@ class _CachedUse:
         for i, (n, left) in enumerate(self._orders):
             lo = self._max_left - left
             columns = slice(i * cnn, (i + 1) * cnn)
-            conv[:, columns] = buf[positions[:, lo:lo + n], columns].reshape(n_tokens, n * cnn) @ b.w2[i]
+            conv[:, columns] = buf[positions[:, lo : lo + n], columns].reshape(n_tokens, n * cnn) @ b.w2[i]
         conv += self._b2
         np.maximum(conv, 0, out=conv)
         conv += h
@@ -221,13 +221,13 @@ class _CachedUse:
         u = summed @ self._head_t.T
         u += flens[:, None] * self._head_bias
         u *= np.reciprocal(np.sqrt(flens))[:, None]
-        y0 = np.maximum(u[:, :self._split], 0)
-        y1 = u[:, self._split:]
+        y0 = np.maximum(u[:, : self._split], 0)
+        y1 = u[:, self._split :]
         y1 += y0 @ self._d1_t.T
         np.maximum(y1, 0, out=y1)
         v = y1 @ self._tail_t.T
-        y2 = np.maximum(v[:, :self._tail_split], 0)
-        z = v[:, self._tail_split:]
+        y2 = np.maximum(v[:, : self._tail_split], 0)
+        z = v[:, self._tail_split :]
         z += y2 @ self._d3_t.T
         np.tanh(z, out=z)
         z *= np.reciprocal(np.sqrt(np.clip(np.einsum("ij,ij->i", z, z), b.eps, None)))[:, None]
@@ -238,13 +238,13 @@ class _CachedUse:
         u = self._head_t @ summed
         u += n_tokens * self._head_bias
         u *= 1.0 / np.sqrt(n_tokens)
-        y0 = np.maximum(u[:self._split], 0)
-        y1 = u[self._split:]
+        y0 = np.maximum(u[: self._split], 0)
+        y1 = u[self._split :]
         y1 += self._d1_t @ y0
         np.maximum(y1, 0, out=y1)
         v = self._tail_t @ y1
-        y2 = np.maximum(v[:self._tail_split], 0)
-        z = v[self._tail_split:]
+        y2 = np.maximum(v[: self._tail_split], 0)
+        z = v[self._tail_split :]
         z += self._d3_t @ y2
         np.tanh(z, out=z)
         z *= 1.0 / np.sqrt(max(float(z @ z), self._b.eps))
@@ -307,7 +307,7 @@ def default_encoder() -> SentenceEncoder | None:
         return _load_default_encoder()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_default_encoder() -> SentenceEncoder | None:
     try:
         return UseEncoder()

@@ -125,8 +125,14 @@ def evaluate(
     predicted, millis = timed_predictions(trained.predict, test_examples)
     timings = [millis] + [timed_predictions(trained.predict, test_examples)[1] for _ in range(passes - 1)]
     has_oos = oos_label is not None and any(e.intent == oos_label for e in test_examples)
-    result: dict[str, Any] = score([e.intent for e in test_examples], predicted, oos_label=oos_label if has_oos else None)
-    result.update(train_s=round(trained.train_s, 2), **(latency(millis) if passes == 1 else passes_latency(timings)),
-                  n_train=len(train_examples), n_test=len(test_examples))
+    result: dict[str, Any] = score(
+        [e.intent for e in test_examples], predicted, oos_label=oos_label if has_oos else None
+    )
+    result.update(
+        train_s=round(trained.train_s, 2),
+        **(latency(millis) if passes == 1 else passes_latency(timings)),
+        n_train=len(train_examples),
+        n_test=len(test_examples),
+    )
     result.update(trained.extra)
     return result

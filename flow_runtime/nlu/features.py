@@ -97,7 +97,11 @@ class TfidfBlock:
             columns.extend([i for i in map(vocabulary.get, terms) if i is not None])
             indptr.append(len(columns))
         counts = sparse.csr_matrix(
-            (np.ones(len(columns), dtype=np.float32), np.array(columns, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+            (
+                np.ones(len(columns), dtype=np.float32),
+                np.array(columns, dtype=np.int64),
+                np.array(indptr, dtype=np.int64),
+            ),
             shape=(len(documents), len(self.idf)),
         )
         counts.sum_duplicates()  # sorted columns, term frequencies as values

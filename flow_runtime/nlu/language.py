@@ -21,7 +21,10 @@ def _detector(candidates: tuple[str, ...]):
 def language_confidences(text: str, *, candidates: Sequence[str] = SUPPORTED) -> dict[str, float]:
     """Probability of each candidate language for ``text`` (they sum to 1)."""
     detector = _detector(tuple(candidates))
-    return {c.language.iso_code_639_1.name.lower(): float(c.value) for c in detector.compute_language_confidence_values(text)}
+    return {
+        c.language.iso_code_639_1.name.lower(): float(c.value)
+        for c in detector.compute_language_confidence_values(text)
+    }
 
 
 def detect_language(
@@ -83,9 +86,7 @@ class LanguagePolicy:
             return self.default, True
         if self.mode == "per_session" and locked and current:
             return current, True
-        found = detect_language(
-            text, candidates=self.candidates, default=None, min_confidence=self.min_confidence
-        )
+        found = detect_language(text, candidates=self.candidates, default=None, min_confidence=self.min_confidence)
         if found is None:
             return current or self.default, False
         return found, self.mode == "per_session"

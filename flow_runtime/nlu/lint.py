@@ -49,7 +49,8 @@ class ConfusablePair:
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the canvas and the CLI."""
         return {
-            "intents": list(self.intents), "rate": self.rate,
+            "intents": list(self.intents),
+            "rate": self.rate,
             "phrases": [
                 {"text": c.text, "intent": c.intent, "predicted": c.predicted, "probability": c.probability}
                 for c in self.confusions

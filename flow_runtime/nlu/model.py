@@ -256,11 +256,22 @@ class IntentModel:
             path = path.with_name(path.name + ".npz")
         f = self.fusion
         meta = {
-            "format": FORMAT, "classes": self.classes, "language": self.language,
-            "encoder": self.encoder_name, "oos_label": self.oos_label, "lemma_of": self.lemma_of,
-            "fusion": {"weights": f.weights, "scales": f.scales, "temperature": f.temperature, "threshold": f.threshold,
-                       "reject": f.reject, "reject_threshold": f.reject_threshold},
-            "vocabularies": {b: self.featurizer.blocks[b].terms for b in BLOCKS}, "meta": self.meta,
+            "format": FORMAT,
+            "classes": self.classes,
+            "language": self.language,
+            "encoder": self.encoder_name,
+            "oos_label": self.oos_label,
+            "lemma_of": self.lemma_of,
+            "fusion": {
+                "weights": f.weights,
+                "scales": f.scales,
+                "temperature": f.temperature,
+                "threshold": f.threshold,
+                "reject": f.reject,
+                "reject_threshold": f.reject_threshold,
+            },
+            "vocabularies": {b: self.featurizer.blocks[b].terms for b in BLOCKS},
+            "meta": self.meta,
         }
         arrays = {"meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)}
         for b in BLOCKS:
@@ -292,7 +303,8 @@ class IntentModel:
                 blocks[b] = TfidfBlock({t: i for i, t in enumerate(terms)}, data[f"idf_{b}"])
             files = set(data.files)
             weights = Weights(
-                data["svm_coef"], data["svm_bias"],
+                data["svm_coef"],
+                data["svm_bias"],
                 data["lr_coef"] if "lr_coef" in files else None,
                 data["lr_bias"] if "lr_bias" in files else None,
                 data["neighbours"].astype(np.float32) if "neighbours" in files else None,
@@ -300,13 +312,23 @@ class IntentModel:
             )
         f = meta["fusion"]
         fusion = Fusion(
-            tuple(f["weights"]), tuple(f["scales"]), float(f["temperature"]), float(f["threshold"]),
-            tuple(f.get("reject", ())), float(f.get("reject_threshold", 0.5)),
+            tuple(f["weights"]),
+            tuple(f["scales"]),
+            float(f["temperature"]),
+            float(f["threshold"]),
+            tuple(f.get("reject", ())),
+            float(f.get("reject_threshold", 0.5)),
         )
         return cls(
-            classes=list(meta["classes"]), language=meta["language"], featurizer=SparseFeaturizer(blocks),
-            weights=weights, fusion=fusion, encoder_name=meta["encoder"], oos_label=meta["oos_label"],
-            lemma_of=dict(meta["lemma_of"]), meta=dict(meta["meta"]),
+            classes=list(meta["classes"]),
+            language=meta["language"],
+            featurizer=SparseFeaturizer(blocks),
+            weights=weights,
+            fusion=fusion,
+            encoder_name=meta["encoder"],
+            oos_label=meta["oos_label"],
+            lemma_of=dict(meta["lemma_of"]),
+            meta=dict(meta["meta"]),
         )
 
 

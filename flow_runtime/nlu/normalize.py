@@ -58,7 +58,9 @@ def expand(text: str, *, language: str = "pt") -> str:
     """
     if text.isupper():
         text = text.lower()
-    return " ".join([_expand_token(token, language) for token in split_tokens(squeeze_repeats(text, language=language))])
+    return " ".join(
+        [_expand_token(token, language) for token in split_tokens(squeeze_repeats(text, language=language))]
+    )
 
 
 @lru_cache(maxsize=100_000)

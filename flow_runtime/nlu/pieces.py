@@ -73,7 +73,7 @@ def clip(ids: list[int]) -> list[int]:
     """The pieces of a tokenised text the encoder reads (see :data:`MAX_TOKENS`)."""
     if len(ids) <= MAX_TOKENS:
         return ids
-    return ids[:HEAD_TOKENS] + ids[len(ids) - (MAX_TOKENS - HEAD_TOKENS):]
+    return ids[:HEAD_TOKENS] + ids[len(ids) - (MAX_TOKENS - HEAD_TOKENS) :]
 
 
 def _punctuation(chunk: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from flow_runtime.nlu.normalize import LANGUAGES, expand, fold_accents
@@ -124,7 +124,7 @@ def _chunk_words(chunk: str, language: str) -> tuple[tuple[str, ...], tuple[str,
     return tuple(words), tuple(lemmas)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lemma_table(language: str):
     nlp = spacy_pipeline(language)
     if "lemmatizer" not in nlp.pipe_names:

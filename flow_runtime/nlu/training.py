@@ -71,8 +71,11 @@ class _Prepared:
 
     def subset(self, rows: np.ndarray) -> _Prepared:
         return _Prepared(
-            [self.examples[i] for i in rows], self.y[rows], [self.documents[i] for i in rows],
-            None if self.embeddings is None else self.embeddings[rows], self.lemmas,
+            [self.examples[i] for i in rows],
+            self.y[rows],
+            [self.documents[i] for i in rows],
+            None if self.embeddings is None else self.embeddings[rows],
+            self.lemmas,
             [self.expanded[i] for i in rows],
         )
 
@@ -84,7 +87,7 @@ class _Inline:
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to whoever asks for the result
+        except BaseException as exc:
             future.set_exception(exc)
         return future
 
@@ -164,7 +167,9 @@ def train(
             _embed(vectors, data)
             model = _fit(data, classes, language, config, encoder)
     model.meta.update(
-        n_train=len(examples), n_classes=len(classes), calibration=method,
+        n_train=len(examples),
+        n_classes=len(classes),
+        calibration=method,
         train_seconds=round(time.perf_counter() - started, 3),
     )
     log.info("nlu.train.done", extra={"examples": len(examples), "classes": len(classes), "calibration": method})
@@ -226,8 +231,16 @@ def _fit_svm(x, y: np.ndarray, n_classes: int, config: TrainConfig) -> tuple[np.
 
 
 def _fit(
-    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
-    *, featurizer: SparseFeaturizer | None = None, x=None, warm: Weights | None = None, scales: bool = True,
+    data: _Prepared,
+    classes: list[str],
+    language: str,
+    config: TrainConfig,
+    encoder: SentenceEncoder | None,
+    *,
+    featurizer: SparseFeaturizer | None = None,
+    x=None,
+    warm: Weights | None = None,
+    scales: bool = True,
     svm: Future | None = None,
 ) -> IntentModel:
     """Fit the views (``featurizer``, ``x``: reuse a featurisation; ``warm``: start the logistic
@@ -251,9 +264,14 @@ def _fit(
     weights.svm_coef, weights.svm_bias = svm.result() if svm is not None else _fit_svm(x, data.y, n_classes, config)
     fusion = Fusion(weights=config.fusion_weights, threshold=config.threshold)
     model = IntentModel(
-        classes=list(classes), language=language, featurizer=featurizer, weights=weights, fusion=fusion,
+        classes=list(classes),
+        language=language,
+        featurizer=featurizer,
+        weights=weights,
+        fusion=fusion,
         encoder_name=encoder.name if encoder is not None and data.embeddings is not None else None,
-        oos_label=config.oos_label, lemma_of=dict(data.lemmas),
+        oos_label=config.oos_label,
+        lemma_of=dict(data.lemmas),
     )
     model._encoder = encoder
     if scales:  # from the training data when no held-out phrases will set them
@@ -308,8 +326,13 @@ def _calibrate(model: IntentModel, held_out: _Prepared, config: TrainConfig, *, 
 
 
 def _fit_calibrated(
-    data: _Prepared, classes: list[str], language: str, config: TrainConfig, encoder: SentenceEncoder | None,
-    pool: Executor | _Inline, vectors: Future | None,
+    data: _Prepared,
+    classes: list[str],
+    language: str,
+    config: TrainConfig,
+    encoder: SentenceEncoder | None,
+    pool: Executor | _Inline,
+    vectors: Future | None,
 ) -> tuple[IntentModel, str]:
     """Fit on all phrases, calibrated on a held-out slice (large data) or out-of-fold predictions
     (small data); the final logistic regression starts from a held-out scorer's weights.
@@ -335,10 +358,29 @@ def _fit_calibrated(
         svm_scorer = pool.submit(_fit_svm, x[fit_rows], data.y[fit_rows], n_classes, config)
         svm_final = pool.submit(_fit_svm, x, data.y, n_classes, config)
         _embed(vectors, data)
-        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, featurizer=featurizer,
-                      x=x[fit_rows], svm=svm_scorer, scales=False)
-        model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=scorer.weights,
-                     svm=svm_final, scales=False)
+        scorer = _fit(
+            data.subset(fit_rows),
+            classes,
+            language,
+            config,
+            encoder,
+            featurizer=featurizer,
+            x=x[fit_rows],
+            svm=svm_scorer,
+            scales=False,
+        )
+        model = _fit(
+            data,
+            classes,
+            language,
+            config,
+            encoder,
+            featurizer=featurizer,
+            x=x,
+            warm=scorer.weights,
+            svm=svm_final,
+            scales=False,
+        )
         _calibrate(model, data.subset(held_rows), config, scorer=scorer, x=x[held_rows])
         return model, "holdout"
     folds = int(min(5, counts[counts >= 2].min()))
@@ -355,18 +397,27 @@ def _fit_calibrated(
     logits = np.zeros((len(data.y), n_classes), dtype=np.float32)
     raw_scales, warm = [], None
     for fit_rows, held_rows, fold_featurizer, fold_x, svm in plans:
-        scorer = _fit(data.subset(fit_rows), classes, language, config, encoder, featurizer=fold_featurizer,
-                      x=fold_x, warm=warm, svm=svm, scales=False)
+        scorer = _fit(
+            data.subset(fit_rows),
+            classes,
+            language,
+            config,
+            encoder,
+            featurizer=fold_featurizer,
+            x=fold_x,
+            warm=warm,
+            svm=svm,
+            scales=False,
+        )
         warm = scorer.weights
         held = data.subset(held_rows)
         held_x = scorer.featurizer.matrix(held.documents)
         set_scales(scorer, held_x, held.embeddings)
         raw_scales.append(scorer.fusion.scales)
         logits[held_rows] = batch_scores(scorer, held.documents, held.embeddings, x=held_x)[0]
-    model = _fit(data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=warm, svm=svm_final,
-                 scales=False)
+    model = _fit(
+        data, classes, language, config, encoder, featurizer=featurizer, x=x, warm=warm, svm=svm_final, scales=False
+    )
     model.fusion.scales = tuple(float(v) for v in np.mean(raw_scales, axis=0))
     model.fusion.temperature = fit_temperature(logits[eligible], data.y[eligible])
     return model, f"{max(folds, 2)}-fold"
-
-

@@ -17,8 +17,16 @@ log = logging.getLogger("flow_runtime.nodes.code")
 MAX_MESSAGES = 20
 
 
-def run_code(node: Any, ctx: NodeContext, *, code: str, timeout: float, outcomes: Sequence[str] = (),
-             allowed_hosts: Sequence[str] = (), params: Mapping[str, Any] | None = None) -> Step:
+def run_code(
+    node: Any,
+    ctx: NodeContext,
+    *,
+    code: str,
+    timeout: float,
+    outcomes: Sequence[str] = (),
+    allowed_hosts: Sequence[str] = (),
+    params: Mapping[str, Any] | None = None,
+) -> Step:
     """Run ``code`` through the code port and turn its result into a step.
 
     Success replaces the variables with the code's, applies tag changes, sends its messages and
@@ -26,10 +34,16 @@ def run_code(node: Any, ctx: NodeContext, *, code: str, timeout: float, outcomes
     failure, an undeclared outcome or a malformed message takes ``error`` with an event.
     """
     s = ctx.session
-    relay = SandboxHttp(client=ctx.ports.http, policy=ctx.ports.network, allowed_hosts=allowed_hosts,
-                        secrets=ctx.ports.secrets)
-    context = CodeContext(tags=tuple(s.tags), contact=dict(s.contact), constants=dict(ctx.flow.constants),
-                          params=dict(params or {}), outcomes=tuple(outcomes))
+    relay = SandboxHttp(
+        client=ctx.ports.http, policy=ctx.ports.network, allowed_hosts=allowed_hosts, secrets=ctx.ports.secrets
+    )
+    context = CodeContext(
+        tags=tuple(s.tags),
+        contact=dict(s.contact),
+        constants=dict(ctx.flow.constants),
+        params=dict(params or {}),
+        outcomes=tuple(outcomes),
+    )
     result = ctx.ports.code.run(code=code, variables=dict(s.variables), timeout=timeout, context=context, http=relay)
     if not result.ok:
         log.info("flow.code.error", extra={"node_id": node.id, "error": result.error})
@@ -37,16 +51,22 @@ def run_code(node: Any, ctx: NodeContext, *, code: str, timeout: float, outcomes
     outcome = result.outcome or "ok"
     if outcome not in ("ok", "error", *outcomes):
         declared = ", ".join(("ok", "error", *outcomes))
-        return failed(node, ctx, "flow.code.error", f"the code chose the outcome '{outcome}', which this node "
-                      f"does not declare (declared: {declared})", error="bad_outcome")
+        return failed(
+            node,
+            ctx,
+            "flow.code.error",
+            f"the code chose the outcome '{outcome}', which this node does not declare (declared: {declared})",
+            error="bad_outcome",
+        )
     try:
         messages = sanitize_messages(result.messages)
     except ValueError as exc:
         return failed(node, ctx, "flow.code.error", str(exc), error="bad_message")
     updates = Updates(session={"variables": dict(result.variables)}, **_tag_changes(s.tags, result.tags))
     if outcome == "error":
-        event = out.event("flow.code.error", node_id=node.id, message="the code chose the 'error' outcome",
-                          error="outcome")
+        event = out.event(
+            "flow.code.error", node_id=node.id, message="the code chose the 'error' outcome", error="outcome"
+        )
         if ctx.has_exit("error", node.id):
             return Continue("error", outputs=(*messages, event), updates=updates)
         return End(outputs=(*messages, event), updates=updates)
@@ -58,8 +78,10 @@ def run_code(node: Any, ctx: NodeContext, *, code: str, timeout: float, outcomes
 def _tag_changes(before: Sequence[str], after: Sequence[str] | None) -> dict[str, tuple[str, ...]]:
     if after is None:
         return {}
-    return {"add_tags": tuple(t for t in after if t not in before),
-            "remove_tags": tuple(t for t in before if t not in after)}
+    return {
+        "add_tags": tuple(t for t in after if t not in before),
+        "remove_tags": tuple(t for t in before if t not in after),
+    }
 
 
 def sanitize_messages(raw: Sequence[Any]) -> tuple[dict[str, Any], ...]:
@@ -76,8 +98,11 @@ def sanitize_messages(raw: Sequence[Any]) -> tuple[dict[str, Any], ...]:
         if kind == "text" and isinstance(item.get("text"), str):
             messages.append(out.text(item["text"]))
         elif kind == "buttons" and isinstance(item.get("text"), str) and isinstance(item.get("buttons"), list):
-            buttons = [{"id": str(b["id"]), "label": str(b["label"])} for b in item["buttons"]
-                       if isinstance(b, Mapping) and b.get("id") and b.get("label")]
+            buttons = [
+                {"id": str(b["id"]), "label": str(b["label"])}
+                for b in item["buttons"]
+                if isinstance(b, Mapping) and b.get("id") and b.get("label")
+            ]
             messages.append(out.buttons(item["text"], buttons))
         elif kind == "media" and isinstance(item.get("url"), str):
             caption = item.get("caption")

@@ -44,32 +44,54 @@ def payload(ctx: NodeContext, action: str) -> dict[str, Any]:
     s = ctx.session
     intent = ctx.flow.nodes.get(s.intent) if s.intent else None
     intent_name = getattr(intent, "name", None)
-    latest = {"text": s.last_text or "", "intent": {"name": intent_name, "confidence": 1.0 if intent_name else 0.0},
-              "entities": [], "intent_ranking": []}
+    latest = {
+        "text": s.last_text or "",
+        "intent": {"name": intent_name, "confidence": 1.0 if intent_name else 0.0},
+        "entities": [],
+        "intent_ranking": [],
+    }
     slots = {name: s.variables.get(name) for name in _known_slots(ctx)}
     tracker = {
-        "sender_id": s.id or "flowstudio", "slots": slots, "latest_message": latest, "events": [], "paused": False,
-        "followup_action": None, "active_loop": {}, "latest_action_name": "action_listen",
-        "latest_action": {"action_name": "action_listen"}, "latest_input_channel": s.channel,
+        "sender_id": s.id or "flowstudio",
+        "slots": slots,
+        "latest_message": latest,
+        "events": [],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+        "latest_action": {"action_name": "action_listen"},
+        "latest_input_channel": s.channel,
         "latest_event_time": ctx.now.timestamp(),
     }
     domain = {
         "version": "3.1",
-        "slots": {name: {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]}
-                  for name in slots},
-        "responses": {}, "actions": [action],
+        "slots": {
+            name: {"type": "any", "influence_conversation": False, "mappings": [{"type": "custom"}]} for name in slots
+        },
+        "responses": {},
+        "actions": [action],
         "intents": sorted({n.name for n in ctx.flow.document.nodes if n.kind == "intent"}),
-        "entities": [], "forms": {},
+        "entities": [],
+        "forms": {},
     }
-    return {"next_action": action, "sender_id": tracker["sender_id"], "tracker": tracker, "domain": domain,
-            "version": RASA_VERSION}
+    return {
+        "next_action": action,
+        "sender_id": tracker["sender_id"],
+        "tracker": tracker,
+        "domain": domain,
+        "version": RASA_VERSION,
+    }
 
 
 def _response(item: dict[str, Any]) -> list[dict[str, Any]]:
     text = item.get("text") or ""
     shown: list[dict[str, Any]] = []
-    buttons = [{"id": str(b.get("payload") or b.get("title")), "label": str(b.get("title") or b.get("payload"))}
-               for b in item.get("buttons") or [] if isinstance(b, dict) and (b.get("title") or b.get("payload"))]
+    buttons = [
+        {"id": str(b.get("payload") or b.get("title")), "label": str(b.get("title") or b.get("payload"))}
+        for b in item.get("buttons") or []
+        if isinstance(b, dict) and (b.get("title") or b.get("payload"))
+    ]
     if buttons:
         shown.append(out.buttons(str(text), buttons))
     elif text:

@@ -21,16 +21,33 @@ def run(node: ActionNode, ctx: NodeContext) -> Step:
     """
     definition = ctx.ports.actions.get(node.action)
     if definition is None:
-        return failed(node, ctx, "flow.action.error", f"the action '{node.action}' does not exist in this workspace",
-                      error="unknown_action")
+        return failed(
+            node,
+            ctx,
+            "flow.action.error",
+            f"the action '{node.action}' does not exist in this workspace",
+            error="unknown_action",
+        )
     try:
         params = resolve_params(definition, ctx.render_value(dict(node.params)))
     except ParamError as exc:
         return failed(node, ctx, "flow.action.error", str(exc), error="bad_params")
     log.debug("flow.action.run", extra={"node_id": node.id, "action": definition.key})
     if definition.flavour == "rasa":
-        return call_action(node, ctx, server_url=definition.server_url, action=definition.rasa_action or definition.key,
-                           timeout=definition.timeout)
+        return call_action(
+            node,
+            ctx,
+            server_url=definition.server_url,
+            action=definition.rasa_action or definition.key,
+            timeout=definition.timeout,
+        )
     outcomes = [o for o in node.outcomes if o in definition.outcomes]
-    return run_code(node, ctx, code=definition.code, timeout=definition.timeout, outcomes=outcomes,
-                    allowed_hosts=definition.allowed_hosts, params=params)
+    return run_code(
+        node,
+        ctx,
+        code=definition.code,
+        timeout=definition.timeout,
+        outcomes=outcomes,
+        allowed_hosts=definition.allowed_hosts,
+        params=params,
+    )

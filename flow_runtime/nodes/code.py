@@ -12,5 +12,11 @@ from flow_runtime.steps import Step
 
 def run(node: CodeNode, ctx: NodeContext) -> Step:
     """Run the node's code with its outcomes and allowed hosts."""
-    return run_code(node, ctx, code=node.code, timeout=node.timeout_seconds, outcomes=node.outcomes,
-                    allowed_hosts=node.allowed_hosts)
+    return run_code(
+        node,
+        ctx,
+        code=node.code,
+        timeout=node.timeout_seconds,
+        outcomes=node.outcomes,
+        allowed_hosts=node.allowed_hosts,
+    )

@@ -34,8 +34,9 @@ def run(node: HttpRequestNode, ctx: NodeContext) -> Step:
         if "{{" in urlsplit(node.url).netloc:
             raise ValueError("secrets may be used in the URL's path and query, not in its host")
         real_url = secret_refs.render_with_secrets(node.url, ctx.render, ctx.ports.secrets, used)
-        headers = {k: secret_refs.render_with_secrets(v, ctx.render, ctx.ports.secrets, used)
-                   for k, v in node.headers.items()}
+        headers = {
+            k: secret_refs.render_with_secrets(v, ctx.render, ctx.ports.secrets, used) for k, v in node.headers.items()
+        }
     except (secret_refs.MissingSecret, ValueError) as exc:
         return failed(node, ctx, "flow.http.error", str(exc), url=url)
     body = ctx.render_value(node.body)

@@ -14,8 +14,9 @@ def run(node: MessageNode, ctx: NodeContext) -> Step:
     template = ctx.ports.random.choice([node.text, *node.variants]) if node.variants else node.text
     text = ctx.render(template)
     if node.media is not None:
-        emitted.append(out.media(node.media.type, ctx.render(node.media.url), caption=text or None,
-                                 filename=node.media.filename))
+        emitted.append(
+            out.media(node.media.type, ctx.render(node.media.url), caption=text or None, filename=node.media.filename)
+        )
     else:
         emitted.append(out.text(text))
     return Continue("next", outputs=tuple(emitted))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -105,10 +105,18 @@ class EntityInput(StrictModel):
 
 
 InputSpec = Annotated[
-    Union[
-        TextInput, NumberInput, EmailInput, PhoneInput, DateInput, CpfInput, CnpjInput,
-        CpfCnpjInput, CepInput, LocationInput, ChoiceInput, EntityInput,
-    ],
+    TextInput
+    | NumberInput
+    | EmailInput
+    | PhoneInput
+    | DateInput
+    | CpfInput
+    | CnpjInput
+    | CpfCnpjInput
+    | CepInput
+    | LocationInput
+    | ChoiceInput
+    | EntityInput,
     Field(discriminator="type"),
 ]
 

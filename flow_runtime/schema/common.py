@@ -71,8 +71,21 @@ class Rule(StrictModel):
     source: Literal["variable", "tag", "constant", "contact", "channel", "language", "weekday", "time"] = "variable"
     name: str | None = None
     op: Literal[
-        "eq", "ne", "contains", "not_contains", "starts_with", "gt", "gte", "lt", "lte",
-        "exists", "not_exists", "in", "not_in", "matches", "between",
+        "eq",
+        "ne",
+        "contains",
+        "not_contains",
+        "starts_with",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "exists",
+        "not_exists",
+        "in",
+        "not_in",
+        "matches",
+        "between",
     ] = "eq"
     value: Any = None
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from flow_runtime.schema.act import (
-    ActionNode, RasaActionNode, ArchiveNode, AssignNode, CodeNode, EndNode, HttpRequestNode, MuteBotNode, SearchNode, SendEmailNode,
+    ActionNode,
+    ArchiveNode,
+    AssignNode,
+    CodeNode,
+    EndNode,
+    HttpRequestNode,
+    MuteBotNode,
+    RasaActionNode,
+    SearchNode,
+    SendEmailNode,
 )
 from flow_runtime.schema.ask import QuestionNode
 from flow_runtime.schema.common import StrictModel
@@ -18,21 +27,60 @@ from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, Messag
 CURRENT_SCHEMA_VERSION = 1
 
 Node = Annotated[
-    Union[
-        StartNode, IntentNode, FallbackNode, EventNode,
-        MessageNode, ButtonsNode, CarouselNode, MediaNode, TemplateNode,
-        QuestionNode,
-        ConditionNode, SetVariableNode, TagNode, GoToNode, WaitNode,
-        CodeNode, RasaActionNode, ActionNode, HttpRequestNode, SendEmailNode, SearchNode, AssignNode, MuteBotNode,
-        ArchiveNode, EndNode,
-    ],
+    StartNode
+    | IntentNode
+    | FallbackNode
+    | EventNode
+    | MessageNode
+    | ButtonsNode
+    | CarouselNode
+    | MediaNode
+    | TemplateNode
+    | QuestionNode
+    | ConditionNode
+    | SetVariableNode
+    | TagNode
+    | GoToNode
+    | WaitNode
+    | CodeNode
+    | RasaActionNode
+    | ActionNode
+    | HttpRequestNode
+    | SendEmailNode
+    | SearchNode
+    | AssignNode
+    | MuteBotNode
+    | ArchiveNode
+    | EndNode,
     Field(discriminator="kind"),
 ]
 
 NODE_KINDS: tuple[str, ...] = (
-    "start", "intent", "fallback", "event", "message", "buttons", "carousel", "media", "template", "question",
-    "condition", "set_variable", "tag", "go_to", "wait",
-    "code", "rasa_action", "action", "http_request", "send_email", "search", "assign", "mute_bot", "archive", "end",
+    "start",
+    "intent",
+    "fallback",
+    "event",
+    "message",
+    "buttons",
+    "carousel",
+    "media",
+    "template",
+    "question",
+    "condition",
+    "set_variable",
+    "tag",
+    "go_to",
+    "wait",
+    "code",
+    "rasa_action",
+    "action",
+    "http_request",
+    "send_email",
+    "search",
+    "assign",
+    "mute_bot",
+    "archive",
+    "end",
 )
 
 

@@ -8,7 +8,6 @@ from pydantic import Field, model_validator
 
 from flow_runtime.schema.common import NodeBase, Rule
 
-
 FirstMessage = Literal["match", "start"]
 
 

@@ -102,9 +102,12 @@ def _show(value: Any) -> str:
 
 
 _VALUE_TYPES: dict[str, tuple[type | tuple[type, ...], str]] = {
-    "user": (str, "a text"), "user_click": (str, "a button id"), "event": (dict, "an object"),
+    "user": (str, "a text"),
+    "user_click": (str, "a button id"),
+    "event": (dict, "an object"),
     "bot": (dict, "an object"),
-    "expect_variables": (dict, "an object"), "expect_tags": (list, "a list"),
+    "expect_variables": (dict, "an object"),
+    "expect_tags": (list, "a list"),
 }
 
 
@@ -139,7 +142,11 @@ def summarize(output: dict[str, Any]) -> dict[str, Any]:
     """The short form used in reports (button labels, card titles)."""
     kind = output.get("type")
     if kind == "buttons":
-        return {"type": kind, "text": output.get("text"), "buttons": [b.get("label") for b in output.get("buttons", [])]}
+        return {
+            "type": kind,
+            "text": output.get("text"),
+            "buttons": [b.get("label") for b in output.get("buttons", [])],
+        }
     if kind == "carousel":
         short = {"type": kind, "cards": [c.get("title") for c in output.get("cards", [])]}
         return {**short, "text": output["text"]} if output.get("text") else short
@@ -198,7 +205,9 @@ def run_conversation(
             if not _expect_output(result, line, pending):
                 break
         elif line.kind == "expect_variables":
-            wrong = {k: current.variables.get(k, "<unset>") for k, v in line.value.items() if current.variables.get(k) != v}
+            wrong = {
+                k: current.variables.get(k, "<unset>") for k, v in line.value.items() if current.variables.get(k) != v
+            }
             if wrong:
                 result.failures.append(Failure(line.number, "variables differ", line.value, wrong))
                 break

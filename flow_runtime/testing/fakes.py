@@ -5,17 +5,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flow_runtime.matching import KeywordMatcher
 from flow_runtime import codeapi
+from flow_runtime.matching import KeywordMatcher
 from flow_runtime.ports import (
-    ActionDefinition, ActionServerError, CodeContext, CodeResult, HttpRefused, HttpRelay, HttpResponse, Ports,
+    ActionDefinition,
+    ActionServerError,
+    CodeContext,
+    CodeResult,
+    HttpRefused,
+    HttpRelay,
+    HttpResponse,
+    Ports,
     SearchHit,
 )
 
-DEFAULT_NOW = datetime(2024, 6, 3, 15, 0, tzinfo=timezone.utc)
+DEFAULT_NOW = datetime(2024, 6, 3, 15, 0, tzinfo=UTC)
 """A Monday, 12:00 in São Paulo."""
 
 
@@ -53,8 +60,17 @@ class FakeHttp:
     routes: dict[str, Any] = field(default_factory=dict)
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    def request(self, *, method: str, url: str, headers: dict[str, str], body: Any, timeout: float,
-                follow_redirects: bool = True, max_bytes: int | None = None) -> HttpResponse:
+    def request(
+        self,
+        *,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: Any,
+        timeout: float,
+        follow_redirects: bool = True,
+        max_bytes: int | None = None,
+    ) -> HttpResponse:
         self.calls.append({"method": method, "url": url, "headers": headers, "body": body})
         answer = self.routes.get(f"{method} {url}", self.routes.get(url))
         if answer is None:
@@ -103,8 +119,15 @@ class FakeCodeRunner:
     calls: list[str] = field(default_factory=list)
     contexts: list[CodeContext | None] = field(default_factory=list)
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
-            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
+    def run(
+        self,
+        *,
+        code: str,
+        variables: dict[str, Any],
+        timeout: float,
+        context: CodeContext | None = None,
+        http: HttpRelay | None = None,
+    ) -> CodeResult:
         self.calls.append(code)
         self.contexts.append(context)
         if self.result is not None:
@@ -118,8 +141,15 @@ class InProcessCodeRunner:
     Tests, the emulator's fakes and benchmarks only. ``flow.http`` goes straight to ``http``.
     """
 
-    def run(self, *, code: str, variables: dict[str, Any], timeout: float,
-            context: CodeContext | None = None, http: HttpRelay | None = None) -> CodeResult:
+    def run(
+        self,
+        *,
+        code: str,
+        variables: dict[str, Any],
+        timeout: float,
+        context: CodeContext | None = None,
+        http: HttpRelay | None = None,
+    ) -> CodeResult:
         context = context or CodeContext()
         calls = 0
 
@@ -133,16 +163,28 @@ class InProcessCodeRunner:
             except HttpRefused as exc:
                 raise codeapi.HttpError(str(exc)) from None
 
-        flow = codeapi.Flow(variables=json.loads(json.dumps(variables)), tags=context.tags, contact=context.contact,
-                            constants=context.constants, params=context.params, transport=transport)
+        flow = codeapi.Flow(
+            variables=json.loads(json.dumps(variables)),
+            tags=context.tags,
+            contact=context.contact,
+            constants=context.constants,
+            params=context.params,
+            transport=transport,
+        )
         try:
             result = codeapi.execute(codeapi.compile_code(code), flow)
         except codeapi.NotJsonError as exc:
             return CodeResult(False, error="not_json", message=str(exc), http_requests=calls)
         except Exception as exc:  # reported like the sandbox does
             return CodeResult(False, error="exception", message=f"{type(exc).__name__}: {exc}", http_requests=calls)
-        return CodeResult(True, variables=result["variables"], messages=tuple(result["messages"]),
-                          outcome=result["outcome"], tags=tuple(result["tags"]), http_requests=calls)
+        return CodeResult(
+            True,
+            variables=result["variables"],
+            messages=tuple(result["messages"]),
+            outcome=result["outcome"],
+            tags=tuple(result["tags"]),
+            http_requests=calls,
+        )
 
 
 @dataclass
@@ -195,8 +237,14 @@ def fake_ports(**overrides: Any) -> Ports:
         **overrides: Replace any port by name, e.g. ``http=FakeHttp({...})``.
     """
     base = Ports(
-        http=FakeHttp(), email=FakeEmail(), code=InProcessCodeRunner(), search=FakeSearch(),
-        clock=FakeClock(), random=FakeRandom(), matcher=KeywordMatcher(), secrets=FakeSecrets(),
+        http=FakeHttp(),
+        email=FakeEmail(),
+        code=InProcessCodeRunner(),
+        search=FakeSearch(),
+        clock=FakeClock(),
+        random=FakeRandom(),
+        matcher=KeywordMatcher(),
+        secrets=FakeSecrets(),
         actions=FakeActionCatalog(),
     )
     return replace(base, **overrides)

@@ -9,11 +9,18 @@ from flow_runtime.text import normalize
 from flow_runtime.validation.result import Answer, Invalid, Valid
 
 _MONTH_NAMES = {
-    1: ("janeiro", "enero", "january"), 2: ("fevereiro", "febrero", "february"),
-    3: ("marco", "marzo", "march"), 4: ("abril", "april"), 5: ("maio", "mayo", "may"),
-    6: ("junho", "junio", "june"), 7: ("julho", "julio", "july"), 8: ("agosto", "august"),
-    9: ("setembro", "septiembre", "setiembre", "september"), 10: ("outubro", "octubre", "october"),
-    11: ("novembro", "noviembre", "november"), 12: ("dezembro", "diciembre", "december"),
+    1: ("janeiro", "enero", "january"),
+    2: ("fevereiro", "febrero", "february"),
+    3: ("marco", "marzo", "march"),
+    4: ("abril", "april"),
+    5: ("maio", "mayo", "may"),
+    6: ("junho", "junio", "june"),
+    7: ("julho", "julio", "july"),
+    8: ("agosto", "august"),
+    9: ("setembro", "septiembre", "setiembre", "september"),
+    10: ("outubro", "octubre", "october"),
+    11: ("novembro", "noviembre", "november"),
+    12: ("dezembro", "diciembre", "december"),
 }
 MONTHS: dict[str, int] = {}
 for _number, _names in _MONTH_NAMES.items():
@@ -23,11 +30,21 @@ for _number, _names in _MONTH_NAMES.items():
 MONTHS.update({"set": 9, "sept": 9, "dic": 12, "ene": 1, "out": 10, "fev": 2, "ago": 8})
 
 _RELATIVE = {
-    "hoje": 0, "hoy": 0, "today": 0,
-    "amanha": 1, "manana": 1, "tomorrow": 1,
-    "ontem": -1, "ayer": -1, "yesterday": -1,
-    "depois de amanha": 2, "pasado manana": 2, "day after tomorrow": 2,
-    "anteontem": -2, "antes de ayer": -2, "anteayer": -2,
+    "hoje": 0,
+    "hoy": 0,
+    "today": 0,
+    "amanha": 1,
+    "manana": 1,
+    "tomorrow": 1,
+    "ontem": -1,
+    "ayer": -1,
+    "yesterday": -1,
+    "depois de amanha": 2,
+    "pasado manana": 2,
+    "day after tomorrow": 2,
+    "anteontem": -2,
+    "antes de ayer": -2,
+    "anteayer": -2,
 }
 _NUMERIC = re.compile(r"^\s*(\d{1,4})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{2,4}))?\s*$")
 

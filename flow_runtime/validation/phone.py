@@ -8,8 +8,14 @@ from flow_runtime.validation.result import Answer, Invalid, Valid
 
 BR_AREA_CODES = frozenset(
     [11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 22, 24, 27, 28]
-    + list(range(31, 36)) + [37, 38] + list(range(41, 47)) + [47, 48, 49, 51, 53, 54, 55]
-    + list(range(61, 70)) + [71, 73, 74, 75, 77, 79] + list(range(81, 90)) + list(range(91, 100))
+    + list(range(31, 36))
+    + [37, 38]
+    + list(range(41, 47))
+    + [47, 48, 49, 51, 53, 54, 55]
+    + list(range(61, 70))
+    + [71, 73, 74, 75, 77, 79]
+    + list(range(81, 90))
+    + list(range(91, 100))
 )
 _ALLOWED = re.compile(r"^[\d\s().+-]+$")
 

@@ -7,10 +7,8 @@ import sys
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import channels, health, media, oidc, v1
-from flowstudio.api import conformance
+from flowstudio.api import channels, conformance, health, media, oidc, v1
 from flowstudio.api.security import SecurityMiddleware
-
 
 GIL_SWITCH_INTERVAL_S = 0.001
 """A web process runs its event loop and the channel turns' threads (`api.channels.common.take_turn`). With
@@ -26,7 +24,7 @@ def create_api() -> FastAPI:
         title="FlowStudio API",
         version=__version__,
         description="REST API of FlowStudio: bots, flow versions, channels, conversations, contacts, actions, "
-                    "secrets and health; channel webhooks.",
+        "secrets and health; channel webhooks.",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",

@@ -34,16 +34,18 @@ async def _out_of_range(_request: Request, _error: Exception) -> JSONResponse:
 def _document_refusals(api: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:
-            schema = get_openapi(title=api.title, version=api.version, description=api.description,
-                                 routes=api.routes)
+            schema = get_openapi(title=api.title, version=api.version, description=api.description, routes=api.routes)
             error = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError")
             if error is not None:
                 error["properties"]["detail"] = {
                     "title": "Detail",
                     "description": "The request's validation errors, or why a well-formed request is refused "
-                                   "(a sentence, or an object with a `message` and the problems found).",
-                    "anyOf": [{"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
-                              {"type": "string"}, {"type": "object"}],
+                    "(a sentence, or an object with a `message` and the problems found).",
+                    "anyOf": [
+                        {"type": "array", "items": {"$ref": "#/components/schemas/ValidationError"}},
+                        {"type": "string"},
+                        {"type": "object"},
+                    ],
                 }
             api.openapi_schema = schema
         return api.openapi_schema

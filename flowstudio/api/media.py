@@ -21,7 +21,16 @@ async def media(workspace_id: int, token: str, name: str) -> FileResponse:
     if found is None:
         raise HTTPException(404, "file not found")
     path, content_type, inline = found
-    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400",
-               "Content-Security-Policy": "default-src 'none'; sandbox", "Access-Control-Allow-Origin": "*"}
-    return FileResponse(path, media_type=content_type, headers=headers, filename=None if inline else name,
-                        content_disposition_type="inline" if inline else "attachment")
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=86400",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Access-Control-Allow-Origin": "*",
+    }
+    return FileResponse(
+        path,
+        media_type=content_type,
+        headers=headers,
+        filename=None if inline else name,
+        content_disposition_type="inline" if inline else "attachment",
+    )

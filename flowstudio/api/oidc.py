@@ -52,7 +52,7 @@ def _to_login(**query: str) -> RedirectResponse:
 
 
 @router.get("/{workspace}/start")
-def oidc_start(workspace: str, request: Request, next: str = "") -> RedirectResponse:  # noqa: A002 - query name
+def oidc_start(workspace: str, request: Request, next: str = "") -> RedirectResponse:
     """Send the browser to the workspace's provider."""
     try:
         with session_scope() as session:
@@ -61,11 +61,24 @@ def oidc_start(workspace: str, request: Request, next: str = "") -> RedirectResp
         log.warning("oidc.start_failed workspace=%s error=%s", workspace, error)
         return _to_login(oidc_error=error.key)
     response = RedirectResponse(url, status_code=303)
-    value = _serializer().dumps({"ws": transaction.workspace_id, "state": transaction.state,
-                                 "nonce": transaction.nonce, "verifier": transaction.verifier,
-                                 "next": _safe_next(next)})
-    response.set_cookie(COOKIE, value, max_age=_MAX_AGE_S, path="/api/auth/oidc", httponly=True, samesite="lax",
-                        secure=get_settings().env is Environment.PRODUCTION)
+    value = _serializer().dumps(
+        {
+            "ws": transaction.workspace_id,
+            "state": transaction.state,
+            "nonce": transaction.nonce,
+            "verifier": transaction.verifier,
+            "next": _safe_next(next),
+        }
+    )
+    response.set_cookie(
+        COOKIE,
+        value,
+        max_age=_MAX_AGE_S,
+        path="/api/auth/oidc",
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().env is Environment.PRODUCTION,
+    )
     return response
 
 
@@ -83,8 +96,9 @@ def oidc_callback(request: Request, state: str = "", code: str = "", error: str 
     ip = _client_ip(request)
     try:
         with session_scope() as session:
-            user, mfa = oidc.complete(session, transaction=transaction, state=state, code=code,
-                                      redirect_uri=_redirect_uri(request), ip=ip)
+            user, mfa = oidc.complete(
+                session, transaction=transaction, state=state, code=code, redirect_uri=_redirect_uri(request), ip=ip
+            )
             refusal = sign_in.ip_refusal(session, user, ip)
             if refusal:
                 raise oidc.OidcError(refusal, "ip")
@@ -92,7 +106,12 @@ def oidc_callback(request: Request, state: str = "", code: str = "", error: str 
     except oidc.OidcError as failure:
         log.warning("oidc.callback_failed error=%s", failure)
         with session_scope() as session:
-            audit.record(session, "auth.sign_in_failed", workspace_id=transaction.workspace_id,
-                         details={"reason": "oidc", "error": failure.key}, ip=ip)
+            audit.record(
+                session,
+                "auth.sign_in_failed",
+                workspace_id=transaction.workspace_id,
+                details={"reason": "oidc", "error": failure.key},
+                ip=ip,
+            )
         return _to_login(oidc_error=failure.key)
     return _to_login(ticket=ticket, next=data.get("next", ""))

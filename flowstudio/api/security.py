@@ -29,16 +29,22 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from flowstudio.settings import Environment, get_settings
 
-PAGE_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
-            "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; "
-            "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; media-src 'self' blob: https:; "
+    "font-src 'self' data:; connect-src 'self' ws: wss:; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-            "object-src 'none'; frame-ancestors 'none'")
-EMBED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
-             "connect-src 'self'; object-src 'none'; base-uri 'none'")
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
+EMBED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'"
+)
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 HSTS = "max-age=31536000; includeSubDomains"
 
@@ -141,7 +147,10 @@ class SecurityMiddleware:
 
 async def _refuse(send: Send, path: str) -> None:
     body = b'{"detail":"cross-site request refused: Origin does not match this site"}'
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               *security_headers(path, production=get_settings().env is Environment.PRODUCTION)]
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *security_headers(path, production=get_settings().env is Environment.PRODUCTION),
+    ]
     await send({"type": "http.response.start", "status": 403, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -9,8 +9,12 @@ from __future__ import annotations
 import reflex as rx
 
 CODEMIRROR = [
-    "@uiw/react-codemirror@4.25.12", "@codemirror/lang-python@6.2.1", "@codemirror/language@6.13.1",
-    "@codemirror/state@6.7.6", "@codemirror/view@6.43.15", "@codemirror/commands@6.11.1",
+    "@uiw/react-codemirror@4.25.12",
+    "@codemirror/lang-python@6.2.1",
+    "@codemirror/language@6.13.1",
+    "@codemirror/state@6.7.6",
+    "@codemirror/view@6.43.15",
+    "@codemirror/commands@6.11.1",
 ]
 
 

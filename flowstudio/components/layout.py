@@ -32,7 +32,7 @@ def t(key: str) -> rx.Var:
     return SessionState.tr[key]
 
 
-def language_select(on_change=None, **props) -> rx.Component:  # noqa: ANN001 - an event handler
+def language_select(on_change=None, **props) -> rx.Component:
     """A select that switches the UI language (`on_change` for pages that must redraw more than texts)."""
     return rx.select.root(
         rx.select.trigger(variant="ghost", aria_label="language"),
@@ -75,8 +75,12 @@ def sidebar() -> rx.Component:
         rx.vstack(
             rx.text(SessionState.user_name, size="2", weight="medium"),
             rx.text(SessionState.user_email, size="1", color_scheme="gray"),
-            rx.link(rx.hstack(rx.icon("shield-check", size=14), t("acct.nav"), spacing="1", align="center"),
-                    href="/account/security", size="1", data_testid="nav-account-security"),
+            rx.link(
+                rx.hstack(rx.icon("shield-check", size=14), t("acct.nav"), spacing="1", align="center"),
+                href="/account/security",
+                size="1",
+                data_testid="nav-account-security",
+            ),
             rx.button(
                 rx.icon("log-out", size=14),
                 t("nav.logout"),
@@ -106,12 +110,21 @@ def mobile_menu() -> rx.Component:
     """The sections as a menu, for screens too narrow for the sidebar."""
     return rx.box(
         rx.dropdown_menu.root(
-            rx.dropdown_menu.trigger(rx.icon_button(rx.icon("menu", size=18), variant="soft", aria_label="menu",
-                                                    data_testid="mobile-menu")),
+            rx.dropdown_menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="soft", aria_label="menu", data_testid="mobile-menu")
+            ),
             rx.dropdown_menu.content(
-                *[_visible(capability, rx.dropdown_menu.item(rx.link(
-                    rx.hstack(rx.icon(icon, size=14), t(key), align="center"), href=route, underline="none")))
-                  for route, icon, key, capability in NAV_ITEMS],
+                *[
+                    _visible(
+                        capability,
+                        rx.dropdown_menu.item(
+                            rx.link(
+                                rx.hstack(rx.icon(icon, size=14), t(key), align="center"), href=route, underline="none"
+                            )
+                        ),
+                    )
+                    for route, icon, key, capability in NAV_ITEMS
+                ],
                 rx.dropdown_menu.separator(),
                 rx.dropdown_menu.item(rx.icon("log-out", size=14), t("nav.logout"), on_click=SessionState.logout),
             ),
@@ -126,8 +139,13 @@ def topbar(title: rx.Var | str) -> rx.Component:
         mobile_menu(),
         rx.heading(title, size=rx.breakpoints(initial="5", md="6")),
         rx.spacer(),
-        rx.badge(rx.icon("building-2", size=12), SessionState.workspace_name, variant="soft", size="2",
-                 display=rx.breakpoints(initial="none", sm="flex")),  # a phone's top bar has no room for it
+        rx.badge(
+            rx.icon("building-2", size=12),
+            SessionState.workspace_name,
+            variant="soft",
+            size="2",
+            display=rx.breakpoints(initial="none", sm="flex"),
+        ),  # a phone's top bar has no room for it
         language_select(),
         align="center",
         width="100%",
@@ -141,8 +159,13 @@ def shell(title: rx.Var | str, *children: rx.Component) -> rx.Component:
         SessionState.is_authenticated,
         rx.hstack(
             sidebar(),
-            rx.box(topbar(title), *children, flex="1", padding=rx.breakpoints(initial="12px", md="24px 32px"),
-                   min_width="0"),
+            rx.box(
+                topbar(title),
+                *children,
+                flex="1",
+                padding=rx.breakpoints(initial="12px", md="24px 32px"),
+                min_width="0",
+            ),
             spacing="0",
             align="start",
             width="100%",

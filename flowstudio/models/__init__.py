@@ -2,8 +2,21 @@
 
 from flowstudio.models.audit import AuditEntry
 from flowstudio.models.base import as_utc, utcnow
-from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus
+from flowstudio.models.channel import ApiToken, Channel, ChannelKind, ContactIdentity
+from flowstudio.models.conversation import (
+    Contact,
+    Conversation,
+    ConversationStatus,
+    DeliveryStatus,
+    Direction,
+    Erased,
+    Event,
+    Message,
+    OwnerType,
+    Priority,
+    SenderType,
+)
 from flowstudio.models.developer import (
     ActionFlavour,
     CodeAction,
@@ -19,19 +32,6 @@ from flowstudio.models.identity import (
     RecoveryCode,
     SignInChallenge,
     SignInPolicy,
-)
-from flowstudio.models.conversation import (
-    Contact,
-    Conversation,
-    ConversationStatus,
-    DeliveryStatus,
-    Direction,
-    Erased,
-    Event,
-    Message,
-    OwnerType,
-    Priority,
-    SenderType,
 )
 from flowstudio.models.privacy import RetentionRun, WorkspaceSettings
 from flowstudio.models.queue import AgentQueue, AssignmentStrategy, ConversationTag, Queue, RoutingRule, RuleTarget, Tag

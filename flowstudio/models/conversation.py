@@ -96,8 +96,12 @@ class Conversation(SQLModel, table=True):
     # that agent's first message; closed_at: the human handling ended.
     last_bot_id: int | None = Field(default=None, foreign_key="bot.id", ondelete="SET NULL")
     queue_id: int | None = Field(default=None, foreign_key="queue.id", index=True, ondelete="SET NULL")  # humans' line
-    priority: Priority = Field(default=Priority.NORMAL, sa_type=_PRIORITY_TYPE, nullable=False,
-                               sa_column_kwargs={"server_default": Priority.NORMAL.value})
+    priority: Priority = Field(
+        default=Priority.NORMAL,
+        sa_type=_PRIORITY_TYPE,
+        nullable=False,
+        sa_column_kwargs={"server_default": Priority.NORMAL.value},
+    )
     last_read_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     queued_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     assigned_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

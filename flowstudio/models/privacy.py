@@ -34,8 +34,9 @@ class WorkspaceSettings(SQLModel, table=True):
     __tablename__ = "workspace_settings"
     __table_args__ = (
         sa.CheckConstraint("retention_days IS NULL OR retention_days >= 1", name="retention_days_positive"),
-        sa.CheckConstraint("file_retention_days IS NULL OR file_retention_days >= 1",
-                           name="file_retention_days_positive"),
+        sa.CheckConstraint(
+            "file_retention_days IS NULL OR file_retention_days >= 1", name="file_retention_days_positive"
+        ),
     )
 
     workspace_id: int = Field(foreign_key="workspace.id", primary_key=True, ondelete="CASCADE")

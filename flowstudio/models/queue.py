@@ -43,11 +43,15 @@ class Queue(SQLModel, table=True):
     name: str = Field(max_length=120)
     is_default: bool = Field(default=False)
     # {"timezone": "America/Sao_Paulo", "days": {"mon": [["09:00", "18:00"]], ...}}; no days = always open
-    business_hours: dict[str, Any] = Field(default_factory=dict, sa_type=JSONType, nullable=False,
-                                           sa_column_kwargs={"server_default": "{}"})
+    business_hours: dict[str, Any] = Field(
+        default_factory=dict, sa_type=JSONType, nullable=False, sa_column_kwargs={"server_default": "{}"}
+    )
     strategy: AssignmentStrategy = Field(
-        default=AssignmentStrategy.ROUND_ROBIN, sa_type=_STRATEGY_TYPE, nullable=False,
-        sa_column_kwargs={"server_default": AssignmentStrategy.ROUND_ROBIN.value})
+        default=AssignmentStrategy.ROUND_ROBIN,
+        sa_type=_STRATEGY_TYPE,
+        nullable=False,
+        sa_column_kwargs={"server_default": AssignmentStrategy.ROUND_ROBIN.value},
+    )
     max_wait_seconds: int = Field(default=300, sa_column_kwargs={"server_default": "300"})
     position_message: str = Field(default="", sa_type=sa.Text)
     closed_message: str = Field(default="", sa_type=sa.Text)
@@ -114,8 +118,10 @@ class RoutingRule(SQLModel, table=True):
     """
 
     __tablename__ = "routing_rule"
-    __table_args__ = (sa.CheckConstraint(_ONE_TARGET, name="one_target"),
-                      sa.Index("ix_routing_rule_workspace_position", "workspace_id", "position"))
+    __table_args__ = (
+        sa.CheckConstraint(_ONE_TARGET, name="one_target"),
+        sa.Index("ix_routing_rule_workspace_position", "workspace_id", "position"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", ondelete="CASCADE")

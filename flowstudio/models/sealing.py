@@ -87,8 +87,11 @@ def policy_for(session: OrmSession, workspace_id: int | None) -> Policy:
     from flowstudio.models.privacy import WorkspaceSettings
 
     with session.no_autoflush:
-        row = session.execute(sa.select(WorkspaceSettings.encrypt_messages, WorkspaceSettings.sensitive_variables)
-                              .where(WorkspaceSettings.workspace_id == workspace_id)).first()
+        row = session.execute(
+            sa.select(WorkspaceSettings.encrypt_messages, WorkspaceSettings.sensitive_variables).where(
+                WorkspaceSettings.workspace_id == workspace_id
+            )
+        ).first()
     found = Policy(bool(row[0]), frozenset(row[1] or ())) if row is not None else NO_POLICY
     _policies[key] = (now + POLICY_TTL, found)
     return found
@@ -109,8 +112,9 @@ def _conversation_workspace(session: OrmSession, conversation_id: int) -> int | 
             found = conversation.workspace_id
         else:
             with session.no_autoflush:
-                found = session.execute(sa.select(Conversation.workspace_id)
-                                        .where(Conversation.id == conversation_id)).scalar()
+                found = session.execute(
+                    sa.select(Conversation.workspace_id).where(Conversation.id == conversation_id)
+                ).scalar()
         if found is not None:
             if len(_workspace_of) > 100_000:
                 _workspace_of.clear()
@@ -168,8 +172,9 @@ def open_variables(values: dict[str, Any], workspace_id: int) -> dict[str, Any] 
     return opened
 
 
-def message_at_rest(policy: Policy, conversation_id: int, text: str | None,
-                    payload: dict[str, Any] | None) -> tuple[str | None, dict[str, Any] | None]:
+def message_at_rest(
+    policy: Policy, conversation_id: int, text: str | None, payload: dict[str, Any] | None
+) -> tuple[str | None, dict[str, Any] | None]:
     """A message's text and payload as the database keeps them under `policy` (the same objects when
     nothing is sealed)."""
     if not policy.encrypt_messages:
@@ -210,8 +215,9 @@ def _seal_message(session: OrmSession, message: Message, unsealed: list[tuple[An
 def _seal_contact(session: OrmSession, contact: Contact, unsealed: list[tuple[Any, str, Any]]) -> None:
     if not contact.variables or not _changed(contact, "variables"):
         return
-    sealed = seal_variables(contact.variables, contact.workspace_id,
-                            policy_for(session, contact.workspace_id).sensitive_variables)
+    sealed = seal_variables(
+        contact.variables, contact.workspace_id, policy_for(session, contact.workspace_id).sensitive_variables
+    )
     if sealed is not None:
         unsealed.append((contact, "variables", contact.variables))
         contact.variables = sealed
@@ -220,8 +226,9 @@ def _seal_contact(session: OrmSession, contact: Contact, unsealed: list[tuple[An
 def _seal_conversation(session: OrmSession, conversation: Conversation, unsealed: list[tuple[Any, str, Any]]) -> None:
     if not (conversation.session or {}).get("variables") or not _changed(conversation, "session"):
         return
-    stored = session_at_rest(policy_for(session, conversation.workspace_id), conversation.workspace_id,
-                             conversation.session)
+    stored = session_at_rest(
+        policy_for(session, conversation.workspace_id), conversation.workspace_id, conversation.session
+    )
     if stored is not conversation.session:
         unsealed.append((conversation, "session", conversation.session))
         conversation.session = stored

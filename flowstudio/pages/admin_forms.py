@@ -35,12 +35,21 @@ def can_manage(role: str | None, capability: str = permissions.AGENTS_MANAGE) ->
     return permissions.allows(role, capability)
 
 
-def audit_member(session: Session, action: str, *, workspace_id: int, actor_id: int | None, target_id: int | None,
-                 details: dict[str, Any], ip: str = "") -> None:
+def audit_member(
+    session: Session,
+    action: str,
+    *,
+    workspace_id: int,
+    actor_id: int | None,
+    target_id: int | None,
+    details: dict[str, Any],
+    ip: str = "",
+) -> None:
     """Record a change to the workspace's members (`member.added`, `member.role_changed`, `member.removed`)."""
     actor = session.get(User, actor_id) if actor_id else None
-    audit.record(session, action, workspace_id=workspace_id, actor=actor, target=("user", target_id),
-                 details=details, ip=ip)
+    audit.record(
+        session, action, workspace_id=workspace_id, actor=actor, target=("user", target_id), details=details, ip=ip
+    )
 
 
 def parse_list(text: str) -> list[str]:
@@ -101,8 +110,13 @@ def hours_to_rows(hours: dict[str, Any] | None) -> tuple[bool, str, list[dict[st
     rows = []
     for day in WEEKDAYS:
         spans = (days or {}).get(day) or []
-        rows.append({"day": day, "open": "1" if spans else "",
-                     "spans": ", ".join(f"{start}-{end}" for start, end in spans) or "09:00-18:00"})
+        rows.append(
+            {
+                "day": day,
+                "open": "1" if spans else "",
+                "spans": ", ".join(f"{start}-{end}" for start, end in spans) or "09:00-18:00",
+            }
+        )
     return days is None, str(hours.get("timezone") or "America/Sao_Paulo"), rows
 
 
@@ -146,7 +160,8 @@ def seconds_to_minutes(seconds: int) -> str:
     return str(int(minutes)) if minutes == int(minutes) else f"{minutes:.2f}".rstrip("0")
 
 
-def not_allowed(t) -> rx.Component:  # noqa: ANN001 - the layout's `t`
+def not_allowed(t) -> rx.Component:
     """What an agent sees on a supervisor's page."""
-    return rx.callout(t("forms.not_allowed"), icon="lock", color_scheme="amber", max_width="640px",
-                      data_testid="not-allowed")
+    return rx.callout(
+        t("forms.not_allowed"), icon="lock", color_scheme="amber", max_width="640px", data_testid="not-allowed"
+    )

@@ -18,11 +18,11 @@ from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role, not_allowed
 from flowstudio.services import agents as agent_service
-from flowstudio.services import queues as queue_service
-from flowstudio.state.session import SessionState, scope_of
 from flowstudio.services import permissions
 from flowstudio.services import permissions as can
+from flowstudio.services import queues as queue_service
 from flowstudio.state.guard import request_ip, requires
+from flowstudio.state.session import SessionState, scope_of
 
 IMPORT_ID = "agents-import"
 ROLES = tuple(role.value for role in Role)
@@ -71,9 +71,15 @@ class NewPassword:
     password: str
 
 
-def guard(actor_role: str | None, *, target_role: str | None = None, new_role: str | None = None,
-          actor_id: int | None = None, target_id: int | None = None, changes_role_or_removes: bool = False
-          ) -> str | None:
+def guard(
+    actor_role: str | None,
+    *,
+    target_role: str | None = None,
+    new_role: str | None = None,
+    actor_id: int | None = None,
+    target_id: int | None = None,
+    changes_role_or_removes: bool = False,
+) -> str | None:
     """Why the actor may not make this change to an agent (an i18n key), or None when they may.
 
     Args:
@@ -98,8 +104,10 @@ def csv_grants_admin(content: bytes | str) -> bool:
 
     text = content.decode("utf-8-sig", errors="replace") if isinstance(content, bytes) else content
     rows = csv.DictReader(io.StringIO(text))
-    return any((row.get("role") or "").strip().lower() == Role.ADMIN.value
-               for row in ({(k or "").strip().lower(): v for k, v in r.items()} for r in rows))
+    return any(
+        (row.get("role") or "").strip().lower() == Role.ADMIN.value
+        for row in ({(k or "").strip().lower(): v for k, v in r.items()} for r in rows)
+    )
 
 
 class AgentsState(rx.State):
@@ -129,14 +137,27 @@ class AgentsState(rx.State):
     import_passwords: list[NewPassword] = []
     import_added: int = 0
 
-    def _refresh(self, session, workspace_id: int, user_id: int | None) -> None:  # noqa: ANN001 - a DB session
-        self.agents = [AgentRow(user_id=a.user_id, name=a.name, email=a.email, role=a.role, status=a.status,
-                                capacity=a.capacity, load=a.load, queues=[q["name"] for q in a.queues],
-                                queue_ids=[str(q["id"]) for q in a.queues],
-                                is_me=a.user_id == user_id, can_read_encrypted=a.can_read_encrypted)
-                       for a in agent_service.list_agents(session=session, workspace_id=workspace_id)]
-        self.queue_choices = [QueueChoice(value=str(q.id), label=q.name)
-                              for q in queue_service.list_queues(session=session, workspace_id=workspace_id)]
+    def _refresh(self, session, workspace_id: int, user_id: int | None) -> None:
+        self.agents = [
+            AgentRow(
+                user_id=a.user_id,
+                name=a.name,
+                email=a.email,
+                role=a.role,
+                status=a.status,
+                capacity=a.capacity,
+                load=a.load,
+                queues=[q["name"] for q in a.queues],
+                queue_ids=[str(q["id"]) for q in a.queues],
+                is_me=a.user_id == user_id,
+                can_read_encrypted=a.can_read_encrypted,
+            )
+            for a in agent_service.list_agents(session=session, workspace_id=workspace_id)
+        ]
+        self.queue_choices = [
+            QueueChoice(value=str(q.id), label=q.name)
+            for q in queue_service.list_queues(session=session, workspace_id=workspace_id)
+        ]
 
     @rx.event
     @requires(can.AGENTS_MANAGE)
@@ -151,8 +172,15 @@ class AgentsState(rx.State):
                 self._refresh(session, workspace_id, user_id)
         self.loaded = True
 
-    async def _change(self, action, *, target_id: int | None = None, new_role: str | None = None,  # noqa: ANN001
-                      removes_or_role: bool = False, in_form: bool = False):
+    async def _change(
+        self,
+        action,
+        *,
+        target_id: int | None = None,
+        new_role: str | None = None,
+        removes_or_role: bool = False,
+        in_form: bool = False,
+    ):
         """Run `action(session, workspace_id, user_id)` when `guard` allows it; refusals become messages."""
         workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
@@ -161,10 +189,17 @@ class AgentsState(rx.State):
         try:
             with session_scope() as session:
                 actor_role = member_role(session=session, workspace_id=workspace_id, user_id=user_id)
-                target_role = member_role(session=session, workspace_id=workspace_id, user_id=target_id) \
-                    if target_id else None
-                if reason := guard(actor_role, target_role=target_role, new_role=new_role, actor_id=user_id,
-                                   target_id=target_id, changes_role_or_removes=removes_or_role):
+                target_role = (
+                    member_role(session=session, workspace_id=workspace_id, user_id=target_id) if target_id else None
+                )
+                if reason := guard(
+                    actor_role,
+                    target_role=target_role,
+                    new_role=new_role,
+                    actor_id=user_id,
+                    target_id=target_id,
+                    changes_role_or_removes=removes_or_role,
+                ):
                     raise FormError(reason)
                 result = action(session, workspace_id, user_id)
         except FormError as error:
@@ -241,22 +276,56 @@ class AgentsState(rx.State):
         role_changes = current is not None and current.role != role
         ip = request_ip(self)
 
-        def save(session, workspace_id: int, _user_id: int | None):  # noqa: ANN001, ANN202
+        def save(session, workspace_id: int, _user_id: int | None):
             if agent_id:
-                agent_service.edit_agent(session=session, workspace_id=workspace_id, user_id=agent_id, name=name,
-                                         email=email, role=role, queues=queues, capacity=capacity)
+                agent_service.edit_agent(
+                    session=session,
+                    workspace_id=workspace_id,
+                    user_id=agent_id,
+                    name=name,
+                    email=email,
+                    role=role,
+                    queues=queues,
+                    capacity=capacity,
+                )
                 if role_changes:
-                    audit_member(session, "member.role_changed", workspace_id=workspace_id, actor_id=_user_id,
-                                 target_id=agent_id, details={"from": current.role, "to": role}, ip=ip)
+                    audit_member(
+                        session,
+                        "member.role_changed",
+                        workspace_id=workspace_id,
+                        actor_id=_user_id,
+                        target_id=agent_id,
+                        details={"from": current.role, "to": role},
+                        ip=ip,
+                    )
                 return None
-            added = agent_service.add_agent(session=session, workspace_id=workspace_id, name=name, email=email,
-                                            role=role, queues=queues, capacity=capacity)
-            audit_member(session, "member.added", workspace_id=workspace_id, actor_id=_user_id,
-                         target_id=added.user_id, details={"role": role}, ip=ip)
+            added = agent_service.add_agent(
+                session=session,
+                workspace_id=workspace_id,
+                name=name,
+                email=email,
+                role=role,
+                queues=queues,
+                capacity=capacity,
+            )
+            audit_member(
+                session,
+                "member.added",
+                workspace_id=workspace_id,
+                actor_id=_user_id,
+                target_id=added.user_id,
+                details={"role": role},
+                ip=ip,
+            )
             return added
 
-        result = await self._change(save, target_id=agent_id or None, new_role=role if role_changes or not agent_id
-                                    else None, removes_or_role=role_changes, in_form=True)
+        result = await self._change(
+            save,
+            target_id=agent_id or None,
+            new_role=role if role_changes or not agent_id else None,
+            removes_or_role=role_changes,
+            in_form=True,
+        )
         if self.form_error:
             return None
         self.form_open = False
@@ -276,8 +345,12 @@ class AgentsState(rx.State):
     @requires(can.AGENTS_MANAGE)
     async def change_status(self, user_id: int, status: str):
         """Set an agent online, away or offline."""
-        await self._change(lambda session, workspace_id, _: agent_service.set_status(
-            session=session, workspace_id=workspace_id, user_id=user_id, status=status), target_id=user_id)
+        await self._change(
+            lambda session, workspace_id, _: agent_service.set_status(
+                session=session, workspace_id=workspace_id, user_id=user_id, status=status
+            ),
+            target_id=user_id,
+        )
 
     @rx.event
     @requires(can.AGENTS_MANAGE)
@@ -286,16 +359,23 @@ class AgentsState(rx.State):
         row = next((a for a in self.agents if a.user_id == user_id), None)
         if row is not None and str(row.capacity) == value.strip():
             return
-        await self._change(lambda session, workspace_id, _: agent_service.set_capacity(
-            session=session, workspace_id=workspace_id, user_id=user_id, capacity=value), target_id=user_id)
+        await self._change(
+            lambda session, workspace_id, _: agent_service.set_capacity(
+                session=session, workspace_id=workspace_id, user_id=user_id, capacity=value
+            ),
+            target_id=user_id,
+        )
 
     @rx.event
     @requires(can.MEMBERS_GRANT_ADMIN)
     async def change_encrypted_access(self, user_id: int, allowed: bool):
         """Let a member read encrypted messages, or stop them (administrators only)."""
-        await self._change(lambda session, workspace_id, actor: agent_service.set_encrypted_access(
-            session=session, workspace_id=workspace_id, user_id=user_id, allowed=allowed, actor_id=actor),
-            target_id=user_id)
+        await self._change(
+            lambda session, workspace_id, actor: agent_service.set_encrypted_access(
+                session=session, workspace_id=workspace_id, user_id=user_id, allowed=allowed, actor_id=actor
+            ),
+            target_id=user_id,
+        )
 
     # ----------------------------------------------------------------------------------- remove
 
@@ -318,12 +398,20 @@ class AgentsState(rx.State):
         _, _, lang = await scope_of(self)
         ip = request_ip(self)
 
-        def remove(session, workspace_id: int, actor: int | None):  # noqa: ANN001, ANN202
+        def remove(session, workspace_id: int, actor: int | None):
             role = member_role(session=session, workspace_id=workspace_id, user_id=user_id)
-            done = agent_service.remove_agent(session=session, workspace_id=workspace_id, user_id=user_id,
-                                              actor_id=actor)
-            audit_member(session, "member.removed", workspace_id=workspace_id, actor_id=actor, target_id=user_id,
-                         details={"role": role}, ip=ip)
+            done = agent_service.remove_agent(
+                session=session, workspace_id=workspace_id, user_id=user_id, actor_id=actor
+            )
+            audit_member(
+                session,
+                "member.removed",
+                workspace_id=workspace_id,
+                actor_id=actor,
+                target_id=user_id,
+                details={"role": role},
+                ip=ip,
+            )
             return done
 
         result = await self._change(remove, target_id=user_id, removes_or_role=True)
@@ -341,16 +429,24 @@ class AgentsState(rx.State):
         content = await files[0].read()
         ip = request_ip(self)
 
-        def run(session, workspace_id: int, user_id: int | None):  # noqa: ANN001, ANN202
-            if member_role(session=session, workspace_id=workspace_id, user_id=user_id) != Role.ADMIN.value and \
-                    csv_grants_admin(content):
+        def run(session, workspace_id: int, user_id: int | None):
+            if member_role(
+                session=session, workspace_id=workspace_id, user_id=user_id
+            ) != Role.ADMIN.value and csv_grants_admin(content):
                 raise FormError("agents.only_admin")
             report = agent_service.import_csv(session=session, workspace_id=workspace_id, content=content)
             if not report.ok:
                 session.rollback()
             else:
-                audit_member(session, "member.added", workspace_id=workspace_id, actor_id=user_id, target_id=None,
-                             details={"imported": list(report.added)}, ip=ip)
+                audit_member(
+                    session,
+                    "member.added",
+                    workspace_id=workspace_id,
+                    actor_id=user_id,
+                    target_id=None,
+                    details={"imported": list(report.added)},
+                    ip=ip,
+                )
             return report
 
         report = await self._change(run)
@@ -375,8 +471,11 @@ S = AgentsState
 
 def _status_select(agent: AgentRow) -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(variant="soft", color_scheme=rx.match(agent.status, *STATUS_COLORS.items(), "gray"),
-                          data_testid="agent-status"),
+        rx.select.trigger(
+            variant="soft",
+            color_scheme=rx.match(agent.status, *STATUS_COLORS.items(), "gray"),
+            data_testid="agent-status",
+        ),
         rx.select.content(*[rx.select.item(t(f"agent_status.{s}"), value=s) for s in STATUSES]),
         value=agent.status,
         on_change=lambda status: S.change_status(agent.user_id, status),
@@ -386,48 +485,110 @@ def _status_select(agent: AgentRow) -> rx.Component:
 
 def _row(agent: AgentRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(agent.name, weight="medium"), rx.cond(agent.is_me, rx.badge(t("agents.you"), size="1",
-                                                                                        margin_left="6px"))),
+        rx.table.cell(
+            rx.text(agent.name, weight="medium"),
+            rx.cond(agent.is_me, rx.badge(t("agents.you"), size="1", margin_left="6px")),
+        ),
         rx.table.cell(agent.email),
-        rx.table.cell(rx.badge(SessionState.tr["role." + agent.role], variant="soft",
-                               color_scheme=rx.match(agent.role, ("admin", "crimson"), ("supervisor", "violet"),
-                                                    "gray"))),
+        rx.table.cell(
+            rx.badge(
+                SessionState.tr["role." + agent.role],
+                variant="soft",
+                color_scheme=rx.match(agent.role, ("admin", "crimson"), ("supervisor", "violet"), "gray"),
+            )
+        ),
         rx.table.cell(_status_select(agent)),
-        rx.table.cell(rx.input(default_value=agent.capacity.to_string(), type="number", min="0", max="100", size="1",
-                               width="64px", key=agent.user_id.to_string() + "-" + agent.capacity.to_string(),
-                               on_blur=lambda value: S.change_capacity(agent.user_id, value),
-                               aria_label=t("agents.capacity"), data_testid="agent-capacity")),
-        rx.table.cell(rx.text(agent.load, " / ", agent.capacity, size="2",
-                              color=rx.cond(agent.load >= agent.capacity, rx.color("red", 11), rx.color("gray", 12)))),
-        rx.table.cell(rx.hstack(rx.foreach(agent.queues, lambda q: rx.badge(q, variant="outline", size="1")),
-                                wrap="wrap", spacing="1")),
-        rx.table.cell(rx.tooltip(rx.switch(checked=agent.can_read_encrypted, size="1",
-                                           disabled=SessionState.role != "admin",
-                                           on_change=lambda value: S.change_encrypted_access(agent.user_id, value),
-                                           aria_label=t("agents.read_encrypted"), data_testid="agent-decrypt"),
-                                 content=t("agents.read_encrypted_hint"))),
-        rx.table.cell(rx.hstack(
-            rx.icon_button(rx.icon("pencil", size=14), size="1", variant="ghost", on_click=S.open_edit(agent.user_id),
-                           aria_label=t("agents.edit"), data_testid="agent-edit"),
-            rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                           on_click=S.ask_remove(agent.user_id, agent.name), aria_label=t("agents.remove"),
-                           disabled=agent.is_me, data_testid="agent-remove"),
-            spacing="2")),
+        rx.table.cell(
+            rx.input(
+                default_value=agent.capacity.to_string(),
+                type="number",
+                min="0",
+                max="100",
+                size="1",
+                width="64px",
+                key=agent.user_id.to_string() + "-" + agent.capacity.to_string(),
+                on_blur=lambda value: S.change_capacity(agent.user_id, value),
+                aria_label=t("agents.capacity"),
+                data_testid="agent-capacity",
+            )
+        ),
+        rx.table.cell(
+            rx.text(
+                agent.load,
+                " / ",
+                agent.capacity,
+                size="2",
+                color=rx.cond(agent.load >= agent.capacity, rx.color("red", 11), rx.color("gray", 12)),
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.foreach(agent.queues, lambda q: rx.badge(q, variant="outline", size="1")), wrap="wrap", spacing="1"
+            )
+        ),
+        rx.table.cell(
+            rx.tooltip(
+                rx.switch(
+                    checked=agent.can_read_encrypted,
+                    size="1",
+                    disabled=SessionState.role != "admin",
+                    on_change=lambda value: S.change_encrypted_access(agent.user_id, value),
+                    aria_label=t("agents.read_encrypted"),
+                    data_testid="agent-decrypt",
+                ),
+                content=t("agents.read_encrypted_hint"),
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.icon_button(
+                    rx.icon("pencil", size=14),
+                    size="1",
+                    variant="ghost",
+                    on_click=S.open_edit(agent.user_id),
+                    aria_label=t("agents.edit"),
+                    data_testid="agent-edit",
+                ),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.ask_remove(agent.user_id, agent.name),
+                    aria_label=t("agents.remove"),
+                    disabled=agent.is_me,
+                    data_testid="agent-remove",
+                ),
+                spacing="2",
+            )
+        ),
         data_testid="agent-row",
         data_email=agent.email,
     )
 
 
 def _table() -> rx.Component:
-    headers = ["agents.name", "login.email", "settings.role", "agents.status", "agents.capacity", "agents.load",
-               "agents.queues", "agents.read_encrypted", ""]
+    headers = [
+        "agents.name",
+        "login.email",
+        "settings.role",
+        "agents.status",
+        "agents.capacity",
+        "agents.load",
+        "agents.queues",
+        "agents.read_encrypted",
+        "",
+    ]
     return rx.box(
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(h) if h else "") for h in headers])),
             rx.table.body(rx.foreach(S.agents, _row)),
-            variant="surface", size="2", width="100%",
+            variant="surface",
+            size="2",
+            width="100%",
         ),
-        overflow_x="auto", width="100%",
+        overflow_x="auto",
+        width="100%",
     )
 
 
@@ -440,33 +601,87 @@ def _form_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(rx.cond(S.form_id > 0, t("agents.edit"), t("agents.add"))),
             rx.vstack(
-                _field("agents.name", rx.input(value=S.form_name, on_change=S.set_form_name, width="100%",
-                                               data_testid="agent-form-name")),
-                _field("login.email", rx.input(value=S.form_email, on_change=S.set_form_email, type="email",
-                                               width="100%", data_testid="agent-form-email")),
-                rx.grid(
-                    _field("settings.role", rx.select.root(
-                        rx.select.trigger(width="100%", data_testid="agent-form-role"),
-                        rx.select.content(*[rx.select.item(t(f"role.{r}"), value=r) for r in ROLES]),
-                        value=S.form_role, on_change=S.set_form_role)),
-                    _field("agents.capacity", rx.input(value=S.form_capacity, on_change=S.set_form_capacity,
-                                                       type="number", min="0", max="100", width="100%",
-                                                       data_testid="agent-form-capacity")),
-                    columns="2", spacing="3", width="100%",
+                _field(
+                    "agents.name",
+                    rx.input(value=S.form_name, on_change=S.set_form_name, width="100%", data_testid="agent-form-name"),
                 ),
-                _field("agents.queues", rx.flex(rx.foreach(S.queue_choices, lambda q: rx.checkbox(
-                    q.label, checked=S.form_queues.contains(q.value),
-                    on_change=lambda checked: S.toggle_form_queue(q.value, checked))), wrap="wrap", gap="12px")),
-                rx.cond((S.form_role == "agent") & (S.form_queues.length() == 0),
-                        rx.text(t("agents.no_queue_hint"), size="1", color_scheme="amber",
-                                data_testid="agent-form-no-queue")),
+                _field(
+                    "login.email",
+                    rx.input(
+                        value=S.form_email,
+                        on_change=S.set_form_email,
+                        type="email",
+                        width="100%",
+                        data_testid="agent-form-email",
+                    ),
+                ),
+                rx.grid(
+                    _field(
+                        "settings.role",
+                        rx.select.root(
+                            rx.select.trigger(width="100%", data_testid="agent-form-role"),
+                            rx.select.content(*[rx.select.item(t(f"role.{r}"), value=r) for r in ROLES]),
+                            value=S.form_role,
+                            on_change=S.set_form_role,
+                        ),
+                    ),
+                    _field(
+                        "agents.capacity",
+                        rx.input(
+                            value=S.form_capacity,
+                            on_change=S.set_form_capacity,
+                            type="number",
+                            min="0",
+                            max="100",
+                            width="100%",
+                            data_testid="agent-form-capacity",
+                        ),
+                    ),
+                    columns="2",
+                    spacing="3",
+                    width="100%",
+                ),
+                _field(
+                    "agents.queues",
+                    rx.flex(
+                        rx.foreach(
+                            S.queue_choices,
+                            lambda q: rx.checkbox(
+                                q.label,
+                                checked=S.form_queues.contains(q.value),
+                                on_change=lambda checked: S.toggle_form_queue(q.value, checked),
+                            ),
+                        ),
+                        wrap="wrap",
+                        gap="12px",
+                    ),
+                ),
+                rx.cond(
+                    (S.form_role == "agent") & (S.form_queues.length() == 0),
+                    rx.text(
+                        t("agents.no_queue_hint"), size="1", color_scheme="amber", data_testid="agent-form-no-queue"
+                    ),
+                ),
                 rx.cond(S.form_id == 0, rx.text(t("agents.password_hint"), size="1", color_scheme="gray")),
-                rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red",
-                                                       size="1", width="100%", data_testid="agent-form-error")),
-                rx.hstack(rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                          rx.button(t("agents.save"), on_click=S.save, data_testid="agent-form-save"),
-                          justify="end", width="100%"),
-                spacing="3", width="100%",
+                rx.cond(
+                    S.form_error != "",
+                    rx.callout(
+                        S.form_error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        size="1",
+                        width="100%",
+                        data_testid="agent-form-error",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                    rx.button(t("agents.save"), on_click=S.save, data_testid="agent-form-save"),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
             ),
             max_width="480px",
         ),
@@ -476,14 +691,25 @@ def _form_dialog() -> rx.Component:
 
 
 def _remove_dialog() -> rx.Component:
-    return confirm_delete_dialog(title_key="agents.remove", text_key="agents.remove_text", name=S.remove_name,
-                                 on_confirm=S.remove, open=S.remove_id > 0, on_open_change=S.close_remove,
-                                 testid="agent-confirm-remove")
+    return confirm_delete_dialog(
+        title_key="agents.remove",
+        text_key="agents.remove_text",
+        name=S.remove_name,
+        on_confirm=S.remove,
+        open=S.remove_id > 0,
+        on_open_change=S.close_remove,
+        testid="agent-confirm-remove",
+    )
 
 
 def _password_row(item: NewPassword) -> rx.Component:
-    return rx.hstack(rx.text(item.email, size="2"), rx.code(item.password, data_testid="new-password"),
-                     spacing="3", align="center", wrap="wrap")
+    return rx.hstack(
+        rx.text(item.email, size="2"),
+        rx.code(item.password, data_testid="new-password"),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+    )
 
 
 def _passwords() -> rx.Component:
@@ -495,29 +721,57 @@ def _passwords() -> rx.Component:
                 rx.text(t("agents.passwords_once"), weight="bold"),
                 rx.cond(single, _password_row(NewPassword(email=S.new_password_email, password=S.new_password))),
                 rx.foreach(S.import_passwords, _password_row),
-                rx.button(t("agents.passwords_noted"), size="1", variant="soft",
-                          on_click=[S.dismiss_password, S.dismiss_import], data_testid="passwords-noted"),
-                spacing="2", align="start",
+                rx.button(
+                    t("agents.passwords_noted"),
+                    size="1",
+                    variant="soft",
+                    on_click=[S.dismiss_password, S.dismiss_import],
+                    data_testid="passwords-noted",
+                ),
+                spacing="2",
+                align="start",
             ),
-            icon="key-round", color_scheme="amber", width="100%", data_testid="agent-passwords",
+            icon="key-round",
+            color_scheme="amber",
+            width="100%",
+            data_testid="agent-passwords",
         ),
     )
 
 
 def _import_report() -> rx.Component:
     return rx.fragment(
-        rx.cond(S.import_errors.length() > 0, rx.callout(
-            rx.vstack(
-                rx.text(t("agents.import_failed"), weight="bold"),
-                rx.foreach(S.import_errors, lambda e: rx.text(t("agents.line"), " ", e.line, ": ", e.message, size="2",
-                                                              data_testid="import-error")),
-                rx.button(t("agents.dismiss"), size="1", variant="soft", on_click=S.dismiss_import),
-                spacing="1", align="start",
+        rx.cond(
+            S.import_errors.length() > 0,
+            rx.callout(
+                rx.vstack(
+                    rx.text(t("agents.import_failed"), weight="bold"),
+                    rx.foreach(
+                        S.import_errors,
+                        lambda e: rx.text(
+                            t("agents.line"), " ", e.line, ": ", e.message, size="2", data_testid="import-error"
+                        ),
+                    ),
+                    rx.button(t("agents.dismiss"), size="1", variant="soft", on_click=S.dismiss_import),
+                    spacing="1",
+                    align="start",
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                width="100%",
+                data_testid="agent-import-errors",
             ),
-            icon="triangle-alert", color_scheme="red", width="100%", data_testid="agent-import-errors")),
-        rx.cond(S.import_added > 0, rx.callout(rx.text(t("agents.imported"), " ", S.import_added),
-                                               icon="circle-check", color_scheme="green", width="100%",
-                                               data_testid="agent-import-ok")),
+        ),
+        rx.cond(
+            S.import_added > 0,
+            rx.callout(
+                rx.text(t("agents.imported"), " ", S.import_added),
+                icon="circle-check",
+                color_scheme="green",
+                width="100%",
+                data_testid="agent-import-ok",
+            ),
+        ),
     )
 
 
@@ -547,19 +801,28 @@ def agents_page() -> rx.Component:
                         rx.text(t("agents.subtitle"), size="2", color_scheme="gray"),
                         rx.spacer(),
                         rx.tooltip(_import_button(), content=t("agents.csv_format")),
-                        rx.button(rx.icon("user-plus", size=14), t("agents.add"), on_click=S.open_add,
-                                  data_testid="agent-add"),
-                        width="100%", align="center", wrap="wrap", spacing="2",
+                        rx.button(
+                            rx.icon("user-plus", size=14), t("agents.add"), on_click=S.open_add, data_testid="agent-add"
+                        ),
+                        width="100%",
+                        align="center",
+                        wrap="wrap",
+                        spacing="2",
                     ),
                     rx.text(t("agents.csv_format"), size="1", color_scheme="gray"),
-                    rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red",
-                                                      width="100%", data_testid="agents-error")),
+                    rx.cond(
+                        S.error != "",
+                        rx.callout(
+                            S.error, icon="triangle-alert", color_scheme="red", width="100%", data_testid="agents-error"
+                        ),
+                    ),
                     _passwords(),
                     _import_report(),
                     _table(),
                     _form_dialog(),
                     _remove_dialog(),
-                    spacing="3", width="100%",
+                    spacing="3",
+                    width="100%",
                 ),
                 not_allowed(t),
             ),

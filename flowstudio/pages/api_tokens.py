@@ -33,7 +33,7 @@ class TokenRow:
     revoked_at: str
 
 
-def _when(moment) -> str:  # noqa: ANN001 - a datetime or None
+def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
@@ -56,9 +56,19 @@ class TokensState(rx.State):
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
             views = api_tokens.list_tokens(session=session, workspace_id=workspace_id)
-        self.rows = [TokenRow(id=v.id, name=v.name, prefix=v.prefix, role=v.role, created_by=v.created_by,
-                              created_at=_when(v.created_at), last_used_at=_when(v.last_used_at),
-                              revoked_at=_when(v.revoked_at)) for v in views]
+        self.rows = [
+            TokenRow(
+                id=v.id,
+                name=v.name,
+                prefix=v.prefix,
+                role=v.role,
+                created_by=v.created_by,
+                created_at=_when(v.created_at),
+                last_used_at=_when(v.last_used_at),
+                revoked_at=_when(v.revoked_at),
+            )
+            for v in views
+        ]
 
     @rx.event
     @requires(SECURITY_MANAGE)
@@ -85,8 +95,9 @@ class TokensState(rx.State):
         workspace_id, actor, lang = await self._scope()
         try:
             with session_scope() as session:
-                token = api_tokens.create_token(session=session, workspace_id=workspace_id, name=self.name,
-                                                role=self.role, actor=actor)
+                token = api_tokens.create_token(
+                    session=session, workspace_id=workspace_id, name=self.name, role=self.role, actor=actor
+                )
         except DomainError as error:
             self.error = error_text(error, lang)
             return
@@ -137,12 +148,28 @@ def _row(row: rx.Var[TokenRow]) -> rx.Component:
         rx.table.cell(rx.text(row.created_by, size="1")),
         rx.table.cell(rx.text(row.created_at, size="1")),
         rx.table.cell(rx.text(rx.cond(row.last_used_at != "", row.last_used_at, t("apitokens.never")), size="1")),
-        rx.table.cell(rx.cond(revoked,
-                              rx.badge(t("apitokens.revoked").replace("{when}", row.revoked_at), color_scheme="gray"),
-                              rx.badge(t("apitokens.active"), color_scheme="green")), data_testid="token-status"),
-        rx.table.cell(rx.cond(revoked, rx.fragment(),
-                              rx.button(t("apitokens.revoke"), size="1", variant="soft", color_scheme="red",
-                                        on_click=S.ask_revoke(row.id, row.name), data_testid="token-revoke"))),
+        rx.table.cell(
+            rx.cond(
+                revoked,
+                rx.badge(t("apitokens.revoked").replace("{when}", row.revoked_at), color_scheme="gray"),
+                rx.badge(t("apitokens.active"), color_scheme="green"),
+            ),
+            data_testid="token-status",
+        ),
+        rx.table.cell(
+            rx.cond(
+                revoked,
+                rx.fragment(),
+                rx.button(
+                    t("apitokens.revoke"),
+                    size="1",
+                    variant="soft",
+                    color_scheme="red",
+                    on_click=S.ask_revoke(row.id, row.name),
+                    data_testid="token-revoke",
+                ),
+            )
+        ),
         data_testid="token-row",
     )
 
@@ -152,30 +179,68 @@ def _created() -> rx.Component:
         rx.callout.icon(rx.icon("key-round")),
         rx.vstack(
             rx.text(t("apitokens.created"), size="2", weight="medium"),
-            rx.hstack(rx.code(S.new_token, word_break="break-all", data_testid="token-value"),
-                      rx.icon_button(rx.icon("copy", size=14), size="1", variant="soft",
-                                     on_click=[rx.set_clipboard(S.new_token), rx.toast.success(t("apitokens.copied"))],
-                                     aria_label=t("apitokens.copy"), data_testid="token-copy"),
-                      align="center", wrap="wrap"),
+            rx.hstack(
+                rx.code(S.new_token, word_break="break-all", data_testid="token-value"),
+                rx.icon_button(
+                    rx.icon("copy", size=14),
+                    size="1",
+                    variant="soft",
+                    on_click=[rx.set_clipboard(S.new_token), rx.toast.success(t("apitokens.copied"))],
+                    aria_label=t("apitokens.copy"),
+                    data_testid="token-copy",
+                ),
+                align="center",
+                wrap="wrap",
+            ),
             rx.button(t("apitokens.done"), size="1", variant="ghost", on_click=S.dismiss, data_testid="token-done"),
-            spacing="2"),
-        color_scheme="green", width="100%",
+            spacing="2",
+        ),
+        color_scheme="green",
+        width="100%",
     )
 
 
 def _form() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.flex(
-            rx.input(value=S.name, on_change=S.set_name, placeholder=t("apitokens.name"), flex="1",
-                     min_width="200px", data_testid="token-name"),
-            rx.select.root(rx.select.trigger(min_width="160px", data_testid="token-role"),
-                           rx.select.content(*[rx.select.item(t(f"role.{r.value}"), value=r.value) for r in Role]),
-                           value=S.role, on_change=S.set_role),
-            rx.button(rx.icon("plus", size=14), t("apitokens.create"), on_click=S.create, data_testid="token-create"),
-            gap="8px", wrap="wrap", width="100%"),
-        rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", size="1", width="100%",
-                                          data_testid="token-error")),
-        spacing="2", width="100%"), width="100%")
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.input(
+                    value=S.name,
+                    on_change=S.set_name,
+                    placeholder=t("apitokens.name"),
+                    flex="1",
+                    min_width="200px",
+                    data_testid="token-name",
+                ),
+                rx.select.root(
+                    rx.select.trigger(min_width="160px", data_testid="token-role"),
+                    rx.select.content(*[rx.select.item(t(f"role.{r.value}"), value=r.value) for r in Role]),
+                    value=S.role,
+                    on_change=S.set_role,
+                ),
+                rx.button(
+                    rx.icon("plus", size=14), t("apitokens.create"), on_click=S.create, data_testid="token-create"
+                ),
+                gap="8px",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.cond(
+                S.error != "",
+                rx.callout(
+                    S.error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                    data_testid="token-error",
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        width="100%",
+    )
 
 
 def api_tokens_page() -> rx.Component:
@@ -183,23 +248,48 @@ def api_tokens_page() -> rx.Component:
     return shell(
         t("apitokens.title"),
         rx.vstack(
-            rx.link(rx.hstack(rx.icon("arrow-left", size=14), t("apitokens.back"), align="center", spacing="1"),
-                    href="/settings", size="2"),
+            rx.link(
+                rx.hstack(rx.icon("arrow-left", size=14), t("apitokens.back"), align="center", spacing="1"),
+                href="/settings",
+                size="2",
+            ),
             rx.text(t("apitokens.intro"), size="2", color_scheme="gray"),
             _form(),
             rx.cond(S.new_token != "", _created()),
-            rx.cond(S.rows.length() > 0,
-                    rx.box(rx.table.root(
-                        rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"apitokens.col.{c}")) for c in
-                                                       ("name", "token", "role", "created_by", "created", "last_used",
-                                                        "status")], rx.table.column_header_cell(""))),
-                        rx.table.body(rx.foreach(S.rows, _row)), width="100%", size="1"),
-                        width="100%", overflow_x="auto"),
-                    rx.text(t("apitokens.empty"), size="2", color_scheme="gray")),
-            confirm_delete_dialog(title_key="apitokens.revoke_title", text_key="apitokens.revoke_text",
-                                  name=S.revoke_name, on_confirm=S.revoke, open=S.revoke_id != 0,
-                                  on_open_change=S.set_revoke_open, testid="token-revoke-confirm",
-                                  confirm_key="apitokens.revoke"),
-            spacing="4", width="100%", max_width="1100px",
+            rx.cond(
+                S.rows.length() > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                *[
+                                    rx.table.column_header_cell(t(f"apitokens.col.{c}"))
+                                    for c in ("name", "token", "role", "created_by", "created", "last_used", "status")
+                                ],
+                                rx.table.column_header_cell(""),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(S.rows, _row)),
+                        width="100%",
+                        size="1",
+                    ),
+                    width="100%",
+                    overflow_x="auto",
+                ),
+                rx.text(t("apitokens.empty"), size="2", color_scheme="gray"),
+            ),
+            confirm_delete_dialog(
+                title_key="apitokens.revoke_title",
+                text_key="apitokens.revoke_text",
+                name=S.revoke_name,
+                on_confirm=S.revoke,
+                open=S.revoke_id != 0,
+                on_open_change=S.set_revoke_open,
+                testid="token-revoke-confirm",
+                confirm_key="apitokens.revoke",
+            ),
+            spacing="4",
+            width="100%",
+            max_width="1100px",
         ),
     )

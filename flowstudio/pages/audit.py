@@ -38,20 +38,28 @@ class AuditLogState(rx.State):
             except account_policy.NotAllowed:
                 self.allowed, self.rows = False, []
                 return
-            found = audit.entries(session, workspace_id,
-                                  action_prefix="" if self.action_prefix == "all" else self.action_prefix,
-                                  actor_email=self.actor[:254], before_id=self._cursors[-1], limit=PAGE_SIZE + 1)
+            found = audit.entries(
+                session,
+                workspace_id,
+                action_prefix="" if self.action_prefix == "all" else self.action_prefix,
+                actor_email=self.actor[:254],
+                before_id=self._cursors[-1],
+                limit=PAGE_SIZE + 1,
+            )
         self.allowed = True
         self.has_older = len(found) > PAGE_SIZE
-        self.rows = [{
-            "id": str(entry.id),
-            "when": as_utc(entry.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
-            "action": entry.action,
-            "actor": entry.actor_email or "system",
-            "target": f"{entry.target_type} {entry.target_id}".strip(),
-            "ip": entry.ip,
-            "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True)[:300] if entry.details else "",
-        } for entry in found[:PAGE_SIZE]]
+        self.rows = [
+            {
+                "id": str(entry.id),
+                "when": as_utc(entry.created_at).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                "action": entry.action,
+                "actor": entry.actor_email or "system",
+                "target": f"{entry.target_type} {entry.target_id}".strip(),
+                "ip": entry.ip,
+                "details": json.dumps(entry.details, ensure_ascii=False, sort_keys=True)[:300] if entry.details else "",
+            }
+            for entry in found[:PAGE_SIZE]
+        ]
         self.page = len(self._cursors)
 
     @rx.event
@@ -112,36 +120,67 @@ def audit_page() -> rx.Component:
                 rx.hstack(
                     rx.select.root(
                         rx.select.trigger(data_testid="audit-prefix"),
-                        rx.select.content(*[rx.select.item(t("auditlog.all") if p == "all" else p, value=p)
-                                            for p in ACTION_PREFIXES]),
-                        value=state.action_prefix, on_change=state.set_prefix,
+                        rx.select.content(
+                            *[rx.select.item(t("auditlog.all") if p == "all" else p, value=p) for p in ACTION_PREFIXES]
+                        ),
+                        value=state.action_prefix,
+                        on_change=state.set_prefix,
                     ),
                     rx.form(
-                        rx.hstack(rx.input(name="actor", placeholder=t("auditlog.actor_filter"), width="240px",
-                                           data_testid="audit-actor"),
-                                  rx.button(rx.icon("search", size=14), t("auditlog.filter"), type="submit",
-                                            variant="soft")),
+                        rx.hstack(
+                            rx.input(
+                                name="actor",
+                                placeholder=t("auditlog.actor_filter"),
+                                width="240px",
+                                data_testid="audit-actor",
+                            ),
+                            rx.button(rx.icon("search", size=14), t("auditlog.filter"), type="submit", variant="soft"),
+                        ),
                         on_submit=state.filter_actor,
                     ),
-                    spacing="3", align="center", wrap="wrap",
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
                 ),
                 rx.text(t("auditlog.help"), size="1", color_scheme="gray"),
                 rx.table.root(
-                    rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"auditlog.{c}"))
-                                                   for c in ("when", "action", "actor", "target", "ip", "details")])),
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(t(f"auditlog.{c}"))
+                                for c in ("when", "action", "actor", "target", "ip", "details")
+                            ]
+                        )
+                    ),
                     rx.table.body(rx.foreach(state.rows, _row)),
-                    size="1", width="100%",
+                    size="1",
+                    width="100%",
                 ),
                 rx.cond(state.rows.length() == 0, rx.text(t("auditlog.empty"), color_scheme="gray", size="2")),
                 rx.hstack(
-                    rx.button(rx.icon("chevron-left", size=14), t("auditlog.newer"), variant="soft", size="1",
-                              disabled=state.page <= 1, on_click=state.newer),
+                    rx.button(
+                        rx.icon("chevron-left", size=14),
+                        t("auditlog.newer"),
+                        variant="soft",
+                        size="1",
+                        disabled=state.page <= 1,
+                        on_click=state.newer,
+                    ),
                     rx.text(t("auditlog.page") + " " + state.page.to_string(), size="2"),
-                    rx.button(t("auditlog.older"), rx.icon("chevron-right", size=14), variant="soft", size="1",
-                              disabled=~state.has_older, on_click=state.older, data_testid="audit-older"),
-                    align="center", spacing="3",
+                    rx.button(
+                        t("auditlog.older"),
+                        rx.icon("chevron-right", size=14),
+                        variant="soft",
+                        size="1",
+                        disabled=~state.has_older,
+                        on_click=state.older,
+                        data_testid="audit-older",
+                    ),
+                    align="center",
+                    spacing="3",
                 ),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
             rx.callout(t("auditlog.admins_only"), icon="lock", color_scheme="gray"),
         ),

@@ -13,10 +13,10 @@ from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, User
 from flowstudio.services import bots as bot_service
-from flowstudio.services.bots import BotSummary, list_bots
-from flowstudio.state.session import scope_of
 from flowstudio.services import permissions as can
+from flowstudio.services.bots import BotSummary, list_bots
 from flowstudio.state.guard import requires
+from flowstudio.state.session import scope_of
 
 IMPORT_ID = "bot-import"
 
@@ -44,7 +44,7 @@ class BotsState(rx.State):
             self.bots = list_bots(session=session, workspace_id=workspace_id)
         self.loaded = True
 
-    async def _run(self, action, success_key: str = ""):  # noqa: ANN001 - a callable taking (session, ws, user)
+    async def _run(self, action, success_key: str = ""):
         """Run a bot operation; a refusal becomes a visible message and nothing changes."""
         workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
@@ -69,9 +69,17 @@ class BotsState(rx.State):
     @requires(can.BOTS_MANAGE)
     async def create(self, form: dict[str, str]):
         """Create a bot from the dialog's form."""
-        toast = await self._run(lambda s, ws, user: bot_service.create_bot(
-            session=s, workspace_id=ws, name=form.get("name", ""), description=form.get("description", ""),
-            language=form.get("language") or "pt", author_id=user), "bots.created")
+        toast = await self._run(
+            lambda s, ws, user: bot_service.create_bot(
+                session=s,
+                workspace_id=ws,
+                name=form.get("name", ""),
+                description=form.get("description", ""),
+                language=form.get("language") or "pt",
+                author_id=user,
+            ),
+            "bots.created",
+        )
         if not self.error:
             self.create_open = False
         return toast
@@ -97,8 +105,10 @@ class BotsState(rx.State):
     async def rename(self):
         """Apply the new name."""
         bot_id, name = self.rename_id, self.rename_value
-        toast = await self._run(lambda s, ws, _: bot_service.rename_bot(session=s, workspace_id=ws, bot_id=bot_id,
-                                                                        name=name), "bots.renamed")
+        toast = await self._run(
+            lambda s, ws, _: bot_service.rename_bot(session=s, workspace_id=ws, bot_id=bot_id, name=name),
+            "bots.renamed",
+        )
         if not self.error:
             self.rename_id = 0
         return toast
@@ -109,8 +119,10 @@ class BotsState(rx.State):
         """Copy a bot and its draft."""
         _, _, lang = await scope_of(self)
         suffix = translate("bots.copy_suffix", lang)
-        return await self._run(lambda s, ws, _: bot_service.duplicate_bot(session=s, workspace_id=ws, bot_id=bot_id,
-                                                                          copy_suffix=suffix), "bots.duplicated")
+        return await self._run(
+            lambda s, ws, _: bot_service.duplicate_bot(session=s, workspace_id=ws, bot_id=bot_id, copy_suffix=suffix),
+            "bots.duplicated",
+        )
 
     @rx.event
     def ask_delete(self, bot_id: int, name: str):
@@ -129,8 +141,9 @@ class BotsState(rx.State):
         """Delete the bot being confirmed."""
         bot_id = self.delete_id
         self.delete_id = 0
-        return await self._run(lambda s, ws, _: bot_service.delete_bot(session=s, workspace_id=ws, bot_id=bot_id),
-                               "bots.deleted")
+        return await self._run(
+            lambda s, ws, _: bot_service.delete_bot(session=s, workspace_id=ws, bot_id=bot_id), "bots.deleted"
+        )
 
     @rx.event
     @requires(can.BOTS_VIEW)
@@ -140,13 +153,17 @@ class BotsState(rx.State):
         try:
             with session_scope() as session:
                 filename, document = bot_service.export_document(
-                    session=session, workspace_id=workspace_id, bot_id=bot_id,
-                    actor=session.get(User, user_id) if user_id else None)
+                    session=session,
+                    workspace_id=workspace_id,
+                    bot_id=bot_id,
+                    actor=session.get(User, user_id) if user_id else None,
+                )
         except bot_service.BotError as error:
             self.error = error_text(error, lang)
             return None
-        return rx.download(data=json.dumps(document, ensure_ascii=False, indent=2), filename=filename,
-                           mime_type="application/json")
+        return rx.download(
+            data=json.dumps(document, ensure_ascii=False, indent=2), filename=filename, mime_type="application/json"
+        )
 
     @rx.event
     @requires(can.BOTS_MANAGE)
@@ -154,8 +171,12 @@ class BotsState(rx.State):
         """Create bots from uploaded flow documents; a file that does not load is refused with its reasons."""
         for upload in files:
             raw = (await upload.read()).decode("utf-8", errors="replace")
-            toast = await self._run(lambda s, ws, user, raw=raw: bot_service.import_bot(
-                session=s, workspace_id=ws, raw=raw, author_id=user), "bots.imported")
+            toast = await self._run(
+                lambda s, ws, user, raw=raw: bot_service.import_bot(
+                    session=s, workspace_id=ws, raw=raw, author_id=user
+                ),
+                "bots.imported",
+            )
             if self.error:
                 return rx.clear_selected_files(IMPORT_ID)
         return [rx.clear_selected_files(IMPORT_ID), toast]
@@ -163,18 +184,36 @@ class BotsState(rx.State):
 
 def _menu(bot: rx.Var[BotSummary]) -> rx.Component:
     return rx.dropdown_menu.root(
-        rx.dropdown_menu.trigger(rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", color_scheme="gray",
-                                                data_testid="bot-menu")),
+        rx.dropdown_menu.trigger(
+            rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", color_scheme="gray", data_testid="bot-menu")
+        ),
         rx.dropdown_menu.content(
-            rx.dropdown_menu.item(rx.icon("pencil", size=14), t("bots.rename"),
-                                  on_click=BotsState.ask_rename(bot.id, bot.name), data_testid="bot-rename"),
-            rx.dropdown_menu.item(rx.icon("copy", size=14), t("bots.duplicate"),
-                                  on_click=BotsState.duplicate(bot.id), data_testid="bot-duplicate"),
-            rx.dropdown_menu.item(rx.icon("download", size=14), t("bots.export"),
-                                  on_click=BotsState.export(bot.id), data_testid="bot-export"),
+            rx.dropdown_menu.item(
+                rx.icon("pencil", size=14),
+                t("bots.rename"),
+                on_click=BotsState.ask_rename(bot.id, bot.name),
+                data_testid="bot-rename",
+            ),
+            rx.dropdown_menu.item(
+                rx.icon("copy", size=14),
+                t("bots.duplicate"),
+                on_click=BotsState.duplicate(bot.id),
+                data_testid="bot-duplicate",
+            ),
+            rx.dropdown_menu.item(
+                rx.icon("download", size=14),
+                t("bots.export"),
+                on_click=BotsState.export(bot.id),
+                data_testid="bot-export",
+            ),
             rx.dropdown_menu.separator(),
-            rx.dropdown_menu.item(rx.icon("trash-2", size=14), t("bots.delete"), color="red",
-                                  on_click=BotsState.ask_delete(bot.id, bot.name), data_testid="bot-delete"),
+            rx.dropdown_menu.item(
+                rx.icon("trash-2", size=14),
+                t("bots.delete"),
+                color="red",
+                on_click=BotsState.ask_delete(bot.id, bot.name),
+                data_testid="bot-delete",
+            ),
         ),
     )
 
@@ -201,14 +240,23 @@ def _bot_card(bot: rx.Var[BotSummary]) -> rx.Component:
             rx.hstack(
                 rx.cond(
                     bot.published_number,
-                    rx.badge(rx.icon("circle-check", size=12), t("bots.published_version"), " v", bot.published_number,
-                             color_scheme="blue", variant="surface"),
+                    rx.badge(
+                        rx.icon("circle-check", size=12),
+                        t("bots.published_version"),
+                        " v",
+                        bot.published_number,
+                        color_scheme="blue",
+                        variant="surface",
+                    ),
                     rx.badge(t("bots.not_published"), color_scheme="amber", variant="surface"),
                 ),
                 rx.text(bot.node_count, " ", t("bots.nodes"), size="1", color_scheme="gray"),
                 rx.spacer(),
-                rx.link(rx.button(rx.icon("pencil-ruler", size=14), t("editor.open"), size="2"),
-                        href="/bots/" + bot.id.to_string() + "/editor", data_testid="open-editor"),
+                rx.link(
+                    rx.button(rx.icon("pencil-ruler", size=14), t("editor.open"), size="2"),
+                    href="/bots/" + bot.id.to_string() + "/editor",
+                    data_testid="open-editor",
+                ),
                 align="center",
                 spacing="3",
                 width="100%",
@@ -228,18 +276,28 @@ def _create_dialog() -> rx.Component:
             rx.dialog.title(t("bots.new")),
             rx.form(
                 rx.vstack(
-                    rx.input(name="name", placeholder=t("bots.name"), required=True, width="100%",
-                             data_testid="new-bot-name"),
+                    rx.input(
+                        name="name", placeholder=t("bots.name"), required=True, width="100%", data_testid="new-bot-name"
+                    ),
                     rx.text_area(name="description", placeholder=t("bots.description"), width="100%"),
                     rx.select(list(BOT_LANGUAGES), name="language", default_value="pt", width="100%"),
-                    rx.cond(BotsState.error != "", rx.callout(BotsState.error, icon="triangle-alert",
-                                                              color_scheme="red", size="1")),
-                    rx.hstack(rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray",
-                                                        type="button")),
-                              rx.button(t("bots.create"), type="submit", data_testid="create-bot"),
-                              justify="end", width="100%"),
-                    spacing="3"),
-                on_submit=BotsState.create, reset_on_submit=False),
+                    rx.cond(
+                        BotsState.error != "",
+                        rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red", size="1"),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(t("bots.create"), type="submit", data_testid="create-bot"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                ),
+                on_submit=BotsState.create,
+                reset_on_submit=False,
+            ),
         ),
         open=BotsState.create_open,
         on_open_change=BotsState.set_create_open,
@@ -250,13 +308,22 @@ def _rename_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(t("bots.rename")),
-            rx.input(value=BotsState.rename_value, on_change=BotsState.set_rename_value, width="100%",
-                     data_testid="rename-input"),
-            rx.cond(BotsState.error != "", rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red",
-                                                      size="1", margin_top="8px")),
-            rx.hstack(rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.button(t("bots.rename"), on_click=BotsState.rename, data_testid="confirm-rename"),
-                      justify="end", margin_top="12px"),
+            rx.input(
+                value=BotsState.rename_value,
+                on_change=BotsState.set_rename_value,
+                width="100%",
+                data_testid="rename-input",
+            ),
+            rx.cond(
+                BotsState.error != "",
+                rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red", size="1", margin_top="8px"),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.button(t("bots.rename"), on_click=BotsState.rename, data_testid="confirm-rename"),
+                justify="end",
+                margin_top="12px",
+            ),
         ),
         open=BotsState.rename_id > 0,
         on_open_change=BotsState.close_rename,
@@ -264,10 +331,16 @@ def _rename_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return confirm_delete_dialog(title_key="bots.delete_title", text_key="bots.delete_text",
-                                 name=BotsState.delete_name, on_confirm=BotsState.delete,
-                                 open=BotsState.delete_id > 0, on_open_change=BotsState.close_delete,
-                                 testid="confirm-delete", confirm_key="bots.delete")
+    return confirm_delete_dialog(
+        title_key="bots.delete_title",
+        text_key="bots.delete_text",
+        name=BotsState.delete_name,
+        on_confirm=BotsState.delete,
+        open=BotsState.delete_id > 0,
+        on_open_change=BotsState.close_delete,
+        testid="confirm-delete",
+        confirm_key="bots.delete",
+    )
 
 
 def _import_button() -> rx.Component:
@@ -292,15 +365,28 @@ def bots_page() -> rx.Component:
             rx.spacer(),
             _import_button(),
             _create_dialog(),
-            width="100%", align="center", margin_bottom="16px",
+            width="100%",
+            align="center",
+            margin_bottom="16px",
         ),
-        rx.cond((BotsState.error != "") & ~BotsState.create_open & (BotsState.rename_id == 0),
-                rx.callout(BotsState.error, icon="triangle-alert", color_scheme="red", margin_bottom="12px",
-                           data_testid="bots-error")),
+        rx.cond(
+            (BotsState.error != "") & ~BotsState.create_open & (BotsState.rename_id == 0),
+            rx.callout(
+                BotsState.error,
+                icon="triangle-alert",
+                color_scheme="red",
+                margin_bottom="12px",
+                data_testid="bots-error",
+            ),
+        ),
         rx.cond(
             BotsState.bots.length() > 0,
-            rx.grid(rx.foreach(BotsState.bots, _bot_card), columns=rx.breakpoints(initial="1", md="2", xl="3"),
-                    spacing="4", width="100%"),
+            rx.grid(
+                rx.foreach(BotsState.bots, _bot_card),
+                columns=rx.breakpoints(initial="1", md="2", xl="3"),
+                spacing="4",
+                width="100%",
+            ),
             rx.cond(BotsState.loaded, rx.callout(t("bots.empty"), icon="info"), rx.spinner()),
         ),
         _rename_dialog(),

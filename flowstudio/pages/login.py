@@ -19,8 +19,13 @@ from flowstudio.state.session import SessionState, home_for
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths, so a crafted link cannot send a user elsewhere after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and not target.startswith("/login"):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not target.startswith("/login")
+    ):
         return target
     return ""  # the member's own landing page (agents: the inbox), chosen once we know who signed in
 
@@ -85,8 +90,13 @@ class LoginState(rx.State):
         self._via = "password"
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            step = sign_in.start(session, email=email, password=form_data.get("password") or "",
-                                 ip=session_state._client_ip(), lang=session_state.lang)
+            step = sign_in.start(
+                session,
+                email=email,
+                password=form_data.get("password") or "",
+                ip=session_state._client_ip(),
+                lang=session_state.lang,
+            )
         return await self._apply(step, email)
 
     @rx.event
@@ -96,9 +106,16 @@ class LoginState(rx.State):
             return None
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            step = sign_in.verify_code(session, user_id=self._user_id, method=self.method,
-                                       code=form_data.get("code") or "", challenge_id=self._challenge_id,
-                                       via=self._via, ip=session_state._client_ip(), lang=session_state.lang)
+            step = sign_in.verify_code(
+                session,
+                user_id=self._user_id,
+                method=self.method,
+                code=form_data.get("code") or "",
+                challenge_id=self._challenge_id,
+                via=self._via,
+                ip=session_state._client_ip(),
+                lang=session_state.lang,
+            )
         return await self._apply(step)
 
     @rx.event
@@ -108,8 +125,9 @@ class LoginState(rx.State):
             return None
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            step = sign_in.resend_code(session, user_id=self._user_id, challenge_id=self._challenge_id,
-                                       lang=session_state.lang)
+            step = sign_in.resend_code(
+                session, user_id=self._user_id, challenge_id=self._challenge_id, lang=session_state.lang
+            )
         return await self._apply(step)
 
     @rx.event
@@ -137,10 +155,13 @@ class LoginState(rx.State):
             return None
         session_state = await self.get_state(SessionState)
         with session_scope() as session:
-            step = sign_in.replace_expired_password(session, user_id=self._user_id,
-                                                    password=form_data.get("password") or "",
-                                                    confirm=form_data.get("confirm") or "",
-                                                    ip=session_state._client_ip())
+            step = sign_in.replace_expired_password(
+                session,
+                user_id=self._user_id,
+                password=form_data.get("password") or "",
+                confirm=form_data.get("confirm") or "",
+                ip=session_state._client_ip(),
+            )
         return await self._apply(step)
 
     @rx.event
@@ -157,11 +178,14 @@ class LoginState(rx.State):
         with session_scope() as session:
             self.providers = [
                 {"label": label, "href": f"/api/auth/oidc/{quote(slug)}/start?next={quote(self._next)}"}
-                for slug, label in oidc.enabled_providers(session) if not only or slug == only]
+                for slug, label in oidc.enabled_providers(session)
+                if not only or slug == only
+            ]
             if query.get("ticket"):
                 self._via = "oidc"
-                step = sign_in.redeem_ticket(session, ticket=query["ticket"], ip=session_state._client_ip(),
-                                             lang=session_state.lang)
+                step = sign_in.redeem_ticket(
+                    session, ticket=query["ticket"], ip=session_state._client_ip(), lang=session_state.lang
+                )
             else:
                 step = None
         if step is not None:
@@ -171,7 +195,7 @@ class LoginState(rx.State):
         return None
 
 
-def _field(label_key: str, **props) -> rx.Component:  # noqa: ANN003 - input props
+def _field(label_key: str, **props) -> rx.Component:
     return rx.vstack(
         rx.text(t(label_key), as_="label", size="2", weight="medium", html_for=props.get("id")),
         rx.input(size="3", width="100%", **props),
@@ -184,12 +208,30 @@ def _credentials() -> rx.Component:
     return rx.vstack(
         rx.form(
             rx.vstack(
-                _field("login.email", id="email", name="email", type="email", auto_complete="username",
-                       data_testid="login-email"),
-                _field("login.password", id="password", name="password", type="password",
-                       auto_complete="current-password", data_testid="login-password"),
-                rx.button(t("login.submit"), type="submit", size="3", width="100%", margin_top="8px",
-                          data_testid="login-submit"),
+                _field(
+                    "login.email",
+                    id="email",
+                    name="email",
+                    type="email",
+                    auto_complete="username",
+                    data_testid="login-email",
+                ),
+                _field(
+                    "login.password",
+                    id="password",
+                    name="password",
+                    type="password",
+                    auto_complete="current-password",
+                    data_testid="login-password",
+                ),
+                rx.button(
+                    t("login.submit"),
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    margin_top="8px",
+                    data_testid="login-submit",
+                ),
                 spacing="2",
                 width="100%",
             ),
@@ -199,12 +241,29 @@ def _credentials() -> rx.Component:
         rx.cond(
             LoginState.providers.length() > 0,
             rx.vstack(
-                rx.hstack(rx.separator(size="4"), rx.text(t("signin.or"), size="1", color_scheme="gray"),
-                          rx.separator(size="4"), align="center", width="100%"),
-                rx.foreach(LoginState.providers, lambda p: rx.el.a(
-                    rx.button(rx.icon("key-round", size=16), p["label"], variant="outline", size="3", width="100%",
-                              type="button"),
-                    href=p["href"], style={"width": "100%"}, data_testid="login-oidc")),
+                rx.hstack(
+                    rx.separator(size="4"),
+                    rx.text(t("signin.or"), size="1", color_scheme="gray"),
+                    rx.separator(size="4"),
+                    align="center",
+                    width="100%",
+                ),
+                rx.foreach(
+                    LoginState.providers,
+                    lambda p: rx.el.a(
+                        rx.button(
+                            rx.icon("key-round", size=16),
+                            p["label"],
+                            variant="outline",
+                            size="3",
+                            width="100%",
+                            type="button",
+                        ),
+                        href=p["href"],
+                        style={"width": "100%"},
+                        data_testid="login-oidc",
+                    ),
+                ),
                 width="100%",
                 spacing="2",
             ),
@@ -225,9 +284,14 @@ def _code_step() -> rx.Component:
         prompt,
         rx.form(
             rx.vstack(
-                _field("signin.code", id="code", name="code", auto_complete="one-time-code",
-                       input_mode=rx.cond(LoginState.method == "recovery", "text", "numeric"),
-                       data_testid="login-code"),
+                _field(
+                    "signin.code",
+                    id="code",
+                    name="code",
+                    auto_complete="one-time-code",
+                    input_mode=rx.cond(LoginState.method == "recovery", "text", "numeric"),
+                    data_testid="login-code",
+                ),
                 rx.button(t("signin.verify"), type="submit", size="3", width="100%", data_testid="login-code-submit"),
                 spacing="2",
                 width="100%",
@@ -237,17 +301,39 @@ def _code_step() -> rx.Component:
             width="100%",
         ),
         rx.hstack(
-            rx.cond(LoginState.method == "email",
-                    rx.button(t("signin.resend"), variant="ghost", size="2", on_click=LoginState.resend,
-                              data_testid="login-resend")),
-            rx.cond(LoginState.method == "totp",
-                    rx.button(t("signin.use_recovery"), variant="ghost", size="2", on_click=LoginState.use_recovery,
-                              data_testid="login-use-recovery")),
-            rx.cond(LoginState.method == "recovery",
-                    rx.button(t("signin.use_app"), variant="ghost", size="2", on_click=LoginState.use_app)),
+            rx.cond(
+                LoginState.method == "email",
+                rx.button(
+                    t("signin.resend"),
+                    variant="ghost",
+                    size="2",
+                    on_click=LoginState.resend,
+                    data_testid="login-resend",
+                ),
+            ),
+            rx.cond(
+                LoginState.method == "totp",
+                rx.button(
+                    t("signin.use_recovery"),
+                    variant="ghost",
+                    size="2",
+                    on_click=LoginState.use_recovery,
+                    data_testid="login-use-recovery",
+                ),
+            ),
+            rx.cond(
+                LoginState.method == "recovery",
+                rx.button(t("signin.use_app"), variant="ghost", size="2", on_click=LoginState.use_app),
+            ),
             rx.spacer(),
-            rx.button(t("signin.start_over"), variant="ghost", color_scheme="gray", size="2",
-                      on_click=LoginState.start_over, data_testid="login-start-over"),
+            rx.button(
+                t("signin.start_over"),
+                variant="ghost",
+                color_scheme="gray",
+                size="2",
+                on_click=LoginState.start_over,
+                data_testid="login-start-over",
+            ),
             width="100%",
         ),
         width="100%",
@@ -260,13 +346,30 @@ def _new_password_step() -> rx.Component:
         rx.callout(t("signin.password_expired"), icon="key-round", color_scheme="amber", width="100%"),
         rx.form(
             rx.vstack(
-                _field("acct.new_password", id="new-password", name="password", type="password",
-                       auto_complete="new-password", data_testid="login-new-password"),
-                _field("acct.confirm_password", id="confirm-password", name="confirm", type="password",
-                       auto_complete="new-password", data_testid="login-confirm-password"),
+                _field(
+                    "acct.new_password",
+                    id="new-password",
+                    name="password",
+                    type="password",
+                    auto_complete="new-password",
+                    data_testid="login-new-password",
+                ),
+                _field(
+                    "acct.confirm_password",
+                    id="confirm-password",
+                    name="confirm",
+                    type="password",
+                    auto_complete="new-password",
+                    data_testid="login-confirm-password",
+                ),
                 rx.text(t("pwd.rules_hint"), size="1", color_scheme="gray"),
-                rx.button(t("signin.save_and_continue"), type="submit", size="3", width="100%",
-                          data_testid="login-new-password-submit"),
+                rx.button(
+                    t("signin.save_and_continue"),
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    data_testid="login-new-password-submit",
+                ),
                 spacing="2",
                 width="100%",
             ),
@@ -291,17 +394,39 @@ def login_page() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(t("app.tagline"), color_scheme="gray", size="2"),
-                rx.heading(rx.match(LoginState.stage, ("code", t("signin.code_title")),
-                                    ("new_password", t("signin.new_password_title")), t("login.title")),
-                           size="4", margin_top="8px"),
-                rx.cond(LoginState.error_text != "",
-                        rx.callout(LoginState.error_text, icon="triangle-alert", color_scheme="red", width="100%",
-                                   data_testid="login-error")),
-                rx.cond(LoginState.notice_text != "",
-                        rx.callout(LoginState.notice_text, icon="mail", color_scheme="green", width="100%",
-                                   data_testid="login-notice")),
-                rx.match(LoginState.stage, ("code", _code_step()), ("new_password", _new_password_step()),
-                         _credentials()),
+                rx.heading(
+                    rx.match(
+                        LoginState.stage,
+                        ("code", t("signin.code_title")),
+                        ("new_password", t("signin.new_password_title")),
+                        t("login.title"),
+                    ),
+                    size="4",
+                    margin_top="8px",
+                ),
+                rx.cond(
+                    LoginState.error_text != "",
+                    rx.callout(
+                        LoginState.error_text,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        width="100%",
+                        data_testid="login-error",
+                    ),
+                ),
+                rx.cond(
+                    LoginState.notice_text != "",
+                    rx.callout(
+                        LoginState.notice_text,
+                        icon="mail",
+                        color_scheme="green",
+                        width="100%",
+                        data_testid="login-notice",
+                    ),
+                ),
+                rx.match(
+                    LoginState.stage, ("code", _code_step()), ("new_password", _new_password_step()), _credentials()
+                ),
                 spacing="3",
                 width="100%",
             ),

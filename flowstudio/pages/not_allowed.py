@@ -12,22 +12,29 @@ from flowstudio.state.session import SessionState
 
 def not_allowed_page() -> rx.Component:
     """What happened, in the member's language, and the way back."""
-    reason = rx.cond(GuardState.reason == BLOCKED, t("access.ip_blocked"),
-                     rx.cond(GuardState.reason == NOT_ALLOWED, t("access.ip_not_allowed"), t("access.denied")))
+    reason = rx.cond(
+        GuardState.reason == BLOCKED,
+        t("access.ip_blocked"),
+        rx.cond(GuardState.reason == NOT_ALLOWED, t("access.ip_not_allowed"), t("access.denied")),
+    )
     return shell(
         t("access.title"),
         rx.callout.root(
             rx.callout.icon(rx.icon("lock")),
-            rx.callout.text(rx.vstack(
-                rx.text(reason, weight="medium"),
-                rx.text(t("access.role_is"), " ", rx.code(SessionState.role), size="2"),
-                rx.text(t("access.ask_admin"), size="2", color=rx.color("gray", 11)),
-                spacing="1",
-            )),
+            rx.callout.text(
+                rx.vstack(
+                    rx.text(reason, weight="medium"),
+                    rx.text(t("access.role_is"), " ", rx.code(SessionState.role), size="2"),
+                    rx.text(t("access.ask_admin"), size="2", color=rx.color("gray", 11)),
+                    spacing="1",
+                )
+            ),
             color_scheme="amber",
             max_width="640px",
             data_testid="not-allowed",
         ),
-        rx.link(rx.button(rx.icon("arrow-left", size=16), t("access.back"), variant="soft", margin_top="16px"),
-                href=SessionState.home),
+        rx.link(
+            rx.button(rx.icon("arrow-left", size=16), t("access.back"), variant="soft", margin_top="16px"),
+            href=SessionState.home,
+        ),
     )

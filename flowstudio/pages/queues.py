@@ -14,19 +14,36 @@ from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AssignmentStrategy
 from flowstudio.pages.admin_forms import (
-    WEEKDAYS, FormError, can_manage, hours_to_rows, member_role, minutes_to_seconds, not_allowed, rows_to_hours,
+    WEEKDAYS,
+    FormError,
+    can_manage,
+    hours_to_rows,
+    member_role,
+    minutes_to_seconds,
+    not_allowed,
+    rows_to_hours,
     seconds_to_minutes,
 )
 from flowstudio.services import agents as agent_service
-from flowstudio.services import queues as queue_service
-from flowstudio.state.session import SessionState, scope_of
 from flowstudio.services import permissions as can
+from flowstudio.services import queues as queue_service
 from flowstudio.state.guard import requires
+from flowstudio.state.session import SessionState, scope_of
 
 STRATEGIES = tuple(s.value for s in AssignmentStrategy)
-TIMEZONES = ("America/Sao_Paulo", "America/Manaus", "America/Argentina/Buenos_Aires", "America/Mexico_City",
-             "America/Bogota", "America/Santiago", "America/New_York", "Europe/Madrid", "Europe/Lisbon",
-             "Europe/Paris", "UTC")
+TIMEZONES = (
+    "America/Sao_Paulo",
+    "America/Manaus",
+    "America/Argentina/Buenos_Aires",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Santiago",
+    "America/New_York",
+    "Europe/Madrid",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "UTC",
+)
 
 
 @dataclass
@@ -66,12 +83,20 @@ class Member:
 def queue_row(view: queue_service.QueueView, names: dict[int, str]) -> QueueRow:
     """A queue's settings as the list shows them (open days only)."""
     always_open, zone, rows = hours_to_rows(view.business_hours)
-    return QueueRow(id=view.id, key=view.key, name=view.name, is_default=view.is_default, strategy=view.strategy,
-                    always_open=always_open, timezone=zone,
-                    days=[DayHours(day=row["day"], spans=row["spans"]) for row in rows if row["open"]],
-                    max_wait=seconds_to_minutes(view.max_wait_seconds),
-                    agents=[names[user_id] for user_id in view.agent_ids if user_id in names],
-                    csat_enabled=view.csat_enabled, return_to_bot=view.return_to_bot_on_close)
+    return QueueRow(
+        id=view.id,
+        key=view.key,
+        name=view.name,
+        is_default=view.is_default,
+        strategy=view.strategy,
+        always_open=always_open,
+        timezone=zone,
+        days=[DayHours(day=row["day"], spans=row["spans"]) for row in rows if row["open"]],
+        max_wait=seconds_to_minutes(view.max_wait_seconds),
+        agents=[names[user_id] for user_id in view.agent_ids if user_id in names],
+        csat_enabled=view.csat_enabled,
+        return_to_bot=view.return_to_bot_on_close,
+    )
 
 
 class QueuesState(rx.State):
@@ -103,7 +128,7 @@ class QueuesState(rx.State):
     delete_id: int = 0
     delete_name: str = ""
 
-    def _refresh(self, session, workspace_id: int) -> None:  # noqa: ANN001 - a DB session
+    def _refresh(self, session, workspace_id: int) -> None:
         agents = agent_service.list_agents(session=session, workspace_id=workspace_id)
         names = {a.user_id: a.name for a in agents}
         self.members = [Member(value=str(a.user_id), label=a.name) for a in agents]
@@ -123,7 +148,7 @@ class QueuesState(rx.State):
                 self._refresh(session, workspace_id)
         self.loaded = True
 
-    async def _change(self, action, *, in_form: bool = False, success_key: str = ""):  # noqa: ANN001
+    async def _change(self, action, *, in_form: bool = False, success_key: str = ""):
         """Run `action(session, workspace_id)` if the user may; refusals become visible messages."""
         workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
@@ -135,9 +160,13 @@ class QueuesState(rx.State):
                     raise FormError("forms.not_allowed")
                 action(session, workspace_id)
         except FormError as error:
-            message = translate(error.key, lang) + (f": {translate('weekday.' + error.detail, lang)}"
-                                                    if error.detail in WEEKDAYS else
-                                                    f": {error.detail}" if error.detail else "")
+            message = translate(error.key, lang) + (
+                f": {translate('weekday.' + error.detail, lang)}"
+                if error.detail in WEEKDAYS
+                else f": {error.detail}"
+                if error.detail
+                else ""
+            )
         except (queue_service.QueueError, agent_service.AgentError) as error:
             message = error_text(error, lang)
         if in_form:
@@ -168,8 +197,10 @@ class QueuesState(rx.State):
         """Open the dialog on a queue's stored settings."""
         workspace_id, _, _ = await scope_of(self)
         with session_scope() as session:
-            view = next((q for q in queue_service.list_queues(session=session, workspace_id=workspace_id)
-                         if q.id == queue_id), None)
+            view = next(
+                (q for q in queue_service.list_queues(session=session, workspace_id=workspace_id) if q.id == queue_id),
+                None,
+            )
         if view is None:
             return
         always_open, zone, rows = hours_to_rows(view.business_hours)
@@ -190,8 +221,19 @@ class QueuesState(rx.State):
     @rx.event
     def set_field(self, name: str, value: str | bool):
         """One of the dialog's plain fields (name, key, strategy, time zone, texts, switches)."""
-        if name in {"name", "key", "strategy", "always_open", "timezone", "max_wait", "position", "closed",
-                    "return_to_bot", "csat", "csat_question"}:
+        if name in {
+            "name",
+            "key",
+            "strategy",
+            "always_open",
+            "timezone",
+            "max_wait",
+            "position",
+            "closed",
+            "return_to_bot",
+            "csat",
+            "csat_question",
+        }:
             setattr(self, f"form_{name}", value)
 
     @rx.event
@@ -221,21 +263,33 @@ class QueuesState(rx.State):
         queue_id, name, key = self.form_id, self.form_name, self.form_key
         always_open, zone, rows = self.form_always_open, self.form_timezone, [dict(r) for r in self.form_days]
         wait_text, agent_ids = self.form_max_wait, [int(a) for a in self.form_agents]
-        settings = {"strategy": self.form_strategy, "position_message": self.form_position,
-                    "closed_message": self.form_closed, "return_to_bot_on_close": self.form_return_to_bot,
-                    "csat_enabled": self.form_csat, "csat_question": self.form_csat_question}
+        settings = {
+            "strategy": self.form_strategy,
+            "position_message": self.form_position,
+            "closed_message": self.form_closed,
+            "return_to_bot_on_close": self.form_return_to_bot,
+            "csat_enabled": self.form_csat,
+            "csat_question": self.form_csat_question,
+        }
 
-        def save(session, workspace_id: int) -> None:  # noqa: ANN001
-            values = {**settings, "name": name, "business_hours": rows_to_hours(always_open, zone, rows),
-                      "max_wait_seconds": minutes_to_seconds(wait_text)}
+        def save(session, workspace_id: int) -> None:
+            values = {
+                **settings,
+                "name": name,
+                "business_hours": rows_to_hours(always_open, zone, rows),
+                "max_wait_seconds": minutes_to_seconds(wait_text),
+            }
             if queue_id:
-                queue = queue_service.update_queue(session=session, workspace_id=workspace_id, queue_id=queue_id,
-                                                   **values)
+                queue = queue_service.update_queue(
+                    session=session, workspace_id=workspace_id, queue_id=queue_id, **values
+                )
             else:
-                queue = queue_service.create_queue(session=session, workspace_id=workspace_id,
-                                                   key=key.strip() or None, **values)
-            queue_service.set_queue_agents(session=session, workspace_id=workspace_id, queue_id=queue.id,
-                                           user_ids=agent_ids)
+                queue = queue_service.create_queue(
+                    session=session, workspace_id=workspace_id, key=key.strip() or None, **values
+                )
+            queue_service.set_queue_agents(
+                session=session, workspace_id=workspace_id, queue_id=queue.id, user_ids=agent_ids
+            )
 
         result = await self._change(save, in_form=True, success_key="queues.saved")
         if self.form_error:
@@ -249,8 +303,12 @@ class QueuesState(rx.State):
     @requires(can.QUEUES_MANAGE)
     async def make_default(self, queue_id: int):
         """Make this the queue customers go to when nothing else says where."""
-        return await self._change(lambda session, workspace_id: queue_service.set_default_queue(
-            session=session, workspace_id=workspace_id, queue_id=queue_id), success_key="queues.default_set")
+        return await self._change(
+            lambda session, workspace_id: queue_service.set_default_queue(
+                session=session, workspace_id=workspace_id, queue_id=queue_id
+            ),
+            success_key="queues.default_set",
+        )
 
     @rx.event
     def ask_delete(self, queue_id: int, name: str):
@@ -268,8 +326,12 @@ class QueuesState(rx.State):
     async def delete(self):
         """Delete the queue being confirmed (refused for the default queue or one with conversations)."""
         queue_id, self.delete_id = self.delete_id, 0
-        return await self._change(lambda session, workspace_id: queue_service.delete_queue(
-            session=session, workspace_id=workspace_id, queue_id=queue_id), success_key="queues.deleted")
+        return await self._change(
+            lambda session, workspace_id: queue_service.delete_queue(
+                session=session, workspace_id=workspace_id, queue_id=queue_id
+            ),
+            success_key="queues.deleted",
+        )
 
 
 S = QueuesState
@@ -285,48 +347,112 @@ def _queue_card(queue: QueueRow) -> rx.Component:
                 rx.icon("users", size=18, color=rx.color("accent", 9)),
                 rx.text(queue.name, weight="bold", size="3", data_testid="queue-name"),
                 rx.code(queue.key, size="1", variant="ghost"),
-                rx.cond(queue.is_default, rx.badge(rx.icon("star", size=12), t("queues.default"), color_scheme="green",
-                                                   data_testid="queue-default")),
+                rx.cond(
+                    queue.is_default,
+                    rx.badge(
+                        rx.icon("star", size=12), t("queues.default"), color_scheme="green", data_testid="queue-default"
+                    ),
+                ),
                 rx.spacer(),
-                rx.cond(~queue.is_default, rx.button(rx.icon("star", size=12), t("queues.make_default"), size="1",
-                                                     variant="ghost", on_click=S.make_default(queue.id),
-                                                     data_testid="queue-make-default")),
-                rx.icon_button(rx.icon("pencil", size=14), size="1", variant="soft", on_click=S.open_edit(queue.id),
-                               aria_label=t("queues.edit"), data_testid="queue-edit"),
-                rx.icon_button(rx.icon("trash-2", size=14), size="1", variant="ghost", color_scheme="red",
-                               on_click=S.ask_delete(queue.id, queue.name), aria_label=t("queues.delete"),
-                               data_testid="queue-delete"),
-                align="center", width="100%", spacing="2", wrap="wrap",
+                rx.cond(
+                    ~queue.is_default,
+                    rx.button(
+                        rx.icon("star", size=12),
+                        t("queues.make_default"),
+                        size="1",
+                        variant="ghost",
+                        on_click=S.make_default(queue.id),
+                        data_testid="queue-make-default",
+                    ),
+                ),
+                rx.icon_button(
+                    rx.icon("pencil", size=14),
+                    size="1",
+                    variant="soft",
+                    on_click=S.open_edit(queue.id),
+                    aria_label=t("queues.edit"),
+                    data_testid="queue-edit",
+                ),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.ask_delete(queue.id, queue.name),
+                    aria_label=t("queues.delete"),
+                    data_testid="queue-delete",
+                ),
+                align="center",
+                width="100%",
+                spacing="2",
+                wrap="wrap",
             ),
             rx.hstack(
-                rx.badge(rx.icon("shuffle", size=12), SessionState.tr["strategy." + queue.strategy],
-                         variant="soft", data_testid="queue-strategy"),
-                rx.badge(rx.icon("timer", size=12), t("queues.max_wait"), " ", queue.max_wait, " min",
-                         variant="soft", color_scheme="gray"),
-                rx.cond(queue.csat_enabled, rx.badge(rx.icon("smile", size=12), "CSAT", variant="soft",
-                                                     color_scheme="gray")),
-                rx.cond(queue.return_to_bot, rx.badge(rx.icon("bot", size=12), t("queues.return_to_bot_short"),
-                                                      variant="soft", color_scheme="gray")),
-                wrap="wrap", spacing="2",
+                rx.badge(
+                    rx.icon("shuffle", size=12),
+                    SessionState.tr["strategy." + queue.strategy],
+                    variant="soft",
+                    data_testid="queue-strategy",
+                ),
+                rx.badge(
+                    rx.icon("timer", size=12),
+                    t("queues.max_wait"),
+                    " ",
+                    queue.max_wait,
+                    " min",
+                    variant="soft",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    queue.csat_enabled, rx.badge(rx.icon("smile", size=12), "CSAT", variant="soft", color_scheme="gray")
+                ),
+                rx.cond(
+                    queue.return_to_bot,
+                    rx.badge(
+                        rx.icon("bot", size=12), t("queues.return_to_bot_short"), variant="soft", color_scheme="gray"
+                    ),
+                ),
+                wrap="wrap",
+                spacing="2",
             ),
             rx.hstack(
                 rx.icon("clock", size=14, color=rx.color("gray", 9)),
-                rx.cond(queue.always_open, rx.text(t("queues.always_open"), size="2"),
-                        rx.hstack(rx.foreach(queue.days, lambda d: rx.badge(
-                            SessionState.tr["weekday." + d.day], " ", d.spans, variant="outline", size="1")),
-                            rx.text(queue.timezone, size="1", color_scheme="gray"), wrap="wrap", spacing="1",
-                            data_testid="queue-hours")),
-                align="center", spacing="2",
+                rx.cond(
+                    queue.always_open,
+                    rx.text(t("queues.always_open"), size="2"),
+                    rx.hstack(
+                        rx.foreach(
+                            queue.days,
+                            lambda d: rx.badge(
+                                SessionState.tr["weekday." + d.day], " ", d.spans, variant="outline", size="1"
+                            ),
+                        ),
+                        rx.text(queue.timezone, size="1", color_scheme="gray"),
+                        wrap="wrap",
+                        spacing="1",
+                        data_testid="queue-hours",
+                    ),
+                ),
+                align="center",
+                spacing="2",
             ),
             rx.hstack(
                 rx.icon("headset", size=14, color=rx.color("gray", 9)),
-                rx.cond(queue.agents.length() > 0,
-                        rx.hstack(rx.foreach(queue.agents, lambda name: rx.badge(name, variant="surface", size="1")),
-                                  wrap="wrap", spacing="1"),
-                        rx.text(t("queues.no_agents"), size="2", color="var(--amber-11)")),
-                align="center", spacing="2",
+                rx.cond(
+                    queue.agents.length() > 0,
+                    rx.hstack(
+                        rx.foreach(queue.agents, lambda name: rx.badge(name, variant="surface", size="1")),
+                        wrap="wrap",
+                        spacing="1",
+                    ),
+                    rx.text(t("queues.no_agents"), size="2", color="var(--amber-11)"),
+                ),
+                align="center",
+                spacing="2",
             ),
-            spacing="2", align="start", width="100%",
+            spacing="2",
+            align="start",
+            width="100%",
         ),
         width="100%",
         data_testid="queue-card",
@@ -335,43 +461,84 @@ def _queue_card(queue: QueueRow) -> rx.Component:
 
 
 def _field(label_key: str, *children: rx.Component) -> rx.Component:
-    return rx.vstack(rx.text(t(label_key), size="2", weight="medium"), *children, spacing="1", width="100%",
-                     align="start")
+    return rx.vstack(
+        rx.text(t(label_key), size="2", weight="medium"), *children, spacing="1", width="100%", align="start"
+    )
 
 
 def _day_row(row: rx.Var, index: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.el.label(rx.checkbox(checked=row["open"] != "", on_change=lambda checked: S.set_day_open(index, checked),
-                                data_testid="queue-day-open"),
-                    rx.text(SessionState.tr["weekday." + row["day"]], size="2"),
-                    style={"display": "flex", "gap": "8px", "align_items": "center", "width": "112px",
-                           "flex_shrink": "0", "cursor": "pointer"}),
-        rx.input(value=row["spans"], on_change=lambda value: S.set_day_spans(index, value), disabled=row["open"] == "",
-                 placeholder="09:00-12:00, 13:00-18:00", size="1", flex="1", data_testid="queue-day-spans"),
-        align="center", width="100%", spacing="2",
+        rx.el.label(
+            rx.checkbox(
+                checked=row["open"] != "",
+                on_change=lambda checked: S.set_day_open(index, checked),
+                data_testid="queue-day-open",
+            ),
+            rx.text(SessionState.tr["weekday." + row["day"]], size="2"),
+            style={
+                "display": "flex",
+                "gap": "8px",
+                "align_items": "center",
+                "width": "112px",
+                "flex_shrink": "0",
+                "cursor": "pointer",
+            },
+        ),
+        rx.input(
+            value=row["spans"],
+            on_change=lambda value: S.set_day_spans(index, value),
+            disabled=row["open"] == "",
+            placeholder="09:00-12:00, 13:00-18:00",
+            size="1",
+            flex="1",
+            data_testid="queue-day-spans",
+        ),
+        align="center",
+        width="100%",
+        spacing="2",
         data_day=row["day"],
     )
 
 
 def _hours_editor() -> rx.Component:
     return rx.vstack(
-        rx.checkbox(t("queues.always_open"), checked=S.form_always_open,
-                    on_change=lambda v: S.set_field("always_open", v), data_testid="queue-always-open"),
-        rx.cond(~S.form_always_open, rx.vstack(
-            rx.hstack(rx.text(t("queues.timezone"), size="2"),
-                      rx.select(list(TIMEZONES), value=S.form_timezone,
-                                on_change=lambda v: S.set_field("timezone", v), size="1"),
-                      align="center", spacing="2"),
-            rx.foreach(S.form_days, _day_row),
-            rx.text(t("queues.hours_hint"), size="1", color_scheme="gray"),
-            spacing="2", width="100%")),
-        spacing="2", width="100%",
+        rx.checkbox(
+            t("queues.always_open"),
+            checked=S.form_always_open,
+            on_change=lambda v: S.set_field("always_open", v),
+            data_testid="queue-always-open",
+        ),
+        rx.cond(
+            ~S.form_always_open,
+            rx.vstack(
+                rx.hstack(
+                    rx.text(t("queues.timezone"), size="2"),
+                    rx.select(
+                        list(TIMEZONES), value=S.form_timezone, on_change=lambda v: S.set_field("timezone", v), size="1"
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.foreach(S.form_days, _day_row),
+                rx.text(t("queues.hours_hint"), size="1", color_scheme="gray"),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
 def _text(name: str, value: rx.Var, placeholder: rx.Var | str = "", rows: str = "2") -> rx.Component:
-    return rx.text_area(value=value, on_change=lambda v: S.set_field(name, v), rows=rows, width="100%",
-                        placeholder=placeholder, data_testid=f"queue-{name}")
+    return rx.text_area(
+        value=value,
+        on_change=lambda v: S.set_field(name, v),
+        rows=rows,
+        width="100%",
+        placeholder=placeholder,
+        data_testid=f"queue-{name}",
+    )
 
 
 def _form_dialog() -> rx.Component:
@@ -381,46 +548,126 @@ def _form_dialog() -> rx.Component:
             rx.scroll_area(
                 rx.vstack(
                     rx.grid(
-                        _field("queues.name", rx.input(value=S.form_name, on_change=lambda v: S.set_field("name", v),
-                                                       width="100%", data_testid="queue-form-name")),
-                        _field("queues.key", rx.input(value=S.form_key, on_change=lambda v: S.set_field("key", v),
-                                                      disabled=S.form_id > 0, placeholder=t("queues.key_hint"),
-                                                      width="100%")),
-                        columns=rx.breakpoints(initial="1", sm="2"), spacing="3", width="100%",
+                        _field(
+                            "queues.name",
+                            rx.input(
+                                value=S.form_name,
+                                on_change=lambda v: S.set_field("name", v),
+                                width="100%",
+                                data_testid="queue-form-name",
+                            ),
+                        ),
+                        _field(
+                            "queues.key",
+                            rx.input(
+                                value=S.form_key,
+                                on_change=lambda v: S.set_field("key", v),
+                                disabled=S.form_id > 0,
+                                placeholder=t("queues.key_hint"),
+                                width="100%",
+                            ),
+                        ),
+                        columns=rx.breakpoints(initial="1", sm="2"),
+                        spacing="3",
+                        width="100%",
                     ),
-                    _field("queues.strategy", rx.radio_group.root(
-                        rx.vstack(*[rx.el.label(rx.radio_group.item(value=s, data_testid=f"queue-strategy-{s}"),
-                                                rx.vstack(rx.text(t(f"strategy.{s}"), size="2"),
-                                                          rx.text(t(f"strategy_hint.{s}"), size="1",
-                                                                  color_scheme="gray"), spacing="0"),
-                                                style={"display": "flex", "gap": "8px", "align_items": "start",
-                                                       "cursor": "pointer"})
-                                    for s in STRATEGIES], spacing="2"),
-                        value=S.form_strategy, on_change=lambda v: S.set_field("strategy", v))),
+                    _field(
+                        "queues.strategy",
+                        rx.radio_group.root(
+                            rx.vstack(
+                                *[
+                                    rx.el.label(
+                                        rx.radio_group.item(value=s, data_testid=f"queue-strategy-{s}"),
+                                        rx.vstack(
+                                            rx.text(t(f"strategy.{s}"), size="2"),
+                                            rx.text(t(f"strategy_hint.{s}"), size="1", color_scheme="gray"),
+                                            spacing="0",
+                                        ),
+                                        style={
+                                            "display": "flex",
+                                            "gap": "8px",
+                                            "align_items": "start",
+                                            "cursor": "pointer",
+                                        },
+                                    )
+                                    for s in STRATEGIES
+                                ],
+                                spacing="2",
+                            ),
+                            value=S.form_strategy,
+                            on_change=lambda v: S.set_field("strategy", v),
+                        ),
+                    ),
                     _field("queues.hours", _hours_editor()),
-                    _field("queues.max_wait_minutes",
-                           rx.input(value=S.form_max_wait, on_change=lambda v: S.set_field("max_wait", v),
-                                    type="number", min="1", step="1", width="120px", data_testid="queue-max-wait")),
+                    _field(
+                        "queues.max_wait_minutes",
+                        rx.input(
+                            value=S.form_max_wait,
+                            on_change=lambda v: S.set_field("max_wait", v),
+                            type="number",
+                            min="1",
+                            step="1",
+                            width="120px",
+                            data_testid="queue-max-wait",
+                        ),
+                    ),
                     _field("queues.position_message", _text("position", S.form_position, t("queues.position_hint"))),
                     _field("queues.closed_message", _text("closed", S.form_closed, t("queues.closed_hint"))),
-                    rx.checkbox(t("queues.return_to_bot"), checked=S.form_return_to_bot,
-                                on_change=lambda v: S.set_field("return_to_bot", v)),
-                    rx.checkbox(t("queues.csat"), checked=S.form_csat, on_change=lambda v: S.set_field("csat", v),
-                                data_testid="queue-csat"),
+                    rx.checkbox(
+                        t("queues.return_to_bot"),
+                        checked=S.form_return_to_bot,
+                        on_change=lambda v: S.set_field("return_to_bot", v),
+                    ),
+                    rx.checkbox(
+                        t("queues.csat"),
+                        checked=S.form_csat,
+                        on_change=lambda v: S.set_field("csat", v),
+                        data_testid="queue-csat",
+                    ),
                     rx.cond(S.form_csat, _text("csat_question", S.form_csat_question, t("queues.csat_hint"))),
-                    _field("queues.agents", rx.flex(rx.foreach(S.members, lambda m: rx.checkbox(
-                        m.label, checked=S.form_agents.contains(m.value),
-                        on_change=lambda checked: S.toggle_agent(m.value, checked), data_testid="queue-agent")),
-                        wrap="wrap", gap="12px")),
-                    spacing="4", width="100%", padding_right="12px",
+                    _field(
+                        "queues.agents",
+                        rx.flex(
+                            rx.foreach(
+                                S.members,
+                                lambda m: rx.checkbox(
+                                    m.label,
+                                    checked=S.form_agents.contains(m.value),
+                                    on_change=lambda checked: S.toggle_agent(m.value, checked),
+                                    data_testid="queue-agent",
+                                ),
+                            ),
+                            wrap="wrap",
+                            gap="12px",
+                        ),
+                    ),
+                    spacing="4",
+                    width="100%",
+                    padding_right="12px",
                 ),
-                type="auto", scrollbars="vertical", style={"max_height": "62vh"},
+                type="auto",
+                scrollbars="vertical",
+                style={"max_height": "62vh"},
             ),
-            rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red", size="1",
-                                                   width="100%", margin_top="12px", data_testid="queue-form-error")),
-            rx.hstack(rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
-                      rx.button(t("queues.save"), on_click=S.save, data_testid="queue-form-save"),
-                      justify="end", width="100%", margin_top="12px"),
+            rx.cond(
+                S.form_error != "",
+                rx.callout(
+                    S.form_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                    margin_top="12px",
+                    data_testid="queue-form-error",
+                ),
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray")),
+                rx.button(t("queues.save"), on_click=S.save, data_testid="queue-form-save"),
+                justify="end",
+                width="100%",
+                margin_top="12px",
+            ),
             max_width="620px",
         ),
         open=S.form_open,
@@ -429,9 +676,15 @@ def _form_dialog() -> rx.Component:
 
 
 def _delete_dialog() -> rx.Component:
-    return confirm_delete_dialog(title_key="queues.delete", text_key="queues.delete_text", name=S.delete_name,
-                                 on_confirm=S.delete, open=S.delete_id > 0, on_open_change=S.close_delete,
-                                 testid="queue-confirm-delete")
+    return confirm_delete_dialog(
+        title_key="queues.delete",
+        text_key="queues.delete_text",
+        name=S.delete_name,
+        on_confirm=S.delete,
+        open=S.delete_id > 0,
+        on_open_change=S.close_delete,
+        testid="queue-confirm-delete",
+    )
 
 
 def queues_page() -> rx.Component:
@@ -443,17 +696,33 @@ def queues_page() -> rx.Component:
             rx.cond(
                 S.allowed,
                 rx.vstack(
-                    rx.hstack(rx.text(t("queues.subtitle"), size="2", color_scheme="gray"), rx.spacer(),
-                              rx.button(rx.icon("plus", size=14), t("queues.new"), on_click=S.open_new,
-                                        data_testid="queue-new"),
-                              width="100%", align="center", wrap="wrap", spacing="2"),
-                    rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red",
-                                                      width="100%", data_testid="queues-error")),
-                    rx.grid(rx.foreach(S.queues, _queue_card), columns=rx.breakpoints(initial="1", lg="2"),
-                            spacing="3", width="100%"),
+                    rx.hstack(
+                        rx.text(t("queues.subtitle"), size="2", color_scheme="gray"),
+                        rx.spacer(),
+                        rx.button(
+                            rx.icon("plus", size=14), t("queues.new"), on_click=S.open_new, data_testid="queue-new"
+                        ),
+                        width="100%",
+                        align="center",
+                        wrap="wrap",
+                        spacing="2",
+                    ),
+                    rx.cond(
+                        S.error != "",
+                        rx.callout(
+                            S.error, icon="triangle-alert", color_scheme="red", width="100%", data_testid="queues-error"
+                        ),
+                    ),
+                    rx.grid(
+                        rx.foreach(S.queues, _queue_card),
+                        columns=rx.breakpoints(initial="1", lg="2"),
+                        spacing="3",
+                        width="100%",
+                    ),
                     _form_dialog(),
                     _delete_dialog(),
-                    spacing="3", width="100%",
+                    spacing="3",
+                    width="100%",
                 ),
                 not_allowed(t),
             ),

@@ -45,7 +45,7 @@ class SecuritySettingsState(rx.State):
     message: str = ""
     error: str = ""
 
-    def _check(self, session, workspace_id: int | None, user_id: int | None) -> bool:  # noqa: ANN001
+    def _check(self, session, workspace_id: int | None, user_id: int | None) -> bool:
         try:
             account_policy.require_admin(session, workspace_id=workspace_id, user_id=user_id)
         except account_policy.NotAllowed:
@@ -108,8 +108,9 @@ class SecuritySettingsState(rx.State):
             if not self._check(session, workspace_id, user_id):
                 return
             try:
-                account_policy.save_policy(session, workspace_id=workspace_id, user_id=user_id, policy=policy,
-                                           ip=session_state._client_ip())
+                account_policy.save_policy(
+                    session, workspace_id=workspace_id, user_id=user_id, policy=policy, ip=session_state._client_ip()
+                )
             except account_policy.PolicyError as error:
                 self.message, self.error = "", translate(error.key, lang)
                 return
@@ -123,8 +124,11 @@ class SecuritySettingsState(rx.State):
         workspace_id, user_id, lang = await scope_of(self)
         session_state = await self.get_state(SessionState)
         config = oidc.ProviderConfig(
-            enabled=self.oidc_enabled, issuer=form.get("issuer") or "", client_id=form.get("client_id") or "",
-            client_secret=form.get("client_secret") or "", button_label=form.get("button_label") or "",
+            enabled=self.oidc_enabled,
+            issuer=form.get("issuer") or "",
+            client_id=form.get("client_id") or "",
+            client_secret=form.get("client_secret") or "",
+            button_label=form.get("button_label") or "",
             allowed_domains=(form.get("domains") or "").replace(",", "\n").splitlines(),
             auto_create_role="" if self.auto_role == "none" else self.auto_role,
         )
@@ -132,8 +136,9 @@ class SecuritySettingsState(rx.State):
             if not self._check(session, workspace_id, user_id):
                 return
             try:
-                oidc.save_config(session, workspace_id=workspace_id, user_id=user_id, config=config,
-                                 ip=session_state._client_ip())
+                oidc.save_config(
+                    session, workspace_id=workspace_id, user_id=user_id, config=config, ip=session_state._client_ip()
+                )
             except oidc.OidcError as error:
                 self.message, self.error = "", translate(error.key, lang)
                 return
@@ -144,9 +149,13 @@ class SecuritySettingsState(rx.State):
 
 
 def _labelled(label: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return rx.vstack(rx.text(t(label), size="2", weight="medium"), control,
-                     rx.text(t(hint), size="1", color_scheme="gray") if hint else rx.fragment(),
-                     spacing="1", width="100%")
+    return rx.vstack(
+        rx.text(t(label), size="2", weight="medium"),
+        control,
+        rx.text(t(hint), size="1", color_scheme="gray") if hint else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
 
 
 def _policy_card() -> rx.Component:
@@ -155,23 +164,57 @@ def _policy_card() -> rx.Component:
         rx.heading(t("signpol.title"), size="3", margin_bottom="8px"),
         rx.form(
             rx.vstack(
-                rx.hstack(rx.switch(checked=state.two_factor_required, on_change=state.set_two_factor_required,
-                                    data_testid="policy-2fa"),
-                          rx.text(t("signpol.two_factor"), size="2"), align="center"),
+                rx.hstack(
+                    rx.switch(
+                        checked=state.two_factor_required,
+                        on_change=state.set_two_factor_required,
+                        data_testid="policy-2fa",
+                    ),
+                    rx.text(t("signpol.two_factor"), size="2"),
+                    align="center",
+                ),
                 rx.text(t("signpol.two_factor_hint"), size="1", color_scheme="gray"),
-                _labelled("signpol.max_age", rx.input(name="max_age_days", type="number", min="0",
-                                                      default_value=state.max_age_days, key=state.max_age_days,
-                                                      width="120px", data_testid="policy-max-age"),
-                          "signpol.max_age_hint"),
-                _labelled("signpol.min_length", rx.input(name="min_length", type="number", min="8",
-                                                         default_value=state.min_length, key=state.min_length,
-                                                         width="120px", data_testid="policy-min-length")),
-                _labelled("signpol.lockout", rx.input(name="lockout_threshold", type="number", min="3",
-                                                      default_value=state.lockout_threshold,
-                                                      key=state.lockout_threshold, width="120px",
-                                                      data_testid="policy-lockout"), "signpol.lockout_hint"),
+                _labelled(
+                    "signpol.max_age",
+                    rx.input(
+                        name="max_age_days",
+                        type="number",
+                        min="0",
+                        default_value=state.max_age_days,
+                        key=state.max_age_days,
+                        width="120px",
+                        data_testid="policy-max-age",
+                    ),
+                    "signpol.max_age_hint",
+                ),
+                _labelled(
+                    "signpol.min_length",
+                    rx.input(
+                        name="min_length",
+                        type="number",
+                        min="8",
+                        default_value=state.min_length,
+                        key=state.min_length,
+                        width="120px",
+                        data_testid="policy-min-length",
+                    ),
+                ),
+                _labelled(
+                    "signpol.lockout",
+                    rx.input(
+                        name="lockout_threshold",
+                        type="number",
+                        min="3",
+                        default_value=state.lockout_threshold,
+                        key=state.lockout_threshold,
+                        width="120px",
+                        data_testid="policy-lockout",
+                    ),
+                    "signpol.lockout_hint",
+                ),
                 rx.button(t("signpol.save"), type="submit", data_testid="policy-save"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
             on_submit=state.save_policy,
         ),
@@ -186,32 +229,67 @@ def _oidc_card() -> rx.Component:
         rx.text(t("signpol.oidc_help"), size="2", color_scheme="gray"),
         rx.form(
             rx.vstack(
-                rx.hstack(rx.switch(checked=state.oidc_enabled, on_change=state.set_oidc_enabled,
-                                    data_testid="oidc-enabled"),
-                          rx.text(t("signpol.oidc_enabled"), size="2"), align="center"),
-                _labelled("signpol.issuer", rx.input(name="issuer", default_value=state.issuer, key=state.issuer,
-                                                     placeholder="https://accounts.example.com", width="100%",
-                                                     data_testid="oidc-issuer")),
-                _labelled("signpol.client_id", rx.input(name="client_id", default_value=state.client_id,
-                                                        key=state.client_id, width="100%")),
-                _labelled("signpol.client_secret",
-                          rx.input(name="client_secret", type="password", auto_complete="off", width="100%",
-                                   placeholder=rx.cond(state.secret_set, "••••••••", "")),
-                          "signpol.client_secret_hint"),
-                _labelled("signpol.button_label", rx.input(name="button_label", default_value=state.button_label,
-                                                           key=state.button_label, width="100%")),
-                _labelled("signpol.domains", rx.text_area(name="domains", default_value=state.domains,
-                                                          key=state.domains, rows="3", width="100%"),
-                          "signpol.domains_hint"),
-                _labelled("signpol.auto_role", rx.select.root(
-                    rx.select.trigger(),
-                    rx.select.content(rx.select.item(t("signpol.members_only"), value="none"),
-                                      *[rx.select.item(t(f"role.{r.value}"), value=r.value) for r in Role]),
-                    value=state.auto_role, on_change=state.set_auto_role)),
+                rx.hstack(
+                    rx.switch(checked=state.oidc_enabled, on_change=state.set_oidc_enabled, data_testid="oidc-enabled"),
+                    rx.text(t("signpol.oidc_enabled"), size="2"),
+                    align="center",
+                ),
+                _labelled(
+                    "signpol.issuer",
+                    rx.input(
+                        name="issuer",
+                        default_value=state.issuer,
+                        key=state.issuer,
+                        placeholder="https://accounts.example.com",
+                        width="100%",
+                        data_testid="oidc-issuer",
+                    ),
+                ),
+                _labelled(
+                    "signpol.client_id",
+                    rx.input(name="client_id", default_value=state.client_id, key=state.client_id, width="100%"),
+                ),
+                _labelled(
+                    "signpol.client_secret",
+                    rx.input(
+                        name="client_secret",
+                        type="password",
+                        auto_complete="off",
+                        width="100%",
+                        placeholder=rx.cond(state.secret_set, "••••••••", ""),
+                    ),
+                    "signpol.client_secret_hint",
+                ),
+                _labelled(
+                    "signpol.button_label",
+                    rx.input(
+                        name="button_label", default_value=state.button_label, key=state.button_label, width="100%"
+                    ),
+                ),
+                _labelled(
+                    "signpol.domains",
+                    rx.text_area(
+                        name="domains", default_value=state.domains, key=state.domains, rows="3", width="100%"
+                    ),
+                    "signpol.domains_hint",
+                ),
+                _labelled(
+                    "signpol.auto_role",
+                    rx.select.root(
+                        rx.select.trigger(),
+                        rx.select.content(
+                            rx.select.item(t("signpol.members_only"), value="none"),
+                            *[rx.select.item(t(f"role.{r.value}"), value=r.value) for r in Role],
+                        ),
+                        value=state.auto_role,
+                        on_change=state.set_auto_role,
+                    ),
+                ),
                 rx.text(t("signpol.redirect_uri"), " ", rx.code(state.redirect_uri), size="1"),
                 rx.text(t("signpol.login_link"), " ", rx.code(state.login_link), size="1"),
                 rx.button(t("signpol.save"), type="submit", data_testid="oidc-save"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
             on_submit=state.save_oidc,
         ),
@@ -227,12 +305,22 @@ def security_settings_page() -> rx.Component:
         rx.cond(
             state.allowed,
             rx.vstack(
-                rx.cond(state.message != "", rx.callout(state.message, icon="check", color_scheme="green",
-                                                        width="100%", data_testid="policy-message")),
-                rx.cond(state.error != "", rx.callout(state.error, icon="triangle-alert", color_scheme="red",
-                                                      width="100%", data_testid="policy-error")),
-                _policy_card(), _oidc_card(),
-                spacing="4", max_width="720px",
+                rx.cond(
+                    state.message != "",
+                    rx.callout(
+                        state.message, icon="check", color_scheme="green", width="100%", data_testid="policy-message"
+                    ),
+                ),
+                rx.cond(
+                    state.error != "",
+                    rx.callout(
+                        state.error, icon="triangle-alert", color_scheme="red", width="100%", data_testid="policy-error"
+                    ),
+                ),
+                _policy_card(),
+                _oidc_card(),
+                spacing="4",
+                max_width="720px",
             ),
             rx.callout(t("signpol.admins_only"), icon="lock", color_scheme="gray"),
         ),

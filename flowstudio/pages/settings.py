@@ -33,16 +33,26 @@ def _field(label_key: str, control: rx.Component, hint_key: str | None = None) -
         rx.text(t(label_key), size="2", weight="medium"),
         control,
         rx.text(t(hint_key), size="1", color_scheme="gray") if hint_key else rx.fragment(),
-        spacing="1", width="100%", align="start",
+        spacing="1",
+        width="100%",
+        align="start",
     )
 
 
 def _number(name: str, value: rx.Var, unit_key: str, placeholder_key: str) -> rx.Component:
     return rx.hstack(
-        rx.input(name=name, default_value=value, placeholder=t(placeholder_key), inputmode="numeric", width="140px",
-                 disabled=~S.can_edit, data_testid=f"settings-{name}"),
+        rx.input(
+            name=name,
+            default_value=value,
+            placeholder=t(placeholder_key),
+            inputmode="numeric",
+            width="140px",
+            disabled=~S.can_edit,
+            data_testid=f"settings-{name}",
+        ),
         rx.text(t(unit_key), size="2", color_scheme="gray"),
-        align="center", spacing="2",
+        align="center",
+        spacing="2",
     )
 
 
@@ -50,29 +60,59 @@ def _general() -> rx.Component:
     return rx.card(
         rx.heading(t("config.general"), size="3", margin_bottom="12px"),
         rx.vstack(
-            _field("config.timezone", rx.box(
-                rx.input(name="timezone", default_value=S.timezone, placeholder=t("config.timezone_default"),
-                         list="settings-timezones", disabled=~S.can_edit, width="320px",
-                         data_testid="settings-timezone"),
-                rx.el.datalist(*[rx.el.option(value=zone) for zone in timezones()], id="settings-timezones"),
-            )),
-            _field("config.default_language", rx.select.root(
-                rx.select.trigger(width="320px", data_testid="settings-default-language"),
-                rx.select.content(*[rx.select.item(label, value=code) for code, label in LANGUAGES.items()]),
-                name="default_language", default_value=S.default_language, disabled=~S.can_edit,
-            )),
+            _field(
+                "config.timezone",
+                rx.box(
+                    rx.input(
+                        name="timezone",
+                        default_value=S.timezone,
+                        placeholder=t("config.timezone_default"),
+                        list="settings-timezones",
+                        disabled=~S.can_edit,
+                        width="320px",
+                        data_testid="settings-timezone",
+                    ),
+                    rx.el.datalist(*[rx.el.option(value=zone) for zone in timezones()], id="settings-timezones"),
+                ),
+            ),
+            _field(
+                "config.default_language",
+                rx.select.root(
+                    rx.select.trigger(width="320px", data_testid="settings-default-language"),
+                    rx.select.content(*[rx.select.item(label, value=code) for code, label in LANGUAGES.items()]),
+                    name="default_language",
+                    default_value=S.default_language,
+                    disabled=~S.can_edit,
+                ),
+            ),
             rx.flex(
-                _field("config.inactive_after", _number("inactive_after_minutes", S.inactive_after_minutes,
-                                                        "config.minutes", "config.never")),
-                _field("config.close_after", _number("close_after_minutes", S.close_after_minutes,
-                                                     "config.minutes", "config.never")),
-                gap="24px", wrap="wrap", width="100%",
+                _field(
+                    "config.inactive_after",
+                    _number("inactive_after_minutes", S.inactive_after_minutes, "config.minutes", "config.never"),
+                ),
+                _field(
+                    "config.close_after",
+                    _number("close_after_minutes", S.close_after_minutes, "config.minutes", "config.never"),
+                ),
+                gap="24px",
+                wrap="wrap",
+                width="100%",
             ),
             rx.text(t("config.inactivity_hint"), size="1", color_scheme="gray"),
-            _field("config.types", rx.input(name="conversation_types", default_value=S.conversation_types,
-                                            placeholder="vendas, suporte, cobrança", disabled=~S.can_edit,
-                                            width="100%", data_testid="settings-types"), "config.types_hint"),
-            spacing="3", width="100%",
+            _field(
+                "config.types",
+                rx.input(
+                    name="conversation_types",
+                    default_value=S.conversation_types,
+                    placeholder="vendas, suporte, cobrança",
+                    disabled=~S.can_edit,
+                    width="100%",
+                    data_testid="settings-types",
+                ),
+                "config.types_hint",
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
@@ -81,8 +121,15 @@ def _general() -> rx.Component:
 def _run(run: rx.Var[RunRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(run.when),
-        rx.table.cell(rx.match(run.trigger, ("schedule", t("privacy.trigger_schedule")),
-                               ("manual", t("privacy.trigger_manual")), ("cli", t("privacy.trigger_cli")), run.trigger)),
+        rx.table.cell(
+            rx.match(
+                run.trigger,
+                ("schedule", t("privacy.trigger_schedule")),
+                ("manual", t("privacy.trigger_manual")),
+                ("cli", t("privacy.trigger_cli")),
+                run.trigger,
+            )
+        ),
         rx.table.cell(rx.text(run.contacts, " · ", run.messages, " · ", run.files, size="2")),
     )
 
@@ -91,22 +138,42 @@ def _privacy() -> rx.Component:
     return rx.card(
         rx.heading(t("privacy.title"), size="3", margin_bottom="12px"),
         rx.vstack(
-            _field("privacy.retention_days", _number("retention_days", S.retention_days, "privacy.days",
-                                                     "privacy.forever"), "privacy.retention_hint"),
-            _field("privacy.file_retention_days", _number("file_retention_days", S.file_retention_days,
-                                                          "privacy.days", "privacy.forever"),
-                   "privacy.file_retention_hint"),
+            _field(
+                "privacy.retention_days",
+                _number("retention_days", S.retention_days, "privacy.days", "privacy.forever"),
+                "privacy.retention_hint",
+            ),
+            _field(
+                "privacy.file_retention_days",
+                _number("file_retention_days", S.file_retention_days, "privacy.days", "privacy.forever"),
+                "privacy.file_retention_hint",
+            ),
             rx.hstack(
-                rx.switch(name="encrypt_messages", default_checked=S.encrypt_messages, disabled=~S.can_edit,
-                          data_testid="settings-encrypt"),
+                rx.switch(
+                    name="encrypt_messages",
+                    default_checked=S.encrypt_messages,
+                    disabled=~S.can_edit,
+                    data_testid="settings-encrypt",
+                ),
                 rx.text(t("privacy.encrypt"), size="2", weight="medium"),
-                align="center", spacing="2",
+                align="center",
+                spacing="2",
             ),
             rx.text(t("privacy.encrypt_hint"), size="1", color_scheme="gray"),
-            _field("privacy.sensitive", rx.input(name="sensitive_variables", default_value=S.sensitive_variables,
-                                                 placeholder="cpf, email", disabled=~S.can_edit, width="100%",
-                                                 data_testid="settings-sensitive"), "privacy.sensitive_hint"),
-            spacing="3", width="100%",
+            _field(
+                "privacy.sensitive",
+                rx.input(
+                    name="sensitive_variables",
+                    default_value=S.sensitive_variables,
+                    placeholder="cpf, email",
+                    disabled=~S.can_edit,
+                    width="100%",
+                    data_testid="settings-sensitive",
+                ),
+                "privacy.sensitive_hint",
+            ),
+            spacing="3",
+            width="100%",
         ),
         width="100%",
     )
@@ -117,20 +184,36 @@ def _runs() -> rx.Component:
         rx.hstack(
             rx.heading(t("privacy.runs"), size="3"),
             rx.spacer(),
-            rx.cond(S.can_edit, rx.button(rx.icon("eraser", size=14), t("privacy.run_now"), size="1", variant="soft",
-                                          type="button", on_click=S.run_retention, data_testid="settings-run")),
-            width="100%", align="center", margin_bottom="8px",
+            rx.cond(
+                S.can_edit,
+                rx.button(
+                    rx.icon("eraser", size=14),
+                    t("privacy.run_now"),
+                    size="1",
+                    variant="soft",
+                    type="button",
+                    on_click=S.run_retention,
+                    data_testid="settings-run",
+                ),
+            ),
+            width="100%",
+            align="center",
+            margin_bottom="8px",
         ),
         rx.cond(
             S.runs.length() > 0,
             rx.table.root(
-                rx.table.header(rx.table.row(
-                    rx.table.column_header_cell(t("privacy.run_when")),
-                    rx.table.column_header_cell(t("privacy.run_trigger")),
-                    rx.table.column_header_cell(t("privacy.run_counts")),
-                )),
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell(t("privacy.run_when")),
+                        rx.table.column_header_cell(t("privacy.run_trigger")),
+                        rx.table.column_header_cell(t("privacy.run_counts")),
+                    )
+                ),
                 rx.table.body(rx.foreach(S.runs, _run)),
-                size="1", width="100%", data_testid="settings-runs",
+                size="1",
+                width="100%",
+                data_testid="settings-runs",
             ),
             rx.text(t("privacy.no_runs"), size="2", color_scheme="gray"),
         ),
@@ -142,12 +225,22 @@ def _link(route: str, icon: str, title_key: str, hint_key: str) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18, color=rx.color("accent", 9)),
-            rx.vstack(rx.text(t(title_key), size="2", weight="medium"),
-                      rx.text(t(hint_key), size="1", color_scheme="gray"), spacing="0", align="start"),
-            spacing="3", align="center",
+            rx.vstack(
+                rx.text(t(title_key), size="2", weight="medium"),
+                rx.text(t(hint_key), size="1", color_scheme="gray"),
+                spacing="0",
+                align="start",
+            ),
+            spacing="3",
+            align="center",
         ),
-        href=route, underline="none", color="inherit", padding="8px", border_radius="8px",
-        _hover={"background": rx.color("gray", 3)}, data_testid=f"settings-link-{route.rsplit('/', 1)[-1]}",
+        href=route,
+        underline="none",
+        color="inherit",
+        padding="8px",
+        border_radius="8px",
+        _hover={"background": rx.color("gray", 3)},
+        data_testid=f"settings-link-{route.rsplit('/', 1)[-1]}",
     )
 
 
@@ -159,7 +252,8 @@ def _security() -> rx.Component:
             _link("/settings/audit", "scroll-text", "config.security_audit", "config.security_audit_hint"),
             _link("/settings/ip-rules", "network", "config.security_ip", "config.security_ip_hint"),
             rx.cond(S.can_edit, _link("/settings/tokens", "key-round", "apitokens.nav", "apitokens.nav_hint")),
-            spacing="1", width="100%",
+            spacing="1",
+            width="100%",
         ),
         width="100%",
     )
@@ -170,14 +264,25 @@ def _workspace_form() -> rx.Component:
         rx.vstack(
             _general(),
             _privacy(),
-            rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", width="100%",
-                                              data_testid="settings-error")),
-            rx.cond(S.can_edit,
-                    rx.button(rx.icon("save", size=14), t("config.save"), type="submit", data_testid="settings-save"),
-                    rx.text(t("config.read_only"), size="2", color_scheme="gray", data_testid="settings-read-only")),
-            spacing="4", width="100%", align="start",
+            rx.cond(
+                S.error != "",
+                rx.callout(
+                    S.error, icon="triangle-alert", color_scheme="red", width="100%", data_testid="settings-error"
+                ),
+            ),
+            rx.cond(
+                S.can_edit,
+                rx.button(rx.icon("save", size=14), t("config.save"), type="submit", data_testid="settings-save"),
+                rx.text(t("config.read_only"), size="2", color_scheme="gray", data_testid="settings-read-only"),
+            ),
+            spacing="4",
+            width="100%",
+            align="start",
         ),
-        on_submit=S.save, reset_on_submit=False, width="100%", key=S.revision,
+        on_submit=S.save,
+        reset_on_submit=False,
+        width="100%",
+        key=S.revision,
     )
 
 

@@ -35,15 +35,18 @@ class RunRow:
 
 def form_to_settings(form: dict[str, Any]) -> config.GeneralSettings:
     """The page's form (all strings) as settings to validate; empty numbers mean "never" / "forever"."""
+
     def text(name: str) -> str:
         return str(form.get(name) or "").strip()
 
     return config.GeneralSettings(
-        timezone=text("timezone"), default_language=text("default_language") or "pt-BR",
+        timezone=text("timezone"),
+        default_language=text("default_language") or "pt-BR",
         inactive_after_minutes=text("inactive_after_minutes") or None,
         close_after_minutes=text("close_after_minutes") or None,
         conversation_types=parse_list(text("conversation_types")),
-        retention_days=text("retention_days") or None, file_retention_days=text("file_retention_days") or None,
+        retention_days=text("retention_days") or None,
+        file_retention_days=text("file_retention_days") or None,
         encrypt_messages=text("encrypt_messages").lower() in ("on", "true", "1", "yes"),
         sensitive_variables=parse_list(text("sensitive_variables")),
     )
@@ -56,8 +59,9 @@ def save_settings(*, workspace_id: int, user_id: int, form: dict[str, Any], ip: 
         config.SettingsError: not an administrator, or a wrong value.
     """
     with session_scope() as session:
-        _, changed = config.update(session=session, workspace_id=workspace_id, user_id=user_id,
-                                   values=form_to_settings(form), ip=ip)
+        _, changed = config.update(
+            session=session, workspace_id=workspace_id, user_id=user_id, values=form_to_settings(form), ip=ip
+        )
     if changed.get("encrypt_messages", {}).get("to") or "sensitive_variables" in changed:
         _seal_existing(workspace_id)
     return changed
@@ -69,7 +73,7 @@ def _seal_existing(workspace_id: int) -> None:
         from flowstudio.tasks.retention import reencrypt
 
         reencrypt.delay(workspace_id)
-    except Exception:  # noqa: BLE001 - the broker being down must not lose the saved settings
+    except Exception:
         log.exception("reencrypt.not_queued", extra={"workspace_id": workspace_id})
 
 
@@ -105,8 +109,9 @@ class SettingsState(rx.State):
     def _refresh(self, workspace_id: int, user_id: int | None) -> None:
         with session_scope() as session:
             values = config.get(session=session, workspace_id=workspace_id)
-            self.can_edit = permissions.member_can(session=session, workspace_id=workspace_id, user_id=user_id,
-                                                   capability=permissions.SETTINGS_MANAGE)
+            self.can_edit = permissions.member_can(
+                session=session, workspace_id=workspace_id, user_id=user_id, capability=permissions.SETTINGS_MANAGE
+            )
             zone = config.zone_of(session, workspace_id)
             runs = retention.recent_runs(session=session, workspace_id=workspace_id)
         number = lambda value: "" if value is None else str(value)  # noqa: E731
@@ -114,14 +119,22 @@ class SettingsState(rx.State):
         self.inactive_after_minutes = number(values.inactive_after_minutes)
         self.close_after_minutes = number(values.close_after_minutes)
         self.conversation_types = ", ".join(values.conversation_types)
-        self.retention_days, self.file_retention_days = number(values.retention_days), \
-            number(values.file_retention_days)
+        self.retention_days, self.file_retention_days = (
+            number(values.retention_days),
+            number(values.file_retention_days),
+        )
         self.encrypt_messages = values.encrypt_messages
         self.sensitive_variables = ", ".join(values.sensitive_variables)
-        self.runs = [RunRow(when=as_utc(run.started_at).astimezone(zone or UTC).strftime("%d/%m/%Y %H:%M"), trigger=run.trigger,
-                            contacts=int(run.counts.get("contacts", 0)),
-                            messages=int(run.counts.get("message_bodies", 0)),
-                            files=int(run.counts.get("file_messages", 0))) for run in runs]
+        self.runs = [
+            RunRow(
+                when=as_utc(run.started_at).astimezone(zone or UTC).strftime("%d/%m/%Y %H:%M"),
+                trigger=run.trigger,
+                contacts=int(run.counts.get("contacts", 0)),
+                messages=int(run.counts.get("message_bodies", 0)),
+                files=int(run.counts.get("file_messages", 0)),
+            )
+            for run in runs
+        ]
         self.revision += 1  # the form's inputs are drawn again with the stored values
 
     @rx.event
@@ -152,8 +165,9 @@ class SettingsState(rx.State):
 
         workspace_id, user_id, lang = await scope_of(self)
         try:
-            changed = await rx.run_in_thread(lambda: save_settings(workspace_id=workspace_id, user_id=user_id,
-                                                                   form=form, ip=request_ip(self)))
+            changed = await rx.run_in_thread(
+                lambda: save_settings(workspace_id=workspace_id, user_id=user_id, form=form, ip=request_ip(self))
+            )
         except config.SettingsError as error:
             self.error = _message(error, lang)
             return None
@@ -169,9 +183,18 @@ class SettingsState(rx.State):
         from flowstudio.state.guard import request_ip
 
         workspace_id, user_id, lang = await scope_of(self)
-        run = await rx.run_in_thread(lambda: retention.run(workspace_id=workspace_id, trigger="manual",
-                                                           actor=audit.Actor(user_id=user_id), ip=request_ip(self)))
+        run = await rx.run_in_thread(
+            lambda: retention.run(
+                workspace_id=workspace_id, trigger="manual", actor=audit.Actor(user_id=user_id), ip=request_ip(self)
+            )
+        )
         self._refresh(workspace_id, user_id)
-        return rx.toast.success(translate("privacy.ran", lang, contacts=run.counts.get("contacts", 0),
-                                          messages=run.counts.get("message_bodies", 0),
-                                          files=run.counts.get("file_messages", 0)))
+        return rx.toast.success(
+            translate(
+                "privacy.ran",
+                lang,
+                contacts=run.counts.get("contacts", 0),
+                messages=run.counts.get("message_bodies", 0),
+                files=run.counts.get("file_messages", 0),
+            )
+        )

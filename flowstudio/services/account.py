@@ -37,9 +37,14 @@ def overview(session: Session, user_id: int) -> Overview:
     user = session.get(User, user_id)
     security = security_of(session, user_id)
     policy = account_policy.for_user(session, user_id)
-    return Overview(two_factor.totp_enabled(session, user_id), two_factor.remaining_recovery_codes(session, user_id),
-                    security.password_changed_at, user.last_login_at, policy.two_factor_required,
-                    policy.password_max_age_days)
+    return Overview(
+        two_factor.totp_enabled(session, user_id),
+        two_factor.remaining_recovery_codes(session, user_id),
+        security.password_changed_at,
+        user.last_login_at,
+        policy.two_factor_required,
+        policy.password_max_age_days,
+    )
 
 
 def change_password(session: Session, *, user_id: int, current: str, new: str, confirm: str, ip: str = "") -> None:
@@ -60,5 +65,12 @@ def change_password(session: Session, *, user_id: int, current: str, new: str, c
         key, params = found[0]
         raise AccountError(key, **params)
     store_password(session, user, new)
-    audit.record(session, "auth.password_changed", workspace_id=primary_workspace_id(session, user.id), actor=user,
-                 target=("user", user.id), details={"reason": "user"}, ip=ip)
+    audit.record(
+        session,
+        "auth.password_changed",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        details={"reason": "user"},
+        ip=ip,
+    )

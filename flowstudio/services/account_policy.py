@@ -62,8 +62,9 @@ def for_user(session: Session, user_id: int) -> Policy:
 
 def strength_rules(session: Session, user: User) -> passwords.StrengthRules:
     """The strength rules for a new password of `user`."""
-    return passwords.StrengthRules(min_length=for_user(session, user.id).password_min_length,
-                                   personal=(user.email, user.name))
+    return passwords.StrengthRules(
+        min_length=for_user(session, user.id).password_min_length, personal=(user.email, user.name)
+    )
 
 
 def password_expired(session: Session, user: User, policy: Policy | None = None) -> bool:
@@ -71,8 +72,10 @@ def password_expired(session: Session, user: User, policy: Policy | None = None)
     policy = policy or for_user(session, user.id)
     if policy.password_max_age_days <= 0:
         return False
-    changed = session.exec(select(AccountSecurity.password_changed_at)
-                           .where(AccountSecurity.user_id == user.id)).first() or user.created_at
+    changed = (
+        session.exec(select(AccountSecurity.password_changed_at).where(AccountSecurity.user_id == user.id)).first()
+        or user.created_at
+    )
     return utcnow() - as_utc(changed) > timedelta(days=policy.password_max_age_days)
 
 
@@ -80,14 +83,20 @@ def require_admin(session: Session, *, workspace_id: int | None, user_id: int | 
     """Raise `NotAllowed` unless the user is an administrator of the workspace right now."""
     if workspace_id is None or user_id is None:
         raise NotAllowed("not signed in")
-    role = session.exec(select(Membership.role).where(Membership.workspace_id == workspace_id,
-                                                      Membership.user_id == user_id)).first()
+    role = session.exec(
+        select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
     if role is None or Role(role) is not Role.ADMIN:
         raise NotAllowed("administrators only")
 
 
 def save_policy(
-    session: Session, *, workspace_id: int, user_id: int, policy: Policy, ip: str = "",
+    session: Session,
+    *,
+    workspace_id: int,
+    user_id: int,
+    policy: Policy,
+    ip: str = "",
 ) -> Policy:
     """Store the workspace's rules (administrators only) and audit what changed.
 
@@ -111,9 +120,19 @@ def save_policy(
     row.lockout_threshold = policy.lockout_threshold
     row.updated_at = utcnow()
     session.add(row)
-    changes = {name: {"from": getattr(before, name), "to": getattr(policy, name)}
-               for name in Policy.__dataclass_fields__ if getattr(before, name) != getattr(policy, name)}
+    changes = {
+        name: {"from": getattr(before, name), "to": getattr(policy, name)}
+        for name in Policy.__dataclass_fields__
+        if getattr(before, name) != getattr(policy, name)
+    }
     if changes:
-        audit.record(session, "auth.policy_changed", workspace_id=workspace_id, actor=session.get(User, user_id),
-                     target=("sign_in_policy", workspace_id), details={"area": "sign_in", "changes": changes}, ip=ip)
+        audit.record(
+            session,
+            "auth.policy_changed",
+            workspace_id=workspace_id,
+            actor=session.get(User, user_id),
+            target=("sign_in_policy", workspace_id),
+            details={"area": "sign_in", "changes": changes},
+            ip=ip,
+        )
     return policy

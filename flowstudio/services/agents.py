@@ -82,8 +82,9 @@ class AddedAgent:
 
 
 def _membership(session: Session, workspace_id: int, user_id: int) -> Membership:
-    membership = session.exec(select(Membership).where(Membership.workspace_id == workspace_id,
-                                                       Membership.user_id == user_id)).first()
+    membership = session.exec(
+        select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
     if membership is None:
         raise AgentNotFound("errors.agent.not_found")
     return membership
@@ -126,8 +127,9 @@ def _queues(session: Session, workspace_id: int, wanted: list[int | str] | None)
         key = str(item).strip()
         if not key:
             continue
-        queue = next((q for q in queues if str(q.id) == key or q.key == key or q.name.casefold() == key.casefold()),
-                     None)
+        queue = next(
+            (q for q in queues if str(q.id) == key or q.key == key or q.name.casefold() == key.casefold()), None
+        )
         (found.append(queue) if queue else missing.append(key))
     if missing:
         raise AgentError("errors.agent.unknown_queue", names=", ".join(missing))
@@ -136,8 +138,13 @@ def _queues(session: Session, workspace_id: int, wanted: list[int | str] | None)
 
 def _set_queues(session: Session, workspace_id: int, user_id: int, queues: list[Queue]) -> None:
     workspace_queue_ids = select(Queue.id).where(Queue.workspace_id == workspace_id)
-    current = set(session.exec(select(AgentQueue.queue_id).where(AgentQueue.user_id == user_id,
-                                                                 AgentQueue.queue_id.in_(workspace_queue_ids))).all())
+    current = set(
+        session.exec(
+            select(AgentQueue.queue_id).where(
+                AgentQueue.user_id == user_id, AgentQueue.queue_id.in_(workspace_queue_ids)
+            )
+        ).all()
+    )
     wanted = {q.id for q in queues}
     for queue_id in current - wanted:
         session.delete(session.get(AgentQueue, (queue_id, user_id)))
@@ -146,9 +153,17 @@ def _set_queues(session: Session, workspace_id: int, user_id: int, queues: list[
     session.flush()
 
 
-def add_agent(*, session: Session, workspace_id: int, name: str, email: str, role: Role | str = Role.AGENT,
-              queues: list[int | str] | None = None, capacity: int = DEFAULT_CAPACITY,
-              password: str | None = None) -> AddedAgent:
+def add_agent(
+    *,
+    session: Session,
+    workspace_id: int,
+    name: str,
+    email: str,
+    role: Role | str = Role.AGENT,
+    queues: list[int | str] | None = None,
+    capacity: int = DEFAULT_CAPACITY,
+    password: str | None = None,
+) -> AddedAgent:
     """Add a person to the workspace as an agent (offline until they go online).
 
     A new e-mail gets a user account (with `password`, or a generated one returned once); a known one
@@ -174,8 +189,9 @@ def add_agent(*, session: Session, workspace_id: int, name: str, email: str, rol
         user = User(email=email, name=name[:120], password_hash=hash_password(new_password))
         session.add(user)
         session.flush()
-    elif session.exec(select(Membership.id).where(Membership.workspace_id == workspace_id,
-                                                   Membership.user_id == user.id)).first():
+    elif session.exec(
+        select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user.id)
+    ).first():
         raise AgentConflict("errors.agent.already_member", email=email)
     membership = Membership(workspace_id=workspace_id, user_id=user.id, role=role)
     session.add(membership)
@@ -185,9 +201,17 @@ def add_agent(*, session: Session, workspace_id: int, name: str, email: str, rol
     return AddedAgent(user_id=user.id, membership_id=membership.id, password=None if password else new_password)
 
 
-def edit_agent(*, session: Session, workspace_id: int, user_id: int, name: str | None = None,
-               email: str | None = None, role: Role | str | None = None, queues: list[int | str] | None = None,
-               capacity: int | None = None) -> AgentView:
+def edit_agent(
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: int,
+    name: str | None = None,
+    email: str | None = None,
+    role: Role | str | None = None,
+    queues: list[int | str] | None = None,
+    capacity: int | None = None,
+) -> AgentView:
     """Change what is given of an agent: name, e-mail, role, the queues they serve, capacity.
 
     Raises:
@@ -229,13 +253,23 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
     from flowstudio.services import assignment
 
     membership = _membership(session, workspace_id, user_id)
-    held = session.exec(select(Conversation).where(Conversation.workspace_id == workspace_id,
-                                                   Conversation.owner_type == OwnerType.AGENT,
-                                                   Conversation.owner_agent_id == user_id)
-                        .with_for_update()).all()
+    held = session.exec(
+        select(Conversation)
+        .where(
+            Conversation.workspace_id == workspace_id,
+            Conversation.owner_type == OwnerType.AGENT,
+            Conversation.owner_agent_id == user_id,
+        )
+        .with_for_update()
+    ).all()
     for conversation in held:
-        assignment.requeue(session=session, conversation=conversation, actor_type="user", actor_id=actor_id,
-                           reason="agent removed from the workspace")
+        assignment.requeue(
+            session=session,
+            conversation=conversation,
+            actor_type="user",
+            actor_id=actor_id,
+            reason="agent removed from the workspace",
+        )
     _set_queues(session, workspace_id, user_id, [])
     session.delete(membership)  # the profile goes with it (ON DELETE CASCADE)
     profile = session.exec(select(AgentProfile).where(AgentProfile.membership_id == membership.id)).first()
@@ -245,8 +279,9 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
     return len(held)
 
 
-def set_encrypted_access(*, session: Session, workspace_id: int, user_id: int, allowed: bool, actor_id: int | None,
-                         ip: str = "") -> Membership:
+def set_encrypted_access(
+    *, session: Session, workspace_id: int, user_id: int, allowed: bool, actor_id: int | None, ip: str = ""
+) -> Membership:
     """Grant or withdraw a member's permission to read encrypted messages (admins only; audited).
 
     Raises:
@@ -261,8 +296,14 @@ def set_encrypted_access(*, session: Session, workspace_id: int, user_id: int, a
     if bool(membership.can_read_encrypted) != allowed:
         membership.can_read_encrypted = allowed
         session.add(membership)
-        audit.record(session, "member.decrypt_granted" if allowed else "member.decrypt_revoked",
-                     workspace_id=workspace_id, actor=session.get(User, actor_id), target=("user", user_id), ip=ip)
+        audit.record(
+            session,
+            "member.decrypt_granted" if allowed else "member.decrypt_revoked",
+            workspace_id=workspace_id,
+            actor=session.get(User, actor_id),
+            target=("user", user_id),
+            ip=ip,
+        )
     return membership
 
 
@@ -303,31 +344,53 @@ def touch(*, session: Session, workspace_id: int, user_id: int) -> None:
 
 def loads(*, session: Session, workspace_id: int) -> dict[int, int]:
     """User id -> how many open (or pending) conversations they own now."""
-    rows = session.exec(select(Conversation.owner_agent_id, sa.func.count()).where(
-        Conversation.workspace_id == workspace_id, Conversation.owner_type == OwnerType.AGENT,
-        Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
-        .group_by(Conversation.owner_agent_id)).all()
+    rows = session.exec(
+        select(Conversation.owner_agent_id, sa.func.count())
+        .where(
+            Conversation.workspace_id == workspace_id,
+            Conversation.owner_type == OwnerType.AGENT,
+            Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]),
+        )
+        .group_by(Conversation.owner_agent_id)
+    ).all()
     return {user_id: count for user_id, count in rows}
 
 
 def list_agents(*, session: Session, workspace_id: int, queue_id: int | None = None) -> list[AgentView]:
     """The workspace's members as agents (by name), with status, capacity, load and queues."""
-    rows = session.exec(select(Membership, User, AgentProfile).join(User, User.id == Membership.user_id)
-                        .outerjoin(AgentProfile, AgentProfile.membership_id == Membership.id)
-                        .where(Membership.workspace_id == workspace_id).order_by(User.name, User.id)).all()
-    queue_rows = session.exec(select(AgentQueue.user_id, Queue).join(Queue, Queue.id == AgentQueue.queue_id)
-                              .where(Queue.workspace_id == workspace_id).order_by(Queue.name)).all()
+    rows = session.exec(
+        select(Membership, User, AgentProfile)
+        .join(User, User.id == Membership.user_id)
+        .outerjoin(AgentProfile, AgentProfile.membership_id == Membership.id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(User.name, User.id)
+    ).all()
+    queue_rows = session.exec(
+        select(AgentQueue.user_id, Queue)
+        .join(Queue, Queue.id == AgentQueue.queue_id)
+        .where(Queue.workspace_id == workspace_id)
+        .order_by(Queue.name)
+    ).all()
     served: dict[int, list[dict]] = {}
     for user_id, queue in queue_rows:
         served.setdefault(user_id, []).append({"id": queue.id, "key": queue.key, "name": queue.name})
     load = loads(session=session, workspace_id=workspace_id)
-    views = [AgentView(user_id=user.id, membership_id=membership.id, name=user.name, email=user.email,
-                       role=Role(membership.role).value,
-                       status=AgentStatus(profile.status).value if profile else AgentStatus.OFFLINE.value,
-                       capacity=profile.capacity if profile else DEFAULT_CAPACITY, load=load.get(user.id, 0),
-                       last_seen_at=profile.last_seen_at if profile else None, queues=served.get(user.id, []),
-                       can_read_encrypted=bool(membership.can_read_encrypted))
-             for membership, user, profile in rows]
+    views = [
+        AgentView(
+            user_id=user.id,
+            membership_id=membership.id,
+            name=user.name,
+            email=user.email,
+            role=Role(membership.role).value,
+            status=AgentStatus(profile.status).value if profile else AgentStatus.OFFLINE.value,
+            capacity=profile.capacity if profile else DEFAULT_CAPACITY,
+            load=load.get(user.id, 0),
+            last_seen_at=profile.last_seen_at if profile else None,
+            queues=served.get(user.id, []),
+            can_read_encrypted=bool(membership.can_read_encrypted),
+        )
+        for membership, user, profile in rows
+    ]
     if queue_id is not None:
         views = [v for v in views if any(q["id"] == queue_id for q in v.queues)]
     return views
@@ -389,8 +452,18 @@ def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> 
         return ImportReport(problems=[(1, (AgentError("errors.csv.empty"),))])
     missing = [c for c in ("name", "email") if c not in header]
     if missing:
-        return ImportReport(problems=[(1, (AgentError("errors.csv.missing_column", columns=", ".join(missing),
-                                                     expected=",".join(CSV_COLUMNS)),))])
+        return ImportReport(
+            problems=[
+                (
+                    1,
+                    (
+                        AgentError(
+                            "errors.csv.missing_column", columns=", ".join(missing), expected=",".join(CSV_COLUMNS)
+                        ),
+                    ),
+                )
+            ]
+        )
     reader.fieldnames = header
     rows = []
     seen: dict[str, int] = {}
@@ -419,8 +492,12 @@ def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> 
         except AgentError as error:
             problems.append(error)
         user = session.exec(select(User.id).where(User.email == email)).first() if email else None
-        if user is not None and session.exec(select(Membership.id).where(Membership.workspace_id == workspace_id,
-                                                                         Membership.user_id == user)).first():
+        if (
+            user is not None
+            and session.exec(
+                select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user)
+            ).first()
+        ):
             problems.append(AgentConflict("errors.agent.already_member", email=email))
         if problems:
             report.problems.append((line, tuple(problems)))
@@ -431,8 +508,14 @@ def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> 
         return ImportReport(problems=[(2, (AgentError("errors.csv.no_agents"),))])
     with session.begin_nested():  # all or nothing, whatever else the caller's transaction holds
         for values, queues in rows:
-            added = add_agent(session=session, workspace_id=workspace_id, name=values["name"],
-                              email=values["email"], role=values.get("role") or Role.AGENT, queues=queues)
+            added = add_agent(
+                session=session,
+                workspace_id=workspace_id,
+                name=values["name"],
+                email=values["email"],
+                role=values.get("role") or Role.AGENT,
+                queues=queues,
+            )
             report.added.append(values["email"].lower())
             if added.password:
                 report.passwords[values["email"].lower()] = added.password

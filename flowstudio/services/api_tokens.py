@@ -51,8 +51,9 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(*, session: Session, workspace_id: int, name: str, role: Role | str = Role.ADMIN,
-                 actor: Any = None) -> str:
+def create_token(
+    *, session: Session, workspace_id: int, name: str, role: Role | str = Role.ADMIN, actor: Any = None
+) -> str:
     """A new token for the workspace; the plain text is returned once and never stored.
 
     Args:
@@ -74,12 +75,24 @@ def create_token(*, session: Session, workspace_id: int, name: str, role: Role |
         raise Invalid("apitokens.error.role", roles=", ".join(r.value for r in Role)) from error
     token = PREFIX + secrets.token_urlsafe(32)
     created_by = (getattr(actor, "email", "") or "cli") if actor is not None else "cli"
-    row = ApiToken(workspace_id=workspace_id, name=name[:120], token_hash=_digest(token), role=role,
-                   prefix=token[:SHOWN_PREFIX], created_by=created_by[:254])
+    row = ApiToken(
+        workspace_id=workspace_id,
+        name=name[:120],
+        token_hash=_digest(token),
+        role=role,
+        prefix=token[:SHOWN_PREFIX],
+        created_by=created_by[:254],
+    )
     session.add(row)
     session.flush()
-    audit.record(session, "token.created", workspace_id=workspace_id, actor=actor, target=("api_token", row.id),
-                 details={"name": row.name, "role": role.value})
+    audit.record(
+        session,
+        "token.created",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("api_token", row.id),
+        details={"name": row.name, "role": role.value},
+    )
     return token
 
 
@@ -102,16 +115,25 @@ def authenticate(*, session: Session, token: str, now: datetime | None = None) -
 
 
 def _view(row: ApiToken) -> TokenView:
-    return TokenView(id=row.id, name=row.name, role=Role(row.role).value, prefix=row.prefix or PREFIX,
-                     created_by=row.created_by, created_at=as_utc(row.created_at),
-                     last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
-                     revoked_at=as_utc(row.revoked_at) if row.revoked_at else None)
+    return TokenView(
+        id=row.id,
+        name=row.name,
+        role=Role(row.role).value,
+        prefix=row.prefix or PREFIX,
+        created_by=row.created_by,
+        created_at=as_utc(row.created_at),
+        last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
+        revoked_at=as_utc(row.revoked_at) if row.revoked_at else None,
+    )
 
 
 def list_tokens(*, session: Session, workspace_id: int) -> list[TokenView]:
     """The workspace's tokens, active ones first, newest first."""
-    rows = session.exec(select(ApiToken).where(ApiToken.workspace_id == workspace_id)
-                        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())).all()
+    rows = session.exec(
+        select(ApiToken)
+        .where(ApiToken.workspace_id == workspace_id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
+    ).all()
     return [_view(row) for row in rows]
 
 
@@ -156,8 +178,14 @@ def revoke_token(*, session: Session, token: ApiToken, actor: Any = None) -> Api
         token.revoked_at = utcnow()
         session.add(token)
         session.flush()
-        audit.record(session, "token.revoked", workspace_id=token.workspace_id, actor=actor,
-                     target=("api_token", token.id), details={"name": token.name, "role": Role(token.role).value})
+        audit.record(
+            session,
+            "token.revoked",
+            workspace_id=token.workspace_id,
+            actor=actor,
+            target=("api_token", token.id),
+            details={"name": token.name, "role": Role(token.role).value},
+        )
     return token
 
 

@@ -90,7 +90,9 @@ def record(
     _serialize_writers(session, workspace_id)
     last = session.exec(
         select(AuditEntry.entry_hash)
-        .where(AuditEntry.workspace_id == workspace_id if workspace_id is not None else AuditEntry.workspace_id.is_(None))
+        .where(
+            AuditEntry.workspace_id == workspace_id if workspace_id is not None else AuditEntry.workspace_id.is_(None)
+        )
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()

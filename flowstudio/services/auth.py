@@ -30,7 +30,7 @@ def generate_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
     while True:
         password = "-".join("".join(secrets.choice(alphabet) for _ in range(5)) for _ in range(4))
-        if passwords._classes(password) >= 3:  # noqa: SLF001 - same rule the policy applies
+        if passwords._classes(password) >= 3:
             return password
 
 
@@ -68,8 +68,9 @@ def _epoch(session: Session, user_id: int) -> int:
 
 def primary_workspace_id(session: Session, user_id: int) -> int | None:
     """The workspace a login opens (the user's first membership), which also hosts their audit entries."""
-    return session.exec(select(Membership.workspace_id).where(Membership.user_id == user_id)
-                        .order_by(Membership.id)).first()
+    return session.exec(
+        select(Membership.workspace_id).where(Membership.user_id == user_id).order_by(Membership.id)
+    ).first()
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
@@ -139,8 +140,14 @@ def log_out_everywhere(*, session: Session, user_id: int, actor: object = None, 
     security = security_of(session, user_id)
     security.session_epoch += 1
     session.add(security)
-    audit.record(session, "auth.signed_out_everywhere", workspace_id=primary_workspace_id(session, user_id),
-                 actor=actor, target=("user", user_id), ip=ip)
+    audit.record(
+        session,
+        "auth.signed_out_everywhere",
+        workspace_id=primary_workspace_id(session, user_id),
+        actor=actor,
+        target=("user", user_id),
+        ip=ip,
+    )
 
 
 def set_password(*, session: Session, email: str, password: str, actor: object = None) -> User | None:
@@ -149,6 +156,12 @@ def set_password(*, session: Session, email: str, password: str, actor: object =
     if user is None:
         return None
     store_password(session, user, password)
-    audit.record(session, "auth.password_changed", workspace_id=primary_workspace_id(session, user.id),
-                 actor=actor or audit.Actor(email="cli"), target=("user", user.id), details={"by": "admin"})
+    audit.record(
+        session,
+        "auth.password_changed",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=actor or audit.Actor(email="cli"),
+        target=("user", user.id),
+        details={"by": "admin"},
+    )
     return user

@@ -113,18 +113,30 @@ def _unique_name(session: Session, workspace_id: int, wanted: str, *, exclude: i
     return name
 
 
-def create_bot(*, session: Session, workspace_id: int, name: str, description: str = "", language: str = "pt",
-               author_id: int | None = None) -> Bot:
+def create_bot(
+    *,
+    session: Session,
+    workspace_id: int,
+    name: str,
+    description: str = "",
+    language: str = "pt",
+    author_id: int | None = None,
+) -> Bot:
     """A new bot with a minimal valid draft (start, welcome, fallback)."""
     name = name.strip()
     if not name:
         raise BotError("errors.bot.needs_name")
     if language not in BOT_LANGUAGES:
         raise BotError("errors.bot.language", choices=", ".join(BOT_LANGUAGES))
-    probe = Bot(workspace_id=workspace_id, name=_unique_name(session, workspace_id, name), description=description,
-                language=language)
-    return create_bot_from_document(session=session, workspace_id=workspace_id, document=empty_document(probe),
-                                    author_id=author_id)
+    probe = Bot(
+        workspace_id=workspace_id,
+        name=_unique_name(session, workspace_id, name),
+        description=description,
+        language=language,
+    )
+    return create_bot_from_document(
+        session=session, workspace_id=workspace_id, document=empty_document(probe), author_id=author_id
+    )
 
 
 def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -> Bot:
@@ -133,12 +145,17 @@ def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -
     name = name.strip()
     if not name:
         raise BotError("errors.bot.needs_name")
-    if name != bot.name and session.exec(select(Bot.id).where(Bot.workspace_id == workspace_id, Bot.name == name,
-                                                              Bot.id != bot_id)).first():
+    if (
+        name != bot.name
+        and session.exec(
+            select(Bot.id).where(Bot.workspace_id == workspace_id, Bot.name == name, Bot.id != bot_id)
+        ).first()
+    ):
         raise BotConflict("errors.bot.name_taken", name=name)
     bot.name = name
-    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
-                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    draft = session.exec(
+        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
+    ).first()
     if draft is not None:
         draft.document = {**draft.document, "bot": {**draft.document.get("bot", {}), "name": name}}
         draft.revision += 1
@@ -150,12 +167,18 @@ def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -
 def duplicate_bot(*, session: Session, workspace_id: int, bot_id: int, copy_suffix: str = "copy") -> Bot:
     """A new bot with the same settings and a copy of the draft (not the versions)."""
     source = _bot_in(session, workspace_id, bot_id)
-    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
-                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    draft = session.exec(
+        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
+    ).first()
     document = dict(draft.document) if draft else {}
     name = _unique_name(session, workspace_id, f"{source.name} ({copy_suffix})")
-    document["bot"] = {**document.get("bot", {}), "name": name, "description": source.description,
-                       "language": source.language, "knowledge_areas": list(source.knowledge_areas or [])}
+    document["bot"] = {
+        **document.get("bot", {}),
+        "name": name,
+        "description": source.description,
+        "language": source.language,
+        "knowledge_areas": list(source.knowledge_areas or []),
+    }
     return create_bot_from_document(session=session, workspace_id=workspace_id, document=document)
 
 
@@ -188,18 +211,26 @@ def import_bot(*, session: Session, workspace_id: int, raw: str, author_id: int 
     document = upgrade(data)
     meta = document.setdefault("bot", {})
     meta["name"] = _unique_name(session, workspace_id, (meta.get("name") or "Bot").strip() or "Bot")
-    return create_bot_from_document(session=session, workspace_id=workspace_id, document=document,
-                                    author_id=author_id)
+    return create_bot_from_document(session=session, workspace_id=workspace_id, document=document, author_id=author_id)
 
 
-def export_document(*, session: Session, workspace_id: int, bot_id: int, actor: Any = None,
-                    ip: str = "") -> tuple[str, dict[str, Any]]:
+def export_document(
+    *, session: Session, workspace_id: int, bot_id: int, actor: Any = None, ip: str = ""
+) -> tuple[str, dict[str, Any]]:
     """The bot's draft document and a file name for it (audited as `data.exported`)."""
     bot = _bot_in(session, workspace_id, bot_id)
-    audit.record(session, "data.exported", workspace_id=workspace_id, actor=actor, target=("bot", bot_id),
-                 details={"what": "flow document"}, ip=ip)
-    draft = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id,
-                                                   FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    audit.record(
+        session,
+        "data.exported",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("bot", bot_id),
+        details={"what": "flow document"},
+        ip=ip,
+    )
+    draft = session.exec(
+        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
+    ).first()
     ascii_name = unicodedata.normalize("NFKD", bot.name).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-") or "bot"
     return f"{slug}.flow.json", (draft.document if draft else {})

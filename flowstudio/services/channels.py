@@ -39,19 +39,29 @@ class Setting:
 
 
 SETTINGS: dict[ChannelKind, tuple[Setting, ...]] = {
-    ChannelKind.WEBCHAT: (Setting("title", placeholder="Atendimento"), Setting("greeting", placeholder="Olá!"),
-                          Setting("color", placeholder="#4f46e5"), Setting("position", placeholder="right")),
-    ChannelKind.WHATSAPP: (Setting("phone_number_id", required=True, placeholder="106540352242922"),
-                           Setting("access_token", secret=True, required=True),
-                           Setting("app_secret", secret=True, required=True),
-                           Setting("verify_token", secret=True, required=True),
-                           Setting("graph_base_url", placeholder="https://graph.facebook.com"),
-                           Setting("api_version", placeholder="v21.0")),
-    ChannelKind.TELEGRAM: (Setting("bot_token", secret=True, required=True, placeholder="123456:ABC-DEF..."),
-                           Setting("webhook_secret", secret=True, required=True),
-                           Setting("api_base_url", placeholder="https://api.telegram.org")),
-    ChannelKind.REST: (Setting("webhook_url", required=True, placeholder="https://your.app/flowstudio"),
-                       Setting("webhook_secret", secret=True, required=True)),
+    ChannelKind.WEBCHAT: (
+        Setting("title", placeholder="Atendimento"),
+        Setting("greeting", placeholder="Olá!"),
+        Setting("color", placeholder="#4f46e5"),
+        Setting("position", placeholder="right"),
+    ),
+    ChannelKind.WHATSAPP: (
+        Setting("phone_number_id", required=True, placeholder="106540352242922"),
+        Setting("access_token", secret=True, required=True),
+        Setting("app_secret", secret=True, required=True),
+        Setting("verify_token", secret=True, required=True),
+        Setting("graph_base_url", placeholder="https://graph.facebook.com"),
+        Setting("api_version", placeholder="v21.0"),
+    ),
+    ChannelKind.TELEGRAM: (
+        Setting("bot_token", secret=True, required=True, placeholder="123456:ABC-DEF..."),
+        Setting("webhook_secret", secret=True, required=True),
+        Setting("api_base_url", placeholder="https://api.telegram.org"),
+    ),
+    ChannelKind.REST: (
+        Setting("webhook_url", required=True, placeholder="https://your.app/flowstudio"),
+        Setting("webhook_secret", secret=True, required=True),
+    ),
 }
 """What the channels page asks for each kind (the adapters in `flowstudio.api.channels` read the same names)."""
 
@@ -71,9 +81,17 @@ def _kind(kind: str | ChannelKind) -> ChannelKind:
         raise ChannelError("chanpage.error.kind", kinds=", ".join(k.value for k in ChannelKind)) from error
 
 
-def create_channel(*, session: Session, workspace_id: int, kind: str, name: str, bot_id: int | None = None,
-                   config: dict[str, Any] | None = None, secrets: dict[str, Any] | None = None,
-                   actor: Any = None) -> Channel:
+def create_channel(
+    *,
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    name: str,
+    bot_id: int | None = None,
+    config: dict[str, Any] | None = None,
+    secrets: dict[str, Any] | None = None,
+    actor: Any = None,
+) -> Channel:
     """A new channel with a fresh public key (audited as `channel.created`, without secret values).
 
     Raises:
@@ -85,12 +103,25 @@ def create_channel(*, session: Session, workspace_id: int, kind: str, name: str,
     secrets = {k: v for k, v in (secrets or {}).items() if v}
     check_settings(channel_kind, config, secrets)
     _check_bot(session, workspace_id, bot_id)
-    channel = Channel(workspace_id=workspace_id, kind=channel_kind, name=(name or "").strip()[:120] or kind,
-                      bot_id=bot_id, key=tokens.token_urlsafe(12), config=config, secrets=secrets)
+    channel = Channel(
+        workspace_id=workspace_id,
+        kind=channel_kind,
+        name=(name or "").strip()[:120] or kind,
+        bot_id=bot_id,
+        key=tokens.token_urlsafe(12),
+        config=config,
+        secrets=secrets,
+    )
     session.add(channel)
     session.flush()
-    audit.record(session, "channel.created", workspace_id=workspace_id, actor=actor, target=("channel", channel.id),
-                 details={"kind": channel_kind.value, "name": channel.name, "secrets_set": sorted(secrets)})
+    audit.record(
+        session,
+        "channel.created",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("channel", channel.id),
+        details={"kind": channel_kind.value, "name": channel.name, "secrets_set": sorted(secrets)},
+    )
     return channel
 
 
@@ -154,9 +185,17 @@ def get_channel(*, session: Session, workspace_id: int, channel_id: int) -> Chan
 _UNSET: Any = object()
 
 
-def update_channel(*, session: Session, channel: Channel, name: str | None = None, bot_id: int | None = _UNSET,
-                   config: dict[str, Any] | None = None, secrets: dict[str, Any] | None = None,
-                   is_active: bool | None = None, actor: Any = None) -> Channel:
+def update_channel(
+    *,
+    session: Session,
+    channel: Channel,
+    name: str | None = None,
+    bot_id: int | None = _UNSET,
+    config: dict[str, Any] | None = None,
+    secrets: dict[str, Any] | None = None,
+    is_active: bool | None = None,
+    actor: Any = None,
+) -> Channel:
     """Change a channel; audited as `channel.changed` with the names of what changed (never secret values).
 
     Args:
@@ -195,24 +234,39 @@ def update_channel(*, session: Session, channel: Channel, name: str | None = Non
         channel.name, changed = name.strip()[:120], [*changed, "name"]
     if is_active is not None and is_active != channel.is_active:
         channel.is_active, changed = is_active, [*changed, "is_active"]
-    changed += [f"config.{k}" for k in sorted(set(merged_config) | set(channel.config))
-                if merged_config.get(k) != channel.config.get(k)]
-    replaced = sorted(k for k in set(merged_secrets) | set(channel.secrets)
-                      if merged_secrets.get(k) != channel.secrets.get(k))
+    changed += [
+        f"config.{k}"
+        for k in sorted(set(merged_config) | set(channel.config))
+        if merged_config.get(k) != channel.config.get(k)
+    ]
+    replaced = sorted(
+        k for k in set(merged_secrets) | set(channel.secrets) if merged_secrets.get(k) != channel.secrets.get(k)
+    )
     channel.config, channel.secrets = merged_config, merged_secrets
     if changed or replaced:
         session.add(channel)
         session.flush()
-        audit.record(session, "channel.changed", workspace_id=channel.workspace_id, actor=actor,
-                     target=("channel", channel.id),
-                     details={"changed": changed, "secrets_replaced": replaced, "is_active": channel.is_active})
+        audit.record(
+            session,
+            "channel.changed",
+            workspace_id=channel.workspace_id,
+            actor=actor,
+            target=("channel", channel.id),
+            details={"changed": changed, "secrets_replaced": replaced, "is_active": channel.is_active},
+        )
     return channel
 
 
 def delete_channel(*, session: Session, channel: Channel, actor: Any = None) -> None:
     """Delete a channel (its conversations stay); audited as `channel.deleted`."""
-    audit.record(session, "channel.deleted", workspace_id=channel.workspace_id, actor=actor,
-                 target=("channel", channel.id), details={"kind": channel.kind.value, "name": channel.name})
+    audit.record(
+        session,
+        "channel.deleted",
+        workspace_id=channel.workspace_id,
+        actor=actor,
+        target=("channel", channel.id),
+        details={"kind": channel.kind.value, "name": channel.name},
+    )
     session.delete(channel)
     session.flush()
 
@@ -229,15 +283,25 @@ def script_tag(channel: Channel, base_url: str) -> str:
     if channel.kind != ChannelKind.WEBCHAT:
         return ""
     attributes = [("src", f"{base_url.rstrip('/')}/webchat/widget.js"), ("data-key", channel.key)]
-    attributes += [(f"data-{k}", str(channel.config[k])) for k in ("color", "title", "greeting", "position")
-                   if channel.config.get(k)]
+    attributes += [
+        (f"data-{k}", str(channel.config[k]))
+        for k in ("color", "title", "greeting", "position")
+        if channel.config.get(k)
+    ]
     shown = " ".join(f'{name}="{html.escape(value, quote=True)}"' for name, value in attributes)
     return f"<script {shown} async></script>"
 
 
 def public_view(channel: Channel) -> dict[str, Any]:
     """A channel as APIs and pages may show it: secrets reduced to which ones are set."""
-    return {"id": channel.id, "kind": channel.kind.value, "name": channel.name, "key": channel.key,
-            "bot_id": channel.bot_id, "config": dict(channel.config), "is_active": channel.is_active,
-            "secrets_set": sorted(k for k, v in channel.secrets.items() if v),
-            "webhook_path": f"/webhooks/{channel.kind.value}/{channel.key}"}
+    return {
+        "id": channel.id,
+        "kind": channel.kind.value,
+        "name": channel.name,
+        "key": channel.key,
+        "bot_id": channel.bot_id,
+        "config": dict(channel.config),
+        "is_active": channel.is_active,
+        "secrets_set": sorted(k for k, v in channel.secrets.items() if v),
+        "webhook_path": f"/webhooks/{channel.kind.value}/{channel.key}",
+    }

@@ -1,4 +1,4 @@
-""""Test connection": one harmless call to the channel's provider, through the base URL the channel is
+""" "Test connection": one harmless call to the channel's provider, through the base URL the channel is
 configured with, answered as an i18n key and its parameters.
 
 - WhatsApp Cloud API: `GET {graph_base_url}/{api_version}/{phone_number_id}` with the access token, which
@@ -54,7 +54,9 @@ def test_connection(channel: Channel, *, client: httpx.Client | None = None) -> 
         channel: The channel with its stored config and secrets.
         client: An HTTP client to use (tests); a fresh one with a 10 s timeout otherwise.
     """
-    probe = {ChannelKind.WHATSAPP: _whatsapp, ChannelKind.TELEGRAM: _telegram, ChannelKind.REST: _rest}.get(channel.kind)
+    probe = {ChannelKind.WHATSAPP: _whatsapp, ChannelKind.TELEGRAM: _telegram, ChannelKind.REST: _rest}.get(
+        channel.kind
+    )
     if probe is None:
         return ConnectionResult(True, "chanpage.test.webchat_ok")
     owned = client is None
@@ -92,18 +94,25 @@ def _whatsapp(channel: Channel, http: httpx.Client) -> ConnectionResult:
     config = channel.config
     base = str(config.get("graph_base_url") or GRAPH_BASE_URL).rstrip("/")
     url = f"{base}/{config.get('api_version') or GRAPH_VERSION}/{config.get('phone_number_id')}"
-    response = http.get(url, params={"fields": "verified_name,display_phone_number,quality_rating"},
-                        headers={"Authorization": f"Bearer {channel.secrets.get('access_token', '')}"})
+    response = http.get(
+        url,
+        params={"fields": "verified_name,display_phone_number,quality_rating"},
+        headers={"Authorization": f"Bearer {channel.secrets.get('access_token', '')}"},
+    )
     body = _json(response)
     if response.is_success and body.get("id"):
-        return ConnectionResult(True, "chanpage.test.whatsapp_ok",
-                                {"name": body.get("verified_name") or "?", "number": body.get("display_phone_number") or "?"})
+        return ConnectionResult(
+            True,
+            "chanpage.test.whatsapp_ok",
+            {"name": body.get("verified_name") or "?", "number": body.get("display_phone_number") or "?"},
+        )
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     if response.status_code == 401 or error.get("code") == 190:
         return ConnectionResult(False, "chanpage.test.bad_token")
     reason = error.get("message") or response.text[:200] or response.reason_phrase
-    return ConnectionResult(False, "chanpage.test.refused", {"status": response.status_code,
-                                                             "reason": _scrub(str(reason), channel)})
+    return ConnectionResult(
+        False, "chanpage.test.refused", {"status": response.status_code, "reason": _scrub(str(reason), channel)}
+    )
 
 
 def _telegram(channel: Channel, http: httpx.Client) -> ConnectionResult:
@@ -115,8 +124,9 @@ def _telegram(channel: Channel, http: httpx.Client) -> ConnectionResult:
         if response.status_code in (401, 404) or body.get("error_code") in (401, 404):
             return ConnectionResult(False, "chanpage.test.bad_token")
         reason = body.get("description") or response.reason_phrase
-        return ConnectionResult(False, "chanpage.test.refused", {"status": response.status_code,
-                                                                 "reason": _scrub(str(reason), channel)})
+        return ConnectionResult(
+            False, "chanpage.test.refused", {"status": response.status_code, "reason": _scrub(str(reason), channel)}
+        )
     username = (body.get("result") or {}).get("username") or "?"
     info = _json(http.get(f"{api}/getWebhookInfo")).get("result") or {}
     hook = str(info.get("url") or "")
@@ -125,19 +135,27 @@ def _telegram(channel: Channel, http: httpx.Client) -> ConnectionResult:
     if not hook.split("?")[0].endswith(webhook_path(channel)):
         return ConnectionResult(True, "chanpage.test.telegram_other_webhook", {"username": username, "url": hook})
     if info.get("last_error_message"):
-        return ConnectionResult(True, "chanpage.test.telegram_webhook_error",
-                                {"username": username, "reason": str(info["last_error_message"])[:200]})
+        return ConnectionResult(
+            True,
+            "chanpage.test.telegram_webhook_error",
+            {"username": username, "reason": str(info["last_error_message"])[:200]},
+        )
     return ConnectionResult(True, "chanpage.test.telegram_ok", {"username": username})
 
 
 def _rest(channel: Channel, http: httpx.Client) -> ConnectionResult:
-    body = json.dumps({"event": "ping", "channel_id": channel.id,
-                       "sent_at": datetime.now(UTC).isoformat(timespec="seconds")}).encode()
-    headers = {"Content-Type": "application/json",
-               **signed_headers(str(channel.secrets.get("webhook_secret", "")), body)}
+    body = json.dumps(
+        {"event": "ping", "channel_id": channel.id, "sent_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    ).encode()
+    headers = {
+        "Content-Type": "application/json",
+        **signed_headers(str(channel.secrets.get("webhook_secret", "")), body),
+    }
     response = http.post(str(channel.config.get("webhook_url")), content=body, headers=headers)
     if response.is_success:
         return ConnectionResult(True, "chanpage.test.rest_ok", {"status": response.status_code})
-    return ConnectionResult(False, "chanpage.test.refused", {"status": response.status_code,
-                                                             "reason": _scrub(response.text[:200] or
-                                                                              response.reason_phrase, channel)})
+    return ConnectionResult(
+        False,
+        "chanpage.test.refused",
+        {"status": response.status_code, "reason": _scrub(response.text[:200] or response.reason_phrase, channel)},
+    )

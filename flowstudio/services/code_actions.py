@@ -20,9 +20,9 @@ from sqlmodel import Session, select
 
 from flow_runtime import codeapi
 from flow_runtime.action_params import TYPES, ParamError, coerce
+from flow_runtime.adapters.sandbox_jail import JailUnavailable, jail
 from flow_runtime.checks.actions import HOST, OUTCOME
 from flow_runtime.ports import ActionDefinition, ActionParameter
-from flow_runtime.adapters.sandbox_jail import JailUnavailable, jail
 from flow_runtime.sandbox_http import parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
@@ -99,8 +99,15 @@ def _parameters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 raise ActionError("developers.err.param_default", detail=str(error)) from error
         else:
             default = None
-        clean.append({"name": name, "type": kind, "required": bool(item.get("required")), "default": default,
-                      "label": str(item.get("label") or "")[:80]})
+        clean.append(
+            {
+                "name": name,
+                "type": kind,
+                "required": bool(item.get("required")),
+                "default": default,
+                "label": str(item.get("label") or "")[:80],
+            }
+        )
     return clean
 
 
@@ -155,16 +162,25 @@ def validate(data: ActionInput) -> ActionInput:
         raise ActionError("developers.err.timeout_number") from None
     if not 0 < timeout <= MAX_TIMEOUT_S:
         raise ActionError("developers.err.timeout_range", max=f"{MAX_TIMEOUT_S:g}")
-    clean = ActionInput(key=key, name=name, flavour=data.flavour, description=(data.description or "").strip(),
-                        parameters=_parameters(list(data.parameters or [])), timeout=timeout)
+    clean = ActionInput(
+        key=key,
+        name=name,
+        flavour=data.flavour,
+        description=(data.description or "").strip(),
+        parameters=_parameters(list(data.parameters or [])),
+        timeout=timeout,
+    )
     if data.flavour == ActionFlavour.PYTHON:
         if not (data.code or "").strip():
             raise ActionError("developers.err.no_code")
         problem = syntax_error(data.code)
         if problem:
             raise ActionError("developers.err.syntax", problem=problem)
-        clean.code, clean.outcomes, clean.allowed_hosts = data.code, _outcomes(list(data.outcomes or [])), \
-            _hosts(list(data.allowed_hosts or []))
+        clean.code, clean.outcomes, clean.allowed_hosts = (
+            data.code,
+            _outcomes(list(data.outcomes or [])),
+            _hosts(list(data.allowed_hosts or [])),
+        )
     else:
         url = (data.server_url or "").strip().rstrip("/")
         parsed = urlparse(url)
@@ -179,21 +195,24 @@ def validate(data: ActionInput) -> ActionInput:
 
 def list_actions(*, session: Session, workspace_id: int) -> list[CodeAction]:
     """The workspace's actions by name."""
-    return list(session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id)
-                             .order_by(CodeAction.name, CodeAction.key)).all())
+    return list(
+        session.exec(
+            select(CodeAction).where(CodeAction.workspace_id == workspace_id).order_by(CodeAction.name, CodeAction.key)
+        ).all()
+    )
 
 
 def get_action(*, session: Session, workspace_id: int, key: str) -> CodeAction:
     """One action of the workspace by key (`ActionError` when it is not there)."""
-    row = session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id,
-                                                CodeAction.key == key)).first()
+    row = session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id, CodeAction.key == key)).first()
     if row is None:
         raise ActionError("developers.err.no_action", action=key)
     return row
 
 
-def save_action(*, session: Session, workspace_id: int, data: ActionInput, original_key: str | None = None,
-                actor: Any = None) -> CodeAction:
+def save_action(
+    *, session: Session, workspace_id: int, data: ActionInput, original_key: str | None = None, actor: Any = None
+) -> CodeAction:
     """Create an action (`original_key` None) or change one (its key may change too).
 
     Raises:
@@ -201,18 +220,36 @@ def save_action(*, session: Session, workspace_id: int, data: ActionInput, origi
     """
     clean = validate(data)
     row = get_action(session=session, workspace_id=workspace_id, key=original_key) if original_key else None
-    if (row is None or row.key != clean.key) and session.exec(select(CodeAction.id).where(
-            CodeAction.workspace_id == workspace_id, CodeAction.key == clean.key)).first() is not None:
+    if (row is None or row.key != clean.key) and session.exec(
+        select(CodeAction.id).where(CodeAction.workspace_id == workspace_id, CodeAction.key == clean.key)
+    ).first() is not None:
         raise ActionError("developers.err.key_taken", action=clean.key)
     created = row is None
     row = row or CodeAction(workspace_id=workspace_id, key=clean.key, name=clean.name)
-    for name in ("key", "name", "flavour", "description", "code", "server_url", "rasa_action", "parameters",
-                 "outcomes", "allowed_hosts", "timeout"):
+    for name in (
+        "key",
+        "name",
+        "flavour",
+        "description",
+        "code",
+        "server_url",
+        "rasa_action",
+        "parameters",
+        "outcomes",
+        "allowed_hosts",
+        "timeout",
+    ):
         setattr(row, name, getattr(clean, name))
     row.updated_by, row.updated_at = _user_id(actor), utcnow()
     session.add(row)
-    audit.record(session, "action.created" if created else "action.changed", workspace_id=workspace_id, actor=actor,
-                 target=("action", clean.key), details={"key": clean.key, "flavour": clean.flavour})
+    audit.record(
+        session,
+        "action.created" if created else "action.changed",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("action", clean.key),
+        details={"key": clean.key, "flavour": clean.flavour},
+    )
     session.flush()
     invalidate(workspace_id)
     return row
@@ -222,19 +259,28 @@ def delete_action(*, session: Session, workspace_id: int, key: str, actor: Any =
     """Delete an action (nodes that use it then fail on their `error` exit, and the editor marks them)."""
     row = get_action(session=session, workspace_id=workspace_id, key=key)
     session.delete(row)
-    audit.record(session, "action.deleted", workspace_id=workspace_id, actor=actor, target=("action", key),
-                 details={"key": key})
+    audit.record(
+        session, "action.deleted", workspace_id=workspace_id, actor=actor, target=("action", key), details={"key": key}
+    )
     session.flush()
     invalidate(workspace_id)
 
 
 def as_input(row: CodeAction) -> ActionInput:
     """A stored action as form input (to edit it)."""
-    return ActionInput(key=row.key, name=row.name, flavour=getattr(row.flavour, "value", row.flavour),
-                       description=row.description, code=row.code, server_url=row.server_url,
-                       rasa_action=row.rasa_action, parameters=[dict(p) for p in row.parameters or []],
-                       outcomes=list(row.outcomes or []), allowed_hosts=list(row.allowed_hosts or []),
-                       timeout=row.timeout)
+    return ActionInput(
+        key=row.key,
+        name=row.name,
+        flavour=getattr(row.flavour, "value", row.flavour),
+        description=row.description,
+        code=row.code,
+        server_url=row.server_url,
+        rasa_action=row.rasa_action,
+        parameters=[dict(p) for p in row.parameters or []],
+        outcomes=list(row.outcomes or []),
+        allowed_hosts=list(row.allowed_hosts or []),
+        timeout=row.timeout,
+    )
 
 
 # ------------------------------------------------------------------------------------------ the catalog
@@ -243,12 +289,27 @@ def as_input(row: CodeAction) -> ActionInput:
 def definition(row: CodeAction) -> ActionDefinition:
     """A stored action as the runtime's `ActionDefinition`."""
     return ActionDefinition(
-        key=row.key, name=row.name, flavour=getattr(row.flavour, "value", row.flavour), code=row.code,
-        server_url=row.server_url, rasa_action=row.rasa_action, description=row.description,
-        parameters=tuple(ActionParameter(name=p["name"], type=p.get("type", "text"), required=bool(p.get("required")),
-                                         default=p.get("default"), label=p.get("label", ""))
-                         for p in row.parameters or []),
-        outcomes=tuple(row.outcomes or ()), allowed_hosts=tuple(row.allowed_hosts or ()), timeout=float(row.timeout))
+        key=row.key,
+        name=row.name,
+        flavour=getattr(row.flavour, "value", row.flavour),
+        code=row.code,
+        server_url=row.server_url,
+        rasa_action=row.rasa_action,
+        description=row.description,
+        parameters=tuple(
+            ActionParameter(
+                name=p["name"],
+                type=p.get("type", "text"),
+                required=bool(p.get("required")),
+                default=p.get("default"),
+                label=p.get("label", ""),
+            )
+            for p in row.parameters or []
+        ),
+        outcomes=tuple(row.outcomes or ()),
+        allowed_hosts=tuple(row.allowed_hosts or ()),
+        timeout=float(row.timeout),
+    )
 
 
 def catalog(*, session: Session, workspace_id: int) -> dict[str, ActionDefinition]:
@@ -305,7 +366,6 @@ class WorkspaceActions:
             return [] if workspace_id is None else list(catalog(session=session, workspace_id=workspace_id).values())
 
 
-
 # --------------------------------------------------------------------------------------------- test runs
 
 
@@ -330,8 +390,13 @@ def sandbox_problem() -> str:
     return ""
 
 
-def test_run(*, workspace_id: int, data: ActionInput, params: dict[str, Any] | None = None,
-             variables: dict[str, Any] | None = None) -> TestRun:
+def test_run(
+    *,
+    workspace_id: int,
+    data: ActionInput,
+    params: dict[str, Any] | None = None,
+    variables: dict[str, Any] | None = None,
+) -> TestRun:
     """Run an action (saved or still in the form) once through the real runner, as an `action` node would.
 
     The code runs in the sandbox with the workspace's secrets and the server's network policy; Rasa
@@ -353,24 +418,44 @@ def test_run(*, workspace_id: int, data: ActionInput, params: dict[str, Any] | N
     draft = CodeAction(workspace_id=workspace_id, **{k: v for k, v in vars(clean).items()})
     action = definition(draft)
     handles = ["ok", "error", *clean.outcomes]
-    document = {"schema_version": 1, "nodes": [
-        {"id": "start", "kind": "start"}, {"id": "fallback", "kind": "fallback"},
-        {"id": "run", "kind": "action", "action": clean.key, "params": dict(params or {}),
-         "outcomes": list(clean.outcomes)},
-        *({"id": f"exit_{h}", "kind": "end"} for h in handles)],
-        "edges": [{"id": "e_start", "source": "start", "source_handle": "next", "target": "run"},
-                  *({"id": f"e_{h}", "source": "run", "source_handle": h, "target": f"exit_{h}"} for h in handles)]}
-    ports = Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), network=network_policy(),
-                  secrets=WorkspaceSecrets(workspace_id), actions=_Single(action))
+    document = {
+        "schema_version": 1,
+        "nodes": [
+            {"id": "start", "kind": "start"},
+            {"id": "fallback", "kind": "fallback"},
+            {
+                "id": "run",
+                "kind": "action",
+                "action": clean.key,
+                "params": dict(params or {}),
+                "outcomes": list(clean.outcomes),
+            },
+            *({"id": f"exit_{h}", "kind": "end"} for h in handles),
+        ],
+        "edges": [
+            {"id": "e_start", "source": "start", "source_handle": "next", "target": "run"},
+            *({"id": f"e_{h}", "source": "run", "source_handle": h, "target": f"exit_{h}"} for h in handles),
+        ],
+    }
+    ports = Ports(
+        code=SubprocessCodeRunner(),
+        http=UrllibHttpClient(),
+        network=network_policy(),
+        secrets=WorkspaceSecrets(workspace_id),
+        actions=_Single(action),
+    )
     session = new_session(id="test-run", channel="test", variables=dict(variables or {}))
     result = step(compile_flow(document), session, Event.message("test"), ports)
     exits = [node_id.removeprefix("exit_") for node_id in result.trace if node_id.startswith("exit_")]
     errors = [o for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(".error")]
-    return TestRun(outcome=exits[0] if exits else "", variables=dict(result.session.variables),
-                   messages=[o for o in result.outputs if o.get("type") != "event"],
-                   error=str(errors[0].get("message", "")) if errors else "",
-                   stdout=str(errors[0].get("stdout", "")) if errors else "",
-                   error_code=str(errors[0].get("error") or "") if errors else "")
+    return TestRun(
+        outcome=exits[0] if exits else "",
+        variables=dict(result.session.variables),
+        messages=[o for o in result.outputs if o.get("type") != "event"],
+        error=str(errors[0].get("message", "")) if errors else "",
+        stdout=str(errors[0].get("stdout", "")) if errors else "",
+        error_code=str(errors[0].get("error") or "") if errors else "",
+    )
 
 
 class _Single:

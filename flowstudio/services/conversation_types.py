@@ -33,12 +33,22 @@ def resolve(*, session: Session, workspace_id: int, name: str | None) -> str | N
     for known in conversation_types(session=session, workspace_id=workspace_id):
         if known.lower() == clean.lower():
             return known
-    raise ConversationTypeError("types.unknown", f"'{clean[:60]}' is not one of this workspace's conversation "
-                                                 "types (Settings > Conversation types)", clean[:60])
+    raise ConversationTypeError(
+        "types.unknown",
+        f"'{clean[:60]}' is not one of this workspace's conversation types (Settings > Conversation types)",
+        clean[:60],
+    )
 
 
-def set_type(*, session: Session, workspace_id: int, conversation_id: int, name: str | None,
-             actor_type: str = "agent", actor_id: int | str | None = None) -> str | None:
+def set_type(
+    *,
+    session: Session,
+    workspace_id: int,
+    conversation_id: int,
+    name: str | None,
+    actor_type: str = "agent",
+    actor_id: int | str | None = None,
+) -> str | None:
     """Give a conversation of the workspace one of its types (None or blank clears it); returns the stored
     name.
 
@@ -54,8 +64,15 @@ def set_type(*, session: Session, workspace_id: int, conversation_id: int, name:
     conversation.conversation_type = value
     conversation.updated_at = utcnow()
     session.add(conversation)
-    session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name="conversation.type_changed",
-                      actor_type=actor_type, actor_id=None if actor_id is None else str(actor_id),
-                      data={"conversation_type": value}))
+    session.add(
+        Event(
+            workspace_id=workspace_id,
+            conversation_id=conversation.id,
+            name="conversation.type_changed",
+            actor_type=actor_type,
+            actor_id=None if actor_id is None else str(actor_id),
+            data={"conversation_type": value},
+        )
+    )
     session.flush()
     return value

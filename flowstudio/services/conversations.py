@@ -89,12 +89,16 @@ class InboundResult:
 
 def _known_identity(session: Session, event: InboundEvent) -> ContactIdentity | None:
     """The event's sender on the channel, if the channel has seen them before."""
-    return session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == event.channel_id,
-                                                      ContactIdentity.external_id == event.external_user_id)).first()
+    return session.exec(
+        select(ContactIdentity).where(
+            ContactIdentity.channel_id == event.channel_id, ContactIdentity.external_id == event.external_user_id
+        )
+    ).first()
 
 
-def _identity(session: Session, channel: Channel, event: InboundEvent,
-              identity: ContactIdentity | None) -> tuple[Contact, bool]:
+def _identity(
+    session: Session, channel: Channel, event: InboundEvent, identity: ContactIdentity | None
+) -> tuple[Contact, bool]:
     """The contact behind the event's sender (``identity``, looked up by the caller), and whether it was
     just created (``identity`` None)."""
     if identity is not None:
@@ -116,29 +120,53 @@ def _default_bot(session: Session, channel: Channel) -> Bot | None:
     return session.exec(select(Bot).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
 
 
-def _open_conversation(session: Session, channel: Channel, event: InboundEvent,
-                       identity: ContactIdentity | None) -> tuple[Conversation, Contact]:
+def _open_conversation(
+    session: Session, channel: Channel, event: InboundEvent, identity: ContactIdentity | None
+) -> tuple[Conversation, Contact]:
     """The contact's open conversation on the channel, created (owned by the channel's bot) if none, and
     the contact (created too when ``identity`` is None).
 
     The caller keeps the contact for the turn: the session's identity map holds rows weakly, and the turn
     reads the contact again (a new flow session knows it); the bot is held here for routing likewise."""
     contact, new = _identity(session, channel, event, identity)
-    conversation = None if new else session.exec(  # a contact created just now has no conversation yet
-        select(Conversation).where(Conversation.contact_id == contact.id, Conversation.channel_id == channel.id,
-                                   Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
-        .order_by(Conversation.id.desc())).first()
+    conversation = (
+        None
+        if new
+        else session.exec(  # a contact created just now has no conversation yet
+            select(Conversation)
+            .where(
+                Conversation.contact_id == contact.id,
+                Conversation.channel_id == channel.id,
+                Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]),
+            )
+            .order_by(Conversation.id.desc())
+        ).first()
+    )
     if conversation is None:
         with session.no_autoflush:  # (the new contact's identity waits for the conversation's flush)
             bot = _default_bot(session, channel)
-        owner = ({"owner_type": OwnerType.BOT, "owner_bot_id": bot.id} if bot else
-                 {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)})
-        conversation = Conversation(workspace_id=channel.workspace_id, contact_id=contact.id, channel=channel.kind,
-                                    channel_id=channel.id, **owner)
+        owner = (
+            {"owner_type": OwnerType.BOT, "owner_bot_id": bot.id}
+            if bot
+            else {"owner_type": OwnerType.QUEUE, "owner_queue_id": _default_queue(session, channel)}
+        )
+        conversation = Conversation(
+            workspace_id=channel.workspace_id,
+            contact_id=contact.id,
+            channel=channel.kind,
+            channel_id=channel.id,
+            **owner,
+        )
         session.add(conversation)
         session.flush()
-        routing.route_new(session=session, conversation=conversation, text=event.text, channel=channel,
-                          new_contact=new, default_bot=None if channel.bot_id else bot)
+        routing.route_new(
+            session=session,
+            conversation=conversation,
+            text=event.text,
+            channel=channel,
+            new_contact=new,
+            default_bot=None if channel.bot_id else bot,
+        )
     return conversation, contact
 
 
@@ -148,8 +176,9 @@ def contact_lock_key(channel_id: int, external_user_id: str) -> str:
 
 
 def _default_queue(session: Session, channel: Channel) -> int:
-    queue = session.exec(select(Queue).where(Queue.workspace_id == channel.workspace_id)
-                         .order_by(Queue.is_default.desc(), Queue.id)).first()
+    queue = session.exec(
+        select(Queue).where(Queue.workspace_id == channel.workspace_id).order_by(Queue.is_default.desc(), Queue.id)
+    ).first()
     if queue is None:
         queue = Queue(workspace_id=channel.workspace_id, key="atendimento", name="Atendimento", is_default=True)
         session.add(queue)
@@ -185,8 +214,9 @@ def handle_inbound(event: InboundEvent, *, queue_deliveries: bool = False) -> In
                 if queue_deliveries and result.deliveries:
                     from flowstudio.tasks.delivery import enqueue_deliveries
 
-                    held.before_release(lambda pipeline, url: enqueue_deliveries(result.deliveries,
-                                                                                 pipeline=(pipeline, url)))
+                    held.before_release(
+                        lambda pipeline, url: enqueue_deliveries(result.deliveries, pipeline=(pipeline, url))  # noqa: B023 - runs before the loop returns
+                    )
                 return result
             except sa.exc.IntegrityError:
                 with session_scope() as session:
@@ -198,22 +228,30 @@ def handle_inbound(event: InboundEvent, *, queue_deliveries: bool = False) -> In
 
 _TWIN = select(Message.conversation_id).where(Message.idempotency_key == sa.bindparam("key")).scalar_subquery()
 _OPEN_CONVERSATION = (
-    select(Conversation, _TWIN.label("twin")).join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
-    .where(ContactIdentity.channel_id == sa.bindparam("channel_id"),
-           ContactIdentity.external_id == sa.bindparam("external_id"),
-           Conversation.channel_id == sa.bindparam("channel_id"),
-           Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]))
-    .order_by(Conversation.id.desc()).limit(1).with_for_update(of=Conversation))
+    select(Conversation, _TWIN.label("twin"))
+    .join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
+    .where(
+        ContactIdentity.channel_id == sa.bindparam("channel_id"),
+        ContactIdentity.external_id == sa.bindparam("external_id"),
+        Conversation.channel_id == sa.bindparam("channel_id"),
+        Conversation.status.in_([ConversationStatus.OPEN, ConversationStatus.PENDING]),
+    )
+    .order_by(Conversation.id.desc())
+    .limit(1)
+    .with_for_update(of=Conversation)
+)
 """Built once: every inbound event runs it, and building and keying the statement cost a third of its time.
 ``twin``: the conversation of a message already stored under the event's idempotency key (a duplicate)."""
 
 
-def _locked_open_conversation(session: Session, event: InboundEvent, key: str | None
-                              ) -> tuple[Conversation | None, int | None]:
+def _locked_open_conversation(
+    session: Session, event: InboundEvent, key: str | None
+) -> tuple[Conversation | None, int | None]:
     """The contact's open conversation on the channel, row-locked, and the conversation of the event's
     already stored twin, if any: one query on the common path."""
-    row = session.exec(_OPEN_CONVERSATION, params={"channel_id": event.channel_id,
-                                                   "external_id": event.external_user_id, "key": key}).first()
+    row = session.exec(
+        _OPEN_CONVERSATION, params={"channel_id": event.channel_id, "external_id": event.external_user_id, "key": key}
+    ).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -236,16 +274,25 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     if maybe_csat:
         answer = assignment.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
         if answer is not None:
-            return InboundResult(conversation_id=answer.conversation_id, message_id=answer.message_id,
-                                 deliveries=answer.deliveries)
+            return InboundResult(
+                conversation_id=answer.conversation_id, message_id=answer.message_id, deliveries=answer.deliveries
+            )
     ongoing = conversation is not None
     if conversation is None:  # (_contact: held for the turn, see _open_conversation)
         conversation, _contact = _open_conversation(session, session.get(Channel, event.channel_id), event, identity)
     now = utcnow()
-    inbound = Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT,
-                      kind=event.kind, text=event.text or None, payload={"button_id": event.button_id, **event.data},
-                      channel_message_id=event.external_message_id, idempotency_key=key,
-                      status=DeliveryStatus.RECEIVED, created_at=event.sent_at or now)
+    inbound = Message(
+        conversation_id=conversation.id,
+        direction=Direction.INBOUND,
+        sender_type=SenderType.CONTACT,
+        kind=event.kind,
+        text=event.text or None,
+        payload={"button_id": event.button_id, **event.data},
+        channel_message_id=event.external_message_id,
+        idempotency_key=key,
+        status=DeliveryStatus.RECEIVED,
+        created_at=event.sent_at or now,
+    )
     session.add(inbound)
     if not ongoing:
         session.flush()
@@ -253,9 +300,16 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     if conversation.owner_type == OwnerType.BOT:  # sees the previous message's time: idle sessions restart
         _bot_turn(session, conversation, _engine_event(event), f"out:{uuid.uuid4().hex}", result)
     elif conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is None:  # routed to a queue
-        result.deliveries.extend(assignment.enqueue(session=session, conversation=conversation,
-                                                    queue_id=conversation.owner_queue_id, actor_type="system",
-                                                    actor_id=None, reason="routing"))
+        result.deliveries.extend(
+            assignment.enqueue(
+                session=session,
+                conversation=conversation,
+                queue_id=conversation.owner_queue_id,
+                actor_type="system",
+                actor_id=None,
+                reason="routing",
+            )
+        )
     # Changed after the turn, so the conversation row is written once, with the turn's messages.
     conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = now
     conversation.inactive_since = None  # the customer is back (services/inactivity.py)
@@ -266,17 +320,28 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     return result
 
 
-def _bot_turn(session: Session, conversation: Conversation, engine_event: EngineEvent, key_prefix: str,
-              result: InboundResult) -> None:
+def _bot_turn(
+    session: Session, conversation: Conversation, engine_event: EngineEvent, key_prefix: str, result: InboundResult
+) -> None:
     """Step the bot's published flow with one event; outbound messages get keys `<key_prefix>:<index>`."""
     published = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
     if published is None:
-        session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                          name="bot.not_published", data={"bot_id": conversation.owner_bot_id}))
+        session.add(
+            Event(
+                workspace_id=conversation.workspace_id,
+                conversation_id=conversation.id,
+                name="bot.not_published",
+                data={"bot_id": conversation.owner_bot_id},
+            )
+        )
         return
     flow_session = _session_for(session, conversation, published.flow.document.bot.session_timeout_minutes)
-    step_result = step(published.flow, flow_session, engine_event,
-                       runtime.production_ports(published, bot_id=conversation.owner_bot_id))
+    step_result = step(
+        published.flow,
+        flow_session,
+        engine_event,
+        runtime.production_ports(published, bot_id=conversation.owner_bot_id),
+    )
     countdown = 0.0
     outbound: list[tuple[Message, float]] = []
     handoffs: list[dict[str, Any]] = []
@@ -285,16 +350,29 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
         if kind in {"delay", "typing"}:
             countdown += float(output.get("seconds") or 0)
         elif kind == "event":
-            session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                              name=str(output.get("name")), actor_type="bot",
-                              actor_id=str(conversation.owner_bot_id), data=output))
+            session.add(
+                Event(
+                    workspace_id=conversation.workspace_id,
+                    conversation_id=conversation.id,
+                    name=str(output.get("name")),
+                    actor_type="bot",
+                    actor_id=str(conversation.owner_bot_id),
+                    data=output,
+                )
+            )
         elif kind == "handoff":
             handoffs.append(output)
         elif kind in VISIBLE_TYPES:
-            message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
-                              sender_type=SenderType.BOT, kind=kind, payload=output,
-                              text=output.get("text") or (template_text(output) if kind == "template" else None),
-                              idempotency_key=f"{key_prefix}:{index}", status=DeliveryStatus.QUEUED)
+            message = Message(
+                conversation_id=conversation.id,
+                direction=Direction.OUTBOUND,
+                sender_type=SenderType.BOT,
+                kind=kind,
+                payload=output,
+                text=output.get("text") or (template_text(output) if kind == "template" else None),
+                idempotency_key=f"{key_prefix}:{index}",
+                status=DeliveryStatus.QUEUED,
+            )
             session.add(message)
             outbound.append((message, countdown))
     # Not flushed here: the caller's `result.settle` writes them (one batched INSERT) with the conversation.
@@ -308,8 +386,11 @@ def _bot_turn(session: Session, conversation: Conversation, engine_event: Engine
     bot_before = conversation.owner_bot_id
     for output in handoffs:
         result.deliveries.extend(_hand_off(session, conversation, output))
-    if conversation.owner_type == OwnerType.BOT and conversation.owner_bot_id != bot_before \
-            and key_prefix.count(":bot") < 3:  # another bot took over: it starts now (a few hops at most)
+    if (
+        conversation.owner_type == OwnerType.BOT
+        and conversation.owner_bot_id != bot_before
+        and key_prefix.count(":bot") < 3
+    ):  # another bot took over: it starts now (a few hops at most)
         _bot_turn(session, conversation, engine_event, f"{key_prefix}:bot{conversation.owner_bot_id}", result)
 
 
@@ -323,22 +404,32 @@ def _session_for(session: Session, conversation: Conversation, timeout_minutes: 
         if last is None or utcnow() - as_utc(last) <= timedelta(minutes=timeout_minutes):
             return flow_session
     contact = session.get(Contact, conversation.contact_id)
-    return new_session(id=str(conversation.id), language=conversation.language or "pt", channel=conversation.channel,
-                       variables=dict(contact.variables or {}) if contact else {},
-                       contact=_contact_fields(contact) if contact else {})
+    return new_session(
+        id=str(conversation.id),
+        language=conversation.language or "pt",
+        channel=conversation.channel,
+        variables=dict(contact.variables or {}) if contact else {},
+        contact=_contact_fields(contact) if contact else {},
+    )
 
 
 def _contact_fields(contact: Contact) -> dict[str, Any]:
     """What flows read as ``${contact.<field>}``."""
-    return {"id": contact.id, "name": contact.name or "", "phone": contact.phone or "", "email": contact.email or "",
-            "language": contact.language or ""}
+    return {
+        "id": contact.id,
+        "name": contact.name or "",
+        "phone": contact.phone or "",
+        "email": contact.email or "",
+        "language": contact.language or "",
+    }
 
 
 def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> list[tuple[int, float]]:
     """The bot gave the conversation away: to a queue (by key; assigned at once when an agent has room), an
     agent (by e-mail or id) or another bot (variables kept). Returns the messages queued (place in line)."""
-    return assignment.apply_handoff(session=session, conversation=conversation, output=output, actor_type="bot",
-                                    actor_id=conversation.owner_bot_id)
+    return assignment.apply_handoff(
+        session=session, conversation=conversation, output=output, actor_type="bot", actor_id=conversation.owner_bot_id
+    )
 
 
 def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tuple[int, int]]:
@@ -346,16 +437,19 @@ def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tup
     been silent at least as long as an inactivity `event` node of the published flow asks, not yet fired
     for that silence."""
     now = now or utcnow()
-    rows = session.exec(select(Conversation).where(Conversation.owner_type == OwnerType.BOT,
-                                                   Conversation.status == ConversationStatus.OPEN,
-                                                   Conversation.last_inbound_at.is_not(None),
-                                                   Conversation.last_inbound_at > now - timedelta(days=7))).all()
+    rows = session.exec(
+        select(Conversation).where(
+            Conversation.owner_type == OwnerType.BOT,
+            Conversation.status == ConversationStatus.OPEN,
+            Conversation.last_inbound_at.is_not(None),
+            Conversation.last_inbound_at > now - timedelta(days=7),
+        )
+    ).all()
     due = []
     flows: dict[int, runtime.PublishedFlow | None] = {}
     for conversation in rows:
         if conversation.owner_bot_id not in flows:  # one lookup per bot, not per conversation
-            flows[conversation.owner_bot_id] = runtime.published_flow(session=session,
-                                                                      bot_id=conversation.owner_bot_id)
+            flows[conversation.owner_bot_id] = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
         published = flows[conversation.owner_bot_id]
         if published is None:
             continue
@@ -374,14 +468,21 @@ def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
     result = InboundResult(conversation_id=conversation_id)
     with session_scope() as session:
         conversation = session.get(Conversation, conversation_id)
-        identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
-                                                              ContactIdentity.channel_id == conversation.channel_id)
-                                ).first()
-        lock_key = contact_lock_key(conversation.channel_id, identity.external_id) if identity else \
-            f"conversation:{conversation_id}"
+        identity = session.exec(
+            select(ContactIdentity).where(
+                ContactIdentity.contact_id == conversation.contact_id,
+                ContactIdentity.channel_id == conversation.channel_id,
+            )
+        ).first()
+        lock_key = (
+            contact_lock_key(conversation.channel_id, identity.external_id)
+            if identity
+            else f"conversation:{conversation_id}"
+        )
     with conversation_lock(lock_key), session_scope() as session:
-        conversation = session.exec(select(Conversation).where(Conversation.id == conversation_id)
-                                    .with_for_update()).one()
+        conversation = session.exec(
+            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
+        ).one()
         if conversation.owner_type != OwnerType.BOT or conversation.last_inbound_at is None:
             return result
         since = as_utc(conversation.last_inbound_at).isoformat()

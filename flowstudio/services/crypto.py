@@ -88,7 +88,7 @@ class Keyring:
         """Decrypt a sealed value; text that is not sealed comes back as it is (rows from before encryption)."""
         if not is_sealed(value):
             return value
-        key_id, _, body = value[len(PREFIX):].partition(":")
+        key_id, _, body = value[len(PREFIX) :].partition(":")
         cipher = self.ciphers.get(key_id)
         if cipher is None:
             raise DecryptionError(f"no key {key_id!r} is configured to decrypt this value")

@@ -69,8 +69,9 @@ class VersionInfo:
 
 
 def _draft_row(session: Session, bot_id: int) -> FlowVersion | None:
-    return session.exec(select(FlowVersion).where(
-        FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)).first()
+    return session.exec(
+        select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)
+    ).first()
 
 
 def get_bot(*, session: Session, workspace_id: int, bot_id: int) -> Bot | None:
@@ -86,22 +87,29 @@ def load_draft(*, session: Session, workspace_id: int, bot_id: int) -> Draft | N
         return None
     row = _draft_row(session, bot_id)
     if row is None:
-        latest = session.exec(select(FlowVersion).where(FlowVersion.bot_id == bot_id)
-                              .order_by(FlowVersion.number.desc())).first()
-        row = FlowVersion(bot_id=bot_id, status=FlowVersionStatus.DRAFT,
-                          document=copy.deepcopy(latest.document) if latest else empty_document(bot))
+        latest = session.exec(
+            select(FlowVersion).where(FlowVersion.bot_id == bot_id).order_by(FlowVersion.number.desc())
+        ).first()
+        row = FlowVersion(
+            bot_id=bot_id,
+            status=FlowVersionStatus.DRAFT,
+            document=copy.deepcopy(latest.document) if latest else empty_document(bot),
+        )
         session.add(row)
         session.flush()
-    return Draft(bot_id=bot.id, bot_name=bot.name, language=bot.language, document=row.document,
-                 revision=row.revision)
+    return Draft(bot_id=bot.id, bot_name=bot.name, language=bot.language, document=row.document, revision=row.revision)
 
 
 def empty_document(bot: Bot) -> dict[str, Any]:
     """A minimal valid flow: start -> welcome message, and the fallback -> an apology."""
     return {
         "schema_version": 1,
-        "bot": {"name": bot.name, "description": bot.description, "language": bot.language,
-                "knowledge_areas": list(bot.knowledge_areas or [])},
+        "bot": {
+            "name": bot.name,
+            "description": bot.description,
+            "language": bot.language,
+            "knowledge_areas": list(bot.knowledge_areas or []),
+        },
         "constants": {},
         "topics": [],
         "nodes": [
@@ -125,8 +133,11 @@ def save_draft(*, session: Session, bot_id: int, document: dict[str, Any], expec
     """
     result = session.execute(
         sa.update(FlowVersion)
-        .where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT,
-               FlowVersion.revision == expected_revision)
+        .where(
+            FlowVersion.bot_id == bot_id,
+            FlowVersion.status == FlowVersionStatus.DRAFT,
+            FlowVersion.revision == expected_revision,
+        )
         .values(document=document, revision=expected_revision + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
@@ -142,8 +153,16 @@ def list_versions(*, session: Session, bot_id: int) -> list[VersionInfo]:
         .where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.PUBLISHED)
         .order_by(FlowVersion.number.desc())
     ).all()
-    return [VersionInfo(number=v.number, changelog=v.changelog, author=name or "", created_at=v.created_at,
-                        node_count=len(v.document.get("nodes", []))) for v, name in rows]
+    return [
+        VersionInfo(
+            number=v.number,
+            changelog=v.changelog,
+            author=name or "",
+            created_at=v.created_at,
+            node_count=len(v.document.get("nodes", [])),
+        )
+        for v, name in rows
+    ]
 
 
 def version_document(*, session: Session, bot_id: int, number: int) -> dict[str, Any] | None:
@@ -154,8 +173,11 @@ def version_document(*, session: Session, bot_id: int, number: int) -> dict[str,
 
 def list_tests(*, session: Session, bot_id: int) -> list[ConversationTest]:
     """The bot's conversation tests, by name."""
-    return list(session.exec(select(ConversationTest).where(ConversationTest.bot_id == bot_id)
-                             .order_by(ConversationTest.name)).all())
+    return list(
+        session.exec(
+            select(ConversationTest).where(ConversationTest.bot_id == bot_id).order_by(ConversationTest.name)
+        ).all()
+    )
 
 
 def save_test(*, session: Session, bot_id: int, name: str, content: str) -> ConversationTest:
@@ -168,8 +190,9 @@ def save_test(*, session: Session, bot_id: int, name: str, content: str) -> Conv
     if not name:
         raise ValueError("a test needs a name")
     parse_conversation(content)  # raises ConversationTestError (a ValueError) with the bad line
-    test = session.exec(select(ConversationTest).where(ConversationTest.bot_id == bot_id,
-                                                       ConversationTest.name == name)).first()
+    test = session.exec(
+        select(ConversationTest).where(ConversationTest.bot_id == bot_id, ConversationTest.name == name)
+    ).first()
     test = test or ConversationTest(bot_id=bot_id, name=name, content=content)
     test.content = content
     session.add(test)
@@ -184,8 +207,9 @@ def delete_test(*, session: Session, bot_id: int, test_id: int) -> None:
         session.delete(test)
 
 
-def run_tests(document: dict[str, Any], tests: list[ConversationTest], *, workspace_id: int | None = None
-              ) -> list[TestOutcome]:
+def run_tests(
+    document: dict[str, Any], tests: list[ConversationTest], *, workspace_id: int | None = None
+) -> list[TestOutcome]:
     """Run conversation tests against a document: fake HTTP, e-mail, search, clock and randomness
     (deterministic), designer code in the sandbox (never in this process), the same NLU as the
     emulator and the channels, and the workspace's reusable actions when `workspace_id` is given."""
@@ -196,15 +220,17 @@ def run_tests(document: dict[str, Any], tests: list[ConversationTest], *, worksp
         if flow is None:
             outcomes.append(TestOutcome(test.name, False, "the flow does not load: " + problems[0].message))
             continue
-        ports = fake_ports(code=SubprocessCodeRunner(), matcher=matcher_for(document),
-                           **({"actions": actions} if actions else {}))
+        ports = fake_ports(
+            code=SubprocessCodeRunner(), matcher=matcher_for(document), **({"actions": actions} if actions else {})
+        )
         result = run_conversation(flow, parse_conversation(test.content, name=test.name), ports=ports)
         outcomes.append(TestOutcome(test.name, result.passed, result.report()))
     return outcomes
 
 
-def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: str, actor: Any = None,
-            ip: str = "") -> FlowVersion:
+def publish(
+    *, session: Session, bot_id: int, author_id: int | None, changelog: str, actor: Any = None, ip: str = ""
+) -> FlowVersion:
     """Publish the draft as the next immutable version, if it has no errors and its tests pass (audited as
     `flow.published`, by `actor` (else the author), from `ip`).
 
@@ -217,25 +243,40 @@ def publish(*, session: Session, bot_id: int, author_id: int | None, changelog: 
     workspace_id = session.exec(select(Bot.workspace_id).where(Bot.id == bot_id)).one()
     _, problems = validate_flow(draft.document, actions=WorkspaceActions(workspace_id))  # unknown actions block
     errors = [p for p in problems if p.severity == "error"]
-    failures = [o for o in run_tests(draft.document, list_tests(session=session, bot_id=bot_id),
-                                     workspace_id=workspace_id) if not o.passed]
+    failures = [
+        o
+        for o in run_tests(draft.document, list_tests(session=session, bot_id=bot_id), workspace_id=workspace_id)
+        if not o.passed
+    ]
     if errors or failures:
         raise PublishBlocked(errors, failures)
     last = session.exec(select(sa.func.max(FlowVersion.number)).where(FlowVersion.bot_id == bot_id)).one()
-    version = FlowVersion(bot_id=bot_id, status=FlowVersionStatus.PUBLISHED, number=(last or 0) + 1,
-                          document=copy.deepcopy(draft.document), author_id=author_id,
-                          changelog=changelog.strip())
+    version = FlowVersion(
+        bot_id=bot_id,
+        status=FlowVersionStatus.PUBLISHED,
+        number=(last or 0) + 1,
+        document=copy.deepcopy(draft.document),
+        author_id=author_id,
+        changelog=changelog.strip(),
+    )
     session.add(version)
     session.flush()
-    audit.record(session, "flow.published", workspace_id=workspace_id,
-                 actor=actor or (session.get(User, author_id) if author_id else None), target=("bot", bot_id),
-                 details={"version": version.number, "changelog": version.changelog[:200]}, ip=ip)
+    audit.record(
+        session,
+        "flow.published",
+        workspace_id=workspace_id,
+        actor=actor or (session.get(User, author_id) if author_id else None),
+        target=("bot", bot_id),
+        details={"version": version.number, "changelog": version.changelog[:200]},
+        ip=ip,
+    )
     webhooks.flow_published(session, version)
     return version
 
 
-def rollback(*, session: Session, bot_id: int, number: int, expected_revision: int, actor: Any = None
-             ) -> tuple[dict[str, Any], int]:
+def rollback(
+    *, session: Session, bot_id: int, number: int, expected_revision: int, actor: Any = None
+) -> tuple[dict[str, Any], int]:
     """Make version `number` the draft again (the versions themselves never change); audited as
     `flow.rolled_back`.
 
@@ -249,8 +290,14 @@ def rollback(*, session: Session, bot_id: int, number: int, expected_revision: i
     if document is None:
         raise KeyError(f"version {number} does not exist")
     revision = save_draft(session=session, bot_id=bot_id, document=document, expected_revision=expected_revision)
-    audit.record(session, "flow.rolled_back", workspace_id=session.get(Bot, bot_id).workspace_id, actor=actor,
-                 target=("bot", bot_id), details={"version": number})
+    audit.record(
+        session,
+        "flow.rolled_back",
+        workspace_id=session.get(Bot, bot_id).workspace_id,
+        actor=actor,
+        target=("bot", bot_id),
+        details={"version": number},
+    )
     return document, revision
 
 

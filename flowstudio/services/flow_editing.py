@@ -37,12 +37,20 @@ def new_item(leaf: str, number: int, *, lang: str = DEFAULT_LANGUAGE) -> Any:
         case "buttons":
             return {"id": new_id("b"), "label": translate("editor.option", lang) + f" {number}"}
         case "cards":
-            return {"id": new_id("card"), "title": translate("editor.default_card", lang) + f" {number}",
-                    "subtitle": "", "image": None,
-                    "buttons": [{"id": new_id("b"), "label": translate("editor.default_choose", lang)}]}
+            return {
+                "id": new_id("card"),
+                "title": translate("editor.default_card", lang) + f" {number}",
+                "subtitle": "",
+                "image": None,
+                "buttons": [{"id": new_id("b"), "label": translate("editor.default_choose", lang)}],
+            }
         case "branches":
-            return {"id": new_id("if"), "label": "", "match": "all",
-                    "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}]}
+            return {
+                "id": new_id("if"),
+                "label": "",
+                "match": "all",
+                "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}],
+            }
         case "rules":
             return {"source": "variable", "name": "", "op": "eq", "value": ""}
         case _:
@@ -72,11 +80,23 @@ def node_defaults(kind: str, document: dict[str, Any], *, lang: str = DEFAULT_LA
         case "template":
             return {"name": "", "language": "pt_BR", "parameters": [], "fallback_text": ""}
         case "question":
-            return {"text": "", "input": {"type": "text"}, "save_as": translate("editor.default_answer", lang),
-                    "max_retries": 2}
+            return {
+                "text": "",
+                "input": {"type": "text"},
+                "save_as": translate("editor.default_answer", lang),
+                "max_retries": 2,
+            }
         case "condition":
-            return {"branches": [{"id": new_id("if"), "label": "", "match": "all",
-                                  "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}]}]}
+            return {
+                "branches": [
+                    {
+                        "id": new_id("if"),
+                        "label": "",
+                        "match": "all",
+                        "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}],
+                    }
+                ]
+            }
         case "set_variable":
             return {"name": translate("editor.default_variable", lang), "value": ""}
         case "tag":
@@ -86,8 +106,12 @@ def node_defaults(kind: str, document: dict[str, Any], *, lang: str = DEFAULT_LA
         case "wait":
             return {"mode": "delay", "seconds": 5}
         case "code":
-            return {"language": "python", "code": "# flow.vars['total'] = 10\n# flow.say('Olá!')\n# return 'ok'\n",
-                    "outcomes": [], "allowed_hosts": []}
+            return {
+                "language": "python",
+                "code": "# flow.vars['total'] = 10\n# flow.say('Olá!')\n# return 'ok'\n",
+                "outcomes": [],
+                "allowed_hosts": [],
+            }
         case "rasa_action":
             return {"server_url": "http://localhost:5055", "action": "", "timeout_seconds": 10}
         case "action":
@@ -110,8 +134,9 @@ def _nodes_by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {node["id"]: node for node in document.get("nodes", [])}
 
 
-def add_node(document: dict[str, Any], *, kind: str, position: dict[str, float], lang: str = DEFAULT_LANGUAGE
-             ) -> tuple[dict[str, Any], str]:
+def add_node(
+    document: dict[str, Any], *, kind: str, position: dict[str, float], lang: str = DEFAULT_LANGUAGE
+) -> tuple[dict[str, Any], str]:
     """A new node of `kind` at `position`, its defaults in `lang`; returns the document and the node id.
 
     Raises:
@@ -122,8 +147,12 @@ def add_node(document: dict[str, Any], *, kind: str, position: dict[str, float],
     doc = copy.deepcopy(document)
     node_id = new_id(kind)
     doc.setdefault("nodes", []).append(
-        {"id": node_id, "kind": kind, "position": {"x": position["x"], "y": position["y"]},
-         **node_defaults(kind, document, lang=lang)}
+        {
+            "id": node_id,
+            "kind": kind,
+            "position": {"x": position["x"], "y": position["y"]},
+            **node_defaults(kind, document, lang=lang),
+        }
     )
     return doc, node_id
 
@@ -137,8 +166,9 @@ def move_nodes(document: dict[str, Any], positions: dict[str, dict[str, float]])
     return doc
 
 
-def connect(document: dict[str, Any], *, source: str, source_handle: str | None, target: str,
-            edge_id: str | None = None) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+def connect(
+    document: dict[str, Any], *, source: str, source_handle: str | None, target: str, edge_id: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
     """An edge from `source`'s handle to `target`, replacing whatever left that handle.
 
     Returns:
@@ -155,24 +185,29 @@ def connect(document: dict[str, Any], *, source: str, source_handle: str | None,
     handle = source_handle or "next"
     doc = copy.deepcopy(document)
     edges = doc.setdefault("edges", [])
-    replaced = [e["id"] for e in edges if e["source"] == source and (e.get("source_handle") or "next") == handle
-                and e["id"] != edge_id]
+    replaced = [
+        e["id"]
+        for e in edges
+        if e["source"] == source and (e.get("source_handle") or "next") == handle and e["id"] != edge_id
+    ]
     kept = [e for e in edges if e["id"] not in replaced and e["id"] != edge_id]
     edge = {"id": edge_id or new_id("e"), "source": source, "source_handle": handle, "target": target}
     doc["edges"] = [*kept, edge]
     return doc, edge, replaced
 
 
-def delete(document: dict[str, Any], *, node_ids: Iterable[str] = (), edge_ids: Iterable[str] = ()
-           ) -> dict[str, Any]:
+def delete(document: dict[str, Any], *, node_ids: Iterable[str] = (), edge_ids: Iterable[str] = ()) -> dict[str, Any]:
     """Nodes (with their edges) and edges removed. `start` and `fallback` are never deleted."""
     doc = copy.deepcopy(document)
     protected = {n["id"] for n in doc.get("nodes", []) if n.get("kind") in SINGLETON_KINDS}
     gone = set(node_ids) - protected
     gone_edges = set(edge_ids)
     doc["nodes"] = [n for n in doc.get("nodes", []) if n["id"] not in gone]
-    doc["edges"] = [e for e in doc.get("edges", []) if e["id"] not in gone_edges
-                    and e["source"] not in gone and e["target"] not in gone]
+    doc["edges"] = [
+        e
+        for e in doc.get("edges", [])
+        if e["id"] not in gone_edges and e["source"] not in gone and e["target"] not in gone
+    ]
     return doc
 
 
@@ -195,8 +230,9 @@ def _fresh_ids(node: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     return clone, handles
 
 
-def paste(document: dict[str, Any], *, node_ids: Iterable[str], offset: dict[str, float]
-          ) -> tuple[dict[str, Any], list[str]]:
+def paste(
+    document: dict[str, Any], *, node_ids: Iterable[str], offset: dict[str, float]
+) -> tuple[dict[str, Any], list[str]]:
     """Copies of the given nodes (not start/fallback) and the edges among them, shifted by `offset`.
 
     Returns:
@@ -215,9 +251,14 @@ def paste(document: dict[str, Any], *, node_ids: Iterable[str], offset: dict[str
     for edge in list(doc.get("edges", [])):
         if edge["source"] in mapping and edge["target"] in mapping:
             handle = edge.get("source_handle") or "next"
-            doc["edges"].append({"id": new_id("e"), "source": mapping[edge["source"]],
-                                 "source_handle": handle_maps[edge["source"]].get(handle, handle),
-                                 "target": mapping[edge["target"]]})
+            doc["edges"].append(
+                {
+                    "id": new_id("e"),
+                    "source": mapping[edge["source"]],
+                    "source_handle": handle_maps[edge["source"]].get(handle, handle),
+                    "target": mapping[edge["target"]],
+                }
+            )
     return doc, list(mapping.values())
 
 
@@ -231,8 +272,11 @@ def replace_node(document: dict[str, Any], node: dict[str, Any]) -> tuple[dict[s
     valid = set(node_handles(node))
     doc = copy.deepcopy(document)
     doc["nodes"] = [copy.deepcopy(node) if n["id"] == node["id"] else n for n in doc.get("nodes", [])]
-    removed = [e["id"] for e in doc.get("edges", [])
-               if e["source"] == node["id"] and (e.get("source_handle") or "next") not in valid]
+    removed = [
+        e["id"]
+        for e in doc.get("edges", [])
+        if e["source"] == node["id"] and (e.get("source_handle") or "next") not in valid
+    ]
     doc["edges"] = [e for e in doc.get("edges", []) if e["id"] not in removed]
     return doc, removed
 
@@ -244,11 +288,14 @@ def auto_layout(document: dict[str, Any]) -> dict[str, Any]:
     nodes = doc.get("nodes", [])
     graph = nx.DiGraph()
     graph.add_nodes_from(n["id"] for n in nodes)
-    graph.add_edges_from((e["source"], e["target"]) for e in doc.get("edges", [])
-                         if e["source"] in graph and e["target"] in graph)
+    graph.add_edges_from(
+        (e["source"], e["target"]) for e in doc.get("edges", []) if e["source"] in graph and e["target"] in graph
+    )
     order = {"start": 0, "intent": 1, "event": 2, "fallback": 3}
-    roots = sorted((n for n in nodes if n.get("kind") in ENTRY_KINDS),
-                   key=lambda n: (order.get(n["kind"], 9), n["position"]["x"], n["id"]))
+    roots = sorted(
+        (n for n in nodes if n.get("kind") in ENTRY_KINDS),
+        key=lambda n: (order.get(n["kind"], 9), n["position"]["x"], n["id"]),
+    )
     placed: dict[str, tuple[int, int]] = {}
     lane_x = 0
     for root in roots:

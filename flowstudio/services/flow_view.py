@@ -67,19 +67,23 @@ def problem_texts(problems: list[Problem], document: dict[str, Any], lang: str) 
             continue
         if problem.node_id not in pending:
             labels = _handle_labels(raw, lang)
-            pending[problem.node_id] = [labels.get(h) or h for h in node_handles(raw)
-                                        if (problem.node_id, h) not in connected]
+            pending[problem.node_id] = [
+                labels.get(h) or h for h in node_handles(raw) if (problem.node_id, h) not in connected
+            ]
         names = pending[problem.node_id]
-        texts.append(translate("problem.button_dead_end", lang, label=names.pop(0)) if names
-                     else problem_text(problem, lang))
+        texts.append(
+            translate("problem.button_dead_end", lang, label=names.pop(0)) if names else problem_text(problem, lang)
+        )
     return texts
 
 
 def problem_rows(problems: Iterable[Problem], document: dict[str, Any], lang: str) -> list[dict[str, str]]:
     """The problems list of the studio: errors first, then warnings, by node."""
     ordered = sorted(problems, key=lambda p: (p.severity != "error", p.node_id or ""))
-    return [{"severity": p.severity, "code": p.code, "node_id": p.node_id or "", "message": text}
-            for p, text in zip(ordered, problem_texts(ordered, document, lang), strict=True)]
+    return [
+        {"severity": p.severity, "code": p.code, "node_id": p.node_id or "", "message": text}
+        for p, text in zip(ordered, problem_texts(ordered, document, lang), strict=True)
+    ]
 
 
 def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
@@ -88,8 +92,10 @@ def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "topics": [{"id": tp.get("id", ""), "name": tp.get("name", "")} for tp in document.get("topics", [])],
         "constants_text": "\n".join(f"{k} = {v}" for k, v in (document.get("constants") or {}).items()),
-        "fallback": {"related_topic": chain.get("related_topic", True),
-                     "related_intents": chain.get("related_intents", True)},
+        "fallback": {
+            "related_topic": chain.get("related_topic", True),
+            "related_intents": chain.get("related_intents", True),
+        },
         "session_timeout_minutes": str((document.get("bot") or {}).get("session_timeout_minutes", 720)),
     }
 
@@ -111,17 +117,22 @@ def _handle_labels(raw: dict[str, Any], lang: str) -> dict[str, str]:
     if kind == "buttons":
         labels = {b["id"]: b.get("label", "") for b in raw.get("buttons", [])}
     elif kind == "carousel":
-        labels = {b["id"]: f"{c.get('title', '')}: {b.get('label', '')}" for c in raw.get("cards", [])
-                  for b in c.get("buttons", [])}
+        labels = {
+            b["id"]: f"{c.get('title', '')}: {b.get('label', '')}"
+            for c in raw.get("cards", [])
+            for b in c.get("buttons", [])
+        }
     elif kind == "condition":
-        labels = {b["id"]: b.get("label") or " & ".join(_rule_text(r) for r in b.get("rules", [])) or "?"
-                  for b in raw.get("branches", [])}
+        labels = {
+            b["id"]: b.get("label") or " & ".join(_rule_text(r) for r in b.get("rules", [])) or "?"
+            for b in raw.get("branches", [])
+        }
     for handle in ("else", "valid", "invalid", "ok", "error", "found", "not_found"):
         labels.setdefault(handle, translate(f"handle.{handle}", lang))
     return labels
 
 
-def _lines(raw: dict[str, Any], lang: str) -> list[str]:  # noqa: PLR0911 - one short case per kind
+def _lines(raw: dict[str, Any], lang: str) -> list[str]:
     kind = raw.get("kind")
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     match kind:
@@ -221,8 +232,12 @@ def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem | str] 
 
 def edge_view(raw: dict[str, Any]) -> dict[str, Any]:
     """One edge as the canvas draws it."""
-    return {"id": raw["id"], "source": raw["source"], "sourceHandle": raw.get("source_handle") or "next",
-            "target": raw["target"]}
+    return {
+        "id": raw["id"],
+        "source": raw["source"],
+        "sourceHandle": raw.get("source_handle") or "next",
+        "target": raw["target"],
+    }
 
 
 def canvas_view(document: dict[str, Any], lang: str, problems: Iterable[Problem] = ()) -> dict[str, Any]:
@@ -301,10 +316,9 @@ def intents_by_topic(document: dict[str, Any]) -> list[dict[str, Any]]:
     for node in document.get("nodes", []):
         if node.get("kind") != "intent":
             continue
-        entry = {"id": node["id"], "name": node.get("name", node["id"]),
-                 "triggers": " ".join(node.get("triggers", []))}
+        entry = {"id": node["id"], "name": node.get("name", node["id"]), "triggers": " ".join(node.get("triggers", []))}
         topic = node.get("topic")
-        (groups[topic] if topic in groups else loose).append(entry)
+        (groups.get(topic, loose)).append(entry)
     result = [{"id": tid, "name": name, "intents": groups[tid]} for tid, name in topics.items()]
     if loose:
         result.append({"id": "", "name": "", "intents": loose})
@@ -347,13 +361,24 @@ def channel_warnings(document: dict[str, Any], channel_kinds: Iterable[str]) -> 
         return []
     found = []
     for node in document.get("nodes", []):
-        late = (node.get("kind") == "event" and node.get("event") == "inactivity"
-                and (node.get("minutes") or 0) >= WHATSAPP_WINDOW_MINUTES) or \
-               (node.get("kind") == "wait" and node.get("mode", "delay") == "delay"
-                and (node.get("seconds") or 0) >= WHATSAPP_WINDOW_MINUTES * 60)
+        late = (
+            node.get("kind") == "event"
+            and node.get("event") == "inactivity"
+            and (node.get("minutes") or 0) >= WHATSAPP_WINDOW_MINUTES
+        ) or (
+            node.get("kind") == "wait"
+            and node.get("mode", "delay") == "delay"
+            and (node.get("seconds") or 0) >= WHATSAPP_WINDOW_MINUTES * 60
+        )
         if late and _sent_after(document, node["id"]) != {"template"}:
-            found.append(Problem("warning", "whatsapp_window", node["id"],
-                                 "On WhatsApp, messages sent 24 hours or more after the customer's last message "
-                                 "are refused unless they are approved templates: send a Template node here "
-                                 "instead of messages."))
+            found.append(
+                Problem(
+                    "warning",
+                    "whatsapp_window",
+                    node["id"],
+                    "On WhatsApp, messages sent 24 hours or more after the customer's last message "
+                    "are refused unless they are approved templates: send a Template node here "
+                    "instead of messages.",
+                )
+            )
     return found

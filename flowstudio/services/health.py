@@ -40,7 +40,7 @@ def check_database() -> ComponentHealth:
         with engine.connect() as connection:
             connection.execute(sa.text("SELECT 1"))
         current, head = migrations.current_revision(engine), migrations.head_revision()
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+    except Exception as exc:
         return ComponentHealth(ok=False, kind=kind, detail=f"{type(exc).__name__}: {exc}"[:300])
     if current != head:
         return ComponentHealth(ok=False, kind=kind, detail=f"migrations at {current}, expected {head}")
@@ -57,7 +57,7 @@ def check_broker() -> ComponentHealth:
         with Connection(settings.broker_url, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
             connection.default_channel  # noqa: B018 - opening a channel proves the broker answers
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return ComponentHealth(ok=False, kind=kind, detail=f"{type(exc).__name__}: {exc}"[:300])
     return ComponentHealth(ok=True, kind=kind)
 

@@ -66,24 +66,49 @@ def mark_inactive(*, session: Session, workspace_id: int, minutes: int, now: dat
     """Mark the workspace's active conversations silent for at least `minutes` (not yet marked) as inactive
     since `now`, each with a `conversation.inactive` event; returns their ids."""
     limit = now - timedelta(minutes=minutes)
-    ids = list(session.execute(
-        sa.update(Conversation).where(Conversation.workspace_id == workspace_id, Conversation.status.in_(ACTIVE),
-                                      Conversation.inactive_since.is_(None), _silent_since() <= limit)
-        .values(inactive_since=now, updated_at=now).returning(Conversation.id)).scalars().all())
+    ids = list(
+        session.execute(
+            sa.update(Conversation)
+            .where(
+                Conversation.workspace_id == workspace_id,
+                Conversation.status.in_(ACTIVE),
+                Conversation.inactive_since.is_(None),
+                _silent_since() <= limit,
+            )
+            .values(inactive_since=now, updated_at=now)
+            .returning(Conversation.id)
+        )
+        .scalars()
+        .all()
+    )
     for conversation_id in ids:
-        session.add(Event(workspace_id=workspace_id, conversation_id=conversation_id, name="conversation.inactive",
-                          actor_type="system", data={"minutes": minutes}))
+        session.add(
+            Event(
+                workspace_id=workspace_id,
+                conversation_id=conversation_id,
+                name="conversation.inactive",
+                actor_type="system",
+                data={"minutes": minutes},
+            )
+        )
     session.flush()
     return ids
 
 
-def due_to_close(*, session: Session, workspace_id: int, minutes: int, now: datetime,
-                 limit: int = BATCH) -> list[int]:
+def due_to_close(*, session: Session, workspace_id: int, minutes: int, now: datetime, limit: int = BATCH) -> list[int]:
     """Ids of the workspace's active conversations silent for at least `minutes`, oldest silence first."""
-    return list(session.exec(select(Conversation.id).where(
-        Conversation.workspace_id == workspace_id, Conversation.status.in_(ACTIVE),
-        _silent_since() <= now - timedelta(minutes=minutes)).order_by(_silent_since(), Conversation.id)
-        .limit(limit)).all())
+    return list(
+        session.exec(
+            select(Conversation.id)
+            .where(
+                Conversation.workspace_id == workspace_id,
+                Conversation.status.in_(ACTIVE),
+                _silent_since() <= now - timedelta(minutes=minutes),
+            )
+            .order_by(_silent_since(), Conversation.id)
+            .limit(limit)
+        ).all()
+    )
 
 
 def _close_bot_part(session: Session, conversation: Conversation, now: datetime) -> None:
@@ -91,11 +116,23 @@ def _close_bot_part(session: Session, conversation: Conversation, now: datetime)
     conversation.status = ConversationStatus.CLOSED
     conversation.waiting_since = None
     conversation.updated_at = now
-    session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                      name="conversation.closed", actor_type="system",
-                      data={"reason": REASON, "owner": routing.owner_of(conversation), "csat_requested": False}))
-    webhooks.conversation_event(session, conversation, "conversation.closed", reason=REASON,
-                                actor={"type": "system", "id": None}, returned_to_bot=False)
+    session.add(
+        Event(
+            workspace_id=conversation.workspace_id,
+            conversation_id=conversation.id,
+            name="conversation.closed",
+            actor_type="system",
+            data={"reason": REASON, "owner": routing.owner_of(conversation), "csat_requested": False},
+        )
+    )
+    webhooks.conversation_event(
+        session,
+        conversation,
+        "conversation.closed",
+        reason=REASON,
+        actor={"type": "system", "id": None},
+        returned_to_bot=False,
+    )
     session.add(conversation)
     session.flush()
 
@@ -114,8 +151,9 @@ def close_inactive(*, conversation_id: int, minutes: int, now: datetime | None =
             return False  # the customer wrote meanwhile, or somebody closed it
         if conversation.owner_type != OwnerType.BOT:
             freed_queue = conversation.queue_id
-            deliveries = assignment.close_conversation(session=session, conversation=conversation,
-                                                       actor_type="system", actor_id=None, reason=REASON)
+            deliveries = assignment.close_conversation(
+                session=session, conversation=conversation, actor_type="system", actor_id=None, reason=REASON
+            )
         if conversation.status in ACTIVE:  # a bot's, or handed back to one by the queue
             _close_bot_part(session, conversation, now)
     if deliveries:
@@ -133,27 +171,36 @@ def sweep(*, now: datetime | None = None) -> InactivityResult:
     now = now or utcnow()
     result = InactivityResult()
     with session_scope() as session:
-        policies = [(row.workspace_id, row.inactive_after_minutes, row.close_after_minutes) for row in session.exec(
-            select(WorkspaceSettings).where(sa.or_(WorkspaceSettings.inactive_after_minutes.is_not(None),
-                                                   WorkspaceSettings.close_after_minutes.is_not(None)))
-            .order_by(WorkspaceSettings.workspace_id)).all()]
+        policies = [
+            (row.workspace_id, row.inactive_after_minutes, row.close_after_minutes)
+            for row in session.exec(
+                select(WorkspaceSettings)
+                .where(
+                    sa.or_(
+                        WorkspaceSettings.inactive_after_minutes.is_not(None),
+                        WorkspaceSettings.close_after_minutes.is_not(None),
+                    )
+                )
+                .order_by(WorkspaceSettings.workspace_id)
+            ).all()
+        ]
     for workspace_id, inactive_after, close_after in policies:
         result.workspaces += 1
         try:
             if inactive_after:
                 with session_scope() as session:
-                    result.marked += len(mark_inactive(session=session, workspace_id=workspace_id,
-                                                       minutes=inactive_after, now=now))
+                    result.marked += len(
+                        mark_inactive(session=session, workspace_id=workspace_id, minutes=inactive_after, now=now)
+                    )
             if close_after:
                 with session_scope() as session:
                     due = due_to_close(session=session, workspace_id=workspace_id, minutes=close_after, now=now)
                 for conversation_id in due:
                     try:
-                        result.closed += close_inactive(conversation_id=conversation_id, minutes=close_after,
-                                                        now=now)
-                    except Exception:  # noqa: BLE001 - one broken conversation must not stop the others
+                        result.closed += close_inactive(conversation_id=conversation_id, minutes=close_after, now=now)
+                    except Exception:
                         log.exception("inactivity.close_failed", extra={"conversation_id": conversation_id})
-        except Exception:  # noqa: BLE001 - one workspace must not stop the others
+        except Exception:
             log.exception("inactivity.sweep_failed", extra={"workspace_id": workspace_id})
     if result.marked or result.closed:
         log.info("inactivity.sweep", extra={"marked": result.marked, "closed": result.closed})

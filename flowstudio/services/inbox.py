@@ -124,8 +124,9 @@ def _like(column: Any, term: str) -> Any:
 
 
 def _role(session: Session, workspace_id: int, user_id: int) -> Role:
-    role = session.exec(select(Membership.role).where(Membership.workspace_id == workspace_id,
-                                                      Membership.user_id == user_id)).first()
+    role = session.exec(
+        select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
     if role is None:
         raise InboxError("you are not in this workspace")
     return Role(role)
@@ -142,9 +143,14 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
         raise InboxError(f"view must be one of {', '.join(VIEWS)}")
     if filters.status not in STATUSES:
         raise InboxError(f"status must be one of {', '.join(STATUSES)}")
-    query = select(Conversation.id).join(Contact, Contact.id == Conversation.contact_id).where(
-        Conversation.workspace_id == workspace_id,
-        inbox_scope.member_clause(session=session, workspace_id=workspace_id, user_id=user_id))
+    query = (
+        select(Conversation.id)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(
+            Conversation.workspace_id == workspace_id,
+            inbox_scope.member_clause(session=session, workspace_id=workspace_id, user_id=user_id),
+        )
+    )
     if filters.view == "mine":
         query = query.where(Conversation.owner_type == OwnerType.AGENT, Conversation.owner_agent_id == user_id)
     elif filters.view == "queue":
@@ -156,11 +162,11 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
     elif filters.status != "any":
         query = query.where(Conversation.status == ConversationStatus(filters.status))
     if filters.queue_id:
-        query = query.where(sa.or_(Conversation.queue_id == filters.queue_id,
-                                   Conversation.owner_queue_id == filters.queue_id))
+        query = query.where(
+            sa.or_(Conversation.queue_id == filters.queue_id, Conversation.owner_queue_id == filters.queue_id)
+        )
     if filters.agent_id:
-        query = query.where(Conversation.owner_type == OwnerType.AGENT,
-                            Conversation.owner_agent_id == filters.agent_id)
+        query = query.where(Conversation.owner_type == OwnerType.AGENT, Conversation.owner_agent_id == filters.agent_id)
     if filters.channel:
         query = query.where(Conversation.channel == filters.channel)
     if filters.conversation_type.strip():
@@ -171,8 +177,11 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
         except ValueError as error:
             raise InboxError(f"priority must be one of {', '.join(p.value for p in Priority)}") from error
     if filters.tag.strip():
-        tagged = select(ConversationTag.conversation_id).join(Tag, Tag.id == ConversationTag.tag_id).where(
-            Tag.workspace_id == workspace_id, sa.func.lower(Tag.name) == filters.tag.strip().lower())
+        tagged = (
+            select(ConversationTag.conversation_id)
+            .join(Tag, Tag.id == ConversationTag.tag_id)
+            .where(Tag.workspace_id == workspace_id, sa.func.lower(Tag.name) == filters.tag.strip().lower())
+        )
         query = query.where(Conversation.id.in_(tagged))
     name = filters.variable_name.strip()
     if name:
@@ -182,27 +191,38 @@ def filter_query(*, session: Session, workspace_id: int, user_id: int, filters: 
         else:
             query = query.where(value.as_string().is_not(None))
     if filters.unread_only:
-        query = query.where(sa.exists().where(
-            Message.conversation_id == Conversation.id, Message.direction == Direction.INBOUND,
-            sa.or_(Conversation.last_read_at.is_(None), Message.created_at > Conversation.last_read_at)))
+        query = query.where(
+            sa.exists().where(
+                Message.conversation_id == Conversation.id,
+                Message.direction == Direction.INBOUND,
+                sa.or_(Conversation.last_read_at.is_(None), Message.created_at > Conversation.last_read_at),
+            )
+        )
     term = filters.search.strip()[:MAX_SEARCH]
     if term:
         in_messages = sa.exists().where(Message.conversation_id == Conversation.id, _like(Message.text, term))
-        query = query.where(sa.or_(_like(Contact.name, term), _like(sa.func.coalesce(Contact.phone, ""), term),
-                                   _like(sa.func.coalesce(Contact.email, ""), term), in_messages))
-    return query.order_by(sa.func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
-                          Conversation.id.desc())
+        query = query.where(
+            sa.or_(
+                _like(Contact.name, term),
+                _like(sa.func.coalesce(Contact.phone, ""), term),
+                _like(sa.func.coalesce(Contact.email, ""), term),
+                in_messages,
+            )
+        )
+    return query.order_by(
+        sa.func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(), Conversation.id.desc()
+    )
 
 
 def _owner_labels(session: Session, conversations: list[Conversation]) -> dict[int, str]:
     agent_ids = {c.owner_agent_id for c in conversations if c.owner_agent_id}
     bot_ids = {c.owner_bot_id for c in conversations if c.owner_bot_id}
-    queue_ids = {c.owner_queue_id for c in conversations if c.owner_queue_id} | \
-        {c.queue_id for c in conversations if c.queue_id}
+    queue_ids = {c.owner_queue_id for c in conversations if c.owner_queue_id} | {
+        c.queue_id for c in conversations if c.queue_id
+    }
     agents = dict(session.exec(select(User.id, User.name).where(User.id.in_(agent_ids))).all()) if agent_ids else {}
     bots = dict(session.exec(select(Bot.id, Bot.name).where(Bot.id.in_(bot_ids))).all()) if bot_ids else {}
-    queues = dict(session.exec(select(Queue.id, Queue.name).where(Queue.id.in_(queue_ids))).all()) if queue_ids \
-        else {}
+    queues = dict(session.exec(select(Queue.id, Queue.name).where(Queue.id.in_(queue_ids))).all()) if queue_ids else {}
     labels = {}
     for c in conversations:
         if c.owner_type == OwnerType.AGENT:
@@ -225,8 +245,12 @@ def _last_messages(session: Session, ids: list[int]) -> dict[int, Message]:
 def _tags(session: Session, ids: list[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
-    rows = session.exec(select(ConversationTag.conversation_id, Tag.name).join(Tag, Tag.id == ConversationTag.tag_id)
-                        .where(ConversationTag.conversation_id.in_(ids)).order_by(Tag.name)).all()
+    rows = session.exec(
+        select(ConversationTag.conversation_id, Tag.name)
+        .join(Tag, Tag.id == ConversationTag.tag_id)
+        .where(ConversationTag.conversation_id.in_(ids))
+        .order_by(Tag.name)
+    ).all()
     tags: dict[int, list[str]] = {}
     for conversation_id, name in rows:
         tags.setdefault(conversation_id, []).append(name)
@@ -241,8 +265,14 @@ def workspace_timezone(session: Session, workspace_id: int) -> ZoneInfo:
     configured = zone_of(session, workspace_id)
     if configured is not None:
         return configured
-    hours = session.exec(select(Queue.business_hours).where(Queue.workspace_id == workspace_id)
-                         .order_by(Queue.is_default.desc(), Queue.id)).first() or {}
+    hours = (
+        session.exec(
+            select(Queue.business_hours)
+            .where(Queue.workspace_id == workspace_id)
+            .order_by(Queue.is_default.desc(), Queue.id)
+        ).first()
+        or {}
+    )
     try:
         return ZoneInfo(str(hours.get("timezone") or "UTC"))
     except (ZoneInfoNotFoundError, ValueError):
@@ -256,9 +286,16 @@ def _clock(moment: datetime | None, zone: ZoneInfo, now: datetime) -> str:
     return local.strftime("%H:%M") if local.date() == now.astimezone(zone).date() else local.strftime("%d/%m %H:%M")
 
 
-def list_conversations(*, session: Session, workspace_id: int, user_id: int, filters: InboxFilters,
-                       limit: int = LIST_LIMIT, now: datetime | None = None,
-                       language: str = "pt-BR") -> list[ConversationRow]:
+def list_conversations(
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: int,
+    filters: InboxFilters,
+    limit: int = LIST_LIMIT,
+    now: datetime | None = None,
+    language: str = "pt-BR",
+) -> list[ConversationRow]:
     """The conversation list for the filters (at most `limit`), each with its unread count and last message
     (in `language`, the marker for a body the user may not read: `flowstudio.services.privacy`).
 
@@ -268,12 +305,18 @@ def list_conversations(*, session: Session, workspace_id: int, user_id: int, fil
     from flowstudio.services.assignment import unread_counts
 
     now = now or utcnow()
-    ids = list(session.exec(filter_query(session=session, workspace_id=workspace_id, user_id=user_id,
-                                         filters=filters).limit(limit)).all())
+    ids = list(
+        session.exec(
+            filter_query(session=session, workspace_id=workspace_id, user_id=user_id, filters=filters).limit(limit)
+        ).all()
+    )
     if not ids:
         return []
-    rows = session.exec(select(Conversation, Contact).join(Contact, Contact.id == Conversation.contact_id)
-                        .where(Conversation.id.in_(ids))).all()
+    rows = session.exec(
+        select(Conversation, Contact)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(Conversation.id.in_(ids))
+    ).all()
     by_id = {conversation.id: (conversation, contact) for conversation, contact in rows}
     conversations = [conversation for conversation, _ in rows]
     labels = _owner_labels(session, conversations)
@@ -286,18 +329,33 @@ def list_conversations(*, session: Session, workspace_id: int, user_id: int, fil
     for conversation_id in ids:
         conversation, contact = by_id[conversation_id]
         message = last.get(conversation_id)
-        waiting = int((now - as_utc(conversation.waiting_since)).total_seconds()) \
-            if conversation.waiting_since and conversation.owner_type == OwnerType.QUEUE else 0
-        result.append(ConversationRow(
-            id=conversation_id, contact_name=contact.name or contact.phone or f"#{contact.id}",
-            contact_phone=contact.phone or "", channel=str(conversation.channel),
-            status=ConversationStatus(conversation.status).value, owner_type=OwnerType(conversation.owner_type).value,
-            owner_label=labels.get(conversation_id, ""), queue_name=labels.get(-conversation_id, ""),
-            priority=Priority(conversation.priority).value, preview=(seen.marker if seen.hides_bodies and not message.erased else preview(message)) if message else "",
-            last_at=_clock(conversation.last_message_at or conversation.created_at, zone, now),
-            unread=unread.get(conversation_id, 0), waiting_seconds=max(waiting, 0), tags=tags.get(conversation_id, []),
-            inactive=conversation.inactive_since is not None and conversation.status in ACTIVE,
-            conversation_type=conversation.conversation_type or ""))
+        waiting = (
+            int((now - as_utc(conversation.waiting_since)).total_seconds())
+            if conversation.waiting_since and conversation.owner_type == OwnerType.QUEUE
+            else 0
+        )
+        result.append(
+            ConversationRow(
+                id=conversation_id,
+                contact_name=contact.name or contact.phone or f"#{contact.id}",
+                contact_phone=contact.phone or "",
+                channel=str(conversation.channel),
+                status=ConversationStatus(conversation.status).value,
+                owner_type=OwnerType(conversation.owner_type).value,
+                owner_label=labels.get(conversation_id, ""),
+                queue_name=labels.get(-conversation_id, ""),
+                priority=Priority(conversation.priority).value,
+                preview=(seen.marker if seen.hides_bodies and not message.erased else preview(message))
+                if message
+                else "",
+                last_at=_clock(conversation.last_message_at or conversation.created_at, zone, now),
+                unread=unread.get(conversation_id, 0),
+                waiting_seconds=max(waiting, 0),
+                tags=tags.get(conversation_id, []),
+                inactive=conversation.inactive_since is not None and conversation.status in ACTIVE,
+                conversation_type=conversation.conversation_type or "",
+            )
+        )
     return result
 
 
@@ -307,11 +365,15 @@ def counts(*, session: Session, workspace_id: int, user_id: int) -> dict[str, in
 
     result = {}
     for view in VIEWS:
-        query = filter_query(session=session, workspace_id=workspace_id, user_id=user_id,
-                             filters=InboxFilters(view=view)).order_by(None)
+        query = filter_query(
+            session=session, workspace_id=workspace_id, user_id=user_id, filters=InboxFilters(view=view)
+        ).order_by(None)
         result[view] = session.exec(select(sa.func.count()).select_from(query.subquery())).one()
-    mine = list(session.exec(filter_query(session=session, workspace_id=workspace_id, user_id=user_id,
-                                          filters=InboxFilters(view="mine"))).all())
+    mine = list(
+        session.exec(
+            filter_query(session=session, workspace_id=workspace_id, user_id=user_id, filters=InboxFilters(view="mine"))
+        ).all()
+    )
     result["unread"] = sum(1 for n in unread_counts(session=session, conversation_ids=mine).values() if n)
     return result
 
@@ -344,8 +406,7 @@ def render_message(message: Message, zone: ZoneInfo, now: datetime) -> dict[str,
     elif output_type == "carousel":
         kind, text = "cards", payload.get("text") or ""
         for card in payload.get("cards") or []:
-            buttons_.append(" · ".join(x for x in (str(card.get("title") or ""), str(card.get("subtitle") or ""))
-                                       if x))
+            buttons_.append(" · ".join(x for x in (str(card.get("title") or ""), str(card.get("subtitle") or "")) if x))
     elif output_type == "template":
         kind, text = "template", template_text(payload)
     elif output_type == "media" or payload.get("url"):
@@ -362,15 +423,31 @@ def render_message(message: Message, zone: ZoneInfo, now: datetime) -> dict[str,
             kind = "file"
     elif message.direction == Direction.INBOUND and message.kind == "click":
         kind, text = "text", text or str(payload.get("label") or payload.get("button_id") or "")
-    return {"id": message.id, "side": "in" if message.direction == Direction.INBOUND else "out",
-            "sender": SenderType(message.sender_type).value, "kind": kind, "text": text, "buttons": buttons_,
-            "image_url": image, "file_url": file_url, "file_name": file_name,
-            "time": _clock(message.created_at, zone, now), "status": str(message.status),
-            "purpose": str(payload.get("purpose") or "")}
+    return {
+        "id": message.id,
+        "side": "in" if message.direction == Direction.INBOUND else "out",
+        "sender": SenderType(message.sender_type).value,
+        "kind": kind,
+        "text": text,
+        "buttons": buttons_,
+        "image_url": image,
+        "file_url": file_url,
+        "file_name": file_name,
+        "time": _clock(message.created_at, zone, now),
+        "status": str(message.status),
+        "purpose": str(payload.get("purpose") or ""),
+    }
 
 
-def conversation_detail(*, session: Session, workspace_id: int, user_id: int, conversation_id: int,
-                        now: datetime | None = None, language: str = "pt-BR") -> dict[str, Any]:
+def conversation_detail(
+    *,
+    session: Session,
+    workspace_id: int,
+    user_id: int,
+    conversation_id: int,
+    now: datetime | None = None,
+    language: str = "pt-BR",
+) -> dict[str, Any]:
     """One conversation for the chat pane: contact, variables, tags, owner, what the agent may do, and the
     last `HISTORY_LIMIT` messages (oldest first).
 
@@ -386,10 +463,25 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
         raise InboxError("conversation not found")  # the same answer as a missing one: ids are not probed
     contact = session.get(Contact, conversation.contact_id)
     zone = workspace_timezone(session, workspace_id)
-    messages = list(reversed(session.exec(select(Message).where(Message.conversation_id == conversation_id)
-                                          .order_by(Message.id.desc()).limit(HISTORY_LIMIT)).all()))
-    agent_names = dict(session.exec(select(User.id, User.name).where(User.id.in_(
-        {m.sender_user_id for m in messages if m.sender_user_id}))).all()) if messages else {}
+    messages = list(
+        reversed(
+            session.exec(
+                select(Message)
+                .where(Message.conversation_id == conversation_id)
+                .order_by(Message.id.desc())
+                .limit(HISTORY_LIMIT)
+            ).all()
+        )
+    )
+    agent_names = (
+        dict(
+            session.exec(
+                select(User.id, User.name).where(User.id.in_({m.sender_user_id for m in messages if m.sender_user_id}))
+            ).all()
+        )
+        if messages
+        else {}
+    )
     rendered = []
     seen = privacy.visibility(session, workspace_id, user_id=user_id, language=language)
     for message in messages:
@@ -400,20 +492,35 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     owner_type = OwnerType(conversation.owner_type).value
     active = conversation.status in ACTIVE
     mine = owner_type == "agent" and conversation.owner_agent_id == user_id
-    serves = conversation.owner_queue_id is not None and session.get(
-        AgentQueue, (conversation.owner_queue_id, user_id)) is not None
-    variables = [{"name": str(k), "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
-                 for k, v in sorted(privacy.redact_variables(contact.variables or {}, seen).items())] if contact else []
+    serves = (
+        conversation.owner_queue_id is not None
+        and session.get(AgentQueue, (conversation.owner_queue_id, user_id)) is not None
+    )
+    variables = (
+        [
+            {"name": str(k), "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+            for k, v in sorted(privacy.redact_variables(contact.variables or {}, seen).items())
+        ]
+        if contact
+        else []
+    )
     return {
-        "id": conversation.id, "contact_name": (contact.name if contact else "") or f"#{conversation.contact_id}",
-        "contact_phone": (contact.phone if contact else "") or "", "contact_email": (contact.email if contact else "")
-        or "", "channel": str(conversation.channel), "status": ConversationStatus(conversation.status).value,
-        "owner_type": owner_type, "owner_label": labels.get(conversation.id, ""),
+        "id": conversation.id,
+        "contact_name": (contact.name if contact else "") or f"#{conversation.contact_id}",
+        "contact_phone": (contact.phone if contact else "") or "",
+        "contact_email": (contact.email if contact else "") or "",
+        "channel": str(conversation.channel),
+        "status": ConversationStatus(conversation.status).value,
+        "owner_type": owner_type,
+        "owner_label": labels.get(conversation.id, ""),
         "queue_id": conversation.queue_id or conversation.owner_queue_id or 0,
-        "queue_name": labels.get(-conversation.id, ""), "priority": Priority(conversation.priority).value,
-        "variables": variables, "tags": _tags(session, [conversation.id]).get(conversation.id, []),
+        "queue_name": labels.get(-conversation.id, ""),
+        "priority": Priority(conversation.priority).value,
+        "variables": variables,
+        "tags": _tags(session, [conversation.id]).get(conversation.id, []),
         "flow_tags": [str(t) for t in (conversation.session or {}).get("tags") or []],
-        "csat": conversation.csat_score or 0, "messages": rendered,
+        "csat": conversation.csat_score or 0,
+        "messages": rendered,
         "conversation_type": conversation.conversation_type or "",
         "inactive": active and conversation.inactive_since is not None,
         "can_write": active and mine,
@@ -425,17 +532,24 @@ def conversation_detail(*, session: Session, workspace_id: int, user_id: int, co
     }
 
 
-def read_open(*, session: Session, workspace_id: int, user_id: int, conversation_id: int,
-              now: datetime | None = None) -> bool:
+def read_open(
+    *, session: Session, workspace_id: int, user_id: int, conversation_id: int, now: datetime | None = None
+) -> bool:
     """The member has this conversation open: if it is theirs and the customer wrote since it was last read,
     it is read now (an open chat never shows an unread badge to its agent). Whether it changed anything.
     """
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id or conversation.status not in ACTIVE \
-            or conversation.owner_type != OwnerType.AGENT or conversation.owner_agent_id != user_id:
+    if (
+        conversation is None
+        or conversation.workspace_id != workspace_id
+        or conversation.status not in ACTIVE
+        or conversation.owner_type != OwnerType.AGENT
+        or conversation.owner_agent_id != user_id
+    ):
         return False
-    unread = select(Message.id).where(Message.conversation_id == conversation_id,
-                                      Message.direction == Direction.INBOUND)
+    unread = select(Message.id).where(
+        Message.conversation_id == conversation_id, Message.direction == Direction.INBOUND
+    )
     if conversation.last_read_at is not None:
         unread = unread.where(Message.created_at > conversation.last_read_at)
     if session.exec(unread.limit(1)).first() is None:
@@ -450,17 +564,20 @@ def transfer_options(*, session: Session, workspace_id: int) -> dict[str, list[d
     tags (``value``/``label`` strings, for select lists)."""
     from flowstudio.services import agents as agent_service
 
-    queues = session.exec(select(Queue).where(Queue.workspace_id == workspace_id)
-                          .order_by(Queue.is_default.desc(), Queue.name)).all()
+    queues = session.exec(
+        select(Queue).where(Queue.workspace_id == workspace_id).order_by(Queue.is_default.desc(), Queue.name)
+    ).all()
     bots = session.exec(select(Bot).where(Bot.workspace_id == workspace_id).order_by(Bot.name)).all()
-    channels = session.exec(select(Conversation.channel).where(Conversation.workspace_id == workspace_id)
-                            .distinct()).all()
+    channels = session.exec(
+        select(Conversation.channel).where(Conversation.workspace_id == workspace_id).distinct()
+    ).all()
     tags = session.exec(select(Tag.name).where(Tag.workspace_id == workspace_id).order_by(Tag.name)).all()
     agents = agent_service.list_agents(session=session, workspace_id=workspace_id)
     return {
         "queues": [{"value": str(q.id), "label": q.name} for q in queues],
-        "agents": [{"value": str(a.user_id), "label": f"{a.name} · {a.status} · {a.load}/{a.capacity}"}
-                   for a in agents],
+        "agents": [
+            {"value": str(a.user_id), "label": f"{a.name} · {a.status} · {a.load}/{a.capacity}"} for a in agents
+        ],
         "bots": [{"value": str(b.id), "label": b.name} for b in bots],
         "channels": [{"value": str(c), "label": str(c)} for c in sorted(set(channels))],
         "tags": [{"value": t, "label": t} for t in tags],
@@ -482,9 +599,14 @@ def _clean_tag(name: str) -> str:
 def _conversation_in(session: Session, workspace_id: int, conversation_id: int, user_id: int | None) -> Conversation:
     """The conversation, if in the workspace and (for a member, `user_id`) one they may see."""
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != workspace_id or (
-            user_id is not None and not inbox_scope.member_may_see(session=session, conversation=conversation,
-                                                                   user_id=user_id)):
+    if (
+        conversation is None
+        or conversation.workspace_id != workspace_id
+        or (
+            user_id is not None
+            and not inbox_scope.member_may_see(session=session, conversation=conversation, user_id=user_id)
+        )
+    ):
         raise InboxError("conversation not found")
     return conversation
 
@@ -498,17 +620,25 @@ def add_tag(*, session: Session, workspace_id: int, conversation_id: int, name: 
     """
     conversation = _conversation_in(session, workspace_id, conversation_id, actor_id)
     name = _clean_tag(name)
-    tag = session.exec(select(Tag).where(Tag.workspace_id == workspace_id,
-                                         sa.func.lower(Tag.name) == name.lower())).first()
+    tag = session.exec(
+        select(Tag).where(Tag.workspace_id == workspace_id, sa.func.lower(Tag.name) == name.lower())
+    ).first()
     if tag is None:
         tag = Tag(workspace_id=workspace_id, name=name)
         session.add(tag)
         session.flush()
     if session.get(ConversationTag, (conversation.id, tag.id)) is None:
         session.add(ConversationTag(conversation_id=conversation.id, tag_id=tag.id))
-        session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name="conversation.tag_added",
-                          actor_type="agent", actor_id=None if actor_id is None else str(actor_id),
-                          data={"tag": tag.name}))
+        session.add(
+            Event(
+                workspace_id=workspace_id,
+                conversation_id=conversation.id,
+                name="conversation.tag_added",
+                actor_type="agent",
+                actor_id=None if actor_id is None else str(actor_id),
+                data={"tag": tag.name},
+            )
+        )
         webhooks.contact_tagged(session, conversation, added=[tag.name])
     session.flush()
     return tag.name
@@ -525,19 +655,34 @@ def remove_tag(*, session: Session, workspace_id: int, conversation_id: int, nam
     link = session.get(ConversationTag, (conversation.id, tag.id)) if tag else None
     if link is not None:
         session.delete(link)
-        session.add(Event(workspace_id=workspace_id, conversation_id=conversation.id, name="conversation.tag_removed",
-                          actor_type="agent", actor_id=None if actor_id is None else str(actor_id),
-                          data={"tag": tag.name}))
+        session.add(
+            Event(
+                workspace_id=workspace_id,
+                conversation_id=conversation.id,
+                name="conversation.tag_removed",
+                actor_type="agent",
+                actor_id=None if actor_id is None else str(actor_id),
+                data={"tag": tag.name},
+            )
+        )
         webhooks.contact_tagged(session, conversation, removed=[tag.name])
         session.flush()
 
 
-def record_priority(*, session: Session, workspace_id: int, conversation_id: int, priority: str,
-                    actor_id: int | None) -> None:
+def record_priority(
+    *, session: Session, workspace_id: int, conversation_id: int, priority: str, actor_id: int | None
+) -> None:
     """An event for a priority change (other agents' inboxes notice it)."""
-    session.add(Event(workspace_id=workspace_id, conversation_id=conversation_id, name="conversation.priority",
-                      actor_type="agent", actor_id=None if actor_id is None else str(actor_id),
-                      data={"priority": priority}))
+    session.add(
+        Event(
+            workspace_id=workspace_id,
+            conversation_id=conversation_id,
+            name="conversation.priority",
+            actor_type="agent",
+            actor_id=None if actor_id is None else str(actor_id),
+            data={"priority": priority},
+        )
+    )
 
 
 # ----------------------------------------------------------------------------------------- live updates
@@ -547,11 +692,16 @@ def signature(*, session: Session, workspace_id: int) -> str:
     """A short string that changes whenever something the inbox shows may have changed in the workspace: a
     new message, an event (owner changes, closes, tags), or a conversation row updated."""
     newest_event = session.exec(select(sa.func.max(Event.id)).where(Event.workspace_id == workspace_id)).one()
-    newest_message = session.exec(select(sa.func.max(Message.id)).join(
-        Conversation, Conversation.id == Message.conversation_id).where(
-        Conversation.workspace_id == workspace_id)).one()
-    updated = session.exec(select(sa.func.max(Conversation.updated_at), sa.func.max(Conversation.last_read_at))
-                           .where(Conversation.workspace_id == workspace_id)).one()
+    newest_message = session.exec(
+        select(sa.func.max(Message.id))
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(Conversation.workspace_id == workspace_id)
+    ).one()
+    updated = session.exec(
+        select(sa.func.max(Conversation.updated_at), sa.func.max(Conversation.last_read_at)).where(
+            Conversation.workspace_id == workspace_id
+        )
+    ).one()
     return f"{newest_event or 0}:{newest_message or 0}:{updated[0] or ''}:{updated[1] or ''}"
 
 
@@ -582,15 +732,21 @@ def store_file(*, workspace_id: int, filename: str, data: bytes) -> dict[str, st
     folder.mkdir(parents=True, exist_ok=True)
     (folder / safe).write_bytes(data)
     media_type = "image" if Path(safe).suffix.lower() in INLINE_IMAGES else "document"
-    return {"media_type": media_type, "path": f"/api/v1/media/{int(workspace_id)}/{token}/{safe}",
-            "filename": original[:200]}
+    return {
+        "media_type": media_type,
+        "path": f"/api/v1/media/{int(workspace_id)}/{token}/{safe}",
+        "filename": original[:200],
+    }
 
 
 def media_file(workspace_id: int, token: str, name: str) -> tuple[Path, str, bool] | None:
     """The stored file for a media URL, its content type, and whether it may be shown inline (images only);
     None for anything else (no path tricks: every part must be a plain name)."""
-    if not re.fullmatch(r"[A-Za-z0-9_-]{8,40}", token) or not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name) \
-            or name.startswith("."):
+    if (
+        not re.fullmatch(r"[A-Za-z0-9_-]{8,40}", token)
+        or not re.fullmatch(r"[A-Za-z0-9._-]{1,100}", name)
+        or name.startswith(".")
+    ):
         return None
     path = media_dir() / str(int(workspace_id)) / token / name
     if not path.is_file():

@@ -28,8 +28,10 @@ def agent_clause(user_id: int | None) -> Any:
     if user_id is None:
         return sa.false()
     served = select(AgentQueue.queue_id).where(AgentQueue.user_id == user_id)
-    return sa.or_(sa.and_(Conversation.owner_type == OwnerType.AGENT, Conversation.owner_agent_id == user_id),
-                  sa.and_(Conversation.owner_type == OwnerType.QUEUE, Conversation.owner_queue_id.in_(served)))
+    return sa.or_(
+        sa.and_(Conversation.owner_type == OwnerType.AGENT, Conversation.owner_agent_id == user_id),
+        sa.and_(Conversation.owner_type == OwnerType.QUEUE, Conversation.owner_queue_id.in_(served)),
+    )
 
 
 def clause(*, role: Role | str | None, user_id: int | None) -> Any:
@@ -68,7 +70,13 @@ def may_see_contact(*, session: Session, contact: Contact, role: Role | str | No
     conversations is visible to them."""
     if sees_all(role):
         return True
-    found = session.exec(select(Conversation.id).where(
-        Conversation.contact_id == contact.id, Conversation.workspace_id == contact.workspace_id,
-        clause(role=role, user_id=user_id)).limit(1)).first()
+    found = session.exec(
+        select(Conversation.id)
+        .where(
+            Conversation.contact_id == contact.id,
+            Conversation.workspace_id == contact.workspace_id,
+            clause(role=role, user_id=user_id),
+        )
+        .limit(1)
+    ).first()
     return found is not None

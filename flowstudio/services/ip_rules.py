@@ -122,13 +122,22 @@ def refusal(*, session: Session, workspace_id: int, ip: str, role: Role | str | 
 
 def list_rules(*, session: Session, workspace_id: int) -> list[RuleView]:
     """The workspace's rules, block list first, each list in the order added."""
-    rows = session.exec(select(IpRule).where(IpRule.workspace_id == workspace_id)
-                        .order_by(IpRule.kind.desc(), IpRule.id))
+    rows = session.exec(
+        select(IpRule).where(IpRule.workspace_id == workspace_id).order_by(IpRule.kind.desc(), IpRule.id)
+    )
     return [RuleView(id=r.id, kind=r.kind.value, network=r.network, note=r.note) for r in rows]
 
 
-def add_rule(*, session: Session, workspace_id: int, kind: str, network: str, note: str = "", actor: Any = None,
-             actor_ip: str = "") -> RuleView:
+def add_rule(
+    *,
+    session: Session,
+    workspace_id: int,
+    kind: str,
+    network: str,
+    note: str = "",
+    actor: Any = None,
+    actor_ip: str = "",
+) -> RuleView:
     """Add an address or network to the block or allow list; audited as `security.ip_rule_added`.
 
     Raises:
@@ -151,13 +160,24 @@ def add_rule(*, session: Session, workspace_id: int, kind: str, network: str, no
     own = parse_address(actor_ip)
     if rule_kind is IpRuleKind.BLOCK and own is not None and _inside(own, [parsed]):
         raise IpRuleError("iprules.locks_you_out", str(own))
-    rule = IpRule(workspace_id=workspace_id, kind=rule_kind, network=str(parsed), note=note,
-                  created_by_user_id=getattr(actor, "user_id", None) or getattr(actor, "id", None))
+    rule = IpRule(
+        workspace_id=workspace_id,
+        kind=rule_kind,
+        network=str(parsed),
+        note=note,
+        created_by_user_id=getattr(actor, "user_id", None) or getattr(actor, "id", None),
+    )
     session.add(rule)
     session.flush()
-    audit.record(session, "security.ip_rule_added", workspace_id=workspace_id, actor=actor,
-                 target=("ip_rule", rule.id), details={"kind": rule_kind.value, "network": rule.network,
-                                                      "note": note}, ip=actor_ip)
+    audit.record(
+        session,
+        "security.ip_rule_added",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("ip_rule", rule.id),
+        details={"kind": rule_kind.value, "network": rule.network, "note": note},
+        ip=actor_ip,
+    )
     return RuleView(id=rule.id, kind=rule.kind.value, network=rule.network, note=rule.note)
 
 
@@ -169,8 +189,15 @@ def remove_rule(*, session: Session, workspace_id: int, rule_id: int, actor: Any
     details = {"kind": rule.kind.value, "network": rule.network, "note": rule.note}
     session.delete(rule)
     session.flush()
-    audit.record(session, "security.ip_rule_removed", workspace_id=workspace_id, actor=actor,
-                 target=("ip_rule", rule_id), details=details, ip=actor_ip)
+    audit.record(
+        session,
+        "security.ip_rule_removed",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("ip_rule", rule_id),
+        details=details,
+        ip=actor_ip,
+    )
     return True
 
 

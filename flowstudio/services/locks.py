@@ -49,11 +49,11 @@ class Held:
         self.hooks.append(hook)
 
 
-def _run_hooks(held: Held, pipeline: Any, url: str | None) -> None:  # noqa: ANN401 - a redis pipeline or None
+def _run_hooks(held: Held, pipeline: Any, url: str | None) -> None:
     for hook in held.hooks:
         try:
             hook(pipeline, url)
-        except Exception:  # noqa: BLE001 - the lock must still be released
+        except Exception:
             log.exception("lock.hook_failed")
 
 
@@ -62,7 +62,7 @@ _local_locks = [threading.Lock() for _ in range(_STRIPES)]  # striped: bounded m
 
 
 @cache
-def redis_client(url: str):  # noqa: ANN201 - a redis.Redis
+def redis_client(url: str):
     """The process's Redis client for `url` (one connection pool per server: locks, typing, task publishing)."""
     import redis
 
@@ -95,7 +95,7 @@ def conversation_lock(key: str) -> Iterator[Held]:
                 for outcome in pipeline.execute(raise_on_error=False):
                     if isinstance(outcome, Exception):
                         log.error("lock.release_command_failed", extra={"key": key, "error": str(outcome)})
-            except Exception:  # noqa: BLE001 - Redis is gone: the lock expires by itself
+            except Exception:
                 log.exception("lock.release_failed", extra={"key": key})
         return
     lock = _local_locks[zlib.crc32(key.encode()) % _STRIPES]

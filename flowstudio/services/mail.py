@@ -35,7 +35,7 @@ class Mail:
     cc: tuple[str, ...] = ()
 
 
-def outbox_path():  # noqa: ANN201 - a Path
+def outbox_path():
     """Where mails go when no SMTP server is configured."""
     return get_settings().data_dir / "mail" / "outbox.log"
 
@@ -65,8 +65,9 @@ def send(mail: Mail, *, timeout: float = 15.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
             cc = f"Cc: {message['Cc']}\n" if mail.cc else ""
-            out.write(f"Date: {message['Date']}\nTo: {mail.to}\n{cc}Subject: {mail.subject}\n\n{mail.body}\n"
-                      f"{'=' * 72}\n")
+            out.write(
+                f"Date: {message['Date']}\nTo: {mail.to}\n{cc}Subject: {mail.subject}\n\n{mail.body}\n{'=' * 72}\n"
+            )
         log.info("mail.outbox to=%s subject=%s file=%s", mail.to, mail.subject, path)
         return
     try:

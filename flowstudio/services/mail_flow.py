@@ -88,8 +88,10 @@ class MailPort:
             mail.MailError: the server could not be reached in time or refused the mail.
         """
         checked = prepare(to=to, subject=subject, body=body, cc=cc)
-        mail.send(mail.Mail(to=", ".join(checked.to), subject=checked.subject, body=checked.body, cc=checked.cc),
-                  timeout=self._timeout)
+        mail.send(
+            mail.Mail(to=", ".join(checked.to), subject=checked.subject, body=checked.body, cc=checked.cc),
+            timeout=self._timeout,
+        )
         log.info("flow.email.sent bot_id=%s recipients=%d", self._bot_id, len(checked.to) + len(checked.cc))
 
 

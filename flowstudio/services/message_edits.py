@@ -51,12 +51,20 @@ def record_edit(edit: MessageEdit) -> bool:
     stamp = edit.edited_at.astimezone(UTC).isoformat()
     with conversation_lock(contact_lock_key(edit.channel_id, edit.external_user_id)), session_scope() as session:
         found = session.exec(
-            select(Message, Conversation.workspace_id).join(Conversation, Conversation.id == Message.conversation_id)
-            .where(Message.channel_message_id == edit.external_message_id, Conversation.channel_id == edit.channel_id,
-                   Message.direction == Direction.INBOUND).with_for_update(of=Message)).first()
+            select(Message, Conversation.workspace_id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Message.channel_message_id == edit.external_message_id,
+                Conversation.channel_id == edit.channel_id,
+                Message.direction == Direction.INBOUND,
+            )
+            .with_for_update(of=Message)
+        ).first()
         if found is None:
-            log.info("channel.edit.unknown_message", extra={"channel_id": edit.channel_id,
-                                                           "external_message_id": edit.external_message_id})
+            log.info(
+                "channel.edit.unknown_message",
+                extra={"channel_id": edit.channel_id, "external_message_id": edit.external_message_id},
+            )
             return False
         message, workspace_id = found
         payload = dict(message.payload or {})
@@ -66,8 +74,15 @@ def record_edit(edit: MessageEdit) -> bool:
         payload["edited_at"] = stamp
         message.text, message.payload, message.updated_at = edit.text, payload, utcnow()
         session.add(message)
-        session.add(Event(workspace_id=workspace_id, conversation_id=message.conversation_id, name="message.edited",
-                          actor_type="contact", data={"message_id": message.id, "edited_at": stamp}))
+        session.add(
+            Event(
+                workspace_id=workspace_id,
+                conversation_id=message.conversation_id,
+                name="message.edited",
+                actor_type="contact",
+                data={"message_id": message.id, "edited_at": stamp},
+            )
+        )
     return True
 
 

@@ -27,8 +27,11 @@ _lock = threading.Lock()
 
 def intents_key(document: dict[str, Any]) -> str:
     """A fingerprint of what the classifier learns from: intents, their triggers and the bot's language."""
-    intents = sorted((n.get("id"), n.get("name"), tuple(n.get("triggers") or ()))
-                     for n in document.get("nodes", []) if n.get("kind") == "intent")
+    intents = sorted(
+        (n.get("id"), n.get("name"), tuple(n.get("triggers") or ()))
+        for n in document.get("nodes", [])
+        if n.get("kind") == "intent"
+    )
     language = (document.get("bot") or {}).get("language", "pt")
     return hashlib.sha256(json.dumps([language, intents], ensure_ascii=False).encode()).hexdigest()[:24]
 
@@ -116,8 +119,11 @@ def warm_up() -> list[str]:
 
     with session_scope() as session:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
-        published = session.exec(select(Bot.id, Bot.language).where(
-            Bot.id.in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED)))).all()
+        published = session.exec(
+            select(Bot.id, Bot.language).where(
+                Bot.id.in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED))
+            )
+        ).all()
     one_thread()
     for language in languages:
         spacy_pipeline(language)
@@ -125,7 +131,7 @@ def warm_up() -> list[str]:
     for bot_id, language in published[:WARM_BOTS]:
         try:
             _warm_bot(bot_id, language)
-        except Exception:  # noqa: BLE001 - one bot's broken model must not keep the others cold
+        except Exception:
             log.exception("nlu.warm_up.bot_failed", extra={"bot_id": bot_id})
     return languages
 
@@ -167,7 +173,7 @@ def start_warm_up() -> None:
     def run() -> None:
         try:
             log.info("nlu.warm_up.done", extra={"languages": warm_up_process()})
-        except Exception:  # noqa: BLE001 - a warm-up is an optimisation: the first message loads it instead
+        except Exception:
             log.exception("nlu.warm_up.failed")
 
     threading.Thread(target=run, name="nlu-warm-up", daemon=True).start()

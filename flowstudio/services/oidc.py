@@ -68,9 +68,12 @@ def provider_of(session: Session, workspace_id: int) -> OidcProvider | None:
 
 def enabled_providers(session: Session) -> list[tuple[str, str]]:
     """(workspace slug, button label) of every enabled provider, for the login page."""
-    rows = session.exec(select(Workspace.slug, OidcProvider.button_label, Workspace.name)
-                        .join(OidcProvider, OidcProvider.workspace_id == Workspace.id)
-                        .where(OidcProvider.enabled.is_(True)).order_by(Workspace.id)).all()
+    rows = session.exec(
+        select(Workspace.slug, OidcProvider.button_label, Workspace.name)
+        .join(OidcProvider, OidcProvider.workspace_id == Workspace.id)
+        .where(OidcProvider.enabled.is_(True))
+        .order_by(Workspace.id)
+    ).all()
     return [(slug, label or name) for slug, label, name in rows]
 
 
@@ -96,9 +99,14 @@ def save_config(session: Session, *, workspace_id: int, user_id: int, config: Pr
     row = provider_of(session, workspace_id) or OidcProvider(workspace_id=workspace_id, issuer="", client_id="")
     if config.enabled and not (config.client_secret or row.client_secret):
         raise OidcError("oidc.bad_secret")
-    before = {"enabled": row.enabled, "issuer": row.issuer, "client_id": row.client_id,
-              "button_label": row.button_label, "allowed_domains": list(row.allowed_domains or []),
-              "auto_create_role": row.auto_create_role}
+    before = {
+        "enabled": row.enabled,
+        "issuer": row.issuer,
+        "client_id": row.client_id,
+        "button_label": row.button_label,
+        "allowed_domains": list(row.allowed_domains or []),
+        "auto_create_role": row.auto_create_role,
+    }
     row.enabled, row.issuer, row.client_id = config.enabled, issuer, config.client_id.strip()
     row.button_label, row.allowed_domains = config.button_label.strip()[:60], domains
     row.auto_create_role = config.auto_create_role
@@ -111,8 +119,15 @@ def save_config(session: Session, *, workspace_id: int, user_id: int, config: Pr
     if config.client_secret:
         changes["client_secret"] = "replaced"
     if changes:
-        audit.record(session, "auth.oidc_changed", workspace_id=workspace_id, actor=session.get(User, user_id),
-                     target=("oidc_provider", workspace_id), details={"changes": changes}, ip=ip)
+        audit.record(
+            session,
+            "auth.oidc_changed",
+            workspace_id=workspace_id,
+            actor=session.get(User, user_id),
+            target=("oidc_provider", workspace_id),
+            details={"changes": changes},
+            ip=ip,
+        )
 
 
 def discover(issuer: str) -> dict:
@@ -157,12 +172,18 @@ def begin(session: Session, *, workspace_slug: str, redirect_uri: str) -> tuple[
     """The provider's authorization URL, and the transaction to keep until the callback."""
     workspace, provider = _active_provider(session, workspace_slug)
     document = discover(provider.issuer)
-    transaction = Transaction(workspace.id, secrets.token_urlsafe(24), secrets.token_urlsafe(24),
-                              secrets.token_urlsafe(48))
+    transaction = Transaction(
+        workspace.id, secrets.token_urlsafe(24), secrets.token_urlsafe(24), secrets.token_urlsafe(48)
+    )
     query = {
-        "response_type": "code", "client_id": provider.client_id, "redirect_uri": redirect_uri,
-        "scope": "openid email profile", "state": transaction.state, "nonce": transaction.nonce,
-        "code_challenge": create_s256_code_challenge(transaction.verifier), "code_challenge_method": "S256",
+        "response_type": "code",
+        "client_id": provider.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": "openid email profile",
+        "state": transaction.state,
+        "nonce": transaction.nonce,
+        "code_challenge": create_s256_code_challenge(transaction.verifier),
+        "code_challenge_method": "S256",
     }
     return f"{document['authorization_endpoint']}?{urlencode(query)}", transaction
 
@@ -185,7 +206,13 @@ def _claims(provider: OidcProvider, document: dict, id_token: str, nonce: str) -
 
 
 def complete(
-    session: Session, *, transaction: Transaction, state: str, code: str, redirect_uri: str, ip: str = "",
+    session: Session,
+    *,
+    transaction: Transaction,
+    state: str,
+    code: str,
+    redirect_uri: str,
+    ip: str = "",
 ) -> tuple[User, bool]:
     """The callback: checks everything above; returns the user and whether the provider did MFA."""
     if not state or not secrets.compare_digest(state, transaction.state):
@@ -194,13 +221,17 @@ def complete(
     if provider is None or not provider.enabled:
         raise OidcError("oidc.disabled")
     document = discover(provider.issuer)
-    client = OAuth2Session(provider.client_id, crypto.open_sealed(provider.client_secret,
-                                                                  _associated(provider.workspace_id)),
-                           redirect_uri=redirect_uri, code_challenge_method="S256")
+    client = OAuth2Session(
+        provider.client_id,
+        crypto.open_sealed(provider.client_secret, _associated(provider.workspace_id)),
+        redirect_uri=redirect_uri,
+        code_challenge_method="S256",
+    )
     try:
-        token = client.fetch_token(document["token_endpoint"], code=code, code_verifier=transaction.verifier,
-                                   timeout=10)
-    except Exception as error:  # noqa: BLE001 - Authlib raises requests and OAuth errors alike
+        token = client.fetch_token(
+            document["token_endpoint"], code=code, code_verifier=transaction.verifier, timeout=10
+        )
+    except Exception as error:
         raise OidcError("oidc.failed", f"token exchange: {error}") from error
     finally:
         client.close()
@@ -220,8 +251,13 @@ def complete(
 def _member(session: Session, provider: OidcProvider, email: str, name: str, ip: str) -> User:
     workspace_id = provider.workspace_id
     user = session.exec(select(User).where(User.email == email)).first()
-    member = user is not None and session.exec(select(Membership.id).where(
-        Membership.workspace_id == workspace_id, Membership.user_id == user.id)).first() is not None
+    member = (
+        user is not None
+        and session.exec(
+            select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user.id)
+        ).first()
+        is not None
+    )
     if member:
         if not user.is_active:
             raise OidcError("oidc.not_member", email)
@@ -229,12 +265,22 @@ def _member(session: Session, provider: OidcProvider, email: str, name: str, ip:
     if not provider.auto_create_role:
         raise OidcError("oidc.not_member", email)
     if user is None:
-        user = User(email=email, name=(name or email.split("@")[0])[:120],
-                    password_hash=passwords.hash_password(secrets.token_urlsafe(32)))  # no usable password
+        user = User(
+            email=email,
+            name=(name or email.split("@")[0])[:120],
+            password_hash=passwords.hash_password(secrets.token_urlsafe(32)),
+        )  # no usable password
         session.add(user)
         session.flush()
     session.add(Membership(workspace_id=workspace_id, user_id=user.id, role=Role(provider.auto_create_role)))
     session.flush()
-    audit.record(session, "member.added", workspace_id=workspace_id, actor=user, target=("user", user.id),
-                 details={"role": provider.auto_create_role, "via": "oidc"}, ip=ip)
+    audit.record(
+        session,
+        "member.added",
+        workspace_id=workspace_id,
+        actor=user,
+        target=("user", user.id),
+        details={"role": provider.auto_create_role, "via": "oidc"},
+        ip=ip,
+    )
     return user

@@ -25,19 +25,146 @@ MAX_LENGTH = 256
 
 # The most used passwords of the big leak lists (and their pt/es favourites), lower case. A password
 # whose lower-cased form, with trailing digits and symbols dropped, is one of these is refused.
-COMMON = frozenset("""
-123456 123456789 12345678 password qwerty 12345 1234567 111111 1234567890 123123 abc123 1234 password1
-iloveyou 1q2w3e4r 000000 qwerty123 zaq12wsx dragon sunshine princess letmein 654321 monkey 27653 1qaz2wsx
-123321 qwertyuiop superman asdfghjkl 123qwe football baseball welcome admin administrator master login
-passw0rd starwars shadow michael jennifer trustno1 hello freedom whatever qazwsx ninja mustang access
-charlie donald batman loveme flower hottie lovely zxcvbnm 121212 solo 666666 888888 987654321 secret
-changeme default senha senha123 mudar123 mudarsenha brasil flamengo corinthians palmeiras saopaulo
-gremio santos vasco botafogo cruzeiro internacional amor amoreterno meuamor deus jesus familia
-contrasena contraseña hola espana argentina mexico colombia barcelona realmadrid boca river teamo
-tequiero micontrasena flowstudio pizzaria abcdef abcdefgh abcdefghij aaaaaa qwerty1 q1w2e3r4 asdf1234
-password123 welcome1 admin123 root toor test test123 guest user usuario user123 letmein1 summer winter
-autumn spring monday computer internet samsung iphone google facebook instagram whatsapp
-""".split())
+COMMON = frozenset(
+    [
+        "123456",
+        "123456789",
+        "12345678",
+        "password",
+        "qwerty",
+        "12345",
+        "1234567",
+        "111111",
+        "1234567890",
+        "123123",
+        "abc123",
+        "1234",
+        "password1",
+        "iloveyou",
+        "1q2w3e4r",
+        "000000",
+        "qwerty123",
+        "zaq12wsx",
+        "dragon",
+        "sunshine",
+        "princess",
+        "letmein",
+        "654321",
+        "monkey",
+        "27653",
+        "1qaz2wsx",
+        "123321",
+        "qwertyuiop",
+        "superman",
+        "asdfghjkl",
+        "123qwe",
+        "football",
+        "baseball",
+        "welcome",
+        "admin",
+        "administrator",
+        "master",
+        "login",
+        "passw0rd",
+        "starwars",
+        "shadow",
+        "michael",
+        "jennifer",
+        "trustno1",
+        "hello",
+        "freedom",
+        "whatever",
+        "qazwsx",
+        "ninja",
+        "mustang",
+        "access",
+        "charlie",
+        "donald",
+        "batman",
+        "loveme",
+        "flower",
+        "hottie",
+        "lovely",
+        "zxcvbnm",
+        "121212",
+        "solo",
+        "666666",
+        "888888",
+        "987654321",
+        "secret",
+        "changeme",
+        "default",
+        "senha",
+        "senha123",
+        "mudar123",
+        "mudarsenha",
+        "brasil",
+        "flamengo",
+        "corinthians",
+        "palmeiras",
+        "saopaulo",
+        "gremio",
+        "santos",
+        "vasco",
+        "botafogo",
+        "cruzeiro",
+        "internacional",
+        "amor",
+        "amoreterno",
+        "meuamor",
+        "deus",
+        "jesus",
+        "familia",
+        "contrasena",
+        "contraseña",
+        "hola",
+        "espana",
+        "argentina",
+        "mexico",
+        "colombia",
+        "barcelona",
+        "realmadrid",
+        "boca",
+        "river",
+        "teamo",
+        "tequiero",
+        "micontrasena",
+        "flowstudio",
+        "pizzaria",
+        "abcdef",
+        "abcdefgh",
+        "abcdefghij",
+        "aaaaaa",
+        "qwerty1",
+        "q1w2e3r4",
+        "asdf1234",
+        "password123",
+        "welcome1",
+        "admin123",
+        "root",
+        "toor",
+        "test",
+        "test123",
+        "guest",
+        "user",
+        "usuario",
+        "user123",
+        "letmein1",
+        "summer",
+        "winter",
+        "autumn",
+        "spring",
+        "monday",
+        "computer",
+        "internet",
+        "samsung",
+        "iphone",
+        "google",
+        "facebook",
+        "instagram",
+        "whatsapp",
+    ]
+)
 
 
 class WeakPassword(ValueError):
@@ -87,8 +214,9 @@ def _verify_scrypt(password: str, encoded: str) -> bool:
         scheme, n, r, p, salt, digest = encoded.split("$")
         if scheme != "scrypt":
             return False
-        candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r),
-                                   p=int(p), maxmem=64 * 1024 * 1024)
+        candidate = hashlib.scrypt(
+            password.encode(), salt=bytes.fromhex(salt), dklen=32, n=int(n), r=int(r), p=int(p), maxmem=64 * 1024 * 1024
+        )
     except ValueError:
         return False
     return hmac.compare_digest(candidate.hex(), digest)

@@ -52,8 +52,20 @@ _BUILD = {BOTS_VIEW, BOTS_MANAGE, FLOWS_EDIT, FLOWS_TEST, FLOWS_PUBLISH, CHANNEL
 _OPERATE = {ROUTING_MANAGE, AGENTS_MANAGE, QUEUES_MANAGE, INBOX_WORK, INBOX_SUPERVISE, MEMBERS_MANAGE}
 
 MATRIX: dict[Role, frozenset[str]] = {
-    Role.ADMIN: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL,
-                           DEVELOPERS_MANAGE, SETTINGS_MANAGE, SECURITY_MANAGE, AUDIT_VIEW, MEMBERS_GRANT_ADMIN}),
+    Role.ADMIN: frozenset(
+        {
+            *_BUILD,
+            *_OPERATE,
+            CHANNELS_MANAGE,
+            CONVERSATIONS_API,
+            CONVERSATIONS_ALL,
+            DEVELOPERS_MANAGE,
+            SETTINGS_MANAGE,
+            SECURITY_MANAGE,
+            AUDIT_VIEW,
+            MEMBERS_GRANT_ADMIN,
+        }
+    ),
     Role.SUPERVISOR: frozenset({*_BUILD, *_OPERATE, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL}),
     Role.DESIGNER: frozenset(_BUILD),
     Role.DEVELOPER: frozenset({*_BUILD, CHANNELS_MANAGE, CONVERSATIONS_API, CONVERSATIONS_ALL, DEVELOPERS_MANAGE}),
@@ -111,8 +123,9 @@ def membership(*, session: Session, workspace_id: int | None, user_id: int | Non
     """The user's membership of the workspace now, else None."""
     if workspace_id is None or user_id is None:
         return None
-    return session.exec(select(Membership).where(Membership.workspace_id == workspace_id,
-                                                 Membership.user_id == user_id)).first()
+    return session.exec(
+        select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
 
 
 def member_role(*, session: Session, workspace_id: int | None, user_id: int | None) -> Role | None:
@@ -136,8 +149,9 @@ def can_develop(role: Role | str | None) -> bool:
     return allows(role, DEVELOPERS_MANAGE)
 
 
-def may_assign_role(actor_role: Role | str | None, target_current: Role | str | None,
-                    target_new: Role | str | None) -> bool:
+def may_assign_role(
+    actor_role: Role | str | None, target_current: Role | str | None, target_new: Role | str | None
+) -> bool:
     """Whether the actor may give `target_new` to a member who has `target_current` (None = new member/removal).
 
     Managing members needs `members.manage`; granting admin, or changing or removing an admin, needs

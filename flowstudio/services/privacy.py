@@ -27,8 +27,7 @@ from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
-from flowstudio.models import Contact, Conversation, Membership, Message, Role, WorkspaceSettings
-from flowstudio.models import sealing
+from flowstudio.models import Contact, Conversation, Membership, Message, Role, WorkspaceSettings, sealing
 from flowstudio.services import crypto
 
 log = logging.getLogger("flowstudio.privacy")
@@ -58,8 +57,11 @@ def member_may_read(session: Session, workspace_id: int, user_id: int | None) ->
     """Whether the member was granted reading encrypted messages (read now: a revoked grant applies at once)."""
     if user_id is None:
         return False
-    granted = session.exec(select(Membership.can_read_encrypted).where(
-        Membership.workspace_id == workspace_id, Membership.user_id == user_id)).first()
+    granted = session.exec(
+        select(Membership.can_read_encrypted).where(
+            Membership.workspace_id == workspace_id, Membership.user_id == user_id
+        )
+    ).first()
     return bool(granted)
 
 
@@ -68,8 +70,14 @@ def token_may_read(role: Role | str) -> bool:
     return str(role) == Role.ADMIN.value
 
 
-def visibility(session: Session, workspace_id: int, *, user_id: int | None = None, may_read: bool | None = None,
-               language: str = "pt-BR") -> Visibility:
+def visibility(
+    session: Session,
+    workspace_id: int,
+    *,
+    user_id: int | None = None,
+    may_read: bool | None = None,
+    language: str = "pt-BR",
+) -> Visibility:
     """The viewer's visibility: a member (`user_id`) or a caller whose right is known (`may_read`)."""
     settings = session.get(WorkspaceSettings, workspace_id)
     encrypt = bool(settings and settings.encrypt_messages)
@@ -77,22 +85,35 @@ def visibility(session: Session, workspace_id: int, *, user_id: int | None = Non
     if not encrypt and not sensitive:
         return Visibility()
     allowed = may_read if may_read is not None else member_may_read(session, workspace_id, user_id)
-    return Visibility(encrypt_messages=encrypt, sensitive_variables=sensitive, may_read=allowed,
-                      marker=translate(MARKER_KEY, language))
+    return Visibility(
+        encrypt_messages=encrypt,
+        sensitive_variables=sensitive,
+        may_read=allowed,
+        marker=translate(MARKER_KEY, language),
+    )
 
 
 def redact_rendered(item: dict[str, Any], seen: Visibility) -> dict[str, Any]:
     """A message as the chat pane draws it (`inbox.render_message`), with its body hidden if it must be."""
     if not seen.hides_bodies or item.get("kind") == "erased":
         return item
-    return {**item, "kind": "text", "text": seen.marker, "buttons": [], "image_url": "", "file_url": "",
-            "file_name": ""}
+    return {
+        **item,
+        "kind": "text",
+        "text": seen.marker,
+        "buttons": [],
+        "image_url": "",
+        "file_url": "",
+        "file_name": "",
+    }
 
 
 def redact_variables(variables: dict[str, Any], seen: Visibility) -> dict[str, Any]:
     """Variables with the sensitive ones' values hidden if they must be (and any value no key opens)."""
-    return {name: seen.marker if seen.hides_variable(name) or crypto.is_sealed(value) else value
-            for name, value in (variables or {}).items()}
+    return {
+        name: seen.marker if seen.hides_variable(name) or crypto.is_sealed(value) else value
+        for name, value in (variables or {}).items()
+    }
 
 
 def redact_message_fields(text: str | None, payload: dict[str, Any], seen: Visibility) -> tuple[str | None, dict]:
@@ -116,8 +137,12 @@ class Reencrypted:
 
     def counts(self) -> dict[str, int]:
         """The counts (failures as a number)."""
-        return {"messages": self.messages, "contacts": self.contacts, "conversations": self.conversations,
-                "failed": len(self.failed)}
+        return {
+            "messages": self.messages,
+            "contacts": self.contacts,
+            "conversations": self.conversations,
+            "failed": len(self.failed),
+        }
 
 
 def _reseal(value: Any, binding: str, ring: crypto.Keyring, seal_plain: bool) -> Any:
@@ -129,8 +154,9 @@ def _reseal(value: Any, binding: str, ring: crypto.Keyring, seal_plain: bool) ->
     return None
 
 
-def _reseal_variables(values: dict[str, Any], workspace_id: int, sensitive: frozenset[str],
-                      ring: crypto.Keyring) -> dict[str, Any] | None:
+def _reseal_variables(
+    values: dict[str, Any], workspace_id: int, sensitive: frozenset[str], ring: crypto.Keyring
+) -> dict[str, Any] | None:
     import json
 
     changed: dict[str, Any] | None = None
@@ -149,8 +175,10 @@ def _reseal_variables(values: dict[str, Any], workspace_id: int, sensitive: froz
 
 
 def _policies(session: Session) -> dict[int, sealing.Policy]:
-    return {row.workspace_id: sealing.Policy(row.encrypt_messages, frozenset(row.sensitive_variables or ()))
-            for row in session.exec(select(WorkspaceSettings)).all()}
+    return {
+        row.workspace_id: sealing.Policy(row.encrypt_messages, frozenset(row.sensitive_variables or ()))
+        for row in session.exec(select(WorkspaceSettings)).all()
+    }
 
 
 def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reencrypted:
@@ -174,10 +202,18 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
     last = 0
     while True:  # messages
         with session_scope() as session:
-            rows = session.execute(scoped(
-                sa.select(Message.id, Message.conversation_id, Message.text, Message.payload, Conversation.workspace_id)
-                .join(Conversation, Conversation.id == Message.conversation_id).where(Message.id > last),
-                Conversation.workspace_id).order_by(Message.id).limit(batch_size)).all()
+            rows = session.execute(
+                scoped(
+                    sa.select(
+                        Message.id, Message.conversation_id, Message.text, Message.payload, Conversation.workspace_id
+                    )
+                    .join(Conversation, Conversation.id == Message.conversation_id)
+                    .where(Message.id > last),
+                    Conversation.workspace_id,
+                )
+                .order_by(Message.id)
+                .limit(batch_size)
+            ).all()
             for row in rows:
                 last = row.id
                 seal_plain = policies.get(row.workspace_id, sealing.NO_POLICY).encrypt_messages
@@ -189,7 +225,8 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
                         if ring.needs_rotation(inner):
                             payload = sealing.seal_payload(
                                 json.loads(ring.open(inner, sealing.payload_binding(row.conversation_id))),
-                                row.conversation_id)
+                                row.conversation_id,
+                            )
                     elif seal_plain and row.payload:
                         payload = sealing.seal_payload(row.payload, row.conversation_id)
                 except crypto.DecryptionError:
@@ -203,15 +240,24 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
             break
     for model, column, get, put in (
         (Contact, "variables", lambda vars_: vars_, lambda _old, new: new),
-        (Conversation, "session", lambda s: (s or {}).get("variables") or {},
-         lambda old, new: {**(old or {}), "variables": new}),
+        (
+            Conversation,
+            "session",
+            lambda s: (s or {}).get("variables") or {},
+            lambda old, new: {**(old or {}), "variables": new},
+        ),
     ):
         last = 0
         while True:
             with session_scope() as session:
-                rows = session.execute(scoped(
-                    sa.select(model.id, model.workspace_id, getattr(model, column)).where(model.id > last),
-                    model.workspace_id).order_by(model.id).limit(batch_size)).all()
+                rows = session.execute(
+                    scoped(
+                        sa.select(model.id, model.workspace_id, getattr(model, column)).where(model.id > last),
+                        model.workspace_id,
+                    )
+                    .order_by(model.id)
+                    .limit(batch_size)
+                ).all()
                 for row_id, row_workspace, stored in rows:
                     last = row_id
                     sensitive = policies.get(row_workspace, sealing.NO_POLICY).sensitive_variables
@@ -221,8 +267,9 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
                         done.failed.append(f"{model.__tablename__}:{row_id}")
                         continue
                     if changed is not None:
-                        session.execute(sa.update(model).where(model.id == row_id)
-                                        .values({column: put(stored, changed)}))
+                        session.execute(
+                            sa.update(model).where(model.id == row_id).values({column: put(stored, changed)})
+                        )
                         if model is Contact:
                             done.contacts += 1
                         else:
@@ -237,10 +284,23 @@ def shown_message(item: dict[str, Any], erased: str | None, seen: Visibility, la
     """A rendered message (`inbox.render_message`) as this viewer sees it: what retention or a forgotten
     contact erased says so, and a body hidden from them shows the marker."""
     if erased in ("all", "body"):
-        return {**item, "kind": "text", "text": translate("privacy.erased_message", language), "buttons": [],
-                "image_url": "", "file_url": "", "file_name": ""}
+        return {
+            **item,
+            "kind": "text",
+            "text": translate("privacy.erased_message", language),
+            "buttons": [],
+            "image_url": "",
+            "file_url": "",
+            "file_name": "",
+        }
     if erased == "file":
-        item = {**item, "kind": "text", "image_url": "", "file_url": "", "file_name": "",
-                "text": " · ".join(x for x in (translate("privacy.file_removed", language), item.get("text")) if x)}
+        item = {
+            **item,
+            "kind": "text",
+            "image_url": "",
+            "file_url": "",
+            "file_name": "",
+            "text": " · ".join(x for x in (translate("privacy.file_removed", language), item.get("text")) if x),
+        }
         return item if not seen.hides_bodies else {**item, "text": translate("privacy.file_removed", language)}
     return redact_rendered(item, seen)

@@ -44,13 +44,13 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
     },
     "closed": {
         "pt": "Estamos fora do horário de atendimento. Sua conversa ficou na fila e será atendida assim que "
-              "abrirmos ({opens}).",
+        "abrirmos ({opens}).",
         "es": "Estamos fuera del horario de atención. Tu conversación quedó en la fila y la atenderemos en "
-              "cuanto abramos ({opens}).",
+        "cuanto abramos ({opens}).",
         "en": "We are outside business hours. Your conversation is in line and will be answered as soon as "
-              "we open ({opens}).",
+        "we open ({opens}).",
         "fr": "Nous sommes en dehors des heures d'ouverture. Votre conversation est dans la file et sera traitée "
-              "dès l'ouverture ({opens}).",
+        "dès l'ouverture ({opens}).",
     },
     "csat": {
         "pt": "Como você avalia este atendimento? Responda com um número de 1 (ruim) a 5 (ótimo).",
@@ -67,9 +67,11 @@ DEFAULT_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-_TOO_LONG = {"position_message": "errors.queue.too_long_position_message",
-             "closed_message": "errors.queue.too_long_closed_message",
-             "csat_question": "errors.queue.too_long_csat_question"}
+_TOO_LONG = {
+    "position_message": "errors.queue.too_long_position_message",
+    "closed_message": "errors.queue.too_long_closed_message",
+    "csat_question": "errors.queue.too_long_csat_question",
+}
 
 
 class QueueError(Invalid):
@@ -193,8 +195,17 @@ class QueueView:
     agent_ids: list[int]
 
 
-SETTINGS = ("name", "strategy", "business_hours", "max_wait_seconds", "position_message", "closed_message",
-            "return_to_bot_on_close", "csat_enabled", "csat_question")
+SETTINGS = (
+    "name",
+    "strategy",
+    "business_hours",
+    "max_wait_seconds",
+    "position_message",
+    "closed_message",
+    "return_to_bot_on_close",
+    "csat_enabled",
+    "csat_question",
+)
 
 
 def _apply(queue: Queue, settings: dict[str, Any]) -> None:
@@ -240,8 +251,9 @@ def _queue_in(session: Session, workspace_id: int, queue_id: int) -> Queue:
     return queue
 
 
-def create_queue(*, session: Session, workspace_id: int, name: str, key: str | None = None,
-                 is_default: bool = False, **settings: Any) -> Queue:
+def create_queue(
+    *, session: Session, workspace_id: int, name: str, key: str | None = None, is_default: bool = False, **settings: Any
+) -> Queue:
     """A new queue; `key` (how flows' `assign` nodes name it) defaults to a slug of the name.
 
     The workspace's first queue becomes its default.
@@ -282,8 +294,9 @@ def update_queue(*, session: Session, workspace_id: int, queue_id: int, **settin
 def set_default_queue(*, session: Session, workspace_id: int, queue_id: int) -> Queue:
     """Make this the queue every customer goes to when nothing else says where."""
     queue = _queue_in(session, workspace_id, queue_id)
-    for other in session.exec(select(Queue).where(Queue.workspace_id == workspace_id, Queue.is_default,
-                                                  Queue.id != queue_id)).all():
+    for other in session.exec(
+        select(Queue).where(Queue.workspace_id == workspace_id, Queue.is_default, Queue.id != queue_id)
+    ).all():
         other.is_default = False
         session.add(other)
     session.flush()
@@ -302,8 +315,11 @@ def delete_queue(*, session: Session, workspace_id: int, queue_id: int) -> None:
     queue = _queue_in(session, workspace_id, queue_id)
     if queue.is_default:
         raise QueueConflict("errors.queue.remove_default")
-    waiting = session.exec(select(Conversation.id).where(Conversation.owner_type == OwnerType.QUEUE,
-                                                         Conversation.owner_queue_id == queue_id)).all()
+    waiting = session.exec(
+        select(Conversation.id).where(
+            Conversation.owner_type == OwnerType.QUEUE, Conversation.owner_queue_id == queue_id
+        )
+    ).all()
     if waiting:
         raise QueueConflict("errors.queue.still_waiting", count=len(waiting))
     for rule in session.exec(select(RoutingRule).where(RoutingRule.target_queue_id == queue_id)).all():
@@ -317,18 +333,31 @@ def delete_queue(*, session: Session, workspace_id: int, queue_id: int) -> None:
 
 def list_queues(*, session: Session, workspace_id: int) -> list[QueueView]:
     """The workspace's queues, default first then by name, with their settings and agents."""
-    queues = session.exec(select(Queue).where(Queue.workspace_id == workspace_id)
-                          .order_by(Queue.is_default.desc(), Queue.name)).all()
+    queues = session.exec(
+        select(Queue).where(Queue.workspace_id == workspace_id).order_by(Queue.is_default.desc(), Queue.name)
+    ).all()
     links = session.exec(select(AgentQueue).where(AgentQueue.queue_id.in_([q.id for q in queues] or [0]))).all()
     agents: dict[int, list[int]] = {}
     for link in links:
         agents.setdefault(link.queue_id, []).append(link.user_id)
-    return [QueueView(id=q.id, key=q.key, name=q.name, is_default=q.is_default,
-                      strategy=AssignmentStrategy(q.strategy).value, business_hours=dict(q.business_hours or {}),
-                      max_wait_seconds=q.max_wait_seconds, position_message=q.position_message,
-                      closed_message=q.closed_message, return_to_bot_on_close=q.return_to_bot_on_close,
-                      csat_enabled=q.csat_enabled, csat_question=q.csat_question,
-                      agent_ids=sorted(agents.get(q.id, []))) for q in queues]
+    return [
+        QueueView(
+            id=q.id,
+            key=q.key,
+            name=q.name,
+            is_default=q.is_default,
+            strategy=AssignmentStrategy(q.strategy).value,
+            business_hours=dict(q.business_hours or {}),
+            max_wait_seconds=q.max_wait_seconds,
+            position_message=q.position_message,
+            closed_message=q.closed_message,
+            return_to_bot_on_close=q.return_to_bot_on_close,
+            csat_enabled=q.csat_enabled,
+            csat_question=q.csat_question,
+            agent_ids=sorted(agents.get(q.id, [])),
+        )
+        for q in queues
+    ]
 
 
 def set_queue_agents(*, session: Session, workspace_id: int, queue_id: int, user_ids: list[int]) -> None:

@@ -15,15 +15,21 @@ MAX_TEXT = 1000
 
 
 DEFAULT_QUICK_REPLIES = {
-    "pt": [("Saudação", "Olá! Sou {agent}, vou continuar o seu atendimento."),
-           ("Aguarde", "Só um instante, por favor, estou verificando."),
-           ("Encerrar", "Posso ajudar em algo mais? Obrigado pelo contato!")],
-    "es": [("Saludo", "¡Hola! Soy {agent}, voy a continuar con su atención."),
-           ("Espere", "Un momento, por favor, lo estoy verificando."),
-           ("Cerrar", "¿Puedo ayudarle en algo más? ¡Gracias por contactarnos!")],
-    "en": [("Greeting", "Hi! I'm {agent} and I'll take it from here."),
-           ("Hold on", "One moment, please, I'm checking."),
-           ("Wrap up", "Anything else I can help with? Thanks for reaching out!")],
+    "pt": [
+        ("Saudação", "Olá! Sou {agent}, vou continuar o seu atendimento."),
+        ("Aguarde", "Só um instante, por favor, estou verificando."),
+        ("Encerrar", "Posso ajudar em algo mais? Obrigado pelo contato!"),
+    ],
+    "es": [
+        ("Saludo", "¡Hola! Soy {agent}, voy a continuar con su atención."),
+        ("Espere", "Un momento, por favor, lo estoy verificando."),
+        ("Cerrar", "¿Puedo ayudarle en algo más? ¡Gracias por contactarnos!"),
+    ],
+    "en": [
+        ("Greeting", "Hi! I'm {agent} and I'll take it from here."),
+        ("Hold on", "One moment, please, I'm checking."),
+        ("Wrap up", "Anything else I can help with? Thanks for reaching out!"),
+    ],
 }
 
 

@@ -61,9 +61,27 @@ BATCH = 500
 FILE_KINDS = ("image", "audio", "video", "document", "file", "media", "sticker")
 _FILE_KEYS = ("url", "media_id", "file_id", "path", "filename", "caption", "mime_type", "sha256", "link")
 _KEPT_FILE_KEYS = ("type", "url", "media_type", "media_id", "file_id", "mime_type", "path")
-_KEPT_EVENT_KEYS = frozenset({"type", "name", "node_id", "queue_id", "rule_id", "bot_id", "message_id", "score",
-                              "priority", "minutes", "csat_requested", "returned_to_bot", "conversation_type",
-                              "tag", "owner", "from", "to"})
+_KEPT_EVENT_KEYS = frozenset(
+    {
+        "type",
+        "name",
+        "node_id",
+        "queue_id",
+        "rule_id",
+        "bot_id",
+        "message_id",
+        "score",
+        "priority",
+        "minutes",
+        "csat_requested",
+        "returned_to_bot",
+        "conversation_type",
+        "tag",
+        "owner",
+        "from",
+        "to",
+    }
+)
 _OWNER_KEYS = ("owner", "from", "to")  # kept only as {"type": "bot"|"queue"|"agent", "id": int}
 _LOCAL = re.compile(r"/api/v1/media/(\d+)/([A-Za-z0-9_-]{8,40})/([A-Za-z0-9._-]{1,100})$")
 FORGET_ROLES = (Role.ADMIN, Role.SUPERVISOR)
@@ -92,14 +110,27 @@ class Erasure:
 
     def counts(self) -> dict[str, int]:
         """The counts, as stored on the run and in the audit entry."""
-        return {"contacts": self.contacts, "identities": self.identities, "conversations": self.conversations,
-                "message_bodies": self.message_bodies, "file_messages": self.file_messages,
-                "files_deleted": self.files_deleted, "events": self.events}
+        return {
+            "contacts": self.contacts,
+            "identities": self.identities,
+            "conversations": self.conversations,
+            "message_bodies": self.message_bodies,
+            "file_messages": self.file_messages,
+            "files_deleted": self.files_deleted,
+            "events": self.events,
+        }
 
     def add(self, other: Erasure) -> None:
         """Sum another batch into this one."""
-        for name in ("contacts", "identities", "conversations", "message_bodies", "file_messages", "files_deleted",
-                     "events"):
+        for name in (
+            "contacts",
+            "identities",
+            "conversations",
+            "message_bodies",
+            "file_messages",
+            "files_deleted",
+            "events",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.files.extend(other.files)
 
@@ -118,12 +149,16 @@ def _local_file(workspace_id: int, url: Any) -> Path | None:
 def scrub_event_data(data: dict[str, Any] | None) -> dict[str, Any]:
     """An event's data with only the allow-listed structural facts (see the module's docstring), marked
     ``"erased": true`` when anything else was dropped."""
+
     def kept(key: str, value: Any) -> bool:
         if key not in _KEPT_EVENT_KEYS:
             return False
         if key in _OWNER_KEYS:
-            return isinstance(value, dict) and set(value) <= {"type", "id"} and \
-                all(v is None or isinstance(v, int | str) and len(str(v)) <= 16 for v in value.values())
+            return (
+                isinstance(value, dict)
+                and set(value) <= {"type", "id"}
+                and all(v is None or isinstance(v, int | str) and len(str(v)) <= 16 for v in value.values())
+            )
         return value is None or isinstance(value, int | float | bool) or (isinstance(value, str) and len(value) <= 80)
 
     data = dict(data or {})
@@ -200,32 +235,57 @@ def delete_files(folders: list[Path]) -> int:
 
 def _in_workspace(query: Any, workspace_id: int) -> Any:
     return query.join(Conversation, Conversation.id == Message.conversation_id).where(
-        Conversation.workspace_id == workspace_id)
+        Conversation.workspace_id == workspace_id
+    )
 
 
 # ------------------------------------------------------------------------------------------ due work
 
 
 def _due_contacts(session: Session, workspace_id: int, cutoff: datetime) -> list[int]:
-    recent = sa.exists().where(Conversation.contact_id == Contact.id,
-                               sa.func.coalesce(Conversation.last_message_at, Conversation.created_at) >= cutoff)
-    return list(session.exec(select(Contact.id).where(
-        Contact.workspace_id == workspace_id, Contact.erased_at.is_(None),
-        sa.func.coalesce(Contact.updated_at, Contact.created_at) < cutoff, ~recent).order_by(Contact.id)
-        .limit(BATCH)).all())
+    recent = sa.exists().where(
+        Conversation.contact_id == Contact.id,
+        sa.func.coalesce(Conversation.last_message_at, Conversation.created_at) >= cutoff,
+    )
+    return list(
+        session.exec(
+            select(Contact.id)
+            .where(
+                Contact.workspace_id == workspace_id,
+                Contact.erased_at.is_(None),
+                sa.func.coalesce(Contact.updated_at, Contact.created_at) < cutoff,
+                ~recent,
+            )
+            .order_by(Contact.id)
+            .limit(BATCH)
+        ).all()
+    )
 
 
 def _due_bodies(session: Session, workspace_id: int, cutoff: datetime) -> list[int]:
-    return list(session.exec(_in_workspace(select(Message.id), workspace_id).where(
-        Message.created_at < cutoff, sa.or_(Message.erased.is_(None), Message.erased == Erased.FILE.value))
-        .order_by(Message.id).limit(BATCH)).all())
+    return list(
+        session.exec(
+            _in_workspace(select(Message.id), workspace_id)
+            .where(Message.created_at < cutoff, sa.or_(Message.erased.is_(None), Message.erased == Erased.FILE.value))
+            .order_by(Message.id)
+            .limit(BATCH)
+        ).all()
+    )
 
 
 def _due_files(session: Session, workspace_id: int, cutoff: datetime) -> list[int]:
-    return list(session.exec(_in_workspace(select(Message.id), workspace_id).where(
-        Message.created_at < cutoff, Message.kind.in_(FILE_KINDS),
-        sa.or_(Message.erased.is_(None), Message.erased == Erased.BODY.value))
-        .order_by(Message.id).limit(BATCH)).all())
+    return list(
+        session.exec(
+            _in_workspace(select(Message.id), workspace_id)
+            .where(
+                Message.created_at < cutoff,
+                Message.kind.in_(FILE_KINDS),
+                sa.or_(Message.erased.is_(None), Message.erased == Erased.BODY.value),
+            )
+            .order_by(Message.id)
+            .limit(BATCH)
+        ).all()
+    )
 
 
 def _batches(pick: Any, work: Any) -> Erasure:
@@ -245,8 +305,9 @@ def _batches(pick: Any, work: Any) -> Erasure:
             return total
 
 
-def erase_due(*, workspace_id: int, retention_days: int | None, file_retention_days: int | None,
-              now: datetime) -> Erasure:
+def erase_due(
+    *, workspace_id: int, retention_days: int | None, file_retention_days: int | None, now: datetime
+) -> Erasure:
     """Erase everything due in one workspace (see the module's docstring)."""
     total = Erasure()
     reason = "retention"
@@ -285,8 +346,9 @@ def erase_due(*, workspace_id: int, retention_days: int | None, file_retention_d
     return total
 
 
-def run(*, workspace_id: int, trigger: str = "schedule", actor: Any = None, now: datetime | None = None,
-        ip: str = "") -> RetentionRun:
+def run(
+    *, workspace_id: int, trigger: str = "schedule", actor: Any = None, now: datetime | None = None, ip: str = ""
+) -> RetentionRun:
     """One retention pass over a workspace: erase what is due, record the run and an audit entry.
 
     Args:
@@ -298,20 +360,34 @@ def run(*, workspace_id: int, trigger: str = "schedule", actor: Any = None, now:
         policy = session.get(WorkspaceSettings, workspace_id)
         retention_days = policy.retention_days if policy else None
         file_days = policy.file_retention_days if policy else None
-    done = erase_due(workspace_id=workspace_id, retention_days=retention_days, file_retention_days=file_days,
-                     now=now)
+    done = erase_due(workspace_id=workspace_id, retention_days=retention_days, file_retention_days=file_days, now=now)
     with session_scope() as session:
         record = RetentionRun(
-            workspace_id=workspace_id, trigger=trigger[:16], started_at=now, finished_at=utcnow(),
+            workspace_id=workspace_id,
+            trigger=trigger[:16],
+            started_at=now,
+            finished_at=utcnow(),
             actor_user_id=getattr(actor, "user_id", None) or getattr(actor, "id", None),
             data_cutoff=now - timedelta(days=retention_days) if retention_days else None,
-            file_cutoff=now - timedelta(days=file_days) if file_days else None, counts=done.counts())
+            file_cutoff=now - timedelta(days=file_days) if file_days else None,
+            counts=done.counts(),
+        )
         session.add(record)
         session.flush()
-        audit.record(session, "retention.erased", workspace_id=workspace_id, actor=actor,
-                     target=("retention_run", record.id), ip=ip,
-                     details={"trigger": trigger, "retention_days": retention_days,
-                              "file_retention_days": file_days, **done.counts()})
+        audit.record(
+            session,
+            "retention.erased",
+            workspace_id=workspace_id,
+            actor=actor,
+            target=("retention_run", record.id),
+            ip=ip,
+            details={
+                "trigger": trigger,
+                "retention_days": retention_days,
+                "file_retention_days": file_days,
+                **done.counts(),
+            },
+        )
     log.info("retention.run", extra={"workspace_id": workspace_id, **done.counts()})
     return record
 
@@ -320,29 +396,52 @@ def run_all(*, trigger: str = "schedule", now: datetime | None = None) -> list[R
     """A pass over every workspace with a retention limit (the daily task); one failing does not stop the
     others."""
     with session_scope() as session:
-        workspace_ids = list(session.exec(select(WorkspaceSettings.workspace_id).where(sa.or_(
-            WorkspaceSettings.retention_days.is_not(None), WorkspaceSettings.file_retention_days.is_not(None)))
-            .order_by(WorkspaceSettings.workspace_id)).all())
+        workspace_ids = list(
+            session.exec(
+                select(WorkspaceSettings.workspace_id)
+                .where(
+                    sa.or_(
+                        WorkspaceSettings.retention_days.is_not(None),
+                        WorkspaceSettings.file_retention_days.is_not(None),
+                    )
+                )
+                .order_by(WorkspaceSettings.workspace_id)
+            ).all()
+        )
     runs = []
     for workspace_id in workspace_ids:
         try:
             runs.append(run(workspace_id=workspace_id, trigger=trigger, now=now))
-        except Exception:  # noqa: BLE001 - one workspace must not stop the others
+        except Exception:
             log.exception("retention.run_failed", extra={"workspace_id": workspace_id})
     return runs
 
 
 def recent_runs(*, session: Session, workspace_id: int, limit: int = 10) -> list[RetentionRun]:
     """The workspace's last runs, newest first."""
-    return list(session.exec(select(RetentionRun).where(RetentionRun.workspace_id == workspace_id)
-                             .order_by(RetentionRun.started_at.desc(), RetentionRun.id.desc()).limit(limit)).all())
+    return list(
+        session.exec(
+            select(RetentionRun)
+            .where(RetentionRun.workspace_id == workspace_id)
+            .order_by(RetentionRun.started_at.desc(), RetentionRun.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 # ------------------------------------------------------------------------------------ forget a contact
 
 
-def forget_contact_in(session: Session, *, workspace_id: int, contact_id: int, actor: Any, role: Role | str | None,
-                      ip: str = "", now: datetime | None = None) -> Erasure:
+def forget_contact_in(
+    session: Session,
+    *,
+    workspace_id: int,
+    contact_id: int,
+    actor: Any,
+    role: Role | str | None,
+    ip: str = "",
+    now: datetime | None = None,
+) -> Erasure:
     """Erase one person now, in the caller's transaction: contact fields, variables, channel ids (the
     webchat visitor id too), and the bodies and files of all their conversations' messages. Audited as
     `contact.forgotten`. The caller commits, then deletes `Erasure.files` with `delete_files`.
@@ -358,9 +457,12 @@ def forget_contact_in(session: Session, *, workspace_id: int, contact_id: int, a
     now = now or utcnow()
     done = erase_contact(session, contact, now=now)
     conversation_ids = select(Conversation.id).where(Conversation.contact_id == contact.id)
-    for message in session.exec(select(Message).where(Message.conversation_id.in_(conversation_ids),
-                                                      sa.or_(Message.erased.is_(None),
-                                                             Message.erased != Erased.ALL.value))).all():
+    for message in session.exec(
+        select(Message).where(
+            Message.conversation_id.in_(conversation_ids),
+            sa.or_(Message.erased.is_(None), Message.erased != Erased.ALL.value),
+        )
+    ).all():
         if message.kind in FILE_KINDS and message.erased != Erased.FILE.value:
             folder = erase_file(message, workspace_id, "forgotten")
             if folder is not None:
@@ -371,18 +473,32 @@ def forget_contact_in(session: Session, *, workspace_id: int, contact_id: int, a
         session.add(message)
         done.message_bodies += 1
     session.flush()
-    audit.record(session, "contact.forgotten", workspace_id=workspace_id, actor=actor, target=("contact", contact.id),
-                 ip=ip, details={**done.counts(), "files": len(done.files)})
+    audit.record(
+        session,
+        "contact.forgotten",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("contact", contact.id),
+        ip=ip,
+        details={**done.counts(), "files": len(done.files)},
+    )
     return done
 
 
 def forget_contact(*, workspace_id: int, contact_id: int, user_id: int, actor: Any = None, ip: str = "") -> Erasure:
     """`forget_contact_in` in its own transaction for a member (role read now), then the files deleted."""
     with session_scope() as session:
-        role = session.exec(select(Membership.role).where(Membership.workspace_id == workspace_id,
-                                                          Membership.user_id == user_id)).first()
-        done = forget_contact_in(session, workspace_id=workspace_id, contact_id=contact_id,
-                                 actor=actor or session.get(User, user_id), role=role, ip=ip)
+        role = session.exec(
+            select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+        ).first()
+        done = forget_contact_in(
+            session,
+            workspace_id=workspace_id,
+            contact_id=contact_id,
+            actor=actor or session.get(User, user_id),
+            role=role,
+            ip=ip,
+        )
     done.files_deleted = delete_files(done.files)
     return done
 

@@ -59,14 +59,25 @@ class RoutingError(ValueError):
 def owner_of(conversation: Conversation) -> dict[str, Any]:
     """The conversation's owner as plain data: ``{"type": "bot"|"queue"|"agent", "id": int}``."""
     kind = OwnerType(conversation.owner_type)
-    ids = {OwnerType.BOT: conversation.owner_bot_id, OwnerType.QUEUE: conversation.owner_queue_id,
-           OwnerType.AGENT: conversation.owner_agent_id}
+    ids = {
+        OwnerType.BOT: conversation.owner_bot_id,
+        OwnerType.QUEUE: conversation.owner_queue_id,
+        OwnerType.AGENT: conversation.owner_agent_id,
+    }
     return {"type": kind.value, "id": ids[kind]}
 
 
-def change_owner(*, session: Session, conversation: Conversation, owner_type: OwnerType | str,
-                 owner_id: int, actor_type: str, actor_id: int | str | None, reason: str,
-                 data: dict[str, Any] | None = None) -> Event | None:
+def change_owner(
+    *,
+    session: Session,
+    conversation: Conversation,
+    owner_type: OwnerType | str,
+    owner_id: int,
+    actor_type: str,
+    actor_id: int | str | None,
+    reason: str,
+    data: dict[str, Any] | None = None,
+) -> Event | None:
     """Give the conversation to one new owner and record who did it and why.
 
     Keeps the one-owner rule (the other owner columns are cleared), remembers the last bot that had it
@@ -99,11 +110,14 @@ def change_owner(*, session: Session, conversation: Conversation, owner_type: Ow
         conversation.session = flow_session
     conversation.updated_at = utcnow()
     session.add(conversation)
-    event = Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                  name="conversation.owner_changed", actor_type=actor_type,
-                  actor_id=None if actor_id is None else str(actor_id),
-                  data={"from": before, "to": {"type": owner_type.value, "id": owner_id}, "reason": reason,
-                        **(data or {})})
+    event = Event(
+        workspace_id=conversation.workspace_id,
+        conversation_id=conversation.id,
+        name="conversation.owner_changed",
+        actor_type=actor_type,
+        actor_id=None if actor_id is None else str(actor_id),
+        data={"from": before, "to": {"type": owner_type.value, "id": owner_id}, "reason": reason, **(data or {})},
+    )
     session.add(event)
     return event
 
@@ -156,8 +170,9 @@ def _clean_conditions(session: Session, workspace_id: int, conditions: dict[str,
     return clean
 
 
-def _check_target(session: Session, workspace_id: int, target_type: RuleTarget, target_id: int | None
-                  ) -> tuple[int | None, int | None]:
+def _check_target(
+    session: Session, workspace_id: int, target_type: RuleTarget, target_id: int | None
+) -> tuple[int | None, int | None]:
     if target_type == RuleTarget.KNOWLEDGE:
         return None, None
     if target_id is None:
@@ -175,9 +190,17 @@ def _rule_in(session: Session, workspace_id: int, rule_id: int) -> RoutingRule:
     return rule
 
 
-def create_rule(*, session: Session, workspace_id: int, name: str, target_type: RuleTarget | str,
-                target_id: int | None = None, conditions: dict[str, Any] | None = None, enabled: bool = True,
-                position: int | None = None) -> RoutingRule:
+def create_rule(
+    *,
+    session: Session,
+    workspace_id: int,
+    name: str,
+    target_type: RuleTarget | str,
+    target_id: int | None = None,
+    conditions: dict[str, Any] | None = None,
+    enabled: bool = True,
+    position: int | None = None,
+) -> RoutingRule:
     """Add a routing rule (last, unless `position` says where; later rules move down).
 
     Raises:
@@ -192,9 +215,15 @@ def create_rule(*, session: Session, workspace_id: int, name: str, target_type: 
         raise RoutingError(f"target must be one of {', '.join(t.value for t in RuleTarget)}") from error
     bot_id, queue_id = _check_target(session, workspace_id, target_type, target_id)
     rules = _ordered_rules(session, workspace_id)
-    rule = RoutingRule(workspace_id=workspace_id, name=name[:120], conditions=_clean_conditions(
-        session, workspace_id, conditions), target_type=target_type, target_bot_id=bot_id,
-        target_queue_id=queue_id, enabled=enabled)
+    rule = RoutingRule(
+        workspace_id=workspace_id,
+        name=name[:120],
+        conditions=_clean_conditions(session, workspace_id, conditions),
+        target_type=target_type,
+        target_bot_id=bot_id,
+        target_queue_id=queue_id,
+        enabled=enabled,
+    )
     session.add(rule)
     session.flush()
     where = len(rules) if position is None else max(0, min(position, len(rules)))
@@ -202,9 +231,17 @@ def create_rule(*, session: Session, workspace_id: int, name: str, target_type: 
     return rule
 
 
-def update_rule(*, session: Session, workspace_id: int, rule_id: int, name: str | None = None,
-                conditions: dict[str, Any] | None = None, target_type: RuleTarget | str | None = None,
-                target_id: int | None = None, enabled: bool | None = None) -> RoutingRule:
+def update_rule(
+    *,
+    session: Session,
+    workspace_id: int,
+    rule_id: int,
+    name: str | None = None,
+    conditions: dict[str, Any] | None = None,
+    target_type: RuleTarget | str | None = None,
+    target_id: int | None = None,
+    enabled: bool | None = None,
+) -> RoutingRule:
     """Change a rule's name, conditions, target or enabled flag (only what is given).
 
     Raises:
@@ -261,17 +298,36 @@ def list_rules(*, session: Session, workspace_id: int) -> list[RuleView]:
     views = []
     for rule in _ordered_rules(session, workspace_id):
         target_id = rule.target_bot_id or rule.target_queue_id
-        target_name = (bots.get(target_id, "") if rule.target_type == RuleTarget.BOT else
-                       queues.get(target_id, "") if rule.target_type == RuleTarget.QUEUE else "best bot for the message")
-        views.append(RuleView(id=rule.id, position=rule.position, name=rule.name, conditions=dict(rule.conditions),
-                              target_type=RuleTarget(rule.target_type).value, target_id=target_id,
-                              target_name=target_name, enabled=rule.enabled))
+        target_name = (
+            bots.get(target_id, "")
+            if rule.target_type == RuleTarget.BOT
+            else queues.get(target_id, "")
+            if rule.target_type == RuleTarget.QUEUE
+            else "best bot for the message"
+        )
+        views.append(
+            RuleView(
+                id=rule.id,
+                position=rule.position,
+                name=rule.name,
+                conditions=dict(rule.conditions),
+                target_type=RuleTarget(rule.target_type).value,
+                target_id=target_id,
+                target_name=target_name,
+                enabled=rule.enabled,
+            )
+        )
     return views
 
 
 def _ordered_rules(session: Session, workspace_id: int) -> list[RoutingRule]:
-    return list(session.exec(select(RoutingRule).where(RoutingRule.workspace_id == workspace_id)
-                             .order_by(RoutingRule.position, RoutingRule.id)).all())
+    return list(
+        session.exec(
+            select(RoutingRule)
+            .where(RoutingRule.workspace_id == workspace_id)
+            .order_by(RoutingRule.position, RoutingRule.id)
+        ).all()
+    )
 
 
 def _renumber(session: Session, rules: list[RoutingRule]) -> None:
@@ -327,8 +383,7 @@ def _names_area(area: str, words: list[str]) -> bool:
     return all(seen(word) for word in wanted)
 
 
-def score_bots(*, session: Session, workspace_id: int, text: str, bot_ids: list[int] | None = None
-               ) -> list[BotScore]:
+def score_bots(*, session: Session, workspace_id: int, text: str, bot_ids: list[int] | None = None) -> list[BotScore]:
     """Score the message against each published bot of the workspace, best first.
 
     Each bot's intents are matched by its published version's NLU (keyword triggers plus the trained
@@ -351,7 +406,7 @@ def score_bots(*, session: Session, workspace_id: int, text: str, bot_ids: list[
             try:
                 matcher = nlu.matcher_for_version(bot_id=bot.id, number=published.number, document=published.document)
                 ranked = matcher.match(text, published.flow.intents, language=bot.language or "pt")
-            except Exception:  # noqa: BLE001 - a broken model must not stop routing: keyword-less, score 0
+            except Exception:
                 log.exception("routing.nlu.failed", extra={"bot_id": bot.id})
                 ranked = []
             if ranked:
@@ -360,9 +415,19 @@ def score_bots(*, session: Session, workspace_id: int, text: str, bot_ids: list[
         areas = list(bot.knowledge_areas or [])
         named = [area for area in areas if _names_area(area, words)]
         score = min(1.0, intent_score + (AREA_EVIDENCE if named else 0.0))
-        scores.append(BotScore(bot_id=bot.id, bot_name=bot.name, language=bot.language, knowledge_areas=areas,
-                               intent=intent, intent_score=round(intent_score, 4), areas_named=named,
-                               score=round(score, 4), qualified=score >= MATCH_THRESHOLD))
+        scores.append(
+            BotScore(
+                bot_id=bot.id,
+                bot_name=bot.name,
+                language=bot.language,
+                knowledge_areas=areas,
+                intent=intent,
+                intent_score=round(intent_score, 4),
+                areas_named=named,
+                score=round(score, 4),
+                qualified=score >= MATCH_THRESHOLD,
+            )
+        )
     scores.sort(key=lambda s: (-s.score, -len(s.areas_named), s.bot_id))
     return scores
 
@@ -445,14 +510,22 @@ def detect_language(text: str, default: str | None = None) -> str | None:
 
     try:
         return detect(text or "", candidates=BOT_LANGUAGES, default=default)
-    except Exception:  # noqa: BLE001 - detection is a hint; never fail routing on it
+    except Exception:
         log.exception("routing.language.failed")
         return default
 
 
-def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id: int | None = None,
-           exclude: dict[str, Any] | None = None, always_score: bool = False,
-           rules: list[RoutingRule] | None = None, default_bot: Bot | None = None) -> Decision:
+def decide(
+    *,
+    session: Session,
+    workspace_id: int,
+    facts: Facts,
+    fallback_bot_id: int | None = None,
+    exclude: dict[str, Any] | None = None,
+    always_score: bool = False,
+    rules: list[RoutingRule] | None = None,
+    default_bot: Bot | None = None,
+) -> Decision:
     """Evaluate the workspace's enabled rules in order on `facts`; the first match wins.
 
     Args:
@@ -464,10 +537,14 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
         default_bot: the workspace's default bot, when the caller has read it already.
     """
     rules = [r for r in (_ordered_rules(session, workspace_id) if rules is None else rules) if r.enabled]
-    needs_scores = always_score or any(r.target_type == RuleTarget.KNOWLEDGE or r.conditions.get("knowledge_areas")
-                                       for r in rules)
-    scores = score_bots(session=session, workspace_id=workspace_id, text=facts.text) if needs_scores and \
-        facts.text.strip() else []
+    needs_scores = always_score or any(
+        r.target_type == RuleTarget.KNOWLEDGE or r.conditions.get("knowledge_areas") for r in rules
+    )
+    scores = (
+        score_bots(session=session, workspace_id=workspace_id, text=facts.text)
+        if needs_scores and facts.text.strip()
+        else []
+    )
     area = knowledge_area_of(scores)
     checks: list[RuleCheck] = []
     for rule in rules:
@@ -484,15 +561,35 @@ def decide(*, session: Session, workspace_id: int, facts: Facts, fallback_bot_id
             check.matched = False
             check.reasons.append("it already owns the conversation")
             continue
-        return Decision(owner_type=target[0], owner_id=target[1], owner_name=target[2], rule_id=rule.id,
-                        rule_name=rule.name, reason=f"rule '{rule.name}'", language=facts.language,
-                        knowledge_area=area, scores=scores, checks=checks,
-                        tied=tied_at_top([s for s in scores if _serves(rule, s)] if rule.target_type ==
-                                         RuleTarget.KNOWLEDGE else scores))
+        return Decision(
+            owner_type=target[0],
+            owner_id=target[1],
+            owner_name=target[2],
+            rule_id=rule.id,
+            rule_name=rule.name,
+            reason=f"rule '{rule.name}'",
+            language=facts.language,
+            knowledge_area=area,
+            scores=scores,
+            checks=checks,
+            tied=tied_at_top(
+                [s for s in scores if _serves(rule, s)] if rule.target_type == RuleTarget.KNOWLEDGE else scores
+            ),
+        )
     kind, owner_id, name, reason = _fallback(session, workspace_id, fallback_bot_id, exclude, default_bot)
-    return Decision(owner_type=kind, owner_id=owner_id, owner_name=name, rule_id=None, rule_name="fallback",
-                    reason=reason, language=facts.language, knowledge_area=area, scores=scores, checks=checks,
-                    tied=tied_at_top(scores))
+    return Decision(
+        owner_type=kind,
+        owner_id=owner_id,
+        owner_name=name,
+        rule_id=None,
+        rule_name="fallback",
+        reason=reason,
+        language=facts.language,
+        knowledge_area=area,
+        scores=scores,
+        checks=checks,
+        tied=tied_at_top(scores),
+    )
 
 
 def tied_at_top(scores: list[BotScore]) -> list[str]:
@@ -517,8 +614,9 @@ def _check(rule: RoutingRule, facts: Facts, scores: list[BotScore], area: str | 
     if languages := conditions.get("languages"):
         ok = (facts.language or "") in languages
         matched &= ok
-        reasons.append(f"language {facts.language or 'unknown'} {'is' if ok else 'is not'} one of "
-                       f"{', '.join(languages)}")
+        reasons.append(
+            f"language {facts.language or 'unknown'} {'is' if ok else 'is not'} one of {', '.join(languages)}"
+        )
     for name, expected in (conditions.get("variables") or {}).items():
         actual = facts.variables.get(name)
         ok = actual is not None and str(actual).strip().casefold() == str(expected).strip().casefold()
@@ -538,8 +636,7 @@ def _check(rule: RoutingRule, facts: Facts, scores: list[BotScore], area: str | 
         reasons.append(f"knowledge area {area or 'none'} {'is' if ok else 'is not'} one of {', '.join(wanted)}")
     if not conditions:
         reasons.append("no conditions: always")
-    return RuleCheck(rule_id=rule.id, name=rule.name, position=rule.position, matched=bool(matched),
-                     reasons=reasons)
+    return RuleCheck(rule_id=rule.id, name=rule.name, position=rule.position, matched=bool(matched), reasons=reasons)
 
 
 def _target(session: Session, rule: RoutingRule, scores: list[BotScore]) -> tuple[str, int, str] | None:
@@ -563,8 +660,9 @@ def _serves(rule: RoutingRule, score: BotScore) -> bool:
 
 def default_queue(*, session: Session, workspace_id: int) -> Queue:
     """The workspace's default queue (its first queue if none is marked; one is created if it has none)."""
-    queue = session.exec(select(Queue).where(Queue.workspace_id == workspace_id)
-                         .order_by(Queue.is_default.desc(), Queue.id)).first()
+    queue = session.exec(
+        select(Queue).where(Queue.workspace_id == workspace_id).order_by(Queue.is_default.desc(), Queue.id)
+    ).first()
     if queue is None:
         queue = Queue(workspace_id=workspace_id, key="atendimento", name="Atendimento", is_default=True)
         session.add(queue)
@@ -572,8 +670,13 @@ def default_queue(*, session: Session, workspace_id: int) -> Queue:
     return queue
 
 
-def _fallback(session: Session, workspace_id: int, fallback_bot_id: int | None, exclude: dict[str, Any] | None,
-              default_bot: Bot | None = None) -> tuple[str, int, str, str]:
+def _fallback(
+    session: Session,
+    workspace_id: int,
+    fallback_bot_id: int | None,
+    exclude: dict[str, Any] | None,
+    default_bot: Bot | None = None,
+) -> tuple[str, int, str, str]:
     excluded_bot = exclude["id"] if exclude and exclude.get("type") == "bot" else None
     if fallback_bot_id and fallback_bot_id != excluded_bot and (bot := session.get(Bot, fallback_bot_id)):
         return "bot", bot.id, bot.name, "routing_reason.channel_bot"
@@ -586,14 +689,24 @@ def _fallback(session: Session, workspace_id: int, fallback_bot_id: int | None, 
 
 def contact_tags(*, session: Session, contact_id: int) -> list[str]:
     """Tag names on any of the contact's conversations (tags describe the customer)."""
-    rows = session.exec(select(Tag.name).join(ConversationTag, ConversationTag.tag_id == Tag.id)
-                        .join(Conversation, Conversation.id == ConversationTag.conversation_id)
-                        .where(Conversation.contact_id == contact_id).distinct()).all()
+    rows = session.exec(
+        select(Tag.name)
+        .join(ConversationTag, ConversationTag.tag_id == Tag.id)
+        .join(Conversation, Conversation.id == ConversationTag.conversation_id)
+        .where(Conversation.contact_id == contact_id)
+        .distinct()
+    ).all()
     return sorted(rows)
 
 
-def facts_for(*, session: Session, conversation: Conversation, text: str = "",
-              rules: list[RoutingRule] | None = None, new_contact: bool = False) -> Facts:
+def facts_for(
+    *,
+    session: Session,
+    conversation: Conversation,
+    text: str = "",
+    rules: list[RoutingRule] | None = None,
+    new_contact: bool = False,
+) -> Facts:
     """The facts rules see for a conversation: its channel, language, contact variables and tags.
 
     Args:
@@ -605,20 +718,35 @@ def facts_for(*, session: Session, conversation: Conversation, text: str = "",
     flow_tags = list((conversation.session or {}).get("tags") or [])
     variables = {**(contact.variables if contact else {}), **((conversation.session or {}).get("variables") or {})}
     language = conversation.language or (contact.language if contact else None)
-    if not language and text and _rules_use_language(
-            _ordered_rules(session, conversation.workspace_id) if rules is None else rules):
+    if (
+        not language
+        and text
+        and _rules_use_language(_ordered_rules(session, conversation.workspace_id) if rules is None else rules)
+    ):
         language = detect_language(text)  # ~15 ms a message: only when a rule asks for languages
     tags = set() if new_contact else set(contact_tags(session=session, contact_id=conversation.contact_id))
-    return Facts(channel_kind=str(conversation.channel), language=(language or "")[:2] or None,
-                 variables=variables, tags=sorted(tags | set(flow_tags)), text=text)
+    return Facts(
+        channel_kind=str(conversation.channel),
+        language=(language or "")[:2] or None,
+        variables=variables,
+        tags=sorted(tags | set(flow_tags)),
+        text=text,
+    )
 
 
 def _rules_use_language(rules: list[RoutingRule]) -> bool:
     return any(r.enabled and (r.conditions or {}).get("languages") for r in rules)
 
 
-def route_new(*, session: Session, conversation: Conversation, text: str, channel: Channel | None = None,
-              new_contact: bool = False, default_bot: Bot | None = None) -> Decision:
+def route_new(
+    *,
+    session: Session,
+    conversation: Conversation,
+    text: str,
+    channel: Channel | None = None,
+    new_contact: bool = False,
+    default_bot: Bot | None = None,
+) -> Decision:
     """Choose the owner of a conversation just created (not yet given to anyone else) and record why.
 
     The conversation must already have an owner (the channel's bot, say) to satisfy the one-owner rule;
@@ -628,32 +756,66 @@ def route_new(*, session: Session, conversation: Conversation, text: str, channe
     """
     rules = _ordered_rules(session, conversation.workspace_id)  # read once: the facts and the decision use them
     facts = facts_for(session=session, conversation=conversation, text=text, rules=rules, new_contact=new_contact)
-    decision = decide(session=session, workspace_id=conversation.workspace_id, facts=facts,
-                      fallback_bot_id=channel.bot_id if channel else None, rules=rules, default_bot=default_bot)
+    decision = decide(
+        session=session,
+        workspace_id=conversation.workspace_id,
+        facts=facts,
+        fallback_bot_id=channel.bot_id if channel else None,
+        rules=rules,
+        default_bot=default_bot,
+    )
     if decision.owner_type == "bot" and not conversation.language:
         # the flow runs in its bot's language (its NLU was trained in it); detection only informs the rules
         conversation.language = session.get(Bot, decision.owner_id).language
-    event = change_owner(session=session, conversation=conversation, owner_type=decision.owner_type,
-                         owner_id=decision.owner_id, actor_type="system", actor_id=None,
-                         reason=f"routing: {decision.reason}", data={"rule_id": decision.rule_id})
+    event = change_owner(
+        session=session,
+        conversation=conversation,
+        owner_type=decision.owner_type,
+        owner_id=decision.owner_id,
+        actor_type="system",
+        actor_id=None,
+        reason=f"routing: {decision.reason}",
+        data={"rule_id": decision.rule_id},
+    )
     if event is None:
-        session.add(Event(workspace_id=conversation.workspace_id, conversation_id=conversation.id,
-                          name="conversation.routed", actor_type="system",
-                          data={"to": owner_of(conversation), "reason": f"routing: {decision.reason}",
-                                "rule_id": decision.rule_id}))
+        session.add(
+            Event(
+                workspace_id=conversation.workspace_id,
+                conversation_id=conversation.id,
+                name="conversation.routed",
+                actor_type="system",
+                data={
+                    "to": owner_of(conversation),
+                    "reason": f"routing: {decision.reason}",
+                    "rule_id": decision.rule_id,
+                },
+            )
+        )
     return decision
 
 
-def explain(session: Session, workspace_id: int, sample: str, *, channel_kind: str = "webchat",
-            language: str | None = None, variables: dict[str, Any] | None = None,
-            tags: list[str] | None = None) -> Decision:
+def explain(
+    session: Session,
+    workspace_id: int,
+    sample: str,
+    *,
+    channel_kind: str = "webchat",
+    language: str | None = None,
+    variables: dict[str, Any] | None = None,
+    tags: list[str] | None = None,
+) -> Decision:
     """Where a new conversation starting with `sample` would go, without changing anything.
 
     For the supervisor's "try a sample message": the decision carries the rule that matched, every rule
     tried with its reasons, and each published bot's score for the message.
     """
-    facts = Facts(channel_kind=channel_kind, language=language or detect_language(sample),
-                  variables=dict(variables or {}), tags=list(tags or []), text=sample)
+    facts = Facts(
+        channel_kind=channel_kind,
+        language=language or detect_language(sample),
+        variables=dict(variables or {}),
+        tags=list(tags or []),
+        text=sample,
+    )
     return decide(session=session, workspace_id=workspace_id, facts=facts, always_score=True)
 
 
@@ -683,8 +845,9 @@ def set_default_bot(*, session: Session, workspace_id: int, bot_id: int) -> Bot:
     bot = session.get(Bot, bot_id)
     if bot is None or bot.workspace_id != workspace_id:
         raise RoutingError("bot not found")
-    for other in session.exec(select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default,
-                                                Bot.id != bot_id)).all():
+    for other in session.exec(
+        select(Bot).where(Bot.workspace_id == workspace_id, Bot.is_default, Bot.id != bot_id)
+    ).all():
         other.is_default = False
         session.add(other)
     session.flush()  # one default per workspace (a unique index): clear the old one first
@@ -695,8 +858,30 @@ def set_default_bot(*, session: Session, workspace_id: int, bot_id: int) -> Bot:
 
 
 __all__ = [
-    "AREA_EVIDENCE", "BotScore", "Decision", "Facts", "RoutingError", "RuleCheck", "RuleView", "bot_areas",
-    "change_owner", "contact_tags", "create_rule", "decide", "default_queue", "delete_rule", "detect_language",
-    "explain", "facts_for", "knowledge_area_of", "list_rules", "owner_of", "reorder_rules", "route_new",
-    "score_bots", "set_bot_areas", "set_default_bot", "update_rule",
+    "AREA_EVIDENCE",
+    "BotScore",
+    "Decision",
+    "Facts",
+    "RoutingError",
+    "RuleCheck",
+    "RuleView",
+    "bot_areas",
+    "change_owner",
+    "contact_tags",
+    "create_rule",
+    "decide",
+    "default_queue",
+    "delete_rule",
+    "detect_language",
+    "explain",
+    "facts_for",
+    "knowledge_area_of",
+    "list_rules",
+    "owner_of",
+    "reorder_rules",
+    "route_new",
+    "score_bots",
+    "set_bot_areas",
+    "set_default_bot",
+    "update_rule",
 ]

@@ -20,7 +20,7 @@ from flowstudio.services import nlu
 from flowstudio.services.mail_flow import MailPort
 
 _CACHE_SIZE = 32
-_flows: OrderedDict[int, "PublishedFlow"] = OrderedDict()
+_flows: OrderedDict[int, PublishedFlow] = OrderedDict()
 _lock = threading.Lock()
 PUBLISHED_CHECK_S = 2.0
 """How long a process trusts its answer to "which version of bot X is published" (every turn asks). A
@@ -31,7 +31,7 @@ _published: dict[int, tuple[float, tuple[int, int] | None]] = {}  # bot id -> (u
 @sa.event.listens_for(FlowVersion, "after_insert")
 @sa.event.listens_for(FlowVersion, "after_update")
 @sa.event.listens_for(FlowVersion, "after_delete")
-def _forget_published(*_args) -> None:  # noqa: ANN002 - SQLAlchemy mapper event signature
+def _forget_published(*_args) -> None:
     _published.clear()
 
 
@@ -56,9 +56,10 @@ def published_flow(*, session: Session, bot_id: int) -> PublishedFlow | None:
         row = checked[1]
     else:
         row = session.exec(
-            select(FlowVersion.id, FlowVersion.number).where(FlowVersion.bot_id == bot_id,
-                                                             FlowVersion.status == FlowVersionStatus.PUBLISHED)
-            .order_by(FlowVersion.number.desc()).limit(1)
+            select(FlowVersion.id, FlowVersion.number)
+            .where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.PUBLISHED)
+            .order_by(FlowVersion.number.desc())
+            .limit(1)
         ).first()
         row = tuple(row) if row is not None else None
         _published[bot_id] = (time.monotonic() + PUBLISHED_CHECK_S, row)
@@ -82,8 +83,14 @@ def published_flow(*, session: Session, bot_id: int) -> PublishedFlow | None:
     return published
 
 
-def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets | None = None,
-                     actions: ActionCatalog | None = None, email: EmailSender | None = None) -> Ports:
+def production_ports(
+    published: PublishedFlow,
+    *,
+    bot_id: int,
+    secrets: Secrets | None = None,
+    actions: ActionCatalog | None = None,
+    email: EmailSender | None = None,
+) -> Ports:
     """Real side effects: sandboxed code, HTTP, e-mail, the version's trained NLU model (or one trained now).
 
     The search port stays unset (the *Search* block takes its error exit and is not offered in the palette
@@ -104,12 +111,18 @@ def production_ports(published: PublishedFlow, *, bot_id: int, secrets: Secrets 
     from flowstudio.services.code_actions import WorkspaceActions
     from flowstudio.services.secrets import WorkspaceSecrets
 
-    extensions = {"secrets": secrets or WorkspaceSecrets(bot_id=bot_id),
-                  "actions": actions or WorkspaceActions(bot_id=bot_id)}
-    return Ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), network=network_policy(),
-                 email=email or MailPort(bot_id=bot_id),
-                 matcher=nlu.matcher_for_version(bot_id=bot_id, number=published.number,
-                                                 document=published.document), **extensions)
+    extensions = {
+        "secrets": secrets or WorkspaceSecrets(bot_id=bot_id),
+        "actions": actions or WorkspaceActions(bot_id=bot_id),
+    }
+    return Ports(
+        code=SubprocessCodeRunner(),
+        http=UrllibHttpClient(),
+        network=network_policy(),
+        email=email or MailPort(bot_id=bot_id),
+        matcher=nlu.matcher_for_version(bot_id=bot_id, number=published.number, document=published.document),
+        **extensions,
+    )
 
 
 def network_policy() -> NetworkPolicy:

@@ -65,14 +65,18 @@ def _clean_name(name: str) -> str:
 
 def list_secrets(*, session: Session, workspace_id: int) -> list[SecretView]:
     """The workspace's secrets by name (never their values)."""
-    rows = session.exec(select(WorkspaceSecret.name, WorkspaceSecret.updated_at, User.email)
-                        .join(User, User.id == WorkspaceSecret.updated_by, isouter=True)
-                        .where(WorkspaceSecret.workspace_id == workspace_id).order_by(WorkspaceSecret.name)).all()
+    rows = session.exec(
+        select(WorkspaceSecret.name, WorkspaceSecret.updated_at, User.email)
+        .join(User, User.id == WorkspaceSecret.updated_by, isouter=True)
+        .where(WorkspaceSecret.workspace_id == workspace_id)
+        .order_by(WorkspaceSecret.name)
+    ).all()
     return [SecretView(name=name, updated_at=updated_at, updated_by=email or "") for name, updated_at, email in rows]
 
 
-def set_secret(*, session: Session, workspace_id: int, name: str, value: str, actor: Any = None,
-               ip: str = "") -> SecretView:
+def set_secret(
+    *, session: Session, workspace_id: int, name: str, value: str, actor: Any = None, ip: str = ""
+) -> SecretView:
     """Create or replace a secret (audited as `secret.changed`, without the value).
 
     Raises:
@@ -83,8 +87,9 @@ def set_secret(*, session: Session, workspace_id: int, name: str, value: str, ac
         raise SecretError("developers.err.secret_value")
     if len(value) > MAX_VALUE:
         raise SecretError("developers.err.secret_long", max=MAX_VALUE)
-    row = session.exec(select(WorkspaceSecret).where(WorkspaceSecret.workspace_id == workspace_id,
-                                                     WorkspaceSecret.name == name)).first()
+    row = session.exec(
+        select(WorkspaceSecret).where(WorkspaceSecret.workspace_id == workspace_id, WorkspaceSecret.name == name)
+    ).first()
     created = row is None
     if row is None:
         row = WorkspaceSecret(workspace_id=workspace_id, name=name, value="")
@@ -92,8 +97,15 @@ def set_secret(*, session: Session, workspace_id: int, name: str, value: str, ac
     row.updated_by = _user_id(actor)
     row.updated_at = utcnow()
     session.add(row)
-    audit.record(session, "secret.changed", workspace_id=workspace_id, actor=actor, target=("secret", name),
-                 details={"name": name, "created": created}, ip=ip)
+    audit.record(
+        session,
+        "secret.changed",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("secret", name),
+        details={"name": name, "created": created},
+        ip=ip,
+    )
     session.flush()
     return SecretView(name=name, updated_at=row.updated_at, updated_by=getattr(actor, "email", "") or "")
 
@@ -104,20 +116,31 @@ def delete_secret(*, session: Session, workspace_id: int, name: str, actor: Any 
     Raises:
         SecretError: no such secret in the workspace.
     """
-    row = session.exec(select(WorkspaceSecret).where(WorkspaceSecret.workspace_id == workspace_id,
-                                                     WorkspaceSecret.name == (name or "").strip())).first()
+    row = session.exec(
+        select(WorkspaceSecret).where(
+            WorkspaceSecret.workspace_id == workspace_id, WorkspaceSecret.name == (name or "").strip()
+        )
+    ).first()
     if row is None:
         raise SecretError("developers.err.no_secret", name=name)
     session.delete(row)
-    audit.record(session, "secret.deleted", workspace_id=workspace_id, actor=actor, target=("secret", row.name),
-                 details={"name": row.name}, ip=ip)
+    audit.record(
+        session,
+        "secret.deleted",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("secret", row.name),
+        details={"name": row.name},
+        ip=ip,
+    )
     session.flush()
 
 
 def reveal(*, session: Session, workspace_id: int, name: str) -> str | None:
     """A secret's value in clear, for the runtime only (None when the workspace has no such secret)."""
-    row = session.exec(select(WorkspaceSecret.value).where(WorkspaceSecret.workspace_id == workspace_id,
-                                                           WorkspaceSecret.name == name)).first()
+    row = session.exec(
+        select(WorkspaceSecret.value).where(WorkspaceSecret.workspace_id == workspace_id, WorkspaceSecret.name == name)
+    ).first()
     return None if row is None else open_sealed(row, _associated(workspace_id, name))
 
 

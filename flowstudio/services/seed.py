@@ -34,8 +34,14 @@ DEMO_POSITION_MESSAGE = "Você é o {position}º da fila. Um atendente já vai t
 def _admin_answers(session: Session, membership: Membership, queue: Queue) -> None:
     """The admin is an online agent of the default queue (capacity 5), so a demo hand-off reaches a person."""
     if session.exec(select(AgentProfile).where(AgentProfile.membership_id == membership.id)).first() is None:
-        session.add(AgentProfile(membership_id=membership.id, status=AgentStatus.ONLINE,
-                                 capacity=DEMO_AGENT_CAPACITY, status_changed_at=utcnow()))
+        session.add(
+            AgentProfile(
+                membership_id=membership.id,
+                status=AgentStatus.ONLINE,
+                capacity=DEMO_AGENT_CAPACITY,
+                status_changed_at=utcnow(),
+            )
+        )
     if session.get(AgentQueue, (queue.id, membership.user_id)) is None:
         session.add(AgentQueue(queue_id=queue.id, user_id=membership.user_id))
 
@@ -80,19 +86,36 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
         session.add(membership)
         session.flush()
 
-    queue = session.exec(select(Queue).where(Queue.workspace_id == workspace.id)
-                         .order_by(Queue.is_default.desc(), Queue.id)).first()
+    queue = session.exec(
+        select(Queue).where(Queue.workspace_id == workspace.id).order_by(Queue.is_default.desc(), Queue.id)
+    ).first()
     if queue is None:
-        queue = Queue(workspace_id=workspace.id, key="atendimento", name="Atendimento", is_default=True,
-                      position_message=DEMO_POSITION_MESSAGE)
+        queue = Queue(
+            workspace_id=workspace.id,
+            key="atendimento",
+            name="Atendimento",
+            is_default=True,
+            position_message=DEMO_POSITION_MESSAGE,
+        )
         session.add(queue)
     session.flush()
     _admin_answers(session, membership, queue)
 
-    if session.exec(select(Channel).where(Channel.workspace_id == workspace.id, Channel.kind == ChannelKind.WEBCHAT)
-                    ).first() is None:
-        session.add(Channel(workspace_id=workspace.id, kind=ChannelKind.WEBCHAT, name="Site", key="pizzaria-bella",
-                            config={"title": "Pizzaria Bella", "color": "#9a3412"}))
+    if (
+        session.exec(
+            select(Channel).where(Channel.workspace_id == workspace.id, Channel.kind == ChannelKind.WEBCHAT)
+        ).first()
+        is None
+    ):
+        session.add(
+            Channel(
+                workspace_id=workspace.id,
+                kind=ChannelKind.WEBCHAT,
+                name="Site",
+                key="pizzaria-bella",
+                config={"title": "Pizzaria Bella", "color": "#9a3412"},
+            )
+        )
 
     document = demo_flow()
     bot_name = document["bot"]["name"]

@@ -85,6 +85,7 @@ def ip_refusal(session: Session, user: User | None, ip: str) -> str | None:
 
 # --- failures and lockout -----------------------------------------------------------------------
 
+
 def _throttle(session: Session, email: str) -> LoginThrottle | None:
     return session.exec(select(LoginThrottle).where(LoginThrottle.email == email)).first()
 
@@ -97,21 +98,38 @@ def _minutes_left(row: LoginThrottle | None) -> int:
 
 
 def _fail(session: Session, email: str, user: User | None, reason: str, ip: str) -> Step:
-    threshold = account_policy.for_user(session, user.id).lockout_threshold if user else \
-        account_policy.DEFAULT.lockout_threshold
+    threshold = (
+        account_policy.for_user(session, user.id).lockout_threshold
+        if user
+        else account_policy.DEFAULT.lockout_threshold
+    )
     workspace_id = primary_workspace_id(session, user.id) if user else None
     row = _throttle(session, email) or LoginThrottle(email=email)
     row.failures += 1
     row.last_failure_at = utcnow()
-    audit.record(session, "auth.sign_in_failed", workspace_id=workspace_id, actor=user or audit.Actor(email=email),
-                 target=("user", user.id) if user else None, details={"reason": reason}, ip=ip)
+    audit.record(
+        session,
+        "auth.sign_in_failed",
+        workspace_id=workspace_id,
+        actor=user or audit.Actor(email=email),
+        target=("user", user.id) if user else None,
+        details={"reason": reason},
+        ip=ip,
+    )
     if row.failures >= threshold:
-        minutes = min(2 ** row.lockouts, MAX_LOCK_MINUTES)
+        minutes = min(2**row.lockouts, MAX_LOCK_MINUTES)
         row.locked_until = utcnow() + timedelta(minutes=minutes)
         row.lockouts += 1
         row.failures = 0
-        audit.record(session, "auth.locked", workspace_id=workspace_id, actor=user or audit.Actor(email=email),
-                     target=("user", user.id) if user else None, details={"minutes": minutes}, ip=ip)
+        audit.record(
+            session,
+            "auth.locked",
+            workspace_id=workspace_id,
+            actor=user or audit.Actor(email=email),
+            target=("user", user.id) if user else None,
+            details={"minutes": minutes},
+            ip=ip,
+        )
         session.add(row)
         return refused("signin.locked", minutes=minutes)
     session.add(row)
@@ -126,6 +144,7 @@ def _forget_failures(session: Session, email: str) -> None:
 
 # --- the steps ----------------------------------------------------------------------------------
 
+
 def _normalise(email: str) -> str:
     return (email or "").strip().lower()[:254]
 
@@ -138,14 +157,25 @@ def start(session: Session, *, email: str, password: str, ip: str = "", lang: st
     for key, (limit, window) in ((f"ip:{ip}", IP_LIMIT), (f"email:{email}", EMAIL_LIMIT)):
         verdict = rate_limit.hit(f"signin:{key}", limit=limit, window=window)
         if not verdict.allowed:
-            audit.record(session, "auth.sign_in_failed", actor=audit.Actor(email=email),
-                         details={"reason": "rate_limited"}, ip=ip)
+            audit.record(
+                session,
+                "auth.sign_in_failed",
+                actor=audit.Actor(email=email),
+                details={"reason": "rate_limited"},
+                ip=ip,
+            )
             return refused("signin.rate_limited", seconds=verdict.retry_after)
     user = find_user(session, email)
     blocked = ip_refusal(session, user, ip)
     if blocked:
-        audit.record(session, "auth.sign_in_failed", workspace_id=primary_workspace_id(session, user.id) if user
-                     else None, actor=user or audit.Actor(email=email), details={"reason": "ip"}, ip=ip)
+        audit.record(
+            session,
+            "auth.sign_in_failed",
+            workspace_id=primary_workspace_id(session, user.id) if user else None,
+            actor=user or audit.Actor(email=email),
+            details={"reason": "ip"},
+            ip=ip,
+        )
         return refused(blocked)
     minutes = _minutes_left(_throttle(session, email))
     if minutes:
@@ -176,8 +206,9 @@ def second_factor(session: Session, user: User, *, ip: str, lang: str, via: str,
 
 
 def _mail_code(user: User, code: str, lang: str) -> None:
-    message = mail.sign_in_code(to=user.email, name=user.name, code=code, minutes=two_factor.EMAIL_CODE_MINUTES,
-                                lang=user.language or lang)
+    message = mail.sign_in_code(
+        to=user.email, name=user.name, code=code, minutes=two_factor.EMAIL_CODE_MINUTES, lang=user.language or lang
+    )
     try:
         mail.send(message)
     except mail.MailError:
@@ -191,8 +222,15 @@ def finish(session: Session, user: User, *, ip: str, via: str) -> Step:
     user.last_login_at = utcnow()
     session.add(user)
     session.flush()
-    audit.record(session, "auth.sign_in", workspace_id=primary_workspace_id(session, user.id), actor=user,
-                 target=("user", user.id), details={"via": via}, ip=ip)
+    audit.record(
+        session,
+        "auth.sign_in",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        details={"via": via},
+        ip=ip,
+    )
     return Step("signed_in", user_id=user.id, token=issue_token(user, session))
 
 
@@ -202,8 +240,15 @@ def _pending_user(session: Session, user_id: int | None) -> User | None:
 
 
 def verify_code(
-    session: Session, *, user_id: int | None, method: str, code: str, challenge_id: int | None = None,
-    via: str = "password", ip: str = "", lang: str = "pt-BR",
+    session: Session,
+    *,
+    user_id: int | None,
+    method: str,
+    code: str,
+    challenge_id: int | None = None,
+    via: str = "password",
+    ip: str = "",
+    lang: str = "pt-BR",
 ) -> Step:
     """Second step: an e-mailed code, an app code, or a recovery code (`method`: email|totp|recovery)."""
     user = _pending_user(session, user_id)
@@ -228,14 +273,32 @@ def verify_code(
     else:
         return refused("signin.start_again")
     if not ok:
-        audit.record(session, "auth.sign_in_failed", workspace_id=primary_workspace_id(session, user.id),
-                     actor=user, target=("user", user.id), details={"reason": f"{method}_code"}, ip=ip)
-        return Step("code", user_id=user.id, method="email" if method == "email" else "totp",
-                    challenge_id=challenge_id, error=reason)
+        audit.record(
+            session,
+            "auth.sign_in_failed",
+            workspace_id=primary_workspace_id(session, user.id),
+            actor=user,
+            target=("user", user.id),
+            details={"reason": f"{method}_code"},
+            ip=ip,
+        )
+        return Step(
+            "code",
+            user_id=user.id,
+            method="email" if method == "email" else "totp",
+            challenge_id=challenge_id,
+            error=reason,
+        )
     if method == "recovery":
-        audit.record(session, "auth.2fa_recovery_code_used", workspace_id=primary_workspace_id(session, user.id),
-                     actor=user, target=("user", user.id),
-                     details={"remaining": two_factor.remaining_recovery_codes(session, user.id)}, ip=ip)
+        audit.record(
+            session,
+            "auth.2fa_recovery_code_used",
+            workspace_id=primary_workspace_id(session, user.id),
+            actor=user,
+            target=("user", user.id),
+            details={"remaining": two_factor.remaining_recovery_codes(session, user.id)},
+            ip=ip,
+        )
     return finish(session, user, ip=ip, via=via)
 
 
@@ -248,14 +311,20 @@ def resend_code(session: Session, *, user_id: int | None, challenge_id: int | No
     try:
         code = two_factor.resend_email_code(session, challenge)
     except two_factor.TwoFactorError as error:
-        return Step("code", user_id=user.id, method="email", challenge_id=challenge.id, error=error.key,
-                    params=error.params)
+        return Step(
+            "code", user_id=user.id, method="email", challenge_id=challenge.id, error=error.key, params=error.params
+        )
     _mail_code(user, code, lang)
     return Step("code", user_id=user.id, method="email", challenge_id=challenge.id, error="signin_code.resent")
 
 
 def replace_expired_password(
-    session: Session, *, user_id: int | None, password: str, confirm: str, ip: str = "",
+    session: Session,
+    *,
+    user_id: int | None,
+    password: str,
+    confirm: str,
+    ip: str = "",
 ) -> Step:
     """Last step when the password expired: a new one that meets the policy and is not the old one."""
     user = _pending_user(session, user_id)
@@ -270,17 +339,30 @@ def replace_expired_password(
         key, params = found[0]
         return Step("new_password", user_id=user.id, error=key, params=params)
     store_password(session, user, password)
-    audit.record(session, "auth.password_changed", workspace_id=primary_workspace_id(session, user.id), actor=user,
-                 target=("user", user.id), details={"reason": "expired"}, ip=ip)
+    audit.record(
+        session,
+        "auth.password_changed",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        details={"reason": "expired"},
+        ip=ip,
+    )
     return finish(session, user, ip=ip, via="password_renewed")
 
 
 # --- hand-over from the OpenID Connect callback -------------------------------------------------
 
+
 def issue_ticket(session: Session, user: User, *, mfa_done: bool) -> str:
     """A single-use ticket (2 minutes) the OIDC callback hands to the login page: `<id>.<secret>`."""
-    challenge = SignInChallenge(user_id=user.id, kind="ticket", secret_hash="-",
-                                expires_at=utcnow() + timedelta(minutes=TICKET_MINUTES), details={"mfa": mfa_done})
+    challenge = SignInChallenge(
+        user_id=user.id,
+        kind="ticket",
+        secret_hash="-",
+        expires_at=utcnow() + timedelta(minutes=TICKET_MINUTES),
+        details={"mfa": mfa_done},
+    )
     session.add(challenge)
     session.flush()
     secret = secrets.token_urlsafe(24)
@@ -292,9 +374,13 @@ def redeem_ticket(session: Session, *, ticket: str, ip: str = "", lang: str = "p
     """Spend a ticket from the OIDC callback and continue with the second factor rules."""
     raw_id, _, secret = (ticket or "").partition(".")
     challenge = session.get(SignInChallenge, int(raw_id)) if raw_id.isdigit() else None
-    if (challenge is None or challenge.kind != "ticket" or challenge.used_at is not None
-            or as_utc(challenge.expires_at) <= utcnow()
-            or not hmac.compare_digest(two_factor.secret_hash(challenge.id, secret), challenge.secret_hash)):
+    if (
+        challenge is None
+        or challenge.kind != "ticket"
+        or challenge.used_at is not None
+        or as_utc(challenge.expires_at) <= utcnow()
+        or not hmac.compare_digest(two_factor.secret_hash(challenge.id, secret), challenge.secret_hash)
+    ):
         return refused("oidc.failed")
     challenge.used_at = utcnow()
     session.add(challenge)

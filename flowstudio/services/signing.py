@@ -23,12 +23,23 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 def signed_headers(secret: str, body: bytes, *, now: float | None = None) -> dict[str, str]:
     """JSON content type, user agent, timestamp and signature headers for one request body."""
     timestamp = str(int(now if now is not None else time.time()))
-    return {"Content-Type": "application/json", "User-Agent": "FlowStudio-Webhook/1", TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, body)}
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "FlowStudio-Webhook/1",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(secret, timestamp, body),
+    }
 
 
-def signature_ok(secret: str, timestamp: str | None, body: bytes, header: str | None, *,
-                 tolerance_s: int = 300, now: float | None = None) -> bool:
+def signature_ok(
+    secret: str,
+    timestamp: str | None,
+    body: bytes,
+    header: str | None,
+    *,
+    tolerance_s: int = 300,
+    now: float | None = None,
+) -> bool:
     """Whether a webhook request is genuine and recent (what a receiver checks; used by the tests)."""
     if not secret or not timestamp or not header or not timestamp.isdigit():
         return False

@@ -32,8 +32,10 @@ def _update_of(columns: frozenset[str]) -> sa.Update:
     statement = _updates.get(columns)
     if statement is None:
         statement = _updates[columns] = (
-            _CONVERSATIONS.update().where(_CONVERSATIONS.c.id == sa.bindparam("id_"))
-            .values({name: sa.bindparam(f"{name}_") for name in sorted(columns)}))
+            _CONVERSATIONS.update()
+            .where(_CONVERSATIONS.c.id == sa.bindparam("id_"))
+            .values({name: sa.bindparam(f"{name}_") for name in sorted(columns)})
+        )
     return statement
 
 
@@ -58,7 +60,7 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
         connection.execute(_update_of(changed), {"id_": conversation.id, **values})
     if dirty:  # what a flush ends with: the values held (plaintext) are the committed ones, the object clean
         # (SQLAlchemy has no public call for this; tests/test_turn_writes.py checks it holds)
-        state._commit_all(state.dict, session.identity_map)  # noqa: SLF001
+        state._commit_all(state.dict, session.identity_map)
     if messages:
         rows = [_row(policy, message) for message in messages]
         ids = connection.execute(_INSERT_MESSAGES, rows).scalars().all()
@@ -74,8 +76,13 @@ def _turn_messages(session: Session, conversation: Conversation, changed_objects
     if session.deleted or any(obj is not conversation for obj in changed_objects):
         return None
     messages: list[Any] = list(session.new)
-    if any(type(message) is not Message or message.conversation_id != conversation.id or message.id is not None
-           or not all(name in message.__dict__ for name in _MESSAGE_COLUMNS) for message in messages):
+    if any(
+        type(message) is not Message
+        or message.conversation_id != conversation.id
+        or message.id is not None
+        or not all(name in message.__dict__ for name in _MESSAGE_COLUMNS)
+        for message in messages
+    ):
         return None
     messages.sort(key=lambda message: sa.inspect(message).insert_order)
     return messages

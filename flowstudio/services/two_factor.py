@@ -44,14 +44,17 @@ class TwoFactorError(ValueError):
 
 # --- authenticator apps -------------------------------------------------------------------------
 
+
 def _associated(user_id: int) -> str:
     return f"totp:{user_id}"
 
 
 def totp_enabled(session: Session, user_id: int) -> bool:
     """Whether the user confirmed an authenticator app."""
-    return session.exec(select(AccountSecurity.totp_enabled_at)
-                        .where(AccountSecurity.user_id == user_id)).first() is not None
+    return (
+        session.exec(select(AccountSecurity.totp_enabled_at).where(AccountSecurity.user_id == user_id)).first()
+        is not None
+    )
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,15 @@ def confirm_enrolment(session: Session, user: User, code: str, *, ip: str = "") 
     security.totp_enabled_at = utcnow()
     session.add(security)
     codes = _new_recovery_codes(session, user.id)
-    audit.record(session, "auth.2fa_enabled", workspace_id=primary_workspace_id(session, user.id), actor=user,
-                 target=("user", user.id), details={"method": "totp"}, ip=ip)
+    audit.record(
+        session,
+        "auth.2fa_enabled",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        details={"method": "totp"},
+        ip=ip,
+    )
     return codes
 
 
@@ -123,8 +133,15 @@ def disable(session: Session, user: User, code: str, *, ip: str = "") -> None:
     session.add(security)
     for row in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(row)
-    audit.record(session, "auth.2fa_disabled", workspace_id=primary_workspace_id(session, user.id), actor=user,
-                 target=("user", user.id), details={"method": "totp"}, ip=ip)
+    audit.record(
+        session,
+        "auth.2fa_disabled",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        details={"method": "totp"},
+        ip=ip,
+    )
 
 
 def verify_totp(session: Session, user_id: int, code: str) -> bool:
@@ -137,6 +154,7 @@ def verify_totp(session: Session, user_id: int, code: str) -> bool:
 
 
 # --- recovery codes -----------------------------------------------------------------------------
+
 
 def _recovery_hash(code: str) -> str:
     normalised = "".join(ch for ch in code.lower() if ch.isalnum())
@@ -160,22 +178,35 @@ def regenerate_recovery_codes(session: Session, user: User, *, ip: str = "") -> 
     if not totp_enabled(session, user.id):
         raise TwoFactorError("totp.not_enabled")
     codes = _new_recovery_codes(session, user.id)
-    audit.record(session, "auth.2fa_recovery_codes_renewed", workspace_id=primary_workspace_id(session, user.id),
-                 actor=user, target=("user", user.id), ip=ip)
+    audit.record(
+        session,
+        "auth.2fa_recovery_codes_renewed",
+        workspace_id=primary_workspace_id(session, user.id),
+        actor=user,
+        target=("user", user.id),
+        ip=ip,
+    )
     return codes
 
 
 def remaining_recovery_codes(session: Session, user_id: int) -> int:
     """How many unused recovery codes the user has."""
-    return len(session.exec(select(RecoveryCode.id).where(RecoveryCode.user_id == user_id,
-                                                          RecoveryCode.used_at.is_(None))).all())
+    return len(
+        session.exec(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )
 
 
 def use_recovery_code(session: Session, user_id: int, code: str) -> bool:
     """Spend one unused recovery code; False when it is unknown or already used."""
-    row = session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user_id,
-                                                  RecoveryCode.code_hash == _recovery_hash(code),
-                                                  RecoveryCode.used_at.is_(None))).first()
+    row = session.exec(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user_id,
+            RecoveryCode.code_hash == _recovery_hash(code),
+            RecoveryCode.used_at.is_(None),
+        )
+    ).first()
     if row is None:
         return False
     row.used_at = utcnow()
@@ -185,6 +216,7 @@ def use_recovery_code(session: Session, user_id: int, code: str) -> bool:
 
 
 # --- codes by e-mail ----------------------------------------------------------------------------
+
 
 def secret_hash(challenge_id: int, secret: str) -> str:
     """HMAC of a code or ticket bound to its challenge (the secret key is the HMAC key)."""
@@ -199,8 +231,14 @@ def _new_code() -> str:
 def start_email_code(session: Session, user_id: int) -> tuple[SignInChallenge, str]:
     """A new e-mail challenge and its code (the caller mails it; only its HMAC is stored)."""
     now = utcnow()
-    challenge = SignInChallenge(user_id=user_id, kind="email_code", secret_hash="-",
-                                expires_at=now + timedelta(minutes=EMAIL_CODE_MINUTES), sent_count=1, last_sent_at=now)
+    challenge = SignInChallenge(
+        user_id=user_id,
+        kind="email_code",
+        secret_hash="-",
+        expires_at=now + timedelta(minutes=EMAIL_CODE_MINUTES),
+        sent_count=1,
+        last_sent_at=now,
+    )
     session.add(challenge)
     session.flush()
     code = _new_code()

@@ -41,7 +41,7 @@ _local_lock = threading.Lock()
 _local: dict[str, tuple[float, str]] = {}  # key -> (monotonic deadline, value), without Redis
 
 
-def _redis():  # noqa: ANN202 - a redis.Redis, or None without Redis
+def _redis():
     url = get_settings().redis_url
     if not url:
         return None
@@ -109,8 +109,12 @@ def agent_typing(*, conversation_id: int, user_id: int) -> str:
     """
     with session_scope() as session:
         conversation = session.get(Conversation, conversation_id)
-        if (conversation is None or conversation.owner_type != OwnerType.AGENT
-                or conversation.owner_agent_id != user_id or conversation.status not in ACTIVE):
+        if (
+            conversation is None
+            or conversation.owner_type != OwnerType.AGENT
+            or conversation.owner_agent_id != user_id
+            or conversation.status not in ACTIVE
+        ):
             return "not_owner"
         kind, channel_id = conversation.channel, conversation.channel_id
         if kind not in INTERVAL_S or channel_id is None:
@@ -128,7 +132,7 @@ def agent_typing(*, conversation_id: int, user_id: int) -> str:
 
     try:
         signal_typing.apply_async(args=[channel_id, recipient, reference, conversation_id], expires=TASK_EXPIRES_S)
-    except Exception:  # noqa: BLE001 - broker down: a typing indicator is not worth an error on the agent's screen
+    except Exception:
         log.warning("typing.not_queued", extra={"conversation_id": conversation_id}, exc_info=True)
     return "signalled"
 
@@ -143,22 +147,39 @@ def agent_sent(*, session: Session, conversation: Conversation) -> None:
             keys.append(_webchat_key(conversation.channel_id, recipient))
     try:
         _forget(*keys)
-    except Exception:  # noqa: BLE001 - never fail a message over its typing indicator
+    except Exception:
         log.warning("typing.not_cleared", extra={"conversation_id": conversation.id}, exc_info=True)
 
 
 def _recipient(session: Session, conversation: Conversation) -> str:
     """The customer's id on the conversation's channel (visitor id, chat id, phone, REST user id)."""
-    return session.exec(select(ContactIdentity.external_id).where(
-        ContactIdentity.contact_id == conversation.contact_id,
-        ContactIdentity.channel_id == conversation.channel_id)).first() or ""
+    return (
+        session.exec(
+            select(ContactIdentity.external_id).where(
+                ContactIdentity.contact_id == conversation.contact_id,
+                ContactIdentity.channel_id == conversation.channel_id,
+            )
+        ).first()
+        or ""
+    )
 
 
 def _last_inbound_wamid(session: Session, conversation: Conversation) -> str:
     """The customer's last WhatsApp message id, if within the 24-hour window (the indicator is shown on it)."""
-    if conversation.last_inbound_at is None or \
-            datetime.now(UTC) - as_utc(conversation.last_inbound_at) > WHATSAPP_WINDOW:
+    if (
+        conversation.last_inbound_at is None
+        or datetime.now(UTC) - as_utc(conversation.last_inbound_at) > WHATSAPP_WINDOW
+    ):
         return ""
-    return session.exec(select(Message.channel_message_id).where(
-        Message.conversation_id == conversation.id, Message.direction == Direction.INBOUND,
-        Message.channel_message_id.is_not(None)).order_by(Message.id.desc())).first() or ""
+    return (
+        session.exec(
+            select(Message.channel_message_id)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.direction == Direction.INBOUND,
+                Message.channel_message_id.is_not(None),
+            )
+            .order_by(Message.id.desc())
+        ).first()
+        or ""
+    )

@@ -45,8 +45,18 @@ from flowstudio.services.typing import webchat_typing
 
 LANGUAGES = {"pt": "pt-BR", "es": "es", "en": "en"}
 """A bot's language -> the catalog the widget's texts come from (others fall back to pt-BR)."""
-TEXT_KEYS = ("title", "placeholder", "send", "typing", "open", "close", "agent", "agent_joined", "closed",
-             "back_to_bot")
+TEXT_KEYS = (
+    "title",
+    "placeholder",
+    "send",
+    "typing",
+    "open",
+    "close",
+    "agent",
+    "agent_joined",
+    "closed",
+    "back_to_bot",
+)
 """The widget's own texts (`webchat.<name>` in the catalogs)."""
 BOT_TYPING_S = 20.0
 """How long the widget shows the bot "typing…" per status; renewed while its replies are still pending."""
@@ -76,8 +86,11 @@ def language_of(session: Session, channel_id: int) -> str:
     channel = session.get(Channel, channel_id)
     if channel is None:
         return "pt-BR"
-    bot = session.get(Bot, channel.bot_id) if channel.bot_id else session.exec(
-        select(Bot).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
+    bot = (
+        session.get(Bot, channel.bot_id)
+        if channel.bot_id
+        else session.exec(select(Bot).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
+    )
     return LANGUAGES.get(((bot.language if bot else None) or "pt")[:2], "pt-BR")
 
 
@@ -98,17 +111,22 @@ def visitor_name(*, channel_id: int, visitor_id: str, given: str = "") -> str:
     contacts the workspace has had, plus one) in the bot's language. "" when the visitor is already known
     (the contact keeps its name)."""
     with session_scope() as session:
-        known = session.exec(select(ContactIdentity.id).where(ContactIdentity.channel_id == channel_id,
-                                                              ContactIdentity.external_id == visitor_id)).first()
+        known = session.exec(
+            select(ContactIdentity.id).where(
+                ContactIdentity.channel_id == channel_id, ContactIdentity.external_id == visitor_id
+            )
+        ).first()
         if known is not None:
             return ""
         if clean_name(given):
             return clean_name(given)
         channel = session.get(Channel, channel_id)
-        count = session.exec(select(sa.func.count()).select_from(ContactIdentity)
-                             .join(Channel, Channel.id == ContactIdentity.channel_id)
-                             .where(Channel.workspace_id == channel.workspace_id,
-                                    Channel.kind == ChannelKind.WEBCHAT)).one()
+        count = session.exec(
+            select(sa.func.count())
+            .select_from(ContactIdentity)
+            .join(Channel, Channel.id == ContactIdentity.channel_id)
+            .where(Channel.workspace_id == channel.workspace_id, Channel.kind == ChannelKind.WEBCHAT)
+        ).one()
         return translate("webchat.visitor", language_of(session, channel_id), number=int(count) + 1)
 
 
@@ -120,10 +138,18 @@ def initials(name: str) -> str:
 
 def _message(message: Message, agents: dict[int, str]) -> dict[str, Any]:
     outbound = message.direction == Direction.OUTBOUND
-    text = (template_text(message.payload) if message.payload.get("type") == "template"
-            else message.text or message.payload.get("label", ""))
-    item = {"id": message.id, "from": FROM.get(SenderType(message.sender_type), "bot") if outbound else "visitor",
-            "kind": message.kind, "text": text, "payload": message.payload if outbound else {}}
+    text = (
+        template_text(message.payload)
+        if message.payload.get("type") == "template"
+        else message.text or message.payload.get("label", "")
+    )
+    item = {
+        "id": message.id,
+        "from": FROM.get(SenderType(message.sender_type), "bot") if outbound else "visitor",
+        "kind": message.kind,
+        "text": text,
+        "payload": message.payload if outbound else {},
+    }
     if item["from"] == "agent":
         name = agents.get(message.sender_user_id or 0, "")
         item["agent"] = {"name": name, "initials": initials(name)}
@@ -137,13 +163,20 @@ def _notice(event: Event, agents: dict[int, str], lang: str) -> dict[str, Any] |
         kind, name = "closed", ""
     elif event.name == "conversation.owner_changed" and to.get("type") == "agent":
         kind, name = "agent_joined", agents.get(int(to.get("id") or 0), "")
-    elif event.name == "conversation.owner_changed" and to.get("type") == "bot" and \
-            (data.get("from") or {}).get("type") in ("agent", "queue"):
+    elif (
+        event.name == "conversation.owner_changed"
+        and to.get("type") == "bot"
+        and (data.get("from") or {}).get("type") in ("agent", "queue")
+    ):
         kind, name = "back_to_bot", ""
     else:
         return None
-    return {"notice": kind, "notice_id": event.id, "text": translate(f"webchat.{kind}", lang, name=name),
-            "agent": {"name": name, "initials": initials(name)} if name else None}
+    return {
+        "notice": kind,
+        "notice_id": event.id,
+        "text": translate(f"webchat.{kind}", lang, name=name),
+        "agent": {"name": name, "initials": initials(name)} if name else None,
+    }
 
 
 def _agents(session: Session, ids: set[int]) -> dict[int, str]:
@@ -158,17 +191,31 @@ def _status(session: Session, channel_id: int, visitor_id: str, conversation: Co
     whether someone is typing for them."""
     if conversation is None:
         channel = session.get(Channel, channel_id)
-        has_bot = channel is not None and (channel.bot_id is not None or session.exec(
-            select(Bot.id).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first() is not None)
+        has_bot = channel is not None and (
+            channel.bot_id is not None
+            or session.exec(select(Bot.id).where(Bot.workspace_id == channel.workspace_id, Bot.is_default)).first()
+            is not None
+        )
         return {"owner": "bot" if has_bot else "queue", "typing": 0, "typing_by": None}
     owner = OwnerType(conversation.owner_type).value
     if owner == "agent":
         seconds = round(webchat_typing(channel_id, visitor_id)[0], 1)
         return {"owner": owner, "typing": seconds, "typing_by": "agent" if seconds else None}
-    pending = owner == "bot" and session.exec(select(Message.id).where(
-        Message.conversation_id == conversation.id, Message.direction == Direction.OUTBOUND,
-        Message.sender_type == SenderType.BOT, Message.status == DeliveryStatus.QUEUED,
-        Message.created_at > utcnow() - PENDING_FOR).limit(1)).first() is not None
+    pending = (
+        owner == "bot"
+        and session.exec(
+            select(Message.id)
+            .where(
+                Message.conversation_id == conversation.id,
+                Message.direction == Direction.OUTBOUND,
+                Message.sender_type == SenderType.BOT,
+                Message.status == DeliveryStatus.QUEUED,
+                Message.created_at > utcnow() - PENDING_FOR,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
     return {"owner": owner, "typing": BOT_TYPING_S if pending else 0, "typing_by": "bot" if pending else None}
 
 
@@ -180,33 +227,58 @@ def feed(*, channel_id: int, visitor_id: str, after: int = 0, notices_after: int
     the widget shows the conversation in order.
     """
     with session_scope() as session:
-        identity = session.exec(select(ContactIdentity).where(ContactIdentity.channel_id == channel_id,
-                                                              ContactIdentity.external_id == visitor_id)).first()
+        identity = session.exec(
+            select(ContactIdentity).where(
+                ContactIdentity.channel_id == channel_id, ContactIdentity.external_id == visitor_id
+            )
+        ).first()
         if identity is None:
             return Feed(status=_status(session, channel_id, visitor_id, None))
-        conversations = session.exec(select(Conversation).where(Conversation.contact_id == identity.contact_id,
-                                                                Conversation.channel_id == channel_id)
-                                     .order_by(Conversation.id)).all()
+        conversations = session.exec(
+            select(Conversation)
+            .where(Conversation.contact_id == identity.contact_id, Conversation.channel_id == channel_id)
+            .order_by(Conversation.id)
+        ).all()
         ids = [conversation.id for conversation in conversations]
-        rows = session.exec(select(Message).where(Message.conversation_id.in_(ids), Message.id > after)
-                            .order_by(Message.id)).all() if ids else []
+        rows = (
+            session.exec(
+                select(Message).where(Message.conversation_id.in_(ids), Message.id > after).order_by(Message.id)
+            ).all()
+            if ids
+            else []
+        )
         shown, held_from = [], None
         for message in rows:
             if message.direction == Direction.OUTBOUND and message.status not in SHOWN:
                 held_from = message.created_at
                 break  # keep order: nothing after a reply still waiting for its turn
             shown.append(message)
-        events = session.exec(select(Event).where(
-            Event.conversation_id.in_(ids), Event.id > notices_after,
-            Event.name.in_(("conversation.closed", "conversation.owner_changed")))
-            .order_by(Event.id)).all() if ids else []
+        events = (
+            session.exec(
+                select(Event)
+                .where(
+                    Event.conversation_id.in_(ids),
+                    Event.id > notices_after,
+                    Event.name.in_(("conversation.closed", "conversation.owner_changed")),
+                )
+                .order_by(Event.id)
+            ).all()
+            if ids
+            else []
+        )
         if held_from is not None:
             events = [event for event in events if as_utc(event.created_at) < as_utc(held_from)]
         # the cursor moves past every event read, shown or not (a notice must never repeat)
         last_event = events[-1].id if events else notices_after
-        agents = _agents(session, {m.sender_user_id or 0 for m in shown} | {
-            int(((e.data or {}).get("to") or {}).get("id") or 0) for e in events
-            if ((e.data or {}).get("to") or {}).get("type") == "agent"})
+        agents = _agents(
+            session,
+            {m.sender_user_id or 0 for m in shown}
+            | {
+                int(((e.data or {}).get("to") or {}).get("id") or 0)
+                for e in events
+                if ((e.data or {}).get("to") or {}).get("type") == "agent"
+            },
+        )
         lang = language_of(session, channel_id) if events else ""
         timeline = [(as_utc(m.created_at), 0, _message(m, agents)) for m in shown]
         timeline += [(as_utc(e.created_at), 1, notice) for e in events if (notice := _notice(e, agents, lang))]
@@ -220,9 +292,15 @@ def feed(*, channel_id: int, visitor_id: str, after: int = 0, notices_after: int
 def status(*, channel_id: int, visitor_id: str) -> dict[str, Any]:
     """The visitor's status alone (see `Feed.status`), e.g. right after their message's turn."""
     with session_scope() as session:
-        current = session.exec(select(Conversation).join(
-            ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id).where(
-            ContactIdentity.channel_id == channel_id, ContactIdentity.external_id == visitor_id,
-            Conversation.channel_id == channel_id, Conversation.status.in_(ACTIVE))
-            .order_by(Conversation.id.desc())).first()
+        current = session.exec(
+            select(Conversation)
+            .join(ContactIdentity, ContactIdentity.contact_id == Conversation.contact_id)
+            .where(
+                ContactIdentity.channel_id == channel_id,
+                ContactIdentity.external_id == visitor_id,
+                Conversation.channel_id == channel_id,
+                Conversation.status.in_(ACTIVE),
+            )
+            .order_by(Conversation.id.desc())
+        ).first()
         return _status(session, channel_id, visitor_id, current)

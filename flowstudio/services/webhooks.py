@@ -88,8 +88,11 @@ def subscribed_events(session: Session, workspace_id: int) -> frozenset[str]:
         cached = _subscribed.get(workspace_id)
     if cached is not None and now - cached[0] < CACHE_TTL_S:
         return cached[1]
-    rows = session.exec(select(WebhookSubscription.events).where(WebhookSubscription.workspace_id == workspace_id,
-                                                                 WebhookSubscription.active)).all()
+    rows = session.exec(
+        select(WebhookSubscription.events).where(
+            WebhookSubscription.workspace_id == workspace_id, WebhookSubscription.active
+        )
+    ).all()
     events = frozenset(event for row in rows for event in (row or []))
     with _cache_lock:
         _subscribed[workspace_id] = (now, events)
@@ -144,15 +147,36 @@ def emit(session: Session, workspace_id: int, event: str, data: dict[str, Any]) 
     """
     if event not in subscribed_events(session, workspace_id):
         return []
-    subscriptions = [s for s in session.exec(select(WebhookSubscription).where(
-        WebhookSubscription.workspace_id == workspace_id, WebhookSubscription.active)).all() if event in s.events]
+    subscriptions = [
+        s
+        for s in session.exec(
+            select(WebhookSubscription).where(
+                WebhookSubscription.workspace_id == workspace_id, WebhookSubscription.active
+            )
+        ).all()
+        if event in s.events
+    ]
     if not subscriptions:
         return []
     now = utcnow()
-    envelope = {"id": str(uuid.uuid4()), "event": event, "created_at": now.isoformat(timespec="seconds"),
-                "workspace": workspace_id, "data": _jsonable(data)}
-    rows = [WebhookDelivery(subscription_id=s.id, workspace_id=workspace_id, event=event, event_id=envelope["id"],
-                            payload=envelope, next_attempt_at=now) for s in subscriptions]
+    envelope = {
+        "id": str(uuid.uuid4()),
+        "event": event,
+        "created_at": now.isoformat(timespec="seconds"),
+        "workspace": workspace_id,
+        "data": _jsonable(data),
+    }
+    rows = [
+        WebhookDelivery(
+            subscription_id=s.id,
+            workspace_id=workspace_id,
+            event=event,
+            event_id=envelope["id"],
+            payload=envelope,
+            next_attempt_at=now,
+        )
+        for s in subscriptions
+    ]
     session.add_all(rows)
     session.flush()
     ids = [row.id for row in rows]
@@ -161,20 +185,31 @@ def emit(session: Session, workspace_id: int, event: str, data: dict[str, Any]) 
 
 
 def _message_data(message: Message, conversation: Conversation) -> dict[str, Any]:
-    return {"message": {"id": message.id, "direction": getattr(message.direction, "value", message.direction),
-                        "sender": getattr(message.sender_type, "value", message.sender_type),
-                        "sender_user_id": message.sender_user_id, "kind": message.kind, "text": message.text,
-                        "payload": message.payload,
-                        "created_at": as_utc(message.created_at).isoformat() if message.created_at else None},
-            "conversation": conversation_data(conversation)}
+    return {
+        "message": {
+            "id": message.id,
+            "direction": getattr(message.direction, "value", message.direction),
+            "sender": getattr(message.sender_type, "value", message.sender_type),
+            "sender_user_id": message.sender_user_id,
+            "kind": message.kind,
+            "text": message.text,
+            "payload": message.payload,
+            "created_at": as_utc(message.created_at).isoformat() if message.created_at else None,
+        },
+        "conversation": conversation_data(conversation),
+    }
 
 
 def conversation_data(conversation: Conversation) -> dict[str, Any]:
     """The `conversation` object of event payloads."""
-    return {"id": conversation.id, "channel": conversation.channel, "contact_id": conversation.contact_id,
-            "status": getattr(conversation.status, "value", conversation.status),
-            "owner_type": getattr(conversation.owner_type, "value", conversation.owner_type),
-            "owner_id": conversation.owner_agent_id or conversation.owner_queue_id or conversation.owner_bot_id}
+    return {
+        "id": conversation.id,
+        "channel": conversation.channel,
+        "contact_id": conversation.contact_id,
+        "status": getattr(conversation.status, "value", conversation.status),
+        "owner_type": getattr(conversation.owner_type, "value", conversation.owner_type),
+        "owner_id": conversation.owner_agent_id or conversation.owner_queue_id or conversation.owner_bot_id,
+    }
 
 
 def message_created(session: Session, conversation: Conversation, message: Message) -> None:
@@ -204,9 +239,21 @@ def conversation_event(session: Session, conversation: Conversation, event: str,
 def contact_updated(session: Session, contact: Contact, **extra: Any) -> None:
     """`contact.updated` with the contact as it is now (and what changed, in `extra`)."""
     if "contact.updated" in subscribed_events(session, contact.workspace_id):
-        emit(session, contact.workspace_id, "contact.updated",
-             {"contact": {"id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
-                          "variables": contact.variables}, **extra})
+        emit(
+            session,
+            contact.workspace_id,
+            "contact.updated",
+            {
+                "contact": {
+                    "id": contact.id,
+                    "name": contact.name,
+                    "email": contact.email,
+                    "phone": contact.phone,
+                    "variables": contact.variables,
+                },
+                **extra,
+            },
+        )
 
 
 # ----------------------------------------------------------------------------------------- subscriptions
@@ -244,31 +291,51 @@ def _owned(session: Session, workspace_id: int, subscription_id: int) -> Webhook
     return row
 
 
-def create_subscription(*, session: Session, workspace_id: int, url: str, events: list[str], description: str = "",
-                        actor: Any = None) -> tuple[WebhookSubscription, str]:
+def create_subscription(
+    *, session: Session, workspace_id: int, url: str, events: list[str], description: str = "", actor: Any = None
+) -> tuple[WebhookSubscription, str]:
     """A new active subscription; returns it and its signing secret, shown this once.
 
     Raises:
         WebhookError: a bad URL, no events or an unknown one.
     """
     url, chosen = _clean(url, events)
-    row = WebhookSubscription(workspace_id=workspace_id, url=url, events=chosen, description=description.strip()[:200],
-                              created_by=_user_id(actor))
+    row = WebhookSubscription(
+        workspace_id=workspace_id,
+        url=url,
+        events=chosen,
+        description=description.strip()[:200],
+        created_by=_user_id(actor),
+    )
     session.add(row)
     session.flush()
     secret = "whsec_" + random_secrets.token_urlsafe(24)
     row.secret = seal(secret, _sealed_with(workspace_id, row.id))
     session.add(row)
-    audit.record(session, "webhook.created", workspace_id=workspace_id, actor=actor, target=("webhook", row.id),
-                 details={"url": url, "events": chosen})
+    audit.record(
+        session,
+        "webhook.created",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("webhook", row.id),
+        details={"url": url, "events": chosen},
+    )
     session.flush()
     invalidate(workspace_id)
     return row, secret
 
 
-def update_subscription(*, session: Session, workspace_id: int, subscription_id: int, url: str | None = None,
-                        events: list[str] | None = None, active: bool | None = None,
-                        description: str | None = None, actor: Any = None) -> WebhookSubscription:
+def update_subscription(
+    *,
+    session: Session,
+    workspace_id: int,
+    subscription_id: int,
+    url: str | None = None,
+    events: list[str] | None = None,
+    active: bool | None = None,
+    description: str | None = None,
+    actor: Any = None,
+) -> WebhookSubscription:
     """Change a subscription's URL, events, description or whether it is active.
 
     Raises:
@@ -283,8 +350,14 @@ def update_subscription(*, session: Session, workspace_id: int, subscription_id:
         row.description = description.strip()[:200]
     row.updated_at = utcnow()
     session.add(row)
-    audit.record(session, "webhook.changed", workspace_id=workspace_id, actor=actor, target=("webhook", row.id),
-                 details={"url": row.url, "events": chosen, "active": row.active})
+    audit.record(
+        session,
+        "webhook.changed",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("webhook", row.id),
+        details={"url": row.url, "events": chosen, "active": row.active},
+    )
     session.flush()
     invalidate(workspace_id)
     return row
@@ -295,8 +368,14 @@ def delete_subscription(*, session: Session, workspace_id: int, subscription_id:
     row = _owned(session, workspace_id, subscription_id)
     session.exec(sa.delete(WebhookDelivery).where(WebhookDelivery.subscription_id == row.id))
     session.delete(row)
-    audit.record(session, "webhook.deleted", workspace_id=workspace_id, actor=actor, target=("webhook", row.id),
-                 details={"url": row.url})
+    audit.record(
+        session,
+        "webhook.deleted",
+        workspace_id=workspace_id,
+        actor=actor,
+        target=("webhook", row.id),
+        details={"url": row.url},
+    )
     session.flush()
     invalidate(workspace_id)
 
@@ -304,15 +383,31 @@ def delete_subscription(*, session: Session, workspace_id: int, subscription_id:
 def list_subscriptions(*, session: Session, workspace_id: int) -> list[SubscriptionView]:
     """The workspace's subscriptions, oldest first, with their delivered and failed counts."""
     counts: dict[tuple[int, str], int] = {
-        (sid, getattr(st, "value", st)): n for sid, st, n in session.exec(
+        (sid, getattr(st, "value", st)): n
+        for sid, st, n in session.exec(
             select(WebhookDelivery.subscription_id, WebhookDelivery.status, sa.func.count())
             .where(WebhookDelivery.workspace_id == workspace_id)
-            .group_by(WebhookDelivery.subscription_id, WebhookDelivery.status)).all()}
-    rows = session.exec(select(WebhookSubscription).where(WebhookSubscription.workspace_id == workspace_id)
-                        .order_by(WebhookSubscription.id)).all()
-    return [SubscriptionView(id=r.id, url=r.url, events=list(r.events), active=r.active, description=r.description,
-                             created_at=r.created_at, delivered=counts.get((r.id, "delivered"), 0),
-                             failed=counts.get((r.id, "failed"), 0)) for r in rows]
+            .group_by(WebhookDelivery.subscription_id, WebhookDelivery.status)
+        ).all()
+    }
+    rows = session.exec(
+        select(WebhookSubscription)
+        .where(WebhookSubscription.workspace_id == workspace_id)
+        .order_by(WebhookSubscription.id)
+    ).all()
+    return [
+        SubscriptionView(
+            id=r.id,
+            url=r.url,
+            events=list(r.events),
+            active=r.active,
+            description=r.description,
+            created_at=r.created_at,
+            delivered=counts.get((r.id, "delivered"), 0),
+            failed=counts.get((r.id, "failed"), 0),
+        )
+        for r in rows
+    ]
 
 
 def get_subscription(*, session: Session, workspace_id: int, subscription_id: int) -> SubscriptionView:
@@ -324,8 +419,14 @@ def get_subscription(*, session: Session, workspace_id: int, subscription_id: in
 # -------------------------------------------------------------------------------------------- deliveries
 
 
-def deliveries(*, session: Session, workspace_id: int, subscription_id: int | None = None,
-               status: str | None = None, limit: int = 50) -> list[WebhookDelivery]:
+def deliveries(
+    *,
+    session: Session,
+    workspace_id: int,
+    subscription_id: int | None = None,
+    status: str | None = None,
+    limit: int = 50,
+) -> list[WebhookDelivery]:
     """The workspace's deliveries, newest first (optionally of one subscription, or in one status)."""
     query = select(WebhookDelivery).where(WebhookDelivery.workspace_id == workspace_id)
     if subscription_id is not None:
@@ -347,8 +448,14 @@ def redeliver(*, session: Session, workspace_id: int, delivery_id: int) -> Webho
     subscription = session.get(WebhookSubscription, original.subscription_id)
     if subscription is None:
         raise WebhookError("developers.err.webhook_deleted")
-    row = WebhookDelivery(subscription_id=original.subscription_id, workspace_id=workspace_id, event=original.event,
-                          event_id=original.event_id, payload=dict(original.payload), next_attempt_at=utcnow())
+    row = WebhookDelivery(
+        subscription_id=original.subscription_id,
+        workspace_id=workspace_id,
+        event=original.event,
+        event_id=original.event_id,
+        payload=dict(original.payload),
+        next_attempt_at=utcnow(),
+    )
     session.add(row)
     session.flush()
     _queue_after_commit(session, [row.id])
@@ -368,17 +475,35 @@ def flow_published(session: Session, version: Any) -> None:
 
     bot = session.get(Bot, version.bot_id)
     if bot is not None and "flow.published" in subscribed_events(session, bot.workspace_id):
-        emit(session, bot.workspace_id, "flow.published",
-             {"bot": {"id": bot.id, "name": bot.name}, "version": {
-                 "number": version.number, "changelog": version.changelog, "author_id": version.author_id,
-                 "created_at": version.created_at, "node_count": len((version.document or {}).get("nodes", []))}})
+        emit(
+            session,
+            bot.workspace_id,
+            "flow.published",
+            {
+                "bot": {"id": bot.id, "name": bot.name},
+                "version": {
+                    "number": version.number,
+                    "changelog": version.changelog,
+                    "author_id": version.author_id,
+                    "created_at": version.created_at,
+                    "node_count": len((version.document or {}).get("nodes", [])),
+                },
+            },
+        )
 
 
-def contact_tagged(session: Session, conversation: Conversation, *, added: Sequence[str] = (),
-                   removed: Sequence[str] = ()) -> None:
+def contact_tagged(
+    session: Session, conversation: Conversation, *, added: Sequence[str] = (), removed: Sequence[str] = ()
+) -> None:
     """`contact.updated` when an agent tags (or untags) the contact's conversation."""
     if "contact.updated" in subscribed_events(session, conversation.workspace_id):
         contact = session.get(Contact, conversation.contact_id)
         if contact is not None:
-            contact_updated(session, contact, changed=["tags"], conversation_id=conversation.id,
-                            tags_added=list(added), tags_removed=list(removed))
+            contact_updated(
+                session,
+                contact,
+                changed=["tags"],
+                conversation_id=conversation.id,
+                tags_added=list(added),
+                tags_removed=list(removed),
+            )

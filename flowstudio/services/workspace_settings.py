@@ -17,8 +17,7 @@ from sqlmodel import Session, select
 
 from flowstudio.errors import KeyedError
 from flowstudio.i18n import LANGUAGES
-from flowstudio.models import Membership, Role, Workspace, WorkspaceSettings, utcnow
-from flowstudio.models import sealing
+from flowstudio.models import Membership, Role, Workspace, WorkspaceSettings, sealing, utcnow
 from flowstudio.services import audit
 
 MAX_MINUTES = 60 * 24 * 365
@@ -57,8 +56,9 @@ def timezones() -> tuple[str, ...]:
 
 def may_manage(session: Session, workspace_id: int, user_id: int | None) -> bool:
     """Whether the member may change the workspace's settings (administrators; read now)."""
-    role = session.exec(select(Membership.role).where(Membership.workspace_id == workspace_id,
-                                                      Membership.user_id == user_id)).first()
+    role = session.exec(
+        select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
+    ).first()
     return role is not None and Role(role) == Role.ADMIN
 
 
@@ -100,8 +100,9 @@ def _number(value: Any, low: int, high: int, key: str) -> int | None:
     return number
 
 
-def _names(values: list[str], *, limit: int, key: str, pattern: re.Pattern[str] | None = None,
-           length: int = MAX_TYPE_LENGTH) -> list[str]:
+def _names(
+    values: list[str], *, limit: int, key: str, pattern: re.Pattern[str] | None = None, length: int = MAX_TYPE_LENGTH
+) -> list[str]:
     clean: list[str] = []
     for value in values:
         name = " ".join(str(value).split())
@@ -132,19 +133,23 @@ def validate(values: GeneralSettings) -> GeneralSettings:
     if inactive is not None and close is not None and close < inactive:
         raise SettingsError("config.close_before_inactive")
     return GeneralSettings(
-        timezone=zone, default_language=values.default_language, inactive_after_minutes=inactive,
+        timezone=zone,
+        default_language=values.default_language,
+        inactive_after_minutes=inactive,
         close_after_minutes=close,
         conversation_types=_names(values.conversation_types, limit=MAX_TYPES, key="config.bad_type"),
         retention_days=_number(values.retention_days, 1, MAX_DAYS, "privacy.bad_days"),
         file_retention_days=_number(values.file_retention_days, 1, MAX_DAYS, "privacy.bad_days"),
         encrypt_messages=bool(values.encrypt_messages),
-        sensitive_variables=_names(values.sensitive_variables, limit=MAX_SENSITIVE, key="privacy.bad_variable",
-                                   pattern=_VARIABLE, length=64),
+        sensitive_variables=_names(
+            values.sensitive_variables, limit=MAX_SENSITIVE, key="privacy.bad_variable", pattern=_VARIABLE, length=64
+        ),
     )
 
 
-def update(*, session: Session, workspace_id: int, user_id: int, values: GeneralSettings, actor: Any = None,
-           ip: str = "") -> tuple[GeneralSettings, dict[str, dict[str, Any]]]:
+def update(
+    *, session: Session, workspace_id: int, user_id: int, values: GeneralSettings, actor: Any = None, ip: str = ""
+) -> tuple[GeneralSettings, dict[str, dict[str, Any]]]:
     """Store the settings (an administrator only), audited; returns the stored values and what changed
     (``{field: {"from": ..., "to": ...}}``, empty when nothing did).
 
@@ -155,8 +160,11 @@ def update(*, session: Session, workspace_id: int, user_id: int, values: General
         raise SettingsError("config.not_allowed")
     clean = validate(values)
     before = get(session=session, workspace_id=workspace_id)
-    changed = {name: {"from": old, "to": new} for (name, old), new in zip(asdict(before).items(),
-                                                                         asdict(clean).values()) if old != new}
+    changed = {
+        name: {"from": old, "to": new}
+        for (name, old), new in zip(asdict(before).items(), asdict(clean).values())
+        if old != new
+    }
     if not changed:
         return clean, {}
     workspace = session.get(Workspace, workspace_id)
@@ -169,8 +177,15 @@ def update(*, session: Session, workspace_id: int, user_id: int, values: General
     row.updated_at = utcnow()
     session.add(row)
     session.flush()
-    audit.record(session, CHANGED_ACTION, workspace_id=workspace_id, actor=actor or audit.Actor(user_id=user_id),
-                 target=("workspace", workspace_id), details={"changed": changed}, ip=ip)
+    audit.record(
+        session,
+        CHANGED_ACTION,
+        workspace_id=workspace_id,
+        actor=actor or audit.Actor(user_id=user_id),
+        target=("workspace", workspace_id),
+        details={"changed": changed},
+        ip=ip,
+    )
     sealing.forget_policies()  # this process seals by the new policy at once; others within POLICY_TTL
     return clean, changed
 

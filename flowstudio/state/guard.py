@@ -56,19 +56,24 @@ def request_ip(state: rx.State) -> str:
     return ip_rules.client_ip(peer, headers.get("x-forwarded-for"))
 
 
-def check(*, workspace_id: int | None, user_id: int | None, ip: str, capability: str | None,
-          lang: str = "pt-BR") -> Access:
+def check(
+    *, workspace_id: int | None, user_id: int | None, ip: str, capability: str | None, lang: str = "pt-BR"
+) -> Access:
     """Member of the workspace now, not refused by its IP rules, and (if given) with the capability."""
     if workspace_id is None or user_id is None:
         return Access(lang=lang)
     with session_scope() as session:
         member = permissions.membership(session=session, workspace_id=workspace_id, user_id=user_id)
         role = Role(member.role) if member is not None else None
-        reason = DENIED if member is None else (
-            ip_rules.refusal(session=session, workspace_id=workspace_id, ip=ip, role=role) or "")
+        reason = (
+            DENIED
+            if member is None
+            else (ip_rules.refusal(session=session, workspace_id=workspace_id, ip=ip, role=role) or "")
+        )
         if not reason and capability is not None:
-            allowed = permissions.member_can(session=session, workspace_id=workspace_id, user_id=user_id,
-                                             capability=capability)
+            allowed = permissions.member_can(
+                session=session, workspace_id=workspace_id, user_id=user_id, capability=capability
+            )
             reason = "" if allowed else DENIED
     return Access(workspace_id=workspace_id, user_id=user_id, lang=lang, role=role, ip=ip, reason=reason)
 
@@ -76,8 +81,13 @@ def check(*, workspace_id: int | None, user_id: int | None, ip: str, capability:
 async def authorize(state: rx.State, capability: str | None = None) -> Access:
     """`check` for the logged-in member of this state's session."""
     session_state = await state.get_state(SessionState)
-    return check(workspace_id=session_state._workspace_id, user_id=session_state._user_id,
-                 ip=request_ip(state), capability=capability, lang=session_state.lang)
+    return check(
+        workspace_id=session_state._workspace_id,
+        user_id=session_state._user_id,
+        ip=request_ip(state),
+        capability=capability,
+        lang=session_state.lang,
+    )
 
 
 def refusal_toast(access: Access) -> Any:
@@ -93,8 +103,9 @@ def requires(capability: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         if inspect.isasyncgenfunction(handler) or inspect.isgeneratorfunction(handler):
+
             @functools.wraps(handler)
-            async def stream(self: rx.State, *args: Any, **kwargs: Any):  # noqa: ANN202
+            async def stream(self: rx.State, *args: Any, **kwargs: Any):
                 access = await authorize(self, capability)
                 if not access.ok:
                     yield refusal_toast(access)

@@ -19,6 +19,8 @@ AGENT_HOME_ROUTE = "/inbox"
 def home_for(role: str | None) -> str:
     """Where a member lands after signing in: agents work the inbox, everyone else starts at the bots."""
     return AGENT_HOME_ROUTE if role == "agent" else HOME_ROUTE
+
+
 _SECURE_COOKIE = get_settings().env is Environment.PRODUCTION
 
 
@@ -28,8 +30,13 @@ class SessionState(rx.State):
     # Reflex keeps state cookies readable by its own JavaScript (it sends them over the websocket), so
     # HttpOnly is not possible here; SameSite=Strict, Secure in production, and the signed, epoch-bound
     # token (services/auth.py) are what protect it.
-    token: str = rx.Cookie("", name="fs_session", same_site="strict", secure=_SECURE_COOKIE,
-                           max_age=get_settings().login_max_age_hours * 3600)
+    token: str = rx.Cookie(
+        "",
+        name="fs_session",
+        same_site="strict",
+        secure=_SECURE_COOKIE,
+        max_age=get_settings().login_max_age_hours * 3600,
+    )
     lang: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="fs_lang", sync=True)
     user_name: str = ""
     user_email: str = ""

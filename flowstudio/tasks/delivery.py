@@ -26,7 +26,14 @@ from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
 from flowstudio.models import (
-    Channel, ContactIdentity, Conversation, DeliveryStatus, Direction, Event, Message, utcnow,
+    Channel,
+    ContactIdentity,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Event,
+    Message,
+    utcnow,
 )
 from flowstudio.tasks.publish import publish
 
@@ -37,7 +44,7 @@ WAIT_TURN_S = 0.5
 """How soon a message waiting for an earlier one of its conversation looks again (not a failure)."""
 
 
-def _senders():  # noqa: ANN202 - kind -> send function
+def _senders():
     from flowstudio.api.channels import SENDERS
 
     return SENDERS
@@ -62,9 +69,14 @@ def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
         message = _locked(session, message_id)
         if message is None or message.status != DeliveryStatus.QUEUED:
             return "skipped"
-        earlier = session.exec(select(Message.id).where(
-            Message.conversation_id == message.conversation_id, Message.direction == Direction.OUTBOUND,
-            Message.status == DeliveryStatus.QUEUED, Message.id < message.id)).first()
+        earlier = session.exec(
+            select(Message.id).where(
+                Message.conversation_id == message.conversation_id,
+                Message.direction == Direction.OUTBOUND,
+                Message.status == DeliveryStatus.QUEUED,
+                Message.id < message.id,
+            )
+        ).first()
         if earlier is not None:
             raise NotYet(f"message {earlier} goes first")
         conversation = session.get(Conversation, message.conversation_id)
@@ -75,19 +87,27 @@ def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
             session.add(message)
             return "sent"
         if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
-            log.warning("channel.delivery.resend", extra={"message_id": message.id,
-                                                          "attempts": message.send_attempts})
-        identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
-                                                              ContactIdentity.channel_id == channel.id)).first()
+            log.warning("channel.delivery.resend", extra={"message_id": message.id, "attempts": message.send_attempts})
+        identity = session.exec(
+            select(ContactIdentity).where(
+                ContactIdentity.contact_id == conversation.contact_id, ContactIdentity.channel_id == channel.id
+            )
+        ).first()
         message.send_attempts += 1
         message.sending_at = utcnow()
         session.add(message)
         return message.send_attempts, {
-            "kind": channel.kind, "config": dict(channel.config), "secrets": dict(channel.secrets),
-            "recipient": identity.external_id if identity else "", "output": dict(message.payload),
-            "last_inbound_at": conversation.last_inbound_at, "message_id": message.id,
-            "conversation_id": conversation.id, "sender_type": message.sender_type.value,
-            "workspace_id": conversation.workspace_id}
+            "kind": channel.kind,
+            "config": dict(channel.config),
+            "secrets": dict(channel.secrets),
+            "recipient": identity.external_id if identity else "",
+            "output": dict(message.payload),
+            "last_inbound_at": conversation.last_inbound_at,
+            "message_id": message.id,
+            "conversation_id": conversation.id,
+            "sender_type": message.sender_type.value,
+            "workspace_id": conversation.workspace_id,
+        }
 
 
 def deliver_message(message_id: int, *, final_attempt: bool) -> str:
@@ -123,8 +143,14 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
             message.status, message.error, message.updated_at = DeliveryStatus.FAILED, str(error), utcnow()
             message.sending_at = None
             session.add(message)
-            session.add(Event(workspace_id=workspace_id, conversation_id=message.conversation_id,
-                              name="message.failed", data={"message_id": message.id, "reason": str(error)}))
+            session.add(
+                Event(
+                    workspace_id=workspace_id,
+                    conversation_id=message.conversation_id,
+                    name="message.failed",
+                    data={"message_id": message.id, "reason": str(error)},
+                )
+            )
             log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": str(error)})
             return "failed"
         message.status, message.channel_message_id, message.updated_at = DeliveryStatus.SENT, external_id, utcnow()
@@ -137,10 +163,10 @@ Later = list[list]
 """A turn's messages after a wait: ``[[ids, epoch seconds due], ...]`` in the order they go out."""
 
 
-@shared_task(bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=None,
-             ignore_result=True)  # nobody reads it: no result stored, no result channel subscribed per send
-def deliver(self, message_ids: int | list[int], later: Later | None = None,  # noqa: ANN001 - Celery's bound task
-            failures: int = 0) -> str:
+@shared_task(
+    bind=True, name="flowstudio.delivery.deliver", acks_late=True, max_retries=None, ignore_result=True
+)  # nobody reads it: no result stored, no result channel subscribed per send
+def deliver(self, message_ids: int | list[int], later: Later | None = None, failures: int = 0) -> str:
     """Deliver outbound messages in order (one id, or the ids a turn queued with the same countdown),
     retrying retryable failures with exponential backoff (2 s .. 5 min, MAX_RETRIES times); then queue the
     turn's next messages (`later`) for when they are due.
@@ -160,11 +186,16 @@ def deliver(self, message_ids: int | list[int], later: Later | None = None,  # n
         try:
             outcome = deliver_message(message_id, final_attempt=failures >= MAX_RETRIES)
         except NotYet as waiting:
-            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later, failures), exc=waiting,
-                             countdown=WAIT_TURN_S) from waiting
+            raise self.retry(
+                args=[ids[position:]], kwargs=_later_kwargs(later, failures), exc=waiting, countdown=WAIT_TURN_S
+            ) from waiting
         except DeliveryError as error:
-            raise self.retry(args=[ids[position:]], kwargs=_later_kwargs(later, failures + 1), exc=error,
-                             countdown=min(2 ** (failures + 1), 300)) from error
+            raise self.retry(
+                args=[ids[position:]],
+                kwargs=_later_kwargs(later, failures + 1),
+                exc=error,
+                countdown=min(2 ** (failures + 1), 300),
+            ) from error
     if later:
         (next_ids, due), rest = later[0], later[1:]
         _queue(next_ids, max(0.0, float(due) - time.time()), rest)
@@ -175,12 +206,13 @@ def _later_kwargs(later: Later | None, failures: int = 0) -> dict:
     return {**({"later": later} if later else {}), **({"failures": failures} if failures else {})}
 
 
-def _queue(ids: int | list[int], countdown: float, later: Later, pipeline: tuple[Any, str | None] | None = None
-           ) -> None:
+def _queue(
+    ids: int | list[int], countdown: float, later: Later, pipeline: tuple[Any, str | None] | None = None
+) -> None:
     """Publish a delivery task; a broker that is down is logged (`requeue_stuck` sends the messages later)."""
     try:
         publish(deliver, [ids], _later_kwargs(later), countdown=countdown or None, pipeline=pipeline)
-    except Exception:  # noqa: BLE001 - the broker is down: requeue_stuck picks them up later
+    except Exception:
         log.exception("channel.delivery.not_queued", extra={"message_ids": ids})
 
 
@@ -188,15 +220,17 @@ def _queue(ids: int | list[int], countdown: float, later: Later, pipeline: tuple
 def requeue_stuck() -> int:
     """Queue again messages still `queued` after a while (broker down at send time, a lost task)."""
     with session_scope() as session:
-        ids = session.exec(select(Message.id).where(Message.status == DeliveryStatus.QUEUED,
-                                                    Message.created_at < utcnow() - STUCK_AFTER)).all()
+        ids = session.exec(
+            select(Message.id).where(
+                Message.status == DeliveryStatus.QUEUED, Message.created_at < utcnow() - STUCK_AFTER
+            )
+        ).all()
     for message_id in ids:
         deliver.delay(message_id)
     return len(ids)
 
 
-def enqueue_deliveries(deliveries: list[tuple[int, float]], *, pipeline: tuple[Any, str | None] | None = None
-                       ) -> None:
+def enqueue_deliveries(deliveries: list[tuple[int, float]], *, pipeline: tuple[Any, str | None] | None = None) -> None:
     """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds, from now): one
     task for the first run of consecutive messages with the same countdown, carrying the later runs with
     the time each is due (a single id keeps the plain form). `pipeline`: see `tasks.publish.publish`."""

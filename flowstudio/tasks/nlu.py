@@ -25,5 +25,5 @@ def schedule_training(bot_id: int, number: int) -> None:
     """Queue a published version's NLU training; a broker outage must not undo the publication."""
     try:
         train_published_version.delay(bot_id, number)
-    except Exception:  # noqa: BLE001 - the model is also trained on first use
+    except Exception:
         logging.getLogger("flowstudio.nlu").warning("nlu.train.not_queued", exc_info=True)

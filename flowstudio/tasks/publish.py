@@ -35,10 +35,17 @@ def _plain_redis_queue(app: Celery) -> tuple[Any, str] | None:
     url = conf.broker_url or ""
     if not url.startswith("redis://") or (conf.broker_transport_options or {}).get("global_keyprefix"):
         return None
-    if (conf.task_routes or conf.task_queues or conf.task_compression or conf.task_send_sent_event
-            or conf.task_serializer != "json" or conf.task_protocol != 2 or conf.task_default_priority
-            or conf.task_default_exchange_type != "direct"
-            or conf.task_default_delivery_mode not in (PERSISTENT, "persistent")):
+    if (
+        conf.task_routes
+        or conf.task_queues
+        or conf.task_compression
+        or conf.task_send_sent_event
+        or conf.task_serializer != "json"
+        or conf.task_protocol != 2
+        or conf.task_default_priority
+        or conf.task_default_exchange_type != "direct"
+        or conf.task_default_delivery_mode not in (PERSISTENT, "persistent")
+    ):
         return None
     if before_task_publish.receivers or after_task_publish.receivers or app.current_worker_task:
         return None
@@ -49,22 +56,41 @@ def message(task: Task, args: list, kwargs: dict[str, Any] | None, countdown: fl
     """The task's message as kombu's Redis transport stores it."""
     task_id, app = uuid(), task.app
     built = app.amqp.create_task_message(
-        task_id, task.name, args, kwargs or {}, countdown=countdown, reply_to=app.thread_oid,
-        ignore_result=task.ignore_result)
+        task_id,
+        task.name,
+        args,
+        kwargs or {},
+        countdown=countdown,
+        reply_to=app.thread_oid,
+        ignore_result=task.ignore_result,
+    )
     content_type, encoding, body = serialize(built.body, serializer="json")  # (args, kwargs, embed), as kombu does
-    return envelope_json({
-        "body": base64.b64encode(body.encode() if isinstance(body, str) else body).decode(),
-        "content-encoding": encoding,
-        "content-type": content_type,
-        "headers": built.headers,
-        "properties": {**built.properties, "delivery_mode": PERSISTENT,
-                       "delivery_info": {"exchange": "", "routing_key": queue}, "priority": 0,
-                       "body_encoding": "base64", "delivery_tag": uuid()},
-    }).encode()
+    return envelope_json(
+        {
+            "body": base64.b64encode(body.encode() if isinstance(body, str) else body).decode(),
+            "content-encoding": encoding,
+            "content-type": content_type,
+            "headers": built.headers,
+            "properties": {
+                **built.properties,
+                "delivery_mode": PERSISTENT,
+                "delivery_info": {"exchange": "", "routing_key": queue},
+                "priority": 0,
+                "body_encoding": "base64",
+                "delivery_tag": uuid(),
+            },
+        }
+    ).encode()
 
 
-def publish(task: Task, args: list, kwargs: dict[str, Any] | None = None, *, countdown: float | None = None,
-            pipeline: tuple[Any, str | None] | None = None) -> None:
+def publish(
+    task: Task,
+    args: list,
+    kwargs: dict[str, Any] | None = None,
+    *,
+    countdown: float | None = None,
+    pipeline: tuple[Any, str | None] | None = None,
+) -> None:
     """Queue `task(*args, **kwargs)` to run after `countdown` seconds, as `task.apply_async` would.
 
     Args:

@@ -21,6 +21,6 @@ def fire_inactivity_events() -> int:
     for conversation_id, minutes in due:
         try:
             enqueue_deliveries(fire_inactivity(conversation_id=conversation_id, minutes=minutes).deliveries)
-        except Exception:  # noqa: BLE001 - one broken conversation must not stop the others
+        except Exception:
             log.exception("flow.inactivity.failed", extra={"conversation_id": conversation_id})
     return len(due)

@@ -26,8 +26,9 @@ def signal_typing(channel_id: int, recipient: str, reference: str = "", conversa
             return "skipped"
         kind, config, secrets = channel.kind, dict(channel.config), dict(channel.secrets)
     try:
-        TYPING_SENDERS[kind](config=config, secrets=secrets, recipient=recipient, reference=reference,
-                             conversation_id=conversation_id)
+        TYPING_SENDERS[kind](
+            config=config, secrets=secrets, recipient=recipient, reference=reference, conversation_id=conversation_id
+        )
     except DeliveryError as error:
         log.warning("typing.failed", extra={"channel_id": channel_id, "kind": kind, "reason": str(error)})
         return "failed"

@@ -44,8 +44,9 @@ def _retryable(status_code: int | None) -> bool:
 def attempt_delivery(delivery_id: int) -> Attempt:
     """POST one due, pending delivery to its subscription's URL, signed, and record how it went."""
     with session_scope() as session:
-        delivery = session.exec(select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
-                                .with_for_update()).first()
+        delivery = session.exec(
+            select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+        ).first()
         now = utcnow()
         if delivery is None or delivery.status != WebhookStatus.PENDING:
             return Attempt("skipped")
@@ -54,13 +55,19 @@ def attempt_delivery(delivery_id: int) -> Attempt:
         subscription = session.get(WebhookSubscription, delivery.subscription_id)
         if subscription is None or not subscription.active:
             delivery.status, delivery.last_error, delivery.next_attempt_at = (
-                WebhookStatus.FAILED, "the webhook is paused or deleted", None)
+                WebhookStatus.FAILED,
+                "the webhook is paused or deleted",
+                None,
+            )
             delivery.updated_at = now
             session.add(delivery)
             return Attempt("failed")
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
-        headers = {**signed_headers(webhooks.signing_secret(subscription), body),
-                   "X-FlowStudio-Event": delivery.event, "X-FlowStudio-Delivery": delivery.event_id}
+        headers = {
+            **signed_headers(webhooks.signing_secret(subscription), body),
+            "X-FlowStudio-Event": delivery.event,
+            "X-FlowStudio-Delivery": delivery.event_id,
+        }
         started = time.monotonic()
         status_code: int | None = None
         try:
@@ -100,9 +107,14 @@ def deliver(delivery_id: int) -> str:
 def requeue_due() -> int:
     """Queue again pending deliveries overdue for a while (broker down at emit time, a lost task)."""
     with session_scope() as session:
-        ids = session.exec(select(WebhookDelivery.id).where(
-            WebhookDelivery.status == WebhookStatus.PENDING,
-            WebhookDelivery.next_attempt_at < utcnow() - STUCK_AFTER).limit(1000)).all()
+        ids = session.exec(
+            select(WebhookDelivery.id)
+            .where(
+                WebhookDelivery.status == WebhookStatus.PENDING,
+                WebhookDelivery.next_attempt_at < utcnow() - STUCK_AFTER,
+            )
+            .limit(1000)
+        ).all()
     enqueue(list(ids))
     return len(ids)
 
@@ -112,5 +124,5 @@ def enqueue(delivery_ids: list[int], *, countdown: float = 0.0) -> None:
     for delivery_id in delivery_ids:
         try:
             deliver.apply_async(args=[delivery_id], countdown=countdown or None)
-        except Exception:  # noqa: BLE001 - the broker is down: requeue_due picks it up later
+        except Exception:
             log.exception("webhook.delivery.not_queued", extra={"delivery_id": delivery_id})

@@ -10,15 +10,14 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-expect.set_options(timeout=20_000)  # a loaded 2-core CI machine: UI round trips can take seconds
-
 from tests.browser.server import CHROMIUM, AppFailed, launch_chromium, start_app, stop_app
 from tests.conftest import PROJECT_ROOT, services_required
+
+expect.set_options(timeout=20_000)  # a loaded 2-core CI machine: UI round trips can take seconds
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 ADMIN_EMAIL = "admin@flowstudio.local"
 ADMIN_PASSWORD = "browser-test-password"
-
 
 
 OWN_APP_MODULES = ("test_login_security.py",)
@@ -37,7 +36,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if own:
         rest = [item for item in items if item.path.name not in OWN_APP_MODULES]
         last_browser = max((i for i, item in enumerate(rest) if "/tests/browser/" in str(item.path)), default=-1)
-        items[:] = rest[:last_browser + 1] + own + rest[last_browser + 1:]
+        items[:] = rest[: last_browser + 1] + own + rest[last_browser + 1 :]
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +46,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for old in ARTIFACTS.glob("FAILED-*.png"):
         old.unlink()
     try:
-        process, base_url = start_app(tmp_path_factory.mktemp("app-data"), ARTIFACTS / "serve.log",
-                                      admin_password=ADMIN_PASSWORD)
+        process, base_url = start_app(
+            tmp_path_factory.mktemp("app-data"), ARTIFACTS / "serve.log", admin_password=ADMIN_PASSWORD
+        )
     except AppFailed as error:
         pytest.fail(str(error))
     try:
@@ -72,7 +72,7 @@ def browser():
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):  # noqa: ANN001
+def pytest_runtest_makereport(item, call):
     """Remember each phase's outcome on the test item (for screenshots of failures)."""
     outcome = yield
     setattr(item, f"report_{outcome.get_result().when}", outcome.get_result())

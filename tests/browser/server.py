@@ -14,8 +14,13 @@ import httpx
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("FLOWSTUDIO_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT_S = 420
 
 
@@ -50,16 +55,24 @@ def start_app(data_dir: Path, log: Path, *, admin_password: str, worker: bool = 
     port = free_port()
     command = [sys.executable, "-m", "flowstudio.cli", "serve", *([] if worker else ["--no-worker"])]
     with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=app_env(data_dir, port, admin_password),
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=app_env(data_dir, port, admin_password),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AppFailed(f"flowstudio serve exited with {process.returncode}:\n{log.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{base_url}/api/v1/health", timeout=2).status_code == 200 and \
-                    httpx.get(f"{base_url}/login/", timeout=2).status_code == 200:
+            if (
+                httpx.get(f"{base_url}/api/v1/health", timeout=2).status_code == 200
+                and httpx.get(f"{base_url}/login/", timeout=2).status_code == 200
+            ):
                 return process, base_url
         except httpx.HTTPError:
             pass
@@ -77,6 +90,6 @@ def stop_app(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def launch_chromium(playwright):  # noqa: ANN001, ANN201 - Playwright objects
+def launch_chromium(playwright):
     """Debian's Chromium (never `playwright install`)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)

@@ -60,10 +60,13 @@ def test_adding_an_agent_and_a_bad_csv_shows_its_line_errors(page: Page, tmp_pat
     expect(_row(page, "carla.souza@example.com").get_by_test_id("agent-status")).to_have_text("Offline")
 
     bad = tmp_path / "agents.csv"
-    bad.write_text("name,email,role,queues\n"
-                   "Diego Lima,diego@example.com,agent,Atendimento\n"
-                   "Eva,eva-at-example.com,agent,\n"
-                   "Fábio,fabio@example.com,chef,Cozinha\n", encoding="utf-8")
+    bad.write_text(
+        "name,email,role,queues\n"
+        "Diego Lima,diego@example.com,agent,Atendimento\n"
+        "Eva,eva-at-example.com,agent,\n"
+        "Fábio,fabio@example.com,chef,Cozinha\n",
+        encoding="utf-8",
+    )
     page.locator("#agents-import input[type=file]").set_input_files(str(bad))
     errors = page.get_by_test_id("import-error")
     expect(errors).to_have_count(2)
@@ -177,7 +180,8 @@ def test_editing_a_queue_s_strategy_and_hours(page: Page) -> None:
 
     _queue(page, "Vendas").get_by_test_id("queue-edit").click()
     expect(page.get_by_role("dialog").get_by_test_id("queue-strategy-least_busy")).to_have_attribute(
-        "data-state", "checked")
+        "data-state", "checked"
+    )
     page.screenshot(path=ARTIFACTS / "queue-edit.png")
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=ARTIFACTS / "queue-edit-phone.png")

@@ -33,8 +33,11 @@ def test_a_webchat_channel_is_created_and_its_script_tag_copied(page: Page, app_
     card.get_by_test_id("channel-script-copy").click()
     expect(page.get_by_text("Copiado para a área de transferência")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert re.fullmatch(rf'<script src="{re.escape(app_url)}/webchat/widget\.js" data-key="[\w-]+" '
-                        r'data-color="#0f766e" data-title="Loja" async></script>', copied), copied
+    assert re.fullmatch(
+        rf'<script src="{re.escape(app_url)}/webchat/widget\.js" data-key="[\w-]+" '
+        r'data-color="#0f766e" data-title="Loja" async></script>',
+        copied,
+    ), copied
     page.screenshot(path=ARTIFACTS / "channels-webchat.png", full_page=True)
 
     key = re.search(r'data-key="([\w-]+)"', copied).group(1)  # the widget's page works with the copied key

@@ -55,8 +55,9 @@ def test_a_webhook_subscription_receives_signed_message_events_and_logs_them(pag
             hook.arrived.wait(20)
         assert hook.requests, "no webhook arrived"
         first = hook.requests[0]
-        assert signature_ok(secret, first.headers["x-flowstudio-timestamp"], first.body,
-                            first.headers["x-flowstudio-signature"])
+        assert signature_ok(
+            secret, first.headers["x-flowstudio-timestamp"], first.body, first.headers["x-flowstudio-signature"]
+        )
         assert json.loads(first.body)["event"] == "message.created"
 
         for _ in range(20):
@@ -75,9 +76,19 @@ def test_a_webhook_subscription_receives_signed_message_events_and_logs_them(pag
 def test_code_actions_and_secrets_tabs(page: Page) -> None:
     page.set_default_timeout(30_000)
     open_logged_in(page, "/developers")
-    fill_action_form(page, key="double", name="Double a number", param="n", outcomes="big",
-                     code=["flow.vars['result'] = float(flow.params['n']) * 2", "flow.say(f\"= {flow.vars['result']}\")",
-                           "if flow.vars['result'] > 100:", "    return 'big'"])
+    fill_action_form(
+        page,
+        key="double",
+        name="Double a number",
+        param="n",
+        outcomes="big",
+        code=[
+            "flow.vars['result'] = float(flow.params['n']) * 2",
+            "flow.say(f\"= {flow.vars['result']}\")",
+            "if flow.vars['result'] > 100:",
+            "    return 'big'",
+        ],
+    )
     page.get_by_test_id("test-params").fill('{"n": 60}')
     page.get_by_test_id("action-test-run").click()
     expect(page.get_by_test_id("test-outcome")).to_have_text("big")

@@ -3,7 +3,6 @@ message to see where it would go."""
 
 from __future__ import annotations
 
-
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, open_logged_in
@@ -42,8 +41,9 @@ def test_dragging_a_bot_onto_a_new_knowledge_area_persists(page: Page) -> None:
     _card(page, "Pizzaria Bella").get_by_test_id("fm-give-area").click()
     page.get_by_role("option", name="Reclamações").click()
     expect(_area(page, "Reclamações").get_by_test_id("fm-area-bot")).to_have_text("Pizzaria Bella")
-    _card(page, "Pizzaria Bella").get_by_test_id("bot-area").filter(has_text="Reclamações") \
-        .get_by_test_id("bot-area-remove").click()
+    _card(page, "Pizzaria Bella").get_by_test_id("bot-area").filter(has_text="Reclamações").get_by_test_id(
+        "bot-area-remove"
+    ).click()
     expect(_area(page, "Reclamações")).to_contain_text("Solte um bot aqui")
     page.reload()
     expect(_card(page, "Pizzaria Bella").get_by_test_id("bot-area").filter(has_text="Reclamações")).to_have_count(0)

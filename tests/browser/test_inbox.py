@@ -52,8 +52,9 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     customer.get_by_test_id("webchat-launcher").click()
     _say(customer, "oi")
     customer.get_by_test_id("webchat-button").filter(has_text="Falar com atendente").click()
-    expect(customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
-           ).to_have_count(1)
+    expect(
+        customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
+    ).to_have_count(1)
     _say(customer, f"Meu pedido {marker} atrasou <b>muito</b>")
 
     # the agent's inbox shows it without a reload: the demo queue gave it to the admin at once
@@ -66,7 +67,8 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     expect(messages.get_by_test_id("chat-contact").filter(has_text=marker)).to_have_count(1)
     expect(messages.get_by_test_id("chat-contact").filter(has_text=marker)).to_contain_text("<b>muito</b>")  # as text
     expect(messages.get_by_test_id("chat-bot").filter(has_text="Como posso ajudar?")).to_contain_text(
-        "Falar com atendente")  # the bot's buttons are shown
+        "Falar com atendente"
+    )  # the bot's buttons are shown
     expect(agent.get_by_test_id("chat-owner")).to_contain_text("Admin")
 
     # an empty message is refused with a visible reason
@@ -77,8 +79,9 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     agent.get_by_test_id("chat-send").click()
     expect(agent.get_by_test_id("inbox-error")).to_have_count(0)
     expect(messages.get_by_test_id("chat-agent").filter(has_text="Vou verificar")).to_have_count(1)
-    expect(customer.get_by_test_id("webchat-agent").filter(has_text=f"Vou verificar o pedido {marker}")
-           ).to_have_count(1)
+    expect(customer.get_by_test_id("webchat-agent").filter(has_text=f"Vou verificar o pedido {marker}")).to_have_count(
+        1
+    )
 
     # the agent types again: the customer's widget shows "digitando…" until the message arrives
     typing = customer.get_by_test_id("webchat-typing")
@@ -139,8 +142,9 @@ def test_customer_agent_and_supervisor_live(browser: Browser, app_url: str) -> N
     phone_row.click()
     expect(phone.get_by_test_id("chat-back")).to_be_visible()
     expect(phone.get_by_test_id("inbox-list")).to_be_hidden()
-    expect(phone.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(has_text=marker)
-           ).to_have_count(1)
+    expect(phone.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(has_text=marker)).to_have_count(
+        1
+    )
     phone.screenshot(path=ARTIFACTS / "inbox-phone-chat.png")
     phone.get_by_test_id("chat-back").click()
     expect(phone.get_by_test_id("inbox-list")).to_be_visible()
@@ -180,8 +184,9 @@ def test_pick_from_the_line_and_no_unread_badge_on_the_open_chat(browser: Browse
 
     # the customer writes while the chat is open: the message shows, the open row never gets a badge
     _say(customer, f"{marker}: era de calabresa")
-    expect(agent.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(
-        has_text="era de calabresa")).to_have_count(1)
+    expect(
+        agent.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(has_text="era de calabresa")
+    ).to_have_count(1)
     agent.wait_for_timeout(3_500)  # two polls of the inbox
     expect(agent.get_by_test_id("inbox-row").filter(has_text=marker).get_by_test_id("row-unread")).to_have_count(0)
 

@@ -13,9 +13,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlalchemy as sa
-
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, log_in
@@ -38,13 +37,17 @@ def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app_url(sink: tuple[Sink, int], app_data: Path) -> Iterator[str]:
     """This module's own `flowstudio serve`, mailing through the sink."""
-    mail_env = {"FLOWSTUDIO_SMTP_HOST": "127.0.0.1", "FLOWSTUDIO_SMTP_PORT": str(sink[1]),
-                "FLOWSTUDIO_SMTP_STARTTLS": "false"}
+    mail_env = {
+        "FLOWSTUDIO_SMTP_HOST": "127.0.0.1",
+        "FLOWSTUDIO_SMTP_PORT": str(sink[1]),
+        "FLOWSTUDIO_SMTP_STARTTLS": "false",
+    }
     saved = {name: os.environ.get(name) for name in mail_env}
     os.environ.update(mail_env)
     try:
-        process, base_url = start_app(app_data, ARTIFACTS / "serve-login-security.log",
-                                      admin_password=ADMIN_PASSWORD, worker=False)
+        process, base_url = start_app(
+            app_data, ARTIFACTS / "serve-login-security.log", admin_password=ADMIN_PASSWORD, worker=False
+        )
     except AppFailed as error:
         pytest.fail(str(error))
     finally:
@@ -56,11 +59,11 @@ def app_url(sink: tuple[Sink, int], app_data: Path) -> Iterator[str]:
         stop_app(process)
 
 
-def _shot(page, name: str) -> None:  # noqa: ANN001
+def _shot(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"login-security-{name}.png", full_page=True)
 
 
-def test_1_admin_makes_two_step_verification_mandatory(page) -> None:  # noqa: ANN001
+def test_1_admin_makes_two_step_verification_mandatory(page) -> None:
     page.goto("/login")
     _shot(page, "credentials")
     log_in(page)
@@ -75,7 +78,7 @@ def test_1_admin_makes_two_step_verification_mandatory(page) -> None:  # noqa: A
     _shot(page, "settings-security")
 
 
-def test_2_sign_in_with_password_and_the_emailed_code(page, sink) -> None:  # noqa: ANN001
+def test_2_sign_in_with_password_and_the_emailed_code(page, sink) -> None:
     mails, _ = sink
     before = len([m for m in mails.messages if ADMIN_EMAIL in (m["To"] or "")])
     page.goto("/login?next=/settings/audit")
@@ -100,7 +103,7 @@ def test_2_sign_in_with_password_and_the_emailed_code(page, sink) -> None:  # no
     _shot(page, "account-security")
 
 
-def test_3_repeated_failures_show_the_lockout_without_revealing_the_account(page) -> None:  # noqa: ANN001
+def test_3_repeated_failures_show_the_lockout_without_revealing_the_account(page) -> None:
     page.goto("/login")
     for attempt in range(5):
         page.get_by_test_id("login-email").fill("nobody@example.com")
@@ -111,18 +114,24 @@ def test_3_repeated_failures_show_the_lockout_without_revealing_the_account(page
     _shot(page, "locked")
 
 
-def test_4_an_expired_password_is_replaced_before_anything_opens(page, sink, app_data) -> None:  # noqa: ANN001
+def test_4_an_expired_password_is_replaced_before_anything_opens(page, sink, app_data) -> None:
     mails, _ = sink
     engine = sa.create_engine(f"sqlite:///{app_data / 'flowstudio.db'}")
     with engine.begin() as db:
         user_id = db.execute(sa.text("SELECT id FROM app_user WHERE email = :e"), {"e": ADMIN_EMAIL}).scalar_one()
         db.execute(sa.text("UPDATE sign_in_policy SET password_max_age_days = 30"))
-        db.execute(sa.text("UPDATE account_security SET password_changed_at = :t WHERE user_id = :u"),
-                   {"t": datetime(2020, 1, 1, tzinfo=UTC), "u": user_id})
+        db.execute(
+            sa.text("UPDATE account_security SET password_changed_at = :t WHERE user_id = :u"),
+            {"t": datetime(2020, 1, 1, tzinfo=UTC), "u": user_id},
+        )
         if not db.execute(sa.text("SELECT 1 FROM account_security WHERE user_id = :u"), {"u": user_id}).first():
-            db.execute(sa.text("INSERT INTO account_security (user_id, session_epoch, password_changed_at, "
-                               "totp_secret, totp_last_step, created_at) VALUES (:u, 0, :t, '', 0, :t)"),
-                       {"u": user_id, "t": datetime(2020, 1, 1, tzinfo=UTC)})
+            db.execute(
+                sa.text(
+                    "INSERT INTO account_security (user_id, session_epoch, password_changed_at, "
+                    "totp_secret, totp_last_step, created_at) VALUES (:u, 0, :t, '', 0, :t)"
+                ),
+                {"u": user_id, "t": datetime(2020, 1, 1, tzinfo=UTC)},
+            )
     engine.dispose()
     sent = len([m for m in mails.messages if ADMIN_EMAIL in (m["To"] or "")])
     page.goto("/login?next=/bots")

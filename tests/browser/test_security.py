@@ -12,8 +12,12 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 
 from tests.browser.conftest import ARTIFACTS, log_in
 
-PAYLOADS = ["<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"><svg onload=alert(3)>',
-            "javascript:alert(4)"]
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "<script>alert(2)</script>",
+    '"><svg onload=alert(3)>',
+    "javascript:alert(4)",
+]
 
 
 class Watch:

@@ -72,8 +72,9 @@ def test_encrypted_messages_are_redacted_and_a_contact_is_forgotten(browser: Bro
     customer.get_by_test_id("webchat-input").fill("oi")
     customer.get_by_test_id("webchat-send").click()
     customer.get_by_test_id("webchat-button").filter(has_text="Falar com atendente").click()
-    expect(customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
-           ).to_have_count(1)
+    expect(
+        customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
+    ).to_have_count(1)
     customer.get_by_test_id("webchat-input").fill(f"Meu CPF é 123.456.789-09, pedido {marker}")
     customer.get_by_test_id("webchat-send").click()
     row = agent.get_by_test_id("inbox-row").filter(has_text=marker)

@@ -11,8 +11,9 @@ def test_logging_in_shows_the_demo_bot(page) -> None:
     page.goto("/login")
     log_in(page)
     expect(page).to_have_url(re.compile(r"/bots/?$"))
-    card = page.get_by_test_id("bot-card").filter(has=page.get_by_test_id("bot-name").get_by_text("Pizzaria Bella",
-                                                                                                   exact=True))
+    card = page.get_by_test_id("bot-card").filter(
+        has=page.get_by_test_id("bot-name").get_by_text("Pizzaria Bella", exact=True)
+    )
     expect(card).to_have_count(1)
     expect(card).to_contain_text("Versão publicada v1")
     expect(card).to_contain_text("pedidos")

@@ -39,8 +39,7 @@ def _connect(page: Page, source: str, handle: str, target: str) -> None:
     page.mouse.down()
     page.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=12)
     page.mouse.up()
-    expect(page.locator('.react-flow__edge[data-id]').filter(
-        has=page.locator("path"))).not_to_have_count(0)
+    expect(page.locator(".react-flow__edge[data-id]").filter(has=page.locator("path"))).not_to_have_count(0)
 
 
 def _edges(page: Page) -> int:
@@ -74,8 +73,10 @@ def test_build_try_publish_change_and_roll_back(page: Page) -> None:
     edges = _edges(page)
     _connect(page, intent, "next", message)
     _connect(page, message, "next", buttons)
-    button_ids = [b.get_attribute("data-handleid") for b in
-                  page.locator(f'.react-flow__handle.source[data-nodeid="{buttons}"]').all()]
+    button_ids = [
+        b.get_attribute("data-handleid")
+        for b in page.locator(f'.react-flow__handle.source[data-nodeid="{buttons}"]').all()
+    ]
     _connect(page, buttons, button_ids[0], first)
     _connect(page, buttons, button_ids[1], second)
     expect(page.locator(".react-flow__edge")).to_have_count(edges + 4)

@@ -4,17 +4,26 @@ form, sees its outcomes as exits, and runs it in the emulator."""
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, open_logged_in
-from tests.browser.test_studio import _connect, _drop
 from tests.browser.test_developers import fill_action_form
+from tests.browser.test_studio import _connect, _drop
 from tests.browser.test_studio_code import _chat
 
 
 def test_a_workspace_action_dropped_on_the_canvas_gets_a_parameter_form_and_its_exits(page: Page) -> None:
     page.set_default_timeout(30_000)
     open_logged_in(page, "/developers")
-    fill_action_form(page, key="frete", name="Calcular frete", param="cep", outcomes="longe",
-                     code=["if flow.params['cep'].startswith('69'):", "    return 'longe'",
-                           "flow.say('Frete grátis para ' + flow.params['cep'])"])
+    fill_action_form(
+        page,
+        key="frete",
+        name="Calcular frete",
+        param="cep",
+        outcomes="longe",
+        code=[
+            "if flow.params['cep'].startswith('69'):",
+            "    return 'longe'",
+            "flow.say('Frete grátis para ' + flow.params['cep'])",
+        ],
+    )
     page.get_by_test_id("action-save").click()
     expect(page.get_by_test_id("action-row").filter(has_text="frete")).to_have_count(1)  # beside others' actions
 
@@ -34,8 +43,9 @@ def test_a_workspace_action_dropped_on_the_canvas_gets_a_parameter_form_and_its_
     param.fill("01310-100")
     page.wait_for_timeout(800)  # the inspector's debounce, then the round trip
     for handle in ("ok", "error", "longe"):  # the action's outcomes are the node's exits
-        expect(page.locator(f'.react-flow__handle.source[data-nodeid="{node}"][data-handleid="{handle}"]')
-               ).to_have_count(1)
+        expect(
+            page.locator(f'.react-flow__handle.source[data-nodeid="{node}"][data-handleid="{handle}"]')
+        ).to_have_count(1)
     _connect(page, welcome_id, "next", node)
     page.screenshot(path=ARTIFACTS / "studio-action-node.png")
 

@@ -6,8 +6,9 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_studio import _connect, _drop, _open_new_bot, _type
 
 
-def _write_code(page: Page, lines: list[str], *, testid: str = "code-editor", blur_to: str = "inspector-node-id"
-                ) -> None:
+def _write_code(
+    page: Page, lines: list[str], *, testid: str = "code-editor", blur_to: str = "inspector-node-id"
+) -> None:
     """Replace the editor's text by `lines`, typed as a person would (the editor indents after a colon)."""
     editor = page.get_by_test_id(testid).locator(".cm-content")
     editor.click()
@@ -33,7 +34,9 @@ def test_code_typed_in_the_editor_runs_in_the_emulator(page: Page) -> None:
     welcome_id = welcome.get_attribute("data-testid").removeprefix("node-")
     node = _drop(page, "code", 420, 330)
     expect(page.get_by_test_id("code-editor").locator(".cm-content")).to_contain_text("flow.vars")
-    _write_code(page, ["flow.vars['total'] = 7 * 6", "flow.say(f\"Seu total é R$ {flow.vars['total']}\", buttons=['Pagar'])"])
+    _write_code(
+        page, ["flow.vars['total'] = 7 * 6", "flow.say(f\"Seu total é R$ {flow.vars['total']}\", buttons=['Pagar'])"]
+    )
     _type(page, "field-outcomes", "vip")
     card = page.get_by_test_id(f"node-{node}")
     expect(card).to_contain_text("flow.vars['total'] = 7 * 6")
@@ -41,7 +44,8 @@ def test_code_typed_in_the_editor_runs_in_the_emulator(page: Page) -> None:
     token = page.get_by_test_id("code-editor").locator(".cm-line span").filter(has_text="'Pagar'")
     expect(token).to_have_count(1)  # highlighted: the string is a token of its own, in its own colour
     assert token.evaluate("e => getComputedStyle(e).color") != page.get_by_test_id("code-editor").locator(
-        ".cm-line").first.evaluate("e => getComputedStyle(e).color")
+        ".cm-line"
+    ).first.evaluate("e => getComputedStyle(e).color")
     page.screenshot(path=ARTIFACTS / "studio-code-editor.png")
     _connect(page, welcome_id, "next", node)
 
@@ -57,6 +61,7 @@ def test_code_typed_in_the_editor_runs_in_the_emulator(page: Page) -> None:
     page.get_by_test_id("tab-emulator").click()
     page.get_by_test_id("emulator-restart").click()
     _chat(page, "oi")
-    expect(page.get_by_test_id("emulator-system").filter(
-        has_text="flow.code.error: reading files is not allowed")).to_have_count(1)
+    expect(
+        page.get_by_test_id("emulator-system").filter(has_text="flow.code.error: reading files is not allowed")
+    ).to_have_count(1)
     page.screenshot(path=ARTIFACTS / "studio-code-error.png")

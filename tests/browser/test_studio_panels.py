@@ -14,7 +14,8 @@ SHOTS = "/tmp"
 def _glowing(page: Page) -> int:
     """How many nodes show the emulator's path glow."""
     return page.locator('[data-testid^="node-"]').evaluate_all(
-        "ns => ns.filter(n => getComputedStyle(n).boxShadow.includes('79, 70, 229')).length")
+        "ns => ns.filter(n => getComputedStyle(n).boxShadow.includes('79, 70, 229')).length"
+    )
 
 
 def test_drop_inspector_warnings_tabs_and_palette_at_1440(page: Page) -> None:
@@ -23,15 +24,18 @@ def test_drop_inspector_warnings_tabs_and_palette_at_1440(page: Page) -> None:
     tabs = page.locator('[role="tablist"]').last
     expect(tabs).to_be_visible()
     assert tabs.bounding_box()["height"] < 48, "the right tab bar wraps"
-    assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), \
-        tabs.evaluate("e => [e.scrollWidth, e.clientWidth, [...e.children].map(c => c.offsetWidth)]")
+    assert tabs.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), tabs.evaluate(
+        "e => [e.scrollWidth, e.clientWidth, [...e.children].map(c => c.offsetWidth)]"
+    )
     http = page.get_by_test_id("palette-http_request")
-    assert http.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight"), \
+    assert http.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight"), (
         "the palette cuts 'Requisição HTTP' off"
+    )
 
     canvas = page.get_by_test_id("canvas").bounding_box()
-    page.get_by_test_id("palette-buttons").drag_to(page.get_by_test_id("canvas"), source_position={"x": 6, "y": 6},
-                                                   target_position={"x": 420, "y": 300})
+    page.get_by_test_id("palette-buttons").drag_to(
+        page.get_by_test_id("canvas"), source_position={"x": 6, "y": 6}, target_position={"x": 420, "y": 300}
+    )
     node_id = page.get_by_test_id("inspector-node-id").inner_text()
     box = page.get_by_test_id(f"node-{node_id}").bounding_box()
     assert abs(box["x"] - (canvas["x"] + 414)) < 12 and abs(box["y"] - (canvas["y"] + 294)) < 12, box

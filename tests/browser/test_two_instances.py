@@ -26,8 +26,9 @@ def _signs_in(browser, base_url: str) -> None:
 
 def test_a_second_app_from_the_same_checkout_leaves_the_first_working(app_url, browser, tmp_path):
     try:
-        second, second_url = start_app(tmp_path / "second", ARTIFACTS / "serve-second.log",
-                                       admin_password=ADMIN_PASSWORD, worker=False)
+        second, second_url = start_app(
+            tmp_path / "second", ARTIFACTS / "serve-second.log", admin_password=ADMIN_PASSWORD, worker=False
+        )
     except AppFailed as error:
         pytest.fail(str(error))
     try:

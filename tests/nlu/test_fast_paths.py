@@ -17,8 +17,16 @@ from flow_runtime.nlu.model import softmax
 from flow_runtime.nlu.pipeline import Analysis, analyze, analyze_many
 
 MESSAGES = [
-    "vcs tão abertos agora?", "quero uma pizza pra entregar", "quero uma piza grandee", "pizzaaa de calabresa!!!",
-    "qual o sentido da vida", "", "???", "Vcs ENTREGAM no centro? tb aceitam pix", "oi oi oi", "cardápio por favor",
+    "vcs tão abertos agora?",
+    "quero uma pizza pra entregar",
+    "quero uma piza grandee",
+    "pizzaaa de calabresa!!!",
+    "qual o sentido da vida",
+    "",
+    "???",
+    "Vcs ENTREGAM no centro? tb aceitam pix",
+    "oi oi oi",
+    "cardápio por favor",
 ]
 
 
@@ -73,8 +81,11 @@ def test_fast_prediction_equals_the_batch_scoring_path(pizzaria_model):
 
 
 def test_one_message_analysis_equals_the_batch_analysis():
-    for language, texts in (("pt", MESSAGES), ("es", ["¿Qué tal?", "xq no vienes", "reservaaa una mesa"]),
-                            ("en", ["I wanted two pizzas", "u r gr8", "what's my balance"])):
+    for language, texts in (
+        ("pt", MESSAGES),
+        ("es", ["¿Qué tal?", "xq no vienes", "reservaaa una mesa"]),
+        ("en", ["I wanted two pizzas", "u r gr8", "what's my balance"]),
+    ):
         assert [analyze(t, language=language) for t in texts] == analyze_many(texts, language=language)
 
 
@@ -130,8 +141,14 @@ def test_one_thread_keeps_blas_helpers_idle_for_products_from_worker_threads():
     """The NLU runs BLAS on one thread for the whole process: libraries loaded later included, and a
     worker thread's products (where a web turn runs) leave no helper thread computing or spinning."""
     environment = {k: v for k, v in os.environ.items() if k not in blas.ENVIRONMENT}
-    done = subprocess.run([sys.executable, "-c", ONE_THREAD_CHECK], capture_output=True, text=True, check=True,
-                          env=environment, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", ONE_THREAD_CHECK],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert "openblas" in report["apis"] and set(report["threads"]) == {1}, report
     assert report["worker_s"] >= 0.2, report  # the products ran (~0.5 s of CPU)

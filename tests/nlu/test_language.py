@@ -9,8 +9,11 @@ from flow_runtime.nlu import LanguagePolicy, detect_language
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [("vocês estão abertos agora?", "pt"), ("quiero reservar una mesa para esta noche", "es"),
-     ("I would like to order a large pizza", "en")],
+    [
+        ("vocês estão abertos agora?", "pt"),
+        ("quiero reservar una mesa para esta noche", "es"),
+        ("I would like to order a large pizza", "en"),
+    ],
 )
 def test_detects_pt_es_en(text, language):
     assert detect_language(text) == language

@@ -7,12 +7,24 @@ from flow_runtime.nlu.lint import lint_flow
 from flow_runtime.nlu.types import Example
 
 OVERLAPPING = {
-    "segunda_via": ["quero a segunda via do boleto", "preciso do boleto de novo", "me manda o boleto",
-                    "perdi meu boleto"],
-    "pagar_boleto": ["quero pagar o boleto", "como pago meu boleto", "pagar a conta do boleto",
-                     "me manda o boleto para pagar"],
-    "horario": ["que horas vocês abrem", "qual o horário de funcionamento", "até que horas ficam abertos",
-                "vocês abrem no domingo"],
+    "segunda_via": [
+        "quero a segunda via do boleto",
+        "preciso do boleto de novo",
+        "me manda o boleto",
+        "perdi meu boleto",
+    ],
+    "pagar_boleto": [
+        "quero pagar o boleto",
+        "como pago meu boleto",
+        "pagar a conta do boleto",
+        "me manda o boleto para pagar",
+    ],
+    "horario": [
+        "que horas vocês abrem",
+        "qual o horário de funcionamento",
+        "até que horas ficam abertos",
+        "vocês abrem no domingo",
+    ],
 }
 
 

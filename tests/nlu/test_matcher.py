@@ -79,12 +79,26 @@ def test_a_trigger_the_message_hits_wins_over_a_confident_classifier():
             ranking = (("a_cancelar", 1.0), ("b_pedido", 0.0))
             return Prediction("a_cancelar", 1.0, True, ranking, 0.5), 0.9
 
-    index = IntentIndex.build([
-        IntentEntry("a_cancelar", "cancelar", None, ("cancelar meu pedido",),
-                    (frozenset({"cancelar", "pedido"}),), "Cancelar"),
-        IntentEntry("b_pedido", "pedido", None, ("quero pizza", "pizza grande"),
-                    (frozenset({"quero", "pizza"}), frozenset({"pizza", "grande"})), "Pedido"),
-    ])
+    index = IntentIndex.build(
+        [
+            IntentEntry(
+                "a_cancelar",
+                "cancelar",
+                None,
+                ("cancelar meu pedido",),
+                (frozenset({"cancelar", "pedido"}),),
+                "Cancelar",
+            ),
+            IntentEntry(
+                "b_pedido",
+                "pedido",
+                None,
+                ("quero pizza", "pizza grande"),
+                (frozenset({"quero", "pizza"}), frozenset({"pizza", "grande"})),
+                "Pedido",
+            ),
+        ]
+    )
     matcher = NluMatcher(Overconfident())  # type: ignore[arg-type]
     exact = matcher.match("quero pizza", index, language="pt")
     assert [(s.intent_id, s.score) for s in exact] == [("b_pedido", 1.0), ("a_cancelar", 1.0)]

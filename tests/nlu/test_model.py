@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
 from flow_runtime.nlu import IntentModel, TrainConfig, train
-from flow_runtime.nlu.matcher import engine_score
 from flow_runtime.nlu.calibration import fit_temperature, tune_threshold
+from flow_runtime.nlu.matcher import engine_score
 from flow_runtime.nlu.types import Example
 
 
 @pytest.mark.parametrize(
     ("text", "intent"),
-    [("vcs tão abertos agora?", "horario_atendimento"), ("quero uma pizza pra entregar", "fazer_pedido"),
-     ("q horas vcs fecham hj", "horario_atendimento"), ("me passa pra alguém de verdade", "falar_com_atendente")],
+    [
+        ("vcs tão abertos agora?", "horario_atendimento"),
+        ("quero uma pizza pra entregar", "fazer_pedido"),
+        ("q horas vcs fecham hj", "horario_atendimento"),
+        ("me passa pra alguém de verdade", "falar_com_atendente"),
+    ],
 )
 def test_pizzaria_routes_unseen_paraphrases(pizzaria_model, text, intent):
     prediction = pizzaria_model.predict(text)

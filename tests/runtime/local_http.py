@@ -46,8 +46,9 @@ def _handler(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(length)) if length else None
-            server.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
-                                    "body": body})
+            server.requests.append(
+                {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+            )
             path = self.path.split("?")[0]
             if path == "/order":
                 self._reply(200, {"id": 7, "status": "late", "query": self.path.partition("?")[2]})

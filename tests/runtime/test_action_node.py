@@ -12,16 +12,25 @@ from flow_runtime.testing.builders import converse, make_doc, make_flow, texts
 from flow_runtime.validate import validate_flow
 
 FRETE = ActionDefinition(
-    key="calcular_frete", name="Calcular frete", flavour="python",
-    code=("km = flow.params['km']\nflow.vars['frete'] = round(km * flow.params['por_km'], 2)\n"
-          "if flow.params['expresso']:\n    flow.say('Entrega expressa!')\n"
-          "if km > 20:\n    return 'longe'"),
-    parameters=(ActionParameter("km", "number", required=True), ActionParameter("por_km", "number", default=1.5),
-                ActionParameter("expresso", "boolean", default=False), ActionParameter("extra", "json")),
+    key="calcular_frete",
+    name="Calcular frete",
+    flavour="python",
+    code=(
+        "km = flow.params['km']\nflow.vars['frete'] = round(km * flow.params['por_km'], 2)\n"
+        "if flow.params['expresso']:\n    flow.say('Entrega expressa!')\n"
+        "if km > 20:\n    return 'longe'"
+    ),
+    parameters=(
+        ActionParameter("km", "number", required=True),
+        ActionParameter("por_km", "number", default=1.5),
+        ActionParameter("expresso", "boolean", default=False),
+        ActionParameter("extra", "json"),
+    ),
     outcomes=("longe",),
 )
-RASA = ActionDefinition(key="pedido", name="Pedido", flavour="rasa", server_url="http://actions:5055",
-                        rasa_action="action_check_order")
+RASA = ActionDefinition(
+    key="pedido", name="Pedido", flavour="rasa", server_url="http://actions:5055", rasa_action="action_check_order"
+)
 
 
 def action_nodes(params, outcomes=("longe",), action="calcular_frete"):
@@ -38,8 +47,9 @@ EDGES = [("start", "a"), ("a", "ok", "ok"), ("a", "longe", "far"), ("a", "error"
 
 def play(params, *, catalog=FakeActionCatalog.of(FRETE, RASA), variables=None, **ports):
     flow = make_flow(action_nodes(params), EDGES)
-    (result,) = converse(flow, "oi", ports=fake_ports(actions=catalog, **ports),
-                         session=new_session(variables=variables or {}))
+    (result,) = converse(
+        flow, "oi", ports=fake_ports(actions=catalog, **ports), session=new_session(variables=variables or {})
+    )
     return result
 
 
@@ -81,10 +91,14 @@ def test_rasa_actions_call_their_server():
 
 
 def test_design_time_problems_with_a_catalog():
-    doc = make_doc([*action_nodes({"km": "muito", "cor": "azul"}),
-                    {"id": "b", "kind": "action", "action": "sumiu"},
-                    {"id": "c", "kind": "action", "action": "calcular_frete", "outcomes": ["longe"]}],
-                   [*EDGES, ("ok", "b"), ("b", "c")])
+    doc = make_doc(
+        [
+            *action_nodes({"km": "muito", "cor": "azul"}),
+            {"id": "b", "kind": "action", "action": "sumiu"},
+            {"id": "c", "kind": "action", "action": "calcular_frete", "outcomes": ["longe"]},
+        ],
+        [*EDGES, ("ok", "b"), ("b", "c")],
+    )
     _, problems = validate_flow(doc, actions=FakeActionCatalog.of(FRETE))
     found = {(p.node_id, p.code) for p in problems}
     assert {("a", "bad_param"), ("a", "unknown_param"), ("b", "unknown_action"), ("c", "missing_param")} <= found
@@ -102,16 +116,26 @@ def test_changed_outcomes_are_a_warning():
     assert "outcomes_changed" in {p.code for p in problems if p.severity == "warning"}
 
 
-@pytest.mark.parametrize(("kind", "value", "expected"), [
-    ("number", "12", 12), ("number", "2,5", 2.5), ("number", 3.0, 3.0), ("boolean", "não", False),
-    ("boolean", True, True), ("text", 12, "12"), ("json", {"a": [1]}, {"a": [1]}),
-])
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("number", "12", 12),
+        ("number", "2,5", 2.5),
+        ("number", 3.0, 3.0),
+        ("boolean", "não", False),
+        ("boolean", True, True),
+        ("text", 12, "12"),
+        ("json", {"a": [1]}, {"a": [1]}),
+    ],
+)
 def test_coercion(kind, value, expected):
     assert coerce(ActionParameter("p", kind), value) == expected
 
 
-@pytest.mark.parametrize(("kind", "value"), [("number", "abc"), ("number", True), ("boolean", "talvez"),
-                                             ("text", {"a": 1}), ("number", "nan")])
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("number", "abc"), ("number", True), ("boolean", "talvez"), ("text", {"a": 1}), ("number", "nan")],
+)
 def test_bad_values(kind, value):
     with pytest.raises(ParamError):
         coerce(ActionParameter("p", kind), value)

@@ -19,8 +19,14 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 
 def code_flow(code: str, *, outcomes=(), allowed_hosts=(), error_edge=True, handle="ok"):
     nodes = [
-        {"id": "c", "kind": "code", "code": code, "outcomes": list(outcomes), "allowed_hosts": list(allowed_hosts),
-         "timeout_seconds": 1.5},
+        {
+            "id": "c",
+            "kind": "code",
+            "code": code,
+            "outcomes": list(outcomes),
+            "allowed_hosts": list(allowed_hosts),
+            "timeout_seconds": 1.5,
+        },
         {"id": "done", "kind": "message", "text": "pronto ${total}"},
         {"id": "sorry", "kind": "message", "text": "Desculpe, tive um problema."},
         {"id": "vip", "kind": "message", "text": "Atendimento VIP"},
@@ -51,7 +57,9 @@ def test_flow_vars_and_say_in_process():
 
 
 def test_a_returned_outcome_follows_its_handle():
-    flow = code_flow("flow.vars['total'] = 1\nif flow.contact.get('plan') == 'gold':\n    return 'vip'", outcomes=["vip"])
+    flow = code_flow(
+        "flow.vars['total'] = 1\nif flow.contact.get('plan') == 'gold':\n    return 'vip'", outcomes=["vip"]
+    )
     (result,) = converse(flow, "oi", session=new_session(contact={"plan": "gold"}))
     assert texts(result) == ["Atendimento VIP"]
 
@@ -74,8 +82,11 @@ def test_returning_a_dict_sets_variables():
 
 
 def test_tags_changed_by_code_reach_the_session():
-    (result,) = converse(code_flow("flow.tag('vip')\nflow.untag('lead')\nflow.vars['total'] = 0"), "oi",
-                         session=new_session(tags=["lead"]))
+    (result,) = converse(
+        code_flow("flow.tag('vip')\nflow.untag('lead')\nflow.vars['total'] = 0"),
+        "oi",
+        session=new_session(tags=["lead"]),
+    )
     assert result.session.tags == ["vip"]
 
 
@@ -87,8 +98,10 @@ def test_old_documents_connecting_next_still_continue():
 
 
 def test_connecting_both_ok_and_next_is_an_error():
-    flow = make_flow([{"id": "c", "kind": "code", "code": "pass"}, {"id": "m", "kind": "message", "text": "x"}],
-                     [("start", "c"), ("c", "ok", "m"), ("c", "next", "m")])
+    flow = make_flow(
+        [{"id": "c", "kind": "code", "code": "pass"}, {"id": "m", "kind": "message", "text": "x"}],
+        [("start", "c"), ("c", "ok", "m"), ("c", "next", "m")],
+    )
     assert "duplicate_exit" in [p.code for p in flow.errors]
 
 
@@ -106,7 +119,8 @@ def test_bad_allowed_hosts_are_problems():
     flow = code_flow("pass", allowed_hosts=["https://api.example.com/v1", "api.example.com:8443", "*.example.com"])
     assert [p.message for p in flow.errors if p.code == "bad_host"] == [
         "'https://api.example.com/v1' is not a host name: write api.example.com, api.example.com:8443 or "
-        "*.example.com (no http:// and no path)."]
+        "*.example.com (no http:// and no path)."
+    ]
 
 
 def test_messages_of_unknown_types_are_refused():
@@ -117,14 +131,29 @@ def test_messages_of_unknown_types_are_refused():
 
 
 @linux_only
-@pytest.mark.parametrize(("code", "error", "words"), [
-    ("while True:\n    pass", ("cpu_limit", "timeout"), "stopped"),
-    ("blob = bytearray(2 * 1024 ** 3)", ("memory_limit",), "memory"),
-    ("import socket\nsocket.create_connection(('93.184.216.34', 80))", ("sandbox_violation",), "socket"),
-    ("flow.vars['env'] = open('/proc/self/environ').read()", ("sandbox_violation",), "reading files is not allowed"),
-    ("import os\nflow.vars['env'] = open(f'/proc/{os.getppid()}/environ').read()", ("sandbox_violation",), "reading files"),
-    ("flow.vars['page'] = flow.http.get('https://example.org/').text", ("exception",), "not in this action's allowed hosts"),
-])
+@pytest.mark.parametrize(
+    ("code", "error", "words"),
+    [
+        ("while True:\n    pass", ("cpu_limit", "timeout"), "stopped"),
+        ("blob = bytearray(2 * 1024 ** 3)", ("memory_limit",), "memory"),
+        ("import socket\nsocket.create_connection(('93.184.216.34', 80))", ("sandbox_violation",), "socket"),
+        (
+            "flow.vars['env'] = open('/proc/self/environ').read()",
+            ("sandbox_violation",),
+            "reading files is not allowed",
+        ),
+        (
+            "import os\nflow.vars['env'] = open(f'/proc/{os.getppid()}/environ').read()",
+            ("sandbox_violation",),
+            "reading files",
+        ),
+        (
+            "flow.vars['page'] = flow.http.get('https://example.org/').text",
+            ("exception",),
+            "not in this action's allowed hosts",
+        ),
+    ],
+)
 def test_hazards_end_on_error_and_the_conversation_goes_on(code, error, words):
     flow = code_flow(code)
     first, second = converse(flow, "oi", "quero pizza", ports=sandboxed())
@@ -144,8 +173,10 @@ def test_a_hazard_without_an_error_edge_stops_the_path_quietly():
 @linux_only
 def test_allow_listed_http_through_the_parent():
     with local_server() as server:
-        code = ("order = flow.http.get(f'" + server.base + "/order', params={'id': flow.vars['id']}).json()\n"
-                "flow.vars['total'] = order['status']")
+        code = (
+            "order = flow.http.get(f'" + server.base + "/order', params={'id': flow.vars['id']}).json()\n"
+            "flow.vars['total'] = order['status']"
+        )
         flow = code_flow(code, allowed_hosts=[server.host])
         (result,) = converse(flow, "oi", ports=sandboxed(), session=new_session(variables={"id": 7}))
     assert texts(result) == ["pronto late"]
@@ -167,7 +198,9 @@ def test_a_hostname_resolving_to_loopback_is_refused_unless_allowed():
 @linux_only
 def test_the_runner_wide_allow_list_applies():
     with local_server() as server:
-        flow = code_flow(f"flow.vars['total'] = flow.http.post('{server.base}/echo', json={{'a': 1}}).json()['body']['a']")
+        flow = code_flow(
+            f"flow.vars['total'] = flow.http.post('{server.base}/echo', json={{'a': 1}}).json()['body']['a']"
+        )
         (result,) = converse(flow, "oi", ports=sandboxed(network=NetworkPolicy(allowed_hosts=(server.host,))))
     assert texts(result) == ["pronto 1"]
 

@@ -29,7 +29,8 @@ if pid == 0:
 os.close(w)
 variables['out'] = os.read(r, 1000).decode()
 """
-REWRITE_THE_BOOTSTRAPS_GLOBALS = """
+REWRITE_THE_BOOTSTRAPS_GLOBALS = (
+    """
 import sys
 frame = sys._getframe()
 while frame.f_back is not None:
@@ -39,7 +40,9 @@ for name, value in list(frame.f_globals.items()):
         frame.f_globals[name] = type(value)()
     if isinstance(value, type) and issubclass(value, BaseException) and name != 'BaseException':
         frame.f_globals[name] = type('Harmless', (Exception,), {})
-""" + SHELL_THROUGH_FORK
+"""
+    + SHELL_THROUGH_FORK
+)
 STR_SUBCLASS_READS_A_FILE = """
 import sys
 class Evil(str):
@@ -158,26 +161,42 @@ def test_the_child_is_an_unprivileged_user_with_no_groups(kernel_only):
 
 
 def test_process_creation_is_refused_by_the_kernel(kernel_only):
-    result = run(kernel_only, "import os\ntry:\n    os.fork()\nexcept OSError as exc:\n    variables['errno'] = exc.errno")
+    result = run(
+        kernel_only, "import os\ntry:\n    os.fork()\nexcept OSError as exc:\n    variables['errno'] = exc.errno"
+    )
     assert result.ok, result.message
     assert result.variables["errno"] == 1  # EPERM from the seccomp filter
 
 
 def test_the_view_holds_only_the_interpreter_and_its_standard_library(kernel_only):
-    code = ("import os\nvariables['root'] = sorted(os.listdir('/'))\nmissing = []\n"
-            f"for path in ('/etc/passwd', {str(REPO / 'pyproject.toml')!r}, '/proc/self/status', '/tmp', '/home'):\n"
-            "    missing.append(os.path.exists(path))\nvariables['exists'] = missing")
+    code = (
+        "import os\nvariables['root'] = sorted(os.listdir('/'))\nmissing = []\n"
+        f"for path in ('/etc/passwd', {str(REPO / 'pyproject.toml')!r}, '/proc/self/status', '/tmp', '/home'):\n"
+        "    missing.append(os.path.exists(path))\nvariables['exists'] = missing"
+    )
     result = run(kernel_only, code)
     assert result.ok, result.message
-    assert set(result.variables["root"]) <= {"dev", "usr", "lib", "lib64", "lib32", "libx32", "bin", "sbin", "root",
-                                             "opt"} | set(Path(sys.base_prefix).parts[1:2])
+    assert set(result.variables["root"]) <= {
+        "dev",
+        "usr",
+        "lib",
+        "lib64",
+        "lib32",
+        "libx32",
+        "bin",
+        "sbin",
+        "root",
+        "opt",
+    } | set(Path(sys.base_prefix).parts[1:2])
     assert result.variables["exists"] == [False] * 5
 
 
 def test_the_view_is_read_only(kernel_only):
-    code = ("import os, sysconfig\nerrors = []\nfor path in ('/usr/pwned', sysconfig.get_paths()['stdlib'] + '/pwned.py',"
-            " '/dev/shm/pwned'):\n    try:\n        open(path, 'w').write('x')\n        errors.append('written')\n"
-            "    except OSError as exc:\n        errors.append(type(exc).__name__)\nvariables['errors'] = errors")
+    code = (
+        "import os, sysconfig\nerrors = []\nfor path in ('/usr/pwned', sysconfig.get_paths()['stdlib'] + '/pwned.py',"
+        " '/dev/shm/pwned'):\n    try:\n        open(path, 'w').write('x')\n        errors.append('written')\n"
+        "    except OSError as exc:\n        errors.append(type(exc).__name__)\nvariables['errors'] = errors"
+    )
     result = run(kernel_only, code)
     assert result.ok, result.message
     assert "written" not in result.variables["errors"]
@@ -228,9 +247,11 @@ def test_the_network_is_out_of_reach(sandbox, kernel_only, listener):
 
 
 def test_exec_of_the_interpreter_stays_inside(kernel_only):
-    code = ("import os, sys\nr, w = os.pipe()\nos.dup2(w, 1)\n"
-            "os.execv(sys.executable, [sys.executable, '-I', '-S', '-c', "
-            "'import os; print(os.getuid(), os.listdir(\"/\"), os.path.exists(\"/etc/passwd\"))'])")
+    code = (
+        "import os, sys\nr, w = os.pipe()\nos.dup2(w, 1)\n"
+        "os.execv(sys.executable, [sys.executable, '-I', '-S', '-c', "
+        '\'import os; print(os.getuid(), os.listdir("/"), os.path.exists("/etc/passwd"))\'])'
+    )
     result = run(kernel_only, code)
     assert "root:" not in leaked(result)
     assert not result.ok

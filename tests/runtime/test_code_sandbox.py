@@ -36,13 +36,19 @@ def test_the_flow_api_reads_context_and_returns_messages_tags_and_outcome(runner
         "flow.say('Escolha', buttons=['Sim', {'title': 'Não', 'payload': '/deny'}])\n"
         "return 'late'"
     )
-    result = run(runner, code, {}, tags=("new",), contact={"name": "Ana"}, constants={"price": 45},
-                 params={"item": "pizza"})
+    result = run(
+        runner, code, {}, tags=("new",), contact={"name": "Ana"}, constants={"price": 45}, params={"item": "pizza"}
+    )
     assert result.ok, result.message
     assert result.variables == {"greeting": "Oi Ana, pizza por 45"}
     assert result.tags == ("vip",) and result.outcome == "late"
-    assert result.messages == ({"type": "buttons", "text": "Escolha",
-                                "buttons": [{"id": "Sim", "label": "Sim"}, {"id": "/deny", "label": "Não"}]},)
+    assert result.messages == (
+        {
+            "type": "buttons",
+            "text": "Escolha",
+            "buttons": [{"id": "Sim", "label": "Sim"}, {"id": "/deny", "label": "Não"}],
+        },
+    )
 
 
 def test_contact_is_read_only(runner):
@@ -85,10 +91,20 @@ def test_low_level_file_writes_are_refused(runner, tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize("path", [
-    "/etc/passwd", "/etc/hostname", "/proc/self/environ", "/proc/self/cmdline", "/proc/1/environ",
-    f"/proc/{os.getpid()}/environ", str(REPO / ".env"), str(REPO / ".data" / "secret_key"), str(REPO / "README.md"),
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/etc/passwd",
+        "/etc/hostname",
+        "/proc/self/environ",
+        "/proc/self/cmdline",
+        "/proc/1/environ",
+        f"/proc/{os.getpid()}/environ",
+        str(REPO / ".env"),
+        str(REPO / ".data" / "secret_key"),
+        str(REPO / "README.md"),
+    ],
+)
 def test_reading_the_servers_files_is_refused(runner, path):
     result = run(runner, f"variables['leak'] = open({path!r}).read()")
     assert (result.ok, result.error) == (False, "sandbox_violation")

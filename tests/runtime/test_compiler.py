@@ -103,7 +103,11 @@ def test_loop_without_wait_is_an_error():
 def test_loop_through_a_condition_is_a_warning():
     nodes = [
         {"id": "a", "kind": "set_variable", "name": "n", "value": 1},
-        {"id": "c", "kind": "condition", "branches": [{"id": "done", "rules": [{"name": "n", "op": "eq", "value": 1}]}]},
+        {
+            "id": "c",
+            "kind": "condition",
+            "branches": [{"id": "done", "rules": [{"name": "n", "op": "eq", "value": 1}]}],
+        },
     ]
     flow = make_flow(nodes, [("start", "a"), ("a", "c"), ("c", "else", "a")])
     assert problem(flow, "loop_may_not_wait").severity == "warning"
@@ -140,7 +144,11 @@ def test_constants_and_code_writes_count_as_set():
 
 
 def test_variable_in_condition_rule_is_checked():
-    node = {"id": "c", "kind": "condition", "branches": [{"id": "b", "rules": [{"name": "idade", "op": "gt", "value": 1}]}]}
+    node = {
+        "id": "c",
+        "kind": "condition",
+        "branches": [{"id": "b", "rules": [{"name": "idade", "op": "gt", "value": 1}]}],
+    }
     flow = make_flow([node], [("start", "c")])
     assert "unknown_variable" in codes(flow)
 
@@ -168,7 +176,12 @@ def test_empty_label():
 
 
 def test_duplicate_label_is_a_warning():
-    node = {"id": "b", "kind": "buttons", "text": "?", "buttons": [{"id": "x", "label": "Sim"}, {"id": "y", "label": "sim"}]}
+    node = {
+        "id": "b",
+        "kind": "buttons",
+        "text": "?",
+        "buttons": [{"id": "x", "label": "Sim"}, {"id": "y", "label": "sim"}],
+    }
     assert problem(make_flow([node]), "duplicate_label").severity == "warning"
 
 
@@ -184,7 +197,10 @@ def test_duplicate_button_id_across_nodes():
 
 
 def test_carousel_limits():
-    cards = [{"id": f"c{i}", "title": "", "buttons": [{"id": f"c{i}b{j}", "label": "L"} for j in range(4)]} for i in range(11)]
+    cards = [
+        {"id": f"c{i}", "title": "", "buttons": [{"id": f"c{i}b{j}", "label": "L"} for j in range(4)]}
+        for i in range(11)
+    ]
     flow = make_flow([{"id": "k", "kind": "carousel", "cards": cards}])
     assert {"too_many_cards", "too_many_buttons", "empty_title"} <= set(codes(flow, "error"))
 

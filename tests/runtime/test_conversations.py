@@ -31,7 +31,12 @@ def test_packaged_pizzaria_conversations_pass(name):
 def simple_flow():
     nodes = [
         {"id": "m", "kind": "message", "text": "Olá", "delay_seconds": 1},
-        {"id": "b", "kind": "buttons", "text": "Quer?", "buttons": [{"id": "s", "label": "Sim"}, {"id": "n", "label": "Não"}]},
+        {
+            "id": "b",
+            "kind": "buttons",
+            "text": "Quer?",
+            "buttons": [{"id": "s", "label": "Sim"}, {"id": "n", "label": "Não"}],
+        },
         {"id": "t", "kind": "tag", "add": ["quer"]},
     ]
     return make_flow(nodes, [("start", "m"), ("m", "b"), ("b", "s", "t")])
@@ -42,14 +47,18 @@ def run(text):
 
 
 def test_a_matching_conversation_passes_and_skips_typing():
-    result = run('{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n'
-                 '{"bot": {"type": "buttons", "buttons": ["Sim", "Não"]}}\n{"user_click": "s"}\n{"expect_tags": ["quer"]}')
+    result = run(
+        '{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n'
+        '{"bot": {"type": "buttons", "buttons": ["Sim", "Não"]}}\n{"user_click": "s"}\n{"expect_tags": ["quer"]}'
+    )
     assert result.passed, result.report()
 
 
 def test_typing_can_be_asserted_explicitly():
-    result = run('{"user": "oi"}\n{"bot": {"type": "typing", "seconds": 1}}\n{"bot": {"type": "text", "text": "Olá"}}\n'
-                 '{"bot": {"type": "buttons", "text": "Quer?"}}')
+    result = run(
+        '{"user": "oi"}\n{"bot": {"type": "typing", "seconds": 1}}\n{"bot": {"type": "text", "text": "Olá"}}\n'
+        '{"bot": {"type": "buttons", "text": "Quer?"}}'
+    )
     assert result.passed, result.report()
 
 
@@ -68,20 +77,25 @@ def test_unexpected_extra_output_fails():
 
 
 def test_missing_output_fails():
-    result = run('{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n{"bot": {"type": "buttons"}}\n'
-                 '{"bot": {"type": "text", "text": "mais"}}')
+    result = run(
+        '{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n{"bot": {"type": "buttons"}}\n'
+        '{"bot": {"type": "text", "text": "mais"}}'
+    )
     assert "the bot said nothing more" in result.report()
 
 
 def test_variables_mismatch_is_reported():
-    result = run('{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n{"bot": {"type": "buttons"}}\n'
-                 '{"expect_variables": {"x": 1}}')
+    result = run(
+        '{"user": "oi"}\n{"bot": {"type": "text", "text": "Olá"}}\n{"bot": {"type": "buttons"}}\n'
+        '{"expect_variables": {"x": 1}}'
+    )
     assert result.failures[0].actual == {"x": "<unset>"}
 
 
 def test_tags_are_compared_as_a_set():
-    result = run('{"user": "oi"}\n{"bot": {"type": "text"}}\n{"bot": {"type": "buttons"}}\n{"user": "sim"}\n'
-                 '{"expect_tags": []}')
+    result = run(
+        '{"user": "oi"}\n{"bot": {"type": "text"}}\n{"bot": {"type": "buttons"}}\n{"user": "sim"}\n{"expect_tags": []}'
+    )
     assert result.failures[0].message == "tags differ"
 
 

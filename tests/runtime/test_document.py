@@ -8,7 +8,12 @@ import pytest
 from pydantic import ValidationError
 
 from flow_runtime.schema import (
-    CURRENT_SCHEMA_VERSION, NODE_KINDS, DocumentVersionError, FlowDocument, load_document, upgrade,
+    CURRENT_SCHEMA_VERSION,
+    NODE_KINDS,
+    DocumentVersionError,
+    FlowDocument,
+    load_document,
+    upgrade,
 )
 from flow_runtime.testing.builders import make_doc
 
@@ -92,7 +97,9 @@ def test_inactivity_event_needs_minutes():
 
 
 def test_choice_options_accept_plain_strings():
-    doc = load_document(make_doc([{"id": "q", "kind": "question", "text": "?", "input": {"type": "choice", "options": ["Sim"]}}]))
+    doc = load_document(
+        make_doc([{"id": "q", "kind": "question", "text": "?", "input": {"type": "choice", "options": ["Sim"]}}])
+    )
     assert doc.nodes[1].input.options[0].value == "Sim"
 
 

@@ -13,19 +13,40 @@ TOPICS = [{"id": "t_pizza", "name": "Pizza"}, {"id": "t_info", "name": "Info"}]
 def intents_flow(**bot):
     nodes = [
         {"id": "hi", "kind": "message", "text": "Olá"},
-        {"id": "i_pedido", "kind": "intent", "name": "pedido", "topic": "t_pizza", "suggestion": "Fazer pedido",
-         "triggers": ["quero pedir uma pizza", "fazer um pedido"]},
-        {"id": "i_sabores", "kind": "intent", "name": "sabores", "topic": "t_pizza",
-         "triggers": ["quais sabores de pizza vocês têm", "cardapio de sabores"]},
-        {"id": "i_horario", "kind": "intent", "name": "horario", "topic": "t_info",
-         "triggers": ["que horas vocês abrem", "horario de funcionamento"]},
+        {
+            "id": "i_pedido",
+            "kind": "intent",
+            "name": "pedido",
+            "topic": "t_pizza",
+            "suggestion": "Fazer pedido",
+            "triggers": ["quero pedir uma pizza", "fazer um pedido"],
+        },
+        {
+            "id": "i_sabores",
+            "kind": "intent",
+            "name": "sabores",
+            "topic": "t_pizza",
+            "triggers": ["quais sabores de pizza vocês têm", "cardapio de sabores"],
+        },
+        {
+            "id": "i_horario",
+            "kind": "intent",
+            "name": "horario",
+            "topic": "t_info",
+            "triggers": ["que horas vocês abrem", "horario de funcionamento"],
+        },
         {"id": "m_pedido", "kind": "message", "text": "pedido"},
         {"id": "m_sabores", "kind": "message", "text": "sabores"},
         {"id": "m_horario", "kind": "message", "text": "horario"},
         {"id": "m_fallback", "kind": "message", "text": "não entendi"},
     ]
-    edges = [("start", "hi"), ("i_pedido", "m_pedido"), ("i_sabores", "m_sabores"), ("i_horario", "m_horario"),
-             ("fallback", "m_fallback")]
+    edges = [
+        ("start", "hi"),
+        ("i_pedido", "m_pedido"),
+        ("i_sabores", "m_sabores"),
+        ("i_horario", "m_horario"),
+        ("fallback", "m_fallback"),
+    ]
     return make_flow(nodes, edges, topics=TOPICS, bot={"name": "B", "fallback": bot} if bot else {"name": "B"})
 
 
@@ -47,8 +68,9 @@ def test_related_topic_accepts_a_weaker_match_in_the_current_topic():
 
 
 def test_related_topic_can_be_switched_off():
-    results = converse(intents_flow(related_topic=False, related_intents=False), "oi", "quero pedir uma pizza",
-                       "sabores de pizza doce")
+    results = converse(
+        intents_flow(related_topic=False, related_intents=False), "oi", "quero pedir uma pizza", "sabores de pizza doce"
+    )
     assert texts(results[2]) == ["não entendi"]
 
 
@@ -59,19 +81,28 @@ def test_related_intents_are_offered_as_buttons():
 
 
 def test_clicking_a_suggestion_runs_that_intent():
-    results = converse(intents_flow(related_topic=False), "oi", "pedido de bebida gelada agora", ("click", "intent:i_pedido"))
+    results = converse(
+        intents_flow(related_topic=False), "oi", "pedido de bebida gelada agora", ("click", "intent:i_pedido")
+    )
     assert texts(results[2]) == ["pedido"]
 
 
 def test_related_intents_can_be_switched_off():
-    result = converse(intents_flow(related_topic=False, related_intents=False), "oi", "pedido de bebida gelada agora")[1]
+    result = converse(intents_flow(related_topic=False, related_intents=False), "oi", "pedido de bebida gelada agora")[
+        1
+    ]
     assert texts(result) == ["não entendi"]
 
 
 def test_intent_trigger_conditions_must_hold():
     nodes = [
-        {"id": "i", "kind": "intent", "name": "vip", "triggers": ["falar com gerente"],
-         "conditions": [{"source": "tag", "name": "vip", "op": "exists"}]},
+        {
+            "id": "i",
+            "kind": "intent",
+            "name": "vip",
+            "triggers": ["falar com gerente"],
+            "conditions": [{"source": "tag", "name": "vip", "op": "exists"}],
+        },
         {"id": "m", "kind": "message", "text": "gerente"},
         {"id": "fb", "kind": "message", "text": "fallback"},
     ]
@@ -102,9 +133,11 @@ def test_the_start_node_can_run_first_whatever_the_first_message_says():
 
 
 def test_a_first_click_on_a_known_button_follows_it():
-    nodes = [{"id": "hi", "kind": "message", "text": "Olá"},
-             {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
-             {"id": "m1", "kind": "message", "text": "um!"}]
+    nodes = [
+        {"id": "hi", "kind": "message", "text": "Olá"},
+        {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+        {"id": "m1", "kind": "message", "text": "um!"},
+    ]
     flow = make_flow(nodes, [("start", "hi"), ("hi", "menu"), ("menu", "b1", "m1")])
     assert texts(converse(flow, ("click", "b1"))[0]) == ["um!"]
 
@@ -119,7 +152,10 @@ def test_a_custom_matcher_plugs_into_the_port():
 
 
 def test_event_node_handles_received_media():
-    nodes = [{"id": "ev", "kind": "event", "event": "image"}, {"id": "m", "kind": "message", "text": "foto: ${last_image}"}]
+    nodes = [
+        {"id": "ev", "kind": "event", "event": "image"},
+        {"id": "m", "kind": "message", "text": "foto: ${last_image}"},
+    ]
     flow = make_flow(nodes, [("ev", "m")])
     result = converse(flow, "oi", Event.media("image", "https://x/y.jpg"))[1]
     assert texts(result) == ["foto: https://x/y.jpg"]
@@ -143,8 +179,11 @@ def test_unhandled_media_runs_the_fallback():
 
 
 def test_media_while_a_menu_waits_runs_the_fallback_and_the_menu_keeps_waiting():
-    nodes = [{"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
-             {"id": "m1", "kind": "message", "text": "um!"}, {"id": "fb", "kind": "message", "text": "não entendi"}]
+    nodes = [
+        {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+        {"id": "m1", "kind": "message", "text": "um!"},
+        {"id": "fb", "kind": "message", "text": "não entendi"},
+    ]
     flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("fallback", "fb")])
     results = converse(flow, "oi", Event.media("image", "https://x/y.jpg"), "um")
     assert texts(results[1]) == ["não entendi"]
@@ -152,9 +191,12 @@ def test_media_while_a_menu_waits_runs_the_fallback_and_the_menu_keeps_waiting()
 
 
 def test_an_event_node_path_keeps_a_pending_menu_waiting():
-    nodes = [{"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
-             {"id": "m1", "kind": "message", "text": "um!"}, {"id": "ev", "kind": "event", "event": "location"},
-             {"id": "m_loc", "kind": "message", "text": "obrigado"}]
+    nodes = [
+        {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
+        {"id": "m1", "kind": "message", "text": "um!"},
+        {"id": "ev", "kind": "event", "event": "location"},
+        {"id": "m_loc", "kind": "message", "text": "obrigado"},
+    ]
     flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("ev", "m_loc")])
     result = converse(flow, "oi", Event.location(-23.5, -46.6))[1]
     assert texts(result) == ["obrigado"]
@@ -178,8 +220,10 @@ def test_step_limit_can_be_given_per_call():
 
 
 def test_step_does_not_mutate_the_input_session():
-    flow = make_flow([{"id": "s", "kind": "set_variable", "name": "x", "value": 1}, {"id": "t", "kind": "tag", "add": ["a"]}],
-                     [("start", "s"), ("s", "t")])
+    flow = make_flow(
+        [{"id": "s", "kind": "set_variable", "name": "x", "value": 1}, {"id": "t", "kind": "tag", "add": ["a"]}],
+        [("start", "s"), ("s", "t")],
+    )
     session = new_session(variables={"y": 2})
     before = session.to_dict()
     result = step(flow, session, Event.message("oi"), fake_ports())

@@ -86,11 +86,15 @@ def test_a_real_failing_request_leaks_nothing():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the sandbox needs Linux")
 def test_code_uses_secrets_in_headers_without_seeing_them():
     with local_server() as server:
-        code = (f"r = flow.http.get('{server.base}/echo', headers={{'Authorization': 'Bearer {{{{secret.CRM_TOKEN}}}}'}})\n"
-                "flow.vars['seen'] = r.text\nflow.vars['auth'] = r.json()['headers'].get('Authorization')")
+        code = (
+            f"r = flow.http.get('{server.base}/echo', headers={{'Authorization': 'Bearer {{{{secret.CRM_TOKEN}}}}'}})\n"
+            "flow.vars['seen'] = r.text\nflow.vars['auth'] = r.json()['headers'].get('Authorization')"
+        )
         nodes = [{"id": "c", "kind": "code", "code": code, "allowed_hosts": [server.host]}]
         flow = make_flow(nodes, [("start", "c")])
-        ports = fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), secrets=FakeSecrets({"CRM_TOKEN": TOKEN}))
+        ports = fake_ports(
+            code=SubprocessCodeRunner(), http=UrllibHttpClient(), secrets=FakeSecrets({"CRM_TOKEN": TOKEN})
+        )
         (result,) = converse(flow, "oi", ports=ports)
     assert server.requests[0]["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert result.session.variables["auth"] == "Bearer ***"
@@ -127,10 +131,17 @@ def test_only_http_and_https():
         relay(server).request({"method": "GET", "url": "file:///etc/passwd"})
 
 
-@pytest.mark.parametrize(("host", "port", "allowed"), [
-    ("api.example.com", 443, True), ("api.example.com", 8443, False), ("x.api.example.com", 443, False),
-    ("shop.example.com", 443, True), ("example.com.evil.io", 443, False), ("127.0.0.1", 8080, True),
-])
+@pytest.mark.parametrize(
+    ("host", "port", "allowed"),
+    [
+        ("api.example.com", 443, True),
+        ("api.example.com", 8443, False),
+        ("x.api.example.com", 443, False),
+        ("shop.example.com", 443, True),
+        ("example.com.evil.io", 443, False),
+        ("127.0.0.1", 8080, True),
+    ],
+)
 def test_host_matching(host, port, allowed):
     entries = ["api.example.com", "*.example.com", "127.0.0.1:8080"]
     assert (host_allowed(host, port, entries) is not None) is allowed

@@ -48,15 +48,28 @@ def test_code_failure_without_error_edge_stops_the_path_safely():
 
 
 def test_http_ok_maps_response_fields():
-    node = {"id": "h", "kind": "http_request", "method": "POST", "url": "https://api/pedidos/${id}",
-            "headers": {"X-Id": "${id}"}, "body": {"sabor": "${sabor}", "qtd": "${qtd}"},
-            "response_map": {"numero": "data.pedido.numero", "primeiro": "$.data.itens.0"}, "save_status_as": "status"}
-    http = FakeHttp({"POST https://api/pedidos/7": HttpResponse(201, {"data": {"pedido": {"numero": 99}, "itens": ["a"]}})})
+    node = {
+        "id": "h",
+        "kind": "http_request",
+        "method": "POST",
+        "url": "https://api/pedidos/${id}",
+        "headers": {"X-Id": "${id}"},
+        "body": {"sabor": "${sabor}", "qtd": "${qtd}"},
+        "response_map": {"numero": "data.pedido.numero", "primeiro": "$.data.itens.0"},
+        "save_status_as": "status",
+    }
+    http = FakeHttp(
+        {"POST https://api/pedidos/7": HttpResponse(201, {"data": {"pedido": {"numero": 99}, "itens": ["a"]}})}
+    )
     session = new_session(variables={"id": 7, "sabor": "Calabresa", "qtd": 2})
     (result,) = converse(act_flow(node, ok="ok"), "oi", ports=fake_ports(http=http), session=session)
     assert http.calls[0]["body"] == {"sabor": "Calabresa", "qtd": 2}
     assert http.calls[0]["headers"] == {"X-Id": "7"}
-    assert {k: result.session.variables[k] for k in ("numero", "primeiro", "status")} == {"numero": 99, "primeiro": "a", "status": 201}
+    assert {k: result.session.variables[k] for k in ("numero", "primeiro", "status")} == {
+        "numero": 99,
+        "primeiro": "a",
+        "status": 201,
+    }
 
 
 def test_http_error_status_takes_error():
@@ -101,8 +114,12 @@ def test_send_email_failure_takes_error():
 def test_search_found_replies_and_saves():
     node = {"id": "s", "kind": "search", "query": "horario ${x}", "save_as": "achados"}
     search = FakeSearch([SearchHit("Horários", "https://loja/h", "Abrimos às 18h")])
-    (result,) = converse(act_flow(node, ok="found", error="not_found"), "oi",
-                         ports=fake_ports(search=search), session=new_session(variables={"x": "loja"}))
+    (result,) = converse(
+        act_flow(node, ok="found", error="not_found"),
+        "oi",
+        ports=fake_ports(search=search),
+        session=new_session(variables={"x": "loja"}),
+    )
     assert search.queries == ["horario loja"]
     assert texts(result)[0].startswith("Horários\nAbrimos às 18h")
     assert result.session.variables["achados"][0]["url"] == "https://loja/h"

@@ -8,8 +8,15 @@ from flow_runtime.testing.builders import converse, event_names, make_flow, text
 
 def question_flow(input_spec, *, retries=1, retry_text="De novo", **extra):
     nodes = [
-        {"id": "q", "kind": "question", "text": "Pergunta?", "input": input_spec, "save_as": "resp",
-         "retry_text": retry_text, "max_retries": retries},
+        {
+            "id": "q",
+            "kind": "question",
+            "text": "Pergunta?",
+            "input": input_spec,
+            "save_as": "resp",
+            "retry_text": retry_text,
+            "max_retries": retries,
+        },
         {"id": "ok", "kind": "message", "text": "ok ${resp}"},
         {"id": "bad", "kind": "message", "text": "desisto"},
     ]
@@ -47,9 +54,18 @@ def test_too_many_invalid_answers_take_invalid():
 
 
 def test_without_an_invalid_exit_the_question_keeps_asking_instead_of_falling_silent():
-    nodes = [{"id": "q", "kind": "question", "text": "Seu e-mail?", "input": {"type": "email"}, "save_as": "resp",
-              "retry_text": "Não entendi, seu e-mail?", "max_retries": 1},
-             {"id": "ok", "kind": "message", "text": "ok ${resp}"}]
+    nodes = [
+        {
+            "id": "q",
+            "kind": "question",
+            "text": "Seu e-mail?",
+            "input": {"type": "email"},
+            "save_as": "resp",
+            "retry_text": "Não entendi, seu e-mail?",
+            "max_retries": 1,
+        },
+        {"id": "ok", "kind": "message", "text": "ok ${resp}"},
+    ]
     flow = make_flow(nodes, [("start", "q"), ("q", "valid", "ok")])
     results = converse(flow, "oi", "x", "y", Event.media("image", "https://x/y.jpg"), "ana@example.com")
     assert [texts(r) for r in results[1:4]] == [["Não entendi, seu e-mail?"]] * 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flow_runtime import Event, new_session
 from flow_runtime.testing import FakeClock, fake_ports
@@ -42,8 +42,9 @@ def test_condition_on_tag():
 
 
 def test_condition_on_constant_with_template_value():
-    flow = condition_flow([{"source": "constant", "name": "modo", "op": "eq", "value": "${esperado}"}],
-                          constants={"modo": "loja"})
+    flow = condition_flow(
+        [{"source": "constant", "name": "modo", "op": "eq", "value": "${esperado}"}], constants={"modo": "loja"}
+    )
     assert decide(flow, variables={"esperado": "loja"}) == ["yes"]
 
 
@@ -54,13 +55,13 @@ def test_condition_on_channel():
 
 def test_condition_on_weekday_uses_bot_timezone():
     flow = condition_flow([{"source": "weekday", "op": "in", "value": ["sun"]}])
-    monday_0100_utc = FakeClock(datetime(2024, 6, 3, 1, 0, tzinfo=timezone.utc))  # still Sunday in São Paulo
+    monday_0100_utc = FakeClock(datetime(2024, 6, 3, 1, 0, tzinfo=UTC))  # still Sunday in São Paulo
     assert decide(flow, ports=fake_ports(clock=monday_0100_utc)) == ["yes"]
 
 
 def test_condition_on_time_window_across_midnight():
     flow = condition_flow([{"source": "time", "op": "between", "value": ["18:00", "02:00"]}])
-    late = FakeClock(datetime(2024, 6, 4, 2, 30, tzinfo=timezone.utc))  # 23:30 in São Paulo
+    late = FakeClock(datetime(2024, 6, 4, 2, 30, tzinfo=UTC))  # 23:30 in São Paulo
     assert decide(flow, ports=fake_ports(clock=late)) == ["yes"]
 
 
@@ -120,15 +121,21 @@ def test_wait_delay_emits_a_delay_and_continues():
 
 
 def test_wait_input_pauses_until_any_message():
-    nodes = [{"id": "w", "kind": "wait", "mode": "input", "save_as": "nota"}, {"id": "m", "kind": "message", "text": "ok ${nota}"}]
+    nodes = [
+        {"id": "w", "kind": "wait", "mode": "input", "save_as": "nota"},
+        {"id": "m", "kind": "message", "text": "ok ${nota}"},
+    ]
     first, second = converse(make_flow(nodes, [("start", "w"), ("w", "m")]), "oi", "qualquer coisa")
     assert first.session.cursor == "w"
     assert texts(second) == ["ok qualquer coisa"]
 
 
 def test_media_at_a_wait_for_input_runs_the_fallback_and_keeps_waiting():
-    nodes = [{"id": "w", "kind": "wait", "mode": "input"}, {"id": "m", "kind": "message", "text": "ok"},
-             {"id": "fb", "kind": "message", "text": "não entendi"}]
+    nodes = [
+        {"id": "w", "kind": "wait", "mode": "input"},
+        {"id": "m", "kind": "message", "text": "ok"},
+        {"id": "fb", "kind": "message", "text": "não entendi"},
+    ]
     flow = make_flow(nodes, [("start", "w"), ("w", "m"), ("fallback", "fb")])
     result = converse(flow, "oi", Event.media("video", "https://x/v.mp4"))[1]
     assert texts(result) == ["não entendi"]

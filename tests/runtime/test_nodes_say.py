@@ -7,8 +7,14 @@ from flow_runtime.testing import FakeRandom, fake_ports
 from flow_runtime.testing.builders import converse, make_flow, texts, visible
 
 BUTTONS = {
-    "id": "menu", "kind": "buttons", "text": "Escolha",
-    "buttons": [{"id": "b_sim", "label": "Sim, claro"}, {"id": "b_nao", "label": "Não"}, {"id": "b_hor", "label": "Horário"}],
+    "id": "menu",
+    "kind": "buttons",
+    "text": "Escolha",
+    "buttons": [
+        {"id": "b_sim", "label": "Sim, claro"},
+        {"id": "b_nao", "label": "Não"},
+        {"id": "b_hor", "label": "Horário"},
+    ],
 }
 AFTER_MENU = [
     {"id": "m_sim", "kind": "message", "text": "sim!"},
@@ -31,8 +37,11 @@ def test_new_session_starts_at_start_when_no_intent_takes_the_first_text():
 
 def test_message_renders_variables_constants_and_contact():
     node = {"id": "m", "kind": "message", "text": "${saudacao}, ${contact.name}! ${x}"}
-    flow = make_flow([{"id": "s", "kind": "set_variable", "name": "x", "value": 4.0}, node],
-                     [("start", "s"), ("s", "m")], constants={"saudacao": "Oi"})
+    flow = make_flow(
+        [{"id": "s", "kind": "set_variable", "name": "x", "value": 4.0}, node],
+        [("start", "s"), ("s", "m")],
+        constants={"saudacao": "Oi"},
+    )
     from flow_runtime import new_session
 
     (result,) = converse(flow, "oi", session=new_session(contact={"name": "Ana"}))
@@ -99,8 +108,12 @@ def test_a_number_beyond_the_buttons_picks_none():
 
 
 def test_a_label_that_is_a_number_wins_over_the_position():
-    menu = {"id": "menu", "kind": "buttons", "text": "Quantas?",
-            "buttons": [{"id": "b2", "label": "2"}, {"id": "b1", "label": "1"}]}
+    menu = {
+        "id": "menu",
+        "kind": "buttons",
+        "text": "Quantas?",
+        "buttons": [{"id": "b2", "label": "2"}, {"id": "b1", "label": "1"}],
+    }
     nodes = [menu, {"id": "m2", "kind": "message", "text": "duas"}, {"id": "m1", "kind": "message", "text": "uma"}]
     flow = make_flow(nodes, [("start", "menu"), ("menu", "b2", "m2"), ("menu", "b1", "m1")])
     assert texts(converse(flow, "oi", "1")[1]) == ["uma"]
@@ -112,8 +125,12 @@ def test_a_label_typed_in_capitals_after_the_menu_was_passed_still_picks_its_but
 
 
 def test_an_old_menu_label_no_longer_counts_once_a_question_has_waited():
-    nodes = [BUTTONS, *AFTER_MENU[1:], {"id": "q", "kind": "question", "text": "Nome?", "save_as": "nome"},
-             {"id": "m_q", "kind": "message", "text": "ok"}]
+    nodes = [
+        BUTTONS,
+        *AFTER_MENU[1:],
+        {"id": "q", "kind": "question", "text": "Nome?", "save_as": "nome"},
+        {"id": "m_q", "kind": "message", "text": "ok"},
+    ]
     edges = [*MENU_EDGES[:1], ("menu", "b_sim", "q"), *MENU_EDGES[2:], ("q", "valid", "m_q")]
     results = converse(make_flow(nodes, edges), "oi", "sim claro", "Ana", "Horário")
     assert results[3].trace == ("fallback",)
@@ -135,7 +152,13 @@ def test_clicking_a_button_of_an_old_message_still_works():
 
 
 def test_carousel_shows_cards_and_waits():
-    card = {"id": "c1", "title": "Calabresa", "subtitle": "R$ 45", "image": "/c.jpg", "buttons": [{"id": "pick", "label": "Quero"}]}
+    card = {
+        "id": "c1",
+        "title": "Calabresa",
+        "subtitle": "R$ 45",
+        "image": "/c.jpg",
+        "buttons": [{"id": "pick", "label": "Quero"}],
+    }
     flow = make_flow([{"id": "k", "kind": "carousel", "cards": [card]}], [("start", "k")])
     (result,) = converse(flow, "oi")
     assert result.outputs[0]["cards"][0]["title"] == "Calabresa"
@@ -161,7 +184,9 @@ def test_carousel_link_buttons_have_no_handle():
 def test_media_node_sends_the_attachment():
     node = {"id": "p", "kind": "media", "type": "document", "url": "/menu.pdf", "filename": "menu.pdf"}
     (result,) = converse(make_flow([node], [("start", "p")]), "oi")
-    assert visible(result) == [{"type": "media", "media_type": "document", "url": "/menu.pdf", "caption": None, "filename": "menu.pdf"}]
+    assert visible(result) == [
+        {"type": "media", "media_type": "document", "url": "/menu.pdf", "caption": None, "filename": "menu.pdf"}
+    ]
 
 
 def test_text_at_buttons_that_matches_nothing_keeps_the_menu_waiting():

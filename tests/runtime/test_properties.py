@@ -17,41 +17,101 @@ PORTS = fake_ports(http=FakeHttp({"https://api/ok": HttpResponse(200, {"a": 1})}
 
 
 def node_spec(draw, node_id: str, intent_names: list[str]) -> dict:
-    kind = draw(st.sampled_from([
-        "message", "buttons", "question", "set_variable", "tag", "condition", "wait", "intent", "end",
-        "assign", "code", "http_request", "carousel", "go_to", "media", "archive",
-    ]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "message",
+                "buttons",
+                "question",
+                "set_variable",
+                "tag",
+                "condition",
+                "wait",
+                "intent",
+                "end",
+                "assign",
+                "code",
+                "http_request",
+                "carousel",
+                "go_to",
+                "media",
+                "archive",
+            ]
+        )
+    )
     text = draw(st.sampled_from(["Olá ${nome}", "ok", "${x}"]))
     if kind == "message":
         return {"id": node_id, "kind": kind, "text": text}
     if kind == "buttons":
         count = draw(st.integers(1, 3))
-        return {"id": node_id, "kind": kind, "text": text,
-                "buttons": [{"id": f"{node_id}_b{j}", "label": draw(st.sampled_from(["Sim", "Não", "Pizza", "Ajuda"]))}
-                            for j in range(count)]}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "text": text,
+            "buttons": [
+                {"id": f"{node_id}_b{j}", "label": draw(st.sampled_from(["Sim", "Não", "Pizza", "Ajuda"]))}
+                for j in range(count)
+            ],
+        }
     if kind == "carousel":
-        return {"id": node_id, "kind": kind, "cards": [
-            {"id": f"{node_id}_c", "title": "Card", "buttons": [{"id": f"{node_id}_cb", "label": "Quero"}]}]}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "cards": [{"id": f"{node_id}_c", "title": "Card", "buttons": [{"id": f"{node_id}_cb", "label": "Quero"}]}],
+        }
     if kind == "question":
-        spec = draw(st.sampled_from([{"type": "text", "min_length": 3}, {"type": "number", "max": 10}, {"type": "email"},
-                                     {"type": "choice", "options": ["sim", "não"]}, {"type": "date"}]))
-        return {"id": node_id, "kind": kind, "text": "?", "input": spec, "save_as": "x",
-                "max_retries": draw(st.integers(0, 2))}
+        spec = draw(
+            st.sampled_from(
+                [
+                    {"type": "text", "min_length": 3},
+                    {"type": "number", "max": 10},
+                    {"type": "email"},
+                    {"type": "choice", "options": ["sim", "não"]},
+                    {"type": "date"},
+                ]
+            )
+        )
+        return {
+            "id": node_id,
+            "kind": kind,
+            "text": "?",
+            "input": spec,
+            "save_as": "x",
+            "max_retries": draw(st.integers(0, 2)),
+        }
     if kind == "set_variable":
-        return {"id": node_id, "kind": kind, "name": draw(st.sampled_from(["x", "nome"])),
-                "value": draw(st.one_of(st.integers(), st.text(max_size=5), st.just("${x}")))}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "name": draw(st.sampled_from(["x", "nome"])),
+            "value": draw(st.one_of(st.integers(), st.text(max_size=5), st.just("${x}"))),
+        }
     if kind == "tag":
         return {"id": node_id, "kind": kind, "add": ["a"], "remove": draw(st.sampled_from([[], ["a"]]))}
     if kind == "condition":
-        return {"id": node_id, "kind": kind, "branches": [
-            {"id": f"{node_id}_br", "rules": [{"name": "x", "op": draw(st.sampled_from(["eq", "gt", "exists"])), "value": 1}]}]}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "branches": [
+                {
+                    "id": f"{node_id}_br",
+                    "rules": [{"name": "x", "op": draw(st.sampled_from(["eq", "gt", "exists"])), "value": 1}],
+                }
+            ],
+        }
     if kind == "wait":
         return {"id": node_id, "kind": kind, "mode": draw(st.sampled_from(["delay", "input"])), "seconds": 1}
     if kind == "intent":
         name = f"intent_{node_id}"
         intent_names.append(name)
-        return {"id": node_id, "kind": kind, "name": name,
-                "triggers": [draw(st.sampled_from(["quero pedir uma pizza", "falar com atendente", "bom dia"])) + f" {node_id}"]}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "name": name,
+            "triggers": [
+                draw(st.sampled_from(["quero pedir uma pizza", "falar com atendente", "bom dia"])) + f" {node_id}"
+            ],
+        }
     if kind == "go_to":
         return {"id": node_id, "kind": kind, "intent": intent_names[0] if intent_names else "missing"}
     if kind == "assign":
@@ -59,8 +119,12 @@ def node_spec(draw, node_id: str, intent_names: list[str]) -> dict:
     if kind == "code":
         return {"id": node_id, "kind": kind, "code": draw(st.sampled_from(["variables['x'] = 1", "1/0"]))}
     if kind == "http_request":
-        return {"id": node_id, "kind": kind, "url": draw(st.sampled_from(["https://api/ok", "https://api/missing"])),
-                "response_map": {"x": "a"}}
+        return {
+            "id": node_id,
+            "kind": kind,
+            "url": draw(st.sampled_from(["https://api/ok", "https://api/missing"])),
+            "response_map": {"x": "a"},
+        }
     if kind == "media":
         return {"id": node_id, "kind": kind, "url": "/a.png"}
     return {"id": node_id, "kind": kind}
@@ -112,7 +176,18 @@ def test_random_documents_never_crash_and_respect_the_step_limit(scenario):
         assert session.to_json() == before
         assert len(result.trace) <= LIMIT
         json.dumps(result.outputs)
-        assert result.stop in {"wait", "path_end", "end", "handoff", "step_limit", "error", "muted", "not_owner", "idle", "suggest"}
+        assert result.stop in {
+            "wait",
+            "path_end",
+            "end",
+            "handoff",
+            "step_limit",
+            "error",
+            "muted",
+            "not_owner",
+            "idle",
+            "suggest",
+        }
         session = result.session
 
 

@@ -30,12 +30,12 @@ def test_only_stdlib_pydantic_and_networkx_are_imported_outside_the_nlu():
     import sys
 
     for path in PACKAGE.rglob("*.py"):
-        third_party = {
-            r for r in imported_roots(path)
-            if r not in sys.stdlib_module_names and r != "flow_runtime"
-        }
-        allowed = ALLOWED_THIRD_PARTY | ({"redis"} if path == REDIS_MODULE else set()) | (
-            {"pyseccomp"} if path == JAIL_MODULE else set())
+        third_party = {r for r in imported_roots(path) if r not in sys.stdlib_module_names and r != "flow_runtime"}
+        allowed = (
+            ALLOWED_THIRD_PARTY
+            | ({"redis"} if path == REDIS_MODULE else set())
+            | ({"pyseccomp"} if path == JAIL_MODULE else set())
+        )
         if NLU_PACKAGE in path.parents:
             allowed |= NLU_THIRD_PARTY
         assert third_party <= allowed, f"{path.relative_to(PACKAGE)} imports {third_party - allowed}"
@@ -48,17 +48,13 @@ def test_no_print_in_library_code():
         assert not calls, f"print() in {path.relative_to(PACKAGE)}"
 
 
-def test_modules_stay_small():
-    for path in PACKAGE.rglob("*.py"):
-        lines = len(path.read_text(encoding="utf-8").splitlines())
-        assert lines <= 400, f"{path.relative_to(PACKAGE)} has {lines} lines"
-
-
 def test_nothing_outside_the_nlu_imports_it_at_module_level():
     """The engine must load without the NLU's heavy dependencies (the keyword matcher is the default)."""
     for path in PACKAGE.rglob("*.py"):
         if NLU_PACKAGE in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = [n for n in tree.body if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("flow_runtime.nlu")]
+        top = [
+            n for n in tree.body if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("flow_runtime.nlu")
+        ]
         assert not top, f"{path.relative_to(PACKAGE)} imports the NLU at module level"

@@ -36,7 +36,10 @@ def action_server() -> Iterator[str]:
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=HERE / "rasa_actions", stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        cwd=HERE / "rasa_actions",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
         env={**os.environ, "PYTHONPATH": str(HERE / "rasa_actions")},
     )
     url = f"http://127.0.0.1:{port}"
@@ -86,9 +89,11 @@ def test_the_action_sets_variables_and_sends_messages(action_server):
     assert result.session.variables["order_status"] == "out_for_delivery"
     assert result.session.variables["eta_minutes"] == 25
     shown = visible(result)
-    assert shown[0] == {"type": "buttons",
-                        "text": "Pedido A-17 saiu para entrega (order_status, 'onde está meu pedido').",
-                        "buttons": [{"id": "/track", "label": "Rastrear"}, {"id": "/human", "label": "Falar com alguém"}]}
+    assert shown[0] == {
+        "type": "buttons",
+        "text": "Pedido A-17 saiu para entrega (order_status, 'onde está meu pedido').",
+        "buttons": [{"id": "/track", "label": "Rastrear"}, {"id": "/human", "label": "Falar com alguém"}],
+    }
     assert shown[1]["type"] == "media" and shown[1]["url"] == "https://example.com/map.png"
     assert texts(result)[-1] == "Chega em 25 min (out_for_delivery)."
     assert texts(later) == ["Não entendi"]
@@ -110,7 +115,9 @@ def test_an_action_that_raises_takes_error(action_server):
 def test_a_server_that_is_down_takes_error():
     result, later = turn(rasa_flow(f"http://127.0.0.1:{_free_port()}"))
     assert texts(result) == ["Não consegui consultar agora."]
-    assert "could not reach the action server" in error_message(result) and "connection refused" in error_message(result)
+    assert "could not reach the action server" in error_message(result) and "connection refused" in error_message(
+        result
+    )
     assert texts(later) == ["Não entendi"]
 
 

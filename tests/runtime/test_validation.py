@@ -7,8 +7,17 @@ from datetime import date
 import pytest
 
 from flow_runtime.schema import (
-    ChoiceInput, CepInput, CnpjInput, CpfCnpjInput, CpfInput, DateInput, EmailInput, LocationInput, NumberInput,
-    PhoneInput, TextInput,
+    CepInput,
+    ChoiceInput,
+    CnpjInput,
+    CpfCnpjInput,
+    CpfInput,
+    DateInput,
+    EmailInput,
+    LocationInput,
+    NumberInput,
+    PhoneInput,
+    TextInput,
 )
 from flow_runtime.validation import Invalid, Valid, validate_answer
 
@@ -19,7 +28,9 @@ def check(spec, text, *, language="pt", data=None, entities=None):
     return validate_answer(spec, text, language=language, today=TODAY, data=data, entities=entities)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("  Rua A, 1 ", Valid("Rua A, 1")), ("ali", Invalid("too_short")), ("", Invalid("empty"))])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("  Rua A, 1 ", Valid("Rua A, 1")), ("ali", Invalid("too_short")), ("", Invalid("empty"))]
+)
 def test_text_length(text, expected):
     assert check(TextInput(min_length=5), text) == expected
 
@@ -35,17 +46,30 @@ def test_text_pattern():
 
 @pytest.mark.parametrize(
     ("text", "language", "value"),
-    [("42", "pt", 42), ("1.234,56", "pt", 1234.56), ("1,234.56", "en", 1234.56), ("12,5", "pt", 12.5),
-     ("1.234", "pt", 1234), ("1.234", "en", 1.234), ("R$ 45", "pt", 45), ("-3", "es", -3)],
+    [
+        ("42", "pt", 42),
+        ("1.234,56", "pt", 1234.56),
+        ("1,234.56", "en", 1234.56),
+        ("12,5", "pt", 12.5),
+        ("1.234", "pt", 1234),
+        ("1.234", "en", 1.234),
+        ("R$ 45", "pt", 45),
+        ("-3", "es", -3),
+    ],
 )
 def test_number_formats(text, language, value):
     assert check(NumberInput(), text, language=language) == Valid(value)
 
 
-@pytest.mark.parametrize(("spec", "text", "reason"), [
-    (NumberInput(), "dez", "not_a_number"), (NumberInput(min=1, max=5), "6", "above_max"),
-    (NumberInput(min=1), "0", "below_min"), (NumberInput(integer=True), "2,5", "not_an_integer"),
-])
+@pytest.mark.parametrize(
+    ("spec", "text", "reason"),
+    [
+        (NumberInput(), "dez", "not_a_number"),
+        (NumberInput(min=1, max=5), "6", "above_max"),
+        (NumberInput(min=1), "0", "below_min"),
+        (NumberInput(integer=True), "2,5", "not_an_integer"),
+    ],
+)
 def test_number_rejections(spec, text, reason):
     assert check(spec, text) == Invalid(reason)
 
@@ -60,10 +84,15 @@ def test_email_invalid(text):
     assert check(EmailInput(), text) == Invalid("not_an_email")
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("(11) 98765-4321", "+5511987654321"), ("11 3456-7890", "+551134567890"),
-    ("+55 21 99999-8888", "+5521999998888"), ("021 99999 8888", "+5521999998888"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("(11) 98765-4321", "+5511987654321"),
+        ("11 3456-7890", "+551134567890"),
+        ("+55 21 99999-8888", "+5521999998888"),
+        ("021 99999 8888", "+5521999998888"),
+    ],
+)
 def test_phone_br(text, value):
     assert check(PhoneInput(format="br"), text) == Valid(value)
 
@@ -83,12 +112,24 @@ def test_phone_any_accepts_both():
     assert check(PhoneInput(), "11987654321") == Valid("+5511987654321")
 
 
-@pytest.mark.parametrize(("text", "language", "iso"), [
-    ("25/12/2024", "pt", "2024-12-25"), ("25-12-24", "es", "2024-12-25"), ("12/25/2024", "en", "2024-12-25"),
-    ("25/12/2024", "en", "2024-12-25"), ("2024-12-25", "pt", "2024-12-25"), ("25 de dezembro de 2024", "pt", "2024-12-25"),
-    ("25 de diciembre", "es", "2024-12-25"), ("December 25, 2024", "en", "2024-12-25"), ("25 dez 2024", "pt", "2024-12-25"),
-    ("amanhã", "pt", "2024-06-04"), ("mañana", "es", "2024-06-04"), ("yesterday", "en", "2024-06-02"), ("5/3", "pt", "2024-03-05"),
-])
+@pytest.mark.parametrize(
+    ("text", "language", "iso"),
+    [
+        ("25/12/2024", "pt", "2024-12-25"),
+        ("25-12-24", "es", "2024-12-25"),
+        ("12/25/2024", "en", "2024-12-25"),
+        ("25/12/2024", "en", "2024-12-25"),
+        ("2024-12-25", "pt", "2024-12-25"),
+        ("25 de dezembro de 2024", "pt", "2024-12-25"),
+        ("25 de diciembre", "es", "2024-12-25"),
+        ("December 25, 2024", "en", "2024-12-25"),
+        ("25 dez 2024", "pt", "2024-12-25"),
+        ("amanhã", "pt", "2024-06-04"),
+        ("mañana", "es", "2024-06-04"),
+        ("yesterday", "en", "2024-06-02"),
+        ("5/3", "pt", "2024-03-05"),
+    ],
+)
 def test_date_formats(text, language, iso):
     assert check(DateInput(), text, language=language) == Valid(iso)
 
@@ -102,7 +143,9 @@ def test_cpf_with_valid_check_digits():
     assert check(CpfInput(), "529.982.247-25") == Valid("52998224725")
 
 
-@pytest.mark.parametrize(("text", "reason"), [("529.982.247-24", "check_digits"), ("111.111.111-11", "check_digits"), ("1234", "not_a_cpf")])
+@pytest.mark.parametrize(
+    ("text", "reason"), [("529.982.247-24", "check_digits"), ("111.111.111-11", "check_digits"), ("1234", "not_a_cpf")]
+)
 def test_cpf_invalid(text, reason):
     assert check(CpfInput(), text) == Invalid(reason)
 
@@ -120,7 +163,9 @@ def test_cpf_or_cnpj():
     assert check(CpfCnpjInput(), "52998224725") == Valid("52998224725")
 
 
-@pytest.mark.parametrize(("text", "value"), [("01310-100", "01310-100"), ("01310100", "01310-100"), ("01.310-100", "01310-100")])
+@pytest.mark.parametrize(
+    ("text", "value"), [("01310-100", "01310-100"), ("01310100", "01310-100"), ("01.310-100", "01310-100")]
+)
 def test_cep(text, value):
     assert check(CepInput(), text) == Valid(value)
 
@@ -138,7 +183,10 @@ def test_location_out_of_range():
     assert check(LocationInput(), "", data={"lat": 91, "lng": 0}) == Invalid("not_a_location")
 
 
-@pytest.mark.parametrize(("text", "value"), [("Média", "media"), ("GRANDE", "grande"), ("grnde", "grande"), ("quero a media", "media"), ("1", "grande")])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("Média", "media"), ("GRANDE", "grande"), ("grnde", "grande"), ("quero a media", "media"), ("1", "grande")],
+)
 def test_choice_fuzzy(text, value):
     spec = ChoiceInput(options=[{"value": "grande"}, {"value": "media", "synonyms": ["média"]}])
     assert check(spec, text) == Valid(value)

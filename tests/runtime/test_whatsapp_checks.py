@@ -13,8 +13,12 @@ def whatsapp_problems(nodes: list[dict]) -> list:
 
 
 def menu(count: int) -> dict:
-    return {"id": "m", "kind": "buttons", "text": "?", "buttons": [{"id": f"b{i}", "label": f"Opção {i}"}
-                                                                 for i in range(count)]}
+    return {
+        "id": "m",
+        "kind": "buttons",
+        "text": "?",
+        "buttons": [{"id": f"b{i}", "label": f"Opção {i}"} for i in range(count)],
+    }
 
 
 def test_more_than_three_buttons_warn_that_whatsapp_shows_a_list() -> None:
@@ -25,8 +29,11 @@ def test_more_than_three_buttons_warn_that_whatsapp_shows_a_list() -> None:
 
 
 def test_a_card_link_beside_other_buttons_warns() -> None:
-    card = {"id": "c", "title": "Calabresa", "buttons": [{"id": "q", "label": "Quero esta"},
-                                                          {"id": "s", "label": "Ver no site", "url": "https://x.y"}]}
+    card = {
+        "id": "c",
+        "title": "Calabresa",
+        "buttons": [{"id": "q", "label": "Quero esta"}, {"id": "s", "label": "Ver no site", "url": "https://x.y"}],
+    }
     [found] = whatsapp_problems([{"id": "k", "kind": "carousel", "cards": [card]}])
     assert found.code == "whatsapp_card_links" and "'Calabresa'" in found.message and "'Ver no site'" in found.message
     alone = {**card, "buttons": card["buttons"][1:]}

@@ -6,13 +6,37 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-NUMBER = re.compile(r"(?<![\w.,])[-+]?\d{1,3}(?:([.,])\d{3})*(?:[.,]\d+)?(?![\w]|[.,]\d)|(?<![\w.,])[-+]?\d+(?:[.,]\d+)?(?!\w)")
-_CURRENCY_SYMBOLS = {"r$": "BRL", "us$": "USD", "u$s": "USD", "$": "USD", "€": "EUR", "£": "GBP", "eur": "EUR",
-                     "usd": "USD", "brl": "BRL"}
+NUMBER = re.compile(
+    r"(?<![\w.,])[-+]?\d{1,3}(?:([.,])\d{3})*(?:[.,]\d+)?(?![\w]|[.,]\d)|(?<![\w.,])[-+]?\d+(?:[.,]\d+)?(?!\w)"
+)
+_CURRENCY_SYMBOLS = {
+    "r$": "BRL",
+    "us$": "USD",
+    "u$s": "USD",
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "eur": "EUR",
+    "usd": "USD",
+    "brl": "BRL",
+}
 _CURRENCY_WORDS = {
-    "real": "BRL", "reais": "BRL", "euro": "EUR", "euros": "EUR", "dolar": "USD", "dolares": "USD",
-    "dólar": "USD", "dólares": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "peso": "MXN",
-    "pesos": "MXN", "libra": "GBP", "libras": "GBP", "pounds": "GBP",
+    "real": "BRL",
+    "reais": "BRL",
+    "euro": "EUR",
+    "euros": "EUR",
+    "dolar": "USD",
+    "dolares": "USD",
+    "dólar": "USD",
+    "dólares": "USD",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "peso": "MXN",
+    "pesos": "MXN",
+    "libra": "GBP",
+    "libras": "GBP",
+    "pounds": "GBP",
 }
 _AMOUNT = r"\d[\d.,]*"
 MONEY = re.compile(

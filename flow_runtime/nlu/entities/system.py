@@ -140,8 +140,15 @@ def _numbers(text: str, *, language: str, **_: Any) -> Iterator[EntityMatch]:
 
 
 _FINDERS: dict[str, Callable[..., Iterator[EntityMatch]]] = {
-    "email": _emails, "cnpj": _cnpjs, "cpf": _cpfs, "cep": _ceps, "phone": _phones,
-    "date": _dates, "time": _times, "money": _money, "number": _numbers,
+    "email": _emails,
+    "cnpj": _cnpjs,
+    "cpf": _cpfs,
+    "cep": _ceps,
+    "phone": _phones,
+    "date": _dates,
+    "time": _times,
+    "money": _money,
+    "number": _numbers,
 }
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from fastapi import HTTPException, Request
-from starlette.concurrency import run_in_threadpool
 from sqlmodel import select
+from starlette.concurrency import run_in_threadpool
 
 from flowstudio.db import session_scope
 from flowstudio.models import Channel
@@ -45,7 +45,7 @@ _channels: dict[tuple[str, str], tuple[float, ChannelInfo]] = {}
 @sa.event.listens_for(Channel, "after_insert")  # a new database (tests) may reuse a key
 @sa.event.listens_for(Channel, "after_update")
 @sa.event.listens_for(Channel, "after_delete")
-def _forget_channels(*_args) -> None:  # noqa: ANN002 - SQLAlchemy mapper event signature
+def _forget_channels(*_args) -> None:
     _channels.clear()
 
 
@@ -66,8 +66,9 @@ def channel_or_404(kind: str, key: str) -> ChannelInfo:
     if cached is not None:
         return cached
     with session_scope() as session:
-        channel = session.exec(select(Channel).where(Channel.key == key, Channel.kind == kind,
-                                                     Channel.is_active)).first()
+        channel = session.exec(
+            select(Channel).where(Channel.key == key, Channel.kind == kind, Channel.is_active)
+        ).first()
         if channel is None:
             raise HTTPException(status_code=404, detail=f"no active {kind} channel '{key}'")
         info = ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
@@ -88,8 +89,9 @@ async def json_body(request: Request) -> Any:
         raise HTTPException(status_code=400, detail="body is not JSON") from error
 
 
-def post_json(url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None,
-              timeout: float = 10) -> dict[str, Any]:
+def post_json(
+    url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None, timeout: float = 10
+) -> dict[str, Any]:
     """POST to a provider; its JSON answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
     try:
         response = httpx.post(url, json=body, headers=headers, timeout=timeout)

@@ -29,7 +29,11 @@ from flowstudio.db import session_scope
 from flowstudio.models import Message
 from flowstudio.services.conversations import InboundEvent, handle_inbound
 from flowstudio.services.signing import (  # noqa: F401 - sign, signature_ok and the headers are re-exported
-    SIGNATURE_HEADER, TIMESTAMP_HEADER, sign, signature_ok, signed_headers,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    sign,
+    signature_ok,
+    signed_headers,
 )
 
 TIMEOUT_S = 10
@@ -38,26 +42,45 @@ TIMEOUT_S = 10
 def message_json(output: dict[str, Any]) -> dict[str, Any]:
     """An engine output as the webhook's `message` (a template becomes its fallback text)."""
     if output.get("type") == "template":
-        return {"type": "text", "text": template_text(output),
-                "template": {k: output.get(k) for k in ("name", "language", "parameters")}}
+        return {
+            "type": "text",
+            "text": template_text(output),
+            "template": {k: output.get(k) for k in ("name", "language", "parameters")},
+        }
     return dict(output)
 
 
-def payload(*, message_id: int | None, conversation_id: int | None, recipient: str, sender_type: str,
-            output: dict[str, Any]) -> dict[str, Any]:
+def payload(
+    *, message_id: int | None, conversation_id: int | None, recipient: str, sender_type: str, output: dict[str, Any]
+) -> dict[str, Any]:
     """The JSON body POSTed for one outbound message."""
-    return {"event": "message.created", "message_id": message_id, "conversation_id": conversation_id,
-            "user_id": recipient, "sender": sender_type,
-            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"), "message": message_json(output)}
+    return {
+        "event": "message.created",
+        "message_id": message_id,
+        "conversation_id": conversation_id,
+        "user_id": recipient,
+        "sender": sender_type,
+        "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "message": message_json(output),
+    }
 
 
 def _signed_headers(secrets: dict[str, Any], body: bytes) -> dict[str, str]:
     return signed_headers(str(secrets.get("webhook_secret", "")), body)
 
 
-def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None, message_id: int | None = None, conversation_id: int | None = None,
-         sender_type: str = "bot", **_: Any) -> str:
+def send(
+    *,
+    config: dict[str, Any],
+    secrets: dict[str, Any],
+    recipient: str,
+    output: dict[str, Any],
+    last_inbound_at: datetime | None,
+    message_id: int | None = None,
+    conversation_id: int | None = None,
+    sender_type: str = "bot",
+    **_: Any,
+) -> str:
     """POST one output to the channel's webhook, signed; returns the receiver's `id` if its JSON answer has one.
 
     Raises:
@@ -66,8 +89,16 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
     url = str(config.get("webhook_url") or "")
     if not url:
         raise DeliveryError("the channel has no config.webhook_url", retryable=False)
-    body = json.dumps(payload(message_id=message_id, conversation_id=conversation_id, recipient=recipient,
-                              sender_type=sender_type, output=output), ensure_ascii=False).encode()
+    body = json.dumps(
+        payload(
+            message_id=message_id,
+            conversation_id=conversation_id,
+            recipient=recipient,
+            sender_type=sender_type,
+            output=output,
+        ),
+        ensure_ascii=False,
+    ).encode()
     headers = {**_signed_headers(secrets, body), "X-FlowStudio-Message-Id": str(message_id or "")}
     try:
         response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_S)
@@ -85,8 +116,9 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
 TYPING_TIMEOUT_S = 5
 
 
-def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str,
-                conversation_id: int | None = None, **_: Any) -> None:
+def send_typing(
+    *, config: dict[str, Any], secrets: dict[str, Any], recipient: str, conversation_id: int | None = None, **_: Any
+) -> None:
     """POST `{"event": "agent.typing", ...}` to the channel's webhook, signed like messages (a receiver may
     show it or ignore it); nothing without a webhook.
 
@@ -96,8 +128,14 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: s
     url = str(config.get("webhook_url") or "")
     if not url:
         return
-    body = json.dumps({"event": "agent.typing", "conversation_id": conversation_id, "user_id": recipient,
-                       "sent_at": datetime.now(UTC).isoformat(timespec="seconds")}).encode()
+    body = json.dumps(
+        {
+            "event": "agent.typing",
+            "conversation_id": conversation_id,
+            "user_id": recipient,
+            "sent_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    ).encode()
     try:
         response = httpx.post(url, content=body, headers=_signed_headers(secrets, body), timeout=TYPING_TIMEOUT_S)
     except httpx.HTTPError as error:
@@ -106,8 +144,16 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: s
         raise http_failure(response.status_code, response.text)
 
 
-def receive(*, channel_id: int, user_id: str, text: str = "", button_id: str = "", label: str = "",
-            message_id: str | None = None, name: str = "") -> dict[str, Any]:
+def receive(
+    *,
+    channel_id: int,
+    user_id: str,
+    text: str = "",
+    button_id: str = "",
+    label: str = "",
+    message_id: str | None = None,
+    name: str = "",
+) -> dict[str, Any]:
     """One message of a REST channel's user: stored once (per `message_id`), answered by the conversation's
     owner; the replies are queued for the webhook and returned.
 
@@ -115,14 +161,27 @@ def receive(*, channel_id: int, user_id: str, text: str = "", button_id: str = "
         `conversation_id`, the stored `message_id`, `duplicate`, and `replies` (id, status and message of each).
     """
     dedupe = f"{user_id}:{message_id}" if message_id else None  # the caller's ids need only be unique per user
-    event = InboundEvent(channel_id=channel_id, external_user_id=user_id, external_message_id=dedupe,
-                         kind="click" if button_id else "text", text=label if button_id else text.strip(),
-                         button_id=button_id, contact_name=name)
+    event = InboundEvent(
+        channel_id=channel_id,
+        external_user_id=user_id,
+        external_message_id=dedupe,
+        kind="click" if button_id else "text",
+        text=label if button_id else text.strip(),
+        button_id=button_id,
+        contact_name=name,
+    )
     result = handle_inbound(event, queue_deliveries=True)
     ids = [outbound_id for outbound_id, _ in result.deliveries]
     with session_scope() as session:
         rows = {m.id: m for m in session.exec(select(Message).where(Message.id.in_(ids))).all()} if ids else {}
-        replies = [{"message_id": i, "status": rows[i].status.value, "message": message_json(rows[i].payload)}
-                   for i in ids if i in rows]
-    return {"conversation_id": result.conversation_id, "message_id": result.message_id,
-            "duplicate": result.duplicate, "replies": replies}
+        replies = [
+            {"message_id": i, "status": rows[i].status.value, "message": message_json(rows[i].payload)}
+            for i in ids
+            if i in rows
+        ]
+    return {
+        "conversation_id": result.conversation_id,
+        "message_id": result.message_id,
+        "duplicate": result.duplicate,
+        "replies": replies,
+    }

@@ -34,28 +34,43 @@ def parse_update(channel_id: int, update: dict[str, Any]) -> tuple[InboundEvent 
     callback = update.get("callback_query")
     if callback:
         chat = (callback.get("message") or {}).get("chat") or callback.get("from") or {}
-        return InboundEvent(kind="click", external_user_id=str(chat.get("id", "")), button_id=callback.get("data", ""),
-                            contact_name=_name(callback.get("from") or {}), channel_id=channel_id,
-                            external_message_id=str(update.get("update_id", "")) or None), callback.get("id")
+        return InboundEvent(
+            kind="click",
+            external_user_id=str(chat.get("id", "")),
+            button_id=callback.get("data", ""),
+            contact_name=_name(callback.get("from") or {}),
+            channel_id=channel_id,
+            external_message_id=str(update.get("update_id", "")) or None,
+        ), callback.get("id")
     message = update.get("message")
     if not message:
         return None, None
-    common = {"channel_id": channel_id, "external_message_id": _message_key(message),
-              "external_user_id": str(message.get("chat", {}).get("id", "")),
-              "contact_name": _name(message.get("from") or {}),
-              "sent_at": datetime.fromtimestamp(message["date"], UTC) if message.get("date") else None}
+    common = {
+        "channel_id": channel_id,
+        "external_message_id": _message_key(message),
+        "external_user_id": str(message.get("chat", {}).get("id", "")),
+        "contact_name": _name(message.get("from") or {}),
+        "sent_at": datetime.fromtimestamp(message["date"], UTC) if message.get("date") else None,
+    }
     if "text" in message:
         return InboundEvent(kind="text", text=message["text"], **common), None
     if "location" in message:
         where = message["location"]
-        return InboundEvent(kind="location", data={"lat": where.get("latitude"), "lng": where.get("longitude")},
-                            **common), None
-    for field, kind in (("photo", "image"), ("document", "document"), ("voice", "audio"), ("audio", "audio"),
-                        ("video", "video")):
+        return InboundEvent(
+            kind="location", data={"lat": where.get("latitude"), "lng": where.get("longitude")}, **common
+        ), None
+    for field, kind in (
+        ("photo", "image"),
+        ("document", "document"),
+        ("voice", "audio"),
+        ("audio", "audio"),
+        ("video", "video"),
+    ):
         if field in message:
             media = message[field][-1] if isinstance(message[field], list) else message[field]
-            return InboundEvent(kind=kind, text=message.get("caption", ""), data={"file_id": media.get("file_id")},
-                                **common), None
+            return InboundEvent(
+                kind=kind, text=message.get("caption", ""), data={"file_id": media.get("file_id")}, **common
+            ), None
     return None, None
 
 
@@ -65,9 +80,13 @@ def parse_edit(channel_id: int, update: dict[str, Any]) -> MessageEdit | None:
     if not message or ("text" not in message and "caption" not in message):
         return None
     edited = message.get("edit_date") or message.get("date")
-    return MessageEdit(channel_id=channel_id, external_user_id=str(message.get("chat", {}).get("id", "")),
-                       external_message_id=_message_key(message), text=message.get("text", message.get("caption")),
-                       edited_at=datetime.fromtimestamp(edited, UTC) if edited else datetime.now(UTC))
+    return MessageEdit(
+        channel_id=channel_id,
+        external_user_id=str(message.get("chat", {}).get("id", "")),
+        external_message_id=_message_key(message),
+        text=message.get("text", message.get("caption")),
+        edited_at=datetime.fromtimestamp(edited, UTC) if edited else datetime.now(UTC),
+    )
 
 
 def _message_key(message: dict[str, Any]) -> str:
@@ -125,23 +144,33 @@ def render(output: dict[str, Any], chat_id: str) -> tuple[str, dict[str, Any]]:
         return "sendMessage", {"chat_id": chat_id, "text": template_text(output) or "…"}
     body: dict[str, Any] = {"chat_id": chat_id, "text": output.get("text") or "…"}
     if kind == "buttons":
-        body["reply_markup"] = {"inline_keyboard": [[{"text": b["label"], "callback_data": b["id"]}]
-                                                    for b in output.get("buttons", [])]}
+        body["reply_markup"] = {
+            "inline_keyboard": [[{"text": b["label"], "callback_data": b["id"]}] for b in output.get("buttons", [])]
+        }
     elif kind == "carousel":
         rows = []
         for card in output.get("cards", []):
             for b in card.get("buttons", []):
                 label = f"{card.get('title', '')}: {b.get('label', '')}"
-                rows.append([{"text": label, "url": b["url"]} if b.get("url") else
-                             {"text": label, "callback_data": b["id"]}])
+                rows.append(
+                    [{"text": label, "url": b["url"]} if b.get("url") else {"text": label, "callback_data": b["id"]}]
+                )
         body["text"] = output.get("text") or "\n".join(
-            f"• {c.get('title', '')}" + (f" — {c['subtitle']}" if c.get("subtitle") else "") for c in output["cards"])
+            f"• {c.get('title', '')}" + (f" — {c['subtitle']}" if c.get("subtitle") else "") for c in output["cards"]
+        )
         body["reply_markup"] = {"inline_keyboard": rows}
     return "sendMessage", body
 
 
-def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None, **_: Any) -> str:
+def send(
+    *,
+    config: dict[str, Any],
+    secrets: dict[str, Any],
+    recipient: str,
+    output: dict[str, Any],
+    last_inbound_at: datetime | None,
+    **_: Any,
+) -> str:
     """Send one output; returns Telegram's message id."""
     method, body = render(output, recipient)
     return str(post_json(_api(config, secrets, method), body).get("result", {}).get("message_id", ""))
@@ -156,5 +185,6 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: s
     Raises:
         DeliveryError: the Bot API refused it or did not answer in time.
     """
-    post_json(_api(config, secrets, "sendChatAction"), {"chat_id": recipient, "action": "typing"},
-              timeout=TYPING_TIMEOUT_S)
+    post_json(
+        _api(config, secrets, "sendChatAction"), {"chat_id": recipient, "action": "typing"}, timeout=TYPING_TIMEOUT_S
+    )

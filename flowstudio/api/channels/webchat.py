@@ -33,8 +33,11 @@ from flowstudio.services.typing import webchat_typing
 
 router = APIRouter(tags=["webchat"])
 WIDGET = Path(__file__).resolve().parents[3] / "assets/webchat.js"
-CORS = {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Content-Type"}
+CORS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+}
 VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STATUS_EVERY_S = 10.0
 """The stream repeats the status this often even unchanged (the widget's "typing…" lasts as long as told)."""
@@ -48,8 +51,11 @@ class WebchatMessageIn(BaseModel):
     text: str = Field(default="", max_length=4000)
     button_id: str = Field(default="", max_length=128)
     label: str = Field(default="", max_length=200)
-    name: str = Field(default="", max_length=200,
-                      description="The visitor's name, when the page knows it (`data-name`); names a new contact.")
+    name: str = Field(
+        default="",
+        max_length=200,
+        description="The visitor's name, when the page knows it (`data-name`); names a new contact.",
+    )
 
 
 @router.options("/api/v1/webchat/{key}/{rest:path}", include_in_schema=False)
@@ -73,33 +79,44 @@ async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
     channel = await find_channel("webchat", key)
     if not body.text.strip() and not body.button_id:
         raise HTTPException(status_code=422, detail="send a text or a button_id")
-    name = await run_in_threadpool(view.visitor_name, channel_id=channel.id, visitor_id=body.visitor_id,
-                                   given=body.name)
-    event = InboundEvent(channel_id=channel.id, external_user_id=body.visitor_id,
-                         external_message_id=body.client_message_id, kind="click" if body.button_id else "text",
-                         text=body.label if body.button_id else body.text.strip(), button_id=body.button_id,
-                         contact_name=name)
+    name = await run_in_threadpool(
+        view.visitor_name, channel_id=channel.id, visitor_id=body.visitor_id, given=body.name
+    )
+    event = InboundEvent(
+        channel_id=channel.id,
+        external_user_id=body.visitor_id,
+        external_message_id=body.client_message_id,
+        kind="click" if body.button_id else "text",
+        text=body.label if body.button_id else body.text.strip(),
+        button_id=body.button_id,
+        contact_name=name,
+    )
     result = await take_turn(event)
     status = await run_in_threadpool(view.status, channel_id=channel.id, visitor_id=body.visitor_id)
-    return JSONResponse({"accepted": True, "duplicate": result.duplicate, "message_id": result.message_id,
-                         "status": status}, status_code=202, headers=CORS)
+    return JSONResponse(
+        {"accepted": True, "duplicate": result.duplicate, "message_id": result.message_id, "status": status},
+        status_code=202,
+        headers=CORS,
+    )
 
 
 @router.get("/api/v1/webchat/{key}/messages")
-async def history(key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0,
-                  notices_after: int = 0) -> JSONResponse:
+async def history(
+    key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0, notices_after: int = 0
+) -> JSONResponse:
     """The visitor's conversation after message `after` and notice `notices_after` (the widget's polling
     fallback): ``messages`` (notices among them), ``typing`` seconds and ``status``."""
     channel = await find_channel("webchat", key)
-    feed = await run_in_threadpool(view.feed, channel_id=channel.id, visitor_id=visitor, after=after,
-                                   notices_after=notices_after)
-    return JSONResponse({"messages": feed.items, "typing": feed.status["typing"], "status": feed.status},
-                        headers=CORS)
+    feed = await run_in_threadpool(
+        view.feed, channel_id=channel.id, visitor_id=visitor, after=after, notices_after=notices_after
+    )
+    return JSONResponse({"messages": feed.items, "typing": feed.status["typing"], "status": feed.status}, headers=CORS)
 
 
 @router.get("/api/v1/webchat/{key}/stream")
-async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern),
-                 after: int = 0, notices_after: int = 0) -> StreamingResponse:
+async def stream(
+    key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0, notices_after: int = 0
+) -> StreamingResponse:
     """Server-sent events: each new message or notice of the visitor's conversation as it becomes visible,
     an `event: typing` each time the agent is seen typing, and an `event: status` after new items, when the
     status changes, and every `STATUS_EVERY_S` seconds."""
@@ -110,8 +127,9 @@ async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITO
         for _ in range(600):  # ~5 minutes, then the widget reconnects
             if await request.is_disconnected():
                 return
-            feed = await run_in_threadpool(view.feed, channel_id=channel.id, visitor_id=visitor, after=last,
-                                           notices_after=last_notice)
+            feed = await run_in_threadpool(
+                view.feed, channel_id=channel.id, visitor_id=visitor, after=last, notices_after=last_notice
+            )
             for item in feed.items:
                 if "id" in item:
                     last = item["id"]
@@ -130,8 +148,11 @@ async def stream(key: str, request: Request, visitor: str = Query(pattern=VISITO
             yield ": keep-alive\n\n"
             await asyncio.sleep(0.5)
 
-    return StreamingResponse(events(), media_type="text/event-stream",
-                             headers={**CORS, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return StreamingResponse(
+        events(),
+        media_type="text/event-stream",
+        headers={**CORS, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.get("/webchat/widget.js", include_in_schema=False)
@@ -142,8 +163,9 @@ async def widget() -> FileResponse:
 
 def _first_webchat_key() -> str | None:
     with session_scope() as session:
-        return session.exec(select(Channel.key).where(Channel.kind == ChannelKind.WEBCHAT, Channel.is_active)
-                            .order_by(Channel.id)).first()
+        return session.exec(
+            select(Channel.key).where(Channel.kind == ChannelKind.WEBCHAT, Channel.is_active).order_by(Channel.id)
+        ).first()
 
 
 @router.get("/webchat/demo", response_class=HTMLResponse, include_in_schema=False)

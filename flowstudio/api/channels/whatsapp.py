@@ -28,8 +28,12 @@ from flowstudio.services.conversations import InboundEvent
 log = logging.getLogger("flowstudio.channel.whatsapp")
 router = APIRouter(prefix="/webhooks/whatsapp", tags=["channels"])
 SERVICE_WINDOW = timedelta(hours=24)
-STATUS = {"sent": DeliveryStatus.SENT, "delivered": DeliveryStatus.DELIVERED, "read": DeliveryStatus.READ,
-          "failed": DeliveryStatus.FAILED}
+STATUS = {
+    "sent": DeliveryStatus.SENT,
+    "delivered": DeliveryStatus.DELIVERED,
+    "read": DeliveryStatus.READ,
+    "failed": DeliveryStatus.FAILED,
+}
 
 
 def signature_ok(body: bytes, header: str | None, app_secret: str) -> bool:
@@ -57,10 +61,13 @@ def parse_messages(channel_id: int, payload: dict[str, Any]) -> tuple[list[Inbou
 
 def _event(channel_id: int, message: dict[str, Any], name: str) -> InboundEvent | None:
     kind = message.get("type")
-    base = {"channel_id": channel_id, "external_user_id": str(message.get("from", "")),
-            "external_message_id": message.get("id"), "contact_name": name,
-            "sent_at": datetime.fromtimestamp(int(message.get("timestamp", 0)), UTC) if message.get("timestamp")
-            else None}
+    base = {
+        "channel_id": channel_id,
+        "external_user_id": str(message.get("from", "")),
+        "external_message_id": message.get("id"),
+        "contact_name": name,
+        "sent_at": datetime.fromtimestamp(int(message.get("timestamp", 0)), UTC) if message.get("timestamp") else None,
+    }
     if kind == "text":
         return InboundEvent(kind="text", text=message.get("text", {}).get("body", ""), **base)
     if kind == "interactive":
@@ -72,14 +79,24 @@ def _event(channel_id: int, message: dict[str, Any], name: str) -> InboundEvent 
         return InboundEvent(kind="click", button_id=button.get("payload", ""), text=button.get("text", ""), **base)
     if kind == "location":
         where = message.get("location", {})
-        return InboundEvent(kind="location", data={"lat": where.get("latitude"), "lng": where.get("longitude"),
-                                                   "name": where.get("name"), "address": where.get("address")},
-                            **base)
+        return InboundEvent(
+            kind="location",
+            data={
+                "lat": where.get("latitude"),
+                "lng": where.get("longitude"),
+                "name": where.get("name"),
+                "address": where.get("address"),
+            },
+            **base,
+        )
     if kind in {"image", "document", "audio", "video", "sticker"}:
         media = message.get(kind, {})
-        return InboundEvent(kind="image" if kind == "sticker" else kind, text=media.get("caption", ""),
-                            data={"media_id": media.get("id"), "mime_type": media.get("mime_type"),
-                                  "filename": media.get("filename")}, **base)
+        return InboundEvent(
+            kind="image" if kind == "sticker" else kind,
+            text=media.get("caption", ""),
+            data={"media_id": media.get("id"), "mime_type": media.get("mime_type"), "filename": media.get("filename")},
+            **base,
+        )
     return None
 
 
@@ -100,8 +117,12 @@ def _apply_statuses(statuses: list[dict[str, Any]]) -> None:
 
 
 @router.get("/{key}", response_class=Response)
-async def verify(key: str, mode: str = Query("", alias="hub.mode"), token: str = Query("", alias="hub.verify_token"),
-                 challenge: str = Query("", alias="hub.challenge")) -> Response:
+async def verify(
+    key: str,
+    mode: str = Query("", alias="hub.mode"),
+    token: str = Query("", alias="hub.verify_token"),
+    challenge: str = Query("", alias="hub.challenge"),
+) -> Response:
     """Meta's webhook verification: echo `hub.challenge` when the verify token matches."""
     channel = await find_channel("whatsapp", key)
     if mode != "subscribe" or not hmac.compare_digest(token, str(channel.secrets.get("verify_token", ""))):
@@ -146,8 +167,11 @@ def render(output: dict[str, Any], to: str, *, language: str = "pt") -> list[dic
     if kind == "buttons" or kind == "carousel":
         return [{**base, **part} for part in interactive_messages(output, ui_language(language))]
     if kind == "media":
-        media_type = output.get("media_type") if output.get("media_type") in {"image", "video", "audio",
-                                                                                "document", "sticker"} else "document"
+        media_type = (
+            output.get("media_type")
+            if output.get("media_type") in {"image", "video", "audio", "document", "sticker"}
+            else "document"
+        )
         media = {"link": output.get("url")}
         if output.get("caption") and media_type in {"image", "video", "document"}:
             media["caption"] = output["caption"]
@@ -171,8 +195,16 @@ def _template(output: dict[str, Any]) -> dict[str, Any]:
     return template
 
 
-def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, output: dict[str, Any],
-         last_inbound_at: datetime | None, conversation_id: int | None = None, **_: Any) -> str:
+def send(
+    *,
+    config: dict[str, Any],
+    secrets: dict[str, Any],
+    recipient: str,
+    output: dict[str, Any],
+    last_inbound_at: datetime | None,
+    conversation_id: int | None = None,
+    **_: Any,
+) -> str:
     """Send one output; returns the `wamid` of its last message (an output may take several: its statuses
     follow the last one, which the customer sees last).
 
@@ -182,10 +214,12 @@ def send(*, config: dict[str, Any], secrets: dict[str, Any], recipient: str, out
     Raises:
         DeliveryError: outside the 24-hour window (only templates may go out), or the API refused it.
     """
-    if output.get("type") != "template" and (last_inbound_at is None or
-                                             datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW):
-        raise DeliveryError("outside the 24-hour customer-service window: only approved templates can be sent",
-                            retryable=False)
+    if output.get("type") != "template" and (
+        last_inbound_at is None or datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW
+    ):
+        raise DeliveryError(
+            "outside the 24-hour customer-service window: only approved templates can be sent", retryable=False
+        )
     headers = {"Authorization": f"Bearer {secrets.get('access_token', '')}"}
     wamid = ""
     interactive = output.get("type") in ("buttons", "carousel")  # the only outputs with labels of their own
@@ -201,8 +235,11 @@ def _language(conversation_id: int | None) -> str:
         return "pt"
     with session_scope() as session:
         bot_id = sa.func.coalesce(Conversation.owner_bot_id, Conversation.last_bot_id)
-        row = session.exec(select(Conversation.language, Bot.language).outerjoin(Bot, Bot.id == bot_id)
-                           .where(Conversation.id == conversation_id)).first()
+        row = session.exec(
+            select(Conversation.language, Bot.language)
+            .outerjoin(Bot, Bot.id == bot_id)
+            .where(Conversation.id == conversation_id)
+        ).first()
     return (row and (row[0] or row[1])) or "pt"
 
 
@@ -221,6 +258,14 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], reference: s
     Raises:
         DeliveryError: the API refused it (say, an old message) or did not answer in time.
     """
-    post_json(_messages_url(config), {"messaging_product": "whatsapp", "status": "read", "message_id": reference,
-                                      "typing_indicator": {"type": "text"}},
-              headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"}, timeout=TYPING_TIMEOUT_S)
+    post_json(
+        _messages_url(config),
+        {
+            "messaging_product": "whatsapp",
+            "status": "read",
+            "message_id": reference,
+            "typing_indicator": {"type": "text"},
+        },
+        headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"},
+        timeout=TYPING_TIMEOUT_S,
+    )

@@ -61,19 +61,34 @@ def interactive_messages(output: Payload, lang: str) -> list[Payload]:
 def _choice(body: str, options: list[dict[str, str]], lang: str, header: Payload | None = None) -> list[Payload]:
     """Reply buttons when they fit, else as many lists as the options need (the first with `body`)."""
     if len(options) <= MAX_REPLY_BUTTONS:
-        interactive: Payload = {"type": "button", "body": {"text": body[:BODY_LIMIT]}, "action": {"buttons": [
-            {"type": "reply", "reply": {"id": o["id"], "title": o["title"][:BUTTON_TITLE_LIMIT]}} for o in options]}}
+        interactive: Payload = {
+            "type": "button",
+            "body": {"text": body[:BODY_LIMIT]},
+            "action": {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": o["id"], "title": o["title"][:BUTTON_TITLE_LIMIT]}}
+                    for o in options
+                ]
+            },
+        }
         if header:
             interactive["header"] = header
         return [{"type": "interactive", "interactive": interactive}]
-    pages = [options[i:i + MAX_LIST_ROWS] for i in range(0, len(options), MAX_LIST_ROWS)]
+    pages = [options[i : i + MAX_LIST_ROWS] for i in range(0, len(options), MAX_LIST_ROWS)]
     label = translate("whatsapp.list_button", lang)[:BUTTON_TITLE_LIMIT]
     lists = []
     for number, rows in enumerate(pages, 1):
         text = body if number == 1 else translate("whatsapp.more_options", lang, page=number, pages=len(pages))
-        lists.append({"type": "interactive", "interactive": {
-            "type": "list", "body": {"text": text[:BODY_LIMIT]},
-            "action": {"button": label, "sections": [{"title": label, "rows": [_row(r) for r in rows]}]}}})
+        lists.append(
+            {
+                "type": "interactive",
+                "interactive": {
+                    "type": "list",
+                    "body": {"text": text[:BODY_LIMIT]},
+                    "action": {"button": label, "sections": [{"title": label, "rows": [_row(r) for r in rows]}]},
+                },
+            }
+        )
     return lists
 
 
@@ -90,14 +105,22 @@ def _card(card: Payload, lang: str) -> list[Payload]:
     body = "\n".join(x for x in (f"*{title}*" if title else "", subtitle) if x) or translate("whatsapp.choose", lang)
     image = _public_image(card.get("image"))
     header = {"type": "image", "image": {"link": image}} if image else None
-    replies = [{"id": b["id"], "title": str(b.get("label", "")), "description": subtitle}
-               for b in card.get("buttons") or [] if not b.get("url")]
+    replies = [
+        {"id": b["id"], "title": str(b.get("label", "")), "description": subtitle}
+        for b in card.get("buttons") or []
+        if not b.get("url")
+    ]
     links = [b for b in card.get("buttons") or [] if b.get("url")]
     parts = _choice(body, replies, lang, header) if replies else []
     for link in links:
-        cta: Payload = {"type": "cta_url", "body": {"text": (body if not parts else title or body)[:BODY_LIMIT]},
-                        "action": {"name": "cta_url", "parameters": {
-                            "display_text": str(link.get("label", ""))[:BUTTON_TITLE_LIMIT], "url": link["url"]}}}
+        cta: Payload = {
+            "type": "cta_url",
+            "body": {"text": (body if not parts else title or body)[:BODY_LIMIT]},
+            "action": {
+                "name": "cta_url",
+                "parameters": {"display_text": str(link.get("label", ""))[:BUTTON_TITLE_LIMIT], "url": link["url"]},
+            },
+        }
         if header and not parts:
             cta["header"] = header
         parts.append({"type": "interactive", "interactive": cta})

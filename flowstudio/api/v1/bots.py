@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 from flow_runtime.validate import validate_flow
 from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, allow
-from flowstudio.services import permissions as can
-from flowstudio.services.audit import Actor
 from flowstudio.models import BOT_LANGUAGES, Bot
 from flowstudio.services import bots as bot_service
 from flowstudio.services import drafts
+from flowstudio.services import permissions as can
+from flowstudio.services.audit import Actor
 from flowstudio.tasks.nlu import schedule_training
 
 router = APIRouter(tags=["bots"])
@@ -64,18 +64,24 @@ class PublishRequest(BaseModel):
     changelog: str = Field("", max_length=500)
 
 
-def _bot(session, who, bot_id: int) -> Bot:  # noqa: ANN001
+def _bot(session, who, bot_id: int) -> Bot:
     bot = drafts.get_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id)
     if bot is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"bot {bot_id} not found")
     return bot
 
 
-def _public(session, bot: Bot) -> BotPublic:  # noqa: ANN001
+def _public(session, bot: Bot) -> BotPublic:
     summary = next(s for s in bot_service.list_bots(session=session, workspace_id=bot.workspace_id) if s.id == bot.id)
-    return BotPublic(id=bot.id, name=bot.name, description=bot.description, language=bot.language,
-                     knowledge_areas=list(bot.knowledge_areas or []), is_default=bot.is_default,
-                     published_number=summary.published_number)
+    return BotPublic(
+        id=bot.id,
+        name=bot.name,
+        description=bot.description,
+        language=bot.language,
+        knowledge_areas=list(bot.knowledge_areas or []),
+        is_default=bot.is_default,
+        published_number=summary.published_number,
+    )
 
 
 def _refuse(error: Exception) -> HTTPException:
@@ -86,8 +92,10 @@ def _refuse(error: Exception) -> HTTPException:
 def list_bots(session: DB, who: Caller) -> list[BotPublic]:
     """The workspace's bots."""
     allow(who, can.BOTS_VIEW)
-    return [BotPublic(**{k: v for k, v in vars(s).items() if k in BotPublic.model_fields})
-            for s in bot_service.list_bots(session=session, workspace_id=who.workspace_id)]
+    return [
+        BotPublic(**{k: v for k, v in vars(s).items() if k in BotPublic.model_fields})
+        for s in bot_service.list_bots(session=session, workspace_id=who.workspace_id)
+    ]
 
 
 @router.post("/bots", response_model=BotPublic, status_code=status.HTTP_201_CREATED)
@@ -95,8 +103,13 @@ def create_bot(body: BotCreate, session: DB, who: Caller) -> BotPublic:
     """A bot with a minimal valid draft."""
     allow(who, can.BOTS_MANAGE)
     try:
-        bot = bot_service.create_bot(session=session, workspace_id=who.workspace_id, name=body.name,
-                                     description=body.description, language=body.language)
+        bot = bot_service.create_bot(
+            session=session,
+            workspace_id=who.workspace_id,
+            name=body.name,
+            description=body.description,
+            language=body.language,
+        )
     except bot_service.BotError as error:
         raise _refuse(error) from error
     return _public(session, bot)
@@ -155,9 +168,10 @@ def put_draft(bot_id: int, document: dict[str, Any], session: DB, who: Caller) -
     bot = _bot(session, who, bot_id)
     flow, problems = validate_flow(document)
     if flow is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            {"message": "the document is not a loadable flow",
-                             "problems": [p.to_dict() for p in problems]})
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            {"message": "the document is not a loadable flow", "problems": [p.to_dict() for p in problems]},
+        )
     draft = drafts.load_draft(session=session, workspace_id=who.workspace_id, bot_id=bot.id)
     revision = drafts.save_draft(session=session, bot_id=bot.id, document=document, expected_revision=draft.revision)
     return {"revision": revision, "problems": [p.to_dict() for p in problems]}
@@ -170,23 +184,39 @@ def publish(bot_id: int, body: PublishRequest, session: DB, who: Caller) -> Vers
     bot = _bot(session, who, bot_id)
     drafts.load_draft(session=session, workspace_id=who.workspace_id, bot_id=bot.id)
     try:
-        version = drafts.publish(session=session, bot_id=bot.id, author_id=None, changelog=body.changelog,
-                                 actor=Actor(email=f"api-token:{who.token_id}"))
+        version = drafts.publish(
+            session=session,
+            bot_id=bot.id,
+            author_id=None,
+            changelog=body.changelog,
+            actor=Actor(email=f"api-token:{who.token_id}"),
+        )
     except drafts.PublishBlocked as blocked:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, {
-            "message": str(blocked), "problems": [p.to_dict() for p in blocked.problems],
-            "failing_tests": [{"name": f.name, "report": f.report} for f in blocked.failures]}) from blocked
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            {
+                "message": str(blocked),
+                "problems": [p.to_dict() for p in blocked.problems],
+                "failing_tests": [{"name": f.name, "report": f.report} for f in blocked.failures],
+            },
+        ) from blocked
     schedule_training(bot.id, version.number)
-    return VersionPublic(number=version.number, changelog=version.changelog, author="", created_at=version.created_at,
-                         node_count=len(version.document.get("nodes", [])))
+    return VersionPublic(
+        number=version.number,
+        changelog=version.changelog,
+        author="",
+        created_at=version.created_at,
+        node_count=len(version.document.get("nodes", [])),
+    )
 
 
 @router.get("/bots/{bot_id}/versions", response_model=list[VersionPublic])
 def list_versions(bot_id: int, session: DB, who: Caller) -> list[VersionPublic]:
     """Published versions, newest first."""
     allow(who, can.BOTS_VIEW)
-    return [VersionPublic(**vars(v)) for v in drafts.list_versions(session=session,
-                                                                   bot_id=_bot(session, who, bot_id).id)]
+    return [
+        VersionPublic(**vars(v)) for v in drafts.list_versions(session=session, bot_id=_bot(session, who, bot_id).id)
+    ]
 
 
 @router.get("/bots/{bot_id}/versions/{number}")
@@ -197,4 +227,3 @@ def get_version(bot_id: int, number: int, session: DB, who: Caller) -> dict[str,
     if document is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"version {number} not found")
     return {"number": number, "document": document}
-

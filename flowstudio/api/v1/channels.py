@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller, allow
-from flowstudio.services import permissions as can
 from flowstudio.models import Bot, Channel, ChannelKind
+from flowstudio.services import permissions as can
 from flowstudio.services.audit import Actor
 from flowstudio.services.channels import ChannelError, create_channel, list_channels, public_view, update_channel
 from flowstudio.services.channels import delete_channel as remove_channel
@@ -45,19 +45,20 @@ class ChannelMessageIn(BaseModel):
     text: str = Field("", max_length=4096)
     button_id: str = Field("", max_length=128, description="The id of a button of an earlier reply.")
     label: str = Field("", max_length=200, description="The pressed button's label (shown in the inbox).")
-    message_id: str | None = Field(None, min_length=1, max_length=128,
-                                   description="Your id for this message: sent again, it is stored once.")
+    message_id: str | None = Field(
+        None, min_length=1, max_length=128, description="Your id for this message: sent again, it is stored once."
+    )
     name: str = Field("", max_length=120, description="The user's name, for a new contact.")
 
 
-def _channel(session, who, channel_id: int) -> Channel:  # noqa: ANN001
+def _channel(session, who, channel_id: int) -> Channel:
     channel = session.get(Channel, channel_id)
     if channel is None or channel.workspace_id != who.workspace_id:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"channel {channel_id} not found")
     return channel
 
 
-def _check_bot(session, who, bot_id: int | None) -> None:  # noqa: ANN001
+def _check_bot(session, who, bot_id: int | None) -> None:
     bot = session.get(Bot, bot_id) if bot_id else None
     if bot_id and (bot is None or bot.workspace_id != who.workspace_id):
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"bot {bot_id} not found in this workspace")
@@ -76,9 +77,16 @@ def post_channel(body: ChannelCreate, session: DB, who: Caller) -> dict[str, Any
     allow(who, can.CHANNELS_MANAGE)
     _check_bot(session, who, body.bot_id)
     try:
-        channel = create_channel(session=session, workspace_id=who.workspace_id, kind=body.kind, name=body.name,
-                                 bot_id=body.bot_id, config=body.config, secrets=body.secrets,
-                                 actor=Actor(email=f"api-token:{who.token_id}"))
+        channel = create_channel(
+            session=session,
+            workspace_id=who.workspace_id,
+            kind=body.kind,
+            name=body.name,
+            bot_id=body.bot_id,
+            config=body.config,
+            secrets=body.secrets,
+            actor=Actor(email=f"api-token:{who.token_id}"),
+        )
     except ChannelError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     return public_view(channel)
@@ -100,8 +108,16 @@ def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller
         _check_bot(session, who, body.bot_id)
     changes: dict[str, Any] = {} if body.bot_id is None else {"bot_id": body.bot_id}
     try:
-        update_channel(session=session, channel=channel, name=body.name, config=body.config, secrets=body.secrets,
-                       is_active=body.is_active, actor=Actor(email=f"api-token:{who.token_id}"), **changes)
+        update_channel(
+            session=session,
+            channel=channel,
+            name=body.name,
+            config=body.config,
+            secrets=body.secrets,
+            is_active=body.is_active,
+            actor=Actor(email=f"api-token:{who.token_id}"),
+            **changes,
+        )
     except ChannelError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
     return public_view(channel)
@@ -111,8 +127,9 @@ def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller
 def delete_channel(channel_id: int, session: DB, who: Caller) -> Response:
     """Delete a channel (its conversations stay). Audited as `channel.deleted`."""
     allow(who, can.CHANNELS_MANAGE)
-    remove_channel(session=session, channel=_channel(session, who, channel_id),
-                   actor=Actor(email=f"api-token:{who.token_id}"))
+    remove_channel(
+        session=session, channel=_channel(session, who, channel_id), actor=Actor(email=f"api-token:{who.token_id}")
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -126,12 +143,22 @@ def post_channel_message(channel_id: int, body: ChannelMessageIn, session: DB, w
     allow(who, can.CONVERSATIONS_API)
     channel = _channel(session, who, channel_id)
     if channel.kind != ChannelKind.REST:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"channel {channel_id} is a {channel.kind.value} channel: its "
-                                                      "users write through its own webhook, not this API")
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"channel {channel_id} is a {channel.kind.value} channel: its "
+            "users write through its own webhook, not this API",
+        )
     if not channel.is_active:
         raise HTTPException(status.HTTP_409_CONFLICT, f"channel {channel_id} is not active")
     if not body.text.strip() and not body.button_id:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "send a text or a button_id")
     session.commit()  # end the token check's transaction before the conversation's own
-    return rest.receive(channel_id=channel.id, user_id=body.user_id, text=body.text, button_id=body.button_id,
-                        label=body.label, message_id=body.message_id, name=body.name)
+    return rest.receive(
+        channel_id=channel.id,
+        user_id=body.user_id,
+        text=body.text,
+        button_id=body.button_id,
+        label=body.label,
+        message_id=body.message_id,
+        name=body.name,
+    )

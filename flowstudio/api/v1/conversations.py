@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
-from fastapi import Header
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, status
 from pydantic import BaseModel, Field, model_validator
 from sqlmodel import func, select
 
@@ -15,7 +14,7 @@ from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMP
 from flowstudio.api.channels import rest
 from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, requires
-from flowstudio.services import permissions as can
+from flowstudio.i18n import negotiate
 from flowstudio.models import (
     ChannelKind,
     Contact,
@@ -31,9 +30,8 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
-from flowstudio.i18n import negotiate
-from flowstudio.services import audit, conversation_types, inbox_scope, privacy, retention
-from flowstudio.services import webhooks
+from flowstudio.services import audit, conversation_types, inbox_scope, privacy, retention, webhooks
+from flowstudio.services import permissions as can
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 router = APIRouter(tags=["conversations"], dependencies=[Depends(requires(can.CONVERSATIONS_API))])
@@ -52,15 +50,19 @@ class ConversationPublic(BaseModel):
     last_message_at: UtcDatetime | None
     created_at: UtcDatetime
     conversation_type: str | None = Field(None, description="One of the workspace's conversation types, or null.")
-    inactive_since: UtcDatetime | None = Field(None, description="Since when the customer has been silent past the "
-                                                                 "workspace's inactivity marker (null: not inactive).")
+    inactive_since: UtcDatetime | None = Field(
+        None,
+        description="Since when the customer has been silent past the "
+        "workspace's inactivity marker (null: not inactive).",
+    )
 
 
 class ConversationUpdate(BaseModel):
     """What may change on a conversation through the API."""
 
-    conversation_type: str | None = Field(description="One of the workspace's conversation types (any case); "
-                                                      "null or empty clears it.", max_length=200)
+    conversation_type: str | None = Field(
+        description="One of the workspace's conversation types (any case); null or empty clears it.", max_length=200
+    )
 
 
 class MessagePublic(BaseModel):
@@ -85,7 +87,8 @@ class TemplateIn(BaseModel):
     name: str = Field(pattern=TEMPLATE_NAME.pattern, description="As approved by WhatsApp: a-z, 0-9 and _.")
     language: str = Field("pt_BR", pattern=TEMPLATE_LANGUAGE.pattern, description="pt_BR, en_US, es...")
     parameters: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(
-        [], max_length=MAX_TEMPLATE_PARAMETERS, description="The body's {{1}}, {{2}}... in order.")
+        [], max_length=MAX_TEMPLATE_PARAMETERS, description="The body's {{1}}, {{2}}... in order."
+    )
     fallback_text: str | None = Field(None, max_length=4096)
 
 
@@ -98,8 +101,12 @@ class SendMessage(BaseModel):
     sender: Literal["bot", "agent", "contact"] = "agent"
     button_id: str = Field("", max_length=128, description="Contact only: the id of a pressed button.")
     label: str = Field("", max_length=200, description="Contact only: the pressed button's label.")
-    message_id: str | None = Field(None, min_length=1, max_length=128,
-                                   description="Contact only: your id for this message; sent again, it is stored once.")
+    message_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="Contact only: your id for this message; sent again, it is stored once.",
+    )
 
     @model_validator(mode="after")
     def _one_content(self) -> SendMessage:
@@ -122,44 +129,65 @@ class ContactUpdate(BaseModel):
     remove_tags: list[str] = []
 
 
-def _conversation(session, who, conversation_id: int) -> Conversation:  # noqa: ANN001
+def _conversation(session, who, conversation_id: int) -> Conversation:
     """The conversation, else 404: not in the token's workspace, or not one its role may see (agent tokens
     stand for no member: `inbox_scope`)."""
     conversation = session.get(Conversation, conversation_id)
-    if conversation is None or conversation.workspace_id != who.workspace_id or not inbox_scope.may_see(
-            session=session, conversation=conversation, role=who.role, user_id=None):
+    if (
+        conversation is None
+        or conversation.workspace_id != who.workspace_id
+        or not inbox_scope.may_see(session=session, conversation=conversation, role=who.role, user_id=None)
+    ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"conversation {conversation_id} not found")
     return conversation
 
 
-def _contact(session, who, contact_id: int) -> Contact:  # noqa: ANN001
+def _contact(session, who, contact_id: int) -> Contact:
     """The contact, else 404: not in the token's workspace, or none of its conversations is visible."""
     contact = session.get(Contact, contact_id)
-    if contact is None or contact.workspace_id != who.workspace_id or not inbox_scope.may_see_contact(
-            session=session, contact=contact, role=who.role, user_id=None):
+    if (
+        contact is None
+        or contact.workspace_id != who.workspace_id
+        or not inbox_scope.may_see_contact(session=session, contact=contact, role=who.role, user_id=None)
+    ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
     return contact
 
 
 def _public(c: Conversation) -> ConversationPublic:
     owner = {OwnerType.BOT: c.owner_bot_id, OwnerType.QUEUE: c.owner_queue_id, OwnerType.AGENT: c.owner_agent_id}
-    return ConversationPublic(id=c.id, contact_id=c.contact_id, channel=c.channel, channel_id=c.channel_id,
-                              status=c.status.value, owner_type=c.owner_type.value, owner_id=owner[c.owner_type],
-                              last_message_at=c.last_message_at, created_at=c.created_at,
-                              conversation_type=c.conversation_type, inactive_since=c.inactive_since)
+    return ConversationPublic(
+        id=c.id,
+        contact_id=c.contact_id,
+        channel=c.channel,
+        channel_id=c.channel_id,
+        status=c.status.value,
+        owner_type=c.owner_type.value,
+        owner_id=owner[c.owner_type],
+        last_message_at=c.last_message_at,
+        created_at=c.created_at,
+        conversation_type=c.conversation_type,
+        inactive_since=c.inactive_since,
+    )
 
 
 @router.get("/conversations", response_model=list[ConversationPublic])
-def list_conversations(session: DB, who: Caller,
-                       status_: ConversationStatus | None = Query(None, alias="status"),
-                       channel: str | None = None, owner_type: OwnerType | None = None,
-                       conversation_type: str | None = Query(None, max_length=200),
-                       limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[ConversationPublic]:
+def list_conversations(
+    session: DB,
+    who: Caller,
+    status_: ConversationStatus | None = Query(None, alias="status"),
+    channel: str | None = None,
+    owner_type: OwnerType | None = None,
+    conversation_type: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
+) -> list[ConversationPublic]:
     """Conversations, newest activity first, filtered by status, channel kind, owner type and conversation
     type (case-insensitive). Agent tokens list none: an agent sees only their own and their queues'
     conversations, and a token is no member."""
-    query = select(Conversation).where(Conversation.workspace_id == who.workspace_id,
-                                       inbox_scope.clause(role=who.role, user_id=None))
+    query = select(Conversation).where(
+        Conversation.workspace_id == who.workspace_id, inbox_scope.clause(role=who.role, user_id=None)
+    )
     if status_ is not None:
         query = query.where(Conversation.status == status_)
     if channel:
@@ -168,39 +196,64 @@ def list_conversations(session: DB, who: Caller,
         query = query.where(Conversation.owner_type == owner_type)
     if conversation_type and conversation_type.strip():
         query = query.where(func.lower(Conversation.conversation_type) == conversation_type.strip().lower())
-    query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(),
-                           Conversation.id.desc()).offset(offset).limit(limit)
+    query = (
+        query.order_by(
+            func.coalesce(Conversation.last_message_at, Conversation.created_at).desc(), Conversation.id.desc()
+        )
+        .offset(offset)
+        .limit(limit)
+    )
     return [_public(c) for c in session.exec(query).all()]
 
 
 @router.get("/conversations/{conversation_id}")
-def get_conversation(conversation_id: int, session: DB, who: Caller,
-                     accept_language: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+def get_conversation(
+    conversation_id: int, session: DB, who: Caller, accept_language: Annotated[str | None, Header()] = None
+) -> dict[str, Any]:
     """A conversation with its messages in order. In a workspace that encrypts messages, tokens that may
     not read them (all but admin tokens) get a marker instead of each body (`redacted: true`)."""
     conversation = _conversation(session, who, conversation_id)
-    messages = session.exec(select(Message).where(Message.conversation_id == conversation.id)
-                            .order_by(Message.created_at, Message.id)).all()
-    seen = privacy.visibility(session, who.workspace_id, may_read=privacy.token_may_read(who.role),
-                              language=negotiate(accept_language))
+    messages = session.exec(
+        select(Message).where(Message.conversation_id == conversation.id).order_by(Message.created_at, Message.id)
+    ).all()
+    seen = privacy.visibility(
+        session, who.workspace_id, may_read=privacy.token_may_read(who.role), language=negotiate(accept_language)
+    )
     shown = [(m, *privacy.redact_message_fields(m.text, m.payload, seen)) for m in messages]
-    return {**_public(conversation).model_dump(mode="json"),
-            "messages": [MessagePublic(id=m.id, direction=m.direction.value, sender_type=m.sender_type.value,
-                                       kind=m.kind, text=text, payload=payload, status=m.status.value,
-                                       error=m.error, created_at=m.created_at, redacted=text != m.text,
-                                       erased=m.erased).model_dump(mode="json")
-                         for m, text, payload in shown]}
+    return {
+        **_public(conversation).model_dump(mode="json"),
+        "messages": [
+            MessagePublic(
+                id=m.id,
+                direction=m.direction.value,
+                sender_type=m.sender_type.value,
+                kind=m.kind,
+                text=text,
+                payload=payload,
+                status=m.status.value,
+                error=m.error,
+                created_at=m.created_at,
+                redacted=text != m.text,
+                erased=m.erased,
+            ).model_dump(mode="json")
+            for m, text, payload in shown
+        ],
+    }
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationPublic)
-def patch_conversation(conversation_id: int, body: ConversationUpdate, session: DB, who: Caller
-                       ) -> ConversationPublic:
+def patch_conversation(conversation_id: int, body: ConversationUpdate, session: DB, who: Caller) -> ConversationPublic:
     """Set the conversation's type (one of the workspace's conversation types; 422 with the reason otherwise)."""
     _conversation(session, who, conversation_id)
     try:
-        conversation_types.set_type(session=session, workspace_id=who.workspace_id, conversation_id=conversation_id,
-                                    name=body.conversation_type, actor_type="api",
-                                    actor_id=f"token:{who.token_id}")
+        conversation_types.set_type(
+            session=session,
+            workspace_id=who.workspace_id,
+            conversation_id=conversation_id,
+            name=body.conversation_type,
+            actor_type="api",
+            actor_id=f"token:{who.token_id}",
+        )
     except conversation_types.ConversationTypeError as error:
         code = status.HTTP_404_NOT_FOUND if error.key == "types.not_found" else status.HTTP_422_UNPROCESSABLE_CONTENT
         raise HTTPException(code, str(error)) from None
@@ -224,9 +277,15 @@ def send_message(conversation_id: int, body: SendMessage, session: DB, who: Call
         kind, text = "template", template_text(payload)
     else:
         payload, kind, text = {"type": "text", "text": body.text}, "text", body.text
-    message = Message(conversation_id=conversation.id, direction=Direction.OUTBOUND,
-                      sender_type=SenderType.BOT if body.sender == "bot" else SenderType.AGENT, kind=kind,
-                      text=text, payload=payload, status=DeliveryStatus.QUEUED)
+    message = Message(
+        conversation_id=conversation.id,
+        direction=Direction.OUTBOUND,
+        sender_type=SenderType.BOT if body.sender == "bot" else SenderType.AGENT,
+        kind=kind,
+        text=text,
+        payload=payload,
+        status=DeliveryStatus.QUEUED,
+    )
     session.add(message)
     conversation.last_message_at = utcnow()
     session.add(conversation)
@@ -238,18 +297,29 @@ def send_message(conversation_id: int, body: SendMessage, session: DB, who: Call
     return {"message_id": message_id, "status": "queued"}
 
 
-def _from_contact(session, conversation: Conversation, body: SendMessage) -> dict[str, Any]:  # noqa: ANN001
+def _from_contact(session, conversation: Conversation, body: SendMessage) -> dict[str, Any]:
     if conversation.channel != ChannelKind.REST:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"this is a {conversation.channel} conversation: its contact "
-                                                      "writes through that channel, not this API")
-    identity = session.exec(select(ContactIdentity).where(ContactIdentity.contact_id == conversation.contact_id,
-                                                          ContactIdentity.channel_id == conversation.channel_id)).first()
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            f"this is a {conversation.channel} conversation: its contact writes through that channel, not this API",
+        )
+    identity = session.exec(
+        select(ContactIdentity).where(
+            ContactIdentity.contact_id == conversation.contact_id, ContactIdentity.channel_id == conversation.channel_id
+        )
+    ).first()
     if identity is None:
         raise HTTPException(status.HTTP_409_CONFLICT, "the conversation's channel no longer knows this contact")
     channel_id, user_id = conversation.channel_id, identity.external_id
     session.commit()  # end this request's transaction before the conversation's own
-    return rest.receive(channel_id=channel_id, user_id=user_id, text=body.text or "", button_id=body.button_id,
-                        label=body.label, message_id=body.message_id)
+    return rest.receive(
+        channel_id=channel_id,
+        user_id=user_id,
+        text=body.text or "",
+        button_id=body.button_id,
+        label=body.label,
+        message_id=body.message_id,
+    )
 
 
 @router.get("/contacts/{contact_id}")
@@ -257,8 +327,14 @@ def get_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
     """A contact with its variables."""
     contact = _contact(session, who, contact_id)
     seen = privacy.visibility(session, who.workspace_id, may_read=privacy.token_may_read(who.role))
-    return {"id": contact.id, "name": contact.name, "email": contact.email, "phone": contact.phone,
-            "variables": privacy.redact_variables(contact.variables, seen), "erased_at": contact.erased_at}
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "email": contact.email,
+        "phone": contact.phone,
+        "variables": privacy.redact_variables(contact.variables, seen),
+        "erased_at": contact.erased_at,
+    }
 
 
 @router.delete("/contacts/{contact_id}/personal-data")
@@ -267,8 +343,13 @@ def forget_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
     bodies and files of all their conversations' messages. Conversations, times and statuses stay (metrics).
     Admin and supervisor tokens only; audited as `contact.forgotten`."""
     try:
-        done = retention.forget_contact_in(session, workspace_id=who.workspace_id, contact_id=contact_id,
-                                           actor=audit.Actor(email=f"api-token:{who.token_id}"), role=who.role)
+        done = retention.forget_contact_in(
+            session,
+            workspace_id=who.workspace_id,
+            contact_id=contact_id,
+            actor=audit.Actor(email=f"api-token:{who.token_id}"),
+            role=who.role,
+        )
     except retention.RetentionError as error:
         code = status.HTTP_404_NOT_FOUND if error.key == "privacy.contact_not_found" else status.HTTP_403_FORBIDDEN
         raise HTTPException(code, str(error)) from None
@@ -289,8 +370,9 @@ def patch_contact(contact_id: int, body: ContactUpdate, session: DB, who: Caller
     contact.updated_at = utcnow()
     session.add(contact)
     if body.add_tags or body.remove_tags:
-        conversation = session.exec(select(Conversation).where(Conversation.contact_id == contact.id)
-                                    .order_by(Conversation.id.desc())).first()
+        conversation = session.exec(
+            select(Conversation).where(Conversation.contact_id == contact.id).order_by(Conversation.id.desc())
+        ).first()
         if conversation is None:
             raise HTTPException(status.HTTP_409_CONFLICT, "the contact has no conversation to tag")
         for name in body.add_tags:
@@ -307,6 +389,11 @@ def patch_contact(contact_id: int, body: ContactUpdate, session: DB, who: Caller
             if link is not None:
                 session.delete(link)
     session.flush()
-    webhooks.contact_updated(session, contact, changed=sorted(body.model_dump(exclude_unset=True)),
-                             tags_added=list(body.add_tags), tags_removed=list(body.remove_tags))
+    webhooks.contact_updated(
+        session,
+        contact,
+        changed=sorted(body.model_dump(exclude_unset=True)),
+        tags_added=list(body.add_tags),
+        tags_removed=list(body.remove_tags),
+    )
     return get_contact(contact_id, session, who)

@@ -36,16 +36,19 @@ def request_ip(request: Request) -> str:
     return ip_rules.client_ip(request.client.host if request.client else "", request.headers.get("x-forwarded-for"))
 
 
-def caller(request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-           session: DB) -> ApiCaller:
+def caller(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)], session: DB
+) -> ApiCaller:
     """The token's caller; 401 with the reason, or 403 from an address the workspace's IP rules refuse."""
     if credentials is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "send 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "send 'Authorization: Bearer <token>'", headers={"WWW-Authenticate": "Bearer"}
+        )
     found = authenticate(session=session, token=credentials.credentials)
     if found is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked token",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
+        )
     if ip_rules.refusal(session=session, workspace_id=found.workspace_id, ip=request_ip(request), role=found.role):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the workspace's IP rules refuse requests from this address")
     return found

@@ -26,8 +26,9 @@ def _actor(who: Any) -> audit.Actor:
 
 def _refuse(error: Exception, code: int = status.HTTP_422_UNPROCESSABLE_CONTENT) -> HTTPException:
     message = str(error)
-    return HTTPException(status.HTTP_404_NOT_FOUND if "not found" in message or message.startswith("there is no")
-                         else code, message)
+    return HTTPException(
+        status.HTTP_404_NOT_FOUND if "not found" in message or message.startswith("there is no") else code, message
+    )
 
 
 # ------------------------------------------------------------------------------------------- code actions
@@ -101,8 +102,9 @@ def list_actions(session: DB, who: Caller) -> list[ActionPublic]:
 def create_action(body: ActionBody, session: DB, who: Caller) -> ActionPublic:
     """A new code action (422 with the reason: bad key, taken key, syntax error with its line...)."""
     try:
-        row = code_actions.save_action(session=session, workspace_id=who.workspace_id, data=body.as_input(),
-                                       actor=_actor(who))
+        row = code_actions.save_action(
+            session=session, workspace_id=who.workspace_id, data=body.as_input(), actor=_actor(who)
+        )
     except ActionError as error:
         raise _refuse(error) from error
     return _action_public(row)
@@ -121,8 +123,9 @@ def get_action(key: str, session: DB, who: Caller) -> ActionPublic:
 def update_action(key: str, body: ActionBody, session: DB, who: Caller) -> ActionPublic:
     """Replace a code action (its key may change)."""
     try:
-        row = code_actions.save_action(session=session, workspace_id=who.workspace_id, data=body.as_input(),
-                                       original_key=key, actor=_actor(who))
+        row = code_actions.save_action(
+            session=session, workspace_id=who.workspace_id, data=body.as_input(), original_key=key, actor=_actor(who)
+        )
     except ActionError as error:
         raise _refuse(error) from error
     return _action_public(row)
@@ -143,8 +146,9 @@ def test_action(key: str, body: TestRunBody, session: DB, who: Caller) -> TestRu
     """Run a stored action once with sample parameters and variables through the real runner."""
     try:
         row = code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key)
-        run = code_actions.test_run(workspace_id=who.workspace_id, data=code_actions.as_input(row),
-                                    params=body.params, variables=body.variables)
+        run = code_actions.test_run(
+            workspace_id=who.workspace_id, data=code_actions.as_input(row), params=body.params, variables=body.variables
+        )
     except ActionError as error:
         raise _refuse(error) from error
     return TestRunPublic(**vars(run))
@@ -170,16 +174,19 @@ class SecretPublic(BaseModel):
 @router.get("/secrets", response_model=list[SecretPublic])
 def list_secrets(session: DB, who: Caller) -> list[SecretPublic]:
     """The workspace's secrets by name."""
-    return [SecretPublic(name=s.name, updated_at=s.updated_at, updated_by=s.updated_by)
-            for s in secrets.list_secrets(session=session, workspace_id=who.workspace_id)]
+    return [
+        SecretPublic(name=s.name, updated_at=s.updated_at, updated_by=s.updated_by)
+        for s in secrets.list_secrets(session=session, workspace_id=who.workspace_id)
+    ]
 
 
 @router.put("/secrets/{name}", response_model=SecretPublic)
 def set_secret(name: str, body: SecretBody, session: DB, who: Caller) -> SecretPublic:
     """Create or replace a secret; flows use it as {{secret.NAME}} in http_request headers and URLs."""
     try:
-        view = secrets.set_secret(session=session, workspace_id=who.workspace_id, name=name, value=body.value,
-                                  actor=_actor(who))
+        view = secrets.set_secret(
+            session=session, workspace_id=who.workspace_id, name=name, value=body.value, actor=_actor(who)
+        )
     except secrets.SecretError as error:
         raise _refuse(error) from error
     return SecretPublic(name=view.name, updated_at=view.updated_at, updated_by=view.updated_by)
@@ -253,27 +260,36 @@ class DeliveryPublic(BaseModel):
 
 
 def _delivery_public(row: Any) -> DeliveryPublic:
-    return DeliveryPublic(**{name: getattr(row, name) for name in DeliveryPublic.model_fields if name != "status"},
-                          status=getattr(row.status, "value", row.status))
+    return DeliveryPublic(
+        **{name: getattr(row, name) for name in DeliveryPublic.model_fields if name != "status"},
+        status=getattr(row.status, "value", row.status),
+    )
 
 
 @router.get("/webhooks", response_model=list[WebhookPublic])
 def list_webhooks(session: DB, who: Caller) -> list[WebhookPublic]:
     """The workspace's webhook subscriptions."""
-    return [WebhookPublic(**vars(v)) for v in webhooks.list_subscriptions(session=session,
-                                                                          workspace_id=who.workspace_id)]
+    return [
+        WebhookPublic(**vars(v)) for v in webhooks.list_subscriptions(session=session, workspace_id=who.workspace_id)
+    ]
 
 
 @router.post("/webhooks", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
 def create_webhook(body: WebhookBody, session: DB, who: Caller) -> WebhookCreated:
     """Subscribe a URL to events; the answer carries the signing secret, shown this once."""
     try:
-        row, secret = webhooks.create_subscription(session=session, workspace_id=who.workspace_id, url=body.url,
-                                                   events=body.events, description=body.description,
-                                                   actor=_actor(who))
+        row, secret = webhooks.create_subscription(
+            session=session,
+            workspace_id=who.workspace_id,
+            url=body.url,
+            events=body.events,
+            description=body.description,
+            actor=_actor(who),
+        )
         if not body.active:
-            webhooks.update_subscription(session=session, workspace_id=who.workspace_id, subscription_id=row.id,
-                                         active=False)
+            webhooks.update_subscription(
+                session=session, workspace_id=who.workspace_id, subscription_id=row.id, active=False
+            )
     except webhooks.WebhookError as error:
         raise _refuse(error) from error
     view = webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=row.id)
@@ -297,8 +313,13 @@ def get_webhook(webhook_id: int, session: DB, who: Caller) -> WebhookPublic:
 def update_webhook(webhook_id: int, body: WebhookUpdate, session: DB, who: Caller) -> WebhookPublic:
     """Change the URL, events, description, or pause/resume (`active`)."""
     try:
-        webhooks.update_subscription(session=session, workspace_id=who.workspace_id, subscription_id=webhook_id,
-                                     actor=_actor(who), **body.model_dump(exclude_unset=True))
+        webhooks.update_subscription(
+            session=session,
+            workspace_id=who.workspace_id,
+            subscription_id=webhook_id,
+            actor=_actor(who),
+            **body.model_dump(exclude_unset=True),
+        )
     except webhooks.WebhookError as error:
         raise _refuse(error) from error
     return WebhookPublic(**vars(_webhook(session, who, webhook_id)))
@@ -308,26 +329,39 @@ def update_webhook(webhook_id: int, body: WebhookUpdate, session: DB, who: Calle
 def delete_webhook(webhook_id: int, session: DB, who: Caller) -> Response:
     """Delete a subscription and its delivery log."""
     try:
-        webhooks.delete_subscription(session=session, workspace_id=who.workspace_id, subscription_id=webhook_id,
-                                     actor=_actor(who))
+        webhooks.delete_subscription(
+            session=session, workspace_id=who.workspace_id, subscription_id=webhook_id, actor=_actor(who)
+        )
     except webhooks.WebhookError as error:
         raise _refuse(error) from error
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response_model=list[DeliveryPublic])
-def list_deliveries(webhook_id: int, session: DB, who: Caller,
-                    status_filter: Literal["pending", "delivered", "failed"] | None = Query(None, alias="status"),
-                    limit: int = Query(50, ge=1, le=500)) -> list[DeliveryPublic]:
+def list_deliveries(
+    webhook_id: int,
+    session: DB,
+    who: Caller,
+    status_filter: Literal["pending", "delivered", "failed"] | None = Query(None, alias="status"),
+    limit: int = Query(50, ge=1, le=500),
+) -> list[DeliveryPublic]:
     """The subscription's deliveries, newest first."""
     _webhook(session, who, webhook_id)
-    return [_delivery_public(d) for d in webhooks.deliveries(session=session, workspace_id=who.workspace_id,
-                                                             subscription_id=webhook_id, status=status_filter,
-                                                             limit=limit)]
+    return [
+        _delivery_public(d)
+        for d in webhooks.deliveries(
+            session=session,
+            workspace_id=who.workspace_id,
+            subscription_id=webhook_id,
+            status=status_filter,
+            limit=limit,
+        )
+    ]
 
 
-@router.post("/webhooks/deliveries/{delivery_id}/redeliver", response_model=DeliveryPublic,
-             status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/webhooks/deliveries/{delivery_id}/redeliver", response_model=DeliveryPublic, status_code=status.HTTP_202_ACCEPTED
+)
 def redeliver(delivery_id: int, session: DB, who: Caller) -> DeliveryPublic:
     """Send a delivery's event again now (a new delivery with the same event id)."""
     try:

@@ -36,7 +36,7 @@ class AccountSecurityState(rx.State):
         text = translate(key, lang, **params)
         self.message, self.error = (text, "") if ok else ("", text)
 
-    def _refresh(self, session, user_id: int) -> None:  # noqa: ANN001 - a Session
+    def _refresh(self, session, user_id: int) -> None:
         view = account.overview(session, user_id)
         self.totp_enabled, self.recovery_left = view.totp_enabled, view.recovery_left
         self.password_changed = view.password_changed_at.strftime("%Y-%m-%d") if view.password_changed_at else ""
@@ -61,9 +61,14 @@ class AccountSecurityState(rx.State):
             return None
         with session_scope() as session:
             try:
-                account.change_password(session, user_id=user_id, current=form.get("current") or "",
-                                        new=form.get("password") or "", confirm=form.get("confirm") or "",
-                                        ip=session_state._client_ip())
+                account.change_password(
+                    session,
+                    user_id=user_id,
+                    current=form.get("current") or "",
+                    new=form.get("password") or "",
+                    confirm=form.get("confirm") or "",
+                    ip=session_state._client_ip(),
+                )
             except account.AccountError as error:
                 self._say(error.key, session_state.lang, ok=False, **error.params)
                 return None
@@ -95,8 +100,9 @@ class AccountSecurityState(rx.State):
             return
         with session_scope() as session:
             try:
-                codes = two_factor.confirm_enrolment(session, session.get(User, user_id), form.get("code") or "",
-                                                     ip=session_state._client_ip())
+                codes = two_factor.confirm_enrolment(
+                    session, session.get(User, user_id), form.get("code") or "", ip=session_state._client_ip()
+                )
             except two_factor.TwoFactorError as error:
                 self._say(error.key, session_state.lang, ok=False)
                 return
@@ -113,8 +119,9 @@ class AccountSecurityState(rx.State):
             return
         with session_scope() as session:
             try:
-                two_factor.disable(session, session.get(User, user_id), form.get("code") or "",
-                                   ip=session_state._client_ip())
+                two_factor.disable(
+                    session, session.get(User, user_id), form.get("code") or "", ip=session_state._client_ip()
+                )
             except two_factor.TwoFactorError as error:
                 self._say(error.key, session_state.lang, ok=False)
                 return
@@ -130,8 +137,9 @@ class AccountSecurityState(rx.State):
             return
         with session_scope() as session:
             try:
-                self.recovery_codes = two_factor.regenerate_recovery_codes(session, session.get(User, user_id),
-                                                                           ip=session_state._client_ip())
+                self.recovery_codes = two_factor.regenerate_recovery_codes(
+                    session, session.get(User, user_id), ip=session_state._client_ip()
+                )
             except two_factor.TwoFactorError as error:
                 self._say(error.key, session_state.lang, ok=False)
                 return
@@ -161,18 +169,28 @@ def _pw_input(label: str, id_: str, name: str, auto: str) -> rx.Component:
     return rx.vstack(
         rx.text(t(label), as_="label", size="2", weight="medium", html_for=id_),
         rx.input(id=id_, name=name, type="password", auto_complete=auto, width="100%", data_testid=f"acct-{id_}"),
-        spacing="1", width="100%",
+        spacing="1",
+        width="100%",
     )
 
 
 def _password_card() -> rx.Component:
     return rx.card(
         rx.heading(t("acct.password"), size="3"),
-        rx.text(rx.cond(AccountSecurityState.password_changed != "",
-                        t("acct.password_changed_on") + " " + AccountSecurityState.password_changed, ""),
-                rx.cond(AccountSecurityState.max_age_days > 0,
-                        " · " + t("acct.password_max_age") + " " + AccountSecurityState.max_age_days.to_string(), ""),
-                size="2", color_scheme="gray"),
+        rx.text(
+            rx.cond(
+                AccountSecurityState.password_changed != "",
+                t("acct.password_changed_on") + " " + AccountSecurityState.password_changed,
+                "",
+            ),
+            rx.cond(
+                AccountSecurityState.max_age_days > 0,
+                " · " + t("acct.password_max_age") + " " + AccountSecurityState.max_age_days.to_string(),
+                "",
+            ),
+            size="2",
+            color_scheme="gray",
+        ),
         rx.form(
             rx.vstack(
                 _pw_input("acct.current_password", "current-password", "current", "current-password"),
@@ -180,9 +198,13 @@ def _password_card() -> rx.Component:
                 _pw_input("acct.confirm_password", "confirm-password", "confirm", "new-password"),
                 rx.text(t("pwd.rules_hint"), size="1", color_scheme="gray"),
                 rx.button(t("acct.change_password"), type="submit", data_testid="acct-change-password"),
-                spacing="2", width="100%", max_width="360px",
+                spacing="2",
+                width="100%",
+                max_width="360px",
             ),
-            on_submit=AccountSecurityState.change_password, reset_on_submit=True, margin_top="8px",
+            on_submit=AccountSecurityState.change_password,
+            reset_on_submit=True,
+            margin_top="8px",
         ),
         width="100%",
     )
@@ -193,35 +215,60 @@ def _codes() -> rx.Component:
         AccountSecurityState.recovery_codes.length() > 0,
         rx.callout.root(
             rx.callout.text(t("acct.codes_once")),
-            rx.grid(rx.foreach(AccountSecurityState.recovery_codes, lambda c: rx.code(c, size="3")),
-                    columns="2", spacing="2", data_testid="acct-recovery-codes"),
+            rx.grid(
+                rx.foreach(AccountSecurityState.recovery_codes, lambda c: rx.code(c, size="3")),
+                columns="2",
+                spacing="2",
+                data_testid="acct-recovery-codes",
+            ),
             rx.button(t("acct.codes_noted"), size="1", variant="soft", on_click=AccountSecurityState.hide_codes),
-            color_scheme="amber", width="100%",
+            color_scheme="amber",
+            width="100%",
         ),
     )
 
 
 def _totp_card() -> rx.Component:
     code_form = lambda handler, label, testid: rx.form(  # noqa: E731 - two tiny forms
-        rx.hstack(rx.input(name="code", placeholder="123456", auto_complete="one-time-code", width="180px",
-                           data_testid=f"{testid}-code"),
-                  rx.button(t(label), type="submit", data_testid=testid), spacing="2"),
-        on_submit=handler, reset_on_submit=True,
+        rx.hstack(
+            rx.input(
+                name="code",
+                placeholder="123456",
+                auto_complete="one-time-code",
+                width="180px",
+                data_testid=f"{testid}-code",
+            ),
+            rx.button(t(label), type="submit", data_testid=testid),
+            spacing="2",
+        ),
+        on_submit=handler,
+        reset_on_submit=True,
     )
     return rx.card(
-        rx.hstack(rx.heading(t("acct.totp"), size="3"),
-                  rx.badge(rx.cond(AccountSecurityState.totp_enabled, t("acct.on"), t("acct.off")),
-                           color_scheme=rx.cond(AccountSecurityState.totp_enabled, "green", "gray")),
-                  align="center"),
-        rx.text(rx.cond(AccountSecurityState.two_factor_required, t("acct.2fa_required_email"), t("acct.totp_help")),
-                size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.heading(t("acct.totp"), size="3"),
+            rx.badge(
+                rx.cond(AccountSecurityState.totp_enabled, t("acct.on"), t("acct.off")),
+                color_scheme=rx.cond(AccountSecurityState.totp_enabled, "green", "gray"),
+            ),
+            align="center",
+        ),
+        rx.text(
+            rx.cond(AccountSecurityState.two_factor_required, t("acct.2fa_required_email"), t("acct.totp_help")),
+            size="2",
+            color_scheme="gray",
+        ),
         _codes(),
         rx.cond(
             AccountSecurityState.totp_enabled,
             rx.vstack(
                 rx.text(t("acct.recovery_left") + " " + AccountSecurityState.recovery_left.to_string(), size="2"),
-                rx.button(t("acct.new_codes"), variant="soft", on_click=AccountSecurityState.new_recovery_codes,
-                          data_testid="acct-new-codes"),
+                rx.button(
+                    t("acct.new_codes"),
+                    variant="soft",
+                    on_click=AccountSecurityState.new_recovery_codes,
+                    data_testid="acct-new-codes",
+                ),
                 rx.text(t("acct.disable_help"), size="2"),
                 code_form(AccountSecurityState.disable_totp, "acct.disable", "acct-totp-disable"),
                 spacing="2",
@@ -235,7 +282,8 @@ def _totp_card() -> rx.Component:
                     rx.code(AccountSecurityState.enrol_uri, size="1", style={"word_break": "break-all"}),
                     rx.text(t("acct.enrol_step2"), size="2"),
                     code_form(AccountSecurityState.confirm_totp, "acct.confirm", "acct-totp-confirm"),
-                    spacing="2", width="100%",
+                    spacing="2",
+                    width="100%",
                 ),
                 rx.button(t("acct.enable"), on_click=AccountSecurityState.start_totp, data_testid="acct-totp-start"),
             ),
@@ -248,9 +296,15 @@ def _sessions_card() -> rx.Component:
     return rx.card(
         rx.heading(t("acct.sessions"), size="3"),
         rx.text(t("acct.sessions_help"), size="2", color_scheme="gray"),
-        rx.button(rx.icon("log-out", size=14), t("acct.log_out_everywhere"), color_scheme="red", variant="soft",
-                  on_click=AccountSecurityState.log_out_everywhere, margin_top="8px",
-                  data_testid="acct-logout-everywhere"),
+        rx.button(
+            rx.icon("log-out", size=14),
+            t("acct.log_out_everywhere"),
+            color_scheme="red",
+            variant="soft",
+            on_click=AccountSecurityState.log_out_everywhere,
+            margin_top="8px",
+            data_testid="acct-logout-everywhere",
+        ),
         width="100%",
     )
 
@@ -260,13 +314,30 @@ def account_security_page() -> rx.Component:
     return shell(
         t("acct.title"),
         rx.vstack(
-            rx.cond(AccountSecurityState.message != "",
-                    rx.callout(AccountSecurityState.message, icon="check", color_scheme="green", width="100%",
-                               data_testid="acct-message")),
-            rx.cond(AccountSecurityState.error != "",
-                    rx.callout(AccountSecurityState.error, icon="triangle-alert", color_scheme="red", width="100%",
-                               data_testid="acct-error")),
-            _password_card(), _totp_card(), _sessions_card(),
-            spacing="4", max_width="720px",
+            rx.cond(
+                AccountSecurityState.message != "",
+                rx.callout(
+                    AccountSecurityState.message,
+                    icon="check",
+                    color_scheme="green",
+                    width="100%",
+                    data_testid="acct-message",
+                ),
+            ),
+            rx.cond(
+                AccountSecurityState.error != "",
+                rx.callout(
+                    AccountSecurityState.error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    width="100%",
+                    data_testid="acct-error",
+                ),
+            ),
+            _password_card(),
+            _totp_card(),
+            _sessions_card(),
+            spacing="4",
+            max_width="720px",
         ),
     )

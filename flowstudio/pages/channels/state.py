@@ -84,10 +84,22 @@ class ChannelsState(rx.State):
     def fields(self) -> list[dict[str, Any]]:
         """The settings of the form's kind: name, label key, secret or not, required, placeholder, set or not."""
         kind = ChannelKind(self.form_kind) if self.form_kind in ChannelKind.__members__.values() else None
-        return [{"name": s.name, "label": f"chanpage.field.{s.name}", "secret": s.secret, "required": s.required,
-                 "placeholder": s.placeholder, "is_set": s.name in self.form_secrets_set,
-                 "value": self.form_config.get(s.name, "")}
-                for s in channels.SETTINGS.get(kind, ())] if kind else []
+        return (
+            [
+                {
+                    "name": s.name,
+                    "label": f"chanpage.field.{s.name}",
+                    "secret": s.secret,
+                    "required": s.required,
+                    "placeholder": s.placeholder,
+                    "is_set": s.name in self.form_secrets_set,
+                    "value": self.form_config.get(s.name, ""),
+                }
+                for s in channels.SETTINGS.get(kind, ())
+            ]
+            if kind
+            else []
+        )
 
     @rx.var
     def form_script(self) -> str:
@@ -104,9 +116,18 @@ class ChannelsState(rx.State):
             rows = []
             for channel in channels.list_channels(session=session, workspace_id=workspace_id):
                 address, hint = _address(channel, base)
-                rows.append(ChannelRow(id=channel.id, kind=channel.kind.value, name=channel.name,
-                                       bot=bots.get(channel.bot_id, ""), is_active=channel.is_active,
-                                       address=address, address_hint=hint, script=channels.script_tag(channel, base)))
+                rows.append(
+                    ChannelRow(
+                        id=channel.id,
+                        kind=channel.kind.value,
+                        name=channel.name,
+                        bot=bots.get(channel.bot_id, ""),
+                        is_active=channel.is_active,
+                        address=address,
+                        address_hint=hint,
+                        script=channels.script_tag(channel, base),
+                    )
+                )
         self.rows = rows
         self.bots = [{"id": str(bot_id), "name": name} for bot_id, name in bots.items()]
 
@@ -172,11 +193,26 @@ class ChannelsState(rx.State):
             with session_scope() as session:
                 if self.form_id:
                     channel = channels.get_channel(session=session, workspace_id=workspace_id, channel_id=self.form_id)
-                    channels.update_channel(session=session, channel=channel, name=name, bot_id=bot_id, config=config,
-                                            secrets=typed, actor=actor)
+                    channels.update_channel(
+                        session=session,
+                        channel=channel,
+                        name=name,
+                        bot_id=bot_id,
+                        config=config,
+                        secrets=typed,
+                        actor=actor,
+                    )
                 else:
-                    channels.create_channel(session=session, workspace_id=workspace_id, kind=self.form_kind,
-                                            name=name, bot_id=bot_id, config=config, secrets=typed, actor=actor)
+                    channels.create_channel(
+                        session=session,
+                        workspace_id=workspace_id,
+                        kind=self.form_kind,
+                        name=name,
+                        bot_id=bot_id,
+                        config=config,
+                        secrets=typed,
+                        actor=actor,
+                    )
         except DomainError as error:
             self.form_error = error_text(error, lang)
             return None
@@ -231,7 +267,9 @@ class ChannelsState(rx.State):
         except DomainError as error:
             return rx.toast.error(error_text(error, lang))
         self._read(workspace_id)
-        return rx.toast.success(translate("chanpage.deleted" if action == "delete" else "chanpage.disabled_toast", lang))
+        return rx.toast.success(
+            translate("chanpage.deleted" if action == "delete" else "chanpage.disabled_toast", lang)
+        )
 
     @rx.event
     @requires(CHANNELS_MANAGE)

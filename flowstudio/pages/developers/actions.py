@@ -79,10 +79,17 @@ class ActionsState(rx.State):
 
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
-            self.actions = [ActionRow(key=a.key, name=a.name, flavour=getattr(a.flavour, "value", a.flavour),
-                                      parameters=", ".join(p["name"] for p in a.parameters or []),
-                                      outcomes=", ".join(a.outcomes or []), updated_at=when(a.updated_at))
-                            for a in code_actions.list_actions(session=session, workspace_id=workspace_id)]
+            self.actions = [
+                ActionRow(
+                    key=a.key,
+                    name=a.name,
+                    flavour=getattr(a.flavour, "value", a.flavour),
+                    parameters=", ".join(p["name"] for p in a.parameters or []),
+                    outcomes=", ".join(a.outcomes or []),
+                    updated_at=when(a.updated_at),
+                )
+                for a in code_actions.list_actions(session=session, workspace_id=workspace_id)
+            ]
 
     @rx.event
     @requires(DEVELOPERS_MANAGE)
@@ -96,11 +103,24 @@ class ActionsState(rx.State):
         self.editing, self.original_key, self.error, self.run_done = True, original_key, "", False
         self.key, self.name, self.flavour, self.description = data.key, data.name, data.flavour, data.description
         self.code, self.server_url, self.rasa_action = data.code, data.server_url, data.rasa_action
-        self.outcomes, self.hosts, self.timeout = "\n".join(data.outcomes), "\n".join(data.allowed_hosts), \
-            f"{data.timeout:g}"
-        self.params = [ParamRow(name=p["name"], type=p.get("type", "text"), required=bool(p.get("required")),
-                                default="" if p.get("default") is None else json.dumps(p["default"])
-                                if p.get("type") == "json" else str(p["default"])) for p in data.parameters]
+        self.outcomes, self.hosts, self.timeout = (
+            "\n".join(data.outcomes),
+            "\n".join(data.allowed_hosts),
+            f"{data.timeout:g}",
+        )
+        self.params = [
+            ParamRow(
+                name=p["name"],
+                type=p.get("type", "text"),
+                required=bool(p.get("required")),
+                default=""
+                if p.get("default") is None
+                else json.dumps(p["default"])
+                if p.get("type") == "json"
+                else str(p["default"]),
+            )
+            for p in data.parameters
+        ]
         self.sample_params = json.dumps({p["name"]: p.get("default") for p in data.parameters}, ensure_ascii=False)
         self.sample_variables = "{}"
 
@@ -117,8 +137,10 @@ class ActionsState(rx.State):
         workspace_id, _, lang = await scope(self)
         try:
             with session_scope() as session:
-                self._fill(code_actions.as_input(code_actions.get_action(session=session, workspace_id=workspace_id,
-                                                                         key=key)), key)
+                self._fill(
+                    code_actions.as_input(code_actions.get_action(session=session, workspace_id=workspace_id, key=key)),
+                    key,
+                )
         except ActionError as error:
             return rx.toast.error(error_text(error, lang))
         return None
@@ -131,8 +153,20 @@ class ActionsState(rx.State):
     @rx.event
     def set_field(self, field: str, value: str):
         """A text field of the form being typed."""
-        if field in ("key", "name", "flavour", "description", "code", "server_url", "rasa_action", "outcomes",
-                     "hosts", "timeout", "sample_params", "sample_variables"):
+        if field in (
+            "key",
+            "name",
+            "flavour",
+            "description",
+            "code",
+            "server_url",
+            "rasa_action",
+            "outcomes",
+            "hosts",
+            "timeout",
+            "sample_params",
+            "sample_variables",
+        ):
             setattr(self, field, value)
 
     @rx.event
@@ -166,12 +200,21 @@ class ActionsState(rx.State):
             timeout = float(self.timeout.replace(",", "."))
         except ValueError:
             timeout = -1.0
-        return ActionInput(key=self.key, name=self.name, flavour=self.flavour, description=self.description,
-                           code=self.code, server_url=self.server_url, rasa_action=self.rasa_action,
-                           parameters=[{"name": p.name, "type": p.type, "required": p.required, "default": default(p)}
-                                       for p in self.params],
-                           outcomes=self.outcomes.replace(",", "\n").split(), allowed_hosts=self.hosts.split(),
-                           timeout=timeout)
+        return ActionInput(
+            key=self.key,
+            name=self.name,
+            flavour=self.flavour,
+            description=self.description,
+            code=self.code,
+            server_url=self.server_url,
+            rasa_action=self.rasa_action,
+            parameters=[
+                {"name": p.name, "type": p.type, "required": p.required, "default": default(p)} for p in self.params
+            ],
+            outcomes=self.outcomes.replace(",", "\n").split(),
+            allowed_hosts=self.hosts.split(),
+            timeout=timeout,
+        )
 
     @rx.event
     @requires(DEVELOPERS_MANAGE)
@@ -180,8 +223,13 @@ class ActionsState(rx.State):
         workspace_id, actor, lang = await scope(self)
         try:
             with session_scope() as session:
-                code_actions.save_action(session=session, workspace_id=workspace_id, data=self._input(),
-                                         original_key=self.original_key or None, actor=actor)
+                code_actions.save_action(
+                    session=session,
+                    workspace_id=workspace_id,
+                    data=self._input(),
+                    original_key=self.original_key or None,
+                    actor=actor,
+                )
         except ActionError as error:
             self.error = error_text(error, lang)
             return None
@@ -213,8 +261,9 @@ class ActionsState(rx.State):
             params, variables = json.loads(self.sample_params or "{}"), json.loads(self.sample_variables or "{}")
             if not isinstance(params, dict) or not isinstance(variables, dict):
                 raise ValueError("not an object")
-            run = await rx.run_in_thread(lambda: code_actions.test_run(workspace_id=workspace_id, data=data,
-                                                                       params=params, variables=variables))
+            run = await rx.run_in_thread(
+                lambda: code_actions.test_run(workspace_id=workspace_id, data=data, params=params, variables=variables)
+            )
         except ActionError as error:
             self.run_outcome, self.run_error, self.run_done = "-", error_text(error, lang), True
             return
@@ -230,6 +279,7 @@ class ActionsState(rx.State):
         self.run_error = "\n".join(part for part in (lead, run.error, run.stdout) if part)
         self.run_done = True
 
+
 S = ActionsState
 
 
@@ -241,130 +291,318 @@ def _row(action: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(action.parameters, size="1")),
         rx.table.cell(rx.text(action.outcomes, size="1")),
         rx.table.cell(rx.text(action.updated_at, size="1", color=rx.color("gray", 10))),
-        rx.table.cell(rx.hstack(
-            rx.icon_button(rx.icon("pencil", size=14), variant="ghost", on_click=S.edit(action.key),
-                           aria_label=t("developers.edit"), data_testid="action-edit"),
-            rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red",
-                           on_click=S.delete(action.key), aria_label=t("developers.delete"),
-                           data_testid="action-delete"),
-            justify="end"), text_align="right"),
+        rx.table.cell(
+            rx.hstack(
+                rx.icon_button(
+                    rx.icon("pencil", size=14),
+                    variant="ghost",
+                    on_click=S.edit(action.key),
+                    aria_label=t("developers.edit"),
+                    data_testid="action-edit",
+                ),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.delete(action.key),
+                    aria_label=t("developers.delete"),
+                    data_testid="action-delete",
+                ),
+                justify="end",
+            ),
+            text_align="right",
+        ),
         data_testid="action-row",
     )
 
 
 def _field(label: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return rx.vstack(rx.text(t(label), size="2", weight="medium"), control,
-                     rx.text(t(hint), size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
-                     spacing="1", width="100%")
+    return rx.vstack(
+        rx.text(t(label), size="2", weight="medium"),
+        control,
+        rx.text(t(hint), size="1", color=rx.color("gray", 10)) if hint else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
 
 
 def _param_row(param: rx.Var, index: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.input(value=param.name, on_change=lambda v: S.set_param(index, "name", v), size="1",
-                               placeholder="order_id", data_testid="param-name")),
-        rx.table.cell(rx.select(TYPES, value=param.type, on_change=lambda v: S.set_param(index, "type", v),
-                                size="1")),
+        rx.table.cell(
+            rx.input(
+                value=param.name,
+                on_change=lambda v: S.set_param(index, "name", v),
+                size="1",
+                placeholder="order_id",
+                data_testid="param-name",
+            )
+        ),
+        rx.table.cell(rx.select(TYPES, value=param.type, on_change=lambda v: S.set_param(index, "type", v), size="1")),
         rx.table.cell(rx.checkbox(checked=param.required, on_change=lambda v: S.set_param(index, "required", v))),
-        rx.table.cell(rx.input(value=param.default, on_change=lambda v: S.set_param(index, "default", v),
-                               size="1")),
-        rx.table.cell(rx.icon_button(rx.icon("x", size=12), variant="ghost", color_scheme="gray", size="1",
-                                     on_click=S.remove_param(index), aria_label=t("developers.delete"))),
+        rx.table.cell(rx.input(value=param.default, on_change=lambda v: S.set_param(index, "default", v), size="1")),
+        rx.table.cell(
+            rx.icon_button(
+                rx.icon("x", size=12),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                on_click=S.remove_param(index),
+                aria_label=t("developers.delete"),
+            )
+        ),
     )
 
 
 def _mono(value: rx.Var, field: str, rows: str, testid: str) -> rx.Component:
-    return rx.text_area(value=value, on_change=lambda v: S.set_field(field, v), rows=rows, width="100%",
-                        font_family="ui-monospace, SFMono-Regular, Menlo, monospace", font_size="13px",
-                        spell_check=False, data_testid=testid)
+    return rx.text_area(
+        value=value,
+        on_change=lambda v: S.set_field(field, v),
+        rows=rows,
+        width="100%",
+        font_family="ui-monospace, SFMono-Regular, Menlo, monospace",
+        font_size="13px",
+        spell_check=False,
+        data_testid=testid,
+    )
 
 
 def _test_panel() -> rx.Component:
-    return rx.card(rx.vstack(
-        rx.heading(t("developers.actions.test_title"), size="3"),
-        rx.text(t("developers.actions.test_hint"), size="1", color=rx.color("gray", 10)),
-        rx.grid(_field("developers.actions.sample_params", _mono(S.sample_params, "sample_params", "3",
-                                                                 "test-params")),
-                _field("developers.actions.sample_variables", _mono(S.sample_variables, "sample_variables", "3",
-                                                                    "test-variables")),
-                columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
-        rx.button(rx.icon("play", size=14), t("developers.actions.run"), on_click=S.test_run, variant="soft",
-                  data_testid="action-test-run"),
-        rx.cond(S.run_done, rx.vstack(
-            rx.hstack(rx.text(t("developers.actions.outcome"), size="2"),
-                      rx.badge(S.run_outcome, color_scheme=rx.cond(S.run_outcome == "error", "red", "green"),
-                               data_testid="test-outcome"), align="center"),
-            rx.cond(S.run_error != "", rx.callout(S.run_error, icon="triangle-alert", color_scheme="red", size="1",
-                                                  width="100%", data_testid="test-error")),
-            rx.foreach(S.run_messages, lambda m: rx.hstack(rx.icon("message-square", size=14), rx.text(m, size="2"),
-                                                           align="center", data_testid="test-message")),
-            rx.text(t("developers.actions.variables"), size="2", weight="medium"),
-            rx.code_block(S.run_variables, language="json", width="100%"),
-            width="100%", spacing="2", data_testid="test-result")),
-        spacing="3", width="100%"), width="100%")
+    return rx.card(
+        rx.vstack(
+            rx.heading(t("developers.actions.test_title"), size="3"),
+            rx.text(t("developers.actions.test_hint"), size="1", color=rx.color("gray", 10)),
+            rx.grid(
+                _field("developers.actions.sample_params", _mono(S.sample_params, "sample_params", "3", "test-params")),
+                _field(
+                    "developers.actions.sample_variables",
+                    _mono(S.sample_variables, "sample_variables", "3", "test-variables"),
+                ),
+                columns=rx.breakpoints(initial="1", md="2"),
+                gap="12px",
+                width="100%",
+            ),
+            rx.button(
+                rx.icon("play", size=14),
+                t("developers.actions.run"),
+                on_click=S.test_run,
+                variant="soft",
+                data_testid="action-test-run",
+            ),
+            rx.cond(
+                S.run_done,
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(t("developers.actions.outcome"), size="2"),
+                        rx.badge(
+                            S.run_outcome,
+                            color_scheme=rx.cond(S.run_outcome == "error", "red", "green"),
+                            data_testid="test-outcome",
+                        ),
+                        align="center",
+                    ),
+                    rx.cond(
+                        S.run_error != "",
+                        rx.callout(
+                            S.run_error,
+                            icon="triangle-alert",
+                            color_scheme="red",
+                            size="1",
+                            width="100%",
+                            data_testid="test-error",
+                        ),
+                    ),
+                    rx.foreach(
+                        S.run_messages,
+                        lambda m: rx.hstack(
+                            rx.icon("message-square", size=14),
+                            rx.text(m, size="2"),
+                            align="center",
+                            data_testid="test-message",
+                        ),
+                    ),
+                    rx.text(t("developers.actions.variables"), size="2", weight="medium"),
+                    rx.code_block(S.run_variables, language="json", width="100%"),
+                    width="100%",
+                    spacing="2",
+                    data_testid="test-result",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
 
 
 def _form() -> rx.Component:
     python = S.flavour == "python"
     return rx.vstack(
-        rx.hstack(rx.heading(rx.cond(S.original_key != "", S.original_key, t("developers.actions.new")), size="4"),
-                  rx.spacer(), rx.button(t("developers.cancel"), variant="soft", color_scheme="gray",
-                                         on_click=S.close),
-                  rx.button(rx.icon("save", size=14), t("developers.save"), on_click=S.save,
-                            data_testid="action-save"), width="100%", align="center"),
-        rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", width="100%",
-                                          data_testid="action-error")),
+        rx.hstack(
+            rx.heading(rx.cond(S.original_key != "", S.original_key, t("developers.actions.new")), size="4"),
+            rx.spacer(),
+            rx.button(t("developers.cancel"), variant="soft", color_scheme="gray", on_click=S.close),
+            rx.button(rx.icon("save", size=14), t("developers.save"), on_click=S.save, data_testid="action-save"),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(
+            S.error != "",
+            rx.callout(S.error, icon="triangle-alert", color_scheme="red", width="100%", data_testid="action-error"),
+        ),
         rx.grid(
-            _field("developers.actions.key", rx.input(value=S.key, on_change=lambda v: S.set_field("key", v),
-                                                      placeholder="lookup-order", width="100%", data_testid="action-key"),
-                   "developers.actions.key_hint"),
-            _field("developers.actions.name", rx.input(value=S.name, on_change=lambda v: S.set_field("name", v),
-                                                       width="100%", data_testid="action-name")),
-            _field("developers.actions.flavour", rx.select.root(
-                rx.select.trigger(width="100%"),
-                rx.select.content(rx.select.item(t("developers.actions.python"), value="python"),
-                                  rx.select.item(t("developers.actions.rasa"), value="rasa")),
-                value=S.flavour, on_change=lambda v: S.set_field("flavour", v))),
-            _field("developers.actions.timeout", rx.input(value=S.timeout, type="number", width="100%",
-                                                          on_change=lambda v: S.set_field("timeout", v))),
-            columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
-        _field("developers.actions.description", rx.input(value=S.description, width="100%",
-                                                          on_change=lambda v: S.set_field("description", v))),
-        _field("developers.actions.parameters", rx.vstack(
-            rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"developers.param.{c}"))
-                                                         for c in ("name", "type", "required", "default")],
-                                                       rx.table.column_header_cell(""))),
-                          rx.table.body(rx.foreach(S.params, _param_row)), size="1", width="100%"),
-            rx.button(rx.icon("plus", size=12), t("developers.actions.add_param"), size="1", variant="soft",
-                      on_click=S.add_param, data_testid="param-add"), width="100%")),
-        rx.cond(python, rx.vstack(
-            rx.grid(_field("developers.actions.outcomes", _mono(S.outcomes, "outcomes", "2", "action-outcomes"),
-                           "developers.actions.outcomes_hint"),
-                    _field("developers.actions.hosts", _mono(S.hosts, "hosts", "2", "action-hosts"),
-                           "developers.actions.hosts_hint"),
-                    columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%"),
-            rx.cond(S.inward_hosts != "", rx.callout(
-                rx.text(t("developers.actions.hosts_inward"), " ", rx.code(S.inward_hosts)), icon="shield-alert",
-                color_scheme="amber", size="1", width="100%", data_testid="hosts-inward")),
-            _field("developers.actions.code", code_editor(value=S.code, on_change=lambda v: S.set_field("code", v),
-                                                          height="280px", testid="action-code"),
-                   "developers.actions.code_hint"), width="100%"),
-            rx.grid(_field("developers.actions.server_url", rx.input(
-                value=S.server_url, on_change=lambda v: S.set_field("server_url", v),
-                placeholder="http://actions:5055", width="100%")),
-                _field("developers.actions.rasa_action", rx.input(
-                    value=S.rasa_action, on_change=lambda v: S.set_field("rasa_action", v),
-                    placeholder="action_check_order", width="100%")),
-                columns=rx.breakpoints(initial="1", md="2"), gap="12px", width="100%")),
+            _field(
+                "developers.actions.key",
+                rx.input(
+                    value=S.key,
+                    on_change=lambda v: S.set_field("key", v),
+                    placeholder="lookup-order",
+                    width="100%",
+                    data_testid="action-key",
+                ),
+                "developers.actions.key_hint",
+            ),
+            _field(
+                "developers.actions.name",
+                rx.input(
+                    value=S.name, on_change=lambda v: S.set_field("name", v), width="100%", data_testid="action-name"
+                ),
+            ),
+            _field(
+                "developers.actions.flavour",
+                rx.select.root(
+                    rx.select.trigger(width="100%"),
+                    rx.select.content(
+                        rx.select.item(t("developers.actions.python"), value="python"),
+                        rx.select.item(t("developers.actions.rasa"), value="rasa"),
+                    ),
+                    value=S.flavour,
+                    on_change=lambda v: S.set_field("flavour", v),
+                ),
+            ),
+            _field(
+                "developers.actions.timeout",
+                rx.input(value=S.timeout, type="number", width="100%", on_change=lambda v: S.set_field("timeout", v)),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            gap="12px",
+            width="100%",
+        ),
+        _field(
+            "developers.actions.description",
+            rx.input(value=S.description, width="100%", on_change=lambda v: S.set_field("description", v)),
+        ),
+        _field(
+            "developers.actions.parameters",
+            rx.vstack(
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(t(f"developers.param.{c}"))
+                                for c in ("name", "type", "required", "default")
+                            ],
+                            rx.table.column_header_cell(""),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.params, _param_row)),
+                    size="1",
+                    width="100%",
+                ),
+                rx.button(
+                    rx.icon("plus", size=12),
+                    t("developers.actions.add_param"),
+                    size="1",
+                    variant="soft",
+                    on_click=S.add_param,
+                    data_testid="param-add",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            python,
+            rx.vstack(
+                rx.grid(
+                    _field(
+                        "developers.actions.outcomes",
+                        _mono(S.outcomes, "outcomes", "2", "action-outcomes"),
+                        "developers.actions.outcomes_hint",
+                    ),
+                    _field(
+                        "developers.actions.hosts",
+                        _mono(S.hosts, "hosts", "2", "action-hosts"),
+                        "developers.actions.hosts_hint",
+                    ),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    gap="12px",
+                    width="100%",
+                ),
+                rx.cond(
+                    S.inward_hosts != "",
+                    rx.callout(
+                        rx.text(t("developers.actions.hosts_inward"), " ", rx.code(S.inward_hosts)),
+                        icon="shield-alert",
+                        color_scheme="amber",
+                        size="1",
+                        width="100%",
+                        data_testid="hosts-inward",
+                    ),
+                ),
+                _field(
+                    "developers.actions.code",
+                    code_editor(
+                        value=S.code, on_change=lambda v: S.set_field("code", v), height="280px", testid="action-code"
+                    ),
+                    "developers.actions.code_hint",
+                ),
+                width="100%",
+            ),
+            rx.grid(
+                _field(
+                    "developers.actions.server_url",
+                    rx.input(
+                        value=S.server_url,
+                        on_change=lambda v: S.set_field("server_url", v),
+                        placeholder="http://actions:5055",
+                        width="100%",
+                    ),
+                ),
+                _field(
+                    "developers.actions.rasa_action",
+                    rx.input(
+                        value=S.rasa_action,
+                        on_change=lambda v: S.set_field("rasa_action", v),
+                        placeholder="action_check_order",
+                        width="100%",
+                    ),
+                ),
+                columns=rx.breakpoints(initial="1", md="2"),
+                gap="12px",
+                width="100%",
+            ),
+        ),
         _test_panel(),
-        spacing="3", width="100%", data_testid="action-form",
+        spacing="3",
+        width="100%",
+        data_testid="action-form",
     )
 
 
 def _sandbox_notice() -> rx.Component:
-    return rx.cond(S.sandbox_problem != "", rx.callout(
-        rx.vstack(rx.text(t("developers.actions.sandbox_unavailable"), weight="medium"),
-                  rx.text(S.sandbox_problem, size="1", font_family="monospace"), spacing="1"),
-        icon="shield-off", color_scheme="red", width="100%", data_testid="sandbox-unavailable"))
+    return rx.cond(
+        S.sandbox_problem != "",
+        rx.callout(
+            rx.vstack(
+                rx.text(t("developers.actions.sandbox_unavailable"), weight="medium"),
+                rx.text(S.sandbox_problem, size="1", font_family="monospace"),
+                spacing="1",
+            ),
+            icon="shield-off",
+            color_scheme="red",
+            width="100%",
+            data_testid="sandbox-unavailable",
+        ),
+    )
 
 
 def actions_tab() -> rx.Component:
@@ -374,17 +612,36 @@ def actions_tab() -> rx.Component:
 
 def _actions_body() -> rx.Component:
     return rx.cond(
-        S.editing, _form(),
+        S.editing,
+        _form(),
         rx.vstack(
-            rx.hstack(rx.text(t("developers.actions.intro"), size="2", color=rx.color("gray", 11)), rx.spacer(),
-                      rx.button(rx.icon("plus", size=14), t("developers.actions.new"), on_click=S.new,
-                                data_testid="action-new"), width="100%", align="center"),
-            rx.cond(S.actions.length() > 0,
-                    rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"developers.col.{c}"))
-                                                                for c in ("key", "name", "flavour", "parameters",
-                                                                          "outcomes", "updated")],
-                                                              rx.table.column_header_cell(""))),
-                                  rx.table.body(rx.foreach(S.actions, _row)), width="100%"),
-                    rx.text(t("developers.actions.empty"), size="2", color=rx.color("gray", 10))),
-            spacing="3", width="100%"),
+            rx.hstack(
+                rx.text(t("developers.actions.intro"), size="2", color=rx.color("gray", 11)),
+                rx.spacer(),
+                rx.button(
+                    rx.icon("plus", size=14), t("developers.actions.new"), on_click=S.new, data_testid="action-new"
+                ),
+                width="100%",
+                align="center",
+            ),
+            rx.cond(
+                S.actions.length() > 0,
+                rx.table.root(
+                    rx.table.header(
+                        rx.table.row(
+                            *[
+                                rx.table.column_header_cell(t(f"developers.col.{c}"))
+                                for c in ("key", "name", "flavour", "parameters", "outcomes", "updated")
+                            ],
+                            rx.table.column_header_cell(""),
+                        )
+                    ),
+                    rx.table.body(rx.foreach(S.actions, _row)),
+                    width="100%",
+                ),
+                rx.text(t("developers.actions.empty"), size="2", color=rx.color("gray", 10)),
+            ),
+            spacing="3",
+            width="100%",
+        ),
     )

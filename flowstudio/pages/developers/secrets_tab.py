@@ -34,8 +34,10 @@ class SecretsState(rx.State):
 
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
-            self.rows = [SecretRow(name=s.name, updated_at=when(s.updated_at), updated_by=s.updated_by)
-                         for s in secrets.list_secrets(session=session, workspace_id=workspace_id)]
+            self.rows = [
+                SecretRow(name=s.name, updated_at=when(s.updated_at), updated_by=s.updated_by)
+                for s in secrets.list_secrets(session=session, workspace_id=workspace_id)
+            ]
 
     @rx.event
     @requires(DEVELOPERS_MANAGE)
@@ -67,8 +69,9 @@ class SecretsState(rx.State):
         workspace_id, actor, lang = await scope(self)
         try:
             with session_scope() as session:
-                secrets.set_secret(session=session, workspace_id=workspace_id, name=self.name, value=self.value,
-                                   actor=actor)
+                secrets.set_secret(
+                    session=session, workspace_id=workspace_id, name=self.name, value=self.value, actor=actor
+                )
         except secrets.SecretError as error:
             self.error = error_text(error, lang)
             return None
@@ -99,12 +102,27 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(rx.text(secrets.MASK, color=rx.color("gray", 10))),
         rx.table.cell(rx.text(row.updated_at, size="1")),
         rx.table.cell(rx.text(row.updated_by, size="1")),
-        rx.table.cell(rx.hstack(
-            rx.button(t("developers.secrets.replace"), size="1", variant="soft", on_click=S.replace(row.name),
-                      data_testid="secret-replace"),
-            rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red",
-                           on_click=S.delete(row.name), aria_label=t("developers.delete"),
-                           data_testid="secret-delete"), justify="end"), text_align="right"),
+        rx.table.cell(
+            rx.hstack(
+                rx.button(
+                    t("developers.secrets.replace"),
+                    size="1",
+                    variant="soft",
+                    on_click=S.replace(row.name),
+                    data_testid="secret-replace",
+                ),
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    variant="ghost",
+                    color_scheme="red",
+                    on_click=S.delete(row.name),
+                    aria_label=t("developers.delete"),
+                    data_testid="secret-delete",
+                ),
+                justify="end",
+            ),
+            text_align="right",
+        ),
         data_testid="secret-row",
     )
 
@@ -113,26 +131,68 @@ def secrets_tab() -> rx.Component:
     """The list of secrets and the add/replace form."""
     return rx.vstack(
         rx.text(t("developers.secrets.intro"), size="2", color=rx.color("gray", 11)),
-        rx.cond(S.rows.length() > 0,
-                rx.table.root(rx.table.header(rx.table.row(*[rx.table.column_header_cell(t(f"developers.col.{c}"))
-                                                            for c in ("name", "value", "updated", "by")],
-                                                          rx.table.column_header_cell(""))),
-                              rx.table.body(rx.foreach(S.rows, _row)), width="100%"),
-                rx.text(t("developers.secrets.empty"), size="2", color=rx.color("gray", 10))),
-        rx.card(rx.vstack(
-            rx.heading(t("developers.secrets.add_title"), size="3"),
-            rx.flex(
-                rx.input(value=S.name, on_change=S.set_name, placeholder="CRM_TOKEN", width="220px",
-                         data_testid="secret-name"),
-                rx.input(value=S.value, on_change=S.set_value, type="password", auto_complete="new-password",
-                         placeholder=t("developers.secrets.value"), flex="1", min_width="200px",
-                         data_testid="secret-value"),
-                rx.button(rx.icon("lock", size=14), t("developers.save"), on_click=S.save,
-                          data_testid="secret-save"),
-                gap="8px", wrap="wrap", width="100%"),
-            rx.text(t("developers.secrets.hint"), size="1", color=rx.color("gray", 10)),
-            rx.cond(S.error != "", rx.callout(S.error, icon="triangle-alert", color_scheme="red", size="1",
-                                              width="100%", data_testid="secret-error")),
-            spacing="2", width="100%"), width="100%"),
-        spacing="3", width="100%",
+        rx.cond(
+            S.rows.length() > 0,
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        *[
+                            rx.table.column_header_cell(t(f"developers.col.{c}"))
+                            for c in ("name", "value", "updated", "by")
+                        ],
+                        rx.table.column_header_cell(""),
+                    )
+                ),
+                rx.table.body(rx.foreach(S.rows, _row)),
+                width="100%",
+            ),
+            rx.text(t("developers.secrets.empty"), size="2", color=rx.color("gray", 10)),
+        ),
+        rx.card(
+            rx.vstack(
+                rx.heading(t("developers.secrets.add_title"), size="3"),
+                rx.flex(
+                    rx.input(
+                        value=S.name,
+                        on_change=S.set_name,
+                        placeholder="CRM_TOKEN",
+                        width="220px",
+                        data_testid="secret-name",
+                    ),
+                    rx.input(
+                        value=S.value,
+                        on_change=S.set_value,
+                        type="password",
+                        auto_complete="new-password",
+                        placeholder=t("developers.secrets.value"),
+                        flex="1",
+                        min_width="200px",
+                        data_testid="secret-value",
+                    ),
+                    rx.button(
+                        rx.icon("lock", size=14), t("developers.save"), on_click=S.save, data_testid="secret-save"
+                    ),
+                    gap="8px",
+                    wrap="wrap",
+                    width="100%",
+                ),
+                rx.text(t("developers.secrets.hint"), size="1", color=rx.color("gray", 10)),
+                rx.cond(
+                    S.error != "",
+                    rx.callout(
+                        S.error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        size="1",
+                        width="100%",
+                        data_testid="secret-error",
+                    ),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
     )

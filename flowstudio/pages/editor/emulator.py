@@ -23,12 +23,12 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services import drafts
+from flowstudio.services import permissions as can
 from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.mail_flow import PreviewMail
 from flowstudio.services.nlu import matcher_for
 from flowstudio.services.runtime import network_policy
 from flowstudio.services.secrets import WorkspaceSecrets
-from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
 
 
@@ -36,11 +36,19 @@ def _ports(document: dict[str, Any], workspace_id: int | None = None, mails: Pre
     """What the emulator runs with: real code sandbox, HTTP, clock and NLU, and the workspace's secrets and
     reusable actions (so a code action is tried here exactly as a customer would meet it). E-mails are checked
     as in production and kept in `mails` to be shown, never sent (a designer's tries would mail real people)."""
-    workspace = {"secrets": WorkspaceSecrets(workspace_id), "actions": WorkspaceActions(workspace_id)} \
-        if workspace_id else {}
-    return fake_ports(code=SubprocessCodeRunner(), http=UrllibHttpClient(), clock=SystemClock(), random=SystemRandom(),
-                      matcher=matcher_for(document), network=network_policy(), email=mails or PreviewMail(),
-                      **workspace)
+    workspace = (
+        {"secrets": WorkspaceSecrets(workspace_id), "actions": WorkspaceActions(workspace_id)} if workspace_id else {}
+    )
+    return fake_ports(
+        code=SubprocessCodeRunner(),
+        http=UrllibHttpClient(),
+        clock=SystemClock(),
+        random=SystemRandom(),
+        matcher=matcher_for(document),
+        network=network_policy(),
+        email=mails or PreviewMail(),
+        **workspace,
+    )
 
 
 def _error_text(event: dict[str, Any], lang: str) -> str:
@@ -60,10 +68,15 @@ def _bubble(output: dict[str, Any], lang: str) -> dict[str, Any]:
     if kind in {"text", "buttons", "carousel"}:
         bubble["text"] = output.get("text") or ""
         bubble["buttons"] = [{"id": b["id"], "label": b["label"]} for b in output.get("buttons", [])]
-        bubble["cards"] = [{"title": c.get("title", ""), "subtitle": c.get("subtitle") or "",
-                            "image": c.get("image") or "",
-                            "buttons": [{"id": b["id"], "label": b["label"]} for b in c.get("buttons", [])]}
-                           for c in output.get("cards", [])]
+        bubble["cards"] = [
+            {
+                "title": c.get("title", ""),
+                "subtitle": c.get("subtitle") or "",
+                "image": c.get("image") or "",
+                "buttons": [{"id": b["id"], "label": b["label"]} for b in c.get("buttons", [])],
+            }
+            for c in output.get("cards", [])
+        ]
     elif kind == "media":
         bubble["text"] = f"📎 {output.get('media_type', '')}: {output.get('url', '')}"
     elif kind == "template":
@@ -91,27 +104,47 @@ class EmulatorState(EditorState):
         flow, problems = validate_flow(editor._doc, actions=WorkspaceActions(workspace_id) if workspace_id else None)
         self.messages = [*self.messages, {"role": "user", "kind": "text", "text": shown, "buttons": [], "cards": []}]
         if flow is None:
-            self.messages = [*self.messages, {"role": "system", "kind": "error", "text": problems[0].message,
-                                              "buttons": [], "cards": []}]
+            self.messages = [
+                *self.messages,
+                {"role": "system", "kind": "error", "text": problems[0].message, "buttons": [], "cards": []},
+            ]
             return
-        session = Session.from_dict(copy.deepcopy(self._session)) if self._session else new_session(
-            id="emulator", language=editor.bot_language, channel="emulator")
+        session = (
+            Session.from_dict(copy.deepcopy(self._session))
+            if self._session
+            else new_session(id="emulator", language=editor.bot_language, channel="emulator")
+        )
         document = copy.deepcopy(editor._doc)
         mails = PreviewMail()
         result = await rx.run_in_thread(lambda: step(flow, session, event, _ports(document, workspace_id, mails)))
         bubbles = [_bubble(o, editor._lang) for o in result.outputs if o.get("type") in VISIBLE_TYPES]
-        bubbles += [{"role": "system", "kind": "email", "buttons": [], "cards": [],
-                     "text": "✉ " + translate("emulator.email_preview", editor._lang, to=", ".join(m.to),
-                                               subject=m.subject)} for m in mails.sent]
-        errors = [{"role": "system", "kind": "error", "text": _error_text(o, editor._lang), "buttons": [], "cards": []}
-                  for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(
-                      ("crashed", "step_limit", "failed", "error", "missing"))]
+        bubbles += [
+            {
+                "role": "system",
+                "kind": "email",
+                "buttons": [],
+                "cards": [],
+                "text": "✉ " + translate("emulator.email_preview", editor._lang, to=", ".join(m.to), subject=m.subject),
+            }
+            for m in mails.sent
+        ]
+        errors = [
+            {"role": "system", "kind": "error", "text": _error_text(o, editor._lang), "buttons": [], "cards": []}
+            for o in result.outputs
+            if o.get("type") == "event"
+            and str(o.get("name", "")).endswith(("crashed", "step_limit", "failed", "error", "missing"))
+        ]
         self.messages = [*self.messages, *bubbles, *errors]
         self._session = result.session.to_dict()
-        self._transcript = [*self._transcript, user_line,
-                            *({"bot": summarize(o)} for o in result.outputs if o.get("type") in VISIBLE_TYPES)]
-        self.live_variables = [{"name": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
-                               for k, v in sorted(result.session.variables.items())]
+        self._transcript = [
+            *self._transcript,
+            user_line,
+            *({"bot": summarize(o)} for o in result.outputs if o.get("type") in VISIBLE_TYPES),
+        ]
+        self.live_variables = [
+            {"name": k, "value": v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)}
+            for k, v in sorted(result.session.variables.items())
+        ]
         self.live_tags = list(result.session.tags)
         editor.highlight = list(result.trace)
 
@@ -152,8 +185,11 @@ class EmulatorState(EditorState):
             return rx.toast.error(self._t("emulator.nothing_to_save"))
         editor = await self.get_state(EditorState)
         variables = json.loads(json.dumps(copy.deepcopy(self._session).get("variables", {}), default=str))
-        lines = [*copy.deepcopy(self._transcript), {"expect_variables": variables},
-                 {"expect_tags": list(self.live_tags)}]
+        lines = [
+            *copy.deepcopy(self._transcript),
+            {"expect_variables": variables},
+            {"expect_tags": list(self.live_tags)},
+        ]
         content = "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n"
         name = self.test_name.strip() or f"{self._t('emulator.test')} {len(self._transcript)}"
         try:
@@ -166,9 +202,22 @@ class EmulatorState(EditorState):
 
 
 def _buttons(items: rx.Var, *, full: bool = False) -> rx.Component:
-    return rx.flex(rx.foreach(items, lambda b: rx.button(
-        b["label"], size="1", variant="outline", on_click=EmulatorState.click(b["id"], b["label"]),
-        width="100%" if full else "auto", data_testid="emulator-button")), wrap="wrap", gap="1", width="100%")
+    return rx.flex(
+        rx.foreach(
+            items,
+            lambda b: rx.button(
+                b["label"],
+                size="1",
+                variant="outline",
+                on_click=EmulatorState.click(b["id"], b["label"]),
+                width="100%" if full else "auto",
+                data_testid="emulator-button",
+            ),
+        ),
+        wrap="wrap",
+        gap="1",
+        width="100%",
+    )
 
 
 def _message(message: rx.Var) -> rx.Component:
@@ -176,19 +225,38 @@ def _message(message: rx.Var) -> rx.Component:
     body = rx.vstack(
         rx.cond(message["text"].to(str) != "", rx.text(message["text"].to(str), size="2", white_space="pre-wrap")),
         _buttons(message["buttons"].to(list[dict[str, str]])),
-        rx.cond(message["cards"].to(list).length() > 0, rx.hstack(rx.foreach(
-            message["cards"].to(list[dict[str, Any]]), lambda card: rx.card(rx.vstack(
-                rx.text(card["title"].to(str), weight="bold", size="2"),
-                rx.text(card["subtitle"].to(str), size="1", color_scheme="gray"),
-                _buttons(card["buttons"].to(list[dict[str, str]]), full=True),
-                spacing="1"), size="1", min_width="140px")), overflow_x="auto", width="100%")),
-        spacing="1", align="start")
+        rx.cond(
+            message["cards"].to(list).length() > 0,
+            rx.hstack(
+                rx.foreach(
+                    message["cards"].to(list[dict[str, Any]]),
+                    lambda card: rx.card(
+                        rx.vstack(
+                            rx.text(card["title"].to(str), weight="bold", size="2"),
+                            rx.text(card["subtitle"].to(str), size="1", color_scheme="gray"),
+                            _buttons(card["buttons"].to(list[dict[str, str]]), full=True),
+                            spacing="1",
+                        ),
+                        size="1",
+                        min_width="140px",
+                    ),
+                ),
+                overflow_x="auto",
+                width="100%",
+            ),
+        ),
+        spacing="1",
+        align="start",
+    )
     return rx.box(
         body,
         align_self=rx.match(role, ("user", "flex-end"), ("system", "center"), "flex-start"),
-        background=rx.match(role, ("user", rx.color("accent", 4)), ("system", rx.color("amber", 3)),
-                            rx.color("gray", 3)),
-        padding="6px 10px", border_radius="10px", max_width="92%",
+        background=rx.match(
+            role, ("user", rx.color("accent", 4)), ("system", rx.color("amber", 3)), rx.color("gray", 3)
+        ),
+        padding="6px 10px",
+        border_radius="10px",
+        max_width="92%",
         data_testid=rx.match(role, ("user", "emulator-user"), ("system", "emulator-system"), "emulator-bot"),
     )
 
@@ -196,33 +264,87 @@ def _message(message: rx.Var) -> rx.Component:
 def emulator_panel() -> rx.Component:
     """Chat with the draft."""
     return rx.vstack(
-        rx.hstack(rx.text(t("editor.emulator_hint"), size="1", color_scheme="gray"), rx.spacer(),
-                  rx.button(rx.icon("rotate-ccw", size=12), t("emulator.restart"), size="1", variant="soft",
-                            on_click=EmulatorState.restart, data_testid="emulator-restart"), width="100%"),
+        rx.hstack(
+            rx.text(t("editor.emulator_hint"), size="1", color_scheme="gray"),
+            rx.spacer(),
+            rx.button(
+                rx.icon("rotate-ccw", size=12),
+                t("emulator.restart"),
+                size="1",
+                variant="soft",
+                on_click=EmulatorState.restart,
+                data_testid="emulator-restart",
+            ),
+            width="100%",
+        ),
         # column-reverse keeps the view pinned to the newest message while the designer has not scrolled up
-        rx.box(rx.vstack(rx.foreach(EmulatorState.messages, _message), spacing="2", width="100%"),
-               display="flex", flex_direction="column-reverse", width="100%",
-               min_height="240px", max_height="46vh", overflow_y="auto", padding="8px",
-               border=f"1px solid {rx.color('gray', 5)}", border_radius="8px", background="white",
-               data_testid="emulator-messages"),
-        rx.form(rx.hstack(
-            rx.input(name="message", id="emulator-input", placeholder=t("emulator.placeholder"), flex="1",
-                     data_testid="emulator-input", auto_complete="off"),
-            rx.icon_button(rx.icon("send", size=14), type="submit", data_testid="emulator-send"),
-            width="100%"), on_submit=EmulatorState.send, width="100%"),
+        rx.box(
+            rx.vstack(rx.foreach(EmulatorState.messages, _message), spacing="2", width="100%"),
+            display="flex",
+            flex_direction="column-reverse",
+            width="100%",
+            min_height="240px",
+            max_height="46vh",
+            overflow_y="auto",
+            padding="8px",
+            border=f"1px solid {rx.color('gray', 5)}",
+            border_radius="8px",
+            background="white",
+            data_testid="emulator-messages",
+        ),
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="message",
+                    id="emulator-input",
+                    placeholder=t("emulator.placeholder"),
+                    flex="1",
+                    data_testid="emulator-input",
+                    auto_complete="off",
+                ),
+                rx.icon_button(rx.icon("send", size=14), type="submit", data_testid="emulator-send"),
+                width="100%",
+            ),
+            on_submit=EmulatorState.send,
+            width="100%",
+        ),
         rx.hstack(
-            rx.vstack(rx.text(t("emulator.variables"), size="1", weight="bold"),
-                      rx.foreach(EmulatorState.live_variables, lambda v: rx.text(
-                          rx.code(v["name"]), " = ", v["value"], size="1", data_testid="emulator-variable")),
-                      spacing="1", flex="1"),
-            rx.vstack(rx.text(t("emulator.tags"), size="1", weight="bold"),
-                      rx.flex(rx.foreach(EmulatorState.live_tags, lambda tag: rx.badge(tag, size="1")), wrap="wrap",
-                              gap="1"), spacing="1", flex="1"),
-            width="100%", align="start"),
+            rx.vstack(
+                rx.text(t("emulator.variables"), size="1", weight="bold"),
+                rx.foreach(
+                    EmulatorState.live_variables,
+                    lambda v: rx.text(rx.code(v["name"]), " = ", v["value"], size="1", data_testid="emulator-variable"),
+                ),
+                spacing="1",
+                flex="1",
+            ),
+            rx.vstack(
+                rx.text(t("emulator.tags"), size="1", weight="bold"),
+                rx.flex(rx.foreach(EmulatorState.live_tags, lambda tag: rx.badge(tag, size="1")), wrap="wrap", gap="1"),
+                spacing="1",
+                flex="1",
+            ),
+            width="100%",
+            align="start",
+        ),
         rx.hstack(
-            rx.input(placeholder=t("emulator.test_name"), value=EmulatorState.test_name,
-                     on_change=EmulatorState.set_test_name, size="1", flex="1", data_testid="test-name"),
-            rx.button(rx.icon("flask-conical", size=12), t("emulator.save_as_test"), size="1",
-                      on_click=EmulatorState.save_as_test, data_testid="save-as-test"),
-            width="100%"),
-        spacing="3", width="100%")
+            rx.input(
+                placeholder=t("emulator.test_name"),
+                value=EmulatorState.test_name,
+                on_change=EmulatorState.set_test_name,
+                size="1",
+                flex="1",
+                data_testid="test-name",
+            ),
+            rx.button(
+                rx.icon("flask-conical", size=12),
+                t("emulator.save_as_test"),
+                size="1",
+                on_click=EmulatorState.save_as_test,
+                data_testid="save-as-test",
+            ),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )

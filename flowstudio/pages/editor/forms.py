@@ -5,8 +5,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_NUMERIC = {"delay_seconds", "max_retries", "minutes", "seconds", "timeout_seconds", "max_results", "min", "max",
-            "min_length", "max_length"}
+_NUMERIC = {
+    "delay_seconds",
+    "max_retries",
+    "minutes",
+    "seconds",
+    "timeout_seconds",
+    "max_results",
+    "min",
+    "max",
+    "min_length",
+    "max_length",
+}
 
 
 def coerce(path: str, value: Any) -> Any:
@@ -57,16 +67,49 @@ def inspector_form(node: dict[str, Any]) -> dict[str, str]:
     """The selected node's editable fields as strings (what the inspector's inputs show)."""
     if not node:
         return {}
-    plain = ("text", "label", "name", "topic", "save_as", "retry_text", "max_retries", "url", "method", "to",
-             "subject", "body", "code", "value", "intent", "event", "minutes", "seconds", "mode", "delay_seconds",
-             "type", "caption", "query", "source", "note", "timeout_seconds", "language", "fallback_text",
-             "server_url", "action")
+    plain = (
+        "text",
+        "label",
+        "name",
+        "topic",
+        "save_as",
+        "retry_text",
+        "max_retries",
+        "url",
+        "method",
+        "to",
+        "subject",
+        "body",
+        "code",
+        "value",
+        "intent",
+        "event",
+        "minutes",
+        "seconds",
+        "mode",
+        "delay_seconds",
+        "type",
+        "caption",
+        "query",
+        "source",
+        "note",
+        "timeout_seconds",
+        "language",
+        "fallback_text",
+        "server_url",
+        "action",
+    )
     form = {key: as_text(node.get(key)) for key in plain}
     spec = node.get("input") or {}
-    form.update({f"input.{key}": as_text(spec.get(key)) for key in ("type", "min", "max", "min_length", "max_length",
-                                                                 "format", "entity", "pattern")})
-    form["input.options"] = "\n".join(o.get("value", "") if isinstance(o, dict) else str(o)
-                                      for o in spec.get("options", []))
+    form.update(
+        {
+            f"input.{key}": as_text(spec.get(key))
+            for key in ("type", "min", "max", "min_length", "max_length", "format", "entity", "pattern")
+        }
+    )
+    form["input.options"] = "\n".join(
+        o.get("value", "") if isinstance(o, dict) else str(o) for o in spec.get("options", [])
+    )
     target = node.get("to") if isinstance(node.get("to"), dict) else {}
     form["first_message"] = as_text(node.get("first_message") or "match") if node.get("kind") == "start" else ""
     form["assign_target"] = next((k for k, v in target.items() if v), "queue")

@@ -39,31 +39,60 @@ class InspectorState(EditorState):
     def selected_problems(self) -> list[dict[str, str]]:
         """The compiler's findings for the selected node: `message` and `severity` (errors first)."""
         node_id = self.selected.get("id") if self.selected else None
-        return [{"message": p["message"], "severity": p["severity"]} for p in self.problems
-                if node_id and p["node_id"] == node_id]
+        return [
+            {"message": p["message"], "severity": p["severity"]}
+            for p in self.problems
+            if node_id and p["node_id"] == node_id
+        ]
 
     @rx.var
     def selected_buttons(self) -> list[dict[str, Any]]:
         """Buttons of the selected node with live limits (label length, at most 10)."""
         buttons = self.selected.get("buttons", []) if self.selected else []
-        return [{"id": b.get("id", ""), "label": b.get("label", ""), "length": len(b.get("label", "")),
-                 "too_long": len(b.get("label", "")) > 20} for b in buttons]
+        return [
+            {
+                "id": b.get("id", ""),
+                "label": b.get("label", ""),
+                "length": len(b.get("label", "")),
+                "too_long": len(b.get("label", "")) > 20,
+            }
+            for b in buttons
+        ]
 
     @rx.var
     def selected_cards(self) -> list[dict[str, Any]]:
         """Carousel cards of the selected node (title, subtitle, image, first button label)."""
         cards = self.selected.get("cards", []) if self.selected else []
-        return [{"title": c.get("title", ""), "subtitle": c.get("subtitle") or "", "image": c.get("image") or "",
-                 "button": (c.get("buttons") or [{}])[0].get("label", "")} for c in cards]
+        return [
+            {
+                "title": c.get("title", ""),
+                "subtitle": c.get("subtitle") or "",
+                "image": c.get("image") or "",
+                "button": (c.get("buttons") or [{}])[0].get("label", ""),
+            }
+            for c in cards
+        ]
 
     @rx.var
     def selected_branches(self) -> list[dict[str, Any]]:
         """Condition branches of the selected node, every rule field as text."""
         branches = self.selected.get("branches", []) if self.selected else []
-        return [{"label": b.get("label") or "", "match": b.get("match", "all"),
-                 "rules": [{"source": r.get("source", "variable"), "name": r.get("name") or "",
-                            "op": r.get("op", "eq"), "value": as_text(r.get("value"))} for r in b.get("rules", [])]}
-                for b in branches]
+        return [
+            {
+                "label": b.get("label") or "",
+                "match": b.get("match", "all"),
+                "rules": [
+                    {
+                        "source": r.get("source", "variable"),
+                        "name": r.get("name") or "",
+                        "op": r.get("op", "eq"),
+                        "value": as_text(r.get("value")),
+                    }
+                    for r in b.get("rules", [])
+                ],
+            }
+            for b in branches
+        ]
 
     @rx.var
     def selected_triggers_text(self) -> str:
@@ -74,7 +103,9 @@ class InspectorState(EditorState):
     def trigger_issues(self) -> list[str]:
         """Triggers that break Botmaker's rules: fewer than two words, or past the 70th."""
         triggers = self.selected.get("triggers", []) if self.selected else []
-        issues = [f"“{t}”: {translate('editor.trigger_two_words', self.ui_lang)}" for t in triggers if len(t.split()) < 2]
+        issues = [
+            f"“{t}”: {translate('editor.trigger_two_words', self.ui_lang)}" for t in triggers if len(t.split()) < 2
+        ]
         if len(triggers) > 70:
             issues.append(translate("editor.trigger_limit", self.ui_lang))
         return issues
@@ -86,6 +117,5 @@ class InspectorState(EditorState):
         start = text.rfind("${")
         if start < 0 or "}" in text[start:]:
             return []
-        partial = text[start + 2:]
+        partial = text[start + 2 :]
         return [v for v in self.variables if v.startswith(partial)][:12]
-

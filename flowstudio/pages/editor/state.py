@@ -21,14 +21,21 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services import drafts, flow_editing
+from flowstudio.services import permissions as can
 from flowstudio.services.code_actions import WorkspaceActions
 from flowstudio.services.flow_view import (
-    PALETTE, canvas_view, channel_warnings, flow_settings, intents_by_topic, known_variables, markers, node_view,
+    PALETTE,
+    canvas_view,
+    channel_warnings,
+    flow_settings,
+    intents_by_topic,
+    known_variables,
+    markers,
+    node_view,
     problem_rows,
 )
-from flowstudio.state.session import SessionState
-from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
+from flowstudio.state.session import SessionState
 
 UNDO_LIMIT = 100
 COALESCE_SECONDS = 2.0
@@ -111,8 +118,12 @@ class EditorState(rx.State):
             return
         # A reconnect (or a reload of the tab) finds this tab's own draft still current: keep its history and
         # any edit the store could not take yet; anything else starts over from what is stored.
-        resumed = (self.bot_id == draft.bot_id and bool(self._doc) and self._revision == draft.revision
-                   and self.save_status in ("saved", "unsaved"))
+        resumed = (
+            self.bot_id == draft.bot_id
+            and bool(self._doc)
+            and self._revision == draft.revision
+            and self.save_status in ("saved", "unsaved")
+        )
         self.bot_id, self.bot_name, self.bot_language = draft.bot_id, draft.bot_name, draft.language
         with session_scope() as session:
             self._channel_kinds = drafts.channel_kinds(session=session, bot_id=draft.bot_id)
@@ -128,8 +139,11 @@ class EditorState(rx.State):
 
     def _build_palette(self) -> None:
         self.palette = [
-            {"id": group, "label": self._t(f"group.{group}"),
-             "items": [{"kind": kind, "label": self._t(f"kind.{kind}")} for kind in kinds]}
+            {
+                "id": group,
+                "label": self._t(f"group.{group}"),
+                "items": [{"kind": kind, "label": self._t(f"kind.{kind}")} for kind in kinds],
+            }
             for group, kinds in PALETTE
         ]
 
@@ -146,12 +160,16 @@ class EditorState(rx.State):
 
     # ---------------------------------------------------------------- derived views
 
-    def _refresh(self, *, full: bool = False, ops: list[dict[str, Any]] | None = None,
-                 recompile: bool = True, fit: bool = False) -> None:
+    def _refresh(
+        self, *, full: bool = False, ops: list[dict[str, Any]] | None = None, recompile: bool = True, fit: bool = False
+    ) -> None:
         """Recompute problems and side lists; push the document (full) or patch ops to the canvas."""
         actions = WorkspaceActions(self._workspace_id) if self._workspace_id else None  # unknown action nodes
-        found = [*validate_flow(self._doc, actions=actions)[1], *channel_warnings(self._doc, self._channel_kinds)] \
-            if recompile or full else []
+        found = (
+            [*validate_flow(self._doc, actions=actions)[1], *channel_warnings(self._doc, self._channel_kinds)]
+            if recompile or full
+            else []
+        )
         if recompile:
             self.problems = problem_rows(found, self._doc, self._lang)
             self.markers = markers(found)
@@ -160,8 +178,11 @@ class EditorState(rx.State):
             self.flow_settings = flow_settings(self._doc)
         if full:  # the selection travels with the document, so the browser and this state agree on it
             self.selected_ids = [i for i in self.selected_ids if self._node(i)]
-            self.canvas_doc = {**canvas_view(self._doc, self._lang, found), "fit": fit,
-                               "selected": list(self.selected_ids)}
+            self.canvas_doc = {
+                **canvas_view(self._doc, self._lang, found),
+                "fit": fit,
+                "selected": list(self.selected_ids),
+            }
             self.doc_rev += 1
         elif ops:
             self.patch = {"rev": self.patch.get("rev", 0) + 1, "ops": ops}
@@ -203,8 +224,17 @@ class EditorState(rx.State):
 
     # ---------------------------------------------------------------- committing edits
 
-    def _commit(self, document: dict[str, Any], *, ops: list[dict[str, Any]] | None = None, full: bool = False,
-                recompile: bool = True, coalesce: str = "", fit: bool = False, stored: int | None = None) -> None:
+    def _commit(
+        self,
+        document: dict[str, Any],
+        *,
+        ops: list[dict[str, Any]] | None = None,
+        full: bool = False,
+        recompile: bool = True,
+        coalesce: str = "",
+        fit: bool = False,
+        stored: int | None = None,
+    ) -> None:
         """Adopt an edited document: undo history, canvas update, problems, autosave.
 
         Args:
@@ -213,7 +243,7 @@ class EditorState(rx.State):
         """
         now = time.monotonic()
         if not (coalesce and coalesce == self._edit_key and now - self._edit_at < COALESCE_SECONDS):
-            self._undo = [*self._undo[-(UNDO_LIMIT - 1):], _pack(self._doc)]
+            self._undo = [*self._undo[-(UNDO_LIMIT - 1) :], _pack(self._doc)]
         self._edit_key, self._edit_at = coalesce, now
         self._redo = []
         self._doc = document
@@ -228,8 +258,9 @@ class EditorState(rx.State):
         be reached leaves it "unsaved", written whole by the next edit or reconnect."""
         try:
             with session_scope() as session:
-                self._revision = drafts.save_draft(session=session, bot_id=self.bot_id, document=self._doc,
-                                                   expected_revision=self._revision)
+                self._revision = drafts.save_draft(
+                    session=session, bot_id=self.bot_id, document=self._doc, expected_revision=self._revision
+                )
             self.save_status = "saved"
         except drafts.DraftConflict:
             self.save_status = "conflict"
@@ -271,12 +302,25 @@ class EditorState(rx.State):
 
     def _connect(self, payload: dict[str, Any], *, edge_id: str | None) -> None:
         doc, edge, replaced = flow_editing.connect(
-            self._doc, source=payload.get("source", ""), source_handle=payload.get("sourceHandle"),
-            target=payload.get("target", ""), edge_id=edge_id)
+            self._doc,
+            source=payload.get("source", ""),
+            source_handle=payload.get("sourceHandle"),
+            target=payload.get("target", ""),
+            edge_id=edge_id,
+        )
         ops = [{"op": "remove_edge", "id": i} for i in replaced]
         ops.append({"op": "remove_edge", "id": f"tmp:{edge['source']}:{edge['source_handle']}"})
-        ops.append({"op": "upsert_edge", "edge": {"id": edge["id"], "source": edge["source"],
-                                                  "sourceHandle": edge["source_handle"], "target": edge["target"]}})
+        ops.append(
+            {
+                "op": "upsert_edge",
+                "edge": {
+                    "id": edge["id"],
+                    "source": edge["source"],
+                    "sourceHandle": edge["source_handle"],
+                    "target": edge["target"],
+                },
+            }
+        )
         self._commit(doc, ops=ops)
 
     def _delete(self, node_ids: list[str], edge_ids: list[str]) -> None:

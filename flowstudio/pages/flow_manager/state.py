@@ -16,12 +16,12 @@ from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, ChannelKind
 from flowstudio.pages.admin_forms import FormError, can_manage, member_role, pairs_text, parse_list, parse_pairs
+from flowstudio.services import permissions as can
 from flowstudio.services import queues as queue_service
 from flowstudio.services import routing
 from flowstudio.services.bots import list_bots
-from flowstudio.state.session import scope_of
-from flowstudio.services import permissions as can
 from flowstudio.state.guard import requires
+from flowstudio.state.session import scope_of
 
 CHANNELS = tuple(kind.value for kind in ChannelKind)
 LANGUAGES = tuple(BOT_LANGUAGES)
@@ -120,8 +120,11 @@ def board(bots: list, extra_areas: list[str], rule_areas: list[str]) -> list[Are
         names.setdefault(name.casefold(), name)
     columns = []
     for folded, name in sorted(names.items()):
-        owners = [AreaBot(id=bot.id, name=bot.name) for bot in bots
-                  if folded in {area.casefold() for area in bot.knowledge_areas}]
+        owners = [
+            AreaBot(id=bot.id, name=bot.name)
+            for bot in bots
+            if folded in {area.casefold() for area in bot.knowledge_areas}
+        ]
         columns.append(AreaColumn(name=name, bots=owners))
     return columns
 
@@ -131,13 +134,23 @@ def rule_rows(views: list[routing.RuleView], best_bot_label: str) -> list[RuleRo
     rows = []
     for index, view in enumerate(views):
         conditions = view.conditions or {}
-        rows.append(RuleRow(
-            id=view.id, number=index + 1, name=view.name, enabled=view.enabled, target_type=view.target_type,
-            target_name=best_bot_label if view.target_type == "knowledge" else view.target_name,
-            channels=list(conditions.get("channels", [])), languages=list(conditions.get("languages", [])),
-            variables=[f"{k} = {v}" for k, v in (conditions.get("variables") or {}).items()],
-            tags=list(conditions.get("tags", [])), areas=list(conditions.get("knowledge_areas", [])),
-            first=index == 0, last=index == len(views) - 1))
+        rows.append(
+            RuleRow(
+                id=view.id,
+                number=index + 1,
+                name=view.name,
+                enabled=view.enabled,
+                target_type=view.target_type,
+                target_name=best_bot_label if view.target_type == "knowledge" else view.target_name,
+                channels=list(conditions.get("channels", [])),
+                languages=list(conditions.get("languages", [])),
+                variables=[f"{k} = {v}" for k, v in (conditions.get("variables") or {}).items()],
+                tags=list(conditions.get("tags", [])),
+                areas=list(conditions.get("knowledge_areas", [])),
+                first=index == 0,
+                last=index == len(views) - 1,
+            )
+        )
     return rows
 
 
@@ -202,19 +215,29 @@ class FlowManagerState(rx.State):
     try_scores: list[ScoreRow] = []
     try_checks: list[CheckRow] = []
 
-    def _refresh(self, session, workspace_id: int, lang: str) -> None:  # noqa: ANN001 - a DB session
+    def _refresh(self, session, workspace_id: int, lang: str) -> None:
         summaries = list_bots(session=session, workspace_id=workspace_id)
         views = routing.list_rules(session=session, workspace_id=workspace_id)
-        self.bots = [BotCard(id=b.id, name=b.name, language=b.language, is_default=b.is_default,
-                             published_number=b.published_number or 0, areas=list(b.knowledge_areas))
-                     for b in summaries]
+        self.bots = [
+            BotCard(
+                id=b.id,
+                name=b.name,
+                language=b.language,
+                is_default=b.is_default,
+                published_number=b.published_number or 0,
+                areas=list(b.knowledge_areas),
+            )
+            for b in summaries
+        ]
         rule_areas = [area for view in views for area in (view.conditions or {}).get("knowledge_areas", [])]
         self.areas = board(summaries, self._extra_areas, rule_areas)
         self.area_names = [column.name for column in self.areas]
         self.rules = rule_rows(views, translate("flowmgr.best_bot", lang))
         self.bot_options = [Option(value=str(b.id), label=b.name) for b in summaries]
-        self.queue_options = [Option(value=str(q.id), label=q.name)
-                              for q in queue_service.list_queues(session=session, workspace_id=workspace_id)]
+        self.queue_options = [
+            Option(value=str(q.id), label=q.name)
+            for q in queue_service.list_queues(session=session, workspace_id=workspace_id)
+        ]
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
@@ -229,7 +252,7 @@ class FlowManagerState(rx.State):
                 self._refresh(session, workspace_id, lang)
         self.loaded = True
 
-    async def _change(self, action, *, dialog: bool = False, success_key: str = ""):  # noqa: ANN001
+    async def _change(self, action, *, dialog: bool = False, success_key: str = ""):
         """Run `action(session, workspace_id)` if the user may; a refusal becomes a visible message."""
         workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
@@ -261,12 +284,11 @@ class FlowManagerState(rx.State):
         if not area:
             return None
 
-        def give(session, workspace_id: int) -> None:  # noqa: ANN001
+        def give(session, workspace_id: int) -> None:
             bot = next((b for b in self.bots if b.id == bot_id), None)
             if bot is None:
                 raise routing.RoutingError("bot not found")
-            routing.set_bot_areas(session=session, workspace_id=workspace_id, bot_id=bot_id,
-                                  areas=[*bot.areas, area])
+            routing.set_bot_areas(session=session, workspace_id=workspace_id, bot_id=bot_id, areas=[*bot.areas, area])
 
         return await self._change(give)
 
@@ -274,9 +296,9 @@ class FlowManagerState(rx.State):
     @requires(can.ROUTING_MANAGE)
     async def drop_on_area(self, area: str, payload: str):
         """A bot card dropped on an area column (the drag carries ``bot:<id>``)."""
-        if not (payload or "").startswith(DRAG_PREFIX) or not payload[len(DRAG_PREFIX):].isdigit():
+        if not (payload or "").startswith(DRAG_PREFIX) or not payload[len(DRAG_PREFIX) :].isdigit():
             return None
-        await self._give_area(int(payload[len(DRAG_PREFIX):]), area)
+        await self._give_area(int(payload[len(DRAG_PREFIX) :]), area)
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
@@ -289,12 +311,16 @@ class FlowManagerState(rx.State):
     async def remove_area(self, bot_id: int, area: str):
         """Take a knowledge area away from a bot."""
 
-        def take(session, workspace_id: int) -> None:  # noqa: ANN001
+        def take(session, workspace_id: int) -> None:
             bot = next((b for b in self.bots if b.id == bot_id), None)
             if bot is None:
                 raise routing.RoutingError("bot not found")
-            routing.set_bot_areas(session=session, workspace_id=workspace_id, bot_id=bot_id,
-                                  areas=[a for a in bot.areas if a.casefold() != area.casefold()])
+            routing.set_bot_areas(
+                session=session,
+                workspace_id=workspace_id,
+                bot_id=bot_id,
+                areas=[a for a in bot.areas if a.casefold() != area.casefold()],
+            )
 
         await self._change(take)
 
@@ -323,8 +349,12 @@ class FlowManagerState(rx.State):
     @requires(can.ROUTING_MANAGE)
     async def make_default(self, bot_id: int):
         """Make a bot the workspace's default bot."""
-        return await self._change(lambda session, workspace_id: routing.set_default_bot(
-            session=session, workspace_id=workspace_id, bot_id=bot_id), success_key="flowmgr.default_set")
+        return await self._change(
+            lambda session, workspace_id: routing.set_default_bot(
+                session=session, workspace_id=workspace_id, bot_id=bot_id
+            ),
+            success_key="flowmgr.default_set",
+        )
 
     # ---------------------------------------------------------------------------------- rules
 
@@ -345,8 +375,9 @@ class FlowManagerState(rx.State):
         """Open the rule dialog on an existing rule."""
         workspace_id, _, _ = await scope_of(self)
         with session_scope() as session:
-            view = next((v for v in routing.list_rules(session=session, workspace_id=workspace_id)
-                         if v.id == rule_id), None)
+            view = next(
+                (v for v in routing.list_rules(session=session, workspace_id=workspace_id) if v.id == rule_id), None
+            )
         if view is None:
             return
         conditions = view.conditions or {}
@@ -410,22 +441,40 @@ class FlowManagerState(rx.State):
     async def save_rule(self):
         """Create or update the rule from the dialog."""
         rule_id, target_type = self.rule_id, self.rule_target_type
-        target_id = int(self.rule_target_id) if target_type != "knowledge" and self.rule_target_id.isdigit() \
-            else None
+        target_id = int(self.rule_target_id) if target_type != "knowledge" and self.rule_target_id.isdigit() else None
         name, enabled = self.rule_name, self.rule_enabled
         channels, languages, areas = list(self.rule_channels), list(self.rule_languages), list(self.rule_areas)
         variables_text, tags_text = self.rule_variables, self.rule_tags
 
-        def save(session, workspace_id: int) -> None:  # noqa: ANN001
-            conditions = {"channels": channels, "languages": languages, "knowledge_areas": areas,
-                          "variables": parse_pairs(variables_text), "tags": parse_list(tags_text)}
+        def save(session, workspace_id: int) -> None:
+            conditions = {
+                "channels": channels,
+                "languages": languages,
+                "knowledge_areas": areas,
+                "variables": parse_pairs(variables_text),
+                "tags": parse_list(tags_text),
+            }
             if rule_id:
-                routing.update_rule(session=session, workspace_id=workspace_id, rule_id=rule_id, name=name,
-                                    conditions=conditions, target_type=target_type, target_id=target_id,
-                                    enabled=enabled)
+                routing.update_rule(
+                    session=session,
+                    workspace_id=workspace_id,
+                    rule_id=rule_id,
+                    name=name,
+                    conditions=conditions,
+                    target_type=target_type,
+                    target_id=target_id,
+                    enabled=enabled,
+                )
             else:
-                routing.create_rule(session=session, workspace_id=workspace_id, name=name, target_type=target_type,
-                                    target_id=target_id, conditions=conditions, enabled=enabled)
+                routing.create_rule(
+                    session=session,
+                    workspace_id=workspace_id,
+                    name=name,
+                    target_type=target_type,
+                    target_id=target_id,
+                    conditions=conditions,
+                    enabled=enabled,
+                )
 
         result = await self._change(save, dialog=True, success_key="flowmgr.rule_saved")
         if not self.rule_error:
@@ -438,15 +487,21 @@ class FlowManagerState(rx.State):
     async def move_rule(self, rule_id: int, delta: int):
         """Move a rule up (-1) or down (+1) in the evaluation order."""
         order = moved([row.id for row in self.rules], rule_id, delta)
-        await self._change(lambda session, workspace_id: routing.reorder_rules(
-            session=session, workspace_id=workspace_id, rule_ids=order))
+        await self._change(
+            lambda session, workspace_id: routing.reorder_rules(
+                session=session, workspace_id=workspace_id, rule_ids=order
+            )
+        )
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
     async def toggle_rule(self, rule_id: int, enabled: bool):
         """Switch a rule on or off without opening it."""
-        await self._change(lambda session, workspace_id: routing.update_rule(
-            session=session, workspace_id=workspace_id, rule_id=rule_id, enabled=enabled))
+        await self._change(
+            lambda session, workspace_id: routing.update_rule(
+                session=session, workspace_id=workspace_id, rule_id=rule_id, enabled=enabled
+            )
+        )
 
     @rx.event
     def ask_delete_rule(self, rule_id: int, name: str):
@@ -464,8 +519,12 @@ class FlowManagerState(rx.State):
     async def delete_rule(self):
         """Delete the rule being confirmed."""
         rule_id, self.delete_rule_id = self.delete_rule_id, 0
-        return await self._change(lambda session, workspace_id: routing.delete_rule(
-            session=session, workspace_id=workspace_id, rule_id=rule_id), success_key="flowmgr.rule_deleted")
+        return await self._change(
+            lambda session, workspace_id: routing.delete_rule(
+                session=session, workspace_id=workspace_id, rule_id=rule_id
+            ),
+            success_key="flowmgr.rule_deleted",
+        )
 
     # -------------------------------------------------------------------------------- tryout
 
@@ -517,8 +576,15 @@ class FlowManagerState(rx.State):
             with session_scope() as session:
                 if not can_manage(member_role(session=session, workspace_id=workspace_id, user_id=user_id)):
                     return None
-                decision = routing.explain(session, workspace_id, sample, channel_kind=channel, language=language,
-                                           variables=variables, tags=tags)
+                decision = routing.explain(
+                    session,
+                    workspace_id,
+                    sample,
+                    channel_kind=channel,
+                    language=language,
+                    variables=variables,
+                    tags=tags,
+                )
                 return decision.to_dict()
 
         result = await rx.run_in_thread(explain)
@@ -528,14 +594,25 @@ class FlowManagerState(rx.State):
         self.try_owner_type, self.try_owner_name = result["owner_type"], result["owner_name"]
         self.try_fallback = result["rule_id"] is None
         self.try_rule_name = result["rule_name"]
-        self.try_reason = translate(result["reason"], lang) if result["rule_id"] is None else \
-            translate("routing_reason.rule", lang, name=result["rule_name"])
+        self.try_reason = (
+            translate(result["reason"], lang)
+            if result["rule_id"] is None
+            else translate("routing_reason.rule", lang, name=result["rule_name"])
+        )
         self.try_language = result["language"] or ""
         self.try_area = result["knowledge_area"] or ""
         self.try_tie = tie_text(result["tied"], result["owner_type"], result["owner_name"], lang)
-        self.try_scores = [ScoreRow(bot_name=s["bot_name"], score=f"{s['score']:.2f}", intent=s["intent"] or "",
-                                    areas_named=", ".join(s["areas_named"]), qualified=s["qualified"])
-                           for s in result["scores"]]
-        self.try_checks = [CheckRow(name=c["name"], matched=c["matched"], reasons="; ".join(c["reasons"]))
-                           for c in result["checks"]]
+        self.try_scores = [
+            ScoreRow(
+                bot_name=s["bot_name"],
+                score=f"{s['score']:.2f}",
+                intent=s["intent"] or "",
+                areas_named=", ".join(s["areas_named"]),
+                qualified=s["qualified"],
+            )
+            for s in result["scores"]
+        ]
+        self.try_checks = [
+            CheckRow(name=c["name"], matched=c["matched"], reasons="; ".join(c["reasons"])) for c in result["checks"]
+        ]
         self.try_done = True

@@ -34,9 +34,11 @@ class ForgetState(rx.State):
         if workspace_id is None or not conversation_id:
             return None
         try:
-            await rx.run_in_thread(lambda: retention.forget_conversation_contact(
-                workspace_id=workspace_id, conversation_id=conversation_id, user_id=user_id,
-                ip=request_ip(self)))
+            await rx.run_in_thread(
+                lambda: retention.forget_conversation_contact(
+                    workspace_id=workspace_id, conversation_id=conversation_id, user_id=user_id, ip=request_ip(self)
+                )
+            )
         except retention.RetentionError as error:
             return rx.toast.error(translate(error.key, lang))
         await inbox_state._reload()
@@ -49,12 +51,25 @@ def forget_section() -> rx.Component:
         (SessionState.role == "admin") | (SessionState.role == "supervisor"),
         rx.box(
             rx.divider(margin_y="8px"),
-            rx.button(rx.icon("user-x", size=14), t("privacy.forget_button"), size="1", variant="soft",
-                      color_scheme="red", on_click=ForgetState.set_open(True), data_testid="forget-contact"),
-            confirm_delete_dialog(title_key="privacy.forget_title", text_key="privacy.forget_text",
-                                  name=InboxState.contact_name, on_confirm=ForgetState.confirm, open=ForgetState.open,
-                                  on_open_change=ForgetState.set_open, testid="forget-confirm",
-                                  confirm_key="privacy.forget_confirm"),
+            rx.button(
+                rx.icon("user-x", size=14),
+                t("privacy.forget_button"),
+                size="1",
+                variant="soft",
+                color_scheme="red",
+                on_click=ForgetState.set_open(True),
+                data_testid="forget-contact",
+            ),
+            confirm_delete_dialog(
+                title_key="privacy.forget_title",
+                text_key="privacy.forget_text",
+                name=InboxState.contact_name,
+                on_confirm=ForgetState.confirm,
+                open=ForgetState.open,
+                on_open_change=ForgetState.set_open,
+                testid="forget-confirm",
+                confirm_key="privacy.forget_confirm",
+            ),
             width="100%",
         ),
     )

@@ -60,5 +60,5 @@ def connected(token: str, app_module: str = "flowstudio.flowstudio") -> bool:
     try:
         namespace = module.app.event_namespace if module is not None else None
         return namespace is None or token in namespace.token_to_sid
-    except Exception:  # noqa: BLE001 - never let a check stop the page; the path check still applies
+    except Exception:
         return True

@@ -14,9 +14,9 @@ from flowstudio.db import session_scope
 from flowstudio.pages.inbox.chat import tr
 from flowstudio.pages.inbox.items import connected as _connected
 from flowstudio.services import assignment
-from flowstudio.state.session import SessionState
 from flowstudio.services import permissions as can
 from flowstudio.state.guard import authorize, requires
+from flowstudio.state.session import SessionState
 
 ROUTE = "/inbox/monitor"
 POLL_SECONDS = 2.0
@@ -68,20 +68,36 @@ class AgentFigures:
 
 def figures(data: dict[str, Any]) -> tuple[list[QueueFigures], list[AgentFigures], QueueFigures]:
     """`assignment.monitor`'s dicts as the page's rows and totals."""
+
     def queue_row(row: dict[str, Any], **extra: Any) -> QueueFigures:
         late = bool(row.get("max_wait_seconds")) and row["longest_wait_seconds"] > row["max_wait_seconds"]
-        return QueueFigures(waiting=row["waiting"], longest_wait=duration(row["longest_wait_seconds"])
-                            if row["waiting"] else "-", late=late, in_progress=row["in_progress"],
-                            agents_online=row["agents_online"], agents_total=row["agents_total"],
-                            first_response=duration(row["avg_first_response_seconds"]),
-                            handling=duration(row["avg_handling_seconds"]), sla_breaches=row["sla_breaches"],
-                            csat=f"{row['csat_average']:.1f} ({row['csat_count']})" if row["csat_average"] else "-",
-                            **extra)
+        return QueueFigures(
+            waiting=row["waiting"],
+            longest_wait=duration(row["longest_wait_seconds"]) if row["waiting"] else "-",
+            late=late,
+            in_progress=row["in_progress"],
+            agents_online=row["agents_online"],
+            agents_total=row["agents_total"],
+            first_response=duration(row["avg_first_response_seconds"]),
+            handling=duration(row["avg_handling_seconds"]),
+            sla_breaches=row["sla_breaches"],
+            csat=f"{row['csat_average']:.1f} ({row['csat_count']})" if row["csat_average"] else "-",
+            **extra,
+        )
 
     queues = [queue_row(q, id=q["id"], name=q["name"], open=q["open"]) for q in data["queues"]]
-    agents = [AgentFigures(user_id=a["user_id"], name=a["name"], status=a["status"], load=a["load"],
-                           capacity=a["capacity"], percent=min(100, int(100 * a["load"] / a["capacity"]))
-                           if a["capacity"] else 0, queues=", ".join(a["queues"])) for a in data["agents"]]
+    agents = [
+        AgentFigures(
+            user_id=a["user_id"],
+            name=a["name"],
+            status=a["status"],
+            load=a["load"],
+            capacity=a["capacity"],
+            percent=min(100, int(100 * a["load"] / a["capacity"])) if a["capacity"] else 0,
+            queues=", ".join(a["queues"]),
+        )
+        for a in data["agents"]
+    ]
     return queues, agents, queue_row(data["totals"])
 
 
@@ -162,9 +178,13 @@ def _stat(label_key: str, value: rx.Var, testid: str, color: rx.Var | str = "gra
 
 def _queue_row(queue: rx.Var[QueueFigures]) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(rx.hstack(rx.text(queue.name, weight="medium"),
-                                           rx.cond(~queue.open, rx.badge(t("monitor.closed_now"), color_scheme="gray",
-                                                                         size="1")), spacing="2")),
+        rx.table.row_header_cell(
+            rx.hstack(
+                rx.text(queue.name, weight="medium"),
+                rx.cond(~queue.open, rx.badge(t("monitor.closed_now"), color_scheme="gray", size="1")),
+                spacing="2",
+            )
+        ),
         rx.table.cell(rx.text(queue.waiting, data_testid="queue-waiting")),
         rx.table.cell(rx.text(queue.longest_wait, color=rx.cond(queue.late, rx.color("red", 11), "inherit"))),
         rx.table.cell(rx.text(queue.in_progress, data_testid="queue-in-progress")),
@@ -180,11 +200,20 @@ def _queue_row(queue: rx.Var[QueueFigures]) -> rx.Component:
 def _agent_row(agent: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(agent.name),
-        rx.table.cell(rx.badge(tr("agent", agent.status),
-                               color_scheme=rx.match(agent.status, ("online", "grass"), ("away", "amber"), "gray"))),
-        rx.table.cell(rx.hstack(rx.progress(value=agent.percent, width="80px"),
-                                rx.text(agent.load, " / ", agent.capacity, size="2", data_testid="agent-load"),
-                                align="center", spacing="2")),
+        rx.table.cell(
+            rx.badge(
+                tr("agent", agent.status),
+                color_scheme=rx.match(agent.status, ("online", "grass"), ("away", "amber"), "gray"),
+            )
+        ),
+        rx.table.cell(
+            rx.hstack(
+                rx.progress(value=agent.percent, width="80px"),
+                rx.text(agent.load, " / ", agent.capacity, size="2", data_testid="agent-load"),
+                align="center",
+                spacing="2",
+            )
+        ),
         rx.table.cell(rx.text(agent.queues, size="2", color_scheme="gray")),
         data_testid="monitor-agent",
     )
@@ -202,46 +231,79 @@ def monitor_page() -> rx.Component:
             S.allowed,
             rx.vstack(
                 rx.hstack(
-                    rx.link(rx.button(rx.icon("arrow-left", size=14), t("nav.inbox"), variant="soft", size="2"),
-                            href="/inbox"),
+                    rx.link(
+                        rx.button(rx.icon("arrow-left", size=14), t("nav.inbox"), variant="soft", size="2"),
+                        href="/inbox",
+                    ),
                     rx.text(t("monitor.subtitle"), size="2", color_scheme="gray"),
-                    align="center", spacing="3", wrap="wrap",
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
                 ),
                 rx.grid(
-                    _stat("monitor.waiting", S.totals.waiting, "total-waiting",
-                          rx.cond(S.totals.waiting > 0, "amber", "gray")),
-                    _stat("monitor.longest_wait", S.totals.longest_wait, "total-longest",
-                          rx.cond(S.totals.late, "red", "gray")),
+                    _stat(
+                        "monitor.waiting",
+                        S.totals.waiting,
+                        "total-waiting",
+                        rx.cond(S.totals.waiting > 0, "amber", "gray"),
+                    ),
+                    _stat(
+                        "monitor.longest_wait",
+                        S.totals.longest_wait,
+                        "total-longest",
+                        rx.cond(S.totals.late, "red", "gray"),
+                    ),
                     _stat("monitor.in_progress", S.totals.in_progress, "total-in-progress"),
                     _stat("monitor.agents_online", S.totals.agents_online, "total-online", "grass"),
                     _stat("monitor.first_response", S.totals.first_response, "total-first-response"),
                     _stat("monitor.handling", S.totals.handling, "total-handling"),
-                    _stat("monitor.sla_breaches", S.totals.sla_breaches, "total-sla",
-                          rx.cond(S.totals.sla_breaches > 0, "red", "gray")),
-                    columns=rx.breakpoints(initial="2", sm="4", xl="7"), spacing="3", width="100%",
+                    _stat(
+                        "monitor.sla_breaches",
+                        S.totals.sla_breaches,
+                        "total-sla",
+                        rx.cond(S.totals.sla_breaches > 0, "red", "gray"),
+                    ),
+                    columns=rx.breakpoints(initial="2", sm="4", xl="7"),
+                    spacing="3",
+                    width="100%",
                 ),
                 rx.heading(t("monitor.queues"), size="4", margin_top="8px"),
                 rx.box(
                     rx.table.root(
-                        _header("monitor.queue", "monitor.waiting", "monitor.longest_wait", "monitor.in_progress",
-                                "monitor.agents_online", "monitor.first_response", "monitor.handling",
-                                "monitor.sla_breaches", "monitor.csat"),
+                        _header(
+                            "monitor.queue",
+                            "monitor.waiting",
+                            "monitor.longest_wait",
+                            "monitor.in_progress",
+                            "monitor.agents_online",
+                            "monitor.first_response",
+                            "monitor.handling",
+                            "monitor.sla_breaches",
+                            "monitor.csat",
+                        ),
                         rx.table.body(rx.foreach(S.queues, _queue_row)),
-                        variant="surface", size="1", width="100%",
+                        variant="surface",
+                        size="1",
+                        width="100%",
                     ),
-                    overflow_x="auto", width="100%",
+                    overflow_x="auto",
+                    width="100%",
                 ),
                 rx.heading(t("monitor.agents"), size="4", margin_top="8px"),
                 rx.box(
                     rx.table.root(
                         _header("monitor.agent", "monitor.status", "monitor.load", "monitor.agent_queues"),
                         rx.table.body(rx.foreach(S.agents, _agent_row)),
-                        variant="surface", size="1", width="100%",
+                        variant="surface",
+                        size="1",
+                        width="100%",
                     ),
-                    overflow_x="auto", width="100%",
+                    overflow_x="auto",
+                    width="100%",
                 ),
                 rx.text(t("monitor.period"), size="1", color_scheme="gray"),
-                spacing="3", width="100%",
+                spacing="3",
+                width="100%",
             ),
             rx.callout(t("monitor.not_allowed"), icon="lock", color_scheme="amber"),
         ),

@@ -14,17 +14,17 @@ from flowstudio.db import session_scope
 from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
-from flowstudio.services import agents as agent_service
-from flowstudio.services import assignment, inbox
-from flowstudio.services import quick_replies as canned
-from flowstudio.services import typing as typing_indicator
 from flowstudio.pages.inbox.items import ChatMessage, Option, QuickReply, Variable
 from flowstudio.pages.inbox.items import connected as _connected
+from flowstudio.services import agents as agent_service
+from flowstudio.services import assignment, inbox
+from flowstudio.services import permissions as can
+from flowstudio.services import quick_replies as canned
+from flowstudio.services import typing as typing_indicator
 from flowstudio.services.inbox import ConversationRow, InboxFilters
 from flowstudio.services.workspace_settings import conversation_types
-from flowstudio.state.session import scope_of
-from flowstudio.services import permissions as can
 from flowstudio.state.guard import authorize, requires
+from flowstudio.state.session import scope_of
 
 log = logging.getLogger("flowstudio.inbox")
 POLL_SECONDS = 1.5
@@ -118,39 +118,52 @@ class InboxState(rx.State):
         def number(value: str) -> int | None:
             return int(value) if value not in ("", ANY) and value.isdigit() else None
 
-        return InboxFilters(view=self.view, status=self.status_filter, queue_id=number(self.queue_filter),
-                            agent_id=number(self.agent_filter),
-                            channel="" if self.channel_filter == ANY else self.channel_filter,
-                            tag="" if self.tag_filter == ANY else self.tag_filter,
-                            variable_name=self.var_name, variable_value=self.var_value,
-                            priority="" if self.priority_filter == ANY else self.priority_filter,
-                            unread_only=self.unread_only, search=self.search,
-                            conversation_type="" if self.type_filter == ANY else self.type_filter)
+        return InboxFilters(
+            view=self.view,
+            status=self.status_filter,
+            queue_id=number(self.queue_filter),
+            agent_id=number(self.agent_filter),
+            channel="" if self.channel_filter == ANY else self.channel_filter,
+            tag="" if self.tag_filter == ANY else self.tag_filter,
+            variable_name=self.var_name,
+            variable_value=self.var_value,
+            priority="" if self.priority_filter == ANY else self.priority_filter,
+            unread_only=self.unread_only,
+            search=self.search,
+            conversation_type="" if self.type_filter == ANY else self.type_filter,
+        )
 
     @staticmethod
-    def _read(workspace_id: int, user_id: int, filters: InboxFilters, selected_id: int,
-              since: str | None, lang: str = "pt-BR") -> dict[str, Any] | None:
+    def _read(
+        workspace_id: int, user_id: int, filters: InboxFilters, selected_id: int, since: str | None, lang: str = "pt-BR"
+    ) -> dict[str, Any] | None:
         """Everything the page shows, read in one go (off the event loop); None when nothing changed."""
         with session_scope() as session:
             signature = inbox.signature(session=session, workspace_id=workspace_id)
             if since is not None and signature == since:
                 return None
-            if selected_id and inbox.read_open(session=session, workspace_id=workspace_id, user_id=user_id,
-                                               conversation_id=selected_id):
+            if selected_id and inbox.read_open(
+                session=session, workspace_id=workspace_id, user_id=user_id, conversation_id=selected_id
+            ):
                 signature = inbox.signature(session=session, workspace_id=workspace_id)
             data: dict[str, Any] = {"signature": signature}
             try:
-                data["rows"] = inbox.list_conversations(session=session, workspace_id=workspace_id, user_id=user_id,
-                                                        filters=filters, language=lang)
+                data["rows"] = inbox.list_conversations(
+                    session=session, workspace_id=workspace_id, user_id=user_id, filters=filters, language=lang
+                )
             except inbox.InboxError as error:
                 data["rows"], data["error"] = [], str(error)
             data["counts"] = inbox.counts(session=session, workspace_id=workspace_id, user_id=user_id)
             data["detail"] = None
             if selected_id:
                 try:
-                    data["detail"] = inbox.conversation_detail(session=session, workspace_id=workspace_id,
-                                                               user_id=user_id, conversation_id=selected_id,
-                                                               language=lang)
+                    data["detail"] = inbox.conversation_detail(
+                        session=session,
+                        workspace_id=workspace_id,
+                        user_id=user_id,
+                        conversation_id=selected_id,
+                        language=lang,
+                    )
                 except inbox.InboxError:
                     data["detail"] = None
             return data
@@ -178,9 +191,28 @@ class InboxState(rx.State):
         variables = [Variable(**v) for v in detail["variables"]]
         if variables != self.variables:
             self.variables = variables
-        for name in ("contact_name", "contact_phone", "contact_email", "channel", "status", "owner_type",
-                     "owner_label", "queue_name", "priority", "csat", "tags", "flow_tags", "can_write", "can_pick",
-                     "can_take", "can_close", "can_transfer", "can_archive", "conversation_type", "inactive"):
+        for name in (
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "channel",
+            "status",
+            "owner_type",
+            "owner_label",
+            "queue_name",
+            "priority",
+            "csat",
+            "tags",
+            "flow_tags",
+            "can_write",
+            "can_pick",
+            "can_take",
+            "can_close",
+            "can_transfer",
+            "can_archive",
+            "conversation_type",
+            "inactive",
+        ):
             if getattr(self, name) != detail[name]:
                 setattr(self, name, detail[name])
 
@@ -205,10 +237,11 @@ class InboxState(rx.State):
         self.channels = [Option(**o) for o in options["channels"]]
         self.all_tags = [Option(**o) for o in options["tags"]]
         self.my_status = me.status
-        self.quick_replies = [QuickReply(**q) for q in canned.quick_replies(workspace_id=workspace_id,
-                                                                            language=lang[:2])]
+        self.quick_replies = [
+            QuickReply(**q) for q in canned.quick_replies(workspace_id=workspace_id, language=lang[:2])
+        ]
 
-    async def _act(self, action, success_key: str = ""):  # noqa: ANN001 - a callable doing the work
+    async def _act(self, action, success_key: str = ""):
         """Run an action; a refusal (a ValueError from the services) becomes a visible message."""
         _, _, lang = await scope_of(self)
         try:
@@ -262,9 +295,9 @@ class InboxState(rx.State):
                 since = None if full else self._signature
                 filters, selected = self._filters(), self.selected_id
                 touch = now - self._last_touch > TOUCH_SECONDS
-            data = await rx.run_in_thread(lambda: self._read(workspace_id, user_id, filters, selected, since, lang))
+            data = await rx.run_in_thread(lambda: self._read(workspace_id, user_id, filters, selected, since, lang))  # noqa: B023 - awaited at once
             if touch:
-                await rx.run_in_thread(lambda: _touch(workspace_id, user_id))
+                await rx.run_in_thread(lambda: _touch(workspace_id, user_id))  # noqa: B023 - awaited at once
             async with self:
                 if self._generation != generation:
                     return
@@ -289,8 +322,15 @@ class InboxState(rx.State):
     @requires(can.INBOX_WORK)
     async def set_filter(self, name: str, value: str):
         """One select filter changed."""
-        if name in ("status_filter", "queue_filter", "agent_filter", "channel_filter", "tag_filter",
-                    "priority_filter", "type_filter"):
+        if name in (
+            "status_filter",
+            "queue_filter",
+            "agent_filter",
+            "channel_filter",
+            "tag_filter",
+            "priority_filter",
+            "type_filter",
+        ):
             setattr(self, name, value)
             await self._reload()
 
@@ -305,7 +345,7 @@ class InboxState(rx.State):
     @requires(can.INBOX_WORK)
     async def apply_text_filters(self, form: dict[str, Any]):
         """The search box and the variable filter (submitted with Enter or the button)."""
-        self.search = str(form.get("search", ""))[:inbox.MAX_SEARCH]
+        self.search = str(form.get("search", ""))[: inbox.MAX_SEARCH]
         self.var_name = str(form.get("var_name", "")).strip()[:100]
         self.var_value = str(form.get("var_value", "")).strip()[:200]
         await self._reload()
@@ -319,7 +359,11 @@ class InboxState(rx.State):
         self.type_filter = ANY
         self.search = self.var_name = self.var_value = ""
         await self._reload()
-        return [rx.set_value("inbox-search", ""), rx.set_value("inbox-var-name", ""), rx.set_value("inbox-var-value", "")]
+        return [
+            rx.set_value("inbox-search", ""),
+            rx.set_value("inbox-var-name", ""),
+            rx.set_value("inbox-var-value", ""),
+        ]
 
     @rx.event
     def set_filters_open(self, value: bool):
@@ -340,8 +384,10 @@ class InboxState(rx.State):
         if self.selected_id != conversation_id:
             self.error = translate("inbox.not_visible", lang)
             return None
-        return rx.call_script("setTimeout(() => {const l = document.getElementById('inbox-messages');"
-                              " if (l) l.scrollTop = l.scrollHeight;}, 150)")
+        return rx.call_script(
+            "setTimeout(() => {const l = document.getElementById('inbox-messages');"
+            " if (l) l.scrollTop = l.scrollHeight;}, 150)"
+        )
 
     @rx.event
     def back_to_list(self):
@@ -367,7 +413,7 @@ class InboxState(rx.State):
         conversation_id = self.selected_id
         try:
             await asyncio.to_thread(typing_indicator.agent_typing, conversation_id=conversation_id, user_id=user_id)
-        except Exception:  # noqa: BLE001 - a typing indicator never gets in the agent's way
+        except Exception:
             log.warning("typing.signal_failed", extra={"conversation_id": conversation_id}, exc_info=True)
 
     @rx.event
@@ -381,13 +427,18 @@ class InboxState(rx.State):
         """Send the typed text to the customer."""
         workspace_id, user_id, _ = await scope_of(self)
         text, conversation_id = self.draft, self.selected_id
-        result = await self._act(lambda: assignment.send_agent_message(
-            conversation_id=conversation_id, agent_id=user_id, text=text, workspace_id=workspace_id))
+        result = await self._act(
+            lambda: assignment.send_agent_message(
+                conversation_id=conversation_id, agent_id=user_id, text=text, workspace_id=workspace_id
+            )
+        )
         if not self.error:
             self.draft, self._typing_at = "", 0.0
             await self._mark_read(workspace_id, user_id)
-            return rx.call_script("setTimeout(() => {const l = document.getElementById('inbox-messages');"
-                                  " if (l) l.scrollTop = l.scrollHeight;}, 150)")
+            return rx.call_script(
+                "setTimeout(() => {const l = document.getElementById('inbox-messages');"
+                " if (l) l.scrollTop = l.scrollHeight;}, 150)"
+            )
         return result
 
     async def _mark_read(self, workspace_id: int, user_id: int) -> None:
@@ -408,9 +459,13 @@ class InboxState(rx.State):
 
     def _send_media(self, workspace_id: int, user_id: int, url: str, media_type: str, filename: str):
         return assignment.send_agent_message(
-            conversation_id=self.selected_id, agent_id=user_id, kind="media", workspace_id=workspace_id,
+            conversation_id=self.selected_id,
+            agent_id=user_id,
+            kind="media",
+            workspace_id=workspace_id,
             text=self.draft.strip(),
-            payload={"media_type": media_type, "url": url, "filename": filename, "caption": self.draft.strip() or None})
+            payload={"media_type": media_type, "url": url, "filename": filename, "caption": self.draft.strip() or None},
+        )
 
     @rx.event
     @requires(can.INBOX_WORK)
@@ -423,8 +478,9 @@ class InboxState(rx.State):
             return None
         name = url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] or "file"
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-        await self._act(lambda: self._send_media(workspace_id, user_id, url, _MEDIA_EXT.get(suffix, "document"),
-                                                 name[:200]))
+        await self._act(
+            lambda: self._send_media(workspace_id, user_id, url, _MEDIA_EXT.get(suffix, "document"), name[:200])
+        )
         if not self.error:
             self.file_url, self.draft, self.file_open = "", "", False
         return None
@@ -443,8 +499,11 @@ class InboxState(rx.State):
             except ValueError as error:
                 self.error = str(error)
                 return rx.clear_selected_files(UPLOAD_ID)
-            await self._act(lambda stored=stored: self._send_media(
-                workspace_id, user_id, origin + stored["path"], stored["media_type"], stored["filename"]))
+            await self._act(
+                lambda stored=stored: self._send_media(
+                    workspace_id, user_id, origin + stored["path"], stored["media_type"], stored["filename"]
+                )
+            )
             if self.error:
                 return rx.clear_selected_files(UPLOAD_ID)
         self.draft, self.file_open = "", False
@@ -459,12 +518,23 @@ class InboxState(rx.State):
         if not (self.can_take or self.can_pick):
             return None
         if self.can_take:
-            toast = await self._act(lambda: assignment.transfer(
-                conversation_id=conversation_id, to_type="agent", to_id=user_id, actor_type="agent",
-                actor_id=user_id, reason="taken over from the bot", workspace_id=workspace_id), "inbox.picked")
+            toast = await self._act(
+                lambda: assignment.transfer(
+                    conversation_id=conversation_id,
+                    to_type="agent",
+                    to_id=user_id,
+                    actor_type="agent",
+                    actor_id=user_id,
+                    reason="taken over from the bot",
+                    workspace_id=workspace_id,
+                ),
+                "inbox.picked",
+            )
         else:
-            toast = await self._act(lambda: assignment.accept(conversation_id=conversation_id, agent_id=user_id,
-                                                              workspace_id=workspace_id), "inbox.picked")
+            toast = await self._act(
+                lambda: assignment.accept(conversation_id=conversation_id, agent_id=user_id, workspace_id=workspace_id),
+                "inbox.picked",
+            )
         if not self.error and self.view != "mine":
             self.view = "mine"  # the open chat is now the agent's: show it among theirs, not in a list it left
             await self._reload()
@@ -498,14 +568,24 @@ class InboxState(rx.State):
             self.error = translate("inbox.choose_target", lang)
             return None
         to_type, to_id, conversation_id = self.transfer_type, int(self.transfer_target), self.selected_id
-        toast = await self._act(lambda: assignment.transfer(
-            conversation_id=conversation_id, to_type=to_type, to_id=to_id, actor_type="agent", actor_id=user_id,
-            reason="transferred from the inbox", workspace_id=workspace_id), "inbox.transferred")
+        toast = await self._act(
+            lambda: assignment.transfer(
+                conversation_id=conversation_id,
+                to_type=to_type,
+                to_id=to_id,
+                actor_type="agent",
+                actor_id=user_id,
+                reason="transferred from the inbox",
+                workspace_id=workspace_id,
+            ),
+            "inbox.transferred",
+        )
         if not self.error:
             self.transfer_open = False
             with session_scope() as session:
-                self.agents = [Option(**o) for o in inbox.transfer_options(
-                    session=session, workspace_id=workspace_id)["agents"]]
+                self.agents = [
+                    Option(**o) for o in inbox.transfer_options(session=session, workspace_id=workspace_id)["agents"]
+                ]
         return toast
 
     @rx.event
@@ -522,8 +602,12 @@ class InboxState(rx.State):
         self.close_open = False
         if not self.can_close:
             return None
-        return await self._act(lambda: assignment.close(conversation_id=conversation_id, actor_type="agent",
-                                                        actor_id=user_id, workspace_id=workspace_id), "inbox.closed")
+        return await self._act(
+            lambda: assignment.close(
+                conversation_id=conversation_id, actor_type="agent", actor_id=user_id, workspace_id=workspace_id
+            ),
+            "inbox.closed",
+        )
 
     @rx.event
     @requires(can.INBOX_WORK)
@@ -533,9 +617,12 @@ class InboxState(rx.State):
         conversation_id = self.selected_id
         if not self.can_archive:
             return None
-        return await self._act(lambda: assignment.archive(conversation_id=conversation_id, actor_type="agent",
-                                                          actor_id=user_id, workspace_id=workspace_id),
-                               "inbox.archived")
+        return await self._act(
+            lambda: assignment.archive(
+                conversation_id=conversation_id, actor_type="agent", actor_id=user_id, workspace_id=workspace_id
+            ),
+            "inbox.archived",
+        )
 
     @rx.event
     @requires(can.INBOX_WORK)
@@ -547,8 +634,13 @@ class InboxState(rx.State):
         def work() -> None:
             assignment.set_priority(conversation_id=conversation_id, priority=value, workspace_id=workspace_id)
             with session_scope() as session:
-                inbox.record_priority(session=session, workspace_id=workspace_id, conversation_id=conversation_id,
-                                      priority=value, actor_id=user_id)
+                inbox.record_priority(
+                    session=session,
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    priority=value,
+                    actor_id=user_id,
+                )
 
         return await self._act(work)
 
@@ -566,15 +658,21 @@ class InboxState(rx.State):
 
         def work() -> None:
             with session_scope() as session:
-                inbox.add_tag(session=session, workspace_id=workspace_id, conversation_id=conversation_id, name=name,
-                              actor_id=user_id)
+                inbox.add_tag(
+                    session=session,
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    name=name,
+                    actor_id=user_id,
+                )
 
         await self._act(work)
         if not self.error:
             self.new_tag = ""
             with session_scope() as session:
-                self.all_tags = [Option(**o) for o in inbox.transfer_options(
-                    session=session, workspace_id=workspace_id)["tags"]]
+                self.all_tags = [
+                    Option(**o) for o in inbox.transfer_options(session=session, workspace_id=workspace_id)["tags"]
+                ]
             return rx.set_value("inbox-new-tag", "")
         return None
 
@@ -587,8 +685,13 @@ class InboxState(rx.State):
 
         def work() -> None:
             with session_scope() as session:
-                inbox.remove_tag(session=session, workspace_id=workspace_id, conversation_id=conversation_id,
-                                 name=name, actor_id=user_id)
+                inbox.remove_tag(
+                    session=session,
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    name=name,
+                    actor_id=user_id,
+                )
 
         return await self._act(work)
 

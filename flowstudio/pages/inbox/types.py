@@ -32,8 +32,13 @@ class ConversationTypeState(rx.State):
         name = None if value == NO_TYPE else str(value)[:200]
         try:
             with session_scope() as session:
-                conversation_types.set_type(session=session, workspace_id=workspace_id,
-                                            conversation_id=conversation_id, name=name, actor_id=user_id)
+                conversation_types.set_type(
+                    session=session,
+                    workspace_id=workspace_id,
+                    conversation_id=conversation_id,
+                    name=name,
+                    actor_id=user_id,
+                )
         except conversation_types.ConversationTypeError as error:
             await inbox_state._reload()
             return rx.toast.error(translate(error.key, lang, name=error.detail))
@@ -55,14 +60,17 @@ def type_select() -> rx.Component:
                     rx.foreach(S.type_options, lambda o: rx.select.item(o.label, value=o.value)),
                 ),
                 value=rx.cond(S.conversation_type == "", NO_TYPE, S.conversation_type),
-                on_change=ConversationTypeState.set_type, size="1",
+                on_change=ConversationTypeState.set_type,
+                size="1",
             ),
-            spacing="1", width="100%",
+            spacing="1",
+            width="100%",
         ),
     )
 
 
 def inactive_badge(testid: str) -> rx.Component:
     """The "inactive" badge of a conversation whose customer went silent (the workspace's marker)."""
-    return rx.badge(rx.icon("moon", size=10), t("inbox.inactive"), size="1", color_scheme="gray", variant="soft",
-                    data_testid=testid)
+    return rx.badge(
+        rx.icon("moon", size=10), t("inbox.inactive"), size="1", color_scheme="gray", variant="soft", data_testid=testid
+    )
