@@ -83,9 +83,9 @@ def seed(data_dir: Path, sizes: list[int]) -> dict[int, int]:
     os.environ.update({"FLOWSTUDIO_DATA_DIR": str(data_dir), "FLOWSTUDIO_ADMIN_PASSWORD": PASSWORD})
     os.environ.pop("DATABASE_URL", None)
     from flowstudio.db import session_scope
-    from flowstudio.services import migrations
-    from flowstudio.services.bots import create_bot, create_bot_from_document
-    from flowstudio.services.seed import seed_demo
+    from flowstudio.services.studio.bots import create_bot, create_bot_from_document
+    from flowstudio.services.system import migrations
+    from flowstudio.services.system.seed import seed_demo
 
     migrations.upgrade()
     ids = {}

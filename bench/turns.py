@@ -74,7 +74,7 @@ app = Starlette(routes=[Route("/turn", turn, methods=["POST"])])
 FULL_APP = """
 import threading
 from flowstudio.api import create_api
-from flowstudio.services import nlu
+from flowstudio.services.studio import nlu
 from flowstudio.tasks.celery_app import celery_app
 celery_app.conf.task_default_queue = "{queue}"  # the run's own queue (no worker reads it): removed afterwards
 app = create_api()
@@ -102,10 +102,11 @@ def prepare(database: str) -> str:
     url = admin.url.set(database=database).render_as_string(hide_password=False)
     os.environ.update({"DATABASE_URL": url, "REDIS_URL": REDIS})
     from flowstudio.db import session_scope
-    from flowstudio.services import migrations, nlu
-    from flowstudio.services.channels import create_channel
-    from flowstudio.services.drafts import version_document
-    from flowstudio.services.seed import seed_demo
+    from flowstudio.services.integrations.channels import create_channel
+    from flowstudio.services.studio import nlu
+    from flowstudio.services.studio.drafts import version_document
+    from flowstudio.services.system import migrations
+    from flowstudio.services.system.seed import seed_demo
 
     migrations.upgrade(url)
     with session_scope() as session:

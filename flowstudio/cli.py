@@ -22,7 +22,7 @@ app.add_typer(cli_tokens.token_app, name="token")  # token create, list, revoke
 
 
 def _project_root():
-    from flowstudio.services.migrations import PROJECT_ROOT
+    from flowstudio.services.system.migrations import PROJECT_ROOT
 
     return PROJECT_ROOT
 
@@ -36,7 +36,7 @@ def version() -> None:
 @app.command()
 def migrate() -> None:
     """Apply database migrations up to the newest (`alembic upgrade head`)."""
-    from flowstudio.services import migrations
+    from flowstudio.services.system import migrations
 
     migrations.upgrade()
     typer.echo(f"database migrated to {migrations.head_revision()} ({get_settings().database_url.split(':', 1)[0]})")
@@ -46,8 +46,8 @@ def migrate() -> None:
 def seed() -> None:
     """Create the demo workspace, its admin and the Pizzaria Bella bot, where missing (migrates first)."""
     from flowstudio.db import session_scope
-    from flowstudio.services import migrations
-    from flowstudio.services.seed import seed_demo
+    from flowstudio.services.system import migrations
+    from flowstudio.services.system.seed import seed_demo
 
     settings = get_settings()
     migrations.upgrade()
@@ -73,8 +73,8 @@ def set_password(
 ) -> None:
     """Set a user's password (logs them out everywhere)."""
     from flowstudio.db import session_scope
-    from flowstudio.services.auth import generate_password
-    from flowstudio.services.auth import set_password as set_user_password
+    from flowstudio.services.identity.auth import generate_password
+    from flowstudio.services.identity.auth import set_password as set_user_password
 
     new_password = password or generate_password()
     if len(new_password) < 8:
@@ -112,7 +112,7 @@ def channel_create(
 
     from flowstudio.db import session_scope
     from flowstudio.models import Bot, Workspace
-    from flowstudio.services.channels import ChannelError, create_channel, public_view
+    from flowstudio.services.integrations.channels import ChannelError, create_channel, public_view
 
     with session_scope() as session:
         space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
@@ -148,7 +148,7 @@ def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) 
 
     from flowstudio.db import session_scope
     from flowstudio.models import Workspace
-    from flowstudio.services.channels import list_channels, public_view
+    from flowstudio.services.integrations.channels import list_channels, public_view
 
     with session_scope() as session:
         space = session.exec(select(Workspace).where(Workspace.slug == workspace)).first()
@@ -159,7 +159,7 @@ def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) 
 @app.command()
 def health() -> None:
     """Check the database and the task broker; exit 1 when something is down."""
-    from flowstudio.services.health import check
+    from flowstudio.services.system.health import check
 
     result = check()
     typer.echo(json.dumps(asdict(result), indent=2))

@@ -35,7 +35,7 @@ def token_create(
     """Create an API token and print it (only this once)."""
     from flowstudio.db import session_scope
     from flowstudio.models import Role
-    from flowstudio.services.api_tokens import create_token
+    from flowstudio.services.identity.api_tokens import create_token
 
     try:
         chosen = Role(role)
@@ -53,7 +53,7 @@ def token_list(workspace: str = typer.Option("demo", help="Workspace slug.")) ->
     from dataclasses import asdict
 
     from flowstudio.db import session_scope
-    from flowstudio.services.api_tokens import list_tokens
+    from flowstudio.services.identity.api_tokens import list_tokens
 
     with session_scope() as session:
         views = [asdict(view) for view in list_tokens(session=session, workspace_id=_workspace_id(session, workspace))]
@@ -68,7 +68,7 @@ def token_revoke(
     """Revoke a token: every request with it is refused from now on (it stays listed, as revoked)."""
     from flowstudio.db import session_scope
     from flowstudio.errors import DomainError
-    from flowstudio.services.api_tokens import find_token, revoke_token
+    from flowstudio.services.identity.api_tokens import find_token, revoke_token
 
     with session_scope() as session:
         space_id = _workspace_id(session, workspace) if workspace else None

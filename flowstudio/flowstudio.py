@@ -23,8 +23,8 @@ from flowstudio.pages.queues import QueuesState, queues_page
 from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.security_settings import SecuritySettingsState, security_settings_page
 from flowstudio.pages.settings import SettingsState, settings_page
-from flowstudio.services import nlu
-from flowstudio.services import permissions as can
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio import nlu
 from flowstudio.state.guard import NOT_ALLOWED_ROUTE, GuardState
 from flowstudio.state.session import SessionState
 

@@ -68,7 +68,9 @@ def _clear_process_caches() -> None:
     database, whose ids restart at 1."""
     from flowstudio.api.channels import common
     from flowstudio.models import sealing
-    from flowstudio.services import code_actions, nlu, runtime, webhooks
+    from flowstudio.services.conversations import runtime
+    from flowstudio.services.integrations import webhooks
+    from flowstudio.services.studio import code_actions, nlu
 
     runtime._flows.clear()
     runtime._published.clear()
@@ -130,7 +132,7 @@ def redis_url() -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test using it runs on SQLite and on PostgreSQL, set as DATABASE_URL, migrated to head."""
-    from flowstudio.services import migrations
+    from flowstudio.services.system import migrations
 
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
     use_env(monkeypatch, DATABASE_URL=url)

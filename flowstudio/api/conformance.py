@@ -1,4 +1,4 @@
-"""What keeps the REST API true to its OpenAPI spec (checked by tests/test_schemathesis.py):
+"""What keeps the REST API true to its OpenAPI spec (checked by tests/app/api/test_schemathesis.py):
 
 - `UtcDatetime` for response fields: always an RFC 3339 time with its offset (SQLite hands back naive
   datetimes, which JSON-encode without one and are not a `date-time`).

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from flowstudio.services import health as health_service
+from flowstudio.services.system import health as health_service
 
 router = APIRouter(tags=["system"])
 

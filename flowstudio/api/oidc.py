@@ -17,7 +17,8 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from flowstudio.db import session_scope
-from flowstudio.services import audit, oidc, sign_in
+from flowstudio.services.identity import oidc, sign_in
+from flowstudio.services.privacy import audit
 from flowstudio.settings import Environment, get_settings
 
 log = logging.getLogger("flowstudio.oidc")

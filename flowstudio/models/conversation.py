@@ -113,7 +113,7 @@ class Conversation(SQLModel, table=True):
     csat_comment: str | None = Field(default=None, sa_type=sa.Text)
     conversation_type: str | None = Field(default=None, max_length=40)  # one of the workspace's named types
     # Set when the customer has been silent for the workspace's "inactive after" minutes; their next message
-    # clears it (flowstudio.services.inactivity).
+    # clears it (flowstudio.services.conversations.inactivity).
     inactive_since: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 

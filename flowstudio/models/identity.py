@@ -21,7 +21,7 @@ class AccountSecurity(SQLModel, table=True):
     """One user's sign-in state: session epoch, password age, and their authenticator app.
 
     `session_epoch` is carried in every login token; "log out everywhere" and password changes bump
-    it, so every older token stops working at once. `totp_secret` is sealed (services/crypto.py);
+    it, so every older token stops working at once. `totp_secret` is sealed (crypto.py);
     `totp_last_step` is the last accepted 30-second step, so a code is never accepted twice.
     """
 

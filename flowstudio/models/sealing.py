@@ -11,13 +11,13 @@ column type never sees the row. The bindings all work with one INSERT (no row id
 So a sealed body copied into another conversation, or a variable into another workspace or name, does
 not open. Loaded objects hold plaintext (the bot engine, deliveries and exports read it as before);
 only the database holds ciphertext. Who may *see* plaintext is decided when it is shown
-(`flowstudio.services.privacy`).
+(`flowstudio.services.privacy.access`).
 
 Whether a workspace seals comes from its `WorkspaceSettings`, cached per process for `POLICY_TTL`
 seconds (a change made elsewhere applies within that time). Values are sealed only when they change, so
 the per-message cost is one AES-GCM seal (microseconds) and nothing for workspaces that do not encrypt.
 Statements that bypass the ORM (`update(Message)...`) are not sealed: use objects, or seal the values with
-`message_at_rest` / `session_at_rest` as `flowstudio.services.turn_writes` does.
+`message_at_rest` / `session_at_rest` as `flowstudio.services.conversations.turn_writes` does.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from flowstudio import crypto
 from flowstudio.models.conversation import Contact, Conversation, Message
-from flowstudio.services import crypto
 
 log = logging.getLogger("flowstudio.sealing")
 SEALED_KEY = "_sealed"

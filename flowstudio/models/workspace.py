@@ -12,7 +12,7 @@ from flowstudio.models.base import created_at_field, enum_field
 
 
 class Role(StrEnum):
-    """What a member may do in a workspace (the capabilities of each: `flowstudio.services.permissions`)."""
+    """What a member may do in a workspace (the capabilities of each: `flowstudio.services.identity.permissions`)."""
 
     ADMIN = "admin"
     SUPERVISOR = "supervisor"

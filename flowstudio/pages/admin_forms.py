@@ -13,7 +13,8 @@ from sqlmodel import Session
 
 from flowstudio.errors import KeyedError
 from flowstudio.models import Role, User
-from flowstudio.services import audit, permissions
+from flowstudio.services.identity import permissions
+from flowstudio.services.privacy import audit
 
 MANAGER_ROLES = tuple(role.value for role in Role if permissions.allows(role, permissions.AGENTS_MANAGE))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -17,10 +17,10 @@ from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role, not_allowed
-from flowstudio.services import agents as agent_service
-from flowstudio.services import permissions
-from flowstudio.services import permissions as can
-from flowstudio.services import queues as queue_service
+from flowstudio.services.assignment import agents as agent_service
+from flowstudio.services.assignment import queues as queue_service
+from flowstudio.services.identity import permissions
+from flowstudio.services.identity import permissions as can
 from flowstudio.state.guard import request_ip, requires
 from flowstudio.state.session import SessionState, scope_of
 

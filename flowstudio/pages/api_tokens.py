@@ -13,8 +13,9 @@ from flowstudio.db import session_scope
 from flowstudio.errors import DomainError, error_text
 from flowstudio.i18n import translate
 from flowstudio.models import Role
-from flowstudio.services import api_tokens, audit
-from flowstudio.services.permissions import SECURITY_MANAGE
+from flowstudio.services.identity import api_tokens
+from flowstudio.services.identity.permissions import SECURITY_MANAGE
+from flowstudio.services.privacy import audit
 from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import SessionState
 

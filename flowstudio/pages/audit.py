@@ -12,7 +12,8 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.models import as_utc
-from flowstudio.services import account_policy, audit
+from flowstudio.services.identity import account_policy
+from flowstudio.services.privacy import audit
 from flowstudio.state.session import scope_of
 
 PAGE_SIZE = 50

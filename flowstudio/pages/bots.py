@@ -12,9 +12,9 @@ from flowstudio.db import session_scope
 from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, User
-from flowstudio.services import bots as bot_service
-from flowstudio.services import permissions as can
-from flowstudio.services.bots import BotSummary, list_bots
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio import bots as bot_service
+from flowstudio.services.studio.bots import BotSummary, list_bots
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 

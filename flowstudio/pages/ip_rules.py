@@ -9,8 +9,9 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
-from flowstudio.services import audit, ip_rules
-from flowstudio.services.permissions import SECURITY_MANAGE
+from flowstudio.services.identity import ip_rules
+from flowstudio.services.identity.permissions import SECURITY_MANAGE
+from flowstudio.services.privacy import audit
 from flowstudio.state.guard import authorize, request_ip, requires
 from flowstudio.state.session import SessionState
 

@@ -1,7 +1,7 @@
 """The login page: credentials -> code (e-mail, app or recovery) -> new password when it expired.
 
 The pending user, challenge and stage are backend-only vars, so the browser cannot skip a step. The
-rules themselves live in `flowstudio.services.sign_in`.
+rules themselves live in `flowstudio.services.identity.sign_in`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import reflex as rx
 from flowstudio.components.layout import language_select, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
-from flowstudio.services import oidc, sign_in
+from flowstudio.services.identity import oidc, sign_in
 from flowstudio.state.session import SessionState, home_for
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from flowstudio.components.layout import shell, t
-from flowstudio.services.ip_rules import BLOCKED, NOT_ALLOWED
+from flowstudio.services.identity.ip_rules import BLOCKED, NOT_ALLOWED
 from flowstudio.state.guard import GuardState
 from flowstudio.state.session import SessionState
 

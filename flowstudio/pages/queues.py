@@ -24,9 +24,9 @@ from flowstudio.pages.admin_forms import (
     rows_to_hours,
     seconds_to_minutes,
 )
-from flowstudio.services import agents as agent_service
-from flowstudio.services import permissions as can
-from flowstudio.services import queues as queue_service
+from flowstudio.services.assignment import agents as agent_service
+from flowstudio.services.assignment import queues as queue_service
+from flowstudio.services.identity import permissions as can
 from flowstudio.state.guard import requires
 from flowstudio.state.session import SessionState, scope_of
 

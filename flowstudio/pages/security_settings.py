@@ -12,7 +12,7 @@ from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import Role, Workspace
-from flowstudio.services import account_policy, oidc
+from flowstudio.services.identity import account_policy, oidc
 from flowstudio.state.session import SessionState, scope_of
 
 ROLE_CHOICES = ["", *[role.value for role in Role]]

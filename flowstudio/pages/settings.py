@@ -9,7 +9,7 @@ import reflex as rx
 from flowstudio.components.layout import language_select, shell, t
 from flowstudio.i18n import LANGUAGES
 from flowstudio.pages.settings_state import RunRow, SettingsState
-from flowstudio.services.workspace_settings import timezones
+from flowstudio.services.system.workspace_settings import timezones
 from flowstudio.state.session import SessionState
 
 S = SettingsState

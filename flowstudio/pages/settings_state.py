@@ -14,8 +14,10 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import as_utc
 from flowstudio.pages.admin_forms import parse_list
-from flowstudio.services import health, permissions, retention
-from flowstudio.services import workspace_settings as config
+from flowstudio.services.identity import permissions
+from flowstudio.services.privacy import retention
+from flowstudio.services.system import health
+from flowstudio.services.system import workspace_settings as config
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 
@@ -179,7 +181,7 @@ class SettingsState(rx.State):
     @requires(permissions.SETTINGS_MANAGE)
     async def run_retention(self):
         """Erase what is due now (the daily task does the same)."""
-        from flowstudio.services import audit
+        from flowstudio.services.privacy import audit
         from flowstudio.state.guard import request_ip
 
         workspace_id, user_id, lang = await scope_of(self)

@@ -1,4 +1,4 @@
-"""Permission checks for Reflex pages and event handlers (the matrix itself: `flowstudio.services.permissions`).
+"""Permission checks for Reflex pages and event handlers (the matrix itself: `flowstudio.services.identity.permissions`).
 
 - `GuardState.require(capability)` in a page's `on_load` (after `SessionState.require_login`) sends a member
   without the capability, or from a refused address, to the translated "not allowed" screen.
@@ -24,7 +24,7 @@ import reflex as rx
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import Role
-from flowstudio.services import ip_rules, permissions
+from flowstudio.services.identity import ip_rules, permissions
 from flowstudio.state.session import SessionState
 
 NOT_ALLOWED_ROUTE = "/not-allowed"

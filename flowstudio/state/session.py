@@ -8,7 +8,7 @@ import reflex as rx
 
 from flowstudio.db import session_scope
 from flowstudio.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog
-from flowstudio.services import auth, permissions
+from flowstudio.services.identity import auth, permissions
 from flowstudio.settings import Environment, get_settings
 
 LOGIN_ROUTE = "/login"
@@ -29,7 +29,7 @@ class SessionState(rx.State):
 
     # Reflex keeps state cookies readable by its own JavaScript (it sends them over the websocket), so
     # HttpOnly is not possible here; SameSite=Strict, Secure in production, and the signed, epoch-bound
-    # token (services/auth.py) are what protect it.
+    # token (services/identity/auth.py) are what protect it.
     token: str = rx.Cookie(
         "",
         name="fs_session",

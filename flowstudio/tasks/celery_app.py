@@ -54,7 +54,7 @@ def create_celery() -> Celery:
             "flowstudio.tasks.delivery",
             "flowstudio.tasks.timers",
             "flowstudio.tasks.assignment",
-            "flowstudio.tasks.typing",
+            "flowstudio.tasks.typing_indicator",
             "flowstudio.tasks.retention",
             "flowstudio.tasks.webhooks",
             "flowstudio.tasks.inactivity",

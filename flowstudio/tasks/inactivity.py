@@ -1,11 +1,11 @@
 """Inactivity markers over time: conversations whose customer went silent are marked inactive, then closed
-(per each workspace's general settings; see `flowstudio.services.inactivity`)."""
+(per each workspace's general settings; see `flowstudio.services.conversations.inactivity`)."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from flowstudio.services import inactivity
+from flowstudio.services.conversations import inactivity
 
 
 @shared_task(name="flowstudio.inactivity.sweep")

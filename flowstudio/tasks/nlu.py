@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from flowstudio.db import session_scope
-from flowstudio.services import drafts, nlu
+from flowstudio.services.studio import drafts, nlu
 
 
 @shared_task(name="flowstudio.nlu.train_version", autoretry_for=(OSError,), retry_backoff=True, max_retries=3)

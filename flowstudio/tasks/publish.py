@@ -5,7 +5,7 @@ LPUSH (merging options, routing, kombu's producer and retry wrappers, a new Redi
 than writing the turn's rows. On a plain Redis broker `publish` builds the same message — headers and body
 from Celery's own builder (`app.amqp.create_task_message` of the task's app, as apply_async does), in the
 envelope kombu's Redis transport reads — and pushes it onto the queue with one long-lived client. A worker
-cannot tell the two apart (`tests/test_publish.py` compares them field by field and runs tasks published
+cannot tell the two apart (`tests/app/tasks/test_publish.py` compares them field by field and runs tasks published
 this way through a real worker).
 
 Everything else goes through `apply_async`: another broker, a task published from inside a task (Celery
@@ -24,7 +24,7 @@ from celery.utils import uuid
 from kombu.serialization import dumps as serialize
 from kombu.utils.json import dumps as envelope_json
 
-from flowstudio.services.locks import redis_client
+from flowstudio.services.conversations.locks import redis_client
 
 PERSISTENT = 2  # kombu's delivery mode of Celery's tasks
 

@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from flowstudio.db import session_scope
 from flowstudio.models import WebhookDelivery, WebhookStatus, WebhookSubscription, as_utc, utcnow
-from flowstudio.services import webhooks
-from flowstudio.services.signing import signed_headers
+from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations.signing import signed_headers
 
 log = logging.getLogger("flowstudio.webhooks")
 TIMEOUT_S = 10

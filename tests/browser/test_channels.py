@@ -10,7 +10,7 @@ import httpx
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ARTIFACTS, open_logged_in
-from tests.provider_fakes import provider_fakes
+from tests.support.provider_fakes import provider_fakes
 
 
 def _choose(page: Page, trigger: str, option: str) -> None:

@@ -8,10 +8,10 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from flowstudio.services.signing import signature_ok
+from flowstudio.services.integrations.signing import signature_ok
+from tests.app.integrations.test_webhooks import receiver
 from tests.browser.conftest import ARTIFACTS, open_logged_in
 from tests.browser.test_studio_code import _write_code
-from tests.test_webhooks import receiver
 
 
 def fill_action_form(page: Page, *, key: str, name: str, param: str, outcomes: str, code: list[str]) -> None:

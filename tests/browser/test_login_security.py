@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, log_in
 from tests.browser.server import AppFailed, start_app, stop_app
-from tests.mail_support import Sink, smtp_sink
+from tests.support.mail import Sink, smtp_sink
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flow_runtime.testing.builders import make_flow
 from flow_runtime.validate import validate_flow
 from flowstudio.demo import demo_flow
-from flowstudio.services.flow_view import problem_text
+from flowstudio.services.studio.flow_view import problem_text
 
 
 def whatsapp_problems(nodes: list[dict]) -> list:

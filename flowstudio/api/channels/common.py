@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from flowstudio.db import session_scope
 from flowstudio.models import Channel
-from flowstudio.services.conversations import InboundEvent, InboundResult, handle_inbound
+from flowstudio.services.conversations.inbound import InboundEvent, InboundResult, handle_inbound
 
 
 class DeliveryError(RuntimeError):

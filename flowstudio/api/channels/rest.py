@@ -27,8 +27,8 @@ from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import DeliveryError, http_failure
 from flowstudio.db import session_scope
 from flowstudio.models import Message
-from flowstudio.services.conversations import InboundEvent, handle_inbound
-from flowstudio.services.signing import (  # noqa: F401 - sign, signature_ok and the headers are re-exported
+from flowstudio.services.conversations.inbound import InboundEvent, handle_inbound
+from flowstudio.services.integrations.signing import (  # noqa: F401 - sign, signature_ok and the headers are re-exported
     SIGNATURE_HEADER,
     TIMESTAMP_HEADER,
     sign,

@@ -18,8 +18,8 @@ from fastapi.concurrency import run_in_threadpool
 
 from flow_runtime.outputs import template_text
 from flowstudio.api.channels.common import find_channel, json_body, post_json, take_turn
-from flowstudio.services.conversations import InboundEvent
-from flowstudio.services.message_edits import MessageEdit, record_edit
+from flowstudio.services.conversations.edits import MessageEdit, record_edit
+from flowstudio.services.conversations.inbound import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.telegram")
 router = APIRouter(prefix="/webhooks/telegram", tags=["channels"])

@@ -3,7 +3,7 @@
 The widget (`assets/webchat.js`) is added to any page with one tag:
 `<script src="https://HOST/webchat/widget.js" data-key="CHANNEL_KEY" data-color="#4f46e5" async></script>`.
 Bot replies are visible once their delivery task has run, so the flow's wait seconds are honoured.
-What the widget is shown comes from `flowstudio.services.webchat`: each message with its sender kind (an
+What the widget is shown comes from `flowstudio.services.conversations.webchat`: each message with its sender kind (an
 agent's with their name), notices (agent joined, conversation closed, back to the bot) and a status
 (``owner``, ``typing`` seconds, ``typing_by``). The polling answer holds them all; the stream sends each item
 as a plain event, an ``event: typing`` for each new agent signal, and an ``event: status`` when it changes.
@@ -27,9 +27,9 @@ from sqlmodel import select
 from flowstudio.api.channels.common import find_channel, take_turn
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind
-from flowstudio.services import webchat as view
-from flowstudio.services.conversations import InboundEvent
-from flowstudio.services.typing import webchat_typing
+from flowstudio.services.conversations import webchat as view
+from flowstudio.services.conversations.inbound import InboundEvent
+from flowstudio.services.conversations.typing_indicator import webchat_typing
 
 router = APIRouter(tags=["webchat"])
 WIDGET = Path(__file__).resolve().parents[3] / "assets/webchat.js"

@@ -23,7 +23,7 @@ from flowstudio.api.channels.common import DeliveryError, find_channel, json_bod
 from flowstudio.api.channels.whatsapp_render import interactive_messages, ui_language
 from flowstudio.db import session_scope
 from flowstudio.models import Bot, Conversation, DeliveryStatus, Message, as_utc
-from flowstudio.services.conversations import InboundEvent
+from flowstudio.services.conversations.inbound import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.whatsapp")
 router = APIRouter(prefix="/webhooks/whatsapp", tags=["channels"])

@@ -11,10 +11,10 @@ from flow_runtime.validate import validate_flow
 from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, allow
 from flowstudio.models import BOT_LANGUAGES, Bot
-from flowstudio.services import bots as bot_service
-from flowstudio.services import drafts
-from flowstudio.services import permissions as can
-from flowstudio.services.audit import Actor
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.privacy.audit import Actor
+from flowstudio.services.studio import bots as bot_service
+from flowstudio.services.studio import drafts
 from flowstudio.tasks.nlu import schedule_training
 
 router = APIRouter(tags=["bots"])

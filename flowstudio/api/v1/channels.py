@@ -10,10 +10,16 @@ from pydantic import BaseModel, Field
 from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller, allow
 from flowstudio.models import Bot, Channel, ChannelKind
-from flowstudio.services import permissions as can
-from flowstudio.services.audit import Actor
-from flowstudio.services.channels import ChannelError, create_channel, list_channels, public_view, update_channel
-from flowstudio.services.channels import delete_channel as remove_channel
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.integrations.channels import (
+    ChannelError,
+    create_channel,
+    list_channels,
+    public_view,
+    update_channel,
+)
+from flowstudio.services.integrations.channels import delete_channel as remove_channel
+from flowstudio.services.privacy.audit import Actor
 
 router = APIRouter(tags=["channels"])
 

@@ -30,8 +30,12 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
-from flowstudio.services import audit, conversation_types, inbox_scope, privacy, retention, webhooks
-from flowstudio.services import permissions as can
+from flowstudio.services.conversations import types as conversation_types
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.inbox import scope as inbox_scope
+from flowstudio.services.integrations import webhooks
+from flowstudio.services.privacy import access as privacy
+from flowstudio.services.privacy import audit, retention
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 router = APIRouter(tags=["conversations"], dependencies=[Depends(requires(can.CONVERSATIONS_API))])

@@ -3,7 +3,7 @@
 Every route takes `Caller` (401 without a valid token; 403 when the workspace's IP rules refuse the
 request's address) and says what it needs: `allow(who, capability)` in the body, or
 `dependencies=[Depends(requires(capability))]` on the route or router. The matrix is
-`flowstudio.services.permissions`.
+`flowstudio.services.identity.permissions`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from flowstudio.db import session_scope
-from flowstudio.services import ip_rules, permissions
-from flowstudio.services.api_tokens import ApiCaller, authenticate
+from flowstudio.services.identity import ip_rules, permissions
+from flowstudio.services.identity.api_tokens import ApiCaller, authenticate
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `flowstudio token create`.")
 

@@ -12,9 +12,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field
 
 from flowstudio.api.v1.deps import DB, Caller, requires
-from flowstudio.services import audit, code_actions, secrets, webhooks
-from flowstudio.services import permissions as can
-from flowstudio.services.code_actions import ActionError, ActionInput
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.integrations import secrets, webhooks
+from flowstudio.services.privacy import audit
+from flowstudio.services.studio import code_actions
+from flowstudio.services.studio.code_actions import ActionError, ActionInput
 
 router = APIRouter(tags=["developers"], dependencies=[Depends(requires(can.DEVELOPERS_MANAGE))])
 

@@ -8,7 +8,7 @@ from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import User
-from flowstudio.services import account, auth, two_factor
+from flowstudio.services.identity import account, auth, two_factor
 from flowstudio.state.session import SessionState
 
 

@@ -16,10 +16,11 @@ from flowstudio.db import session_scope
 from flowstudio.errors import DomainError, error_text
 from flowstudio.i18n import translate
 from flowstudio.models import ChannelKind
-from flowstudio.services import audit, channels
-from flowstudio.services.bots import list_bots
-from flowstudio.services.channels_connection import test_connection
-from flowstudio.services.permissions import CHANNELS_MANAGE
+from flowstudio.services.identity.permissions import CHANNELS_MANAGE
+from flowstudio.services.integrations import channels
+from flowstudio.services.integrations.channel_checks import test_connection
+from flowstudio.services.privacy import audit
+from flowstudio.services.studio.bots import list_bots
 from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import SessionState
 

@@ -14,9 +14,9 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.developers.common import error_text, scope, when
-from flowstudio.services import code_actions
-from flowstudio.services.code_actions import ActionError, ActionInput
-from flowstudio.services.permissions import DEVELOPERS_MANAGE
+from flowstudio.services.identity.permissions import DEVELOPERS_MANAGE
+from flowstudio.services.studio import code_actions
+from flowstudio.services.studio.code_actions import ActionError, ActionInput
 from flowstudio.state.guard import requires
 
 TYPES = ["text", "number", "boolean", "json"]

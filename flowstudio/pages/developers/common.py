@@ -7,7 +7,7 @@ from typing import Any
 import reflex as rx
 
 from flowstudio.i18n import translate
-from flowstudio.services import audit
+from flowstudio.services.privacy import audit
 from flowstudio.state.guard import authorize
 from flowstudio.state.session import SessionState
 

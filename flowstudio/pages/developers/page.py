@@ -8,7 +8,7 @@ from flowstudio.components.layout import shell, t
 from flowstudio.pages.developers.actions import ActionsState, actions_tab
 from flowstudio.pages.developers.secrets_tab import SecretsState, secrets_tab
 from flowstudio.pages.developers.webhooks_tab import WebhooksState, webhooks_tab
-from flowstudio.services.permissions import DEVELOPERS_MANAGE
+from flowstudio.services.identity.permissions import DEVELOPERS_MANAGE
 from flowstudio.state.guard import requires
 
 ROUTE = "/developers"

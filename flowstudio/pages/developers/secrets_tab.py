@@ -10,8 +10,8 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.developers.common import error_text, scope, when
-from flowstudio.services import secrets
-from flowstudio.services.permissions import DEVELOPERS_MANAGE
+from flowstudio.services.identity.permissions import DEVELOPERS_MANAGE
+from flowstudio.services.integrations import secrets
 from flowstudio.state.guard import requires
 
 

@@ -22,13 +22,13 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.editor.state import EditorState
-from flowstudio.services import drafts
-from flowstudio.services import permissions as can
-from flowstudio.services.code_actions import WorkspaceActions
-from flowstudio.services.mail_flow import PreviewMail
-from flowstudio.services.nlu import matcher_for
-from flowstudio.services.runtime import network_policy
-from flowstudio.services.secrets import WorkspaceSecrets
+from flowstudio.services.conversations.mail_port import PreviewMail
+from flowstudio.services.conversations.runtime import network_policy
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.integrations.secrets import WorkspaceSecrets
+from flowstudio.services.studio import drafts
+from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.nlu import matcher_for
 from flowstudio.state.guard import requires
 
 

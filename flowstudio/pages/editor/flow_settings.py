@@ -10,7 +10,7 @@ import reflex as rx
 
 from flowstudio.components.layout import t
 from flowstudio.pages.editor.state import EditorState
-from flowstudio.services import permissions as can
+from flowstudio.services.identity import permissions as can
 from flowstudio.state.guard import requires
 
 DEBOUNCE_MS = 400

@@ -3,7 +3,7 @@
 `action_form()` is what the inspector renders for a selected `action` node (see `inspector._kind_form`). The
 node's fields are `action` (the definition's key), `params` (name -> value, `${...}` allowed) and `outcomes`
 (copied from the definition when it is chosen, so the canvas draws a handle per outcome besides ok/error).
-The list of actions is read from `flowstudio.services.code_actions` when the form mounts.
+The list of actions is read from `flowstudio.services.studio.code_actions` when the form mounts.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState
-from flowstudio.services import code_actions
-from flowstudio.services import permissions as can
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio import code_actions
 from flowstudio.state.guard import authorize, requires
 
 

@@ -20,10 +20,10 @@ from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
 from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.pages.editor.forms import assign, coerce, lookup
-from flowstudio.services import drafts, flow_editing
-from flowstudio.services import permissions as can
-from flowstudio.services.code_actions import WorkspaceActions
-from flowstudio.services.flow_view import (
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio import drafts, flow_editing
+from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.flow_view import (
     PALETTE,
     canvas_view,
     channel_warnings,

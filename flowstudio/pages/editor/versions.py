@@ -12,10 +12,10 @@ from flowstudio.db import session_scope
 from flowstudio.models import User
 from flowstudio.models.base import as_utc
 from flowstudio.pages.editor.state import EditorState
-from flowstudio.services import drafts
-from flowstudio.services import permissions as can
-from flowstudio.services.flow_view import diff_documents
-from flowstudio.services.workspace_settings import zone_of
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio import drafts
+from flowstudio.services.studio.flow_view import diff_documents
+from flowstudio.services.system.workspace_settings import zone_of
 from flowstudio.state.guard import requires
 from flowstudio.tasks.nlu import schedule_training
 

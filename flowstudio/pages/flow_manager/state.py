@@ -16,10 +16,10 @@ from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, ChannelKind
 from flowstudio.pages.admin_forms import FormError, can_manage, member_role, pairs_text, parse_list, parse_pairs
-from flowstudio.services import permissions as can
-from flowstudio.services import queues as queue_service
-from flowstudio.services import routing
-from flowstudio.services.bots import list_bots
+from flowstudio.services.assignment import queues as queue_service
+from flowstudio.services.flow_manager import rules as routing
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.studio.bots import list_bots
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 

@@ -9,7 +9,7 @@ from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import t
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.state import InboxState
-from flowstudio.services import retention
+from flowstudio.services.privacy import retention
 from flowstudio.state.guard import request_ip
 from flowstudio.state.session import SessionState, scope_of
 

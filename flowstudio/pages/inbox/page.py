@@ -10,7 +10,7 @@ from flowstudio.pages.inbox.chat import PRIORITIES, chat_pane, info_panel, tr
 from flowstudio.pages.inbox.items import Option
 from flowstudio.pages.inbox.state import ANY, InboxState
 from flowstudio.pages.inbox.types import inactive_badge
-from flowstudio.services.inbox import STATUSES, VIEWS, ConversationRow
+from flowstudio.services.inbox.listing import STATUSES, VIEWS, ConversationRow
 from flowstudio.state.session import SessionState
 
 S = InboxState

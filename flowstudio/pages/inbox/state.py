@@ -16,13 +16,14 @@ from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.pages.inbox.items import ChatMessage, Option, QuickReply, Variable
 from flowstudio.pages.inbox.items import connected as _connected
-from flowstudio.services import agents as agent_service
-from flowstudio.services import assignment, inbox
-from flowstudio.services import permissions as can
-from flowstudio.services import quick_replies as canned
-from flowstudio.services import typing as typing_indicator
-from flowstudio.services.inbox import ConversationRow, InboxFilters
-from flowstudio.services.workspace_settings import conversation_types
+from flowstudio.services.assignment import agents as agent_service
+from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.conversations import typing_indicator
+from flowstudio.services.identity import permissions as can
+from flowstudio.services.inbox import listing as inbox
+from flowstudio.services.inbox import quick_replies as canned
+from flowstudio.services.inbox.listing import ConversationRow, InboxFilters
+from flowstudio.services.system.workspace_settings import conversation_types
 from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import scope_of
 

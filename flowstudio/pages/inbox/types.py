@@ -9,8 +9,8 @@ from flowstudio.components.layout import t
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.state import InboxState
-from flowstudio.services import conversation_types
-from flowstudio.services import permissions as can
+from flowstudio.services.conversations import types as conversation_types
+from flowstudio.services.identity import permissions as can
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 

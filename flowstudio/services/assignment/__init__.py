@@ -1,0 +1,1 @@
+"""Conversations in human hands: agents, queues and the hand-off lifecycle."""

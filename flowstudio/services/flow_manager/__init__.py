@@ -1,0 +1,1 @@
+"""The flow manager: who owns a conversation, routing rules and knowledge areas."""

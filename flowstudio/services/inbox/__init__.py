@@ -1,0 +1,1 @@
+"""The agent's inbox: listing, who may see what, quick replies."""

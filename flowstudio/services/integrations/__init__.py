@@ -1,0 +1,1 @@
+"""The outside world: channels, e-mail, secrets, signatures and outgoing webhooks."""

@@ -1,0 +1,1 @@
+"""Privacy: the audit log, who sees plaintext, retention and erasure."""

@@ -1,0 +1,1 @@
+"""The install itself: health, migrations, the demo seed, rate limits, workspace settings."""

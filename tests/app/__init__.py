@@ -1,0 +1,1 @@
+"""Tests of the app (flowstudio), one folder per area as in flowstudio/services."""

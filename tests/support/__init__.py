@@ -1,0 +1,1 @@
+"""Shared test helpers: factories, fake providers, sign-in and state helpers."""
