@@ -73,13 +73,14 @@ app = Starlette(routes=[Route("/turn", turn, methods=["POST"])])
 
 FULL_APP = """
 import threading
+from flowstudio import tuning
 from flowstudio.api import create_api
-from flowstudio.services.studio import nlu
 from flowstudio.tasks.celery_app import celery_app
 celery_app.conf.task_default_queue = "{queue}"  # the run's own queue (no worker reads it): removed afterwards
 app = create_api()
-def warm():  # what the app's start does (nlu.start_warm_up, a lifespan task), telling the bench when it is done
-    nlu.warm_up_process()
+tuning.set_switch_interval()
+def warm():  # what the app's start does (tuning.on_app_start, its lifespan task), telling the bench when done
+    tuning.warm_up_and_freeze()
     print("{warm_marker}", flush=True)
 threading.Thread(target=warm, daemon=True).start()
 """

@@ -24,12 +24,12 @@ from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.security_settings import SecuritySettingsState, security_settings_page
 from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.services.identity import permissions as can
-from flowstudio.services.studio import nlu
 from flowstudio.state.guard import NOT_ALLOWED_ROUTE, GuardState
 from flowstudio.state.session import SessionState
+from flowstudio.tuning import on_app_start
 
 app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
-app.register_lifespan_task(nlu.start_warm_up)  # spaCy tables and the encoder, before the first message
+app.register_lifespan_task(on_app_start)  # the process's tuning; spaCy tables and the encoder, before the first message
 
 app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.on_load)
 app.add_page(lambda: rx.fragment(), route="/", on_load=SessionState.go_home, title="FlowStudio")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import sys
-
 from fastapi import FastAPI
 
 from flowstudio import __version__
 from flowstudio.api import channels, conformance, health, media, oidc, v1
 from flowstudio.api.security import SecurityMiddleware
 
-GIL_SWITCH_INTERVAL_S = 0.001
-"""A web process runs its event loop and the channel turns' threads (`api.channels.common.take_turn`). With
-CPython's default 5 ms switch interval, a thread whose PostgreSQL or Redis reply has arrived waits up to 5 ms
-behind a turn busy in the NLU before it may run again; 1 ms cut the tail latency of paced webhook turns
-(bench/turns.py) without costing throughput."""
-
 
 def create_api() -> FastAPI:
-    """The FastAPI app: REST API v1, with OpenAPI docs at /api/docs (and the web process's GIL switch interval)."""
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+    """The FastAPI app: REST API v1, with OpenAPI docs at /api/docs. (The process's tuning is applied when the
+    app starts: `flowstudio.tuning.on_app_start`.)"""
     api = FastAPI(
         title="FlowStudio API",
         version=__version__,

@@ -7,7 +7,6 @@ and a published version's model is trained once by a Celery task and kept on dis
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -108,7 +107,8 @@ def warm_up() -> list[str]:
     """Load what a process's first NLU message would otherwise wait seconds for: the spaCy lookup tables of
     the workspace bots' languages, the sentence encoder, and each published bot's matcher (its stored model
     and keyword index, with one message scored). Returns the languages loaded. From then on the process runs
-    BLAS on one thread (``flow_runtime.nlu.blas``: turns run in parallel, not their small products)."""
+    BLAS on one thread (``flow_runtime.nlu.blas``: turns run in parallel, not their small products).
+    A web process runs it at start, through `flowstudio.tuning.on_app_start`."""
     from sqlmodel import select
 
     from flow_runtime.nlu.blas import one_thread
@@ -150,30 +150,3 @@ def _warm_bot(bot_id: int, language: str) -> None:
         return
     matcher = matcher_for_version(bot_id=bot_id, number=published.number, document=published.document)
     matcher.match("oi", published.flow.intents, language=language)
-
-
-def warm_up_process() -> list[str]:
-    """:func:`warm_up`, then take everything loaded so far out of the garbage collector's full passes.
-
-    The lookup tables, the encoder and the imported app are hundreds of thousands of long-lived objects:
-    a full (generation 2) collection walks them all, about 200 ms with the GIL held, during which every
-    turn of the process waits; they are never garbage, so after one last collection they are frozen
-    (``gc.freeze``) and later full passes only walk what requests allocate.
-    """
-    languages = warm_up()
-    gc.collect()
-    gc.freeze()
-    return languages
-
-
-def start_warm_up() -> None:
-    """Run :func:`warm_up_process` in a background thread (the app serves meanwhile; an NLU message arriving
-    first waits for the same single load instead of starting its own)."""
-
-    def run() -> None:
-        try:
-            log.info("nlu.warm_up.done", extra={"languages": warm_up_process()})
-        except Exception:
-            log.exception("nlu.warm_up.failed")
-
-    threading.Thread(target=run, name="nlu-warm-up", daemon=True).start()

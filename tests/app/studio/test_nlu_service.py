@@ -74,15 +74,3 @@ def test_warm_up_loads_each_published_bots_matcher(session: Session) -> None:
     assert matcher.model is not None and "i_horario" in matcher.model.classes
     assert len(matcher._cache) == 1  # its keyword index is built too
     assert f"v:{broken.id}:1" not in nlu._cache  # the damaged one failed alone
-
-
-def test_the_process_warm_up_freezes_what_it_loaded(session: Session) -> None:
-    import gc
-
-    make_workspace(session)
-    session.commit()
-    try:
-        nlu.warm_up_process()
-        assert gc.get_freeze_count() > 100_000  # the lookup tables and the encoder are out of full passes
-    finally:
-        gc.unfreeze()
