@@ -29,7 +29,7 @@ TOO_BIG_FOR_NOW = {
     "flowstudio/pages/login.py": 439,
     "flowstudio/pages/queues.py": 731,
     "flowstudio/services/assignment/agents.py": 523,
-    "flowstudio/services/assignment/handling.py": 1467,
+    "flowstudio/services/assignment/handling.py": 1334,
     "flowstudio/services/conversations/inbound.py": 502,
     "flowstudio/services/flow_manager/rules.py": 888,
     "flowstudio/services/inbox/listing.py": 763,

@@ -35,6 +35,7 @@ from flowstudio.models import (
     Message,
     utcnow,
 )
+from flowstudio.services.conversations import outbox
 from flowstudio.tasks.publish import publish
 
 log = logging.getLogger("flowstudio.delivery")
@@ -234,14 +235,9 @@ def enqueue_deliveries(deliveries: list[tuple[int, float]], *, pipeline: tuple[A
     """Queue the delivery of outbound messages after their countdowns (the flow's wait seconds, from now): one
     task for the first run of consecutive messages with the same countdown, carrying the later runs with
     the time each is due (a single id keeps the plain form). `pipeline`: see `tasks.publish.publish`."""
-    batches: list[tuple[list[int], float]] = []
-    for message_id, countdown in deliveries:
-        if batches and batches[-1][1] == countdown:
-            batches[-1][0].append(message_id)
-        else:
-            batches.append(([message_id], countdown))
-    if not batches:
-        return
-    now = time.time()
-    plain = [(ids[0] if len(ids) == 1 else ids, countdown) for ids, countdown in batches]
-    _queue(plain[0][0], plain[0][1], [[ids, now + countdown] for ids, countdown in plain[1:]], pipeline)
+    planned = outbox.plan(deliveries)
+    if planned is not None:
+        _queue(*planned, pipeline)
+
+
+outbox.provide(enqueue_deliveries)  # services queue deliveries through the port; this process publishes them fast

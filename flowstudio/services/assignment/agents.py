@@ -30,7 +30,10 @@ from flowstudio.models import (
     User,
     utcnow,
 )
+from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.identity import permissions
 from flowstudio.services.identity.auth import generate_password, hash_password
+from flowstudio.services.privacy import audit
 
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 100
@@ -250,8 +253,6 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
     Returns:
         How many conversations were put back in line.
     """
-    from flowstudio.services.assignment import handling as assignment
-
     membership = _membership(session, workspace_id, user_id)
     held = session.exec(
         select(Conversation)
@@ -287,9 +288,6 @@ def set_encrypted_access(
     Raises:
         AgentError: the actor is not an admin of the workspace, or the member is not in it.
     """
-    from flowstudio.services.identity import permissions
-    from flowstudio.services.privacy import audit
-
     actor = permissions.membership(session=session, workspace_id=workspace_id, user_id=actor_id)
     if actor is None or not permissions.allows(actor.role, permissions.MEMBERS_GRANT_ADMIN):
         raise AgentError("errors.agent.encrypted_admin_only")

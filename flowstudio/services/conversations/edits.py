@@ -16,8 +16,7 @@ from sqlmodel import select
 
 from flowstudio.db import session_scope
 from flowstudio.models import Conversation, Direction, Event, Message, utcnow
-from flowstudio.services.conversations.inbound import contact_lock_key
-from flowstudio.services.conversations.locks import conversation_lock
+from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
 
 log = logging.getLogger("flowstudio.conversations")
 

@@ -37,8 +37,8 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.assignment import handling as assignment
-from flowstudio.services.conversations import runtime
-from flowstudio.services.conversations.locks import conversation_lock
+from flowstudio.services.conversations import outbox, runtime
+from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
 from flowstudio.services.conversations.turn_writes import flush_turn
 from flowstudio.services.flow_manager import rules as routing
 from flowstudio.services.integrations import webhooks
@@ -173,11 +173,6 @@ def _open_conversation(
     return conversation, contact
 
 
-def contact_lock_key(channel_id: int, external_user_id: str) -> str:
-    """What is locked while a contact's event is handled: one contact on one channel, one conversation."""
-    return f"contact:{channel_id}:{external_user_id}"
-
-
 def _default_queue(session: Session, channel: Channel) -> int:
     queue = session.exec(
         select(Queue).where(Queue.workspace_id == channel.workspace_id).order_by(Queue.is_default.desc(), Queue.id)
@@ -215,10 +210,8 @@ def handle_inbound(event: InboundEvent, *, queue_deliveries: bool = False) -> In
                 with session_scope() as session:
                     result = _handle_locked(session, event, key)
                 if queue_deliveries and result.deliveries:
-                    from flowstudio.tasks.delivery import enqueue_deliveries
-
                     held.before_release(
-                        lambda pipeline, url: enqueue_deliveries(result.deliveries, pipeline=(pipeline, url))  # noqa: B023 - runs before the loop returns
+                        lambda pipeline, url: outbox.enqueue_deliveries(result.deliveries, pipeline=(pipeline, url))  # noqa: B023 - runs before the loop returns
                     )
                 return result
             except sa.exc.IntegrityError:

@@ -69,6 +69,11 @@ def redis_client(url: str):
     return redis.Redis.from_url(url)
 
 
+def contact_lock_key(channel_id: int, external_user_id: str) -> str:
+    """What is locked while a contact's event is handled: one contact on one channel, one conversation."""
+    return f"contact:{channel_id}:{external_user_id}"
+
+
 @contextmanager
 def conversation_lock(key: str) -> Iterator[Held]:
     """Hold the lock named `key` (a contact on a channel, or a conversation) for the duration of the block.

@@ -24,6 +24,7 @@ from flowstudio.models import (
 )
 from flowstudio.services.assignment import agents, queues
 from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import monitor as queue_monitor
 from flowstudio.services.assignment.handling import AssignmentError
 from tests.support.factories import make_bot, make_conversation, make_queue, make_workspace
 from tests.support.queues import agent, pg  # noqa: F401 - pg is a fixture
@@ -495,7 +496,7 @@ def test_monitor_figures_on_a_known_set_of_conversations(pg: Session) -> None:
     with Session(pg.get_bind()) as session:
         assert assignment.record_sla_breaches(session=session, now=now) == 1  # only the 10-minute wait
         session.commit()
-    figures = assignment.monitor(session=pg, workspace_id=workspace.id, now=now)
+    figures = queue_monitor.monitor(session=pg, workspace_id=workspace.id, now=now)
     main = next(q for q in figures["queues"] if q["id"] == queue.id)
     assert (main["waiting"], main["in_progress"], main["agents_online"], main["agents_total"]) == (2, 1, 1, 2)
     assert 599 <= main["longest_wait_seconds"] <= 601 and main["sla_breaches"] == 1
