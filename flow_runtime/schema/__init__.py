@@ -1,5 +1,6 @@
 """Pydantic models of the flow document, split per concern; see ``flow_runtime.document``."""
 
+from flow_runtime.nodes.template.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME, TemplateNode
 from flow_runtime.schema.act import (
     ActionNode,
     ArchiveNode,
@@ -33,7 +34,6 @@ from flow_runtime.schema.ask import (
 from flow_runtime.schema.common import RESERVED_HANDLES, Button, CardButton, Media, NodeBase, Position, Rule
 from flow_runtime.schema.document import (
     CURRENT_SCHEMA_VERSION,
-    NODE_KINDS,
     BotSettings,
     Edge,
     EntityList,
@@ -44,18 +44,9 @@ from flow_runtime.schema.document import (
     Topic,
 )
 from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
+from flow_runtime.schema.kinds import MODELS, NODE_KINDS
 from flow_runtime.schema.logic import Branch, ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
-from flow_runtime.schema.say import (
-    MAX_TEMPLATE_PARAMETERS,
-    TEMPLATE_LANGUAGE,
-    TEMPLATE_NAME,
-    ButtonsNode,
-    Card,
-    CarouselNode,
-    MediaNode,
-    MessageNode,
-    TemplateNode,
-)
+from flow_runtime.schema.say import ButtonsNode, Card, CarouselNode, MediaNode, MessageNode
 from flow_runtime.schema.upgrade import (
     UPGRADES,
     DocumentVersionError,
@@ -107,6 +98,7 @@ __all__ = [
     "LocationInput",
     "Media",
     "MediaNode",
+    "MODELS",
     "MessageNode",
     "MuteBotNode",
     "NODE_KINDS",

@@ -2,86 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from flow_runtime.schema.act import (
-    ActionNode,
-    ArchiveNode,
-    AssignNode,
-    CodeNode,
-    EndNode,
-    HttpRequestNode,
-    MuteBotNode,
-    RasaActionNode,
-    SearchNode,
-    SendEmailNode,
-)
-from flow_runtime.schema.ask import QuestionNode
-from flow_runtime.schema.common import StrictModel
-from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
-from flow_runtime.schema.logic import ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
-from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode, TemplateNode
+from flow_runtime.schema.common import NodeBase, StrictModel
+from flow_runtime.schema.kinds import node_union
 
 CURRENT_SCHEMA_VERSION = 1
 
-Node = Annotated[
-    StartNode
-    | IntentNode
-    | FallbackNode
-    | EventNode
-    | MessageNode
-    | ButtonsNode
-    | CarouselNode
-    | MediaNode
-    | TemplateNode
-    | QuestionNode
-    | ConditionNode
-    | SetVariableNode
-    | TagNode
-    | GoToNode
-    | WaitNode
-    | CodeNode
-    | RasaActionNode
-    | ActionNode
-    | HttpRequestNode
-    | SendEmailNode
-    | SearchNode
-    | AssignNode
-    | MuteBotNode
-    | ArchiveNode
-    | EndNode,
-    Field(discriminator="kind"),
-]
-
-NODE_KINDS: tuple[str, ...] = (
-    "start",
-    "intent",
-    "fallback",
-    "event",
-    "message",
-    "buttons",
-    "carousel",
-    "media",
-    "template",
-    "question",
-    "condition",
-    "set_variable",
-    "tag",
-    "go_to",
-    "wait",
-    "code",
-    "rasa_action",
-    "action",
-    "http_request",
-    "send_email",
-    "search",
-    "assign",
-    "mute_bot",
-    "archive",
-    "end",
-)
+if TYPE_CHECKING:
+    Node: TypeAlias = NodeBase
+else:
+    Node = node_union()
+"""Any node: the union of every kind's model (``flow_runtime.schema.kinds``), told apart by ``kind``."""
 
 
 class Edge(StrictModel):

@@ -1,8 +1,7 @@
-"""Node kinds that say something: message, buttons, carousel, media, template."""
+"""Node kinds that say something: message, buttons, carousel, media (``template`` is in ``flow_runtime/nodes/template``)."""
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar, Literal
 
 from pydantic import Field
@@ -66,26 +65,3 @@ class MediaNode(NodeBase):
     url: str = Field(min_length=1)
     filename: str | None = None
     caption: str | None = None
-
-
-TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
-"""How WhatsApp names message templates: lowercase letters, digits and underscores."""
-TEMPLATE_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
-"""A template's language code as WhatsApp writes it (``pt_BR``, ``en_US``, ``es``)."""
-MAX_TEMPLATE_PARAMETERS = 20
-
-
-class TemplateNode(NodeBase):
-    """Sends an approved WhatsApp message template (the only kind of message WhatsApp lets through
-    24 hours or more after the customer's last message).
-
-    ``parameters`` fill the template body's ``{{1}}``, ``{{2}}``... in order, each with ``${var}``
-    templating. Channels without templates (webchat, Telegram, REST) send ``fallback_text`` instead
-    (or the template name with its parameters when there is none).
-    """
-
-    kind: Literal["template"] = "template"
-    name: str = ""
-    language: str = "pt_BR"
-    parameters: list[str] = Field(default_factory=list)
-    fallback_text: str | None = None
