@@ -11,17 +11,18 @@ from typing import Any
 import reflex as rx
 from sqlmodel import Session
 
-from flowstudio.errors import KeyedError
+from flowstudio.errors import Invalid
 from flowstudio.models import Role, User
 from flowstudio.services.identity import permissions
 from flowstudio.services.privacy import audit
 
 MANAGER_ROLES = tuple(role.value for role in Role if permissions.allows(role, permissions.AGENTS_MANAGE))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+NOT_ALLOWED = "forms.not_allowed"
 _SPAN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class FormError(KeyedError):
+class FormError(Invalid):
     """Form text that cannot be read; the message is an i18n key plus the offending text."""
 
 
@@ -34,6 +35,11 @@ def member_role(*, session: Session, workspace_id: int | None, user_id: int | No
 def can_manage(role: str | None, capability: str = permissions.AGENTS_MANAGE) -> bool:
     """Whether the role may edit routing, agents and queues (the matrix: `services.permissions`)."""
     return permissions.allows(role, capability)
+
+
+def managers_only(session: Session, workspace_id: int, user_id: int | None) -> str | None:
+    """A `PageActions` permit: refuse (``forms.not_allowed``) a member who may not manage routing, agents, queues."""
+    return None if can_manage(member_role(session=session, workspace_id=workspace_id, user_id=user_id)) else NOT_ALLOWED
 
 
 def audit_member(
@@ -70,7 +76,7 @@ def parse_pairs(text: str) -> dict[str, str]:
             continue
         match = re.match(r"^\s*([^=:]+?)\s*[=:]\s*(.*?)\s*$", line)
         if match is None or not match.group(1):
-            raise FormError("forms.bad_pair", line.strip())
+            raise FormError("forms.bad_pair", detail=line.strip())
         pairs[match.group(1)] = match.group(2)
     return pairs
 
@@ -96,7 +102,7 @@ def parse_spans(text: str) -> list[list[str]]:
             continue
         match = _SPAN.match(part)
         if match is None:
-            raise FormError("forms.bad_span", part.strip())
+            raise FormError("forms.bad_span", detail=part.strip())
         spans.append([_hhmm(match.group(1), match.group(2)), _hhmm(match.group(3), match.group(4))])
     return spans
 
@@ -137,7 +143,7 @@ def rows_to_hours(always_open: bool, timezone: str, rows: list[dict[str, str]]) 
             continue
         spans = parse_spans(row.get("spans", ""))
         if not spans:
-            raise FormError("forms.open_day_needs_hours", row.get("day", ""))
+            raise FormError("forms.open_day_needs_hours", detail=row.get("day", ""))
         days[row["day"]] = spans
     return {"timezone": (timezone or "UTC").strip(), "days": days}
 
@@ -151,7 +157,7 @@ def minutes_to_seconds(text: str) -> int:
     try:
         minutes = float(str(text).strip().replace(",", "."))
     except ValueError as error:
-        raise FormError("forms.bad_minutes", str(text)) from error
+        raise FormError("forms.bad_minutes", detail=str(text)) from error
     return round(minutes * 60)
 
 

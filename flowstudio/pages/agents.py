@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import reflex as rx
+from sqlmodel import Session
 
 from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
-from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role, not_allowed
@@ -21,6 +21,7 @@ from flowstudio.services.assignment import agents as agent_service
 from flowstudio.services.assignment import queues as queue_service
 from flowstudio.services.identity import permissions
 from flowstudio.services.identity import permissions as can
+from flowstudio.state.actions import ConfirmDialog, PageActions, Permit
 from flowstudio.state.guard import request_ip, requires
 from flowstudio.state.session import SessionState, scope_of
 
@@ -97,6 +98,24 @@ def guard(
     return None
 
 
+def permit(*, target_id: int | None = None, new_role: str | None = None, removes_or_role: bool = False) -> Permit:
+    """The `PageActions` permit for a change to an agent: `guard` with the roles read now."""
+
+    def check(session: Session, workspace_id: int, user_id: int | None) -> str | None:
+        return guard(
+            member_role(session=session, workspace_id=workspace_id, user_id=user_id),
+            target_role=member_role(session=session, workspace_id=workspace_id, user_id=target_id)
+            if target_id
+            else None,
+            new_role=new_role,
+            actor_id=user_id,
+            target_id=target_id,
+            changes_role_or_removes=removes_or_role,
+        )
+
+    return check
+
+
 def csv_grants_admin(content: bytes | str) -> bool:
     """Whether an agents CSV file gives anyone the admin role (only administrators may)."""
     import csv
@@ -110,12 +129,11 @@ def csv_grants_admin(content: bytes | str) -> bool:
     )
 
 
-class AgentsState(rx.State):
+class AgentsState(PageActions, ConfirmDialog, rx.State):
     """The agents table, its dialogs and the CSV import report."""
 
     loaded: bool = False
     allowed: bool = False
-    error: str = ""
     agents: list[AgentRow] = []
     queue_choices: list[QueueChoice] = []
 
@@ -129,9 +147,6 @@ class AgentsState(rx.State):
     form_error: str = ""
     new_password_email: str = ""
     new_password: str = ""
-
-    remove_id: int = 0
-    remove_name: str = ""
 
     import_errors: list[LineError] = []
     import_passwords: list[NewPassword] = []
@@ -172,47 +187,9 @@ class AgentsState(rx.State):
                 self._refresh(session, workspace_id, user_id)
         self.loaded = True
 
-    async def _change(
-        self,
-        action,
-        *,
-        target_id: int | None = None,
-        new_role: str | None = None,
-        removes_or_role: bool = False,
-        in_form: bool = False,
-    ):
-        """Run `action(session, workspace_id, user_id)` when `guard` allows it; refusals become messages."""
-        workspace_id, user_id, lang = await scope_of(self)
-        if workspace_id is None:
-            return None
-        message, result = "", None
-        try:
-            with session_scope() as session:
-                actor_role = member_role(session=session, workspace_id=workspace_id, user_id=user_id)
-                target_role = (
-                    member_role(session=session, workspace_id=workspace_id, user_id=target_id) if target_id else None
-                )
-                if reason := guard(
-                    actor_role,
-                    target_role=target_role,
-                    new_role=new_role,
-                    actor_id=user_id,
-                    target_id=target_id,
-                    changes_role_or_removes=removes_or_role,
-                ):
-                    raise FormError(reason)
-                result = action(session, workspace_id, user_id)
-        except FormError as error:
-            message = translate(error.key, lang) + (f": {error.detail}" if error.detail else "")
-        except (agent_service.AgentError, queue_service.QueueError) as error:
-            message = error_text(error, lang)
-        if in_form:
-            self.form_error = message
-        else:
-            self.error = message
+    async def _after_action(self, workspace_id: int, user_id: int | None, lang: str) -> None:
         with session_scope() as session:
             self._refresh(session, workspace_id, user_id)
-        return None if message else (result if result is not None else True)
 
     # ------------------------------------------------------------------------------------ the form
 
@@ -319,12 +296,14 @@ class AgentsState(rx.State):
             )
             return added
 
-        result = await self._change(
+        result = await self._perform(
             save,
-            target_id=agent_id or None,
-            new_role=role if role_changes or not agent_id else None,
-            removes_or_role=role_changes,
-            in_form=True,
+            permit=permit(
+                target_id=agent_id or None,
+                new_role=role if role_changes or not agent_id else None,
+                removes_or_role=role_changes,
+            ),
+            error_field="form_error",
         )
         if self.form_error:
             return None
@@ -345,11 +324,11 @@ class AgentsState(rx.State):
     @requires(can.AGENTS_MANAGE)
     async def change_status(self, user_id: int, status: str):
         """Set an agent online, away or offline."""
-        await self._change(
+        await self._perform(
             lambda session, workspace_id, _: agent_service.set_status(
                 session=session, workspace_id=workspace_id, user_id=user_id, status=status
             ),
-            target_id=user_id,
+            permit=permit(target_id=user_id),
         )
 
     @rx.event
@@ -359,42 +338,31 @@ class AgentsState(rx.State):
         row = next((a for a in self.agents if a.user_id == user_id), None)
         if row is not None and str(row.capacity) == value.strip():
             return
-        await self._change(
+        await self._perform(
             lambda session, workspace_id, _: agent_service.set_capacity(
                 session=session, workspace_id=workspace_id, user_id=user_id, capacity=value
             ),
-            target_id=user_id,
+            permit=permit(target_id=user_id),
         )
 
     @rx.event
     @requires(can.MEMBERS_GRANT_ADMIN)
     async def change_encrypted_access(self, user_id: int, allowed: bool):
         """Let a member read encrypted messages, or stop them (administrators only)."""
-        await self._change(
+        await self._perform(
             lambda session, workspace_id, actor: agent_service.set_encrypted_access(
                 session=session, workspace_id=workspace_id, user_id=user_id, allowed=allowed, actor_id=actor
             ),
-            target_id=user_id,
+            permit=permit(target_id=user_id),
         )
 
     # ----------------------------------------------------------------------------------- remove
 
     @rx.event
-    def ask_remove(self, user_id: int, name: str):
-        """Ask before removing an agent."""
-        self.remove_id, self.remove_name = user_id, name
-
-    @rx.event
-    def close_remove(self, open_: bool = False):
-        """Close the confirmation."""
-        if not open_:
-            self.remove_id = 0
-
-    @rx.event
     @requires(can.AGENTS_MANAGE)
     async def remove(self):
         """Remove the agent being confirmed; their conversations go back to their queues."""
-        user_id, self.remove_id = self.remove_id, 0
+        user_id = self._take_confirmed()
         _, _, lang = await scope_of(self)
         ip = request_ip(self)
 
@@ -414,7 +382,7 @@ class AgentsState(rx.State):
             )
             return done
 
-        result = await self._change(remove, target_id=user_id, removes_or_role=True)
+        result = await self._perform(remove, permit=permit(target_id=user_id, removes_or_role=True))
         return rx.toast.success(translate("agents.removed", lang)) if result is not None else None
 
     # ----------------------------------------------------------------------------------- import
@@ -449,7 +417,7 @@ class AgentsState(rx.State):
                 )
             return report
 
-        report = await self._change(run)
+        report = await self._perform(run, permit=permit())
         if isinstance(report, agent_service.ImportReport):
             _, _, lang = await scope_of(self)
             self.import_errors = [LineError(line=line, message=message) for line, message in report.lines(lang)]
@@ -554,7 +522,7 @@ def _row(agent: AgentRow) -> rx.Component:
                     size="1",
                     variant="ghost",
                     color_scheme="red",
-                    on_click=S.ask_remove(agent.user_id, agent.name),
+                    on_click=S.ask_confirm(agent.user_id, agent.name),
                     aria_label=t("agents.remove"),
                     disabled=agent.is_me,
                     data_testid="agent-remove",
@@ -694,10 +662,10 @@ def _remove_dialog() -> rx.Component:
     return confirm_delete_dialog(
         title_key="agents.remove",
         text_key="agents.remove_text",
-        name=S.remove_name,
+        name=S.confirm_name,
         on_confirm=S.remove,
-        open=S.remove_id > 0,
-        on_open_change=S.close_remove,
+        open=S.confirm_id > 0,
+        on_open_change=S.close_confirm,
         testid="agent-confirm-remove",
     )
 

@@ -9,29 +9,26 @@ import reflex as rx
 from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
-from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, User
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.studio import bots as bot_service
 from flowstudio.services.studio.bots import BotSummary, list_bots
+from flowstudio.state.actions import ConfirmDialog, PageActions
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 
 IMPORT_ID = "bot-import"
 
 
-class BotsState(rx.State):
+class BotsState(PageActions, ConfirmDialog, rx.State):
     """The bots list and its dialogs."""
 
     bots: list[BotSummary] = []
     loaded: bool = False
-    error: str = ""
     create_open: bool = False
     rename_id: int = 0
     rename_value: str = ""
-    delete_id: int = 0
-    delete_name: str = ""
 
     @rx.event
     @requires(can.BOTS_VIEW)
@@ -44,21 +41,9 @@ class BotsState(rx.State):
             self.bots = list_bots(session=session, workspace_id=workspace_id)
         self.loaded = True
 
-    async def _run(self, action, success_key: str = ""):
-        """Run a bot operation; a refusal becomes a visible message and nothing changes."""
-        workspace_id, user_id, lang = await scope_of(self)
-        if workspace_id is None:
-            return None
-        try:
-            with session_scope() as session:
-                result = action(session, workspace_id, user_id)
-        except bot_service.BotError as error:
-            self.error = error_text(error, lang)
-            return None
-        self.error = ""
+    async def _after_action(self, workspace_id: int, user_id: int | None, lang: str) -> None:
         with session_scope() as session:
             self.bots = list_bots(session=session, workspace_id=workspace_id)
-        return rx.toast.success(translate(success_key, lang)) if success_key else result
 
     @rx.event
     def set_create_open(self, value: bool):
@@ -69,7 +54,7 @@ class BotsState(rx.State):
     @requires(can.BOTS_MANAGE)
     async def create(self, form: dict[str, str]):
         """Create a bot from the dialog's form."""
-        toast = await self._run(
+        toast = await self._perform(
             lambda s, ws, user: bot_service.create_bot(
                 session=s,
                 workspace_id=ws,
@@ -78,7 +63,7 @@ class BotsState(rx.State):
                 language=form.get("language") or "pt",
                 author_id=user,
             ),
-            "bots.created",
+            success_key="bots.created",
         )
         if not self.error:
             self.create_open = False
@@ -105,9 +90,9 @@ class BotsState(rx.State):
     async def rename(self):
         """Apply the new name."""
         bot_id, name = self.rename_id, self.rename_value
-        toast = await self._run(
+        toast = await self._perform(
             lambda s, ws, _: bot_service.rename_bot(session=s, workspace_id=ws, bot_id=bot_id, name=name),
-            "bots.renamed",
+            success_key="bots.renamed",
         )
         if not self.error:
             self.rename_id = 0
@@ -119,48 +104,33 @@ class BotsState(rx.State):
         """Copy a bot and its draft."""
         _, _, lang = await scope_of(self)
         suffix = translate("bots.copy_suffix", lang)
-        return await self._run(
+        return await self._perform(
             lambda s, ws, _: bot_service.duplicate_bot(session=s, workspace_id=ws, bot_id=bot_id, copy_suffix=suffix),
-            "bots.duplicated",
+            success_key="bots.duplicated",
         )
-
-    @rx.event
-    def ask_delete(self, bot_id: int, name: str):
-        """Ask for confirmation before deleting."""
-        self.delete_id, self.delete_name, self.error = bot_id, name, ""
-
-    @rx.event
-    def close_delete(self, open_: bool = False):
-        """Close the delete confirmation."""
-        if not open_:
-            self.delete_id = 0
 
     @rx.event
     @requires(can.BOTS_MANAGE)
     async def delete(self):
         """Delete the bot being confirmed."""
-        bot_id = self.delete_id
-        self.delete_id = 0
-        return await self._run(
-            lambda s, ws, _: bot_service.delete_bot(session=s, workspace_id=ws, bot_id=bot_id), "bots.deleted"
+        bot_id = self._take_confirmed()
+        return await self._perform(
+            lambda s, ws, _: bot_service.delete_bot(session=s, workspace_id=ws, bot_id=bot_id),
+            success_key="bots.deleted",
         )
 
     @rx.event
     @requires(can.BOTS_VIEW)
     async def export(self, bot_id: int):
         """Download the bot's draft as a flow document."""
-        workspace_id, user_id, lang = await scope_of(self)
-        try:
-            with session_scope() as session:
-                filename, document = bot_service.export_document(
-                    session=session,
-                    workspace_id=workspace_id,
-                    bot_id=bot_id,
-                    actor=session.get(User, user_id) if user_id else None,
-                )
-        except bot_service.BotError as error:
-            self.error = error_text(error, lang)
+        exported = await self._perform(
+            lambda s, ws, user: bot_service.export_document(
+                session=s, workspace_id=ws, bot_id=bot_id, actor=s.get(User, user) if user else None
+            )
+        )
+        if exported is None:
             return None
+        filename, document = exported
         return rx.download(
             data=json.dumps(document, ensure_ascii=False, indent=2), filename=filename, mime_type="application/json"
         )
@@ -171,11 +141,11 @@ class BotsState(rx.State):
         """Create bots from uploaded flow documents; a file that does not load is refused with its reasons."""
         for upload in files:
             raw = (await upload.read()).decode("utf-8", errors="replace")
-            toast = await self._run(
+            toast = await self._perform(
                 lambda s, ws, user, raw=raw: bot_service.import_bot(
                     session=s, workspace_id=ws, raw=raw, author_id=user
                 ),
-                "bots.imported",
+                success_key="bots.imported",
             )
             if self.error:
                 return rx.clear_selected_files(IMPORT_ID)
@@ -211,7 +181,7 @@ def _menu(bot: rx.Var[BotSummary]) -> rx.Component:
                 rx.icon("trash-2", size=14),
                 t("bots.delete"),
                 color="red",
-                on_click=BotsState.ask_delete(bot.id, bot.name),
+                on_click=BotsState.ask_confirm(bot.id, bot.name),
                 data_testid="bot-delete",
             ),
         ),
@@ -334,10 +304,10 @@ def _delete_dialog() -> rx.Component:
     return confirm_delete_dialog(
         title_key="bots.delete_title",
         text_key="bots.delete_text",
-        name=BotsState.delete_name,
+        name=BotsState.confirm_name,
         on_confirm=BotsState.delete,
-        open=BotsState.delete_id > 0,
-        on_open_change=BotsState.close_delete,
+        open=BotsState.confirm_id > 0,
+        on_open_change=BotsState.close_confirm,
         testid="confirm-delete",
         confirm_key="bots.delete",
     )

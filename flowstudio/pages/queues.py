@@ -18,6 +18,7 @@ from flowstudio.pages.admin_forms import (
     FormError,
     can_manage,
     hours_to_rows,
+    managers_only,
     member_role,
     minutes_to_seconds,
     not_allowed,
@@ -27,6 +28,7 @@ from flowstudio.pages.admin_forms import (
 from flowstudio.services.assignment import agents as agent_service
 from flowstudio.services.assignment import queues as queue_service
 from flowstudio.services.identity import permissions as can
+from flowstudio.state.actions import ConfirmDialog, PageActions
 from flowstudio.state.guard import requires
 from flowstudio.state.session import SessionState, scope_of
 
@@ -99,12 +101,11 @@ def queue_row(view: queue_service.QueueView, names: dict[int, str]) -> QueueRow:
     )
 
 
-class QueuesState(rx.State):
+class QueuesState(PageActions, ConfirmDialog, rx.State):
     """The queues list and the queue dialog."""
 
     loaded: bool = False
     allowed: bool = False
-    error: str = ""
     queues: list[QueueRow] = []
     members: list[Member] = []
 
@@ -124,9 +125,6 @@ class QueuesState(rx.State):
     form_csat_question: str = ""
     form_agents: list[str] = []
     form_error: str = ""
-
-    delete_id: int = 0
-    delete_name: str = ""
 
     def _refresh(self, session, workspace_id: int) -> None:
         agents = agent_service.list_agents(session=session, workspace_id=workspace_id)
@@ -148,36 +146,15 @@ class QueuesState(rx.State):
                 self._refresh(session, workspace_id)
         self.loaded = True
 
-    async def _change(self, action, *, in_form: bool = False, success_key: str = ""):
-        """Run `action(session, workspace_id)` if the user may; refusals become visible messages."""
-        workspace_id, user_id, lang = await scope_of(self)
-        if workspace_id is None:
-            return None
-        message = ""
-        try:
-            with session_scope() as session:
-                if not can_manage(member_role(session=session, workspace_id=workspace_id, user_id=user_id)):
-                    raise FormError("forms.not_allowed")
-                action(session, workspace_id)
-        except FormError as error:
-            message = translate(error.key, lang) + (
-                f": {translate('weekday.' + error.detail, lang)}"
-                if error.detail in WEEKDAYS
-                else f": {error.detail}"
-                if error.detail
-                else ""
-            )
-        except (queue_service.QueueError, agent_service.AgentError) as error:
-            message = error_text(error, lang)
-        if in_form:
-            self.form_error = message
-        else:
-            self.error = message
+    def _error_text(self, error: Exception, lang: str) -> str:
+        """A form error naming a weekday names it in the reader's language."""
+        if isinstance(error, FormError) and error.detail in WEEKDAYS:
+            return translate(error.key, lang) + f": {translate('weekday.' + error.detail, lang)}"
+        return error_text(error, lang)
+
+    async def _after_action(self, workspace_id: int, user_id: int | None, lang: str) -> None:
         with session_scope() as session:
             self._refresh(session, workspace_id)
-        if message:
-            return None
-        return rx.toast.success(translate(success_key, lang)) if success_key else True
 
     # --------------------------------------------------------------------------------- the dialog
 
@@ -272,7 +249,7 @@ class QueuesState(rx.State):
             "csat_question": self.form_csat_question,
         }
 
-        def save(session, workspace_id: int) -> None:
+        def save(session, workspace_id: int, _user_id: int | None) -> None:
             values = {
                 **settings,
                 "name": name,
@@ -291,7 +268,7 @@ class QueuesState(rx.State):
                 session=session, workspace_id=workspace_id, queue_id=queue.id, user_ids=agent_ids
             )
 
-        result = await self._change(save, in_form=True, success_key="queues.saved")
+        result = await self._perform(save, permit=managers_only, error_field="form_error", success_key="queues.saved")
         if self.form_error:
             return None
         self.form_open = False
@@ -303,33 +280,24 @@ class QueuesState(rx.State):
     @requires(can.QUEUES_MANAGE)
     async def make_default(self, queue_id: int):
         """Make this the queue customers go to when nothing else says where."""
-        return await self._change(
-            lambda session, workspace_id: queue_service.set_default_queue(
+        return await self._perform(
+            lambda session, workspace_id, _user: queue_service.set_default_queue(
                 session=session, workspace_id=workspace_id, queue_id=queue_id
             ),
+            permit=managers_only,
             success_key="queues.default_set",
         )
-
-    @rx.event
-    def ask_delete(self, queue_id: int, name: str):
-        """Ask before deleting a queue."""
-        self.delete_id, self.delete_name = queue_id, name
-
-    @rx.event
-    def close_delete(self, open_: bool = False):
-        """Close the confirmation."""
-        if not open_:
-            self.delete_id = 0
 
     @rx.event
     @requires(can.QUEUES_MANAGE)
     async def delete(self):
         """Delete the queue being confirmed (refused for the default queue or one with conversations)."""
-        queue_id, self.delete_id = self.delete_id, 0
-        return await self._change(
-            lambda session, workspace_id: queue_service.delete_queue(
+        queue_id = self._take_confirmed()
+        return await self._perform(
+            lambda session, workspace_id, _user: queue_service.delete_queue(
                 session=session, workspace_id=workspace_id, queue_id=queue_id
             ),
+            permit=managers_only,
             success_key="queues.deleted",
         )
 
@@ -378,7 +346,7 @@ def _queue_card(queue: QueueRow) -> rx.Component:
                     size="1",
                     variant="ghost",
                     color_scheme="red",
-                    on_click=S.ask_delete(queue.id, queue.name),
+                    on_click=S.ask_confirm(queue.id, queue.name),
                     aria_label=t("queues.delete"),
                     data_testid="queue-delete",
                 ),
@@ -679,10 +647,10 @@ def _delete_dialog() -> rx.Component:
     return confirm_delete_dialog(
         title_key="queues.delete",
         text_key="queues.delete_text",
-        name=S.delete_name,
+        name=S.confirm_name,
         on_confirm=S.delete,
-        open=S.delete_id > 0,
-        on_open_change=S.close_delete,
+        open=S.confirm_id > 0,
+        on_open_change=S.close_confirm,
         testid="queue-confirm-delete",
     )
 

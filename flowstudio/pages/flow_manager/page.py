@@ -404,7 +404,7 @@ def _rule_row(rule: RuleRow) -> rx.Component:
                     size="1",
                     variant="ghost",
                     color_scheme="red",
-                    on_click=S.ask_delete_rule(rule.id, rule.name),
+                    on_click=S.ask_confirm(rule.id, rule.name),
                     aria_label=t("flowmgr.delete_rule"),
                     data_testid="fm-rule-delete",
                 ),
@@ -567,10 +567,10 @@ def _delete_dialog() -> rx.Component:
     return confirm_delete_dialog(
         title_key="flowmgr.delete_rule",
         text_key="flowmgr.delete_rule_text",
-        name=S.delete_rule_name,
+        name=S.confirm_name,
         on_confirm=S.delete_rule,
-        open=S.delete_rule_id > 0,
-        on_open_change=S.close_delete_rule,
+        open=S.confirm_id > 0,
+        on_open_change=S.close_confirm,
         testid="fm-confirm-delete",
     )
 

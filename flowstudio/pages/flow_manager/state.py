@@ -12,14 +12,23 @@ from typing import Any
 import reflex as rx
 
 from flowstudio.db import session_scope
-from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.models import BOT_LANGUAGES, ChannelKind
-from flowstudio.pages.admin_forms import FormError, can_manage, member_role, pairs_text, parse_list, parse_pairs
+from flowstudio.pages.admin_forms import (
+    FormError,
+    can_manage,
+    managers_only,
+    member_role,
+    pairs_text,
+    parse_list,
+    parse_pairs,
+)
 from flowstudio.services.assignment import queues as queue_service
+from flowstudio.services.flow_manager import deciding, placement
 from flowstudio.services.flow_manager import rules as routing
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.studio.bots import list_bots
+from flowstudio.state.actions import ConfirmDialog, PageActions
 from flowstudio.state.guard import requires
 from flowstudio.state.session import scope_of
 
@@ -165,12 +174,11 @@ def moved(ids: list[int], rule_id: int, delta: int) -> list[int]:
     return order
 
 
-class FlowManagerState(rx.State):
+class FlowManagerState(PageActions, ConfirmDialog, rx.State):
     """Bots, knowledge areas, routing rules and the sample-message tryout of the user's workspace."""
 
     loaded: bool = False
     allowed: bool = False
-    error: str = ""
     bots: list[BotCard] = []
     areas: list[AreaColumn] = []
     area_names: list[str] = []
@@ -193,8 +201,6 @@ class FlowManagerState(rx.State):
     rule_areas: list[str] = []
     rule_enabled: bool = True
     rule_error: str = ""
-    delete_rule_id: int = 0
-    delete_rule_name: str = ""
 
     # the tryout
     sample: str = ""
@@ -252,30 +258,9 @@ class FlowManagerState(rx.State):
                 self._refresh(session, workspace_id, lang)
         self.loaded = True
 
-    async def _change(self, action, *, dialog: bool = False, success_key: str = ""):
-        """Run `action(session, workspace_id)` if the user may; a refusal becomes a visible message."""
-        workspace_id, user_id, lang = await scope_of(self)
-        if workspace_id is None:
-            return False
-        message = ""
-        try:
-            with session_scope() as session:
-                if not can_manage(member_role(session=session, workspace_id=workspace_id, user_id=user_id)):
-                    raise FormError("forms.not_allowed")
-                action(session, workspace_id)
-        except FormError as error:
-            message = translate(error.key, lang) + (f": {error.detail}" if error.detail else "")
-        except (routing.RoutingError, queue_service.QueueError) as error:
-            message = error_text(error, lang)
-        if dialog:
-            self.rule_error = message
-        else:
-            self.error = message
+    async def _after_action(self, workspace_id: int, user_id: int | None, lang: str) -> None:
         with session_scope() as session:
             self._refresh(session, workspace_id, lang)
-        if message:
-            return False
-        return rx.toast.success(translate(success_key, lang)) if success_key else True
 
     # ------------------------------------------------------------------ bots and knowledge areas
 
@@ -284,13 +269,13 @@ class FlowManagerState(rx.State):
         if not area:
             return None
 
-        def give(session, workspace_id: int) -> None:
+        def give(session, workspace_id: int, _user_id: int | None) -> None:
             bot = next((b for b in self.bots if b.id == bot_id), None)
             if bot is None:
-                raise routing.RoutingError("bot not found")
+                raise routing.RoutingNotFound("errors.routing.bot_not_found")
             routing.set_bot_areas(session=session, workspace_id=workspace_id, bot_id=bot_id, areas=[*bot.areas, area])
 
-        return await self._change(give)
+        return await self._perform(give, permit=managers_only)
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
@@ -311,10 +296,10 @@ class FlowManagerState(rx.State):
     async def remove_area(self, bot_id: int, area: str):
         """Take a knowledge area away from a bot."""
 
-        def take(session, workspace_id: int) -> None:
+        def take(session, workspace_id: int, _user_id: int | None) -> None:
             bot = next((b for b in self.bots if b.id == bot_id), None)
             if bot is None:
-                raise routing.RoutingError("bot not found")
+                raise routing.RoutingNotFound("errors.routing.bot_not_found")
             routing.set_bot_areas(
                 session=session,
                 workspace_id=workspace_id,
@@ -322,7 +307,7 @@ class FlowManagerState(rx.State):
                 areas=[a for a in bot.areas if a.casefold() != area.casefold()],
             )
 
-        await self._change(take)
+        await self._perform(take, permit=managers_only)
 
     @rx.event
     def set_new_area(self, value: str):
@@ -343,16 +328,17 @@ class FlowManagerState(rx.State):
             return
         self._extra_areas = [*self._extra_areas, name]
         self.new_area = ""
-        await self._change(lambda session, workspace_id: None)
+        await self._perform(lambda session, workspace_id, _user: None, permit=managers_only)
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
     async def make_default(self, bot_id: int):
         """Make a bot the workspace's default bot."""
-        return await self._change(
-            lambda session, workspace_id: routing.set_default_bot(
+        return await self._perform(
+            lambda session, workspace_id, _user: routing.set_default_bot(
                 session=session, workspace_id=workspace_id, bot_id=bot_id
             ),
+            permit=managers_only,
             success_key="flowmgr.default_set",
         )
 
@@ -446,7 +432,7 @@ class FlowManagerState(rx.State):
         channels, languages, areas = list(self.rule_channels), list(self.rule_languages), list(self.rule_areas)
         variables_text, tags_text = self.rule_variables, self.rule_tags
 
-        def save(session, workspace_id: int) -> None:
+        def save(session, workspace_id: int, _user_id: int | None) -> None:
             conditions = {
                 "channels": channels,
                 "languages": languages,
@@ -476,7 +462,9 @@ class FlowManagerState(rx.State):
                     enabled=enabled,
                 )
 
-        result = await self._change(save, dialog=True, success_key="flowmgr.rule_saved")
+        result = await self._perform(
+            save, permit=managers_only, error_field="rule_error", success_key="flowmgr.rule_saved"
+        )
         if not self.rule_error:
             self.rule_open = False
             return result
@@ -487,42 +475,34 @@ class FlowManagerState(rx.State):
     async def move_rule(self, rule_id: int, delta: int):
         """Move a rule up (-1) or down (+1) in the evaluation order."""
         order = moved([row.id for row in self.rules], rule_id, delta)
-        await self._change(
-            lambda session, workspace_id: routing.reorder_rules(
+        await self._perform(
+            lambda session, workspace_id, _user: routing.reorder_rules(
                 session=session, workspace_id=workspace_id, rule_ids=order
-            )
+            ),
+            permit=managers_only,
         )
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
     async def toggle_rule(self, rule_id: int, enabled: bool):
         """Switch a rule on or off without opening it."""
-        await self._change(
-            lambda session, workspace_id: routing.update_rule(
+        await self._perform(
+            lambda session, workspace_id, _user: routing.update_rule(
                 session=session, workspace_id=workspace_id, rule_id=rule_id, enabled=enabled
-            )
+            ),
+            permit=managers_only,
         )
-
-    @rx.event
-    def ask_delete_rule(self, rule_id: int, name: str):
-        """Ask before deleting a rule."""
-        self.delete_rule_id, self.delete_rule_name = rule_id, name
-
-    @rx.event
-    def close_delete_rule(self, open_: bool = False):
-        """Close the delete confirmation."""
-        if not open_:
-            self.delete_rule_id = 0
 
     @rx.event
     @requires(can.ROUTING_MANAGE)
     async def delete_rule(self):
         """Delete the rule being confirmed."""
-        rule_id, self.delete_rule_id = self.delete_rule_id, 0
-        return await self._change(
-            lambda session, workspace_id: routing.delete_rule(
+        rule_id = self._take_confirmed()
+        return await self._perform(
+            lambda session, workspace_id, _user: routing.delete_rule(
                 session=session, workspace_id=workspace_id, rule_id=rule_id
             ),
+            permit=managers_only,
             success_key="flowmgr.rule_deleted",
         )
 
@@ -576,7 +556,7 @@ class FlowManagerState(rx.State):
             with session_scope() as session:
                 if not can_manage(member_role(session=session, workspace_id=workspace_id, user_id=user_id)):
                     return None
-                decision = routing.explain(
+                decision = placement.explain(
                     session,
                     workspace_id,
                     sample,
@@ -613,6 +593,7 @@ class FlowManagerState(rx.State):
             for s in result["scores"]
         ]
         self.try_checks = [
-            CheckRow(name=c["name"], matched=c["matched"], reasons="; ".join(c["reasons"])) for c in result["checks"]
+            CheckRow(name=c["name"], matched=c["matched"], reasons=deciding.reasons_text(c["reasons"], lang))
+            for c in result["checks"]
         ]
         self.try_done = True

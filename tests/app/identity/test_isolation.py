@@ -133,7 +133,7 @@ def test_page_events_of_a_cannot_read_or_change_b(session: Session, two: dict[st
     ui.fire(BotsState, "ask_rename", bot_b, "Bot B")
     ui.state(BotsState).rename_value = "Roubado"
     ui.fire(BotsState, "rename")
-    ui.fire(BotsState, "ask_delete", bot_b, "Bot B")
+    ui.fire(BotsState, "ask_confirm", bot_b, "Bot B")
     ui.fire(BotsState, "delete")
     # the studio
     ui.fire(EditorState, "load")
@@ -150,21 +150,21 @@ def test_page_events_of_a_cannot_read_or_change_b(session: Session, two: dict[st
     ):
         ui.fire(FlowManagerState, handler, *args)
     assert "Regra B" not in str(ui.state(FlowManagerState).dict())
-    ui.state(FlowManagerState).delete_rule_id = rule_b
+    ui.state(FlowManagerState).confirm_id = rule_b
     ui.fire(FlowManagerState, "delete_rule")
     # queues
     ui.fire(QueuesState, "load")
     ui.fire(QueuesState, "open_edit", queue_b)
     assert ui.state(QueuesState).form_name != "Fila B"
     ui.fire(QueuesState, "make_default", queue_b)
-    ui.state(QueuesState).delete_id = queue_b
+    ui.state(QueuesState).confirm_id = queue_b
     ui.fire(QueuesState, "delete")
     # agents
     ui.fire(AgentsState, "load")
     assert two["agent_b"].id not in [a.user_id for a in ui.state(AgentsState).agents]
     ui.fire(AgentsState, "change_status", two["agent_b"].id, "online")
     ui.fire(AgentsState, "change_capacity", two["agent_b"].id, "9")
-    ui.fire(AgentsState, "ask_remove", two["agent_b"].id, "x")
+    ui.fire(AgentsState, "ask_confirm", two["agent_b"].id, "x")
     ui.fire(AgentsState, "remove")
     # IP rules
     ui.fire(IpRulesState, "load")
