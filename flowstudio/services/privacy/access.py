@@ -28,7 +28,16 @@ from sqlmodel import Session, select
 from flowstudio import crypto
 from flowstudio.db import session_scope
 from flowstudio.i18n import translate
-from flowstudio.models import Contact, Conversation, Membership, Message, Role, WorkspaceSettings, sealing
+from flowstudio.models import (
+    Contact,
+    Conversation,
+    Membership,
+    Message,
+    Role,
+    WorkspaceSettings,
+    channel_secrets,
+    sealing,
+)
 
 log = logging.getLogger("flowstudio.privacy")
 MARKER_KEY = "privacy.redacted"
@@ -133,6 +142,7 @@ class Reencrypted:
     messages: int = 0
     contacts: int = 0
     conversations: int = 0
+    channels: int = 0
     failed: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -141,6 +151,7 @@ class Reencrypted:
             "messages": self.messages,
             "contacts": self.contacts,
             "conversations": self.conversations,
+            "channels": self.channels,
             "failed": len(self.failed),
         }
 
@@ -276,6 +287,9 @@ def reencrypt(*, workspace_id: int | None = None, batch_size: int = 500) -> Reen
                             done.conversations += 1
             if len(rows) < batch_size:
                 break
+    with session_scope() as session:
+        done.channels, failed = channel_secrets.seal_stored_channel_secrets(session, workspace_id)
+        done.failed += failed
     log.info("reencrypt.done", extra=done.counts())
     return done
 

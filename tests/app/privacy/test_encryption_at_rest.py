@@ -317,7 +317,13 @@ def test_rotation_old_keys_still_open_then_reencrypt_lets_the_old_key_go(
             == SECRET_TEXT
         )
         assert session.get(Contact, other.contact_id).variables["cpf"] == CPF
-    assert privacy.reencrypt().counts() == {"messages": 0, "contacts": 0, "conversations": 0, "failed": 0}
+    assert privacy.reencrypt().counts() == {
+        "messages": 0,
+        "contacts": 0,
+        "conversations": 0,
+        "channels": 0,
+        "failed": 0,
+    }
 
 
 def _current_key_only() -> str:
