@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 
+from flowstudio.serving import toolchain_env
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("FLOWSTUDIO_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
@@ -36,13 +38,12 @@ def free_port() -> int:
 
 
 def app_env(data_dir: Path, port: int, admin_password: str) -> dict[str, str]:
-    """The environment of an isolated app: its own data folder and port, SQLite, embedded broker."""
-    tools_bin = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
+    """The environment of an isolated app: its own data folder and port, SQLite, embedded broker, and the
+    project's Node and bun as `flowstudio serve` sets them (`serving.toolchain_env`)."""
+    inherited = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
+    inherited["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{inherited.get('PATH', '')}"
     return {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}},
-        "PATH": f"{tools_bin}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1",
-        "REFLEX_TELEMETRY_ENABLED": "false",
+        **toolchain_env(inherited, PROJECT_ROOT),
         "FLOWSTUDIO_ENV": "test",
         "FLOWSTUDIO_DATA_DIR": str(data_dir),
         "FLOWSTUDIO_PORT": str(port),
