@@ -54,7 +54,7 @@ from flowstudio.models import (
 from flowstudio.services.assignment import queues as queue_settings
 from flowstudio.services.conversations import outbox, typing_indicator
 from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
-from flowstudio.services.flow_manager import rules as routing
+from flowstudio.services.flow_manager import deciding, owner_changes, placement
 from flowstudio.services.integrations import webhooks
 
 log = logging.getLogger("flowstudio.assignment")
@@ -199,7 +199,7 @@ def _set_agent(
     reason: str,
 ) -> None:
     now = utcnow()
-    routing.change_owner(
+    owner_changes.change_owner(
         session=session,
         conversation=conversation,
         owner_type=OwnerType.AGENT,
@@ -292,7 +292,7 @@ def enqueue(
     """
     now = now or utcnow()
     if queue_id is None:
-        queue = routing.default_queue(session=session, workspace_id=conversation.workspace_id)
+        queue = deciding.default_queue(session=session, workspace_id=conversation.workspace_id)
     else:
         queue = session.get(Queue, queue_id)
         if queue is None or queue.workspace_id != conversation.workspace_id:
@@ -302,7 +302,7 @@ def enqueue(
         and conversation.queued_at is not None
         and conversation.closed_at is None
     )
-    routing.change_owner(
+    owner_changes.change_owner(
         session=session,
         conversation=conversation,
         owner_type=OwnerType.QUEUE,
@@ -428,7 +428,7 @@ def assign_to_agent(
         if not room:
             raise AssignmentError(why)
     if conversation.queue_id is None:
-        conversation.queue_id = routing.default_queue(session=session, workspace_id=conversation.workspace_id).id
+        conversation.queue_id = deciding.default_queue(session=session, workspace_id=conversation.workspace_id).id
     if conversation.queued_at is None or conversation.closed_at is not None:
         conversation.queued_at, conversation.first_response_at, conversation.closed_at = utcnow(), None, None
         conversation.last_read_at = utcnow()
@@ -460,7 +460,7 @@ def hand_to_bot(
     if bot is None or bot.workspace_id != conversation.workspace_id:
         raise AssignmentError("bot not found")
     old = dict(conversation.session or {})
-    routing.change_owner(
+    owner_changes.change_owner(
         session=session,
         conversation=conversation,
         owner_type=OwnerType.BOT,
@@ -513,7 +513,7 @@ def close_conversation(
     if conversation.owner_type == OwnerType.BOT:
         raise AssignmentError("a bot has this conversation; there is no human handling to close")
     now = utcnow()
-    queue = session.get(Queue, conversation.queue_id or conversation.owner_queue_id or 0) or routing.default_queue(
+    queue = session.get(Queue, conversation.queue_id or conversation.owner_queue_id or 0) or deciding.default_queue(
         session=session, workspace_id=conversation.workspace_id
     )
     conversation.closed_at = now
@@ -535,7 +535,7 @@ def close_conversation(
             data={
                 "reason": reason,
                 "queue_id": queue.id,
-                "owner": routing.owner_of(conversation),
+                "owner": owner_changes.owner_of(conversation),
                 "csat_requested": queue.csat_enabled,
             },
         )
@@ -612,7 +612,7 @@ def apply_handoff(
         user_id = _agent_id(session, workspace_id, target)
         if user_id is not None:
             if conversation.queue_id is None:
-                conversation.queue_id = routing.default_queue(session=session, workspace_id=workspace_id).id
+                conversation.queue_id = deciding.default_queue(session=session, workspace_id=workspace_id).id
             try:
                 assign_to_agent(
                     session=session,
@@ -855,7 +855,7 @@ def _act(
         deliveries = work(session, conversation) or []
         result = ActionResult(
             conversation_id=conversation_id,
-            owner=routing.owner_of(conversation),
+            owner=owner_changes.owner_of(conversation),
             status=ConversationStatus(conversation.status).value,
             deliveries=list(deliveries),
         )
@@ -932,7 +932,7 @@ def transfer(
     tries to assign at once; a bot transfer keeps the variables and starts the bot's flow.
 
     Raises:
-        AssignmentError / routing.RoutingError: an unknown target, a full agent, a closed conversation.
+        AssignmentError / rules.RoutingError: an unknown target, a full agent, a closed conversation.
     """
 
     def work(session: Session, conversation: Conversation) -> Deliveries:
@@ -1015,9 +1015,12 @@ def reroute(
             .limit(1)
         ).first()
         text = (last.text if last else "") or ""
-    facts = routing.facts_for(session=session, conversation=conversation, text=text)
-    decision = routing.decide(
-        session=session, workspace_id=conversation.workspace_id, facts=facts, exclude=routing.owner_of(conversation)
+    facts = placement.facts_for(session=session, conversation=conversation, text=text)
+    decision = deciding.decide(
+        session=session,
+        workspace_id=conversation.workspace_id,
+        facts=facts,
+        exclude=owner_changes.owner_of(conversation),
     )
     why = f"{reason}: routing, {decision.reason}"
     if decision.owner_type == "queue":
@@ -1149,7 +1152,7 @@ def mark_read(*, conversation_id: int, agent_id: int, workspace_id: int | None =
         session.add(conversation)
         return ActionResult(
             conversation_id=conversation_id,
-            owner=routing.owner_of(conversation),
+            owner=owner_changes.owner_of(conversation),
             status=ConversationStatus(conversation.status).value,
         )
 

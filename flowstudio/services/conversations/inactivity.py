@@ -41,7 +41,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.assignment import handling as assignment
-from flowstudio.services.flow_manager import rules as routing
+from flowstudio.services.flow_manager import owner_changes
 from flowstudio.services.integrations import webhooks
 
 log = logging.getLogger("flowstudio.inactivity")
@@ -124,7 +124,7 @@ def _close_bot_part(session: Session, conversation: Conversation, now: datetime)
             conversation_id=conversation.id,
             name="conversation.closed",
             actor_type="system",
-            data={"reason": REASON, "owner": routing.owner_of(conversation), "csat_requested": False},
+            data={"reason": REASON, "owner": owner_changes.owner_of(conversation), "csat_requested": False},
         )
     )
     webhooks.conversation_event(

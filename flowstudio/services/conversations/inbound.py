@@ -40,7 +40,7 @@ from flowstudio.services.assignment import handling as assignment
 from flowstudio.services.conversations import outbox, runtime
 from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
 from flowstudio.services.conversations.turn_writes import flush_turn
-from flowstudio.services.flow_manager import rules as routing
+from flowstudio.services.flow_manager import placement
 from flowstudio.services.integrations import webhooks
 
 log = logging.getLogger("flowstudio.conversations")
@@ -162,7 +162,7 @@ def _open_conversation(
         )
         session.add(conversation)
         session.flush()
-        routing.route_new(
+        placement.route_new(
             session=session,
             conversation=conversation,
             text=event.text,

@@ -7,8 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 from flowstudio.models import Contact, Conversation, ConversationTag, Event, Message, OwnerType, RuleTarget, Tag
-from flowstudio.services.flow_manager import rules as routing
-from flowstudio.services.flow_manager.rules import Facts, RoutingError
+from flowstudio.services.flow_manager import deciding, knowledge_areas, owner_changes, placement
+from flowstudio.services.flow_manager import rules as rule_service
+from flowstudio.services.flow_manager.deciding import Facts
+from flowstudio.services.flow_manager.rules import RoutingError
 from tests.support.factories import make_bot, make_conversation, make_queue, make_user, make_workspace
 from tests.support.queues import pg, published_bot  # noqa: F401 - pg is a fixture
 
@@ -55,7 +57,7 @@ def _workspace_with_queues(session: Session):
 
 def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session) -> None:
     workspace, default_bot, sales, vip, spanish = _workspace_with_queues(pg)
-    wa = routing.create_rule(
+    wa = rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="WhatsApp to sales",
@@ -63,7 +65,7 @@ def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session
         target_id=sales.id,
         conditions={"channels": ["whatsapp"]},
     )
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Spanish",
@@ -71,7 +73,7 @@ def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session
         target_id=spanish.id,
         conditions={"languages": ["es"]},
     )
-    gold = routing.create_rule(
+    gold = rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Gold plan",
@@ -79,7 +81,7 @@ def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session
         target_id=vip.id,
         conditions={"variables": {"plano": "Ouro"}},
     )
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Tagged VIP",
@@ -89,7 +91,7 @@ def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session
     )
 
     def where(**facts) -> tuple[str, int, str]:
-        decision = routing.decide(session=pg, workspace_id=workspace.id, facts=Facts(**facts))
+        decision = deciding.decide(session=pg, workspace_id=workspace.id, facts=Facts(**facts))
         return decision.owner_type, decision.owner_id, decision.rule_name
 
     assert where(channel_kind="whatsapp", language="es") == ("queue", sales.id, "WhatsApp to sales")
@@ -103,21 +105,21 @@ def test_rules_by_channel_language_variable_and_tag_first_match_wins(pg: Session
     assert where(channel_kind="telegram", tags=["cliente", "VIP"]) == ("queue", vip.id, "Tagged VIP")
 
     # order decides: the gold rule first now beats the channel rule
-    rules = [r.id for r in routing.list_rules(session=pg, workspace_id=workspace.id)]
-    routing.reorder_rules(
+    rules = [r.id for r in rule_service.list_rules(session=pg, workspace_id=workspace.id)]
+    rule_service.reorder_rules(
         session=pg, workspace_id=workspace.id, rule_ids=[gold.id] + [r for r in rules if r != gold.id]
     )
     assert where(channel_kind="whatsapp", variables={"plano": "ouro"}) == ("queue", vip.id, "Gold plan")
-    routing.update_rule(session=pg, workspace_id=workspace.id, rule_id=gold.id, enabled=False)
+    rule_service.update_rule(session=pg, workspace_id=workspace.id, rule_id=gold.id, enabled=False)
     assert where(channel_kind="whatsapp", variables={"plano": "ouro"}) == ("queue", sales.id, "WhatsApp to sales")
-    routing.delete_rule(session=pg, workspace_id=workspace.id, rule_id=wa.id)
-    assert [r.position for r in routing.list_rules(session=pg, workspace_id=workspace.id)] == [0, 1, 2]
+    rule_service.delete_rule(session=pg, workspace_id=workspace.id, rule_id=wa.id)
+    assert [r.position for r in rule_service.list_rules(session=pg, workspace_id=workspace.id)] == [0, 1, 2]
 
 
 def test_without_a_default_bot_the_fallback_is_the_default_queue(pg: Session) -> None:
     workspace = make_workspace(pg)
     queue = make_queue(pg, workspace=workspace, name="Atendimento", is_default=True)
-    decision = routing.decide(session=pg, workspace_id=workspace.id, facts=Facts(text="oi"))
+    decision = deciding.decide(session=pg, workspace_id=workspace.id, facts=Facts(text="oi"))
     assert (decision.owner_type, decision.owner_id, decision.rule_id) == ("queue", queue.id, None)
 
 
@@ -145,8 +147,8 @@ def test_bad_rules_are_refused_with_a_reason(pg: Session) -> None:
     ]
     for fields, message in cases:
         with pytest.raises(RoutingError, match=message):
-            routing.create_rule(session=pg, workspace_id=workspace.id, **fields)
-    assert routing.list_rules(session=pg, workspace_id=workspace.id) == []
+            rule_service.create_rule(session=pg, workspace_id=workspace.id, **fields)
+    assert rule_service.list_rules(session=pg, workspace_id=workspace.id) == []
 
 
 def test_knowledge_area_routing_picks_the_bot_that_understands_the_message(pg: Session) -> None:
@@ -155,7 +157,7 @@ def test_knowledge_area_routing_picks_the_bot_that_understands_the_message(pg: S
     pizza = published_bot(pg, workspace, "Pizzas", areas=["pedidos", "cardápio"], intents=PIZZA)
     finance = published_bot(pg, workspace, "Financeiro", areas=["cobrança", "boletos"], intents=FINANCE)
     billing_queue = make_queue(pg, workspace=workspace, name="Cobrança humana")
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Reclamação de cobrança no WhatsApp",
@@ -163,30 +165,30 @@ def test_knowledge_area_routing_picks_the_bot_that_understands_the_message(pg: S
         target_id=billing_queue.id,
         conditions={"channels": ["whatsapp"], "knowledge_areas": ["cobrança"]},
     )
-    routing.create_rule(session=pg, workspace_id=workspace.id, name="Por área", target_type=RuleTarget.KNOWLEDGE)
+    rule_service.create_rule(session=pg, workspace_id=workspace.id, name="Por área", target_type=RuleTarget.KNOWLEDGE)
     pg.commit()
 
-    boleto = routing.explain(pg, workspace.id, "oi, preciso da segunda via do meu boleto que venceu")
+    boleto = placement.explain(pg, workspace.id, "oi, preciso da segunda via do meu boleto que venceu")
     assert (boleto.owner_type, boleto.owner_id, boleto.rule_name) == ("bot", finance.id, "Por área")
     assert boleto.scores[0].bot_id == finance.id and boleto.scores[0].qualified
     assert boleto.knowledge_area in ("cobrança", "boletos")
     assert [c.matched for c in boleto.checks] == [False, True]  # webchat: the WhatsApp rule did not hold
 
-    order = routing.explain(pg, workspace.id, "quero pedir uma pizza grande de calabresa pra entrega")
+    order = placement.explain(pg, workspace.id, "quero pedir uma pizza grande de calabresa pra entrega")
     assert (order.owner_type, order.owner_id) == ("bot", pizza.id)
     assert {s.bot_id for s in order.scores} == {general.id, pizza.id, finance.id}
 
     # the same billing message on WhatsApp hits the first rule (a knowledge-area condition)
-    on_whatsapp = routing.explain(
+    on_whatsapp = placement.explain(
         pg, workspace.id, "fui cobrado duas vezes no cartão, quero estorno", channel_kind="whatsapp"
     )
     assert (on_whatsapp.owner_type, on_whatsapp.owner_id) == ("queue", billing_queue.id)
 
     # nothing any bot understands: no knowledge rule holds, the default bot takes it
-    unrelated = routing.explain(pg, workspace.id, "qual a previsão do tempo para amanhã em Curitiba")
+    unrelated = placement.explain(pg, workspace.id, "qual a previsão do tempo para amanhã em Curitiba")
     assert (unrelated.owner_type, unrelated.owner_id, unrelated.rule_name) == ("bot", general.id, "fallback")
     assert not any(s.qualified for s in unrelated.scores)
-    assert "no bot understands" in " ".join(unrelated.checks[1].reasons)
+    assert "no bot understands" in " ".join(reason.text("en") for reason in unrelated.checks[1].reasons)
 
 
 def test_naming_a_knowledge_area_is_extra_evidence(pg: Session) -> None:
@@ -195,14 +197,19 @@ def test_naming_a_knowledge_area_is_extra_evidence(pg: Session) -> None:
     finance = published_bot(pg, workspace, "Financeiro", areas=["boletos"], intents=FINANCE)
     pg.commit()
     plain = {
-        s.bot_id: s for s in routing.score_bots(session=pg, workspace_id=workspace.id, text="dúvida sobre pagamento")
+        s.bot_id: s
+        for s in knowledge_areas.score_bots(session=pg, workspace_id=workspace.id, text="dúvida sobre pagamento")
     }
     named = {
         s.bot_id: s
-        for s in routing.score_bots(session=pg, workspace_id=workspace.id, text="dúvida sobre pagamento de boletos")
+        for s in knowledge_areas.score_bots(
+            session=pg, workspace_id=workspace.id, text="dúvida sobre pagamento de boletos"
+        )
     }
     assert named[finance.id].areas_named == ["boletos"] and plain[finance.id].areas_named == []
-    assert named[finance.id].score == pytest.approx(min(1.0, named[finance.id].intent_score + routing.AREA_EVIDENCE))
+    assert named[finance.id].score == pytest.approx(
+        min(1.0, named[finance.id].intent_score + knowledge_areas.AREA_EVIDENCE)
+    )
 
 
 def test_a_french_bot_publishes_and_is_scored(pg: Session) -> None:
@@ -219,14 +226,14 @@ def test_a_french_bot_publishes_and_is_scored(pg: Session) -> None:
         },
     )
     pg.commit()
-    [score] = routing.score_bots(session=pg, workspace_id=workspace.id, text="je veux commander une pizza")
+    [score] = knowledge_areas.score_bots(session=pg, workspace_id=workspace.id, text="je veux commander une pizza")
     assert score.bot_id == french.id and score.language == "fr" and score.intent == "commande" and score.qualified
 
 
 def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Session) -> None:
     workspace, default_bot, sales, _vip, _es = _workspace_with_queues(pg)
     agent = make_user(pg, workspace=workspace)
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Gold",
@@ -242,9 +249,9 @@ def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Sessi
     pg.flush()
     pg.add(ConversationTag(conversation_id=conversation.id, tag_id=tag.id))
     pg.flush()
-    assert routing.facts_for(session=pg, conversation=conversation).tags == ["vip"]
+    assert placement.facts_for(session=pg, conversation=conversation).tags == ["vip"]
 
-    decision = routing.route_new(session=pg, conversation=conversation, text="olá, bom dia")
+    decision = placement.route_new(session=pg, conversation=conversation, text="olá, bom dia")
     assert decision.rule_name == "Gold"
     assert (conversation.owner_type, conversation.owner_queue_id, conversation.owner_bot_id) == (
         OwnerType.QUEUE,
@@ -252,7 +259,7 @@ def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Sessi
         None,
     )
     assert conversation.last_bot_id == default_bot.id
-    routing.change_owner(
+    owner_changes.change_owner(
         session=pg,
         conversation=conversation,
         owner_type="agent",
@@ -262,7 +269,7 @@ def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Sessi
         reason="picked",
     )
     assert (
-        routing.change_owner(
+        owner_changes.change_owner(
             session=pg,
             conversation=conversation,
             owner_type="agent",
@@ -287,7 +294,7 @@ def test_new_conversation_is_routed_and_every_owner_change_is_an_event(pg: Sessi
     stored = pg.get(Conversation, conversation.id)
     assert stored.owner_agent_id == agent.id and stored.owner_queue_id is None
     with pytest.raises(RoutingError, match="actor must be one of"):
-        routing.change_owner(
+        owner_changes.change_owner(
             session=pg,
             conversation=conversation,
             owner_type="bot",
@@ -378,7 +385,7 @@ def test_a_new_conversation_s_owner_comes_from_the_rules(pg: Session, queued: li
     sales = queues.create_queue(
         session=pg, workspace_id=workspace.id, name="Vendas", position_message="Você é o {position}º na fila."
     )
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="API vai para vendas",
@@ -425,7 +432,7 @@ def test_language_rules_send_spanish_and_french_customers_to_their_bots(pg: Sess
         },
         replies={"horaires": "De 9h à 18h.", "commande": "Quelle pizza ?"},
     )
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Espanhol",
@@ -433,7 +440,7 @@ def test_language_rules_send_spanish_and_french_customers_to_their_bots(pg: Sess
         target_id=hola.id,
         conditions={"languages": ["es"]},
     )
-    routing.create_rule(
+    rule_service.create_rule(
         session=pg,
         workspace_id=workspace.id,
         name="Francês",

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from flowstudio.models import RuleTarget
 from flowstudio.pages.flow_manager.state import tie_text
-from flowstudio.services.flow_manager import rules as routing
-from flowstudio.services.flow_manager.rules import BotScore
+from flowstudio.services.flow_manager import deciding, placement, rules
+from flowstudio.services.flow_manager.knowledge_areas import BotScore
 from tests.support.factories import make_workspace
 from tests.support.queues import pg, published_bot  # noqa: F401 - pg is a fixture
 
@@ -34,11 +34,11 @@ def _score(bot_id: int, name: str, score: float, areas: tuple[str, ...] = ()) ->
 
 
 def test_tied_at_top_names_only_qualified_bots_with_the_same_standing() -> None:
-    assert routing.tied_at_top([_score(1, "A", 0.9), _score(2, "B", 0.9), _score(3, "C", 0.7)]) == ["A", "B"]
-    assert routing.tied_at_top([_score(1, "A", 0.9), _score(2, "B", 0.8)]) == []
-    assert routing.tied_at_top([_score(1, "A", 0.9, ("pedidos",)), _score(2, "B", 0.9)]) == []  # areas break it
-    assert routing.tied_at_top([_score(1, "A", 0.3), _score(2, "B", 0.3)]) == []  # nobody qualified
-    assert routing.tied_at_top([]) == []
+    assert deciding.tied_at_top([_score(1, "A", 0.9), _score(2, "B", 0.9), _score(3, "C", 0.7)]) == ["A", "B"]
+    assert deciding.tied_at_top([_score(1, "A", 0.9), _score(2, "B", 0.8)]) == []
+    assert deciding.tied_at_top([_score(1, "A", 0.9, ("pedidos",)), _score(2, "B", 0.9)]) == []  # areas break it
+    assert deciding.tied_at_top([_score(1, "A", 0.3), _score(2, "B", 0.3)]) == []  # nobody qualified
+    assert deciding.tied_at_top([]) == []
 
 
 def test_the_tie_is_said_in_each_language() -> None:
@@ -55,11 +55,11 @@ def test_a_knowledge_rule_between_two_equal_bots_reports_the_tie(pg: Session) ->
     workspace = make_workspace(pg)
     first = published_bot(pg, workspace, "Pizzas", default=True, intents=PIZZA)
     published_bot(pg, workspace, "Pizzaria 2", intents=PIZZA)
-    routing.create_rule(session=pg, workspace_id=workspace.id, name="Por área", target_type=RuleTarget.KNOWLEDGE)
+    rules.create_rule(session=pg, workspace_id=workspace.id, name="Por área", target_type=RuleTarget.KNOWLEDGE)
     pg.commit()
 
-    decision = routing.explain(pg, workspace.id, "quero pedir uma pizza")
+    decision = placement.explain(pg, workspace.id, "quero pedir uma pizza")
     assert (decision.owner_type, decision.owner_id) == ("bot", first.id)
     assert decision.tied == ["Pizzas", "Pizzaria 2"] and decision.to_dict()["tied"] == ["Pizzas", "Pizzaria 2"]
-    clear = routing.explain(pg, workspace.id, "qual a previsão do tempo")
+    clear = placement.explain(pg, workspace.id, "qual a previsão do tempo")
     assert clear.tied == []

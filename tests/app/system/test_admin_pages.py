@@ -22,7 +22,7 @@ from flowstudio.pages.agents import csv_grants_admin, guard
 from flowstudio.pages.flow_manager.state import board, moved, rule_rows
 from flowstudio.pages.queues import queue_row
 from flowstudio.services.assignment import queues as queue_service
-from flowstudio.services.flow_manager import rules as routing
+from flowstudio.services.flow_manager import rules
 from flowstudio.services.flow_manager.rules import RoutingError, RuleView
 from flowstudio.services.studio.bots import BotSummary
 from tests.support.factories import make_bot, make_user, make_workspace
@@ -187,9 +187,9 @@ def test_member_role_and_default_bot(session: Session) -> None:
     first = make_bot(session, workspace=workspace, is_default=True)
     second = make_bot(session, workspace=workspace)
     stranger = make_bot(session, workspace=other)
-    routing.set_default_bot(session=session, workspace_id=workspace.id, bot_id=second.id)
+    rules.set_default_bot(session=session, workspace_id=workspace.id, bot_id=second.id)
     session.refresh(first)
     assert session.get(Bot, second.id).is_default and not first.is_default
     with pytest.raises(RoutingError):
-        routing.set_default_bot(session=session, workspace_id=workspace.id, bot_id=stranger.id)
+        rules.set_default_bot(session=session, workspace_id=workspace.id, bot_id=stranger.id)
     assert not session.get(Bot, stranger.id).is_default
