@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
 from flowstudio.i18n import LANGUAGES, translate
+from flowstudio.nodes.items import new_item
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.studio import drafts, flow_editing
@@ -486,7 +487,7 @@ class EditorState(rx.State):
         items = lookup(node, path)
         if not isinstance(items, list):
             return
-        items.append(flow_editing.new_item(path.rsplit(".", 1)[-1], len(items) + 1, lang=self._lang))
+        items.append(new_item(path.rsplit(".", 1)[-1], len(items) + 1, lang=self._lang))
         self._replace_selected(node, coalesce="")
 
     @rx.event

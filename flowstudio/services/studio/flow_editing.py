@@ -7,17 +7,18 @@ for undo. Ids are generated here so the canvas never invents data the engine doe
 from __future__ import annotations
 
 import copy
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from flowstudio.i18n import DEFAULT_LANGUAGE, translate
+from flowstudio.i18n import DEFAULT_LANGUAGE
+from flowstudio.nodes import registry as nodes
+from flowstudio.nodes.items import new_id
 from flowstudio.services.studio.flow_view import node_handles
 
-SINGLETON_KINDS = frozenset({"start", "fallback"})
-ENTRY_KINDS = frozenset({"start", "intent", "fallback", "event"})
+SINGLETON_KINDS = nodes.singleton_kinds()
+ENTRY_KINDS = nodes.entry_kinds()
 LAYOUT_X, LAYOUT_Y = 300, 170
 
 
@@ -25,109 +26,11 @@ class EditError(ValueError):
     """An edit that would break the document; the message says why (shown to the designer)."""
 
 
-def new_id(prefix: str) -> str:
-    """A short random id with a readable prefix (`message_3fa9c1`)."""
-    return f"{prefix}_{secrets.token_hex(3)}"
-
-
-def new_item(leaf: str, number: int, *, lang: str = DEFAULT_LANGUAGE) -> Any:
-    """A fresh element for the list named `leaf` (`buttons`, `cards`, `branches`, `rules`) of a node, as its
-    `number`-th element, labelled in the UI language."""
-    match leaf:
-        case "buttons":
-            return {"id": new_id("b"), "label": translate("editor.option", lang) + f" {number}"}
-        case "cards":
-            return {
-                "id": new_id("card"),
-                "title": translate("editor.default_card", lang) + f" {number}",
-                "subtitle": "",
-                "image": None,
-                "buttons": [{"id": new_id("b"), "label": translate("editor.default_choose", lang)}],
-            }
-        case "branches":
-            return {
-                "id": new_id("if"),
-                "label": "",
-                "match": "all",
-                "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}],
-            }
-        case "rules":
-            return {"source": "variable", "name": "", "op": "eq", "value": ""}
-        case _:
-            return ""
-
-
 def node_defaults(kind: str, document: dict[str, Any], *, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """Kind-specific fields of a freshly dropped node, labelled in the UI language: valid where a sensible
-    default exists, else empty so the canvas marks what the designer must fill in."""
-    intents = [n.get("name") for n in document.get("nodes", []) if n.get("kind") == "intent"]
-    queues = "atendimento"
-    match kind:
-        case "intent":
-            taken, stem = set(intents), translate("editor.default_intent", lang)
-            number = next(i for i in range(1, len(taken) + 2) if f"{stem}_{i}" not in taken)
-            return {"name": f"{stem}_{number}", "triggers": []}
-        case "event":
-            return {"event": "inactivity", "minutes": 10}
-        case "message":
-            return {"text": ""}
-        case "buttons":
-            return {"text": "", "buttons": [new_item("buttons", 1, lang=lang), new_item("buttons", 2, lang=lang)]}
-        case "carousel":
-            return {"cards": [new_item("cards", 1, lang=lang)]}
-        case "media":
-            return {"type": "image", "url": "https://"}
-        case "template":
-            return {"name": "", "language": "pt_BR", "parameters": [], "fallback_text": ""}
-        case "question":
-            return {
-                "text": "",
-                "input": {"type": "text"},
-                "save_as": translate("editor.default_answer", lang),
-                "max_retries": 2,
-            }
-        case "condition":
-            return {
-                "branches": [
-                    {
-                        "id": new_id("if"),
-                        "label": "",
-                        "match": "all",
-                        "rules": [{"source": "variable", "name": "", "op": "eq", "value": ""}],
-                    }
-                ]
-            }
-        case "set_variable":
-            return {"name": translate("editor.default_variable", lang), "value": ""}
-        case "tag":
-            return {"add": [translate("editor.default_tag", lang)], "remove": []}
-        case "go_to":
-            return {"intent": intents[0] if intents else "?"}
-        case "wait":
-            return {"mode": "delay", "seconds": 5}
-        case "code":
-            return {
-                "language": "python",
-                "code": "# flow.vars['total'] = 10\n# flow.say('Olá!')\n# return 'ok'\n",
-                "outcomes": [],
-                "allowed_hosts": [],
-            }
-        case "rasa_action":
-            return {"server_url": "http://localhost:5055", "action": "", "timeout_seconds": 10}
-        case "action":
-            return {"action": "", "params": {}, "outcomes": []}
-        case "http_request":
-            return {"method": "GET", "url": "https://api.example.com/", "headers": {}, "response_map": {}}
-        case "send_email":
-            return {"to": "${email}", "subject": "", "body": ""}
-        case "search":
-            return {"source": "knowledge", "query": "${last_message}", "max_results": 3, "reply": True}
-        case "assign":
-            return {"to": {"queue": queues}}
-        case "mute_bot":
-            return {"minutes": 60}
-        case _:
-            return {}
+    default exists, else empty so the canvas marks what the designer must fill in (each kind's ``StudioKind``)."""
+    spec = nodes.STUDIO.get(kind)
+    return spec.defaults(document, lang) if spec else {}
 
 
 def _nodes_by_id(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

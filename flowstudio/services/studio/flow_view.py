@@ -11,31 +11,27 @@ from pydantic import TypeAdapter, ValidationError
 
 from flow_runtime.checks.variables import written_by
 from flow_runtime.problems import Problem
-from flow_runtime.schema import Node
+from flow_runtime.schema import MODELS
+from flow_runtime.schema.kinds import node_union
 from flowstudio.i18n import catalog, translate
+from flowstudio.nodes import registry as nodes
 
-PALETTE: list[tuple[str, list[str]]] = [
-    ("entry", ["start", "intent", "fallback", "event"]),
-    ("say", ["message", "buttons", "carousel", "media", "template"]),
-    ("ask", ["question"]),
-    ("logic", ["condition", "set_variable", "tag", "go_to", "wait"]),
-    ("act", ["code", "rasa_action", "action", "http_request", "send_email", "assign", "mute_bot", "archive", "end"]),
-]  # no `search` until it is rebuilt on the knowledge base (flows that have one load, with a warning on it)
+PALETTE: list[tuple[str, list[str]]] = nodes.palette()
+"""Palette groups and the kinds each offers (from each kind's ``StudioKind``)."""
 GROUP_OF = {kind: group for group, kinds in PALETTE for kind in kinds}
-NO_INPUT = frozenset({"start", "intent", "fallback", "event"})
-UNDELETABLE = frozenset({"start", "fallback"})
-_LINE = 140
+NO_INPUT = nodes.entry_kinds()
+UNDELETABLE = nodes.singleton_kinds()
 
 
 @cache
-def _node_adapter() -> TypeAdapter:
-    return TypeAdapter(Node)
+def _node_adapter(kinds: tuple[str, ...]) -> TypeAdapter:
+    return TypeAdapter(node_union())
 
 
 def parse_node(raw: dict[str, Any]) -> Any | None:
     """The node as the engine's model, or None when it does not validate."""
     try:
-        return _node_adapter().validate_python(raw)
+        return _node_adapter(tuple(MODELS)).validate_python(raw)
     except ValidationError:
         return None
 
@@ -100,113 +96,24 @@ def flow_settings(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _clip(text: Any, limit: int = _LINE) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _rule_text(rule: dict[str, Any]) -> str:
-    name = rule.get("name") or rule.get("source", "")
-    value = rule.get("value")
-    return _clip(f"{name} {rule.get('op', 'eq')} {'' if value is None else value}".strip(), 40)
-
-
 def _handle_labels(raw: dict[str, Any], lang: str) -> dict[str, str]:
-    kind = raw.get("kind")
-    labels: dict[str, str] = {}
-    if kind == "buttons":
-        labels = {b["id"]: b.get("label", "") for b in raw.get("buttons", [])}
-    elif kind == "carousel":
-        labels = {
-            b["id"]: f"{c.get('title', '')}: {b.get('label', '')}"
-            for c in raw.get("cards", [])
-            for b in c.get("buttons", [])
-        }
-    elif kind == "condition":
-        labels = {
-            b["id"]: b.get("label") or " & ".join(_rule_text(r) for r in b.get("rules", [])) or "?"
-            for b in raw.get("branches", [])
-        }
+    spec = nodes.STUDIO.get(raw.get("kind", ""))
+    labels = dict(spec.handle_labels(raw)) if spec else {}
     for handle in ("else", "valid", "invalid", "ok", "error", "found", "not_found"):
         labels.setdefault(handle, translate(f"handle.{handle}", lang))
     return labels
 
 
 def _lines(raw: dict[str, Any], lang: str) -> list[str]:
-    kind = raw.get("kind")
-    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
-    match kind:
-        case "message":
-            lines = [_clip(raw.get("text")) or t("canvas.empty_text")]
-            if raw.get("variants"):
-                lines.append(t("canvas.variants", count=len(raw["variants"])))
-            if raw.get("media"):
-                lines.append(f"📎 {_clip(raw['media'].get('url'), 60)}")
-            return lines
-        case "buttons" | "question":
-            lines = [_clip(raw.get("text")) or t("canvas.empty_text")]
-            if kind == "question":
-                input_type = (raw.get("input") or {}).get("type", "text")
-                target = f" → ${{{raw['save_as']}}}" if raw.get("save_as") else ""
-                lines.append(f"{t('answer.' + input_type)}{target}")
-            return lines
-        case "carousel":
-            return [" · ".join(_clip(c.get("title"), 30) for c in raw.get("cards", []))]
-        case "media":
-            return [f"{raw.get('type', 'image')}: {_clip(raw.get('url'), 60)}"]
-        case "template":
-            lines = [f"{raw.get('name') or '?'} ({raw.get('language') or 'pt_BR'})"]
-            lines += [f"{{{{{i}}}}} = {_clip(p, 50)}" for i, p in enumerate(raw.get("parameters") or [], 1)][:3]
-            return lines
-        case "intent":
-            triggers = raw.get("triggers", [])
-            lines = [f"“{_clip(x, 60)}”" for x in triggers[:3]]
-            if len(triggers) > 3:
-                lines.append(t("canvas.more_triggers", count=len(triggers) - 3))
-            return lines or [t("canvas.no_triggers")]
-        case "event":
-            if raw.get("event") == "inactivity":
-                return [t("canvas.inactive", minutes=raw.get("minutes", "?"))]
-            return [t("canvas.received", what=raw.get("event", "?"))]
-        case "set_variable":
-            return [f"{raw.get('name', '?')} = {_clip(raw.get('value'), 60)}"]
-        case "tag":
-            return [" ".join([*(f"+{x}" for x in raw.get("add", [])), *(f"−{x}" for x in raw.get("remove", []))])]
-        case "go_to":
-            return [f"→ {raw.get('intent', '?')}"]
-        case "wait":
-            if raw.get("mode") == "input":
-                return [t("canvas.waits_input")]
-            return [t("canvas.waits_seconds", seconds=raw.get("seconds", 0))]
-        case "code":
-            first = next((line for line in (raw.get("code") or "").splitlines() if line.strip()), "")
-            return [_clip(first, 60)]
-        case "rasa_action":
-            return [f"{raw.get('action') or '?'} @ {_clip(raw.get('server_url'), 50)}"]
-        case "action":
-            return [f"{raw.get('action') or '?'}({', '.join(raw.get('params') or {})})"]
-        case "http_request":
-            return [f"{raw.get('method', 'GET')} {_clip(raw.get('url'), 60)}"]
-        case "send_email":
-            return [f"✉ {_clip(raw.get('to'), 60)}"]
-        case "search":
-            return [f"{raw.get('source', 'knowledge')}: {_clip(raw.get('query'), 50)}"]
-        case "assign":
-            target = raw.get("to") or {}
-            who = next(((k, v) for k, v in target.items() if v), ("?", "?"))
-            return [f"→ {t('assign.' + who[0]) if who[0] != '?' else '?'}: {who[1]}"]
-        case "mute_bot":
-            return [t("canvas.mute", minutes=raw.get("minutes") or "∞")]
-        case _:
-            return []
+    spec = nodes.STUDIO.get(raw.get("kind", ""))
+    return spec.lines(raw, lambda key, **kw: translate(key, lang, **kw)) if spec else []
 
 
 def _title(raw: dict[str, Any]) -> str:
     if raw.get("label"):
         return str(raw["label"])
-    if raw.get("kind") in {"intent", "set_variable"}:
-        return str(raw.get("name", ""))
-    return ""
+    spec = nodes.STUDIO.get(raw.get("kind", ""))
+    return str(raw.get(spec.title_field, "")) if spec and spec.title_field else ""
 
 
 def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem | str] = ()) -> dict[str, Any]:
@@ -220,11 +127,12 @@ def node_view(raw: dict[str, Any], lang: str, problems: Iterable[Problem | str] 
         "data": {
             "kind": kind,
             "kindLabel": translate(f"kind.{kind}", lang),
-            "group": GROUP_OF.get(kind, "act"),
+            "group": nodes.group_of(kind),
             "title": _title(raw),
             "lines": _lines(raw, lang),
             "handles": [{"id": h, "label": labels.get(h, "")} for h in node_handles(raw)],
             "target": kind not in NO_INPUT,
+            "namedExits": bool(kind in nodes.STUDIO and nodes.STUDIO[kind].named_exits),
             "problems": " · ".join(p if isinstance(p, str) else problem_text(p, lang) for p in problems),
         },
     }

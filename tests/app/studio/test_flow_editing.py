@@ -6,6 +6,7 @@ import pytest
 
 from flow_runtime.validate import validate_flow
 from flowstudio.demo import demo_flow
+from flowstudio.nodes.items import new_item
 from flowstudio.services.studio import flow_editing as fe
 from flowstudio.services.studio.flow_view import NO_INPUT, PALETTE
 
@@ -110,5 +111,5 @@ def test_new_nodes_and_items_are_labelled_in_the_ui_language(lang: str, option: 
     nodes = {n["id"]: n for n in doc["nodes"]}
     assert nodes[menu]["buttons"][0]["label"] == option
     assert nodes[carousel]["cards"][0]["title"] == card
-    assert fe.new_item("buttons", 3, lang=lang)["label"] == option.replace("1", "3")
-    assert fe.new_item("cards", 2, lang=lang)["title"] == card.replace("1", "2")
+    assert new_item("buttons", 3, lang=lang)["label"] == option.replace("1", "3")
+    assert new_item("cards", 2, lang=lang)["title"] == card.replace("1", "2")
