@@ -11,13 +11,13 @@ import "@xyflow/react/dist/style.css";
 
 const Decorations = createContext({ markers: {}, highlight: {}, diff: {} });
 
-// Kinds whose exits are named by the designer (outcomes): the handle id is its label.
-const NAMED_EXITS = new Set(["code", "action"]);
-
 const KIND_COLORS = {
   entry: "#16a34a", say: "#2563eb", ask: "#9333ea", logic: "#d97706", act: "#dc2626",
 };
 
+// A node's card: everything kind-specific arrives in `data` (flowstudio.services.studio.flow_view.node_view, from
+// the kind's StudioKind): group (colour), kindLabel, title, lines, handles with labels, target, namedExits (the
+// designer named the exits: each handle shows its id).
 function FlowNodeView({ id, data, selected }) {
   const { markers, highlight, diff } = useContext(Decorations);
   const marker = markers[id];
@@ -72,7 +72,7 @@ function FlowNodeView({ id, data, selected }) {
           {handles.map((h) => (
             <div key={h.id} style={{ position: "relative", display: "flex", justifyContent: "flex-end",
                                      paddingRight: 10, minHeight: 8 }}>
-              {(h.label || NAMED_EXITS.has(data.kind)) && (
+              {(h.label || data.namedExits) && (
                 <span style={{ background: "#f1f5f9", border: "1px solid #e2e8f0", borderRadius: 6,
                                padding: "0 6px", maxWidth: 170, fontSize: 10, overflow: "hidden", textOverflow: "ellipsis",
                                whiteSpace: "nowrap" }}>{h.label || h.id}</span>

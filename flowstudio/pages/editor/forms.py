@@ -5,24 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_NUMERIC = {
-    "delay_seconds",
-    "max_retries",
-    "minutes",
-    "seconds",
-    "timeout_seconds",
-    "max_results",
-    "min",
-    "max",
-    "min_length",
-    "max_length",
-}
+from flowstudio.nodes.registry import numeric_fields
 
 
 def coerce(path: str, value: Any) -> Any:
-    """Numbers typed in text boxes become numbers; an emptied optional number becomes None."""
+    """Numbers typed in text boxes become numbers (the number fields of the kinds' models); an emptied optional
+    number becomes None."""
     leaf = path.rsplit(".", 1)[-1]
-    if leaf in _NUMERIC and isinstance(value, str):
+    if leaf in numeric_fields() and isinstance(value, str):
         value = value.strip().replace(",", ".")
         if not value:
             return None

@@ -1,6 +1,6 @@
 """Inspector form of the `action` kind: choose one of the workspace's code actions, then fill in its parameters.
 
-`action_form()` is what the inspector renders for a selected `action` node (see `inspector._kind_form`). The
+`action_form()` is what the inspector renders for a selected `action` node (registered in `flowstudio.nodes.act_forms`). The
 node's fields are `action` (the definition's key), `params` (name -> value, `${...}` allowed) and `outcomes`
 (copied from the definition when it is chosen, so the canvas draws a handle per outcome besides ok/error).
 The list of actions is read from `flowstudio.services.studio.code_actions` when the form mounts.

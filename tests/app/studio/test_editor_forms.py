@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flow_runtime.schema import load_document
+from flowstudio.nodes.entry_forms import FIRST_MESSAGE
 from flowstudio.pages.editor.forms import assign, inspector_form
-from flowstudio.pages.editor.inspector import FIRST_MESSAGE
 
 
 def test_the_start_form_shows_the_engine_default_for_the_first_message() -> None:

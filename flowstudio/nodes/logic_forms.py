@@ -1,0 +1,187 @@
+"""Inspector forms of the logic kinds: condition, set_variable, tag, go_to, wait."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from flowstudio.components.layout import t
+from flowstudio.pages.editor.inspector_state import InspectorState
+from flowstudio.pages.editor.state import EditorState
+from flowstudio.pages.editor.widgets import (
+    DEBOUNCE_MS,
+    choice,
+    label,
+    small_select,
+    text_area,
+    text_input,
+)
+
+RULE_SOURCES = ["variable", "tag", "constant", "contact", "channel", "language", "weekday", "time"]
+RULE_OPS = [
+    "eq",
+    "ne",
+    "contains",
+    "not_contains",
+    "starts_with",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "exists",
+    "not_exists",
+    "in",
+    "not_in",
+    "matches",
+    "between",
+]
+
+
+def _branches_editor() -> rx.Component:
+    """Condition branches: a label, all/any, and rules (source, name, comparison, value); `else` is implicit."""
+
+    def rule(item: rx.Var, index: rx.Var, base: rx.Var) -> rx.Component:
+        path = base + ".rules." + index.to_string()
+        return rx.grid(
+            small_select(
+                RULE_SOURCES,
+                item["source"].to(str),
+                lambda v: EditorState.set_field(path + ".source", v),
+                "rule_source.",
+            ),
+            rx.input(
+                value=item["name"].to(str),
+                placeholder=t("editor.rule_name"),
+                size="1",
+                debounce_timeout=DEBOUNCE_MS,
+                on_change=lambda v: EditorState.set_field(path + ".name", v),
+            ),
+            small_select(RULE_OPS, item["op"].to(str), lambda v: EditorState.set_field(path + ".op", v), "rule_op."),
+            rx.hstack(
+                rx.input(
+                    value=item["value"].to(str),
+                    placeholder=t("editor.value"),
+                    size="1",
+                    flex="1",
+                    debounce_timeout=DEBOUNCE_MS,
+                    on_change=lambda v: EditorState.set_field(path + ".value", v),
+                ),
+                rx.icon_button(
+                    rx.icon("x", size=12),
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=EditorState.remove_item(base + ".rules", index),
+                ),
+            ),
+            columns="2",
+            spacing="1",
+            width="100%",
+            padding_bottom="6px",
+            border_bottom=f"1px dashed {rx.color('gray', 5)}",
+        )
+
+    def branch(item: rx.Var, index: rx.Var) -> rx.Component:
+        base = "branches." + index.to_string()
+        return rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.input(
+                        value=item["label"].to(str),
+                        placeholder=t("editor.branch_label"),
+                        size="1",
+                        flex="1",
+                        debounce_timeout=DEBOUNCE_MS,
+                        on_change=lambda v: EditorState.set_field(base + ".label", v),
+                    ),
+                    small_select(
+                        ["all", "any"],
+                        item["match"].to(str),
+                        lambda v: EditorState.set_field(base + ".match", v),
+                        "rule_match.",
+                        width="100px",
+                    ),
+                    rx.icon_button(
+                        rx.icon("x", size=12),
+                        size="1",
+                        variant="ghost",
+                        color_scheme="gray",
+                        on_click=EditorState.remove_item("branches", index),
+                    ),
+                    width="100%",
+                    align="center",
+                ),
+                rx.foreach(item["rules"].to(list[dict[str, str]]), lambda r, j: rule(r, j, base)),
+                rx.button(
+                    rx.icon("plus", size=12),
+                    t("editor.add_rule"),
+                    size="1",
+                    variant="ghost",
+                    on_click=EditorState.add_item(base + ".rules"),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            size="1",
+            width="100%",
+            data_testid="branch",
+        )
+
+    return rx.vstack(
+        label("editor.branches"),
+        rx.foreach(InspectorState.selected_branches, branch),
+        rx.button(
+            rx.icon("plus", size=14),
+            t("editor.add_branch"),
+            size="1",
+            variant="soft",
+            on_click=EditorState.add_item("branches"),
+            data_testid="add-branch",
+        ),
+        rx.text(t("editor.else_hint"), size="1", color_scheme="gray"),
+        spacing="2",
+        width="100%",
+    )
+
+
+def set_variable_form() -> rx.Component:
+    """The `set_variable` form."""
+    return rx.vstack(
+        text_input("name", "editor.variable"), text_input("value", "editor.value"), spacing="3", width="100%"
+    )
+
+
+def tag_form() -> rx.Component:
+    """The `tag` form."""
+    return rx.vstack(
+        text_area("tags_add", "editor.tags_add", lines=True, rows="2"),
+        text_area("tags_remove", "editor.tags_remove", lines=True, rows="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def go_to_form() -> rx.Component:
+    """The `go_to` form."""
+    return text_input("intent", "editor.go_to_intent")
+
+
+def wait_form() -> rx.Component:
+    """The `wait` form."""
+    return rx.vstack(
+        choice("mode", "editor.wait_mode", ["delay", "input"]),
+        text_input("seconds", "editor.seconds"),
+        spacing="3",
+        width="100%",
+    )
+
+
+FORMS: dict[str, Callable[[], rx.Component]] = {
+    "condition": _branches_editor,
+    "set_variable": set_variable_form,
+    "tag": tag_form,
+    "go_to": go_to_form,
+    "wait": wait_form,
+}
+"""Kind -> its inspector form."""
