@@ -18,7 +18,7 @@ TOO_BIG_FOR_NOW = {
     "flowstudio/pages/agents.py": 831,
     "flowstudio/pages/developers/actions.py": 647,
     "flowstudio/pages/developers/webhooks_tab.py": 433,
-    "flowstudio/pages/editor/state.py": 553,
+    "flowstudio/pages/editor/state.py": 547,
     "flowstudio/pages/editor/versions.py": 408,
     "flowstudio/pages/flow_manager/page.py": 800,
     "flowstudio/pages/flow_manager/state.py": 618,

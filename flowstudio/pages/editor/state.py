@@ -25,7 +25,6 @@ from flowstudio.services.identity import permissions as can
 from flowstudio.services.studio import drafts, flow_editing
 from flowstudio.services.studio.code_actions import WorkspaceActions
 from flowstudio.services.studio.flow_view import (
-    PALETTE,
     canvas_view,
     channel_warnings,
     flow_settings,
@@ -33,6 +32,7 @@ from flowstudio.services.studio.flow_view import (
     known_variables,
     markers,
     node_view,
+    palette_view,
     problem_rows,
 )
 from flowstudio.state.guard import requires
@@ -139,14 +139,7 @@ class EditorState(rx.State):
         self.loaded = True
 
     def _build_palette(self) -> None:
-        self.palette = [
-            {
-                "id": group,
-                "label": self._t(f"group.{group}"),
-                "items": [{"kind": kind, "label": self._t(f"kind.{kind}")} for kind in kinds],
-            }
-            for group, kinds in PALETTE
-        ]
+        self.palette = palette_view(self._lang)
 
     @rx.event
     async def change_language(self, lang: str):

@@ -23,6 +23,18 @@ NO_INPUT = nodes.entry_kinds()
 UNDELETABLE = nodes.singleton_kinds()
 
 
+def palette_view(lang: str) -> list[dict[str, Any]]:
+    """The palette as the studio shows it: groups with their label, each with its kinds and their labels."""
+    return [
+        {
+            "id": group,
+            "label": translate(f"group.{group}", lang),
+            "items": [{"kind": kind, "label": translate(f"kind.{kind}", lang)} for kind in kinds],
+        }
+        for group, kinds in PALETTE
+    ]
+
+
 @cache
 def _node_adapter(kinds: tuple[str, ...]) -> TypeAdapter:
     return TypeAdapter(node_union())
