@@ -1,4 +1,4 @@
-"""REST channel: messages in through the API (`POST /api/v1/channels/{id}/messages`, or
+"""REST channel adapter: messages in through the API (`POST /api/v1/channels/{id}/messages`, or
 `POST /api/v1/conversations/{id}/messages` with `"sender": "contact"`), each outbound message POSTed to the
 channel's webhook as signed JSON.
 
@@ -17,6 +17,7 @@ way, at most every few seconds and never retried.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,7 +25,17 @@ import httpx
 from sqlmodel import select
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import DeliveryError, http_failure
+from flowstudio.channels.base import (
+    Capabilities,
+    ChannelInfo,
+    Contact,
+    DeliveryError,
+    Inbound,
+    Outgoing,
+    Payload,
+    Refused,
+    http_failure,
+)
 from flowstudio.db import session_scope
 from flowstudio.models import Message
 from flowstudio.services.conversations.inbound import InboundEvent, handle_inbound
@@ -185,3 +196,48 @@ def receive(
         "duplicate": result.duplicate,
         "replies": replies,
     }
+
+
+class Rest:
+    """The REST channel adapter: inbound through the API (`receive`), outbound POSTed to the channel's webhook."""
+
+    kind = "rest"
+    capabilities = Capabilities(
+        webhook=False, max_buttons=100, lists=True, carousels=True, typing=True, max_text=100_000
+    )
+
+    def verify(self, channel: ChannelInfo, headers: Mapping[str, str], body: bytes) -> None:
+        """REST messages come in through the authenticated API, never through a provider webhook."""
+        raise Refused(404, "REST channels take their messages through /api/v1")
+
+    def parse(self, channel: ChannelInfo, payload: Any) -> Inbound:
+        """Nothing: see `verify`."""
+        return Inbound()
+
+    def render(self, channel: ChannelInfo, message: Outgoing) -> list[Payload]:
+        """The webhook's arguments for one message (the body is built and signed as it goes out)."""
+        return [
+            {
+                "recipient": message.recipient,
+                "output": message.output,
+                "message_id": message.message_id,
+                "conversation_id": message.conversation_id,
+                "sender_type": message.sender_type,
+            }
+        ]
+
+    def send(self, channel: ChannelInfo, payload: Payload) -> str:
+        """POST it to the webhook, signed (see `send`)."""
+        return send(config=channel.config, secrets=channel.secrets, last_inbound_at=None, **payload)
+
+    def send_typing(self, channel: ChannelInfo, contact: Contact) -> None:
+        """An `agent.typing` event to the webhook (see `send_typing`)."""
+        send_typing(
+            config=channel.config,
+            secrets=channel.secrets,
+            recipient=contact.recipient,
+            conversation_id=contact.conversation_id,
+        )
+
+
+ADAPTER = Rest()

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 import hmac
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.concurrency import run_in_threadpool
 
 from flow_runtime.outputs import template_text
-from flowstudio.api.channels.common import find_channel, json_body, post_json, take_turn
-from flowstudio.services.conversations.edits import MessageEdit, record_edit
+from flowstudio.channels.base import Capabilities, ChannelInfo, Contact, Inbound, Outgoing, Payload, Refused, post_json
+from flowstudio.services.conversations.edits import MessageEdit
 from flowstudio.services.conversations.inbound import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.telegram")
-router = APIRouter(prefix="/webhooks/telegram", tags=["channels"])
 
 
 def parse_update(channel_id: int, update: dict[str, Any]) -> tuple[InboundEvent | None, str | None]:
@@ -110,27 +109,6 @@ def _answer_callback(config: dict[str, Any], secrets: dict[str, Any], callback_i
         log.warning("channel.telegram.callback_not_answered", extra={"callback_id": callback_id})
 
 
-@router.post("/{key}")
-async def receive(key: str, request: Request) -> dict[str, Any]:
-    """One update; refused (401) unless it carries the channel's secret token."""
-    channel = await find_channel("telegram", key)
-    token = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-    if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
-        raise HTTPException(status_code=401, detail="bad or missing X-Telegram-Bot-Api-Secret-Token")
-    update = await json_body(request)
-    edit = parse_edit(channel.id, update)
-    if edit is not None:  # recorded on the message it changes; no new turn, no answer
-        edited = await run_in_threadpool(record_edit, edit)
-        return {"received": 0, "duplicates": 0, "edited": int(edited)}
-    event, callback_id = parse_update(channel.id, update)
-    if callback_id:
-        await run_in_threadpool(_answer_callback, channel.config, channel.secrets, callback_id)
-    if event is None:
-        return {"received": 0, "duplicates": 0}
-    result = await take_turn(event)
-    return {"received": int(not result.duplicate), "duplicates": int(result.duplicate)}
-
-
 def render(output: dict[str, Any], chat_id: str) -> tuple[str, dict[str, Any]]:
     """One engine output as a Bot API method and its parameters."""
     kind = output.get("type")
@@ -172,8 +150,9 @@ def send(
     **_: Any,
 ) -> str:
     """Send one output; returns Telegram's message id."""
-    method, body = render(output, recipient)
-    return str(post_json(_api(config, secrets, method), body).get("result", {}).get("message_id", ""))
+    channel = ChannelInfo(0, "telegram", config, secrets)
+    [payload] = ADAPTER.render(channel, Outgoing(recipient, output, last_inbound_at))
+    return ADAPTER.send(channel, payload)
 
 
 TYPING_TIMEOUT_S = 5
@@ -188,3 +167,47 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], recipient: s
     post_json(
         _api(config, secrets, "sendChatAction"), {"chat_id": recipient, "action": "typing"}, timeout=TYPING_TIMEOUT_S
     )
+
+
+class Telegram:
+    """The Telegram Bot API adapter (see the module's docstring)."""
+
+    kind = "telegram"
+    capabilities = Capabilities(max_buttons=100, typing=True)
+
+    def verify(self, channel: ChannelInfo, headers: Mapping[str, str], body: bytes) -> None:
+        """Refused (401) unless the update carries the channel's secret token."""
+        token = headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(token, str(channel.secrets.get("webhook_secret", ""))) or not token:
+            raise Refused(401, "bad or missing X-Telegram-Bot-Api-Secret-Token")
+
+    def parse(self, channel: ChannelInfo, payload: Any) -> Inbound:
+        """An update: an edit of an earlier message (no new turn), or a message or button press; a press is
+        acknowledged (the button's spinner stops)."""
+        edit = parse_edit(channel.id, payload)
+        if edit is not None:
+            return Inbound(edits=[edit])
+        event, callback_id = parse_update(channel.id, payload)
+        return Inbound(
+            events=[event] if event is not None else [],
+            acknowledge=partial(_answer_callback, channel.config, channel.secrets, callback_id)
+            if callback_id
+            else None,
+        )
+
+    def render(self, channel: ChannelInfo, message: Outgoing) -> list[Payload]:
+        """One Bot API call: ``{"method": ..., "body": ...}``."""
+        method, body = render(message.output, message.recipient)
+        return [{"method": method, "body": body}]
+
+    def send(self, channel: ChannelInfo, payload: Payload) -> str:
+        """Call the Bot API; Telegram's message id."""
+        answer = post_json(_api(channel.config, channel.secrets, payload["method"]), payload["body"])
+        return str(answer.get("result", {}).get("message_id", ""))
+
+    def send_typing(self, channel: ChannelInfo, contact: Contact) -> None:
+        """ "typing…" in the chat (see `send_typing`)."""
+        send_typing(config=channel.config, secrets=channel.secrets, recipient=contact.recipient)
+
+
+ADAPTER = Telegram()

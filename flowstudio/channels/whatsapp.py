@@ -1,4 +1,4 @@
-"""WhatsApp Cloud API: webhook verification and signed inbound payloads; outbound text, interactive reply
+"""WhatsApp Cloud API adapter: signed inbound payloads; outbound text, interactive reply
 buttons, lists and cards (rendered by `whatsapp_render`), media, approved templates; the 24-hour
 customer-service window (outside it only templates go out).
 
@@ -11,22 +11,31 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, HTTPException, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from sqlmodel import select
 
-from flowstudio.api.channels.common import DeliveryError, find_channel, json_body, post_json, take_turn
-from flowstudio.api.channels.whatsapp_render import interactive_messages, ui_language
+from flowstudio.channels.base import (
+    Capabilities,
+    ChannelInfo,
+    Contact,
+    DeliveryError,
+    Inbound,
+    Outgoing,
+    Payload,
+    Refused,
+    Status,
+    post_json,
+)
+from flowstudio.channels.whatsapp_render import MAX_REPLY_BUTTONS, TEXT_LIMIT, interactive_messages, ui_language
 from flowstudio.db import session_scope
-from flowstudio.models import Bot, Conversation, DeliveryStatus, Message, as_utc
+from flowstudio.models import Bot, Conversation, DeliveryStatus, as_utc
 from flowstudio.services.conversations.inbound import InboundEvent
 
 log = logging.getLogger("flowstudio.channel.whatsapp")
-router = APIRouter(prefix="/webhooks/whatsapp", tags=["channels"])
 SERVICE_WINDOW = timedelta(hours=24)
 STATUS = {
     "sent": DeliveryStatus.SENT,
@@ -100,54 +109,6 @@ def _event(channel_id: int, message: dict[str, Any], name: str) -> InboundEvent 
     return None
 
 
-def _apply_statuses(statuses: list[dict[str, Any]]) -> None:
-    with session_scope() as session:
-        for status in statuses:
-            message = session.exec(select(Message).where(Message.channel_message_id == status.get("id"))).first()
-            new = STATUS.get(status.get("status"))
-            if message is None or new is None:
-                continue
-            order = [DeliveryStatus.QUEUED, DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ]
-            if new == DeliveryStatus.FAILED:
-                errors = status.get("errors") or [{}]
-                message.status, message.error = new, f"{errors[0].get('code', '')} {errors[0].get('title', '')}".strip()
-            elif message.status in order and order.index(new) > order.index(message.status):
-                message.status = new
-            session.add(message)
-
-
-@router.get("/{key}", response_class=Response)
-async def verify(
-    key: str,
-    mode: str = Query("", alias="hub.mode"),
-    token: str = Query("", alias="hub.verify_token"),
-    challenge: str = Query("", alias="hub.challenge"),
-) -> Response:
-    """Meta's webhook verification: echo `hub.challenge` when the verify token matches."""
-    channel = await find_channel("whatsapp", key)
-    if mode != "subscribe" or not hmac.compare_digest(token, str(channel.secrets.get("verify_token", ""))):
-        raise HTTPException(status_code=403, detail="verify token does not match")
-    return Response(challenge, media_type="text/plain")
-
-
-@router.post("/{key}")
-async def receive(key: str, request: Request) -> dict[str, Any]:
-    """Inbound messages and statuses; refused (401) unless signed with the app secret."""
-    channel = await find_channel("whatsapp", key)
-    body = await request.body()
-    if not signature_ok(body, request.headers.get("X-Hub-Signature-256"), str(channel.secrets.get("app_secret", ""))):
-        raise HTTPException(status_code=401, detail="bad or missing X-Hub-Signature-256")
-    events, statuses = parse_messages(channel.id, await json_body(request))
-    handled = duplicates = 0
-    for event in events:
-        result = await take_turn(event)
-        duplicates += result.duplicate
-        handled += not result.duplicate
-    if statuses:
-        await run_in_threadpool(_apply_statuses, statuses)
-    return {"received": handled, "duplicates": duplicates, "statuses": len(statuses)}
-
-
 def render(output: dict[str, Any], to: str, *, language: str = "pt") -> list[dict[str, Any]]:
     """One engine output as the Cloud API messages that carry it, in order (a carousel takes one message
     per card, a long menu several lists: see `whatsapp_render`).
@@ -205,27 +166,15 @@ def send(
     conversation_id: int | None = None,
     **_: Any,
 ) -> str:
-    """Send one output; returns the `wamid` of its last message (an output may take several: its statuses
-    follow the last one, which the customer sees last).
-
-    A retry after a failure in the middle of a multi-message output sends it again from its first message
-    (the Cloud API has no idempotency key): a repeated card rather than a lost one.
+    """Send one output at once, all its messages; returns the `wamid` of its last message (see `WhatsApp`).
 
     Raises:
         DeliveryError: outside the 24-hour window (only templates may go out), or the API refused it.
     """
-    if output.get("type") != "template" and (
-        last_inbound_at is None or datetime.now(UTC) - as_utc(last_inbound_at) > SERVICE_WINDOW
-    ):
-        raise DeliveryError(
-            "outside the 24-hour customer-service window: only approved templates can be sent", retryable=False
-        )
-    headers = {"Authorization": f"Bearer {secrets.get('access_token', '')}"}
+    channel = ChannelInfo(0, "whatsapp", config, secrets)
     wamid = ""
-    interactive = output.get("type") in ("buttons", "carousel")  # the only outputs with labels of their own
-    for message in render(output, recipient, language=_language(conversation_id) if interactive else "pt"):
-        answer = post_json(_messages_url(config), message, headers=headers)
-        wamid = str(answer.get("messages", [{}])[0].get("id", ""))
+    for part in ADAPTER.render(channel, Outgoing(recipient, output, last_inbound_at, conversation_id=conversation_id)):
+        wamid = ADAPTER.send(channel, part)
     return wamid
 
 
@@ -269,3 +218,69 @@ def send_typing(*, config: dict[str, Any], secrets: dict[str, Any], reference: s
         headers={"Authorization": f"Bearer {secrets.get('access_token', '')}"},
         timeout=TYPING_TIMEOUT_S,
     )
+
+
+class WhatsApp:
+    """The WhatsApp Cloud API adapter (see the module's docstring)."""
+
+    kind = "whatsapp"
+    capabilities = Capabilities(
+        max_buttons=MAX_REPLY_BUTTONS,
+        lists=True,
+        templates=True,
+        typing=True,
+        window=SERVICE_WINDOW,
+        max_text=TEXT_LIMIT,
+    )
+
+    def verify(self, channel: ChannelInfo, headers: Mapping[str, str], body: bytes) -> None:
+        """Refused (401) unless `X-Hub-Signature-256` signs the body with the app secret."""
+        if not signature_ok(body, headers.get("X-Hub-Signature-256"), str(channel.secrets.get("app_secret", ""))):
+            raise Refused(401, "bad or missing X-Hub-Signature-256")
+
+    def parse(self, channel: ChannelInfo, payload: Any) -> Inbound:
+        """The messages and delivery statuses of a webhook payload."""
+        events, statuses = parse_messages(channel.id, payload)
+        return Inbound(events=events, statuses=[_status(s) for s in statuses if STATUS.get(s.get("status"))])
+
+    def render(self, channel: ChannelInfo, message: Outgoing) -> list[Payload]:
+        """The Cloud API messages of one output (an output may take several: a carousel, a long menu).
+
+        Raises:
+            DeliveryError: outside the 24-hour window (only templates may go out), or an empty template parameter.
+        """
+        output = message.output
+        if output.get("type") != "template" and (
+            message.last_inbound_at is None or datetime.now(UTC) - as_utc(message.last_inbound_at) > SERVICE_WINDOW
+        ):
+            raise DeliveryError(
+                "outside the 24-hour customer-service window: only approved templates can be sent", retryable=False
+            )
+        interactive = output.get("type") in ("buttons", "carousel")  # the only outputs with labels of their own
+        return render(output, message.recipient, language=_language(message.conversation_id) if interactive else "pt")
+
+    def send(self, channel: ChannelInfo, payload: Payload) -> str:
+        """POST one message; its `wamid` (delivery keeps the last part's: its statuses follow the one seen last)."""
+        headers = {"Authorization": f"Bearer {channel.secrets.get('access_token', '')}"}
+        answer = post_json(_messages_url(channel.config), payload, headers=headers)
+        return str(answer.get("messages", [{}])[0].get("id", ""))
+
+    def send_typing(self, channel: ChannelInfo, contact: Contact) -> None:
+        """The typing indicator on the customer's message `contact.reference` (see `send_typing`)."""
+        send_typing(config=channel.config, secrets=channel.secrets, reference=contact.reference)
+
+
+def _status(status: dict[str, Any]) -> Status:
+    errors = status.get("errors") or [{}]
+    error = (
+        f"{errors[0].get('code', '')} {errors[0].get('title', '')}".strip() if status.get("status") == "failed" else ""
+    )
+    return Status(str(status.get("id", "")), STATUS[status["status"]].value, error)
+
+
+ADAPTER = WhatsApp()
+
+
+def subscription_ok(channel: ChannelInfo, mode: str, token: str) -> bool:
+    """Meta's webhook verification: `hub.mode` is subscribe and `hub.verify_token` the channel's."""
+    return mode == "subscribe" and hmac.compare_digest(token, str(channel.secrets.get("verify_token", "")))

@@ -177,6 +177,10 @@ class Message(SQLModel, table=True):
     """Outbound: how many times a worker claimed it to call the provider (committed before each call)."""
     sending_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     """Outbound: when the last claim was taken; set while `queued` means that attempt may have reached the provider."""
+    sent_parts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Outbound: how many of its provider messages went out (a WhatsApp carousel takes several): a retry sends the rest."""
+    cut_offs: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    """Outbound: how many claims were found cut off (their worker died mid-send); past a few it is failed."""
     created_at: datetime = created_at_field()
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     erased: str | None = Field(default=None, max_length=8)  # an `Erased` value, None while intact

@@ -10,20 +10,26 @@ A message is sent only while it is `queued`, at least once and once where it can
 The one window left is a worker that dies after the provider accepted a message and before the `sent`
 commit: the redelivery finds the claim standing, logs `channel.delivery.resend` and sends it again (the
 REST channel's `X-FlowStudio-Message-Id` lets a receiver drop that copy; WhatsApp and Telegram have no such
-key). Failures that a retry cannot fix (a refused payload, the WhatsApp 24-hour window) mark it `failed`
-with the reason.
+key). A claim found cut off so MAX_CUT_OFFS times (a send that kills its worker every time) fails the
+message. A message the channel sends as several provider messages (a WhatsApp carousel) records each part
+that went out (`sent_parts`): a retry or a redelivery sends only the rest. Failures that a retry cannot fix
+(a refused payload, the WhatsApp 24-hour window) mark it `failed` with the reason. Each channel's adapter
+(`flowstudio.channels.registry`) renders and sends.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
 from sqlmodel import Session, select
 
+from flowstudio.channels.base import ChannelInfo, DeliveryError, Outgoing
+from flowstudio.channels.registry import adapter_for
 from flowstudio.db import session_scope
 from flowstudio.models import (
     Channel,
@@ -40,15 +46,11 @@ from flowstudio.tasks.publish import publish
 
 log = logging.getLogger("flowstudio.delivery")
 MAX_RETRIES = 8
+MAX_CUT_OFFS = 3
+"""Claims found cut off (the worker died mid-send) before a message is failed instead of tried again."""
 STUCK_AFTER = timedelta(minutes=2)
 WAIT_TURN_S = 0.5
 """How soon a message waiting for an earlier one of its conversation looks again (not a failure)."""
-
-
-def _senders():
-    from flowstudio.api.channels import SENDERS
-
-    return SENDERS
 
 
 class NotYet(RuntimeError):
@@ -59,9 +61,20 @@ def _locked(session: Session, message_id: int) -> Message | None:
     return session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
 
 
-def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
-    """Commit this attempt's claim on a queued message; returns (claim number, the provider call's arguments),
-    or the outcome when there is nothing to send (`skipped`, or `sent` for channels that push nothing).
+@dataclass(frozen=True)
+class Claim:
+    """A committed claim on a queued message: its number, the channel and what to send."""
+
+    number: int
+    channel: ChannelInfo
+    outgoing: Outgoing
+    workspace_id: int
+
+
+def _claim(message_id: int) -> Claim | str:
+    """Commit this attempt's claim on a queued message; returns the claim, or the outcome when there is
+    nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a message whose claims
+    kept being cut off: a send that kills its worker every time is not tried for ever).
 
     Raises:
         NotYet: an earlier message of the conversation has not gone out yet.
@@ -82,13 +95,17 @@ def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
             raise NotYet(f"message {earlier} goes first")
         conversation = session.get(Conversation, message.conversation_id)
         channel = session.get(Channel, conversation.channel_id) if conversation.channel_id else None
-        send = _senders().get(channel.kind) if channel else None
-        if send is None:  # webchat clients read their messages; nothing to push
+        adapter = adapter_for(channel.kind) if channel else None
+        if adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
             message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
             session.add(message)
             return "sent"
         if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
+            message.cut_offs += 1
             log.warning("channel.delivery.resend", extra={"message_id": message.id, "attempts": message.send_attempts})
+            if message.cut_offs >= MAX_CUT_OFFS:
+                _fail(session, message, conversation.workspace_id, f"the send was cut off {message.cut_offs} times")
+                return "failed"
         identity = session.exec(
             select(ContactIdentity).where(
                 ContactIdentity.contact_id == conversation.contact_id, ContactIdentity.channel_id == channel.id
@@ -97,18 +114,34 @@ def _claim(message_id: int) -> tuple[int, dict[str, Any]] | str:
         message.send_attempts += 1
         message.sending_at = utcnow()
         session.add(message)
-        return message.send_attempts, {
-            "kind": channel.kind,
-            "config": dict(channel.config),
-            "secrets": dict(channel.secrets),
-            "recipient": identity.external_id if identity else "",
-            "output": dict(message.payload),
-            "last_inbound_at": conversation.last_inbound_at,
-            "message_id": message.id,
-            "conversation_id": conversation.id,
-            "sender_type": message.sender_type.value,
-            "workspace_id": conversation.workspace_id,
-        }
+        return Claim(
+            number=message.send_attempts,
+            channel=ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets)),
+            outgoing=Outgoing(
+                recipient=identity.external_id if identity else "",
+                output=dict(message.payload),
+                last_inbound_at=conversation.last_inbound_at,
+                message_id=message.id,
+                conversation_id=conversation.id,
+                sender_type=message.sender_type.value,
+            ),
+            workspace_id=conversation.workspace_id,
+        )
+
+
+def _fail(session: Session, message: Message, workspace_id: int, reason: str) -> None:
+    message.status, message.error, message.updated_at = DeliveryStatus.FAILED, reason, utcnow()
+    message.sending_at = None
+    session.add(message)
+    session.add(
+        Event(
+            workspace_id=workspace_id,
+            conversation_id=message.conversation_id,
+            name="message.failed",
+            data={"message_id": message.id, "reason": reason},
+        )
+    )
+    log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": reason})
 
 
 def deliver_message(message_id: int, *, final_attempt: bool) -> str:
@@ -116,46 +149,43 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
 
     Messages of a conversation go out in order: while an earlier one is still queued (being retried),
     this one waits. The claim is committed first (`_claim`); the provider is then called with the row
-    locked, only while that claim is still the latest.
+    locked, only while that claim is still the latest. A message the channel renders as several provider
+    messages records each part as it goes out (`sent_parts`), so a retry sends only the rest.
 
     Raises:
         DeliveryError: a retryable failure while attempts remain (the claim is released).
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    from flowstudio.api.channels.common import DeliveryError
-
-    claimed = _claim(message_id)
-    if isinstance(claimed, str):
-        return claimed
-    claim, call = claimed
-    kind, workspace_id = call.pop("kind"), call.pop("workspace_id")
+    claim = _claim(message_id)
+    if isinstance(claim, str):
+        return claim
+    adapter = adapter_for(claim.channel.kind)
     with session_scope() as session:
         message = _locked(session, message_id)
-        if message is None or message.status != DeliveryStatus.QUEUED or message.send_attempts != claim:
+        if message is None or message.status != DeliveryStatus.QUEUED or message.send_attempts != claim.number:
             return "skipped"  # a copy of the task took it over meanwhile
         try:
-            external_id = _senders()[kind](**call)
+            parts = adapter.render(claim.channel, claim.outgoing)
+            external_id = message.channel_message_id or ""
+            for number in range(message.sent_parts, len(parts)):
+                external_id = adapter.send(claim.channel, parts[number])
+                if number < len(parts) - 1:  # a part out, more to go: recorded before the next is sent
+                    message.sent_parts, message.channel_message_id = number + 1, external_id
+                    session.add(message)
+                    session.commit()
+                    message = _locked(session, message_id)
+                    if message is None or message.send_attempts != claim.number:
+                        return "skipped"
         except DeliveryError as error:
             if error.retryable and not final_attempt:
-                message.sending_at = None  # answered: nothing reached the customer, not a cut-off attempt
+                message.sending_at = None  # answered: nothing more reached the customer, not a cut-off attempt
                 session.add(message)
                 session.commit()
                 raise
-            message.status, message.error, message.updated_at = DeliveryStatus.FAILED, str(error), utcnow()
-            message.sending_at = None
-            session.add(message)
-            session.add(
-                Event(
-                    workspace_id=workspace_id,
-                    conversation_id=message.conversation_id,
-                    name="message.failed",
-                    data={"message_id": message.id, "reason": str(error)},
-                )
-            )
-            log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": str(error)})
+            _fail(session, message, claim.workspace_id, str(error))
             return "failed"
         message.status, message.channel_message_id, message.updated_at = DeliveryStatus.SENT, external_id, utcnow()
-        message.sending_at = None
+        message.sent_parts, message.sending_at = len(parts), None
         session.add(message)
         return "sent"
 
@@ -179,8 +209,6 @@ def deliver(self, message_ids: int | list[int], later: Later | None = None, fail
     not a failure: it neither spends the budget nor lengthens the backoff (Celery's own retry count does
     both, which once left a burst's last reply minutes late, or failed on its first provider error).
     """
-    from flowstudio.api.channels.common import DeliveryError
-
     ids = [message_ids] if isinstance(message_ids, int) else list(message_ids)
     outcome = "skipped"
     for position, message_id in enumerate(ids):

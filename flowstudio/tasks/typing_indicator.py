@@ -6,6 +6,8 @@ import logging
 
 from celery import shared_task
 
+from flowstudio.channels.base import ChannelInfo, Contact, DeliveryError
+from flowstudio.channels.registry import adapter_for
 from flowstudio.db import session_scope
 from flowstudio.models import Channel
 
@@ -17,19 +19,15 @@ def signal_typing(channel_id: int, recipient: str, reference: str = "", conversa
     """Show "typing…" to `recipient` on the channel (Telegram chat action, WhatsApp indicator on the inbound
     message `reference`, REST `agent.typing` event). Once, no retries: a late indicator is worse than none.
     Failures are logged, never shown to the agent."""
-    from flowstudio.api.channels import TYPING_SENDERS
-    from flowstudio.api.channels.common import DeliveryError
-
     with session_scope() as session:
         channel = session.get(Channel, channel_id)
-        if channel is None or not channel.is_active or channel.kind not in TYPING_SENDERS:
+        adapter = adapter_for(channel.kind) if channel is not None and channel.is_active else None
+        if adapter is None or not adapter.capabilities.push or not adapter.capabilities.typing:
             return "skipped"
-        kind, config, secrets = channel.kind, dict(channel.config), dict(channel.secrets)
+        info = ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
     try:
-        TYPING_SENDERS[kind](
-            config=config, secrets=secrets, recipient=recipient, reference=reference, conversation_id=conversation_id
-        )
+        adapter.send_typing(info, Contact(recipient, reference, conversation_id))
     except DeliveryError as error:
-        log.warning("typing.failed", extra={"channel_id": channel_id, "kind": kind, "reason": str(error)})
+        log.warning("typing.failed", extra={"channel_id": channel_id, "kind": info.kind, "reason": str(error)})
         return "failed"
     return "sent"

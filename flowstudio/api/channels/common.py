@@ -1,40 +1,21 @@
-"""Shared pieces of the channel adapters."""
+"""What the channel routes share: the channel of a webhook (cached), its JSON body, a turn in the thread pool,
+delivery statuses reported by providers."""
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from fastapi import HTTPException, Request
 from sqlmodel import select
 from starlette.concurrency import run_in_threadpool
 
+from flowstudio.channels.base import ChannelInfo, Status
 from flowstudio.db import session_scope
-from flowstudio.models import Channel
+from flowstudio.models import Channel, DeliveryStatus, Message
 from flowstudio.services.conversations.inbound import InboundEvent, InboundResult, handle_inbound
-
-
-class DeliveryError(RuntimeError):
-    """Sending failed. `retryable` says whether trying again later can help (timeouts, 5xx, 429)."""
-
-    def __init__(self, reason: str, *, retryable: bool) -> None:
-        super().__init__(reason)
-        self.retryable = retryable
-
-
-@dataclass(frozen=True)
-class ChannelInfo:
-    """What a webhook needs of its channel (read once, outside the conversation's transaction)."""
-
-    id: int
-    kind: str
-    config: dict
-    secrets: dict
-
 
 CHANNEL_CACHE_S = 5.0
 """How long a process reuses a channel it read (every webhook needs it; it rarely changes). Changes made
@@ -76,30 +57,12 @@ def channel_or_404(kind: str, key: str) -> ChannelInfo:
     return info
 
 
-def http_failure(status: int, body: str) -> DeliveryError:
-    """A provider's HTTP error as a DeliveryError (retry on 429 and 5xx only)."""
-    return DeliveryError(f"HTTP {status}: {body[:300]}", retryable=status == 429 or status >= 500)
-
-
 async def json_body(request: Request) -> Any:
     """The request's JSON, or HTTP 400 saying it is not JSON."""
     try:
         return await request.json()
     except ValueError as error:
         raise HTTPException(status_code=400, detail="body is not JSON") from error
-
-
-def post_json(
-    url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None, timeout: float = 10
-) -> dict[str, Any]:
-    """POST to a provider; its JSON answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
-    try:
-        response = httpx.post(url, json=body, headers=headers, timeout=timeout)
-    except httpx.HTTPError as error:
-        raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
-    if response.status_code >= 300:
-        raise http_failure(response.status_code, response.text)
-    return response.json()
 
 
 TURNS_AT_ONCE = 4
@@ -118,3 +81,21 @@ async def take_turn(event: InboundEvent) -> InboundResult:
             return handle_inbound(event, queue_deliveries=True)
 
     return await run_in_threadpool(turn)
+
+
+_PROGRESS = [DeliveryStatus.QUEUED, DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ]
+
+
+def apply_statuses(statuses: list[Status]) -> None:
+    """Record the delivery statuses a provider reported: forward only (sent, delivered, read), or failed."""
+    with session_scope() as session:
+        for status in statuses:
+            message = session.exec(select(Message).where(Message.channel_message_id == status.external_id)).first()
+            if message is None:
+                continue
+            new = DeliveryStatus(status.new)
+            if new == DeliveryStatus.FAILED:
+                message.status, message.error = new, status.error
+            elif message.status in _PROGRESS and _PROGRESS.index(new) > _PROGRESS.index(message.status):
+                message.status = new
+            session.add(message)

@@ -63,7 +63,7 @@ SETTINGS: dict[ChannelKind, tuple[Setting, ...]] = {
         Setting("webhook_secret", secret=True, required=True),
     ),
 }
-"""What the channels page asks for each kind (the adapters in `flowstudio.api.channels` read the same names)."""
+"""What the channels page asks for each kind (the adapters in `flowstudio.channels` read the same names)."""
 
 
 class ChannelError(Invalid):

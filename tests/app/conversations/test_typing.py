@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from flowstudio.api import create_api
-from flowstudio.api.channels import rest
+from flowstudio.channels import rest
 from flowstudio.models import (
     Channel,
     Contact,

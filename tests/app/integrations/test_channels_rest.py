@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from flowstudio.api import create_api
-from flowstudio.api.channels import rest
-from flowstudio.api.channels.common import DeliveryError
+from flowstudio.channels import rest
+from flowstudio.channels.base import DeliveryError
 from flowstudio.models import Conversation, DeliveryStatus, Direction, Event, Message, Workspace
 from flowstudio.services.identity.api_tokens import create_token
 from flowstudio.services.system.seed import seed_demo

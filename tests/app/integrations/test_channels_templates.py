@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from flowstudio.api import create_api
-from flowstudio.api.channels import telegram
+from flowstudio.channels import telegram
 from flowstudio.models import Conversation, DeliveryStatus, Message, utcnow
 from flowstudio.services.identity.api_tokens import create_token
 from flowstudio.services.studio import bots as bot_service

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from flowstudio.api import create_api
-from flowstudio.api.channels import whatsapp
-from flowstudio.api.channels.whatsapp import render
+from flowstudio.channels import whatsapp
+from flowstudio.channels.whatsapp import render
 from flowstudio.models import Conversation
 from flowstudio.services.system.seed import seed_demo
 from tests.support.channels import post_signed, wa_payload, whatsapp_channel

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from flowstudio.api.channels.common import DeliveryError
+from flowstudio.channels.base import DeliveryError
 from flowstudio.tasks import delivery
 
 

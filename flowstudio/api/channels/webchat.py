@@ -25,6 +25,8 @@ from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from flowstudio.api.channels.common import find_channel, take_turn
+from flowstudio.channels import webchat as adapter
+from flowstudio.channels.base import ChannelInfo, Refused
 from flowstudio.db import session_scope
 from flowstudio.models import Channel, ChannelKind
 from flowstudio.services.conversations import webchat as view
@@ -43,6 +45,16 @@ STATUS_EVERY_S = 10.0
 """The stream repeats the status this often even unchanged (the widget's "typing…" lasts as long as told)."""
 
 
+async def _channel(key: str, request: Request) -> ChannelInfo:
+    """The webchat channel `key`; HTTP 403 when the request comes from a site the channel does not allow."""
+    channel = await find_channel("webchat", key)
+    try:
+        adapter.ADAPTER.verify(channel, request.headers, b"")
+    except Refused as refused:
+        raise HTTPException(status_code=refused.status, detail=refused.reason) from refused
+    return channel
+
+
 class WebchatMessageIn(BaseModel):
     """What the widget sends: typed text, or a pressed button."""
 
@@ -59,24 +71,25 @@ class WebchatMessageIn(BaseModel):
 
 
 @router.options("/api/v1/webchat/{key}/{rest:path}", include_in_schema=False)
-async def preflight(key: str, rest: str) -> Response:
-    """CORS preflight: the widget runs on other sites."""
+async def preflight(key: str, rest: str, request: Request) -> Response:
+    """CORS preflight: the widget runs on other sites (those the channel allows)."""
+    await _channel(key, request)
     return Response(status_code=204, headers=CORS)
 
 
 @router.get("/api/v1/webchat/{key}/config")
-async def config(key: str) -> JSONResponse:
+async def config(key: str, request: Request) -> JSONResponse:
     """The widget's look and greeting as configured on the channel, its language (the bot's) and its texts."""
-    channel = await find_channel("webchat", key)
+    channel = await _channel(key, request)
     public = {k: channel.config.get(k) for k in ("title", "greeting", "color", "position") if channel.config.get(k)}
     texts = await run_in_threadpool(view.widget_config, channel_id=channel.id)
     return JSONResponse({**public, **texts}, headers=CORS)
 
 
 @router.post("/api/v1/webchat/{key}/messages", status_code=202)
-async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
+async def send(key: str, body: WebchatMessageIn, request: Request) -> JSONResponse:
     """A visitor's message or button press; answers the status after the turn (is the bot still typing?)."""
-    channel = await find_channel("webchat", key)
+    channel = await _channel(key, request)
     if not body.text.strip() and not body.button_id:
         raise HTTPException(status_code=422, detail="send a text or a button_id")
     name = await run_in_threadpool(
@@ -102,11 +115,11 @@ async def send(key: str, body: WebchatMessageIn) -> JSONResponse:
 
 @router.get("/api/v1/webchat/{key}/messages")
 async def history(
-    key: str, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0, notices_after: int = 0
+    key: str, request: Request, visitor: str = Query(pattern=VISITOR.pattern), after: int = 0, notices_after: int = 0
 ) -> JSONResponse:
     """The visitor's conversation after message `after` and notice `notices_after` (the widget's polling
     fallback): ``messages`` (notices among them), ``typing`` seconds and ``status``."""
-    channel = await find_channel("webchat", key)
+    channel = await _channel(key, request)
     feed = await run_in_threadpool(
         view.feed, channel_id=channel.id, visitor_id=visitor, after=after, notices_after=notices_after
     )
@@ -120,7 +133,7 @@ async def stream(
     """Server-sent events: each new message or notice of the visitor's conversation as it becomes visible,
     an `event: typing` each time the agent is seen typing, and an `event: status` after new items, when the
     status changes, and every `STATUS_EVERY_S` seconds."""
-    channel = await find_channel("webchat", key)
+    channel = await _channel(key, request)
 
     async def events():
         last, last_notice, typing_sent, status_sent, status_at = after, notices_after, "", None, 0.0
