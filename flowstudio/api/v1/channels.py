@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, Field
 
-from flowstudio.api.channels import rest
 from flowstudio.api.v1.deps import DB, Caller, allow
+from flowstudio.channels import rest
 from flowstudio.models import Bot, Channel, ChannelKind
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.integrations.channels import (

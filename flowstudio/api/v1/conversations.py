@@ -11,9 +11,9 @@ from sqlmodel import func, select
 from flow_runtime.outputs import template as template_output
 from flow_runtime.outputs import template_text
 from flow_runtime.schema import MAX_TEMPLATE_PARAMETERS, TEMPLATE_LANGUAGE, TEMPLATE_NAME
-from flowstudio.api.channels import rest
 from flowstudio.api.conformance import UtcDatetime
 from flowstudio.api.v1.deps import DB, Caller, requires
+from flowstudio.channels import rest
 from flowstudio.i18n import negotiate
 from flowstudio.models import (
     ChannelKind,
