@@ -41,6 +41,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.conversations import outbox
 from flowstudio.services.flow_manager import owner_changes
 from flowstudio.services.integrations import webhooks
 
@@ -142,8 +143,6 @@ def _close_bot_part(session: Session, conversation: Conversation, now: datetime)
 def close_inactive(*, conversation_id: int, minutes: int, now: datetime | None = None) -> bool:
     """Close one conversation for inactivity if it is still active and silent for `minutes` (read again
     under its lock); returns whether it was closed."""
-    from flowstudio.tasks.delivery import enqueue_deliveries
-
     now = now or utcnow()
     deliveries: assignment.Deliveries = []
     freed_queue: int | None = None
@@ -159,7 +158,7 @@ def close_inactive(*, conversation_id: int, minutes: int, now: datetime | None =
         if conversation.status in ACTIVE:  # a bot's, or handed back to one by the queue
             _close_bot_part(session, conversation, now)
     if deliveries:
-        enqueue_deliveries(deliveries)
+        outbox.enqueue_deliveries(deliveries)
     if freed_queue:
         assignment.assign_waiting(queue_id=freed_queue)
     return True

@@ -68,8 +68,10 @@ def enqueue_deliveries(deliveries: Deliveries, *, pipeline: Pipeline | None = No
 
 def queue_task(name: str, args: list, kwargs: dict[str, Any] | None = None, **options: Any) -> None:
     """Queue the task called `name` with Celery's options (countdown, expires...)."""
+    if kwargs:
+        options["kwargs"] = kwargs
     task = current_app.tasks.get(name)
     if task is not None:
-        task.apply_async(args=args, kwargs=kwargs, **options)
+        task.apply_async(args=args, **options)
     else:
-        current_app.send_task(name, args=args, kwargs=kwargs, **options)
+        current_app.send_task(name, args=args, **options)

@@ -23,6 +23,8 @@ from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
 from flowstudio.models import ContactIdentity, Conversation, ConversationStatus, Direction, Message, OwnerType, as_utc
+from flowstudio.services.conversations import outbox
+from flowstudio.services.conversations.locks import redis_client
 from flowstudio.settings import get_settings
 
 log = logging.getLogger("flowstudio.typing")
@@ -45,8 +47,6 @@ def _redis():
     url = get_settings().redis_url
     if not url:
         return None
-    from flowstudio.services.conversations.locks import redis_client
-
     return redis_client(url)
 
 
@@ -128,10 +128,8 @@ def agent_typing(*, conversation_id: int, user_id: int) -> str:
     if kind == "webchat":
         _put(_webchat_key(channel_id, recipient), f"{time.time():.3f}", WEBCHAT_SHOW_S)
         return "signalled"
-    from flowstudio.tasks.typing_indicator import signal_typing
-
     try:
-        signal_typing.apply_async(args=[channel_id, recipient, reference, conversation_id], expires=TASK_EXPIRES_S)
+        outbox.queue_task(outbox.TYPING, [channel_id, recipient, reference, conversation_id], expires=TASK_EXPIRES_S)
     except Exception:
         log.warning("typing.not_queued", extra={"conversation_id": conversation_id}, exc_info=True)
     return "signalled"
