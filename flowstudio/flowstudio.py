@@ -24,11 +24,13 @@ from flowstudio.pages.sections import SECTIONS, section_page
 from flowstudio.pages.security_settings import SecuritySettingsState, security_settings_page
 from flowstudio.pages.settings import SettingsState, settings_page
 from flowstudio.services.identity import permissions as can
+from flowstudio.state import connections
 from flowstudio.state.guard import NOT_ALLOWED_ROUTE, GuardState
 from flowstudio.state.session import SessionState
 from flowstudio.tuning import on_app_start
 
 app = rx.App(api_transformer=create_api(), html_lang="pt-BR")
+connections.attach(app)  # live pages ask it whether a tab is still connected
 app.register_lifespan_task(on_app_start)  # the process's tuning; spaCy tables and the encoder, before the first message
 
 app.add_page(login_page, route="/login", title="FlowStudio", on_load=LoginState.on_load)

@@ -4,7 +4,6 @@ the check that a tab's websocket is still connected, shared by the inbox and the
 from __future__ import annotations
 
 import dataclasses
-import sys
 
 
 @dataclasses.dataclass
@@ -48,17 +47,3 @@ class QuickReply:
 
     title: str = ""
     text: str = ""
-
-
-def connected(token: str, app_module: str = "flowstudio.flowstudio") -> bool:
-    """Whether the browser tab of this state still has its websocket on this server.
-
-    The app is read from the loaded modules rather than imported: it imports every page, this one included,
-    and when it is not loaded there is no server to ask (the page's own path check still applies).
-    """
-    module = sys.modules.get(app_module)
-    try:
-        namespace = module.app.event_namespace if module is not None else None
-        return namespace is None or token in namespace.token_to_sid
-    except Exception:
-        return True

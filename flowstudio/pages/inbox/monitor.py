@@ -12,9 +12,9 @@ import reflex as rx
 from flowstudio.components.layout import shell, t
 from flowstudio.db import session_scope
 from flowstudio.pages.inbox.chat import tr
-from flowstudio.pages.inbox.items import connected as _connected
 from flowstudio.services.assignment import monitor as assignment
 from flowstudio.services.identity import permissions as can
+from flowstudio.state.connections import connected as _connected
 from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import SessionState
 
