@@ -1,6 +1,9 @@
 """FlowStudio's tables. Importing this package registers all of them on `SQLModel.metadata`."""
 
-from flowstudio.models import channel_secrets  # noqa: F401  (seals channels' secrets at rest: registers ORM listeners)
+from flowstudio.models import (
+    channel_secrets,  # noqa: F401  (seals channels' secrets at rest: registers ORM listeners)
+    sealing,  # noqa: F401  (seals messages and contacts at rest: registers ORM listeners)
+)
 from flowstudio.models.audit import AuditEntry
 from flowstudio.models.base import as_utc, utcnow
 from flowstudio.models.bot import BOT_LANGUAGES, Bot, ConversationTest, FlowVersion, FlowVersionStatus

@@ -66,6 +66,3 @@ class RetentionRun(SQLModel, table=True):
     counts: dict[str, Any] = json_field(dict)
     started_at: datetime = created_at_field()
     finished_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-
-
-from flowstudio.models import sealing  # noqa: E402,F401  (registers the ORM listeners)

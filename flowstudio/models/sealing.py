@@ -35,6 +35,7 @@ from sqlalchemy.orm.util import identity_key
 
 from flowstudio import crypto
 from flowstudio.models.conversation import Contact, Conversation, Message
+from flowstudio.models.privacy import WorkspaceSettings
 
 log = logging.getLogger("flowstudio.sealing")
 SEALED_KEY = "_sealed"
@@ -84,8 +85,6 @@ def policy_for(session: OrmSession, workspace_id: int | None) -> Policy:
     hit = _policies.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    from flowstudio.models.privacy import WorkspaceSettings
-
     with session.no_autoflush:
         row = session.execute(
             sa.select(WorkspaceSettings.encrypt_messages, WorkspaceSettings.sensitive_variables).where(
