@@ -28,8 +28,9 @@ from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
 from flowstudio.models import ActionFlavour, Bot, CodeAction, Role, User, utcnow
 from flowstudio.services.identity import permissions
-from flowstudio.services.integrations.secrets import TranslatedError
+from flowstudio.services.integrations.secrets import TranslatedError, WorkspaceSecrets
 from flowstudio.services.privacy import audit
+from flowstudio.services.studio.code_policy import network_policy
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
 MAX_TIMEOUT_S = 30.0
@@ -412,8 +413,6 @@ def test_run(
     from flow_runtime.graph import compile as compile_flow
     from flow_runtime.ports import Ports
     from flow_runtime.session import Event, new_session
-    from flowstudio.services.conversations.runtime import network_policy
-    from flowstudio.services.integrations.secrets import WorkspaceSecrets
 
     clean = validate(data)
     draft = CodeAction(workspace_id=workspace_id, **{k: v for k, v in vars(clean).items()})

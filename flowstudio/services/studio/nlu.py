@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from flow_runtime.ports import Matcher
+from flowstudio.db import session_scope
+from flowstudio.models import Bot, FlowVersion, FlowVersionStatus
+from flowstudio.services.conversations.published import published_flow
 from flowstudio.settings import get_settings
 
 log = logging.getLogger("flowstudio.nlu")
@@ -114,8 +117,6 @@ def warm_up() -> list[str]:
     from flow_runtime.nlu.blas import one_thread
     from flow_runtime.nlu.encoder import default_encoder
     from flow_runtime.nlu.pipeline import LANGUAGES, spacy_pipeline
-    from flowstudio.db import session_scope
-    from flowstudio.models import Bot, FlowVersion, FlowVersionStatus
 
     with session_scope() as session:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
@@ -141,11 +142,8 @@ WARM_BOTS = 16
 
 
 def _warm_bot(bot_id: int, language: str) -> None:
-    from flowstudio.db import session_scope
-    from flowstudio.services.conversations import runtime
-
     with session_scope() as session:
-        published = runtime.published_flow(session=session, bot_id=bot_id)
+        published = published_flow(session=session, bot_id=bot_id)
     if published is None:
         return
     matcher = matcher_for_version(bot_id=bot_id, number=published.number, document=published.document)
