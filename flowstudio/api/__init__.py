@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from flowstudio import __version__
-from flowstudio.api import channels, conformance, health, media, oidc, v1
+from flowstudio.api import channels, conformance, errors, health, media, oidc, v1
 from flowstudio.api.security import SecurityMiddleware
 
 
@@ -29,6 +29,7 @@ def create_api() -> FastAPI:
     api.include_router(v1.router)
     api.include_router(media.router)
     api.include_router(oidc.router)
+    errors.install(api)  # NotFound 404, Conflict 409, Forbidden 403, Invalid 422: one JSON body
     conformance.install(api)  # 422 (not 500) for out-of-range numbers; the spec of refusals
     api.add_middleware(SecurityMiddleware)  # headers and same-origin checks on everything served, pages included
     return api

@@ -84,10 +84,6 @@ def _public(session, bot: Bot) -> BotPublic:
     )
 
 
-def _refuse(error: Exception) -> HTTPException:
-    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error))
-
-
 @router.get("/bots", response_model=list[BotPublic])
 def list_bots(session: DB, who: Caller) -> list[BotPublic]:
     """The workspace's bots."""
@@ -102,16 +98,13 @@ def list_bots(session: DB, who: Caller) -> list[BotPublic]:
 def create_bot(body: BotCreate, session: DB, who: Caller) -> BotPublic:
     """A bot with a minimal valid draft."""
     allow(who, can.BOTS_MANAGE)
-    try:
-        bot = bot_service.create_bot(
-            session=session,
-            workspace_id=who.workspace_id,
-            name=body.name,
-            description=body.description,
-            language=body.language,
-        )
-    except bot_service.BotError as error:
-        raise _refuse(error) from error
+    bot = bot_service.create_bot(
+        session=session,
+        workspace_id=who.workspace_id,
+        name=body.name,
+        description=body.description,
+        language=body.language,
+    )
     return _public(session, bot)
 
 
@@ -127,11 +120,8 @@ def update_bot(bot_id: int, body: BotUpdate, session: DB, who: Caller) -> BotPub
     """Rename or describe a bot."""
     allow(who, can.BOTS_MANAGE)
     bot = _bot(session, who, bot_id)
-    try:
-        if body.name is not None:
-            bot_service.rename_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id, name=body.name)
-    except bot_service.BotError as error:
-        raise _refuse(error) from error
+    if body.name is not None:
+        bot_service.rename_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id, name=body.name)
     if body.description is not None:
         bot.description = body.description
     if body.knowledge_areas is not None:
@@ -146,10 +136,7 @@ def delete_bot(bot_id: int, session: DB, who: Caller) -> Response:
     """Delete a bot (409 while conversations are assigned to it)."""
     allow(who, can.BOTS_MANAGE)
     _bot(session, who, bot_id)
-    try:
-        bot_service.delete_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id)
-    except bot_service.BotError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    bot_service.delete_bot(session=session, workspace_id=who.workspace_id, bot_id=bot_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

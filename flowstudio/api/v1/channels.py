@@ -12,7 +12,6 @@ from flowstudio.channels import rest
 from flowstudio.models import Bot, Channel, ChannelKind
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.integrations.channels import (
-    ChannelError,
     create_channel,
     list_channels,
     public_view,
@@ -82,19 +81,16 @@ def post_channel(body: ChannelCreate, session: DB, who: Caller) -> dict[str, Any
     """Create a channel; the answer has its webhook path."""
     allow(who, can.CHANNELS_MANAGE)
     _check_bot(session, who, body.bot_id)
-    try:
-        channel = create_channel(
-            session=session,
-            workspace_id=who.workspace_id,
-            kind=body.kind,
-            name=body.name,
-            bot_id=body.bot_id,
-            config=body.config,
-            secrets=body.secrets,
-            actor=Actor(email=f"api-token:{who.token_id}"),
-        )
-    except ChannelError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    channel = create_channel(
+        session=session,
+        workspace_id=who.workspace_id,
+        kind=body.kind,
+        name=body.name,
+        bot_id=body.bot_id,
+        config=body.config,
+        secrets=body.secrets,
+        actor=Actor(email=f"api-token:{who.token_id}"),
+    )
     return public_view(channel)
 
 
@@ -113,19 +109,16 @@ def patch_channel(channel_id: int, body: ChannelUpdate, session: DB, who: Caller
     if body.bot_id is not None:
         _check_bot(session, who, body.bot_id)
     changes: dict[str, Any] = {} if body.bot_id is None else {"bot_id": body.bot_id}
-    try:
-        update_channel(
-            session=session,
-            channel=channel,
-            name=body.name,
-            config=body.config,
-            secrets=body.secrets,
-            is_active=body.is_active,
-            actor=Actor(email=f"api-token:{who.token_id}"),
-            **changes,
-        )
-    except ChannelError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    update_channel(
+        session=session,
+        channel=channel,
+        name=body.name,
+        config=body.config,
+        secrets=body.secrets,
+        is_active=body.is_active,
+        actor=Actor(email=f"api-token:{who.token_id}"),
+        **changes,
+    )
     return public_view(channel)
 
 

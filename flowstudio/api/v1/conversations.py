@@ -249,18 +249,14 @@ def get_conversation(
 def patch_conversation(conversation_id: int, body: ConversationUpdate, session: DB, who: Caller) -> ConversationPublic:
     """Set the conversation's type (one of the workspace's conversation types; 422 with the reason otherwise)."""
     _conversation(session, who, conversation_id)
-    try:
-        conversation_types.set_type(
-            session=session,
-            workspace_id=who.workspace_id,
-            conversation_id=conversation_id,
-            name=body.conversation_type,
-            actor_type="api",
-            actor_id=f"token:{who.token_id}",
-        )
-    except conversation_types.ConversationTypeError as error:
-        code = status.HTTP_404_NOT_FOUND if error.key == "types.not_found" else status.HTTP_422_UNPROCESSABLE_CONTENT
-        raise HTTPException(code, str(error)) from None
+    conversation_types.set_type(
+        session=session,
+        workspace_id=who.workspace_id,
+        conversation_id=conversation_id,
+        name=body.conversation_type,
+        actor_type="api",
+        actor_id=f"token:{who.token_id}",
+    )
     conversation = _conversation(session, who, conversation_id)
     session.commit()
     return _public(conversation)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel, Field
 
 from flowstudio.api.v1.deps import DB, Caller, requires
@@ -16,7 +16,7 @@ from flowstudio.services.identity import permissions as can
 from flowstudio.services.integrations import secrets, webhooks
 from flowstudio.services.privacy import audit
 from flowstudio.services.studio import code_actions
-from flowstudio.services.studio.code_actions import ActionError, ActionInput
+from flowstudio.services.studio.code_actions import ActionInput
 
 router = APIRouter(tags=["developers"], dependencies=[Depends(requires(can.DEVELOPERS_MANAGE))])
 
@@ -24,13 +24,6 @@ router = APIRouter(tags=["developers"], dependencies=[Depends(requires(can.DEVEL
 def _actor(who: Any) -> audit.Actor:
     """Who the audit log names for a token's action."""
     return audit.Actor(email=f"api-token:{who.token_id}")
-
-
-def _refuse(error: Exception, code: int = status.HTTP_422_UNPROCESSABLE_CONTENT) -> HTTPException:
-    message = str(error)
-    return HTTPException(
-        status.HTTP_404_NOT_FOUND if "not found" in message or message.startswith("there is no") else code, message
-    )
 
 
 # ------------------------------------------------------------------------------------------- code actions
@@ -103,56 +96,41 @@ def list_actions(session: DB, who: Caller) -> list[ActionPublic]:
 @router.post("/actions", response_model=ActionPublic, status_code=status.HTTP_201_CREATED)
 def create_action(body: ActionBody, session: DB, who: Caller) -> ActionPublic:
     """A new code action (422 with the reason: bad key, taken key, syntax error with its line...)."""
-    try:
-        row = code_actions.save_action(
-            session=session, workspace_id=who.workspace_id, data=body.as_input(), actor=_actor(who)
-        )
-    except ActionError as error:
-        raise _refuse(error) from error
+    row = code_actions.save_action(
+        session=session, workspace_id=who.workspace_id, data=body.as_input(), actor=_actor(who)
+    )
     return _action_public(row)
 
 
 @router.get("/actions/{key}", response_model=ActionPublic)
 def get_action(key: str, session: DB, who: Caller) -> ActionPublic:
     """One code action."""
-    try:
-        return _action_public(code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key))
-    except ActionError as error:
-        raise _refuse(error) from error
+    return _action_public(code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key))
 
 
 @router.put("/actions/{key}", response_model=ActionPublic)
 def update_action(key: str, body: ActionBody, session: DB, who: Caller) -> ActionPublic:
     """Replace a code action (its key may change)."""
-    try:
-        row = code_actions.save_action(
-            session=session, workspace_id=who.workspace_id, data=body.as_input(), original_key=key, actor=_actor(who)
-        )
-    except ActionError as error:
-        raise _refuse(error) from error
+    row = code_actions.save_action(
+        session=session, workspace_id=who.workspace_id, data=body.as_input(), original_key=key, actor=_actor(who)
+    )
     return _action_public(row)
 
 
 @router.delete("/actions/{key}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_action(key: str, session: DB, who: Caller) -> Response:
     """Delete a code action (nodes using it then take their error exit)."""
-    try:
-        code_actions.delete_action(session=session, workspace_id=who.workspace_id, key=key, actor=_actor(who))
-    except ActionError as error:
-        raise _refuse(error) from error
+    code_actions.delete_action(session=session, workspace_id=who.workspace_id, key=key, actor=_actor(who))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/actions/{key}/test", response_model=TestRunPublic)
 def test_action(key: str, body: TestRunBody, session: DB, who: Caller) -> TestRunPublic:
     """Run a stored action once with sample parameters and variables through the real runner."""
-    try:
-        row = code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key)
-        run = code_actions.test_run(
-            workspace_id=who.workspace_id, data=code_actions.as_input(row), params=body.params, variables=body.variables
-        )
-    except ActionError as error:
-        raise _refuse(error) from error
+    row = code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key)
+    run = code_actions.test_run(
+        workspace_id=who.workspace_id, data=code_actions.as_input(row), params=body.params, variables=body.variables
+    )
     return TestRunPublic(**vars(run))
 
 
@@ -185,22 +163,16 @@ def list_secrets(session: DB, who: Caller) -> list[SecretPublic]:
 @router.put("/secrets/{name}", response_model=SecretPublic)
 def set_secret(name: str, body: SecretBody, session: DB, who: Caller) -> SecretPublic:
     """Create or replace a secret; flows use it as {{secret.NAME}} in http_request headers and URLs."""
-    try:
-        view = secrets.set_secret(
-            session=session, workspace_id=who.workspace_id, name=name, value=body.value, actor=_actor(who)
-        )
-    except secrets.SecretError as error:
-        raise _refuse(error) from error
+    view = secrets.set_secret(
+        session=session, workspace_id=who.workspace_id, name=name, value=body.value, actor=_actor(who)
+    )
     return SecretPublic(name=view.name, updated_at=view.updated_at, updated_by=view.updated_by)
 
 
 @router.delete("/secrets/{name}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_secret(name: str, session: DB, who: Caller) -> Response:
     """Delete a secret."""
-    try:
-        secrets.delete_secret(session=session, workspace_id=who.workspace_id, name=name, actor=_actor(who))
-    except secrets.SecretError as error:
-        raise _refuse(error) from error
+    secrets.delete_secret(session=session, workspace_id=who.workspace_id, name=name, actor=_actor(who))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -279,30 +251,24 @@ def list_webhooks(session: DB, who: Caller) -> list[WebhookPublic]:
 @router.post("/webhooks", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
 def create_webhook(body: WebhookBody, session: DB, who: Caller) -> WebhookCreated:
     """Subscribe a URL to events; the answer carries the signing secret, shown this once."""
-    try:
-        row, secret = webhooks.create_subscription(
-            session=session,
-            workspace_id=who.workspace_id,
-            url=body.url,
-            events=body.events,
-            description=body.description,
-            actor=_actor(who),
+    row, secret = webhooks.create_subscription(
+        session=session,
+        workspace_id=who.workspace_id,
+        url=body.url,
+        events=body.events,
+        description=body.description,
+        actor=_actor(who),
+    )
+    if not body.active:
+        webhooks.update_subscription(
+            session=session, workspace_id=who.workspace_id, subscription_id=row.id, active=False
         )
-        if not body.active:
-            webhooks.update_subscription(
-                session=session, workspace_id=who.workspace_id, subscription_id=row.id, active=False
-            )
-    except webhooks.WebhookError as error:
-        raise _refuse(error) from error
     view = webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=row.id)
     return WebhookCreated(**vars(view), secret=secret)
 
 
 def _webhook(session: Any, who: Any, webhook_id: int) -> webhooks.SubscriptionView:
-    try:
-        return webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=webhook_id)
-    except webhooks.WebhookError as error:
-        raise _refuse(error) from error
+    return webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=webhook_id)
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookPublic)
@@ -314,28 +280,22 @@ def get_webhook(webhook_id: int, session: DB, who: Caller) -> WebhookPublic:
 @router.patch("/webhooks/{webhook_id}", response_model=WebhookPublic)
 def update_webhook(webhook_id: int, body: WebhookUpdate, session: DB, who: Caller) -> WebhookPublic:
     """Change the URL, events, description, or pause/resume (`active`)."""
-    try:
-        webhooks.update_subscription(
-            session=session,
-            workspace_id=who.workspace_id,
-            subscription_id=webhook_id,
-            actor=_actor(who),
-            **body.model_dump(exclude_unset=True),
-        )
-    except webhooks.WebhookError as error:
-        raise _refuse(error) from error
+    webhooks.update_subscription(
+        session=session,
+        workspace_id=who.workspace_id,
+        subscription_id=webhook_id,
+        actor=_actor(who),
+        **body.model_dump(exclude_unset=True),
+    )
     return WebhookPublic(**vars(_webhook(session, who, webhook_id)))
 
 
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_webhook(webhook_id: int, session: DB, who: Caller) -> Response:
     """Delete a subscription and its delivery log."""
-    try:
-        webhooks.delete_subscription(
-            session=session, workspace_id=who.workspace_id, subscription_id=webhook_id, actor=_actor(who)
-        )
-    except webhooks.WebhookError as error:
-        raise _refuse(error) from error
+    webhooks.delete_subscription(
+        session=session, workspace_id=who.workspace_id, subscription_id=webhook_id, actor=_actor(who)
+    )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -366,8 +326,5 @@ def list_deliveries(
 )
 def redeliver(delivery_id: int, session: DB, who: Caller) -> DeliveryPublic:
     """Send a delivery's event again now (a new delivery with the same event id)."""
-    try:
-        row = webhooks.redeliver(session=session, workspace_id=who.workspace_id, delivery_id=delivery_id)
-    except webhooks.WebhookError as error:
-        raise _refuse(error) from error
+    row = webhooks.redeliver(session=session, workspace_id=who.workspace_id, delivery_id=delivery_id)
     return _delivery_public(row)

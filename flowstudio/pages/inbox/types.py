@@ -7,6 +7,7 @@ import reflex as rx
 
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.services.conversations import types as conversation_types
@@ -41,7 +42,7 @@ class ConversationTypeState(rx.State):
                 )
         except conversation_types.ConversationTypeError as error:
             await inbox_state._reload()
-            return rx.toast.error(translate(error.key, lang, name=error.detail))
+            return rx.toast.error(error_text(error, lang))
         await inbox_state._reload()
         return rx.toast.success(translate("types.saved", lang))
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from flowstudio.errors import Invalid
 from flowstudio.services.integrations import mail
 
 log = logging.getLogger("flowstudio.flow.email")
@@ -26,7 +27,7 @@ MAX_SUBJECT = 200
 _ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"\\]+@[^@\s<>()\[\],;:\"\\]+\.[^@\s<>()\[\],;:\"\\.]+")
 
 
-class InvalidRecipient(ValueError):
+class InvalidRecipient(Invalid):
     """An address the block renders is not an e-mail address (the message is for the designer)."""
 
 
@@ -49,7 +50,7 @@ def addresses(text: str) -> list[str]:
     found = [part.strip() for part in re.split(r"[,;]", text or "") if part.strip()]
     for address in found:
         if not _ADDRESS.fullmatch(address):
-            raise InvalidRecipient(f"'{address}' is not an e-mail address")
+            raise InvalidRecipient("errors.mail.bad_address", address=address)
     return found
 
 
@@ -62,9 +63,9 @@ def prepare(*, to: str, subject: str, body: str, cc: Sequence[str] = ()) -> Flow
     recipients = addresses(to)
     copies = [address for item in cc for address in addresses(item)]
     if not recipients:
-        raise InvalidRecipient("the e-mail has no recipient")
+        raise InvalidRecipient("errors.mail.no_recipient")
     if len(recipients) + len(copies) > MAX_RECIPIENTS:
-        raise InvalidRecipient(f"an e-mail goes to {MAX_RECIPIENTS} addresses at most")
+        raise InvalidRecipient("errors.mail.too_many", max=MAX_RECIPIENTS)
     line = " ".join((subject or "").split())[:MAX_SUBJECT]  # a variable's line break must not end the header
     return FlowMail(to=tuple(recipients), cc=tuple(copies), subject=line, body=body or "")
 

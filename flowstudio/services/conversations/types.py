@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import Conversation, Event, utcnow
 from flowstudio.services.system.workspace_settings import conversation_types
 
 
-class ConversationTypeError(ValueError):
-    """A type that cannot be set; `key` is the i18n key of the reason, `detail` the offending name."""
+class ConversationTypeError(Invalid):
+    """A type that cannot be set; `key` is the i18n key of the reason (`name` the offending one)."""
 
-    def __init__(self, key: str, message: str, detail: str = "") -> None:
-        super().__init__(message)
-        self.key, self.detail = key, detail
+
+class ConversationNotFound(ConversationTypeError, NotFound):
+    """No such conversation in the workspace."""
 
 
 def resolve(*, session: Session, workspace_id: int, name: str | None) -> str | None:
@@ -33,11 +34,7 @@ def resolve(*, session: Session, workspace_id: int, name: str | None) -> str | N
     for known in conversation_types(session=session, workspace_id=workspace_id):
         if known.lower() == clean.lower():
             return known
-    raise ConversationTypeError(
-        "types.unknown",
-        f"'{clean[:60]}' is not one of this workspace's conversation types (Settings > Conversation types)",
-        clean[:60],
-    )
+    raise ConversationTypeError("types.unknown", name=clean[:60])
 
 
 def set_type(
@@ -57,7 +54,7 @@ def set_type(
     """
     conversation = session.get(Conversation, conversation_id)
     if conversation is None or conversation.workspace_id != workspace_id:
-        raise ConversationTypeError("types.not_found", f"conversation {conversation_id} not found")
+        raise ConversationNotFound("types.not_found")
     value = resolve(session=session, workspace_id=workspace_id, name=name)
     if value == conversation.conversation_type:
         return value

@@ -7,18 +7,15 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from flowstudio.errors import Invalid
 from flowstudio.models import User
 from flowstudio.services.identity import account_policy, passwords, two_factor
 from flowstudio.services.identity.auth import primary_workspace_id, security_of, store_password
 from flowstudio.services.privacy import audit
 
 
-class AccountError(ValueError):
+class AccountError(Invalid):
     """A refused change; `key` and `params` make the translated reason."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 @dataclass(frozen=True)

@@ -10,21 +10,18 @@ from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from flowstudio.errors import Forbidden, Invalid
 from flowstudio.models import AccountSecurity, Membership, Role, SignInPolicy, User, as_utc, utcnow
 from flowstudio.services.identity import passwords
 from flowstudio.services.privacy import audit
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(Forbidden):
     """The acting user may not change this (their role, read from the database now)."""
 
 
-class PolicyError(ValueError):
+class PolicyError(Invalid):
     """A policy value out of range; `key` is the i18n key of the reason."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
 
 
 @dataclass(frozen=True)
@@ -83,12 +80,12 @@ def password_expired(session: Session, user: User, policy: Policy | None = None)
 def require_admin(session: Session, *, workspace_id: int | None, user_id: int | None) -> None:
     """Raise `NotAllowed` unless the user is an administrator of the workspace right now."""
     if workspace_id is None or user_id is None:
-        raise NotAllowed("not signed in")
+        raise NotAllowed("errors.auth.not_signed_in")
     role = session.exec(
         select(Membership.role).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
     ).first()
     if role is None or Role(role) is not Role.ADMIN:
-        raise NotAllowed("administrators only")
+        raise NotAllowed("errors.auth.admins_only")
 
 
 def save_policy(

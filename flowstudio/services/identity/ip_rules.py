@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from flowstudio.errors import KeyedError
+from flowstudio.errors import Invalid
 from flowstudio.models import IpRule, IpRuleKind, Role
 from flowstudio.services.privacy import audit
 from flowstudio.settings import get_settings
@@ -29,7 +29,7 @@ BLOCKED = "access.ip_blocked"
 NOT_ALLOWED = "access.ip_not_allowed"
 
 
-class IpRuleError(KeyedError):
+class IpRuleError(Invalid):
     """A rule that cannot be saved; `key` is an i18n key, `detail` the text at fault."""
 
 
@@ -55,7 +55,7 @@ def parse_network(text: str) -> IpNetwork:
     try:
         network = ipaddress.ip_network(value, strict=True)
     except ValueError as error:
-        raise IpRuleError("iprules.bad_network", value) from error
+        raise IpRuleError("iprules.bad_network", detail=value) from error
     return _unmapped(network)
 
 
@@ -147,19 +147,19 @@ def add_rule(
     try:
         rule_kind = IpRuleKind(kind)
     except ValueError as error:
-        raise IpRuleError("iprules.bad_kind", str(kind)) from error
+        raise IpRuleError("iprules.bad_kind", detail=str(kind)) from error
     parsed = parse_network(network)
     note = (note or "").strip()
     if len(note) > 200:
-        raise IpRuleError("iprules.note_too_long", note[:40])
+        raise IpRuleError("iprules.note_too_long", detail=note[:40])
     existing = session.exec(select(IpRule).where(IpRule.workspace_id == workspace_id)).all()
     if len(existing) >= MAX_RULES:
-        raise IpRuleError("iprules.too_many_rules", str(MAX_RULES))
+        raise IpRuleError("iprules.too_many_rules", detail=str(MAX_RULES))
     if any(r.kind == rule_kind and r.network == str(parsed) for r in existing):
-        raise IpRuleError("iprules.duplicate_rule", str(parsed))
+        raise IpRuleError("iprules.duplicate_rule", detail=str(parsed))
     own = parse_address(actor_ip)
     if rule_kind is IpRuleKind.BLOCK and own is not None and _inside(own, [parsed]):
-        raise IpRuleError("iprules.locks_you_out", str(own))
+        raise IpRuleError("iprules.locks_you_out", detail=str(own))
     rule = IpRule(
         workspace_id=workspace_id,
         kind=rule_kind,

@@ -31,7 +31,7 @@ from joserfc.jwk import KeySet
 from sqlmodel import Session, select
 
 from flowstudio import crypto
-from flowstudio.errors import KeyedError
+from flowstudio.errors import Invalid
 from flowstudio.models import Membership, OidcProvider, Role, User, Workspace, utcnow
 from flowstudio.services.identity import passwords
 from flowstudio.services.identity.account_policy import require_admin
@@ -42,7 +42,7 @@ _DISCOVERY_TTL_S = 600
 _discovery_cache: dict[str, tuple[float, dict]] = {}
 
 
-class OidcError(KeyedError):
+class OidcError(Invalid):
     """A refused OIDC sign-in; `key` is the i18n key shown on the login page (details go to the log)."""
 
 
@@ -142,12 +142,12 @@ def discover(issuer: str) -> dict:
         response.raise_for_status()
         document = response.json()
     except (httpx.HTTPError, ValueError) as error:
-        raise OidcError("oidc.unreachable", str(error)) from error
+        raise OidcError("oidc.unreachable", detail=str(error)) from error
     if document.get("issuer", "").rstrip("/") != issuer:
-        raise OidcError("oidc.failed", "discovery issuer mismatch")
+        raise OidcError("oidc.failed", detail="discovery issuer mismatch")
     for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not document.get(name):
-            raise OidcError("oidc.failed", f"discovery lacks {name}")
+            raise OidcError("oidc.failed", detail=f"discovery lacks {name}")
     _discovery_cache[issuer] = (time.monotonic() + _DISCOVERY_TTL_S, document)
     return document
 
@@ -203,7 +203,7 @@ def _claims(provider: OidcProvider, document: dict, id_token: str, nonce: str) -
             sub={"essential": True},
         ).validate(token.claims)
     except (JoseError, httpx.HTTPError, ValueError) as error:
-        raise OidcError("oidc.failed", f"id_token: {error}") from error
+        raise OidcError("oidc.failed", detail=f"id_token: {error}") from error
     return token.claims
 
 
@@ -218,7 +218,7 @@ def complete(
 ) -> tuple[User, bool]:
     """The callback: checks everything above; returns the user and whether the provider did MFA."""
     if not state or not secrets.compare_digest(state, transaction.state):
-        raise OidcError("oidc.failed", "state mismatch")
+        raise OidcError("oidc.failed", detail="state mismatch")
     provider = provider_of(session, transaction.workspace_id)
     if provider is None or not provider.enabled:
         raise OidcError("oidc.disabled")
@@ -234,17 +234,17 @@ def complete(
             document["token_endpoint"], code=code, code_verifier=transaction.verifier, timeout=10
         )
     except Exception as error:
-        raise OidcError("oidc.failed", f"token exchange: {error}") from error
+        raise OidcError("oidc.failed", detail=f"token exchange: {error}") from error
     finally:
         client.close()
     if "id_token" not in token:
-        raise OidcError("oidc.failed", "no id_token")
+        raise OidcError("oidc.failed", detail="no id_token")
     claims = _claims(provider, document, token["id_token"], transaction.nonce)
     email = str(claims.get("email") or "").strip().lower()
     if not email or claims.get("email_verified") is not True:
         raise OidcError("oidc.email_unverified")
     if provider.allowed_domains and email.rsplit("@", 1)[-1] not in provider.allowed_domains:
-        raise OidcError("oidc.domain_not_allowed", email)
+        raise OidcError("oidc.domain_not_allowed", detail=email)
     user = _member(session, provider, email, str(claims.get("name") or ""), ip)
     amr = claims.get("amr") or []
     return user, isinstance(amr, list) and "mfa" in amr
@@ -262,10 +262,10 @@ def _member(session: Session, provider: OidcProvider, email: str, name: str, ip:
     )
     if member:
         if not user.is_active:
-            raise OidcError("oidc.not_member", email)
+            raise OidcError("oidc.not_member", detail=email)
         return user
     if not provider.auto_create_role:
-        raise OidcError("oidc.not_member", email)
+        raise OidcError("oidc.not_member", detail=email)
     if user is None:
         user = User(
             email=email,

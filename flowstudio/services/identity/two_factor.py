@@ -21,6 +21,7 @@ import pyotp
 from sqlmodel import Session, select
 
 from flowstudio import crypto
+from flowstudio.errors import Invalid
 from flowstudio.models import AccountSecurity, RecoveryCode, SignInChallenge, User, as_utc, utcnow
 from flowstudio.services.identity.auth import primary_workspace_id, security_of
 from flowstudio.services.privacy import audit
@@ -35,12 +36,8 @@ MAX_SENDS = 5
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(Invalid):
     """A refused step; `key` is the i18n key of the reason shown to the user."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key, self.params = key, params
 
 
 # --- authenticator apps -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from flowstudio.crypto import open_sealed, seal
 from flowstudio.db import session_scope
-from flowstudio.i18n import translate
+from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import Bot, User, WorkspaceSecret, utcnow
 from flowstudio.services.privacy import audit
 
@@ -25,16 +25,12 @@ MAX_VALUE = 8192
 MASK = "••••"
 
 
-class TranslatedError(ValueError):
-    """An error of the developer tools with an i18n `key` (and its `params`); `str()` is the English text."""
-
-    def __init__(self, message_key: str, /, **params: Any) -> None:
-        self.key, self.params = message_key, params
-        super().__init__(translate(message_key, "en", **params))
+class SecretError(Invalid):
+    """A secret that cannot be saved; the key says why."""
 
 
-class SecretError(TranslatedError):
-    """A secret that cannot be saved or found; the message says why."""
+class SecretNotFound(SecretError, NotFound):
+    """No secret of that name in the workspace."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +118,7 @@ def delete_secret(*, session: Session, workspace_id: int, name: str, actor: Any 
         )
     ).first()
     if row is None:
-        raise SecretError("developers.err.no_secret", name=name)
+        raise SecretNotFound("developers.err.no_secret", name=name)
     session.delete(row)
     audit.record(
         session,

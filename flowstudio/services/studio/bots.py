@@ -95,7 +95,7 @@ class BotNotFound(BotError, NotFound):
 
 
 class BotConflict(BotError, Conflict):
-    """The name is taken, or conversations still belong to the bot."""
+    """Conversations still belong to the bot."""
 
 
 def _bot_in(session: Session, workspace_id: int, bot_id: int) -> Bot:
@@ -151,7 +151,7 @@ def rename_bot(*, session: Session, workspace_id: int, bot_id: int, name: str) -
             select(Bot.id).where(Bot.workspace_id == workspace_id, Bot.name == name, Bot.id != bot_id)
         ).first()
     ):
-        raise BotConflict("errors.bot.name_taken", name=name)
+        raise BotError("errors.bot.name_taken", name=name)  # a value to change (422), as the API always said
     bot.name = name
     draft = session.exec(
         select(FlowVersion).where(FlowVersion.bot_id == bot_id, FlowVersion.status == FlowVersionStatus.DRAFT)

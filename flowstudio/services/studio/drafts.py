@@ -15,6 +15,7 @@ from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
 from flow_runtime.problems import Problem
 from flow_runtime.testing import fake_ports, parse_conversation, run_conversation
 from flow_runtime.validate import validate_flow
+from flowstudio.errors import Conflict, Invalid, NotFound
 from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
 from flowstudio.services.integrations import webhooks
 from flowstudio.services.privacy import audit
@@ -22,8 +23,16 @@ from flowstudio.services.studio.code_actions import WorkspaceActions
 from flowstudio.services.studio.nlu import matcher_for
 
 
-class DraftConflict(RuntimeError):
+class DraftConflict(Conflict):
     """The draft changed since it was loaded (another tab or person); nothing was overwritten."""
+
+
+class VersionNotFound(NotFound, KeyError):
+    """No version with that number (also a `KeyError`, as looking a version up by number is)."""
+
+
+class ConversationTestRefused(Invalid):
+    """A conversation test that cannot be stored."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +151,7 @@ def save_draft(*, session: Session, bot_id: int, document: dict[str, Any], expec
         .values(document=document, revision=expected_revision + 1, updated_at=utcnow())
     )
     if result.rowcount != 1:
-        raise DraftConflict("the draft was changed elsewhere since it was opened")
+        raise DraftConflict("errors.draft.changed_elsewhere")
     return expected_revision + 1
 
 
@@ -185,11 +194,11 @@ def save_test(*, session: Session, bot_id: int, name: str, content: str) -> Conv
     """Store (or replace) a conversation test.
 
     Raises:
-        ValueError: an empty name, or content that is not a valid conversation test.
+        ValueError: an empty name (`ConversationTestRefused`), or content that is not a valid conversation test.
     """
     name = name.strip()
     if not name:
-        raise ValueError("a test needs a name")
+        raise ConversationTestRefused("errors.draft.test_needs_name")
     parse_conversation(content)  # raises ConversationTestError (a ValueError) with the bad line
     test = session.exec(
         select(ConversationTest).where(ConversationTest.bot_id == bot_id, ConversationTest.name == name)
@@ -285,11 +294,11 @@ def rollback(
         The restored document and the draft's new revision.
 
     Raises:
-        KeyError: no such version. DraftConflict: the draft changed elsewhere.
+        VersionNotFound: no such version. DraftConflict: the draft changed elsewhere.
     """
     document = version_document(session=session, bot_id=bot_id, number=number)
     if document is None:
-        raise KeyError(f"version {number} does not exist")
+        raise VersionNotFound("errors.draft.no_version", number=number)
     revision = save_draft(session=session, bot_id=bot_id, document=document, expected_revision=expected_revision)
     audit.record(
         session,

@@ -12,6 +12,7 @@ from typing import Any
 
 import networkx as nx
 
+from flowstudio.errors import Invalid
 from flowstudio.i18n import DEFAULT_LANGUAGE
 from flowstudio.nodes import registry as nodes
 from flowstudio.nodes.items import new_id
@@ -22,8 +23,8 @@ ENTRY_KINDS = nodes.entry_kinds()
 LAYOUT_X, LAYOUT_Y = 300, 170
 
 
-class EditError(ValueError):
-    """An edit that would break the document; the message says why (shown to the designer)."""
+class EditError(Invalid):
+    """An edit that would break the document; the key says why (shown to the designer)."""
 
 
 def node_defaults(kind: str, document: dict[str, Any], *, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
@@ -46,7 +47,7 @@ def add_node(
         EditError: a second `start` or `fallback`.
     """
     if kind in SINGLETON_KINDS and any(n.get("kind") == kind for n in document.get("nodes", [])):
-        raise EditError(f"the flow already has a '{kind}' node")
+        raise EditError("errors.edit.single_node", kind=kind)
     doc = copy.deepcopy(document)
     node_id = new_id(kind)
     doc.setdefault("nodes", []).append(
@@ -82,9 +83,9 @@ def connect(
     """
     nodes = _nodes_by_id(document)
     if source not in nodes or target not in nodes:
-        raise EditError("both ends of a connection must be nodes of the flow")
+        raise EditError("errors.edit.unknown_ends")
     if nodes[target].get("kind") in ENTRY_KINDS:
-        raise EditError(f"a '{nodes[target]['kind']}' node starts a path; nothing can lead into it")
+        raise EditError("errors.edit.entry_target", kind=nodes[target]["kind"])
     handle = source_handle or "next"
     doc = copy.deepcopy(document)
     edges = doc.setdefault("edges", [])

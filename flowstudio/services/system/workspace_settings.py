@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session, select
 
-from flowstudio.errors import KeyedError
+from flowstudio.errors import Invalid
 from flowstudio.i18n import LANGUAGES
 from flowstudio.models import Membership, Role, Workspace, WorkspaceSettings, sealing, utcnow
 from flowstudio.services.privacy import audit
@@ -29,7 +29,7 @@ CHANGED_ACTION = ".".join(("settings", "changed"))  # the audit action (a litera
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 
 
-class SettingsError(KeyedError):
+class SettingsError(Invalid):
     """A value that cannot be stored; `key` is the i18n key of the reason, `detail` the offending text."""
 
 
@@ -94,9 +94,9 @@ def _number(value: Any, low: int, high: int, key: str) -> int | None:
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise SettingsError(key, str(value)[:40]) from None
+        raise SettingsError(key, detail=str(value)[:40]) from None
     if not low <= number <= high:
-        raise SettingsError(key, str(number))
+        raise SettingsError(key, detail=str(number))
     return number
 
 
@@ -109,10 +109,10 @@ def _names(
         if not name or name.lower() in (c.lower() for c in clean):
             continue
         if len(name) > length or (pattern is not None and not pattern.match(name)):
-            raise SettingsError(key, name[:60])
+            raise SettingsError(key, detail=name[:60])
         clean.append(name)
     if len(clean) > limit:
-        raise SettingsError(key, str(len(clean)))
+        raise SettingsError(key, detail=str(len(clean)))
     return clean
 
 
@@ -125,9 +125,9 @@ def validate(values: GeneralSettings) -> GeneralSettings:
     """
     zone = (values.timezone or "").strip()
     if zone and zone not in timezones():
-        raise SettingsError("config.bad_timezone", zone[:60])
+        raise SettingsError("config.bad_timezone", detail=zone[:60])
     if values.default_language not in LANGUAGES:
-        raise SettingsError("config.bad_language", str(values.default_language)[:20])
+        raise SettingsError("config.bad_language", detail=str(values.default_language)[:20])
     inactive = _number(values.inactive_after_minutes, 1, MAX_MINUTES, "config.bad_minutes")
     close = _number(values.close_after_minutes, 1, MAX_MINUTES, "config.bad_minutes")
     if inactive is not None and close is not None and close < inactive:
