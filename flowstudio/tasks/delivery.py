@@ -268,4 +268,5 @@ def enqueue_deliveries(deliveries: list[tuple[int, float]], *, pipeline: tuple[A
         _queue(*planned, pipeline)
 
 
-outbox.provide(enqueue_deliveries)  # services queue deliveries through the port; this process publishes them fast
+# services queue deliveries through the port; this process publishes them fast
+outbox.provide(outbox.DELIVER, enqueue_deliveries)

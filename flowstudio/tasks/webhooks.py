@@ -19,6 +19,7 @@ from sqlmodel import select
 
 from flowstudio.db import session_scope
 from flowstudio.models import WebhookDelivery, WebhookStatus, WebhookSubscription, as_utc, utcnow
+from flowstudio.services.conversations import outbox
 from flowstudio.services.integrations import webhooks
 from flowstudio.services.integrations.signing import signed_headers
 
@@ -126,3 +127,6 @@ def enqueue(delivery_ids: list[int], *, countdown: float = 0.0) -> None:
             deliver.apply_async(args=[delivery_id], countdown=countdown or None)
         except Exception:
             log.exception("webhook.delivery.not_queued", extra={"delivery_id": delivery_id})
+
+
+outbox.provide(outbox.WEBHOOK, lambda delivery_ids: enqueue(delivery_ids))  # read at call time (tests replace it)

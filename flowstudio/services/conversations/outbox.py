@@ -6,8 +6,9 @@ Tasks call services, so services sit below `flowstudio.tasks` and reach it only 
   `flowstudio.tasks.delivery` provides (`provide`) when it is imported, as every web and worker process does
   (its one-command Redis publish, `flowstudio.tasks.publish`). With none provided it sends the delivery task
   by name through Celery's plain path: the same message, more CPU.
-- `queue_task` queues any other task by name (the typing indicator, webhook deliveries), through the task
-  object when this process registered it, else `send_task`.
+- `enqueue_webhooks` does the same for webhook deliveries (`flowstudio.tasks.webhooks` provides `enqueue`).
+- `queue_task` queues any other task by name (the typing indicator), through the task object when this
+  process registered it, else `send_task`.
 """
 
 from __future__ import annotations
@@ -20,19 +21,20 @@ from celery import current_app
 
 DELIVER = "flowstudio.delivery.deliver"
 TYPING = "flowstudio.typing.signal"
+WEBHOOK = "flowstudio.webhooks.deliver"
 
 Deliveries = list[tuple[int, float]]
 Pipeline = tuple[Any, str | None]
 Later = list[list]
 """A turn's messages after a wait: ``[[ids, epoch seconds due], ...]`` in the order they go out."""
 
-_transport: Callable[..., None] | None = None
+_transports: dict[str, Callable[..., None]] = {}
 
 
-def provide(transport: Callable[..., None]) -> None:
-    """Install the delivery transport: ``transport(deliveries, *, pipeline)`` (done by `flowstudio.tasks.delivery`)."""
-    global _transport
-    _transport = transport
+def provide(name: str, transport: Callable[..., None]) -> None:
+    """Install the transport of a task (`DELIVER`: ``transport(deliveries, *, pipeline)``, done by
+    `flowstudio.tasks.delivery`; `WEBHOOK`: ``transport(delivery ids)``, by `flowstudio.tasks.webhooks`)."""
+    _transports[name] = transport
 
 
 def plan(deliveries: Deliveries, now: float | None = None) -> tuple[int | list[int], float, Later] | None:
@@ -57,13 +59,24 @@ def enqueue_deliveries(deliveries: Deliveries, *, pipeline: Pipeline | None = No
     Args:
         pipeline: (a redis-py pipeline, its server's URL) the caller executes next (see `tasks.publish`).
     """
-    if _transport is not None:
-        _transport(deliveries, pipeline=pipeline)
+    transport = _transports.get(DELIVER)
+    if transport is not None:
+        transport(deliveries, pipeline=pipeline)
         return
     planned = plan(deliveries)
     if planned is not None:
         first, countdown, later = planned
         queue_task(DELIVER, [first], {"later": later} if later else None, countdown=countdown or None)
+
+
+def enqueue_webhooks(delivery_ids: list[int]) -> None:
+    """Queue the webhook deliveries' tasks (through `flowstudio.tasks.webhooks` when it is loaded)."""
+    transport = _transports.get(WEBHOOK)
+    if transport is not None:
+        transport(delivery_ids)
+        return
+    for delivery_id in delivery_ids:
+        queue_task(WEBHOOK, [delivery_id])
 
 
 def queue_task(name: str, args: list, kwargs: dict[str, Any] | None = None, **options: Any) -> None:

@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 
 from flowstudio.crypto import open_sealed, seal
 from flowstudio.models import (
+    Bot,
     Contact,
     Conversation,
     Message,
@@ -42,6 +43,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
+from flowstudio.services.conversations import outbox
 from flowstudio.services.integrations.secrets import TranslatedError
 from flowstudio.services.privacy import audit
 
@@ -125,9 +127,7 @@ def _queue_after_commit(session: Session, delivery_ids: list[int]) -> None:
             ids = list(pending)
             pending.clear()
             if ids:
-                from flowstudio.tasks.webhooks import enqueue
-
-                enqueue(ids)
+                outbox.enqueue_webhooks(ids)
 
         def rolled_back(_session: Any, _previous: Any = None) -> None:
             pending.clear()
@@ -471,8 +471,6 @@ def next_attempt_after(attempts: int, now: datetime) -> datetime | None:
 
 def flow_published(session: Session, version: Any) -> None:
     """`flow.published` for a newly published `FlowVersion` (its bot, number, changelog and author)."""
-    from flowstudio.models import Bot
-
     bot = session.get(Bot, version.bot_id)
     if bot is not None and "flow.published" in subscribed_events(session, bot.workspace_id):
         emit(
