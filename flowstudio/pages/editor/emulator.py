@@ -20,6 +20,7 @@ from flow_runtime.testing.conversation import summarize
 from flow_runtime.validate import validate_flow
 from flowstudio.components.layout import t
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import translate
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services.conversations.mail_port import PreviewMail
@@ -196,7 +197,7 @@ class EmulatorState(EditorState):
             with session_scope() as session:
                 drafts.save_test(session=session, bot_id=editor.bot_id, name=name, content=content)
         except ValueError as error:
-            return rx.toast.error(str(error))
+            return rx.toast.error(error_text(error, editor._lang))
         self.test_name = ""
         return rx.toast.success(self._t("emulator.test_saved") + f": {name}")
 
