@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     login_max_age_hours: int = Field(12, ge=1, validation_alias="FLOWSTUDIO_LOGIN_MAX_AGE_HOURS")
     worker: bool = Field(True, validation_alias="FLOWSTUDIO_WORKER")
     log_level: str = Field("INFO", validation_alias="FLOWSTUDIO_LOG_LEVEL")
+    fast_path: bool = Field(True, validation_alias="FLOWSTUDIO_FAST_PATH")  # false: tasks.publish, turn_writes plain
     task_redelivery_seconds: int = Field(300, ge=1, validation_alias="FLOWSTUDIO_TASK_REDELIVERY_SECONDS")
     trusted_proxy_hops: int = Field(0, ge=0, le=10, validation_alias="FLOWSTUDIO_TRUSTED_PROXY_HOPS")
     """Reverse proxies in front of the app that append to `X-Forwarded-For` (0: the socket peer is the client)."""

@@ -10,7 +10,14 @@ this way through a real worker).
 
 Everything else goes through `apply_async`: another broker, a task published from inside a task (Celery
 links it to its parent), routes, queues, priorities or compression configured, a non-JSON serializer, sent
-events, or anyone listening to Celery's publish signals.
+events, or anyone listening to Celery's publish signals; and everything when `FLOWSTUDIO_FAST_PATH=0`
+(`Settings.fast_path`), the plain path, kept and tested beside this one.
+
+This module is the only place relying on what the libraries do not promise: the envelope kombu's Redis
+transport stores (its `transport/redis.py` `Channel._put`, `transport/virtual/base.py` `Message`), and
+Celery's `app.amqp.create_task_message` and `app.thread_oid`. Celery and kombu are pinned exactly in
+pyproject.toml for them; an upgrade runs `tests/app/tasks/test_publish.py` (a real worker process consumes
+tasks published both ways) first.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from kombu.serialization import dumps as serialize
 from kombu.utils.json import dumps as envelope_json
 
 from flowstudio.services.conversations.locks import redis_client
+from flowstudio.settings import get_settings
 
 PERSISTENT = 2  # kombu's delivery mode of Celery's tasks
 
@@ -91,7 +99,8 @@ def publish(
     countdown: float | None = None,
     pipeline: tuple[Any, str | None] | None = None,
 ) -> None:
-    """Queue `task(*args, **kwargs)` to run after `countdown` seconds, as `task.apply_async` would.
+    """Queue `task(*args, **kwargs)` to run after `countdown` seconds, as `task.apply_async` would (and does,
+    unless the one-LPUSH path applies).
 
     Args:
         pipeline: (a redis-py pipeline, its server's URL) that the caller executes next: when it is the
@@ -100,7 +109,8 @@ def publish(
     Raises:
         redis.RedisError, kombu's errors: the broker is unreachable (as apply_async raises).
     """
-    target = _plain_redis_queue(task.app) if isinstance(task, Task) else None  # (a stand-in: its apply_async)
+    fast = isinstance(task, Task) and get_settings().fast_path  # (a stand-in task: its apply_async)
+    target = _plain_redis_queue(task.app) if fast else None
     if target is None:
         task.apply_async(args=args, kwargs=kwargs, countdown=countdown)
         return

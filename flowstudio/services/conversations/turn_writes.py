@@ -7,20 +7,26 @@ statements took to run; here they are written directly with statements built onc
 rest exactly as the flush listener would (`flowstudio.models.sealing`), and the objects are left as a
 flush leaves them: the conversation clean, the messages with their ids. Anything else in the session (an
 event, a contact's variables, a handoff's changes, a deletion) goes through the ORM's flush, as before.
+
+`FLOWSTUDIO_FAST_PATH=0` (`Settings.fast_path`) makes `flush_turn` a plain `session.flush()`: the plain path,
+kept and tested beside this one (`tests/app/conversations/test_turn_writes.py` checks both leave the same
+rows, on SQLite and PostgreSQL). This module is the only place using SQLAlchemy's private
+`InstanceState._commit_all` (in `_as_flushed`); SQLAlchemy is pinned exactly in pyproject.toml for it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from flowstudio.models import Conversation, Message
 from flowstudio.models.sealing import Policy, message_at_rest, policy_for, session_at_rest
+from flowstudio.settings import get_settings
 
-_MESSAGES = Message.__table__
-_CONVERSATIONS = Conversation.__table__
+_MESSAGES = cast(sa.Table, sa.inspect(Message).local_table)  # (`Message.__table__`, typed)
+_CONVERSATIONS = cast(sa.Table, sa.inspect(Conversation).local_table)
 _MESSAGE_COLUMNS = tuple(column.key for column in _MESSAGES.columns if column.key != "id")
 _CONVERSATION_COLUMNS = frozenset(column.key for column in _CONVERSATIONS.columns if column.key != "id")
 _INSERT_MESSAGES = _MESSAGES.insert().returning(_MESSAGES.c.id, sort_by_parameter_order=True)
@@ -41,6 +47,9 @@ def _update_of(columns: frozenset[str]) -> sa.Update:
 
 def flush_turn(session: Session, conversation: Conversation) -> None:
     """Write what a turn of `conversation` left pending in `session`, as `session.flush()` would."""
+    if not get_settings().fast_path:
+        session.flush()
+        return
     changed_objects = session.dirty
     messages = _turn_messages(session, conversation, changed_objects)
     if messages is None:
@@ -58,15 +67,25 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
         if "session_" in values:
             values["session_"] = session_at_rest(policy, conversation.workspace_id, values["session_"])
         connection.execute(_update_of(changed), {"id_": conversation.id, **values})
-    if dirty:  # what a flush ends with: the values held (plaintext) are the committed ones, the object clean
-        # (SQLAlchemy has no public call for this; tests/app/conversations/test_turn_writes.py checks it holds)
-        state._commit_all(state.dict, session.identity_map)
+    if dirty:
+        _as_flushed(state, session)
     if messages:
         rows = [_row(policy, message) for message in messages]
         ids = connection.execute(_INSERT_MESSAGES, rows).scalars().all()
         for message, message_id in zip(messages, ids, strict=True):
             session.expunge(message)  # written: nothing more for the session to do with it
             message.id = message_id
+
+
+def _as_flushed(state: Any, session: Session) -> None:
+    """What a flush ends an object's write with: the values it holds (plaintext) become the committed ones,
+    the object clean, out of the session's dirty set.
+
+    SQLAlchemy has no public call for this (`set_committed_value` commits one attribute but leaves the object
+    in `session.dirty`); its private `InstanceState._commit_all` is what its own flush calls. Pinned
+    (pyproject.toml) and checked by tests/app/conversations/test_turn_writes.py.
+    """
+    state._commit_all(state.dict, session.identity_map)
 
 
 def _turn_messages(session: Session, conversation: Conversation, changed_objects: Any) -> list[Message] | None:

@@ -112,7 +112,7 @@ def warm_up() -> list[str]:
     and keyword index, with one message scored). Returns the languages loaded. From then on the process runs
     BLAS on one thread (``flow_runtime.nlu.blas``: turns run in parallel, not their small products).
     A web process runs it at start, through `flowstudio.tuning.on_app_start`."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from flow_runtime.nlu.blas import one_thread
     from flow_runtime.nlu.encoder import default_encoder
@@ -120,11 +120,12 @@ def warm_up() -> list[str]:
 
     with session_scope() as session:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
-        published = session.exec(
+        rows = session.exec(
             select(Bot.id, Bot.language).where(
-                Bot.id.in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED))
+                col(Bot.id).in_(select(FlowVersion.bot_id).where(FlowVersion.status == FlowVersionStatus.PUBLISHED))
             )
         ).all()
+        published = [(bot_id, language) for bot_id, language in rows if bot_id is not None]  # (ids are: typing)
     one_thread()
     for language in languages:
         spacy_pipeline(language)

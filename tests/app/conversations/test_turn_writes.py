@@ -26,6 +26,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.conversations.turn_writes import flush_turn
+from tests.conftest import use_env
 from tests.support.factories import make_bot, make_workspace
 
 CPF = "123.456.789-09"
@@ -52,15 +53,16 @@ def _conversation(session: Session, *, encrypt: bool) -> int:
     return conversation.id
 
 
-def _turn(session: Session, conversation: Conversation, n: int) -> list[Message]:
-    """What a turn leaves pending: the customer's message, two replies, the conversation's new session and times."""
+def _turn(session: Session, conversation: Conversation, n: int, *, keys: str = "") -> list[Message]:
+    """What a turn leaves pending: the customer's message, two replies, the conversation's new session and times
+    (idempotency keys prefixed with `keys`)."""
     messages = [
         Message(
             conversation_id=conversation.id,
             direction=Direction.INBOUND,
             sender_type=SenderType.CONTACT,
             text=f"meu cpf é {CPF}",
-            idempotency_key=f"in:{n}",
+            idempotency_key=f"{keys}in:{n}",
             status=DeliveryStatus.RECEIVED,
         ),
         Message(
@@ -69,7 +71,7 @@ def _turn(session: Session, conversation: Conversation, n: int) -> list[Message]
             sender_type=SenderType.BOT,
             text="Obrigado, Carla",
             payload={"type": "text", "text": "Obrigado, Carla"},
-            idempotency_key=f"out:{n}:0",
+            idempotency_key=f"{keys}out:{n}:0",
             status=DeliveryStatus.QUEUED,
         ),
         Message(
@@ -78,7 +80,7 @@ def _turn(session: Session, conversation: Conversation, n: int) -> list[Message]
             sender_type=SenderType.BOT,
             kind="buttons",
             text="E agora?",
-            idempotency_key=f"out:{n}:1",
+            idempotency_key=f"{keys}out:{n}:1",
             status=DeliveryStatus.QUEUED,
             payload={"type": "buttons", "text": "E agora?", "buttons": [{"id": "b1", "label": "Pedido"}]},
         ),
@@ -183,3 +185,70 @@ def test_a_duplicate_key_fails_the_turn_and_keeps_what_was_stored(session: Sessi
     assert len(_raw(session, "SELECT id FROM message WHERE conversation_id = :c", c=conversation_id)) == 3
     with session_scope() as db:
         assert db.get(Conversation, conversation_id).session["cursor"] == "node1"  # the failed turn left nothing
+
+
+def _stored(session: Session, conversation_id: int, keys: str) -> list[dict]:
+    """The conversation's row and its messages' rows as stored, with what differs between two conversations
+    by construction left out (their ids, the prefix of the idempotency keys, when they were created) and
+    sealed values (random nonces) reduced to the fact that they are sealed."""
+
+    def comparable(value):
+        if isinstance(value, str) and value[:1] in "{[":
+            value = json.loads(value)  # (SQLite returns JSON columns as text)
+        if isinstance(value, dict):
+            return {key: comparable(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [comparable(item) for item in value]
+        return "<sealed>" if crypto.is_sealed(value) else value
+
+    different = {"id", "workspace_id", "contact_id", "owner_bot_id", "conversation_id", "created_at"}
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    with engine_for(url).connect() as connection:
+        rows = [
+            *connection.execute(sa.text("SELECT * FROM conversation WHERE id = :c"), {"c": conversation_id}).mappings(),
+            *connection.execute(
+                sa.text("SELECT * FROM message WHERE conversation_id = :c ORDER BY id"), {"c": conversation_id}
+            ).mappings(),
+        ]
+    stored = [{key: comparable(value) for key, value in row.items() if key not in different} for row in rows]
+    for row in stored[1:]:
+        row["idempotency_key"] = row["idempotency_key"].removeprefix(keys)
+    return stored
+
+
+@pytest.mark.parametrize("encrypt", [False, True], ids=["plain", "encrypting"])
+def test_the_fast_and_the_plain_path_leave_the_same_rows(
+    session: Session, encrypt: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    when = utcnow()
+    stored = {}
+    for fast in ("1", "0"):  # FLOWSTUDIO_FAST_PATH: the direct statements, then the ORM's flush
+        use_env(monkeypatch, FLOWSTUDIO_FAST_PATH=fast)
+        conversation_id = _conversation(session, encrypt=encrypt)
+        with session_scope() as db:
+            conversation = db.get(Conversation, conversation_id)
+            messages = _turn(db, conversation, 1, keys=f"fast={fast}:")
+            for message in messages:
+                message.created_at = message.updated_at = when
+            conversation.last_inbound_at = conversation.last_message_at = conversation.updated_at = when
+            flush_turn(db, conversation)
+            assert not db.new and not db.dirty
+            assert all(message.id is not None for message in messages)
+        stored[fast] = _stored(session, conversation_id, f"fast={fast}:")
+    assert len(stored["1"]) == 4 and stored["1"][1]["text"] == ("<sealed>" if encrypt else f"meu cpf é {CPF}")
+    assert stored["1"] == stored["0"]
+
+
+def test_the_plain_path_is_the_orms_flush(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flowstudio.services.conversations import turn_writes
+
+    use_env(monkeypatch, FLOWSTUDIO_FAST_PATH="0")
+    monkeypatch.setattr(turn_writes, "_as_flushed", lambda *_args: pytest.fail("took the fast path"))
+    monkeypatch.setattr(turn_writes, "_update_of", lambda *_args: pytest.fail("took the fast path"))
+    conversation_id = _conversation(session, encrypt=False)
+    with session_scope() as db:
+        conversation = db.get(Conversation, conversation_id)
+        messages = _turn(db, conversation, 1)
+        flush_turn(db, conversation)
+        assert not db.new and not db.dirty and all(message.id for message in messages)
+    assert len(_raw(session, "SELECT id FROM message WHERE conversation_id = :c", c=conversation_id)) == 3

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 import redis
@@ -17,6 +21,7 @@ from celery.signals import before_task_publish
 
 from flowstudio.tasks.celery_app import create_celery
 from flowstudio.tasks.publish import publish
+from tests.app.tasks.recording_worker import RECORD, recording_app
 from tests.conftest import use_env
 
 pytestmark = pytest.mark.redis
@@ -112,3 +117,88 @@ def test_publish_signals_and_other_brokers_go_through_apply_async(app, monkeypat
     app.conf.broker_url = "amqp://guest@rabbit//"
     publish(app.record, [2])
     assert calls[-1] == (("args", [2]), ("kwargs", None), ("countdown", None))
+
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def worker_queue(redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A queue of its own with a real worker process consuming it (`tests.app.tasks.recording_worker`)."""
+    use_env(monkeypatch, REDIS_URL=redis_url)
+    queue = f"test-publish-worker-{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "tests.app.tasks.recording_worker", "worker"),
+                *("--pool", "solo", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+                *("--queues", queue, "--loglevel", "WARNING"),
+            ],
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "RECORDING_WORKER_QUEUE": queue},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+        client = redis.Redis.from_url(redis_url)
+        client.delete(queue, f"{queue}:runs", f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+        print(log.read_text()[-3000:])  # shown when the test failed
+
+
+def test_a_worker_process_runs_tasks_published_both_ways_alike(
+    worker_queue: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = recording_app(redis_url, worker_queue).tasks[RECORD]
+    through_apply_async: list[str] = []
+    apply_async = record.apply_async
+
+    def counted(*args, **kwargs):
+        through_apply_async.append(os.environ["FLOWSTUDIO_FAST_PATH"])
+        return apply_async(*args, **kwargs)
+
+    monkeypatch.setattr(record, "apply_async", counted)
+    sent = time.time()
+    for fast in ("1", "0"):  # FLOWSTUDIO_FAST_PATH: one LPUSH, then Celery's apply_async
+        use_env(monkeypatch, FLOWSTUDIO_FAST_PATH=fast)
+        publish(record, [[fast, 1, 2]], {"later": [[[3], 12.5]]}, countdown=1.5)
+        publish(record, [[fast, 5]])
+    assert through_apply_async == ["0", "0"]
+
+    runs_key, client = f"{worker_queue}:runs", redis.Redis.from_url(redis_url)
+    deadline = time.time() + 60
+    while client.llen(runs_key) < 4 and time.time() < deadline:
+        time.sleep(0.1)
+    runs = [json.loads(run) for run in client.lrange(runs_key, 0, -1)]
+    assert len(runs) == 4, runs
+    by_path: dict[str, dict[int, dict]] = {"1": {}, "0": {}}
+    for run in runs:
+        path, *ids = run["args"][0]
+        run["args"][0] = ids
+        by_path[path][ids[0]] = run
+    for first in (1, 5):
+        fast, plain = by_path["1"][first], by_path["0"][first]
+        etas = [datetime.fromisoformat(run.pop("eta")) if run["eta"] else None for run in (fast, plain)]
+        if first == 1:
+            assert all(abs(eta.timestamp() - (sent + 1.5)) < 1 for eta in etas)  # the countdown, both ways
+        else:
+            assert etas == [None, None]
+        assert fast == plain  # arguments, parent, retries, reply_to, delivery info, the request's fields, headers
+    assert by_path["1"][1]["kwargs"] == {"later": [[[3], 12.5]]} and by_path["1"][5]["parent_id"] is None
+
+
+def test_the_plain_path_is_apply_async(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple] = []
+    monkeypatch.setattr(app.record, "apply_async", lambda **kwargs: calls.append(tuple(kwargs.items())))
+    use_env(monkeypatch, FLOWSTUDIO_FAST_PATH="0")
+    publish(app.record, [[1, 2]], {"later": [[[3], 12.5]]}, countdown=2.5)
+    assert calls == [(("args", [[1, 2]]), ("kwargs", {"later": [[[3], 12.5]]}), ("countdown", 2.5))]
