@@ -112,6 +112,18 @@ def _message_body(message: rx.Var[ChatMessage]) -> rx.Component:
     )
 
 
+def _edited_mark(message: rx.Var[ChatMessage]) -> rx.Component:
+    """The "(edited)" mark of a message the customer changed; the text before the edit shows on hover."""
+    return rx.text(
+        t("inbox.message_edited"),
+        size="1",
+        color_scheme="gray",
+        title=message.previous_text,
+        style={"font_style": "italic", "cursor": "help"},
+        data_testid="chat-edited",
+    )
+
+
 def bubble(message: rx.Var[ChatMessage]) -> rx.Component:
     """One message: the customer's on the left, the bot's and agents' on the right, platform notes centred."""
     system = rx.center(
@@ -134,6 +146,7 @@ def bubble(message: rx.Var[ChatMessage]) -> rx.Component:
             _sender_label(message),
             _message_body(message),
             rx.hstack(
+                rx.cond(message.edited, _edited_mark(message)),
                 rx.text(message.time, size="1", color_scheme="gray"),
                 rx.cond(message.status == "failed", rx.icon("circle-alert", size=12, color=rx.color("red", 9))),
                 justify="end",

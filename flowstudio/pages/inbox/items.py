@@ -1,5 +1,4 @@
-"""Plain data the inbox's state holds (a chat message, a select's option, a variable, a quick reply), and
-the check that a tab's websocket is still connected, shared by the inbox and the queue monitor."""
+"""Plain data the inbox's state holds: a chat message, a select's option, a variable, a quick reply."""
 
 from __future__ import annotations
 
@@ -23,6 +22,8 @@ class ChatMessage:
     status: str = ""
     purpose: str = ""
     author: str = ""
+    edited: bool = False  # a customer message changed after it was sent (its old text: previous_text)
+    previous_text: str = ""
 
 
 @dataclasses.dataclass

@@ -114,6 +114,7 @@ def redact_rendered(item: dict[str, Any], seen: Visibility) -> dict[str, Any]:
         "image_url": "",
         "file_url": "",
         "file_name": "",
+        "previous_text": "",
     }
 
 
@@ -306,6 +307,7 @@ def shown_message(item: dict[str, Any], erased: str | None, seen: Visibility, la
             "image_url": "",
             "file_url": "",
             "file_name": "",
+            "previous_text": "",
         }
     if erased == "file":
         item = {
@@ -314,6 +316,7 @@ def shown_message(item: dict[str, Any], erased: str | None, seen: Visibility, la
             "image_url": "",
             "file_url": "",
             "file_name": "",
+            "previous_text": "",
             "text": " · ".join(x for x in (translate("privacy.file_removed", language), item.get("text")) if x),
         }
         return item if not seen.hides_bodies else {**item, "text": translate("privacy.file_removed", language)}
