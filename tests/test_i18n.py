@@ -60,7 +60,6 @@ def test_accept_language_negotiation(header: str | None, expected: str) -> None:
 # (`flowstudio.errors.DomainError`), never an English sentence. Modules still to convert are listed by name.
 _NOT_CONVERTED_YET = {
     "assignment/handling.py",  # its refusals reach the inbox through the page actions' `except ValueError`
-    "inbox/listing.py",
 }
 _KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 

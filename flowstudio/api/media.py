@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse
 
-from flowstudio.services.inbox.listing import media_file
+from flowstudio.services.inbox.files import media_file
 
 router = APIRouter(tags=["media"])
 

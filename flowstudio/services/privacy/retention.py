@@ -53,7 +53,7 @@ from flowstudio.models import (
     WorkspaceSettings,
     utcnow,
 )
-from flowstudio.services.inbox.listing import media_dir
+from flowstudio.services.inbox.files import media_dir
 from flowstudio.services.privacy import audit
 
 log = logging.getLogger("flowstudio.retention")

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from flowstudio.api import create_api
 from flowstudio.models import Message, Role
 from flowstudio.services.identity.api_tokens import create_token
-from flowstudio.services.inbox import listing as inbox
+from flowstudio.services.inbox import rendering
 from tests.conftest import PROJECT_ROOT
 from tests.support.factories import make_bot, make_conversation, make_user, make_workspace
 
@@ -33,7 +33,7 @@ WIDGET = (PROJECT_ROOT / "assets" / "webchat.js").read_text(encoding="utf-8")
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_inbox_messages_are_plain_strings_and_never_script_urls(payload: str) -> None:
     now = datetime(2026, 1, 2, tzinfo=UTC)
-    text = inbox.render_message(
+    text = rendering.render_message(
         Message(
             id=1,
             conversation_id=1,
@@ -49,7 +49,7 @@ def test_inbox_messages_are_plain_strings_and_never_script_urls(payload: str) ->
     )
     assert text["text"] == payload and text["image_url"] == text["file_url"] == ""
     for media_type in ("image", "document"):
-        media = inbox.render_message(
+        media = rendering.render_message(
             Message(
                 id=2,
                 conversation_id=1,

@@ -16,6 +16,7 @@ from flowstudio.pages.inbox.types import NO_TYPE, ConversationTypeState
 from flowstudio.services.conversations import types as conversation_types
 from flowstudio.services.conversations.types import ConversationTypeError
 from flowstudio.services.identity.api_tokens import create_token
+from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import listing as inbox
 from flowstudio.services.inbox.listing import InboxFilters
 from tests.support.factories import make_bot, make_conversation, make_user, make_workspace
@@ -130,7 +131,7 @@ def test_the_list_filters_by_type_and_by_inactivity(world: World) -> None:
     }
     assert (rows[world.first.id].conversation_type, rows[world.first.id].inactive) == ("Suporte", False)
     assert (rows[world.second.id].conversation_type, rows[world.second.id].inactive) == ("", True)
-    detail = inbox.conversation_detail(
+    detail = chat_pane.conversation_detail(
         session=world.session,
         workspace_id=world.workspace.id,
         user_id=world.supervisor.id,

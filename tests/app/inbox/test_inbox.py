@@ -23,8 +23,10 @@ from flowstudio.models import (
     Tag,
     utcnow,
 )
+from flowstudio.services.inbox import chat_pane, live_updates, quick_replies
+from flowstudio.services.inbox import files as inbox_files
 from flowstudio.services.inbox import listing as inbox
-from flowstudio.services.inbox import quick_replies
+from flowstudio.services.inbox import tags as inbox_tags
 from flowstudio.services.inbox.listing import InboxError, InboxFilters
 from tests.support.factories import make_bot, make_queue, make_user, make_workspace
 
@@ -160,7 +162,7 @@ def test_filters_combine(world: World) -> None:
         variables={"plano": "Prata"},
         queue_id=world.support.id,
     )
-    inbox.add_tag(
+    inbox_tags.add_tag(
         session=world.session,
         workspace_id=world.workspace.id,
         conversation_id=target.id,
@@ -287,7 +289,7 @@ def test_detail_renders_every_sender_and_kind_as_plain_data(world: World) -> Non
     )
     session.flush()
 
-    detail = inbox.conversation_detail(
+    detail = chat_pane.conversation_detail(
         session=session, workspace_id=world.workspace.id, user_id=world.agent.id, conversation_id=conversation.id
     )
     messages = detail["messages"]
@@ -303,12 +305,12 @@ def test_detail_renders_every_sender_and_kind_as_plain_data(world: World) -> Non
     assert messages[3]["image_url"].endswith("x.png") and messages[3]["author"] == "Ana"
     assert detail["variables"] == [{"name": "idade", "value": "30"}, {"name": "nome", "value": "Ana"}]
     assert detail["can_write"] and detail["can_close"] and not detail["can_pick"]
-    boss = inbox.conversation_detail(
+    boss = chat_pane.conversation_detail(
         session=session, workspace_id=world.workspace.id, user_id=world.supervisor.id, conversation_id=conversation.id
     )
     assert not boss["can_write"] and boss["can_close"]  # a supervisor may close an agent's conversation
     with pytest.raises(InboxError):
-        inbox.conversation_detail(
+        chat_pane.conversation_detail(
             session=session,
             workspace_id=make_workspace(session).id,
             user_id=world.agent.id,
@@ -319,27 +321,27 @@ def test_detail_renders_every_sender_and_kind_as_plain_data(world: World) -> Non
 def test_tags_added_once_case_insensitively_and_removed(world: World) -> None:
     conversation = world.conversation(owner="agent", owner_id=world.agent.id)
     for name in ("não entendido", "NÃO  entendido"):
-        inbox.add_tag(
+        inbox_tags.add_tag(
             session=world.session,
             workspace_id=world.workspace.id,
             conversation_id=conversation.id,
             name=name,
             actor_id=world.agent.id,
         )
-    detail = inbox.conversation_detail(
+    detail = chat_pane.conversation_detail(
         session=world.session, workspace_id=world.workspace.id, user_id=world.agent.id, conversation_id=conversation.id
     )
     assert detail["tags"] == ["não entendido"]
     for bad in ("", "   ", "x" * 65):
         with pytest.raises(InboxError):
-            inbox.add_tag(
+            inbox_tags.add_tag(
                 session=world.session,
                 workspace_id=world.workspace.id,
                 conversation_id=conversation.id,
                 name=bad,
                 actor_id=world.agent.id,
             )
-    inbox.remove_tag(
+    inbox_tags.remove_tag(
         session=world.session,
         workspace_id=world.workspace.id,
         conversation_id=conversation.id,
@@ -348,7 +350,7 @@ def test_tags_added_once_case_insensitively_and_removed(world: World) -> None:
     )
     assert world.ids(view="all", tag="não entendido") == []
     with pytest.raises(InboxError):  # another agent's conversation is not theirs to tag
-        inbox.add_tag(
+        inbox_tags.add_tag(
             session=world.session,
             workspace_id=world.workspace.id,
             conversation_id=conversation.id,
@@ -360,13 +362,13 @@ def test_tags_added_once_case_insensitively_and_removed(world: World) -> None:
 
 def test_signature_changes_with_a_new_message(world: World) -> None:
     conversation = world.conversation()
-    before = inbox.signature(session=world.session, workspace_id=world.workspace.id)
-    assert inbox.signature(session=world.session, workspace_id=world.workspace.id) == before
+    before = live_updates.signature(session=world.session, workspace_id=world.workspace.id)
+    assert live_updates.signature(session=world.session, workspace_id=world.workspace.id) == before
     world.session.add(
         Message(conversation_id=conversation.id, direction=Direction.INBOUND, sender_type=SenderType.CONTACT, text="oi")
     )
     world.session.flush()
-    assert inbox.signature(session=world.session, workspace_id=world.workspace.id) != before
+    assert live_updates.signature(session=world.session, workspace_id=world.workspace.id) != before
 
 
 def test_quick_replies_default_then_saved_and_validated() -> None:
@@ -383,15 +385,15 @@ def test_quick_replies_default_then_saved_and_validated() -> None:
 
 
 def test_stored_files_are_served_only_by_their_exact_path() -> None:
-    stored = inbox.store_file(workspace_id=3, filename="../../etc/Cardápio final.png", data=b"\x89PNG....")
+    stored = inbox_files.store_file(workspace_id=3, filename="../../etc/Cardápio final.png", data=b"\x89PNG....")
     assert stored["media_type"] == "image" and stored["filename"] == "Cardápio final.png"
     workspace, token, name = stored["path"].split("/")[-3:]
-    path, content_type, inline = inbox.media_file(int(workspace), token, name)
+    path, content_type, inline = inbox_files.media_file(int(workspace), token, name)
     assert path.read_bytes() == b"\x89PNG...." and content_type == "image/png" and inline
-    assert inbox.media_file(int(workspace), token, "..") is None
-    assert inbox.media_file(int(workspace) + 1, token, name) is None
-    page = inbox.store_file(workspace_id=3, filename="page.html", data=b"<script>alert(1)</script>")
+    assert inbox_files.media_file(int(workspace), token, "..") is None
+    assert inbox_files.media_file(int(workspace) + 1, token, name) is None
+    page = inbox_files.store_file(workspace_id=3, filename="page.html", data=b"<script>alert(1)</script>")
     assert page["media_type"] == "document"
-    assert inbox.media_file(3, *page["path"].split("/")[-2:])[1:] == ("application/octet-stream", False)
+    assert inbox_files.media_file(3, *page["path"].split("/")[-2:])[1:] == ("application/octet-stream", False)
     with pytest.raises(InboxError):
-        inbox.store_file(workspace_id=3, filename="empty.txt", data=b"")
+        inbox_files.store_file(workspace_id=3, filename="empty.txt", data=b"")

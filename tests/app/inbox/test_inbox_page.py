@@ -20,7 +20,7 @@ from flowstudio.models import (
 )
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.services.assignment import agents as agent_service
-from flowstudio.services.inbox import listing as inbox
+from flowstudio.services.inbox import chat_pane, live_updates
 from tests.support.factories import make_queue, make_user, make_workspace
 from tests.support.state import Ui
 
@@ -106,12 +106,12 @@ def test_the_open_chat_is_read_as_messages_arrive(world: World) -> None:
     data = InboxState._read(world.workspace.id, world.ana.id, state._filters(), state.selected_id, None)
     assert next(row.unread for row in data["rows"] if row.id == world.waiting.id) == 0
     assert data["counts"]["unread"] == 0
-    assert data["signature"] == inbox.signature(session=world.session, workspace_id=world.workspace.id)
+    assert data["signature"] == live_updates.signature(session=world.session, workspace_id=world.workspace.id)
 
 
 def test_read_open_marks_only_the_agents_own_active_conversation(world: World) -> None:
     def read(user_id: int) -> bool:
-        return inbox.read_open(
+        return chat_pane.read_open(
             session=world.session, workspace_id=world.workspace.id, user_id=user_id, conversation_id=world.waiting.id
         )
 

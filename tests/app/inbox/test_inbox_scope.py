@@ -12,8 +12,10 @@ from flowstudio.api import create_api
 from flowstudio.models import AgentQueue, Contact, Conversation, Direction, Message, OwnerType, Role, SenderType, utcnow
 from flowstudio.pages.inbox.state import InboxState
 from flowstudio.services.identity.api_tokens import create_token
+from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import listing as inbox
 from flowstudio.services.inbox import scope as inbox_scope
+from flowstudio.services.inbox import tags as inbox_tags
 from flowstudio.services.inbox.listing import InboxError, InboxFilters
 from tests.support.factories import make_bot, make_queue, make_user, make_workspace
 from tests.support.state import Ui
@@ -76,7 +78,7 @@ class World:
 
     def opens(self, user_id: int, conversation: Conversation) -> bool:
         try:
-            inbox.conversation_detail(
+            chat_pane.conversation_detail(
                 session=self.session, workspace_id=self.workspace.id, user_id=user_id, conversation_id=conversation.id
             )
         except InboxError:
@@ -115,7 +117,7 @@ def test_an_agent_opens_nothing_outside_their_queues(world: World) -> None:
     for conversation in (world.bias, world.in_support, world.with_bot):
         assert not world.opens(world.ana.id, conversation)
     with pytest.raises(InboxError):
-        inbox.add_tag(
+        inbox_tags.add_tag(
             session=world.session,
             workspace_id=world.workspace.id,
             conversation_id=world.in_support.id,
@@ -213,6 +215,6 @@ def test_a_foreign_workspace_member_sees_nothing(world: World) -> None:
     world.session.commit()
     assert world.ids(stranger.id, view="all") == []
     with pytest.raises(InboxError):
-        inbox.conversation_detail(
+        chat_pane.conversation_detail(
             session=world.session, workspace_id=world.workspace.id, user_id=stranger.id, conversation_id=world.anas.id
         )

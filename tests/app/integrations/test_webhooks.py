@@ -333,7 +333,7 @@ def _events(session: Session) -> list[tuple[str, dict]]:
 def test_assignment_closing_tagging_and_publishing_emit_their_events(session, workspace_id, queued) -> None:
     from flow_runtime.testing.builders import make_doc as doc
     from flowstudio.services.assignment import handling as assignment
-    from flowstudio.services.inbox import listing as inbox
+    from flowstudio.services.inbox import tags as inbox_tags
     from flowstudio.services.studio import drafts
     from tests.support.factories import make_conversation, make_user
 
@@ -354,7 +354,7 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
         reason="picked",
         force=True,
     )
-    inbox.add_tag(
+    inbox_tags.add_tag(
         session=session, workspace_id=workspace_id, conversation_id=conversation.id, name="vip", actor_id=agent.id
     )
     assignment.close_conversation(session=session, conversation=conversation, actor_type="agent", actor_id=agent.id)

@@ -32,6 +32,7 @@ from flowstudio.models import (
 )
 from flowstudio.services.assignment import handling as assignment
 from flowstudio.services.identity.api_tokens import create_token
+from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import listing as inbox
 from flowstudio.services.inbox.listing import InboxFilters
 from flowstudio.services.privacy import access as privacy
@@ -194,7 +195,7 @@ def test_a_body_moved_to_another_conversation_does_not_open(world: World) -> Non
             sa.select(Message).where(Message.conversation_id == other.id, Message.direction == Direction.INBOUND)
         ).scalar_one()
         assert moved.text == sealed  # left sealed: shown as the marker, never as someone else's text
-        detail = inbox.conversation_detail(
+        detail = chat_pane.conversation_detail(
             session=session, workspace_id=world.workspace.id, user_id=world.special.id, conversation_id=other.id
         )
     assert SECRET_TEXT not in _dump(detail)
@@ -202,7 +203,7 @@ def test_a_body_moved_to_another_conversation_does_not_open(world: World) -> Non
 
 def test_the_inbox_redacts_for_members_without_the_permission(world: World) -> None:
     def detail(user_id: int, language: str = "pt-BR") -> dict:
-        return inbox.conversation_detail(
+        return chat_pane.conversation_detail(
             session=world.session,
             workspace_id=world.workspace.id,
             user_id=user_id,
@@ -390,13 +391,13 @@ def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(
 
 def test_rerouting_reads_the_customers_last_message_in_plaintext(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = assignment.routing.facts_for
+    real = assignment.placement.facts_for
 
     def spy(*, session, conversation, text):
         seen.append(text)
         return real(session=session, conversation=conversation, text=text)
 
-    monkeypatch.setattr(assignment.routing, "facts_for", spy)
+    monkeypatch.setattr(assignment.placement, "facts_for", spy)
     with session_scope() as session:
         conversation = session.get(Conversation, world.conversation.id)
         assignment.reroute(session=session, conversation=conversation)

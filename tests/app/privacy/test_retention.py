@@ -31,7 +31,8 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.identity.api_tokens import create_token
-from flowstudio.services.inbox import listing as inbox
+from flowstudio.services.inbox import chat_pane
+from flowstudio.services.inbox import files as inbox_files
 from flowstudio.services.privacy import retention
 from flowstudio.tasks.retention import erase_due_everywhere
 from tests.support.factories import make_bot, make_user, make_workspace
@@ -121,7 +122,7 @@ class World:
                 )
             )
         for age in files:
-            stored = inbox.store_file(workspace_id=workspace.id, filename=f"rg-{name}.png", data=b"\x89PNG fake")
+            stored = inbox_files.store_file(workspace_id=workspace.id, filename=f"rg-{name}.png", data=b"\x89PNG fake")
             self.session.add(
                 Message(
                     conversation_id=conversation.id,
@@ -154,7 +155,7 @@ class World:
             return session.get(Contact, conversation.contact_id)
 
     def stored_files(self, workspace) -> list:
-        folder = inbox.media_dir() / str(workspace.id)
+        folder = inbox_files.media_dir() / str(workspace.id)
         return sorted(p.name for p in folder.glob("*/*")) if folder.exists() else []
 
 
@@ -234,7 +235,7 @@ def test_files_go_before_bodies_when_their_limit_is_shorter(world: World) -> Non
     assert message.payload["file_removed"] == "retention" and "url" not in message.payload
     assert world.stored_files(world.a) == []
     with session_scope() as session:
-        detail = inbox.conversation_detail(
+        detail = chat_pane.conversation_detail(
             session=session,
             workspace_id=world.a.id,
             user_id=make_admin(session, world.a),
