@@ -44,6 +44,7 @@ SETTINGS: dict[ChannelKind, tuple[Setting, ...]] = {
         Setting("greeting", placeholder="Olá!"),
         Setting("color", placeholder="#4f46e5"),
         Setting("position", placeholder="right"),
+        Setting("allowed_origins", placeholder="https://www.example.com"),
     ),
     ChannelKind.WHATSAPP: (
         Setting("phone_number_id", required=True, placeholder="106540352242922"),
@@ -130,7 +131,7 @@ def check_settings(kind: ChannelKind, config: dict[str, Any], secrets: dict[str,
 
     Raises:
         ChannelError: a required setting or secret missing, a URL setting that is not an http(s) URL, or a
-            webchat colour or position the widget does not take.
+            webchat colour or position the widget does not take, an allowed origin that is not one.
     """
     missing = [f"config.{k}" for k in REQUIRED_CONFIG.get(kind, ()) if not config.get(k)]
     missing += [f"secrets.{k}" for k in REQUIRED_SECRETS.get(kind, ()) if not secrets.get(k)]
@@ -144,6 +145,9 @@ def check_settings(kind: ChannelKind, config: dict[str, Any], secrets: dict[str,
             raise ChannelError("chanpage.error.color", value=str(config["color"])[:40])
         if config.get("position") not in (None, "left", "right"):
             raise ChannelError("chanpage.error.position")
+        for origin in re.split(r"[\s,]+", str(config.get("allowed_origins") or "")):
+            if origin and (not _http_url(origin) or urlsplit(origin).path not in ("", "/")):
+                raise ChannelError("chanpage.error.origin", value=origin[:200])
 
 
 def _http_url(value: Any) -> bool:
