@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from flowstudio.i18n import LANGUAGES
+
 
 class Environment(StrEnum):
     """Where FlowStudio runs; production refuses unsafe defaults."""
@@ -59,8 +61,6 @@ class Settings(BaseSettings):
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        from flowstudio.i18n import LANGUAGES
-
         if value not in LANGUAGES:
             raise ValueError(f"FLOWSTUDIO_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
         return value

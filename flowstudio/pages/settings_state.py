@@ -15,11 +15,12 @@ from flowstudio.i18n import translate
 from flowstudio.models import as_utc
 from flowstudio.pages.admin_forms import parse_list
 from flowstudio.services.identity import permissions
-from flowstudio.services.privacy import retention
+from flowstudio.services.privacy import audit, retention
 from flowstudio.services.system import health
 from flowstudio.services.system import workspace_settings as config
-from flowstudio.state.guard import requires
+from flowstudio.state.guard import request_ip, requires
 from flowstudio.state.session import scope_of
+from flowstudio.tasks.retention import reencrypt
 
 log = logging.getLogger("flowstudio.settings")
 
@@ -72,8 +73,6 @@ def save_settings(*, workspace_id: int, user_id: int, form: dict[str, Any], ip: 
 def _seal_existing(workspace_id: int) -> None:
     """Encryption just turned on (or more variables are sensitive): seal older rows in the background."""
     try:
-        from flowstudio.tasks.retention import reencrypt
-
         reencrypt.delay(workspace_id)
     except Exception:
         log.exception("reencrypt.not_queued", extra={"workspace_id": workspace_id})
@@ -163,8 +162,6 @@ class SettingsState(rx.State):
     @requires(permissions.SETTINGS_MANAGE)
     async def save(self, form: dict[str, Any]):
         """Store the form; a wrong value is shown and nothing is stored."""
-        from flowstudio.state.guard import request_ip
-
         workspace_id, user_id, lang = await scope_of(self)
         try:
             changed = await rx.run_in_thread(
@@ -181,9 +178,6 @@ class SettingsState(rx.State):
     @requires(permissions.SETTINGS_MANAGE)
     async def run_retention(self):
         """Erase what is due now (the daily task does the same)."""
-        from flowstudio.services.privacy import audit
-        from flowstudio.state.guard import request_ip
-
         workspace_id, user_id, lang = await scope_of(self)
         run = await rx.run_in_thread(
             lambda: retention.run(

@@ -9,7 +9,7 @@ from typing import Any
 from celery import shared_task
 
 from flowstudio.services.privacy import access as privacy
-from flowstudio.services.privacy import retention
+from flowstudio.services.privacy import audit, retention
 
 log = logging.getLogger("flowstudio.retention")
 
@@ -23,8 +23,6 @@ def erase_due_everywhere() -> list[dict[str, Any]]:
 @shared_task(name="flowstudio.retention.run")
 def erase_due(workspace_id: int, trigger: str = "manual", user_id: int | None = None) -> dict[str, Any]:
     """One workspace, now (the settings page's button)."""
-    from flowstudio.services.privacy import audit
-
     actor = audit.Actor(user_id=user_id) if user_id else None
     run = retention.run(workspace_id=workspace_id, trigger=trigger, actor=actor)
     return {"workspace_id": workspace_id, "run_id": run.id, **run.counts}

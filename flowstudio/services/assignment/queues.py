@@ -24,6 +24,7 @@ from flowstudio.models import (
     AgentQueue,
     AssignmentStrategy,
     Conversation,
+    Membership,
     OwnerType,
     Queue,
     RoutingRule,
@@ -362,8 +363,6 @@ def list_queues(*, session: Session, workspace_id: int) -> list[QueueView]:
 
 def set_queue_agents(*, session: Session, workspace_id: int, queue_id: int, user_ids: list[int]) -> None:
     """The agents serving a queue, exactly these (members of the workspace)."""
-    from flowstudio.models import Membership
-
     _queue_in(session, workspace_id, queue_id)
     members = set(session.exec(select(Membership.user_id).where(Membership.workspace_id == workspace_id)).all())
     if strangers := sorted(set(user_ids) - members):

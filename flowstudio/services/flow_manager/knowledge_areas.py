@@ -10,6 +10,8 @@ from sqlmodel import Session, select
 from flowstudio.models import (
     Bot,
 )
+from flowstudio.services.conversations import runtime
+from flowstudio.services.studio import nlu
 
 log = logging.getLogger("flowstudio.routing")
 
@@ -67,9 +69,6 @@ def score_bots(*, session: Session, workspace_id: int, text: str, bot_ids: list[
     classifier, in the bot's own language); naming one of the bot's knowledge areas adds `AREA_EVIDENCE`.
     Bots with nothing published are left out (they could not answer).
     """
-    from flowstudio.services.conversations import runtime
-    from flowstudio.services.studio import nlu
-
     query = select(Bot).where(Bot.workspace_id == workspace_id).order_by(Bot.id)
     if bot_ids is not None:
         query = query.where(Bot.id.in_(bot_ids or [0]))

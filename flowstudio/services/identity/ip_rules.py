@@ -20,6 +20,8 @@ from sqlmodel import Session, select
 
 from flowstudio.errors import Invalid
 from flowstudio.models import IpRule, IpRuleKind, Role
+from flowstudio.services.identity import permissions, sign_in
+from flowstudio.services.identity.auth import primary_workspace_id
 from flowstudio.services.privacy import audit
 from flowstudio.settings import get_settings
 
@@ -208,9 +210,6 @@ def sign_in_refusal(session: Session, user: Any, ip: str) -> str | None:
     """
     if user is None:
         return None
-    from flowstudio.services.identity import permissions
-    from flowstudio.services.identity.auth import primary_workspace_id
-
     workspace_id = primary_workspace_id(session, user.id)
     if workspace_id is None:
         return None
@@ -219,8 +218,6 @@ def sign_in_refusal(session: Session, user: Any, ip: str) -> str | None:
 
 
 def _register_sign_in_hook() -> None:
-    from flowstudio.services.identity import sign_in
-
     sign_in.add_ip_check(sign_in_refusal)
 
 

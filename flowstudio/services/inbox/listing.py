@@ -35,9 +35,11 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
+from flowstudio.services.assignment.handling import unread_counts
 from flowstudio.services.inbox import scope as inbox_scope
 from flowstudio.services.inbox.rendering import clock_text, preview
 from flowstudio.services.privacy import access as privacy
+from flowstudio.services.system.workspace_settings import zone_of
 
 VIEWS = ("mine", "queue", "all")
 STATUSES = ("active", "inactive", "open", "pending", "closed", "archived", "any")
@@ -256,8 +258,6 @@ def tags_of(session: Session, ids: list[int]) -> dict[int, list[str]]:
 def workspace_timezone(session: Session, workspace_id: int) -> ZoneInfo:
     """The zone times are shown in: the workspace's (general settings), else the default queue's business
     hours zone, else UTC."""
-    from flowstudio.services.system.workspace_settings import zone_of
-
     configured = zone_of(session, workspace_id)
     if configured is not None:
         return configured
@@ -291,8 +291,6 @@ def list_conversations(
     Raises:
         InboxError: a filter with an unknown value.
     """
-    from flowstudio.services.assignment.handling import unread_counts
-
     now = now or utcnow()
     ids = list(
         session.exec(
@@ -350,8 +348,6 @@ def list_conversations(
 
 def counts(*, session: Session, workspace_id: int, user_id: int) -> dict[str, int]:
     """How many active conversations each shortcut holds, and how many of the agent's own are unread."""
-    from flowstudio.services.assignment.handling import unread_counts
-
     result = {}
     for view in VIEWS:
         query = filter_query(
