@@ -22,6 +22,7 @@ app.add_typer(cli_tokens.token_app, name="token")  # token create, list, revoke
 
 
 def _project_root():
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.services.system.migrations import PROJECT_ROOT
 
     return PROJECT_ROOT
@@ -36,6 +37,7 @@ def version() -> None:
 @app.command()
 def migrate() -> None:
     """Apply database migrations up to the newest (`alembic upgrade head`)."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.services.system import migrations
 
     migrations.upgrade()
@@ -45,6 +47,7 @@ def migrate() -> None:
 @app.command()
 def seed() -> None:
     """Create the demo workspace, its admin and the Pizzaria Bella bot, where missing (migrates first)."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.db import session_scope
     from flowstudio.services.system import migrations
     from flowstudio.services.system.seed import seed_demo
@@ -72,6 +75,7 @@ def set_password(
     password: str = typer.Option("", help="The new password; empty generates one and prints it."),
 ) -> None:
     """Set a user's password (logs them out everywhere)."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.db import session_scope
     from flowstudio.services.identity.auth import generate_password
     from flowstudio.services.identity.auth import set_password as set_user_password
@@ -110,6 +114,7 @@ def channel_create(
     """Create a channel and print its webhook path (secrets are never printed)."""
     from sqlmodel import select
 
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.db import session_scope
     from flowstudio.models import Bot, Workspace
     from flowstudio.services.integrations.channels import ChannelError, create_channel, public_view
@@ -146,6 +151,7 @@ def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) 
     """The workspace's channels (secrets shown only as the names of those set)."""
     from sqlmodel import select
 
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.db import session_scope
     from flowstudio.models import Workspace
     from flowstudio.services.integrations.channels import list_channels, public_view
@@ -159,6 +165,7 @@ def channel_list(workspace: str = typer.Option("demo", help="Workspace slug.")) 
 @app.command()
 def health() -> None:
     """Check the database and the task broker; exit 1 when something is down."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.services.system.health import check
 
     result = check()

@@ -21,6 +21,7 @@ retention_app = typer.Typer(help="Retention (LGPD/GDPR): erase what is due.", no
 @keys_app.command("new")
 def new_key(key_id: Annotated[str, typer.Option("--id", help="The key's id (default: k<unix time>).")] = "") -> None:
     """Print a new random key as `id:key`, ready to put first in FLOWSTUDIO_ENCRYPTION_KEYS."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.crypto import new_key as generate
 
     key_id = key_id or f"k{int(time.time())}"
@@ -36,6 +37,7 @@ def rotate(
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per transaction.")] = 500,
 ) -> None:
     """Re-seal values sealed with old keys with the current (first) key; exit 1 if any does not open."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio import crypto
     from flowstudio.services.privacy import access as privacy
 
@@ -59,6 +61,7 @@ def rotate(
 @retention_app.command("run")
 def run_retention(workspace: Annotated[int | None, typer.Option(help="Only this workspace id.")] = None) -> None:
     """Erase what each workspace's retention policy says is due, now; prints the counts per workspace."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.services.privacy import retention
 
     runs = (
