@@ -31,10 +31,14 @@ def token_create(
     workspace: str = typer.Option("demo", help="Workspace slug."),
     role: str = typer.Option("admin", help="admin, supervisor, designer, developer or agent."),
     name: str = typer.Option("cli", help="What the token is for."),
+    member: str = typer.Option("", help="E-mail of the member the token acts for (an agent's token sees their inbox)."),
 ) -> None:
     """Create an API token and print it (only this once)."""
+    from sqlmodel import func, select
+
     from flowstudio.db import session_scope
-    from flowstudio.models import Role
+    from flowstudio.errors import DomainError
+    from flowstudio.models import Role, User
     from flowstudio.services.identity.api_tokens import create_token
 
     try:
@@ -42,9 +46,22 @@ def token_create(
     except ValueError as error:
         raise typer.BadParameter(f"use {', '.join(r.value for r in Role)}", param_hint="--role") from error
     with session_scope() as session:
-        typer.echo(
-            create_token(session=session, workspace_id=_workspace_id(session, workspace), name=name, role=chosen)
-        )
+        member_id = None
+        if member:
+            member_id = session.exec(select(User.id).where(func.lower(User.email) == member.strip().lower())).first()
+            if member_id is None:
+                raise typer.BadParameter(f"no user '{member}'", param_hint="--member")
+        try:
+            token = create_token(
+                session=session,
+                workspace_id=_workspace_id(session, workspace),
+                name=name,
+                role=chosen,
+                member_id=member_id,
+            )
+        except DomainError as error:
+            raise typer.BadParameter(str(error), param_hint="--member") from error
+        typer.echo(token)
 
 
 @token_app.command("list")

@@ -62,6 +62,8 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=120)
     token_hash: str = Field(max_length=64, unique=True)
     role: Role = enum_field(Role, Role.ADMIN)
+    user_id: int | None = Field(default=None, foreign_key="app_user.id", ondelete="SET NULL")
+    """The member a token acts for: its conversations are theirs and their queues' (`services.inbox.scope`)."""
     prefix: str = Field(default="", max_length=16)
     created_by: str = Field(default="", max_length=254)
     created_at: datetime = created_at_field()

@@ -1,5 +1,5 @@
-"""/settings/tokens: the workspace's REST API tokens (admins: `security.manage`): create with a role, shown
-once to copy; the list with creator, creation and last use; revoke with confirmation."""
+"""/settings/tokens: the workspace's REST API tokens (admins: `security.manage`): create with a role (and the
+member it acts for: an agent's token sees that agent's inbox), shown once to copy; the list with creator, creation and last use; revoke with confirmation."""
 
 from __future__ import annotations
 
@@ -32,6 +32,18 @@ class TokenRow:
     created_at: str
     last_used_at: str
     revoked_at: str
+    member: str = ""
+
+
+@dataclasses.dataclass
+class MemberOption:
+    """A member a new token can act for."""
+
+    value: str
+    email: str
+
+
+NO_MEMBER = "none"
 
 
 def _when(moment) -> str:
@@ -44,6 +56,8 @@ class TokensState(rx.State):
     rows: list[TokenRow] = []
     name: str = ""
     role: str = Role.ADMIN.value
+    member: str = NO_MEMBER
+    members: list[MemberOption] = []
     new_token: str = ""
     error: str = ""
     revoke_id: int = 0
@@ -57,6 +71,8 @@ class TokensState(rx.State):
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
             views = api_tokens.list_tokens(session=session, workspace_id=workspace_id)
+            people = api_tokens.members(session=session, workspace_id=workspace_id)
+        self.members = [MemberOption(value=str(user_id), email=email) for user_id, email in people]
         self.rows = [
             TokenRow(
                 id=v.id,
@@ -67,6 +83,7 @@ class TokensState(rx.State):
                 created_at=_when(v.created_at),
                 last_used_at=_when(v.last_used_at),
                 revoked_at=_when(v.revoked_at),
+                member=v.member,
             )
             for v in views
         ]
@@ -90,6 +107,11 @@ class TokensState(rx.State):
         self.role = value
 
     @rx.event
+    def set_member(self, value: str):
+        """The member the new token acts for (`NO_MEMBER`: none)."""
+        self.member = value
+
+    @rx.event
     @requires(SECURITY_MANAGE)
     async def create(self):
         """Create a token and show it once."""
@@ -97,12 +119,17 @@ class TokensState(rx.State):
         try:
             with session_scope() as session:
                 token = api_tokens.create_token(
-                    session=session, workspace_id=workspace_id, name=self.name, role=self.role, actor=actor
+                    session=session,
+                    workspace_id=workspace_id,
+                    name=self.name,
+                    role=self.role,
+                    actor=actor,
+                    member_id=None if self.member == NO_MEMBER else int(self.member),
                 )
         except DomainError as error:
             self.error = error_text(error, lang)
             return
-        self.new_token, self.name, self.error = token, "", ""
+        self.new_token, self.name, self.member, self.error = token, "", NO_MEMBER, ""
         self._read(workspace_id)
 
     @rx.event
@@ -143,7 +170,13 @@ S = TokensState
 def _row(row: rx.Var[TokenRow]) -> rx.Component:
     revoked = row.revoked_at != ""
     return rx.table.row(
-        rx.table.cell(rx.text(row.name, weight="medium")),
+        rx.table.cell(
+            rx.text(row.name, weight="medium"),
+            rx.cond(
+                row.member != "",
+                rx.text(t("apitokens.member_for").replace("{email}", row.member), size="1", color_scheme="gray"),
+            ),
+        ),
         rx.table.cell(rx.code(row.prefix + "…", size="1")),
         rx.table.cell(SessionState.tr["role." + row.role]),
         rx.table.cell(rx.text(row.created_by, size="1")),
@@ -218,6 +251,15 @@ def _form() -> rx.Component:
                     rx.select.content(*[rx.select.item(t(f"role.{r.value}"), value=r.value) for r in Role]),
                     value=S.role,
                     on_change=S.set_role,
+                ),
+                rx.select.root(
+                    rx.select.trigger(min_width="200px", data_testid="token-member"),
+                    rx.select.content(
+                        rx.select.item(t("apitokens.member_none"), value=NO_MEMBER),
+                        rx.foreach(S.members, lambda m: rx.select.item(m.email, value=m.value)),
+                    ),
+                    value=S.member,
+                    on_change=S.set_member,
                 ),
                 rx.button(
                     rx.icon("plus", size=14), t("apitokens.create"), on_click=S.create, data_testid="token-create"

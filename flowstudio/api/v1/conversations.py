@@ -134,13 +134,13 @@ class ContactUpdate(BaseModel):
 
 
 def _conversation(session, who, conversation_id: int) -> Conversation:
-    """The conversation, else 404: not in the token's workspace, or not one its role may see (agent tokens
-    stand for no member: `inbox_scope`)."""
+    """The conversation, else 404: not in the token's workspace, or not one it may see (an agent's token sees
+    what its member sees in the inbox: `inbox_scope`)."""
     conversation = session.get(Conversation, conversation_id)
     if (
         conversation is None
         or conversation.workspace_id != who.workspace_id
-        or not inbox_scope.may_see(session=session, conversation=conversation, role=who.role, user_id=None)
+        or not inbox_scope.may_see(session=session, conversation=conversation, role=who.role, user_id=who.user_id)
     ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"conversation {conversation_id} not found")
     return conversation
@@ -152,7 +152,7 @@ def _contact(session, who, contact_id: int) -> Contact:
     if (
         contact is None
         or contact.workspace_id != who.workspace_id
-        or not inbox_scope.may_see_contact(session=session, contact=contact, role=who.role, user_id=None)
+        or not inbox_scope.may_see_contact(session=session, contact=contact, role=who.role, user_id=who.user_id)
     ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"contact {contact_id} not found")
     return contact
@@ -187,10 +187,10 @@ def list_conversations(
     offset: int = Query(0, ge=0),
 ) -> list[ConversationPublic]:
     """Conversations, newest activity first, filtered by status, channel kind, owner type and conversation
-    type (case-insensitive). Agent tokens list none: an agent sees only their own and their queues'
-    conversations, and a token is no member."""
+    type (case-insensitive). An agent's token lists what its member sees in the inbox (their own and their
+    queues' conversations); an agent-role token created for no member lists none."""
     query = select(Conversation).where(
-        Conversation.workspace_id == who.workspace_id, inbox_scope.clause(role=who.role, user_id=None)
+        Conversation.workspace_id == who.workspace_id, inbox_scope.clause(role=who.role, user_id=who.user_id)
     )
     if status_ is not None:
         query = query.where(Conversation.status == status_)

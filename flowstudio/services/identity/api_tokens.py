@@ -13,8 +13,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from flowstudio.errors import Conflict, Invalid, NotFound
-from flowstudio.models import ApiToken, Role, utcnow
+from flowstudio.models import ApiToken, Membership, Role, User, utcnow
 from flowstudio.models.base import as_utc
+from flowstudio.services.identity import permissions
 from flowstudio.services.privacy import audit
 
 PREFIX = "fst_"
@@ -26,11 +27,13 @@ LAST_USED_EVERY = timedelta(minutes=1)
 
 @dataclass(frozen=True)
 class ApiCaller:
-    """Who calls the API: the token's workspace and role."""
+    """Who calls the API: the token's workspace and role, and the member it acts for (None: no member; a role
+    without `conversations.all` then sees no conversation)."""
 
     token_id: int
     workspace_id: int
     role: Role
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class TokenView:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    member: str = ""
+    """The e-mail of the member the token acts for ('' for none)."""
 
 
 def _digest(token: str) -> str:
@@ -52,7 +57,13 @@ def _digest(token: str) -> str:
 
 
 def create_token(
-    *, session: Session, workspace_id: int, name: str, role: Role | str = Role.ADMIN, actor: Any = None
+    *,
+    session: Session,
+    workspace_id: int,
+    name: str,
+    role: Role | str = Role.ADMIN,
+    actor: Any = None,
+    member_id: int | None = None,
 ) -> str:
     """A new token for the workspace; the plain text is returned once and never stored.
 
@@ -62,9 +73,11 @@ def create_token(
         name: What the token is for.
         role: The role whose capabilities the token has (`flowstudio.services.identity.permissions`).
         actor: Who creates it (a user, an `audit.Actor`); None for the command line.
+        member_id: The member the token acts for: an agent's token sees the conversations they see in the
+            inbox (theirs and their queues'), as long as they stay a member.
 
     Raises:
-        Invalid: an empty name or an unknown role.
+        Invalid: an empty name, an unknown role, or a member of another workspace.
     """
     name = (name or "").strip()
     if not name:
@@ -73,6 +86,11 @@ def create_token(
         role = Role(role)
     except ValueError as error:
         raise Invalid("apitokens.error.role", roles=", ".join(r.value for r in Role)) from error
+    if (
+        member_id is not None
+        and permissions.member_role(session=session, workspace_id=workspace_id, user_id=member_id) is None
+    ):
+        raise Invalid("apitokens.error.member")
     token = PREFIX + secrets.token_urlsafe(32)
     created_by = (getattr(actor, "email", "") or "cli") if actor is not None else "cli"
     row = ApiToken(
@@ -80,6 +98,7 @@ def create_token(
         name=name[:120],
         token_hash=_digest(token),
         role=role,
+        user_id=member_id,
         prefix=token[:SHOWN_PREFIX],
         created_by=created_by[:254],
     )
@@ -91,7 +110,7 @@ def create_token(
         workspace_id=workspace_id,
         actor=actor,
         target=("api_token", row.id),
-        details={"name": row.name, "role": role.value},
+        details={"name": row.name, "role": role.value} | ({"member_id": member_id} if member_id else {}),
     )
     return token
 
@@ -111,10 +130,16 @@ def authenticate(*, session: Session, token: str, now: datetime | None = None) -
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_EVERY:
         row.last_used_at = now
         session.add(row)
-    return ApiCaller(token_id=row.id, workspace_id=row.workspace_id, role=row.role)
+    member = row.user_id
+    if (
+        member is not None
+        and permissions.member_role(session=session, workspace_id=row.workspace_id, user_id=member) is None
+    ):
+        member = None  # no longer a member of the workspace: nothing of theirs to see
+    return ApiCaller(token_id=row.id, workspace_id=row.workspace_id, role=row.role, user_id=member)
 
 
-def _view(row: ApiToken) -> TokenView:
+def _view(row: ApiToken, member: str | None = None) -> TokenView:
     return TokenView(
         id=row.id,
         name=row.name,
@@ -124,17 +149,32 @@ def _view(row: ApiToken) -> TokenView:
         created_at=as_utc(row.created_at),
         last_used_at=as_utc(row.last_used_at) if row.last_used_at else None,
         revoked_at=as_utc(row.revoked_at) if row.revoked_at else None,
+        member=member or "",
     )
 
 
 def list_tokens(*, session: Session, workspace_id: int) -> list[TokenView]:
     """The workspace's tokens, active ones first, newest first."""
     rows = session.exec(
-        select(ApiToken)
+        select(ApiToken, User.email)
+        .join(User, User.id == ApiToken.user_id, isouter=True)
         .where(ApiToken.workspace_id == workspace_id)
         .order_by(ApiToken.revoked_at.is_not(None), ApiToken.id.desc())
     ).all()
-    return [_view(row) for row in rows]
+    return [_view(row, email) for row, email in rows]
+
+
+def members(*, session: Session, workspace_id: int) -> list[tuple[int, str]]:
+    """The people a token can act for: the workspace's members as (user id, e-mail), by e-mail."""
+    return [
+        (user_id, email)
+        for user_id, email in session.exec(
+            select(User.id, User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == workspace_id)
+            .order_by(User.email)
+        ).all()
+    ]
 
 
 def find_token(*, session: Session, reference: str, workspace_id: int | None = None) -> ApiToken:

@@ -3,8 +3,9 @@ page events and the REST API share.
 
 Members whose role has `conversations.all` (admins, supervisors, developers) see every conversation of
 their workspace. Everyone else (agents) sees only the conversations they own and those waiting in a queue
-they serve, as the README's roles table says. An API token stands for a role, not a member: an agent token
-therefore owns nothing and serves no queue, and sees no conversation.
+they serve, as the README's roles table says. An API token has a role and, when it was created for a member,
+acts for that member (`ApiCaller.user_id`): an agent's token sees what the agent sees; one for no member sees
+no conversation.
 """
 
 from __future__ import annotations
