@@ -9,7 +9,7 @@ import pytest
 
 from flowstudio.errors import NotFound, error_text
 from flowstudio.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalog, negotiate, translate
-from flowstudio.services.assignment.agents import import_csv
+from flowstudio.services.assignment.agent_import import import_csv
 from flowstudio.services.studio.bots import BotError, BotNotFound
 from tests.conftest import PROJECT_ROOT
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from flowstudio.db import engine_for
 from flowstudio.models import AgentQueue, AgentStatus, Bot, Queue, Workspace
-from flowstudio.services.assignment import agents
+from flowstudio.services.assignment import agent_status, agents
 from flowstudio.services.conversations.inbound import InboundEvent, handle_inbound
 from flowstudio.services.integrations.channels import create_channel
 from flowstudio.services.studio.bots import create_bot_from_document
@@ -113,7 +113,7 @@ def agent(
         queues=[queue.id],
         password="pw-123456",
     )
-    agents.set_status(session=session, workspace_id=workspace.id, user_id=added.user_id, status=status)
+    agent_status.set_status(session=session, workspace_id=workspace.id, user_id=added.user_id, status=status)
     session.flush()
     assert session.get(AgentQueue, (queue.id, added.user_id)) is not None
     return added.user_id

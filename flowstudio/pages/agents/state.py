@@ -9,6 +9,7 @@ from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus, Role
 from flowstudio.pages.admin_forms import FormError, audit_member, can_manage, member_role
 from flowstudio.pages.agents.rules import AgentRow, LineError, NewPassword, QueueChoice, csv_grants_admin, permit
+from flowstudio.services.assignment import agent_import, agent_status
 from flowstudio.services.assignment import agents as agent_service
 from flowstudio.services.assignment import queues as queue_service
 from flowstudio.services.identity import permissions as can
@@ -218,7 +219,7 @@ class AgentsState(PageActions, ConfirmDialog, rx.State):
     async def change_status(self, user_id: int, status: str):
         """Set an agent online, away or offline."""
         await self._perform(
-            lambda session, workspace_id, _: agent_service.set_status(
+            lambda session, workspace_id, _: agent_status.set_status(
                 session=session, workspace_id=workspace_id, user_id=user_id, status=status
             ),
             permit=permit(target_id=user_id),
@@ -232,7 +233,7 @@ class AgentsState(PageActions, ConfirmDialog, rx.State):
         if row is not None and str(row.capacity) == value.strip():
             return
         await self._perform(
-            lambda session, workspace_id, _: agent_service.set_capacity(
+            lambda session, workspace_id, _: agent_status.set_capacity(
                 session=session, workspace_id=workspace_id, user_id=user_id, capacity=value
             ),
             permit=permit(target_id=user_id),
@@ -295,7 +296,7 @@ class AgentsState(PageActions, ConfirmDialog, rx.State):
                 session=session, workspace_id=workspace_id, user_id=user_id
             ) != Role.ADMIN.value and csv_grants_admin(content):
                 raise FormError("agents.only_admin")
-            report = agent_service.import_csv(session=session, workspace_id=workspace_id, content=content)
+            report = agent_import.import_csv(session=session, workspace_id=workspace_id, content=content)
             if not report.ok:
                 session.rollback()
             else:
@@ -311,7 +312,7 @@ class AgentsState(PageActions, ConfirmDialog, rx.State):
             return report
 
         report = await self._perform(run, permit=permit())
-        if isinstance(report, agent_service.ImportReport):
+        if isinstance(report, agent_import.ImportReport):
             _, _, lang = await scope_of(self)
             self.import_errors = [LineError(line=line, message=message) for line, message in report.lines(lang)]
             self.import_added = len(report.added)

@@ -11,7 +11,7 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.pages.inbox.items import Option
-from flowstudio.services.assignment import agents as agent_service
+from flowstudio.services.assignment import agent_status
 from flowstudio.services.assignment import handling as assignment
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.inbox import chat_pane
@@ -228,7 +228,7 @@ class InboxHandlingState(rx.State, mixin=True):
 
         def work(_session, _workspace_id: int, _user_id: int | None) -> None:
             with session_scope() as session:
-                agent_service.set_status(session=session, workspace_id=workspace_id, user_id=user_id, status=value)
+                agent_status.set_status(session=session, workspace_id=workspace_id, user_id=user_id, status=value)
             if value == AgentStatus.ONLINE.value:
                 assignment.agent_went_online(workspace_id=workspace_id, user_id=user_id)
 

@@ -19,6 +19,7 @@ from flowstudio.pages.inbox.compose import UPLOAD_ID, InboxComposeState
 from flowstudio.pages.inbox.filters import ANY, InboxFilterState
 from flowstudio.pages.inbox.handling import InboxHandlingState
 from flowstudio.pages.inbox.items import ChatMessage, Option, QuickReply, Variable
+from flowstudio.services.assignment import agent_status
 from flowstudio.services.assignment import agents as agent_service
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.inbox import chat_pane, live_updates
@@ -286,6 +287,6 @@ class InboxState(PageActions, InboxFilterState, InboxComposeState, InboxHandling
 def _touch(workspace_id: int, user_id: int) -> None:
     try:
         with session_scope() as session:
-            agent_service.touch(session=session, workspace_id=workspace_id, user_id=user_id)
+            agent_status.touch(session=session, workspace_id=workspace_id, user_id=user_id)
     except ValueError:
         pass

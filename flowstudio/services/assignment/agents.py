@@ -1,14 +1,13 @@
-"""The people who answer: agents of a workspace, their roles, queues, status and capacity.
+"""The people who answer: agents of a workspace, their roles, queues and capacity; adding, editing and listing them.
 
 An agent is a member of the workspace (admin, supervisor or agent) with a profile: `online`, `away` or
 `offline`, and a capacity (how many conversations they hold at once). Only online agents with room are
-given conversations (see `flowstudio.services.assignment.handling`).
+given conversations (see `flowstudio.services.assignment.handling`). Their status is `agent_status`; adding
+many from a CSV file is `agent_import`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +27,6 @@ from flowstudio.models import (
     Queue,
     Role,
     User,
-    utcnow,
 )
 from flowstudio.services.assignment import handling as assignment
 from flowstudio.services.identity import permissions
@@ -37,8 +35,7 @@ from flowstudio.services.privacy import audit
 
 DEFAULT_CAPACITY = 3
 MAX_CAPACITY = 100
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-CSV_COLUMNS = ("name", "email", "role", "queues")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class AgentError(Invalid):
@@ -84,7 +81,8 @@ class AddedAgent:
     password: str | None
 
 
-def _membership(session: Session, workspace_id: int, user_id: int) -> Membership:
+def membership_of(session: Session, workspace_id: int, user_id: int) -> Membership:
+    """The user's membership of the workspace (refused when not a member)."""
     membership = session.exec(
         select(Membership).where(Membership.workspace_id == workspace_id, Membership.user_id == user_id)
     ).first()
@@ -103,14 +101,16 @@ def profile_for(*, session: Session, membership_id: int) -> AgentProfile:
     return profile
 
 
-def _role(role: Role | str) -> Role:
+def parse_role(role: Role | str) -> Role:
+    """A role from its name (refused when unknown)."""
     try:
         return Role(str(role).strip().lower())
     except ValueError as error:
         raise AgentError("errors.agent.role", choices=", ".join(r.value for r in Role)) from error
 
 
-def _capacity(capacity: int | str) -> int:
+def parse_capacity(capacity: int | str) -> int:
+    """A capacity from a number or text (refused when not a whole number in range)."""
     try:
         value = int(capacity)
     except (TypeError, ValueError) as error:
@@ -120,7 +120,7 @@ def _capacity(capacity: int | str) -> int:
     return value
 
 
-def _queues(session: Session, workspace_id: int, wanted: list[int | str] | None) -> list[Queue]:
+def find_queues(session: Session, workspace_id: int, wanted: list[int | str] | None) -> list[Queue]:
     """Queues by id or key (or name), all in the workspace."""
     if not wanted:
         return []
@@ -181,10 +181,10 @@ def add_agent(
     name, email = (name or "").strip(), (email or "").strip().lower()
     if not name:
         raise AgentError("errors.agent.needs_name")
-    if not _EMAIL.match(email):
+    if not EMAIL_PATTERN.match(email):
         raise AgentError("errors.agent.bad_email", email=email)
-    role, capacity = _role(role), _capacity(capacity)
-    wanted_queues = _queues(session, workspace_id, queues)
+    role, capacity = parse_role(role), parse_capacity(capacity)
+    wanted_queues = find_queues(session, workspace_id, queues)
     user = session.exec(select(User).where(User.email == email)).first()
     new_password = None
     if user is None:
@@ -220,7 +220,7 @@ def edit_agent(
     Raises:
         AgentError: bad values, an e-mail another user has, or the agent is not in the workspace.
     """
-    membership = _membership(session, workspace_id, user_id)
+    membership = membership_of(session, workspace_id, user_id)
     user = session.get(User, user_id)
     if name is not None:
         if not name.strip():
@@ -228,19 +228,19 @@ def edit_agent(
         user.name = name.strip()[:120]
     if email is not None:
         email = email.strip().lower()
-        if not _EMAIL.match(email):
+        if not EMAIL_PATTERN.match(email):
             raise AgentError("errors.agent.bad_email", email=email)
         if session.exec(select(User.id).where(User.email == email, User.id != user_id)).first():
             raise AgentConflict("errors.agent.email_taken", email=email)
         user.email = email
     if role is not None:
-        membership.role = _role(role)
+        membership.role = parse_role(role)
         session.add(membership)
     if queues is not None:
-        _set_queues(session, workspace_id, user_id, _queues(session, workspace_id, queues))
+        _set_queues(session, workspace_id, user_id, find_queues(session, workspace_id, queues))
     if capacity is not None:
         profile = profile_for(session=session, membership_id=membership.id)
-        profile.capacity = _capacity(capacity)
+        profile.capacity = parse_capacity(capacity)
         session.add(profile)
     session.add(user)
     session.flush()
@@ -253,7 +253,7 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
     Returns:
         How many conversations were put back in line.
     """
-    membership = _membership(session, workspace_id, user_id)
+    membership = membership_of(session, workspace_id, user_id)
     held = session.exec(
         select(Conversation)
         .where(
@@ -291,7 +291,7 @@ def set_encrypted_access(
     actor = permissions.membership(session=session, workspace_id=workspace_id, user_id=actor_id)
     if actor is None or not permissions.allows(actor.role, permissions.MEMBERS_GRANT_ADMIN):
         raise AgentError("errors.agent.encrypted_admin_only")
-    membership = _membership(session, workspace_id, user_id)
+    membership = membership_of(session, workspace_id, user_id)
     if bool(membership.can_read_encrypted) != allowed:
         membership.can_read_encrypted = allowed
         session.add(membership)
@@ -304,41 +304,6 @@ def set_encrypted_access(
             ip=ip,
         )
     return membership
-
-
-def set_status(*, session: Session, workspace_id: int, user_id: int, status: AgentStatus | str) -> AgentProfile:
-    """Set an agent online, away or offline (also marks them seen now).
-
-    Going offline or away does not take their conversations away; they just get no new ones.
-    """
-    try:
-        status = AgentStatus(str(status))
-    except ValueError as error:
-        raise AgentError("errors.agent.status", choices=", ".join(s.value for s in AgentStatus)) from error
-    profile = profile_for(session=session, membership_id=_membership(session, workspace_id, user_id).id)
-    now = utcnow()
-    if profile.status != status:
-        profile.status, profile.status_changed_at = status, now
-    profile.last_seen_at = now
-    session.add(profile)
-    session.flush()
-    return profile
-
-
-def set_capacity(*, session: Session, workspace_id: int, user_id: int, capacity: int) -> AgentProfile:
-    """Set how many conversations the agent may hold at once (0 = none)."""
-    profile = profile_for(session=session, membership_id=_membership(session, workspace_id, user_id).id)
-    profile.capacity = _capacity(capacity)
-    session.add(profile)
-    session.flush()
-    return profile
-
-
-def touch(*, session: Session, workspace_id: int, user_id: int) -> None:
-    """Record that the agent is around (their inbox page polls or pushes)."""
-    profile = profile_for(session=session, membership_id=_membership(session, workspace_id, user_id).id)
-    profile.last_seen_at = utcnow()
-    session.add(profile)
 
 
 def loads(*, session: Session, workspace_id: int) -> dict[int, int]:
@@ -401,121 +366,3 @@ def get_agent(*, session: Session, workspace_id: int, user_id: int) -> AgentView
     if view is None:
         raise AgentNotFound("errors.agent.not_found")
     return view
-
-
-@dataclass
-class ImportReport:
-    """What an agents CSV import did: nothing is stored unless every row is good.
-
-    Attributes:
-        added: e-mails added (empty when there were errors).
-        problems: ``(line number, what is wrong)`` of each bad row (line 1 is the header).
-        passwords: e-mail -> generated password of each new user account (shown once).
-    """
-
-    added: list[str] = field(default_factory=list)
-    problems: list[tuple[int, tuple[AgentError, ...]]] = field(default_factory=list)
-    passwords: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file was imported."""
-        return not self.problems
-
-    def lines(self, lang: str) -> list[tuple[int, str]]:
-        """``(line number, message)`` of each bad row, in `lang`."""
-        return [(line, "; ".join(e.text(lang) for e in found)) for line, found in self.problems]
-
-    @property
-    def errors(self) -> list[tuple[int, str]]:
-        """``(line number, message)`` of each bad row, in English (API, CLI, logs)."""
-        return self.lines("en")
-
-
-def import_csv(*, session: Session, workspace_id: int, content: str | bytes) -> ImportReport:
-    """Add the agents of a CSV file with the columns ``name,email,role,queues`` (queues separated by ``;``
-    or ``|``; role empty = agent).
-
-    Every row is checked first; if any is bad the report lists each bad row and nothing is stored (the
-    session is left as it was). Otherwise all are added in the caller's transaction.
-    """
-    if isinstance(content, bytes):
-        try:
-            content = content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return ImportReport(problems=[(0, (AgentError("errors.csv.not_utf8"),))])
-    report = ImportReport()
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if not header:
-        return ImportReport(problems=[(1, (AgentError("errors.csv.empty"),))])
-    missing = [c for c in ("name", "email") if c not in header]
-    if missing:
-        return ImportReport(
-            problems=[
-                (
-                    1,
-                    (
-                        AgentError(
-                            "errors.csv.missing_column", columns=", ".join(missing), expected=",".join(CSV_COLUMNS)
-                        ),
-                    ),
-                )
-            ]
-        )
-    reader.fieldnames = header
-    rows = []
-    seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if not any(values.values()):
-            continue
-        email = values.get("email", "").lower()
-        problems: list[AgentError] = []
-        if not values.get("name"):
-            problems.append(AgentError("errors.csv.no_name"))
-        if not _EMAIL.match(email):
-            problems.append(AgentError("errors.agent.bad_email", email=email))
-        elif email in seen:
-            problems.append(AgentError("errors.csv.duplicate", email=email, line=seen[email]))
-        else:
-            seen[email] = line
-        try:
-            _role(values.get("role") or Role.AGENT)
-        except AgentError as error:
-            problems.append(error)
-        queues = [q for q in re.split(r"[;|]", values.get("queues", "")) if q.strip()]
-        try:
-            _queues(session, workspace_id, queues)
-        except AgentError as error:
-            problems.append(error)
-        user = session.exec(select(User.id).where(User.email == email)).first() if email else None
-        if (
-            user is not None
-            and session.exec(
-                select(Membership.id).where(Membership.workspace_id == workspace_id, Membership.user_id == user)
-            ).first()
-        ):
-            problems.append(AgentConflict("errors.agent.already_member", email=email))
-        if problems:
-            report.problems.append((line, tuple(problems)))
-        rows.append((values, queues))
-    if report.problems:
-        return report
-    if not rows:
-        return ImportReport(problems=[(2, (AgentError("errors.csv.no_agents"),))])
-    with session.begin_nested():  # all or nothing, whatever else the caller's transaction holds
-        for values, queues in rows:
-            added = add_agent(
-                session=session,
-                workspace_id=workspace_id,
-                name=values["name"],
-                email=values["email"],
-                role=values.get("role") or Role.AGENT,
-                queues=queues,
-            )
-            report.added.append(values["email"].lower())
-            if added.password:
-                report.passwords[values["email"].lower()] = added.password
-    return report

@@ -27,6 +27,7 @@ from flowstudio.models import (
     User,
     utcnow,
 )
+from flowstudio.services.assignment import agents as agent_service
 from flowstudio.services.inbox import scope as inbox_scope
 from flowstudio.services.inbox.listing import ACTIVE, InboxNotFound, owner_labels, role_of, tags_of, workspace_timezone
 from flowstudio.services.inbox.rendering import render_message
@@ -160,8 +161,6 @@ def read_open(
 def transfer_options(*, session: Session, workspace_id: int) -> dict[str, list[dict[str, str]]]:
     """What the filters and the transfer dialog offer: queues, agents (with status and load), bots, channels,
     tags (``value``/``label`` strings, for select lists)."""
-    from flowstudio.services.assignment import agents as agent_service
-
     queues = session.exec(
         select(Queue).where(Queue.workspace_id == workspace_id).order_by(Queue.is_default.desc(), Queue.name)
     ).all()

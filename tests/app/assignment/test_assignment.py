@@ -22,7 +22,7 @@ from flowstudio.models import (
     Queue,
     User,
 )
-from flowstudio.services.assignment import agents, queues
+from flowstudio.services.assignment import agent_import, agent_status, agents, queues
 from flowstudio.services.assignment import handling as assignment
 from flowstudio.services.assignment import monitor as queue_monitor
 from flowstudio.services.assignment.handling import AssignmentError
@@ -107,16 +107,16 @@ def test_capacity_and_status_changes_take_effect(pg: Session) -> None:
     solo = agent(pg, workspace, queue, capacity=0)
     ids = _waiting(pg, workspace, bot, queue, 2)
     assert assignment.assign_waiting(queue_id=queue.id).assigned == 0
-    agents.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=1)
-    agents.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="away")
+    agent_status.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=1)
+    agent_status.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="away")
     pg.commit()
     assert assignment.assign_waiting(queue_id=queue.id).assigned == 0
-    agents.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="online")
+    agent_status.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="online")
     pg.commit()
     assert assignment.agent_went_online(workspace_id=workspace.id, user_id=solo).assigned == 1
     assert _owners(pg, ids) == [solo, None]
     with pytest.raises(agents.AgentError, match="capacity must be between"):
-        agents.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=-1)
+        agent_status.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=-1)
 
 
 def test_manual_queue_waits_for_an_agent_to_pick(pg: Session, queued: list[int]) -> None:
@@ -394,7 +394,7 @@ def test_csv_import_is_all_or_nothing_with_per_row_errors(pg: Session) -> None:
         "Duda,duda@example.com,supervisor,cozinha\n"
         "Eva,ANA@example.com,,\n"
     )
-    report = agents.import_csv(session=pg, workspace_id=workspace.id, content=bad)
+    report = agent_import.import_csv(session=pg, workspace_id=workspace.id, content=bad)
     assert not report.ok and report.added == []
     assert [line for line, _ in report.errors] == [3, 4, 5, 6]
     assert "not an e-mail" in report.errors[0][1] and "role must be one of" in report.errors[1][1]
@@ -402,15 +402,15 @@ def test_csv_import_is_all_or_nothing_with_per_row_errors(pg: Session) -> None:
     assert pg.exec(select(User)).all() == [] and pg.exec(select(Membership)).all() == []
 
     good = "\ufeffName,Email,Role,Queues\nAna,ana@example.com,agent,vendas;suporte\nDuda,duda@example.com,supervisor,\n"
-    report = agents.import_csv(session=pg, workspace_id=workspace.id, content=good.encode())
+    report = agent_import.import_csv(session=pg, workspace_id=workspace.id, content=good.encode())
     assert report.ok and report.added == ["ana@example.com", "duda@example.com"]
     assert set(report.passwords) == {"ana@example.com", "duda@example.com"}
     listed = {a.email: a for a in agents.list_agents(session=pg, workspace_id=workspace.id)}
     assert [q["key"] for q in listed["ana@example.com"].queues] == ["suporte", "vendas"]
     assert listed["duda@example.com"].role == "supervisor" and listed["duda@example.com"].status == "offline"
-    again = agents.import_csv(session=pg, workspace_id=workspace.id, content=good)
+    again = agent_import.import_csv(session=pg, workspace_id=workspace.id, content=good)
     assert [line for line, _ in again.errors] == [2, 3]  # already in the workspace
-    assert agents.import_csv(session=pg, workspace_id=workspace.id, content="a,b\n1,2\n").errors == [
+    assert agent_import.import_csv(session=pg, workspace_id=workspace.id, content="a,b\n1,2\n").errors == [
         (1, "missing column name, email (expected name,email,role,queues)")
     ]
 
@@ -526,7 +526,7 @@ def test_the_beat_sweep_assigns_freed_agents_and_records_sla_breaches(pg: Sessio
     pg.commit()
     assert sweep_queues() == {"assigned": 0, "positions_sent": 0, "sla_breaches": 1}
     assert sweep_queues()["sla_breaches"] == 0  # recorded once per wait
-    agents.set_status(session=pg, workspace_id=workspace.id, user_id=late, status="online")
+    agent_status.set_status(session=pg, workspace_id=workspace.id, user_id=late, status="online")
     pg.commit()
     assert sweep_queues()["assigned"] == 1
     assert _owners(pg, [old, fresh]) == [late, None]  # the longest wait first

@@ -19,7 +19,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.pages.inbox.state import InboxState
-from flowstudio.services.assignment import agents as agent_service
+from flowstudio.services.assignment import agent_status
 from flowstudio.services.inbox import chat_pane, live_updates
 from tests.support.factories import make_queue, make_user, make_workspace
 from tests.support.state import Ui
@@ -35,7 +35,7 @@ class World:
         self.ana = make_user(session, workspace=self.workspace, role=Role.AGENT, name="Ana")
         session.add(AgentQueue(queue_id=self.sales.id, user_id=self.ana.id))
         session.flush()
-        agent_service.set_status(
+        agent_status.set_status(
             session=session, workspace_id=self.workspace.id, user_id=self.ana.id, status=AgentStatus.ONLINE.value
         )
         contact = Contact(workspace_id=self.workspace.id, name="Carla")
