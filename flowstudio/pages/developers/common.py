@@ -6,7 +6,7 @@ from typing import Any
 
 import reflex as rx
 
-from flowstudio.i18n import translate
+from flowstudio.errors import error_text as error_text  # the tabs' translated errors: the one page helper
 from flowstudio.services.privacy import audit
 from flowstudio.state.guard import authorize
 from flowstudio.state.session import SessionState
@@ -17,14 +17,6 @@ async def scope(state: rx.State) -> tuple[int, audit.Actor, str]:
     access = await authorize(state)
     session_state = await state.get_state(SessionState)
     return access.workspace_id, audit.Actor(user_id=access.user_id, email=session_state.user_email), access.lang
-
-
-def error_text(error: Exception, lang: str) -> str:
-    """An error of the developer services in the UI's language (its key when it has one, else its text)."""
-    key: Any = getattr(error, "key", None)
-    if key:
-        return translate(key, lang, **getattr(error, "params", {}))
-    return str(error)
 
 
 def when(moment: Any) -> str:

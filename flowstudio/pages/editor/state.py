@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from flow_runtime.validate import validate_flow
 from flowstudio.db import session_scope
+from flowstudio.errors import error_text
 from flowstudio.i18n import LANGUAGES, translate
 from flowstudio.nodes.items import new_item
 from flowstudio.pages.editor.forms import assign, coerce, lookup
@@ -290,7 +291,7 @@ class EditorState(rx.State):
             elif kind == "save":
                 return self._save_now()
         except flow_editing.EditError as error:
-            self._say("editor.edit_refused", str(error))
+            self._say("editor.edit_refused", error_text(error, self._lang))
             self._refresh(full=True, recompile=False)  # put the canvas back as the document says
         return None
 
@@ -333,7 +334,7 @@ class EditorState(rx.State):
         try:
             doc, node_id = flow_editing.add_node(self._doc, kind=kind, position=position, lang=self._lang)
         except flow_editing.EditError as error:
-            self._say("editor.edit_refused", str(error))
+            self._say("editor.edit_refused", error_text(error, self._lang))
             return
         self.selected_ids = [node_id]
         self.side_tab = "inspector"
