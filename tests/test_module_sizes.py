@@ -20,7 +20,6 @@ TOO_BIG_FOR_NOW = {
     "flowstudio/services/assignment/handling.py": 1334,
     "flowstudio/services/conversations/inbound.py": 502,
     "flowstudio/services/integrations/webhooks.py": 509,
-    "flowstudio/services/privacy/retention.py": 517,
     "flowstudio/services/studio/code_actions.py": 469,
 }
 

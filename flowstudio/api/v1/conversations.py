@@ -35,7 +35,7 @@ from flowstudio.services.identity import permissions as can
 from flowstudio.services.inbox import scope as inbox_scope
 from flowstudio.services.integrations import webhooks
 from flowstudio.services.privacy import access as privacy
-from flowstudio.services.privacy import audit, retention
+from flowstudio.services.privacy import audit, erasure, forgetting
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 router = APIRouter(tags=["conversations"], dependencies=[Depends(requires(can.CONVERSATIONS_API))])
@@ -343,18 +343,18 @@ def forget_contact(contact_id: int, session: DB, who: Caller) -> dict[str, Any]:
     bodies and files of all their conversations' messages. Conversations, times and statuses stay (metrics).
     Admin and supervisor tokens only; audited as `contact.forgotten`."""
     try:
-        done = retention.forget_contact_in(
+        done = forgetting.forget_contact_in(
             session,
             workspace_id=who.workspace_id,
             contact_id=contact_id,
             actor=audit.Actor(email=f"api-token:{who.token_id}"),
             role=who.role,
         )
-    except retention.RetentionError as error:
+    except forgetting.RetentionError as error:
         code = status.HTTP_404_NOT_FOUND if error.key == "privacy.contact_not_found" else status.HTTP_403_FORBIDDEN
         raise HTTPException(code, str(error)) from None
     session.commit()
-    done.files_deleted = retention.delete_files(done.files)
+    done.files_deleted = erasure.delete_files(done.files)
     return {"contact_id": contact_id, "erased": done.counts()}
 
 

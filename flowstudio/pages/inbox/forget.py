@@ -1,5 +1,5 @@
 """'Forget this contact' in the inbox (GDPR right to erasure): a button for supervisors and administrators,
-a confirmation, then `retention.forget_contact` erases the person now."""
+a confirmation, then `forgetting.forget_contact` erases the person now."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flowstudio.components.dialogs import confirm_delete_dialog
 from flowstudio.components.layout import t
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.state import InboxState
-from flowstudio.services.privacy import retention
+from flowstudio.services.privacy import forgetting
 from flowstudio.state.guard import request_ip
 from flowstudio.state.session import SessionState, scope_of
 
@@ -35,11 +35,11 @@ class ForgetState(rx.State):
             return None
         try:
             await rx.run_in_thread(
-                lambda: retention.forget_conversation_contact(
+                lambda: forgetting.forget_conversation_contact(
                     workspace_id=workspace_id, conversation_id=conversation_id, user_id=user_id, ip=request_ip(self)
                 )
             )
-        except retention.RetentionError as error:
+        except forgetting.RetentionError as error:
             return rx.toast.error(translate(error.key, lang))
         await inbox_state._reload()
         return rx.toast.success(translate("privacy.forgotten", lang))

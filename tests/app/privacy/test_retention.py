@@ -33,7 +33,7 @@ from flowstudio.models import (
 from flowstudio.services.identity.api_tokens import create_token
 from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import files as inbox_files
-from flowstudio.services.privacy import retention
+from flowstudio.services.privacy import forgetting, retention
 from flowstudio.tasks.retention import erase_due_everywhere
 from tests.support.factories import make_bot, make_user, make_workspace
 
@@ -269,15 +269,15 @@ def test_forget_contact_erases_one_person_now(world: World) -> None:
     agent = make_user(world.session, workspace=world.b, role=Role.AGENT)
     supervisor = make_user(world.session, workspace=world.b, role=Role.SUPERVISOR)
     world.session.commit()
-    with pytest.raises(retention.RetentionError):
-        retention.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id, user_id=agent.id)
-    with pytest.raises(retention.RetentionError):  # another workspace's conversation
-        retention.forget_conversation_contact(
+    with pytest.raises(forgetting.RetentionError):
+        forgetting.forget_conversation_contact(workspace_id=world.b.id, conversation_id=forgotten.id, user_id=agent.id)
+    with pytest.raises(forgetting.RetentionError):  # another workspace's conversation
+        forgetting.forget_conversation_contact(
             workspace_id=world.a.id, conversation_id=forgotten.id, user_id=supervisor.id
         )
     assert world.contact(forgotten).name == "Joana"
 
-    done = retention.forget_conversation_contact(
+    done = forgetting.forget_conversation_contact(
         workspace_id=world.b.id, conversation_id=forgotten.id, user_id=supervisor.id
     )
 

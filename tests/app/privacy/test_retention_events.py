@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
 from flowstudio.models import Conversation, Event, Role, sealing
-from flowstudio.services.privacy import retention
+from flowstudio.services.privacy import erasure, forgetting, retention
 from tests.app.privacy.test_retention import DAY, MINUTE, World
 from tests.support.factories import make_user
 
@@ -113,7 +113,7 @@ def test_forgetting_a_contact_scrubs_its_conversations_events_only(world: World)
     world.session.commit()
     untouched = _events(bystander)
 
-    done = retention.forget_conversation_contact(
+    done = forgetting.forget_conversation_contact(
         workspace_id=world.b.id, conversation_id=forgotten.id, user_id=supervisor.id
     )
 
@@ -140,7 +140,7 @@ def test_retention_scrubs_the_events_of_the_contacts_it_erases(world: World) -> 
 
 
 def test_scrubbing_keeps_only_structural_facts() -> None:
-    assert retention.scrub_event_data({"tag": "vip", "priority": "high"}) == {"tag": "vip", "priority": "high"}
-    assert retention.scrub_event_data({"to": {"type": "agent", "id": 3, "name": "Joana"}}) == {"erased": True}
-    assert retention.scrub_event_data({"queue_id": "joana@example.com" * 10}) == {"erased": True}
-    assert retention.scrub_event_data(None) == {}
+    assert erasure.scrub_event_data({"tag": "vip", "priority": "high"}) == {"tag": "vip", "priority": "high"}
+    assert erasure.scrub_event_data({"to": {"type": "agent", "id": 3, "name": "Joana"}}) == {"erased": True}
+    assert erasure.scrub_event_data({"queue_id": "joana@example.com" * 10}) == {"erased": True}
+    assert erasure.scrub_event_data(None) == {}
