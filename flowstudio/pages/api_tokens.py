@@ -16,6 +16,7 @@ from flowstudio.models import Role
 from flowstudio.services.identity import api_tokens
 from flowstudio.services.identity.permissions import SECURITY_MANAGE
 from flowstudio.services.privacy import audit
+from flowstudio.state.actions import ConfirmDialog
 from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import SessionState
 
@@ -50,7 +51,7 @@ def _when(moment) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-class TokensState(rx.State):
+class TokensState(ConfirmDialog, rx.State):
     """The list, the create form and the token just created (kept only until dismissed)."""
 
     rows: list[TokenRow] = []
@@ -60,8 +61,6 @@ class TokensState(rx.State):
     members: list[MemberOption] = []
     new_token: str = ""
     error: str = ""
-    revoke_id: int = 0
-    revoke_name: str = ""
 
     async def _scope(self) -> tuple[int, audit.Actor, str]:
         access = await authorize(self)
@@ -93,7 +92,7 @@ class TokensState(rx.State):
     async def load(self):
         """Read the tokens; forget any token shown before."""
         workspace_id, _, _ = await self._scope()
-        self.new_token, self.error, self.revoke_id = "", "", 0
+        self.new_token, self.error, self.confirm_id = "", "", 0
         self._read(workspace_id)
 
     @rx.event
@@ -138,22 +137,11 @@ class TokensState(rx.State):
         self.new_token = ""
 
     @rx.event
-    def ask_revoke(self, token_id: int, name: str):
-        """Ask before revoking."""
-        self.revoke_id, self.revoke_name = token_id, name
-
-    @rx.event
-    def set_revoke_open(self, value: bool):
-        """Close the confirmation."""
-        if not value:
-            self.revoke_id = 0
-
-    @rx.event
     @requires(SECURITY_MANAGE)
     async def revoke(self):
         """Revoke the token the confirmation names."""
         workspace_id, actor, lang = await self._scope()
-        token_id, self.revoke_id = self.revoke_id, 0
+        token_id = self._take_confirmed()
         try:
             with session_scope() as session:
                 row = api_tokens.get_token(session=session, workspace_id=workspace_id, token_id=token_id)
@@ -199,7 +187,7 @@ def _row(row: rx.Var[TokenRow]) -> rx.Component:
                     size="1",
                     variant="soft",
                     color_scheme="red",
-                    on_click=S.ask_revoke(row.id, row.name),
+                    on_click=S.ask_confirm(row.id, row.name),
                     data_testid="token-revoke",
                 ),
             )
@@ -324,10 +312,10 @@ def api_tokens_page() -> rx.Component:
             confirm_delete_dialog(
                 title_key="apitokens.revoke_title",
                 text_key="apitokens.revoke_text",
-                name=S.revoke_name,
+                name=S.confirm_name,
                 on_confirm=S.revoke,
-                open=S.revoke_id != 0,
-                on_open_change=S.set_revoke_open,
+                open=S.confirm_id != 0,
+                on_open_change=S.close_confirm,
                 testid="token-revoke-confirm",
                 confirm_key="apitokens.revoke",
             ),
