@@ -3,7 +3,8 @@
 - `UtcDatetime` for response fields: always an RFC 3339 time with its offset (SQLite hands back naive
   datetimes, which JSON-encode without one and are not a `date-time`).
 - Refusals of well-formed requests are 422 with a reason (a string, or an object with a `message`), not only
-  FastAPI's list of validation errors: the spec's `HTTPValidationError.detail` says so.
+  FastAPI's list of validation errors: the spec's `HTTPValidationError.detail` says so, and its `error` is the
+  key and parameters of a service's refusal (`flowstudio.api.errors`).
 - A number too large for the database (an id like 2**70 in a path, an int column overflowing) is a 422 with
   the reason, never a 500.
 """
@@ -46,6 +47,17 @@ def _document_refusals(api: FastAPI) -> None:
                         {"type": "string"},
                         {"type": "object"},
                     ],
+                }
+                error["properties"]["error"] = {
+                    "title": "Error",
+                    "description": "A refusal of a service (docs/developers.md#errors): its i18n key (`code`), "
+                    "the English `message` and the `params` the key's text names.",
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "params": {"type": "object"},
+                    },
                 }
             api.openapi_schema = schema
         return api.openapi_schema
