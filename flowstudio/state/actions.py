@@ -57,7 +57,9 @@ class PageActions(rx.State, mixin=True):
             error_field: The state var that shows the refusal (the page's, or a dialog's).
 
         Returns:
-            None when refused or not logged in; else the toast, or the action's result (True when it has none).
+            None when refused or not logged in (the error field tells), else the toast or the action's result.
+            An event handler returns it only with `success_key` or an action returning events: Reflex refuses
+            any other value.
         """
         workspace_id, user_id, lang = await scope_of(self)
         if workspace_id is None:
@@ -74,9 +76,7 @@ class PageActions(rx.State, mixin=True):
         await self._after_action(workspace_id, user_id, lang)
         if message:
             return None
-        if success_key:
-            return rx.toast.success(translate(success_key, lang))
-        return True if result is None else result
+        return rx.toast.success(translate(success_key, lang)) if success_key else result
 
 
 class ConfirmDialog(rx.State, mixin=True):

@@ -276,8 +276,8 @@ class AgentsState(PageActions, ConfirmDialog, rx.State):
             )
             return done
 
-        result = await self._perform(remove, permit=permit(target_id=user_id, removes_or_role=True))
-        return rx.toast.success(translate("agents.removed", lang)) if result is not None else None
+        await self._perform(remove, permit=permit(target_id=user_id, removes_or_role=True))
+        return None if self.error else rx.toast.success(translate("agents.removed", lang))
 
     # ----------------------------------------------------------------------------------- import
 
