@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.orm import InstanceState
 from sqlmodel import Session
 
 from flowstudio.models import Conversation, Message
@@ -77,7 +78,7 @@ def flush_turn(session: Session, conversation: Conversation) -> None:
             message.id = message_id
 
 
-def _as_flushed(state: Any, session: Session) -> None:
+def _as_flushed(state: InstanceState[Conversation], session: Session) -> None:
     """What a flush ends an object's write with: the values it holds (plaintext) become the committed ones,
     the object clean, out of the session's dirty set.
 
