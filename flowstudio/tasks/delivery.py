@@ -166,11 +166,13 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
             return "skipped"  # a copy of the task took it over meanwhile
         try:
             parts = adapter.render(claim.channel, claim.outgoing)
-            external_id = message.channel_message_id or ""
+            external_id = ""
             for number in range(message.sent_parts, len(parts)):
                 external_id = adapter.send(claim.channel, parts[number])
-                if number < len(parts) - 1:  # a part out, more to go: recorded before the next is sent
-                    message.sent_parts, message.channel_message_id = number + 1, external_id
+                if number < len(parts) - 1:
+                    # a part out, more to go: counted before the next is sent (not its provider id, whose
+                    # statuses must not settle the message while parts are missing)
+                    message.sent_parts = number + 1
                     session.add(message)
                     session.commit()
                     message = _locked(session, message_id)
