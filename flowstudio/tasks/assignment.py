@@ -7,7 +7,7 @@ import logging
 
 from celery import shared_task
 
-from flowstudio.services.assignment.handling import sweep
+from flowstudio.services.assignment.sweep import sweep
 
 log = logging.getLogger("flowstudio.assignment")
 

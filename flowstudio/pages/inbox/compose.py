@@ -10,7 +10,7 @@ import reflex as rx
 
 from flowstudio.i18n import translate
 from flowstudio.pages.inbox.items import QuickReply
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import conversation_actions
 from flowstudio.services.conversations import typing_indicator
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.inbox import files as inbox_files
@@ -64,7 +64,7 @@ class InboxComposeState(rx.State, mixin=True):
         workspace_id, user_id, _ = await scope_of(self)
         text, conversation_id = self.draft, self.selected_id
         result = await self._perform(
-            lambda _session, _workspace_id, _user_id: assignment.send_agent_message(
+            lambda _session, _workspace_id, _user_id: conversation_actions.send_agent_message(
                 conversation_id=conversation_id, agent_id=user_id, text=text, workspace_id=workspace_id
             )
         )
@@ -79,7 +79,9 @@ class InboxComposeState(rx.State, mixin=True):
 
     async def _mark_read(self, workspace_id: int, user_id: int) -> None:
         try:
-            assignment.mark_read(conversation_id=self.selected_id, agent_id=user_id, workspace_id=workspace_id)
+            conversation_actions.mark_read(
+                conversation_id=self.selected_id, agent_id=user_id, workspace_id=workspace_id
+            )
         except ValueError:
             pass
 
@@ -94,7 +96,7 @@ class InboxComposeState(rx.State, mixin=True):
         self.file_url = value
 
     def _send_media(self, workspace_id: int, user_id: int, url: str, media_type: str, filename: str):
-        return assignment.send_agent_message(
+        return conversation_actions.send_agent_message(
             conversation_id=self.selected_id,
             agent_id=user_id,
             kind="media",

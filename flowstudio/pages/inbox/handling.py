@@ -11,8 +11,8 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.models import AgentStatus
 from flowstudio.pages.inbox.items import Option
-from flowstudio.services.assignment import agent_status
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import agent_status, conversation_actions, owner_actions
+from flowstudio.services.assignment import sweep as queue_sweep
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import tags as inbox_tags
@@ -39,7 +39,7 @@ class InboxHandlingState(rx.State, mixin=True):
             return None
         if self.can_take:
             toast = await self._perform(
-                lambda _session, _workspace_id, _user_id: assignment.transfer(
+                lambda _session, _workspace_id, _user_id: owner_actions.transfer(
                     conversation_id=conversation_id,
                     to_type="agent",
                     to_id=user_id,
@@ -52,7 +52,7 @@ class InboxHandlingState(rx.State, mixin=True):
             )
         else:
             toast = await self._perform(
-                lambda _session, _workspace_id, _user_id: assignment.accept(
+                lambda _session, _workspace_id, _user_id: owner_actions.accept(
                     conversation_id=conversation_id, agent_id=user_id, workspace_id=workspace_id
                 ),
                 success_key="inbox.picked",
@@ -91,7 +91,7 @@ class InboxHandlingState(rx.State, mixin=True):
             return None
         to_type, to_id, conversation_id = self.transfer_type, int(self.transfer_target), self.selected_id
         toast = await self._perform(
-            lambda _session, _workspace_id, _user_id: assignment.transfer(
+            lambda _session, _workspace_id, _user_id: owner_actions.transfer(
                 conversation_id=conversation_id,
                 to_type=to_type,
                 to_id=to_id,
@@ -126,7 +126,7 @@ class InboxHandlingState(rx.State, mixin=True):
         if not self.can_close:
             return None
         return await self._perform(
-            lambda _session, _workspace_id, _user_id: assignment.close(
+            lambda _session, _workspace_id, _user_id: conversation_actions.close(
                 conversation_id=conversation_id, actor_type="agent", actor_id=user_id, workspace_id=workspace_id
             ),
             success_key="inbox.closed",
@@ -141,7 +141,7 @@ class InboxHandlingState(rx.State, mixin=True):
         if not self.can_archive:
             return None
         return await self._perform(
-            lambda _session, _workspace_id, _user_id: assignment.archive(
+            lambda _session, _workspace_id, _user_id: conversation_actions.archive(
                 conversation_id=conversation_id, actor_type="agent", actor_id=user_id, workspace_id=workspace_id
             ),
             success_key="inbox.archived",
@@ -155,7 +155,9 @@ class InboxHandlingState(rx.State, mixin=True):
         conversation_id = self.selected_id
 
         def work(_session, _workspace_id: int, _user_id: int | None) -> None:
-            assignment.set_priority(conversation_id=conversation_id, priority=value, workspace_id=workspace_id)
+            conversation_actions.set_priority(
+                conversation_id=conversation_id, priority=value, workspace_id=workspace_id
+            )
             with session_scope() as session:
                 inbox_tags.record_priority(
                     session=session,
@@ -230,7 +232,7 @@ class InboxHandlingState(rx.State, mixin=True):
             with session_scope() as session:
                 agent_status.set_status(session=session, workspace_id=workspace_id, user_id=user_id, status=value)
             if value == AgentStatus.ONLINE.value:
-                assignment.agent_went_online(workspace_id=workspace_id, user_id=user_id)
+                queue_sweep.agent_went_online(workspace_id=workspace_id, user_id=user_id)
 
         await self._perform(work)
         if not self.error:

@@ -28,7 +28,7 @@ from flowstudio.models import (
     Role,
     User,
 )
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import queueing
 from flowstudio.services.identity import permissions
 from flowstudio.services.identity.auth import generate_password, hash_password
 from flowstudio.services.privacy import audit
@@ -264,7 +264,7 @@ def remove_agent(*, session: Session, workspace_id: int, user_id: int, actor_id:
         .with_for_update()
     ).all()
     for conversation in held:
-        assignment.requeue(
+        queueing.requeue(
             session=session,
             conversation=conversation,
             actor_type="user",

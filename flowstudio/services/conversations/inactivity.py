@@ -7,7 +7,7 @@
 - **Closed** (`close_after_minutes`): at least that many minutes of silence and the system closes it, reason
   ``inactivity``, whoever owns it:
 
-  - humans (a queue or an agent): through `assignment.close_conversation`, exactly as when an agent closes
+  - humans (a queue or an agent): through `handoffs.close_conversation`, exactly as when an agent closes
     (the queue's CSAT question, the agent's room freed and waiting conversations then assigned); when the
     queue hands conversations back to the bot on close, the bot's part is closed as well;
   - a bot: closed as it stands (no CSAT question: that is a queue's setting).
@@ -41,6 +41,8 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import handoffs, locking
+from flowstudio.services.assignment import sweep as queue_sweep
 from flowstudio.services.conversations import outbox
 from flowstudio.services.flow_manager import owner_changes
 from flowstudio.services.integrations import webhooks
@@ -146,13 +148,13 @@ def close_inactive(*, conversation_id: int, minutes: int, now: datetime | None =
     now = now or utcnow()
     deliveries: assignment.Deliveries = []
     freed_queue: int | None = None
-    with assignment.locked(conversation_id) as (session, conversation):
+    with locking.locked(conversation_id) as (session, conversation):
         silent_since = as_utc(conversation.last_inbound_at or conversation.created_at)
         if conversation.status not in ACTIVE or silent_since > now - timedelta(minutes=minutes):
             return False  # the customer wrote meanwhile, or somebody closed it
         if conversation.owner_type != OwnerType.BOT:
             freed_queue = conversation.queue_id
-            deliveries = assignment.close_conversation(
+            deliveries = handoffs.close_conversation(
                 session=session, conversation=conversation, actor_type="system", actor_id=None, reason=REASON
             )
         if conversation.status in ACTIVE:  # a bot's, or handed back to one by the queue
@@ -160,7 +162,7 @@ def close_inactive(*, conversation_id: int, minutes: int, now: datetime | None =
     if deliveries:
         outbox.enqueue_deliveries(deliveries)
     if freed_queue:
-        assignment.assign_waiting(queue_id=freed_queue)
+        queue_sweep.assign_waiting(queue_id=freed_queue)
     return True
 
 

@@ -36,7 +36,8 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import csat, queueing
+from flowstudio.services.assignment import handoffs as handoff_service
 from flowstudio.services.conversations import outbox, runtime
 from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
 from flowstudio.services.conversations.turn_writes import flush_turn
@@ -268,7 +269,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     # a reply to the CSAT question? (asked in the open conversation, or in a closed one of a known sender)
     maybe_csat = conversation.csat_requested_at is not None if conversation is not None else identity is not None
     if maybe_csat:
-        answer = assignment.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
+        answer = csat.take_csat_answer(session=session, event=event, key=key, conversation=conversation)
         if answer is not None:
             return InboundResult(
                 conversation_id=answer.conversation_id, message_id=answer.message_id, deliveries=answer.deliveries
@@ -297,7 +298,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
         _bot_turn(session, conversation, _engine_event(event), f"out:{uuid.uuid4().hex}", result)
     elif conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is None:  # routed to a queue
         result.deliveries.extend(
-            assignment.enqueue(
+            queueing.enqueue(
                 session=session,
                 conversation=conversation,
                 queue_id=conversation.owner_queue_id,
@@ -423,7 +424,7 @@ def _contact_fields(contact: Contact) -> dict[str, Any]:
 def _hand_off(session: Session, conversation: Conversation, output: dict[str, Any]) -> list[tuple[int, float]]:
     """The bot gave the conversation away: to a queue (by key; assigned at once when an agent has room), an
     agent (by e-mail or id) or another bot (variables kept). Returns the messages queued (place in line)."""
-    return assignment.apply_handoff(
+    return handoff_service.apply_handoff(
         session=session, conversation=conversation, output=output, actor_type="bot", actor_id=conversation.owner_bot_id
     )
 

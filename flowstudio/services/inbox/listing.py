@@ -35,7 +35,7 @@ from flowstudio.models import (
     as_utc,
     utcnow,
 )
-from flowstudio.services.assignment.handling import unread_counts
+from flowstudio.services.assignment.conversation_actions import unread_counts
 from flowstudio.services.inbox import scope as inbox_scope
 from flowstudio.services.inbox.rendering import clock_text, preview
 from flowstudio.services.privacy import access as privacy

@@ -22,9 +22,19 @@ from flowstudio.models import (
     Queue,
     User,
 )
-from flowstudio.services.assignment import agent_import, agent_status, agents, queues
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import (
+    agent_import,
+    agent_status,
+    agents,
+    conversation_actions,
+    csat,
+    locking,
+    owner_actions,
+    queueing,
+    queues,
+)
 from flowstudio.services.assignment import monitor as queue_monitor
+from flowstudio.services.assignment import sweep as queue_sweep
 from flowstudio.services.assignment.handling import AssignmentError
 from tests.support.factories import make_bot, make_conversation, make_queue, make_workspace
 from tests.support.queues import agent, pg  # noqa: F401 - pg is a fixture
@@ -37,7 +47,7 @@ def _waiting(session: Session, workspace, bot, queue: Queue, count: int) -> list
     ids = []
     for _ in range(count):
         conversation = make_conversation(session, workspace=workspace, bot=bot)
-        assignment.enqueue(
+        queueing.enqueue(
             session=session,
             conversation=conversation,
             queue_id=queue.id,
@@ -66,13 +76,13 @@ def test_round_robin_takes_turns_within_capacity_and_skips_agents_not_online(pg:
     agent(pg, workspace, queue, status=AgentStatus.OFFLINE, capacity=5)
     ids = _waiting(pg, workspace, bot, queue, 4)
 
-    result = assignment.assign_waiting(queue_id=queue.id)
+    result = queue_sweep.assign_waiting(queue_id=queue.id)
 
     assert result.assigned == 3
     assert _owners(pg, ids) == [ana, bia, bia, None]  # ana full after one; the away and offline get nothing
     assert pg.get(Conversation, ids[3]).owner_type == OwnerType.QUEUE
     # ana frees up: the fourth goes to her on the next sweep
-    assignment.close(conversation_id=ids[0], actor_id=ana)
+    conversation_actions.close(conversation_id=ids[0], actor_id=ana)
     assert _owners(pg, ids)[3] == ana
 
 
@@ -84,8 +94,8 @@ def test_least_busy_gives_to_the_agent_with_the_most_room(pg: Session) -> None:
     idle = agent(pg, workspace, queue, capacity=3)
     held = _waiting(pg, workspace, bot, queue, 2)
     for conversation_id in held:
-        with assignment.locked(conversation_id) as (session, conversation):
-            assignment.assign_to_agent(
+        with locking.locked(conversation_id) as (session, conversation):
+            queueing.assign_to_agent(
                 session=session,
                 conversation=conversation,
                 user_id=busy,
@@ -94,7 +104,7 @@ def test_least_busy_gives_to_the_agent_with_the_most_room(pg: Session) -> None:
                 reason="setup",
             )
     ids = _waiting(pg, workspace, bot, queue, 4)
-    assignment.assign_waiting(queue_id=queue.id)
+    queue_sweep.assign_waiting(queue_id=queue.id)
     # idle gets two (0 -> 2 while busy holds 2), then they alternate by load; busy stops at capacity 3
     assert _owners(pg, ids) == [idle, idle, busy, idle]
     assert agents.loads(session=pg, workspace_id=workspace.id) == {busy: 3, idle: 3}
@@ -106,14 +116,14 @@ def test_capacity_and_status_changes_take_effect(pg: Session) -> None:
     queue = make_queue(pg, workspace=workspace, is_default=True)
     solo = agent(pg, workspace, queue, capacity=0)
     ids = _waiting(pg, workspace, bot, queue, 2)
-    assert assignment.assign_waiting(queue_id=queue.id).assigned == 0
+    assert queue_sweep.assign_waiting(queue_id=queue.id).assigned == 0
     agent_status.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=1)
     agent_status.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="away")
     pg.commit()
-    assert assignment.assign_waiting(queue_id=queue.id).assigned == 0
+    assert queue_sweep.assign_waiting(queue_id=queue.id).assigned == 0
     agent_status.set_status(session=pg, workspace_id=workspace.id, user_id=solo, status="online")
     pg.commit()
-    assert assignment.agent_went_online(workspace_id=workspace.id, user_id=solo).assigned == 1
+    assert queue_sweep.agent_went_online(workspace_id=workspace.id, user_id=solo).assigned == 1
     assert _owners(pg, ids) == [solo, None]
     with pytest.raises(agents.AgentError, match="capacity must be between"):
         agent_status.set_capacity(session=pg, workspace_id=workspace.id, user_id=solo, capacity=-1)
@@ -127,15 +137,15 @@ def test_manual_queue_waits_for_an_agent_to_pick(pg: Session, queued: list[int])
     picker = agent(pg, workspace, queue, capacity=1)
     outsider = agent(pg, workspace, other_queue, capacity=1)
     [first, second] = _waiting(pg, workspace, bot, queue, 2)
-    assert assignment.assign_waiting(queue_id=queue.id).assigned == 0
+    assert queue_sweep.assign_waiting(queue_id=queue.id).assigned == 0
     with pytest.raises(AssignmentError, match="do not serve this conversation's queue"):
-        assignment.pick(conversation_id=first, agent_id=outsider)
-    result = assignment.pick(conversation_id=first, agent_id=picker)
+        owner_actions.pick(conversation_id=first, agent_id=outsider)
+    result = owner_actions.pick(conversation_id=first, agent_id=picker)
     assert result.owner == {"type": "agent", "id": picker}
     with pytest.raises(AssignmentError, match="capacity 1"):
-        assignment.pick(conversation_id=second, agent_id=picker)
+        owner_actions.pick(conversation_id=second, agent_id=picker)
     with pytest.raises(AssignmentError, match="no longer waiting"):
-        assignment.pick(conversation_id=first, agent_id=outsider)
+        owner_actions.pick(conversation_id=first, agent_id=outsider)
 
 
 def test_outside_business_hours_the_customer_is_told_and_waits(pg: Session, queued: list[int]) -> None:
@@ -156,7 +166,7 @@ def test_outside_business_hours_the_customer_is_told_and_waits(pg: Session, queu
     monday_morning = datetime(2026, 11, 23, 13, 0, tzinfo=UTC)  # Monday 10:00 in São Paulo
     assert not queues.is_open(queue, sunday_night) and queues.is_open(queue, monday_morning)
     conversation = make_conversation(pg, workspace=workspace, bot=bot)
-    sent = assignment.enqueue(
+    sent = queueing.enqueue(
         session=pg,
         conversation=conversation,
         queue_id=queue.id,
@@ -169,8 +179,8 @@ def test_outside_business_hours_the_customer_is_told_and_waits(pg: Session, queu
     [message] = [pg.get(Message, message_id) for message_id, _ in sent]
     assert message.text == "Fechados agora; abrimos 23/11 09:00." and message.direction == Direction.OUTBOUND
     assert conversation.owner_type == OwnerType.QUEUE and conversation.status == ConversationStatus.PENDING
-    assert assignment.assign_waiting(queue_id=queue.id, now=sunday_night).assigned == 0
-    assert assignment.assign_waiting(queue_id=queue.id, now=monday_morning).assigned == 1
+    assert queue_sweep.assign_waiting(queue_id=queue.id, now=sunday_night).assigned == 0
+    assert queue_sweep.assign_waiting(queue_id=queue.id, now=monday_morning).assigned == 1
 
 
 def test_bad_business_hours_are_refused(pg: Session) -> None:
@@ -203,7 +213,7 @@ def test_the_customer_is_told_their_place_in_line_and_told_again_when_it_changes
     ids = []
     for _ in range(3):
         conversation = make_conversation(pg, workspace=workspace, bot=bot)
-        assignment.enqueue(
+        queueing.enqueue(
             session=pg, conversation=conversation, queue_id=queue.id, actor_type="bot", actor_id=bot.id, reason="test"
         )
         ids.append(conversation.id)
@@ -219,10 +229,10 @@ def test_the_customer_is_told_their_place_in_line_and_told_again_when_it_changes
         ["Você é o número 2 na fila Fila."],
         ["Você é o número 3 na fila Fila."],
     ]
-    assert assignment.update_positions(queue_id=queue.id) == 0  # nothing changed: nothing sent again
+    assert queue_sweep.update_positions(queue_id=queue.id) == 0  # nothing changed: nothing sent again
     agent(pg, workspace, queue, capacity=1)
     pg.commit()
-    assignment.assign_waiting(queue_id=queue.id)
+    queue_sweep.assign_waiting(queue_id=queue.id)
     assert told(ids[0]) == ["Você é o número 1 na fila Fila."]  # assigned: no more places
     assert told(ids[1])[-1] == "Você é o número 1 na fila Fila."
     assert told(ids[2])[-1] == "Você é o número 2 na fila Fila."
@@ -258,8 +268,8 @@ def test_closing_returns_to_the_bot_and_the_customer_s_score_is_stored(pg: Sessi
     before = len(queued)
     say(channel_id, "alô?")
     assert len(queued) == before  # the bot is silent while a human has it
-    assignment.send_agent_message(conversation_id=conversation_id, agent_id=helper, text="Olá, sou a Carla!")
-    closed = assignment.close(conversation_id=conversation_id, actor_id=helper)
+    conversation_actions.send_agent_message(conversation_id=conversation_id, agent_id=helper, text="Olá, sou a Carla!")
+    closed = conversation_actions.close(conversation_id=conversation_id, actor_id=helper)
     assert closed.owner == {"type": "bot", "id": bot.id} and closed.status == "open"
     pg.expire_all()
     conversation = pg.get(Conversation, conversation_id)
@@ -284,13 +294,13 @@ def test_closing_returns_to_the_bot_and_the_customer_s_score_is_stored(pg: Sessi
 
 
 def test_csat_answers_are_numbers_and_anything_else_ends_the_wait() -> None:
-    assert assignment.parse_csat("4") == (4, None)
-    assert assignment.parse_csat(" 3/5 ") == (3, None)
-    assert assignment.parse_csat("⭐⭐⭐⭐") == (4, None)
-    assert assignment.parse_csat("2 - demorou") == (2, "demorou")
-    assert assignment.parse_csat("2 pizzas grandes") is None
-    assert assignment.parse_csat("7") is None
-    assert assignment.parse_csat("obrigado") is None
+    assert csat.parse_csat("4") == (4, None)
+    assert csat.parse_csat(" 3/5 ") == (3, None)
+    assert csat.parse_csat("⭐⭐⭐⭐") == (4, None)
+    assert csat.parse_csat("2 - demorou") == (2, "demorou")
+    assert csat.parse_csat("2 pizzas grandes") is None
+    assert csat.parse_csat("7") is None
+    assert csat.parse_csat("obrigado") is None
 
 
 def test_one_owner_at_a_time_under_concurrent_assignment(pg: Session) -> None:
@@ -306,14 +316,14 @@ def test_one_owner_at_a_time_under_concurrent_assignment(pg: Session) -> None:
     def sweep() -> None:
         try:
             barrier.wait()
-            assignment.assign_waiting(queue_id=queue.id)
+            queue_sweep.assign_waiting(queue_id=queue.id)
         except BaseException as error:
             errors.append(error)
 
     def grab(conversation_id: int, user_id: int) -> None:
         try:
             barrier.wait()
-            assignment.pick(conversation_id=conversation_id, agent_id=user_id)
+            owner_actions.pick(conversation_id=conversation_id, agent_id=user_id)
         except AssignmentError:
             pass
         except BaseException as error:
@@ -350,13 +360,13 @@ def test_transfers_between_agents_queues_and_bots(pg: Session, queued: list[int]
     conversation = pg.get(Conversation, conversation_id)
     conversation.session = {"variables": {"pedido": "123"}, "tags": ["vip"], "cursor": "ask", "owner_kind": "queue"}
     pg.commit()
-    assignment.pick(conversation_id=conversation_id, agent_id=ana)
-    moved = assignment.transfer(conversation_id=conversation_id, to_type="queue", to_id=vip.id, actor_id=ana)
+    owner_actions.pick(conversation_id=conversation_id, agent_id=ana)
+    moved = owner_actions.transfer(conversation_id=conversation_id, to_type="queue", to_id=vip.id, actor_id=ana)
     assert moved.owner == {"type": "agent", "id": bia}  # vip's agent had room: assigned at once
-    assignment.pick(conversation_id=other_id, agent_id=ana)
+    owner_actions.pick(conversation_id=other_id, agent_id=ana)
     with pytest.raises(AssignmentError, match="capacity 1"):
-        assignment.transfer(conversation_id=conversation_id, to_type="agent", to_id=ana, actor_id=bia)
-    back = assignment.transfer(
+        owner_actions.transfer(conversation_id=conversation_id, to_type="agent", to_id=ana, actor_id=bia)
+    back = owner_actions.transfer(
         conversation_id=conversation_id, to_type="bot", to_id=other_bot.id, actor_id=bia, reason="bot can finish"
     )
     assert back.owner == {"type": "bot", "id": other_bot.id}
@@ -421,7 +431,7 @@ def test_agents_edit_and_remove_puts_their_conversations_back_in_line(pg: Sessio
     queue = make_queue(pg, workspace=workspace, is_default=True, key="geral")
     leaving = agent(pg, workspace, queue, capacity=1)
     [conversation_id] = _waiting(pg, workspace, bot, queue, 1)
-    assignment.assign_waiting(queue_id=queue.id)
+    queue_sweep.assign_waiting(queue_id=queue.id)
     view = agents.edit_agent(
         session=pg, workspace_id=workspace.id, user_id=leaving, name="Zé", role="supervisor", capacity=4, queues=[]
     )
@@ -494,7 +504,7 @@ def test_monitor_figures_on_a_known_set_of_conversations(pg: Session) -> None:
     )  # two days ago: outside the period
     pg.commit()
     with Session(pg.get_bind()) as session:
-        assert assignment.record_sla_breaches(session=session, now=now) == 1  # only the 10-minute wait
+        assert queue_sweep.record_sla_breaches(session=session, now=now) == 1  # only the 10-minute wait
         session.commit()
     figures = queue_monitor.monitor(session=pg, workspace_id=workspace.id, now=now)
     main = next(q for q in figures["queues"] if q["id"] == queue.id)
@@ -507,7 +517,7 @@ def test_monitor_figures_on_a_known_set_of_conversations(pg: Session) -> None:
     assert figures["totals"]["waiting"] == 3 and figures["totals"]["in_progress"] == 1
     assert {a["user_id"]: a["load"] for a in figures["agents"]}[ana] == 1
     with Session(pg.get_bind()) as session:
-        assert assignment.record_sla_breaches(session=session, now=now) == 0  # once per wait
+        assert queue_sweep.record_sla_breaches(session=session, now=now) == 0  # once per wait
 
 
 def test_the_beat_sweep_assigns_freed_agents_and_records_sla_breaches(pg: Session) -> None:

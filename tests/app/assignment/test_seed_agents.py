@@ -3,8 +3,7 @@
 from sqlmodel import Session, select
 
 from flowstudio.models import AgentProfile, AgentQueue, Bot, Conversation, OwnerType, Queue, Workspace
-from flowstudio.services.assignment import agents
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import agents, handoffs
 from flowstudio.services.system.seed import DEMO_AGENT_CAPACITY, seed_demo
 from tests.support.factories import make_conversation
 
@@ -31,7 +30,7 @@ def test_a_demo_hand_off_goes_to_the_admin(session: Session) -> None:
     result = seed_demo(session=session, admin_email="admin@example.com", admin_password="pw-123456")
     bot = session.exec(select(Bot)).one()
     conversation = make_conversation(session, workspace=session.get(Workspace, result.workspace_id), bot=bot)
-    assignment.apply_handoff(
+    handoffs.apply_handoff(
         session=session, conversation=conversation, output={"type": "handoff", "queue": "atendimento"}
     )
     session.commit()

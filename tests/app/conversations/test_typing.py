@@ -27,7 +27,7 @@ from flowstudio.models import (
     SenderType,
     utcnow,
 )
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import conversation_actions
 from flowstudio.services.conversations import typing_indicator
 from flowstudio.services.integrations.channels import create_channel
 from flowstudio.tasks import typing_indicator as typing_task
@@ -146,7 +146,9 @@ def _webchat_typing_shows_then_goes(session: Session, queued: list[int]) -> None
 
     # The agent's message arrives: the widget stops showing "typing…" at once, and the next message's typing
     # is signalled without waiting for the interval.
-    assignment.send_agent_message(conversation_id=conversation_id, agent_id=desk.agent.id, text="Olá, sou a Ana")
+    conversation_actions.send_agent_message(
+        conversation_id=conversation_id, agent_id=desk.agent.id, text="Olá, sou a Ana"
+    )
     feed = _feed(client, key, visitor)
     assert feed["typing"] == 0
     assert typing_indicator.agent_typing(conversation_id=conversation_id, user_id=desk.agent.id) == "signalled"

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from flowstudio.api import create_api
 from flowstudio.models import Bot, Contact, ContactIdentity, Conversation, OwnerType, User
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import conversation_actions, owner_actions
 from flowstudio.services.system.seed import seed_demo
 from tests.support.channels import drain
 
@@ -79,7 +79,7 @@ def test_agent_messages_carry_the_agent_s_name_and_initials(client, session, que
     admin.name = "Ana Souza"
     session.add(admin)
     session.commit()
-    assignment.send_agent_message(conversation_id=conversation.id, agent_id=admin.id, text="Oi, sou a Ana!")
+    conversation_actions.send_agent_message(conversation_id=conversation.id, agent_id=admin.id, text="Oi, sou a Ana!")
     drain(queued)
     last = _feed(client, "visitor-agent-1")["messages"][-1]
     assert (last["from"], last["text"], last["agent"]) == (
@@ -98,7 +98,7 @@ def test_agent_joined_and_closed_are_notices_in_the_bot_s_language_shown_once(cl
     last_id = max(m["id"] for m in feed["messages"] if "id" in m)
     assert [m for m in _feed(client, "visitor-notice-1", last_id, cursor)["messages"]] == []
 
-    assignment.close(conversation_id=_conversation(session, "visitor-notice-1").id)
+    conversation_actions.close(conversation_id=_conversation(session, "visitor-notice-1").id)
     drain(queued)
     later = _feed(client, "visitor-notice-1", last_id, cursor)["messages"]
     assert [m["notice"] for m in later if "notice" in m][:1] == ["closed"]
@@ -109,7 +109,7 @@ def test_handing_back_to_the_bot_is_a_notice(client, session, queued) -> None:
     _to_the_agent(client, "visitor-notice-2", queued)
     conversation = _conversation(session, "visitor-notice-2")
     bot_id = session.exec(select(Bot.id)).first()
-    assignment.transfer(conversation_id=conversation.id, to_type="bot", to_id=bot_id)
+    owner_actions.transfer(conversation_id=conversation.id, to_type="bot", to_id=bot_id)
     notices = [m["notice"] for m in _feed(client, "visitor-notice-2")["messages"] if "notice" in m]
     assert notices == ["agent_joined", "back_to_bot"]
 

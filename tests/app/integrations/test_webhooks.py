@@ -332,7 +332,7 @@ def _events(session: Session) -> list[tuple[str, dict]]:
 
 def test_assignment_closing_tagging_and_publishing_emit_their_events(session, workspace_id, queued) -> None:
     from flow_runtime.testing.builders import make_doc as doc
-    from flowstudio.services.assignment import handling as assignment
+    from flowstudio.services.assignment import handoffs, queueing
     from flowstudio.services.inbox import tags as inbox_tags
     from flowstudio.services.studio import drafts
     from tests.support.factories import make_conversation, make_user
@@ -345,7 +345,7 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
     agent = make_user(session, workspace=workspace)
     conversation = make_conversation(session, workspace=workspace, bot=bot)
     session.commit()
-    assignment.assign_to_agent(
+    queueing.assign_to_agent(
         session=session,
         conversation=conversation,
         user_id=agent.id,
@@ -357,7 +357,7 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
     inbox_tags.add_tag(
         session=session, workspace_id=workspace_id, conversation_id=conversation.id, name="vip", actor_id=agent.id
     )
-    assignment.close_conversation(session=session, conversation=conversation, actor_type="agent", actor_id=agent.id)
+    handoffs.close_conversation(session=session, conversation=conversation, actor_type="agent", actor_id=agent.id)
     draft = drafts.load_draft(session=session, workspace_id=workspace_id, bot_id=bot.id)
     document = doc(
         [{"id": "start", "kind": "start"}, {"id": "hi", "kind": "message", "text": "Olá"}], [("start", "hi")]
@@ -382,7 +382,7 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
 
 def test_platform_messages_are_message_created_events_too(session, workspace_id, queued) -> None:
     from flowstudio.models import Conversation, WebhookDelivery
-    from flowstudio.services.assignment import handling as assignment
+    from flowstudio.services.assignment import system_messages
 
     channel_id = _webchat(session, workspace_id)
     _say(channel_id, "oi", "m1")
@@ -391,7 +391,7 @@ def test_platform_messages_are_message_created_events_too(session, workspace_id,
     )
     session.commit()
     conversation = session.exec(select(Conversation)).one()
-    assignment.send_system_message(
+    system_messages.send_system_message(
         session=session, conversation=conversation, text="Você é o 2º da fila", purpose="queue.position"
     )
     session.commit()

@@ -30,7 +30,7 @@ from flowstudio.models import (
     sealing,
     utcnow,
 )
-from flowstudio.services.assignment import handling as assignment
+from flowstudio.services.assignment import conversation_actions, owner_actions
 from flowstudio.services.identity.api_tokens import create_token
 from flowstudio.services.inbox import chat_pane
 from flowstudio.services.inbox import listing as inbox
@@ -171,7 +171,7 @@ def test_an_agent_message_through_the_real_service_is_sealed(world: World) -> No
             None,
             world.agent.id,
         )
-    result = assignment.send_agent_message(
+    result = conversation_actions.send_agent_message(
         conversation_id=world.conversation.id, agent_id=world.agent.id, text="Seu protocolo é 7781"
     )
     assert result.deliveries
@@ -391,14 +391,14 @@ def test_the_keys_rotate_command_reseals_and_says_when_old_keys_can_go(
 
 def test_rerouting_reads_the_customers_last_message_in_plaintext(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[str] = []
-    real = assignment.placement.facts_for
+    real = owner_actions.placement.facts_for
 
     def spy(*, session, conversation, text):
         seen.append(text)
         return real(session=session, conversation=conversation, text=text)
 
-    monkeypatch.setattr(assignment.placement, "facts_for", spy)
+    monkeypatch.setattr(owner_actions.placement, "facts_for", spy)
     with session_scope() as session:
         conversation = session.get(Conversation, world.conversation.id)
-        assignment.reroute(session=session, conversation=conversation)
+        owner_actions.reroute(session=session, conversation=conversation)
     assert seen == [SECRET_TEXT]  # what the rules match on, not the sealed text the database holds
