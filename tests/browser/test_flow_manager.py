@@ -70,7 +70,7 @@ def test_adding_and_reordering_rules_then_trying_a_sample_message(page: Page) ->
     _open(page)
     page.get_by_test_id("fm-new-rule").click()
     page.get_by_role("dialog").get_by_test_id("fm-rule-save").click()
-    expect(page.get_by_test_id("fm-rule-error")).to_contain_text("the rule needs a name")
+    expect(page.get_by_test_id("fm-rule-error")).to_contain_text("a regra precisa de um nome")
     page.keyboard.press("Escape")
 
     _add_rule(page, "Clientes VIP", target_kind="Fila", target="Atendimento", tags="vip")
