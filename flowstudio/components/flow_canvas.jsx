@@ -95,7 +95,8 @@ const FlowNode = memo(FlowNodeView);
 const NODE_TYPES = { flow: FlowNode };
 
 const NODE_WIDTH = 200;
-const FIT = { padding: 0.15, minZoom: 0.1, maxZoom: 1 };
+const MIN_ZOOM = 0.03;  // far enough for a flow of several hundred nodes to fit the canvas on open
+const FIT = { padding: 0.15, minZoom: MIN_ZOOM, maxZoom: 1 };
 const LARGE_FLOW = 150;  // from here on only the visible nodes are rendered
 
 function toNodes(doc) {
@@ -338,7 +339,7 @@ function Canvas(props) {
           multiSelectionKeyCode={["Shift", "Meta", "Control"]}
           selectionOnDrag={false}
           onlyRenderVisibleElements={nodes.length > LARGE_FLOW}
-          minZoom={0.1}
+          minZoom={MIN_ZOOM}
           maxZoom={2}
           proOptions={{ hideAttribution: true }}
         >
@@ -368,7 +369,7 @@ export function FlowPalette({ groups, onAdd }) {
         <div key={group.id}>
           <div style={{ fontSize: 11, fontWeight: 700, textTransform: "uppercase", letterSpacing: 0.5,
                         color: KIND_COLORS[group.id] || "#64748b", margin: "0 0 4px 2px" }}>{group.label}</div>
-          <div style={{ display: "grid", gridTemplateColumns: "1fr 1fr", gap: 4 }}>
+          <div className="fs-palette-grid" style={{ display: "grid", gridTemplateColumns: "1fr 1fr", gap: 4 }}>
             {group.items.map((item) => (
               <div
                 key={item.kind}

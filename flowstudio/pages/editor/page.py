@@ -1,5 +1,5 @@
 """The studio page: palette and intents on the left, the canvas, and inspector / problems / emulator /
-versions on the right."""
+versions on the right (on a phone, under one another: palette, canvas, panels)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from flowstudio.pages.editor.versions import VersionsState, publish_dialog, test
 from flowstudio.state.session import SessionState
 
 PANEL = {"background": rx.color("gray", 1), "height": "100%", "overflow_y": "auto", "padding": "12px"}
+PHONE_PALETTE = {
+    "@media (max-width: 29.99em)": {"& .fs-palette-grid": {"gridTemplateColumns": "repeat(4, 1fr) !important"}}
+}
+"""On a phone the palette spans the screen's width: four blocks a row instead of two."""
 
 
 def _save_badge() -> rx.Component:
@@ -101,7 +105,8 @@ def toolbar() -> rx.Component:
         padding="8px 12px",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         width="100%",
-        height="52px",
+        height=rx.breakpoints(initial="auto", xs="52px"),
+        flex_wrap=rx.breakpoints(initial="wrap", xs="nowrap"),
     )
 
 
@@ -164,10 +169,11 @@ def left_panel() -> rx.Component:
             rx.tabs.content(rx.box(intents_list(), padding_top="10px"), value="intents"),
             default_value="blocks",
         ),
-        width=rx.breakpoints(initial="190px", lg="250px"),
-        min_width=rx.breakpoints(initial="190px", lg="250px"),
+        width=rx.breakpoints(initial="100%", xs="190px", lg="250px"),
+        min_width=rx.breakpoints(initial="0", xs="190px", lg="250px"),
         border_right=f"1px solid {rx.color('gray', 5)}",
-        **PANEL,
+        style=PHONE_PALETTE,
+        **{**PANEL, "height": rx.breakpoints(initial="200px", xs="100%")},
     )
 
 
@@ -265,10 +271,10 @@ def right_panel() -> rx.Component:
             value=EditorState.side_tab,
             on_change=EditorState.set_side_tab,
         ),
-        width=rx.breakpoints(initial="320px", lg="400px"),
-        min_width="300px",
+        width=rx.breakpoints(initial="100%", xs="320px", lg="400px"),
+        min_width=rx.breakpoints(initial="0", xs="300px"),
         border_left=f"1px solid {rx.color('gray', 5)}",
-        **PANEL,
+        **{**PANEL, "height": rx.breakpoints(initial="auto", xs="100%")},
     )
 
 
@@ -292,7 +298,7 @@ def editor_page() -> rx.Component:
                         data_testid="editor-notice",
                     ),
                 ),
-                rx.hstack(
+                rx.flex(
                     left_panel(),
                     rx.box(
                         flow_canvas(
@@ -306,21 +312,22 @@ def editor_page() -> rx.Component:
                             on_change=EditorState.on_canvas_change,
                             on_select=EditorState.on_select,
                         ),
-                        flex="1",
-                        height="100%",
+                        flex=rx.breakpoints(initial="none", xs="1"),
+                        height=rx.breakpoints(initial="60vh", xs="100%"),
                         min_width="0",
                         background=rx.color("gray", 2),
                     ),
                     right_panel(),
                     spacing="0",
                     width="100%",
-                    height="calc(100vh - 52px)",
+                    height=rx.breakpoints(initial="auto", xs="calc(100vh - 52px)"),
+                    direction=rx.breakpoints(initial="column", xs="row"),
                     align="stretch",
                 ),
                 publish_dialog(),
                 spacing="0",
                 width="100%",
-                height="100vh",
+                height=rx.breakpoints(initial="auto", xs="100vh"),
             ),
         ),
         rx.center(rx.spinner(size="3"), height="100vh"),
