@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flowstudio.crypto import open_sealed, seal
+from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import (
     Bot,
     Contact,
@@ -44,7 +45,6 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.conversations import outbox
-from flowstudio.services.integrations.secrets import TranslatedError
 from flowstudio.services.privacy import audit
 
 EVENTS = ("message.created", "conversation.assigned", "conversation.closed", "contact.updated", "flow.published")
@@ -57,8 +57,12 @@ _subscribed: dict[int, tuple[float, frozenset[str]]] = {}
 _cache_lock = threading.Lock()
 
 
-class WebhookError(TranslatedError):
+class WebhookError(Invalid):
     """A subscription that cannot be saved, or a delivery that cannot be redelivered; the message says why."""
+
+
+class WebhookNotFound(WebhookError, NotFound):
+    """No such subscription or delivery in the workspace (or its subscription is gone)."""
 
 
 def _user_id(actor: Any) -> int | None:
@@ -287,7 +291,7 @@ def _clean(url: str, events: list[str]) -> tuple[str, list[str]]:
 def _owned(session: Session, workspace_id: int, subscription_id: int) -> WebhookSubscription:
     row = session.get(WebhookSubscription, subscription_id)
     if row is None or row.workspace_id != workspace_id:
-        raise WebhookError("developers.err.no_webhook")
+        raise WebhookNotFound("developers.err.no_webhook")
     return row
 
 
@@ -444,10 +448,10 @@ def redeliver(*, session: Session, workspace_id: int, delivery_id: int) -> Webho
     """
     original = session.get(WebhookDelivery, delivery_id)
     if original is None or original.workspace_id != workspace_id:
-        raise WebhookError("developers.err.no_delivery")
+        raise WebhookNotFound("developers.err.no_delivery")
     subscription = session.get(WebhookSubscription, original.subscription_id)
     if subscription is None:
-        raise WebhookError("developers.err.webhook_deleted")
+        raise WebhookNotFound("developers.err.webhook_deleted")
     row = WebhookDelivery(
         subscription_id=original.subscription_id,
         workspace_id=workspace_id,

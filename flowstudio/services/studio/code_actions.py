@@ -26,9 +26,10 @@ from flow_runtime.ports import ActionDefinition, ActionParameter
 from flow_runtime.sandbox_http import parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
 from flowstudio.db import session_scope
+from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import ActionFlavour, Bot, CodeAction, Role, User, utcnow
 from flowstudio.services.identity import permissions
-from flowstudio.services.integrations.secrets import TranslatedError, WorkspaceSecrets
+from flowstudio.services.integrations.secrets import WorkspaceSecrets
 from flowstudio.services.privacy import audit
 from flowstudio.services.studio.code_policy import network_policy
 
@@ -54,8 +55,12 @@ def _user_id(actor: Any) -> int | None:
     return getattr(actor, "user_id", None) or (actor.id if isinstance(actor, User) else None)
 
 
-class ActionError(TranslatedError):
+class ActionError(Invalid):
     """An action that cannot be saved, found or run; the message says why (shown to the developer)."""
+
+
+class ActionNotFound(ActionError, NotFound):
+    """No action with that key in the workspace."""
 
 
 @dataclass
@@ -208,7 +213,7 @@ def get_action(*, session: Session, workspace_id: int, key: str) -> CodeAction:
     """One action of the workspace by key (`ActionError` when it is not there)."""
     row = session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id, CodeAction.key == key)).first()
     if row is None:
-        raise ActionError("developers.err.no_action", action=key)
+        raise ActionNotFound("developers.err.no_action", action=key)
     return row
 
 
