@@ -20,7 +20,7 @@ from sqlmodel import select
 from flowstudio.db import session_scope
 from flowstudio.models import WebhookDelivery, WebhookStatus, WebhookSubscription, as_utc, utcnow
 from flowstudio.services.conversations import outbox
-from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations import webhook_deliveries, webhook_subscriptions
 from flowstudio.services.integrations.signing import signed_headers
 
 log = logging.getLogger("flowstudio.webhooks")
@@ -65,7 +65,7 @@ def attempt_delivery(delivery_id: int) -> Attempt:
             return Attempt("failed")
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {
-            **signed_headers(webhooks.signing_secret(subscription), body),
+            **signed_headers(webhook_subscriptions.signing_secret(subscription), body),
             "X-FlowStudio-Event": delivery.event,
             "X-FlowStudio-Delivery": delivery.event_id,
         }
@@ -84,7 +84,11 @@ def attempt_delivery(delivery_id: int) -> Attempt:
             session.add(delivery)
             return Attempt("delivered")
         delivery.last_error = error or f"HTTP {status_code}"
-        due = webhooks.next_attempt_after(delivery.attempts, delivery.updated_at) if _retryable(status_code) else None
+        due = (
+            webhook_deliveries.next_attempt_after(delivery.attempts, delivery.updated_at)
+            if _retryable(status_code)
+            else None
+        )
         delivery.next_attempt_at = due
         if due is None:
             delivery.status = WebhookStatus.FAILED

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from flowstudio.api.v1.deps import DB, Caller, requires
 from flowstudio.services.identity import permissions as can
-from flowstudio.services.integrations import secrets, webhooks
+from flowstudio.services.integrations import secrets, webhook_deliveries, webhook_subscriptions, webhooks
 from flowstudio.services.privacy import audit
 from flowstudio.services.studio import code_actions
 from flowstudio.services.studio.code_actions import ActionInput
@@ -182,7 +182,7 @@ def delete_secret(name: str, session: DB, who: Caller) -> Response:
 class WebhookBody(BaseModel):
     """A webhook subscription."""
 
-    url: str = Field(min_length=1, max_length=webhooks.MAX_URL)
+    url: str = Field(min_length=1, max_length=webhook_subscriptions.MAX_URL)
     events: list[str] = Field(description="Any of: " + ", ".join(webhooks.EVENTS))
     description: str = Field("", max_length=200)
     active: bool = True
@@ -191,7 +191,7 @@ class WebhookBody(BaseModel):
 class WebhookUpdate(BaseModel):
     """Fields to change."""
 
-    url: str | None = Field(None, min_length=1, max_length=webhooks.MAX_URL)
+    url: str | None = Field(None, min_length=1, max_length=webhook_subscriptions.MAX_URL)
     events: list[str] | None = None
     description: str | None = Field(None, max_length=200)
     active: bool | None = None
@@ -244,14 +244,15 @@ def _delivery_public(row: Any) -> DeliveryPublic:
 def list_webhooks(session: DB, who: Caller) -> list[WebhookPublic]:
     """The workspace's webhook subscriptions."""
     return [
-        WebhookPublic(**vars(v)) for v in webhooks.list_subscriptions(session=session, workspace_id=who.workspace_id)
+        WebhookPublic(**vars(v))
+        for v in webhook_subscriptions.list_subscriptions(session=session, workspace_id=who.workspace_id)
     ]
 
 
 @router.post("/webhooks", response_model=WebhookCreated, status_code=status.HTTP_201_CREATED)
 def create_webhook(body: WebhookBody, session: DB, who: Caller) -> WebhookCreated:
     """Subscribe a URL to events; the answer carries the signing secret, shown this once."""
-    row, secret = webhooks.create_subscription(
+    row, secret = webhook_subscriptions.create_subscription(
         session=session,
         workspace_id=who.workspace_id,
         url=body.url,
@@ -260,15 +261,19 @@ def create_webhook(body: WebhookBody, session: DB, who: Caller) -> WebhookCreate
         actor=_actor(who),
     )
     if not body.active:
-        webhooks.update_subscription(
+        webhook_subscriptions.update_subscription(
             session=session, workspace_id=who.workspace_id, subscription_id=row.id, active=False
         )
-    view = webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=row.id)
+    view = webhook_subscriptions.get_subscription(
+        session=session, workspace_id=who.workspace_id, subscription_id=row.id
+    )
     return WebhookCreated(**vars(view), secret=secret)
 
 
-def _webhook(session: Any, who: Any, webhook_id: int) -> webhooks.SubscriptionView:
-    return webhooks.get_subscription(session=session, workspace_id=who.workspace_id, subscription_id=webhook_id)
+def _webhook(session: Any, who: Any, webhook_id: int) -> webhook_subscriptions.SubscriptionView:
+    return webhook_subscriptions.get_subscription(
+        session=session, workspace_id=who.workspace_id, subscription_id=webhook_id
+    )
 
 
 @router.get("/webhooks/{webhook_id}", response_model=WebhookPublic)
@@ -280,7 +285,7 @@ def get_webhook(webhook_id: int, session: DB, who: Caller) -> WebhookPublic:
 @router.patch("/webhooks/{webhook_id}", response_model=WebhookPublic)
 def update_webhook(webhook_id: int, body: WebhookUpdate, session: DB, who: Caller) -> WebhookPublic:
     """Change the URL, events, description, or pause/resume (`active`)."""
-    webhooks.update_subscription(
+    webhook_subscriptions.update_subscription(
         session=session,
         workspace_id=who.workspace_id,
         subscription_id=webhook_id,
@@ -293,7 +298,7 @@ def update_webhook(webhook_id: int, body: WebhookUpdate, session: DB, who: Calle
 @router.delete("/webhooks/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_webhook(webhook_id: int, session: DB, who: Caller) -> Response:
     """Delete a subscription and its delivery log."""
-    webhooks.delete_subscription(
+    webhook_subscriptions.delete_subscription(
         session=session, workspace_id=who.workspace_id, subscription_id=webhook_id, actor=_actor(who)
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -311,7 +316,7 @@ def list_deliveries(
     _webhook(session, who, webhook_id)
     return [
         _delivery_public(d)
-        for d in webhooks.deliveries(
+        for d in webhook_deliveries.deliveries(
             session=session,
             workspace_id=who.workspace_id,
             subscription_id=webhook_id,
@@ -326,5 +331,5 @@ def list_deliveries(
 )
 def redeliver(delivery_id: int, session: DB, who: Caller) -> DeliveryPublic:
     """Send a delivery's event again now (a new delivery with the same event id)."""
-    row = webhooks.redeliver(session=session, workspace_id=who.workspace_id, delivery_id=delivery_id)
+    row = webhook_deliveries.redeliver(session=session, workspace_id=who.workspace_id, delivery_id=delivery_id)
     return _delivery_public(row)

@@ -11,7 +11,7 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.developers.common import error_text, scope, when
 from flowstudio.services.identity.permissions import DEVELOPERS_MANAGE
-from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations import webhook_deliveries, webhook_subscriptions, webhooks
 from flowstudio.state.guard import requires
 
 
@@ -58,7 +58,7 @@ class WebhooksState(rx.State):
 
     def _read(self, workspace_id: int) -> None:
         with session_scope() as session:
-            views = webhooks.list_subscriptions(session=session, workspace_id=workspace_id)
+            views = webhook_subscriptions.list_subscriptions(session=session, workspace_id=workspace_id)
             self.subscriptions = [
                 SubscriptionRow(
                     id=v.id,
@@ -85,7 +85,7 @@ class WebhooksState(rx.State):
                     url=urls.get(d.subscription_id, ""),
                     payload=json.dumps(d.payload, ensure_ascii=False, indent=2),
                 )
-                for d in webhooks.deliveries(session=session, workspace_id=workspace_id, limit=50)
+                for d in webhook_deliveries.deliveries(session=session, workspace_id=workspace_id, limit=50)
             ]
 
     @rx.event
@@ -135,7 +135,7 @@ class WebhooksState(rx.State):
         workspace_id, actor, lang = await scope(self)
         try:
             with session_scope() as session:
-                _, secret = webhooks.create_subscription(
+                _, secret = webhook_subscriptions.create_subscription(
                     session=session,
                     workspace_id=workspace_id,
                     url=self.url,
@@ -143,7 +143,7 @@ class WebhooksState(rx.State):
                     description=self.description,
                     actor=actor,
                 )
-        except webhooks.WebhookError as error:
+        except webhook_subscriptions.WebhookError as error:
             self.error = error_text(error, lang)
             return None
         self.url, self.description, self.error, self.new_secret = "", "", "", secret
@@ -157,14 +157,14 @@ class WebhooksState(rx.State):
         workspace_id, actor, lang = await scope(self)
         try:
             with session_scope() as session:
-                webhooks.update_subscription(
+                webhook_subscriptions.update_subscription(
                     session=session,
                     workspace_id=workspace_id,
                     subscription_id=subscription_id,
                     active=active,
                     actor=actor,
                 )
-        except webhooks.WebhookError as error:
+        except webhook_subscriptions.WebhookError as error:
             return rx.toast.error(error_text(error, lang))
         self._read(workspace_id)
         return None
@@ -176,10 +176,10 @@ class WebhooksState(rx.State):
         workspace_id, actor, lang = await scope(self)
         try:
             with session_scope() as session:
-                webhooks.delete_subscription(
+                webhook_subscriptions.delete_subscription(
                     session=session, workspace_id=workspace_id, subscription_id=subscription_id, actor=actor
                 )
-        except webhooks.WebhookError as error:
+        except webhook_subscriptions.WebhookError as error:
             return rx.toast.error(error_text(error, lang))
         self._read(workspace_id)
         return rx.toast.success(translate("developers.webhooks.deleted", lang))
@@ -191,8 +191,8 @@ class WebhooksState(rx.State):
         workspace_id, _, lang = await scope(self)
         try:
             with session_scope() as session:
-                webhooks.redeliver(session=session, workspace_id=workspace_id, delivery_id=delivery_id)
-        except webhooks.WebhookError as error:
+                webhook_deliveries.redeliver(session=session, workspace_id=workspace_id, delivery_id=delivery_id)
+        except webhook_subscriptions.WebhookError as error:
             return rx.toast.error(error_text(error, lang))
         self._read(workspace_id)
         return rx.toast.success(translate("developers.webhooks.redelivering", lang))

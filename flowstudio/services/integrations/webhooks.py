@@ -12,79 +12,44 @@ signed like the REST channel (`flowstudio.services.integrations.signing`), and r
 
 `message.created` fires on every message, so whether a workspace subscribes to an event at all is cached
 per process (invalidated here on every change, and after `CACHE_TTL_S` for changes made elsewhere).
+
+Subscriptions are `webhook_subscriptions`; the delivery log and redelivery `webhook_deliveries`.
 """
 
 from __future__ import annotations
 
 import json
-import secrets as random_secrets
 import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlparse
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from flowstudio.crypto import open_sealed, seal
-from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import (
     Bot,
     Contact,
     Conversation,
     Message,
-    User,
     WebhookDelivery,
-    WebhookStatus,
     WebhookSubscription,
     as_utc,
     utcnow,
 )
 from flowstudio.services.conversations import outbox
-from flowstudio.services.privacy import audit
 
 EVENTS = ("message.created", "conversation.assigned", "conversation.closed", "contact.updated", "flow.published")
-BACKOFF_S: tuple[float, ...] = (10, 60, 300, 1800, 7200)  # wait before attempt 2, 3, ...; then `failed`
+
+
 CACHE_TTL_S = 15.0
-MAX_URL = 500
+
+
 _AFTER_COMMIT = "flowstudio.webhooks.after_commit"
 
 _subscribed: dict[int, tuple[float, frozenset[str]]] = {}
 _cache_lock = threading.Lock()
-
-
-class WebhookError(Invalid):
-    """A subscription that cannot be saved, or a delivery that cannot be redelivered; the message says why."""
-
-
-class WebhookNotFound(WebhookError, NotFound):
-    """No such subscription or delivery in the workspace (or its subscription is gone)."""
-
-
-def _user_id(actor: Any) -> int | None:
-    """The acting user's id: a `Principal`'s `user_id`, a `User`'s `id`, else None."""
-    return getattr(actor, "user_id", None) or (actor.id if isinstance(actor, User) else None)
-
-
-@dataclass(frozen=True)
-class SubscriptionView:
-    """A subscription as pages and the API show it (never its secret)."""
-
-    id: int
-    url: str
-    events: list[str]
-    active: bool
-    description: str
-    created_at: datetime
-    delivered: int
-    failed: int
-
-
-# ---------------------------------------------------------------------------------------------- the cache
 
 
 def subscribed_events(session: Session, workspace_id: int) -> frozenset[str]:
@@ -121,7 +86,7 @@ def _jsonable(data: Any) -> Any:
     return json.loads(json.dumps(data, default=str))
 
 
-def _queue_after_commit(session: Session, delivery_ids: list[int]) -> None:
+def queue_after_commit(session: Session, delivery_ids: list[int]) -> None:
     """Queue the deliveries' tasks once the caller's transaction commits (dropped on rollback)."""
     pending: list[int] | None = session.info.get(_AFTER_COMMIT)
     if pending is None:
@@ -184,7 +149,7 @@ def emit(session: Session, workspace_id: int, event: str, data: dict[str, Any]) 
     session.add_all(rows)
     session.flush()
     ids = [row.id for row in rows]
-    _queue_after_commit(session, ids)
+    queue_after_commit(session, ids)
     return ids
 
 
@@ -258,219 +223,6 @@ def contact_updated(session: Session, contact: Contact, **extra: Any) -> None:
                 **extra,
             },
         )
-
-
-# ----------------------------------------------------------------------------------------- subscriptions
-
-
-def _sealed_with(workspace_id: int, subscription_id: int) -> str:
-    return f"webhook:{workspace_id}:{subscription_id}"
-
-
-def signing_secret(subscription: WebhookSubscription) -> str:
-    """The subscription's signing secret in clear (for the delivery task only)."""
-    return open_sealed(subscription.secret, _sealed_with(subscription.workspace_id, subscription.id))
-
-
-def _clean(url: str, events: list[str]) -> tuple[str, list[str]]:
-    url = (url or "").strip()
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise WebhookError("developers.err.url")
-    if len(url) > MAX_URL:
-        raise WebhookError("developers.err.url_long", max=MAX_URL)
-    unknown = [e for e in events if e not in EVENTS]
-    if unknown:
-        raise WebhookError("developers.err.events_unknown", unknown=", ".join(unknown), known=", ".join(EVENTS))
-    chosen = [e for e in EVENTS if e in events]
-    if not chosen:
-        raise WebhookError("developers.err.events_none")
-    return url, chosen
-
-
-def _owned(session: Session, workspace_id: int, subscription_id: int) -> WebhookSubscription:
-    row = session.get(WebhookSubscription, subscription_id)
-    if row is None or row.workspace_id != workspace_id:
-        raise WebhookNotFound("developers.err.no_webhook")
-    return row
-
-
-def create_subscription(
-    *, session: Session, workspace_id: int, url: str, events: list[str], description: str = "", actor: Any = None
-) -> tuple[WebhookSubscription, str]:
-    """A new active subscription; returns it and its signing secret, shown this once.
-
-    Raises:
-        WebhookError: a bad URL, no events or an unknown one.
-    """
-    url, chosen = _clean(url, events)
-    row = WebhookSubscription(
-        workspace_id=workspace_id,
-        url=url,
-        events=chosen,
-        description=description.strip()[:200],
-        created_by=_user_id(actor),
-    )
-    session.add(row)
-    session.flush()
-    secret = "whsec_" + random_secrets.token_urlsafe(24)
-    row.secret = seal(secret, _sealed_with(workspace_id, row.id))
-    session.add(row)
-    audit.record(
-        session,
-        "webhook.created",
-        workspace_id=workspace_id,
-        actor=actor,
-        target=("webhook", row.id),
-        details={"url": url, "events": chosen},
-    )
-    session.flush()
-    invalidate(workspace_id)
-    return row, secret
-
-
-def update_subscription(
-    *,
-    session: Session,
-    workspace_id: int,
-    subscription_id: int,
-    url: str | None = None,
-    events: list[str] | None = None,
-    active: bool | None = None,
-    description: str | None = None,
-    actor: Any = None,
-) -> WebhookSubscription:
-    """Change a subscription's URL, events, description or whether it is active.
-
-    Raises:
-        WebhookError: not found in the workspace, or bad values.
-    """
-    row = _owned(session, workspace_id, subscription_id)
-    clean_url, chosen = _clean(row.url if url is None else url, row.events if events is None else events)
-    row.url, row.events = clean_url, chosen
-    if active is not None:
-        row.active = bool(active)
-    if description is not None:
-        row.description = description.strip()[:200]
-    row.updated_at = utcnow()
-    session.add(row)
-    audit.record(
-        session,
-        "webhook.changed",
-        workspace_id=workspace_id,
-        actor=actor,
-        target=("webhook", row.id),
-        details={"url": row.url, "events": chosen, "active": row.active},
-    )
-    session.flush()
-    invalidate(workspace_id)
-    return row
-
-
-def delete_subscription(*, session: Session, workspace_id: int, subscription_id: int, actor: Any = None) -> None:
-    """Delete a subscription and its delivery log."""
-    row = _owned(session, workspace_id, subscription_id)
-    session.exec(sa.delete(WebhookDelivery).where(WebhookDelivery.subscription_id == row.id))
-    session.delete(row)
-    audit.record(
-        session,
-        "webhook.deleted",
-        workspace_id=workspace_id,
-        actor=actor,
-        target=("webhook", row.id),
-        details={"url": row.url},
-    )
-    session.flush()
-    invalidate(workspace_id)
-
-
-def list_subscriptions(*, session: Session, workspace_id: int) -> list[SubscriptionView]:
-    """The workspace's subscriptions, oldest first, with their delivered and failed counts."""
-    counts: dict[tuple[int, str], int] = {
-        (sid, getattr(st, "value", st)): n
-        for sid, st, n in session.exec(
-            select(WebhookDelivery.subscription_id, WebhookDelivery.status, sa.func.count())
-            .where(WebhookDelivery.workspace_id == workspace_id)
-            .group_by(WebhookDelivery.subscription_id, WebhookDelivery.status)
-        ).all()
-    }
-    rows = session.exec(
-        select(WebhookSubscription)
-        .where(WebhookSubscription.workspace_id == workspace_id)
-        .order_by(WebhookSubscription.id)
-    ).all()
-    return [
-        SubscriptionView(
-            id=r.id,
-            url=r.url,
-            events=list(r.events),
-            active=r.active,
-            description=r.description,
-            created_at=r.created_at,
-            delivered=counts.get((r.id, "delivered"), 0),
-            failed=counts.get((r.id, "failed"), 0),
-        )
-        for r in rows
-    ]
-
-
-def get_subscription(*, session: Session, workspace_id: int, subscription_id: int) -> SubscriptionView:
-    """One subscription of the workspace (raises `WebhookError` when it is not there)."""
-    _owned(session, workspace_id, subscription_id)
-    return next(s for s in list_subscriptions(session=session, workspace_id=workspace_id) if s.id == subscription_id)
-
-
-# -------------------------------------------------------------------------------------------- deliveries
-
-
-def deliveries(
-    *,
-    session: Session,
-    workspace_id: int,
-    subscription_id: int | None = None,
-    status: str | None = None,
-    limit: int = 50,
-) -> list[WebhookDelivery]:
-    """The workspace's deliveries, newest first (optionally of one subscription, or in one status)."""
-    query = select(WebhookDelivery).where(WebhookDelivery.workspace_id == workspace_id)
-    if subscription_id is not None:
-        query = query.where(WebhookDelivery.subscription_id == subscription_id)
-    if status:
-        query = query.where(WebhookDelivery.status == WebhookStatus(status))
-    return list(session.exec(query.order_by(WebhookDelivery.id.desc()).limit(max(1, min(limit, 500)))).all())
-
-
-def redeliver(*, session: Session, workspace_id: int, delivery_id: int) -> WebhookDelivery:
-    """Send a delivery's event again, now, as a new delivery with the same event id (the log keeps both).
-
-    Raises:
-        WebhookError: not found in the workspace, or its subscription is gone.
-    """
-    original = session.get(WebhookDelivery, delivery_id)
-    if original is None or original.workspace_id != workspace_id:
-        raise WebhookNotFound("developers.err.no_delivery")
-    subscription = session.get(WebhookSubscription, original.subscription_id)
-    if subscription is None:
-        raise WebhookNotFound("developers.err.webhook_deleted")
-    row = WebhookDelivery(
-        subscription_id=original.subscription_id,
-        workspace_id=workspace_id,
-        event=original.event,
-        event_id=original.event_id,
-        payload=dict(original.payload),
-        next_attempt_at=utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    _queue_after_commit(session, [row.id])
-    return row
-
-
-def next_attempt_after(attempts: int, now: datetime) -> datetime | None:
-    """When attempt `attempts + 1` is due after `attempts` failed ones, or None once the budget is spent."""
-    if attempts > len(BACKOFF_S) or attempts < 1:
-        return None
-    return now + timedelta(seconds=BACKOFF_S[attempts - 1])
 
 
 def flow_published(session: Session, version: Any) -> None:

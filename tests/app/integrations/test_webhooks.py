@@ -23,7 +23,7 @@ from flowstudio.models import (
     Workspace,
 )
 from flowstudio.services.conversations.inbound import InboundEvent, handle_inbound
-from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations import webhook_deliveries, webhook_subscriptions, webhooks
 from flowstudio.services.integrations.channels import create_channel
 from flowstudio.services.integrations.signing import signature_ok
 from flowstudio.tasks import webhooks as webhook_tasks
@@ -151,7 +151,7 @@ def test_nothing_is_recorded_and_no_query_runs_without_subscriptions(session, wo
 
 
 def test_a_subscription_shows_its_secret_once_and_stores_it_sealed(session, workspace_id) -> None:
-    row, secret = webhooks.create_subscription(
+    row, secret = webhook_subscriptions.create_subscription(
         session=session,
         workspace_id=workspace_id,
         url="https://example.com/h",
@@ -159,8 +159,8 @@ def test_a_subscription_shows_its_secret_once_and_stores_it_sealed(session, work
     )
     session.commit()
     assert secret.startswith("whsec_") and secret not in row.secret and row.secret.startswith("fs1:")
-    assert webhooks.signing_secret(row) == secret
-    view = webhooks.list_subscriptions(session=session, workspace_id=workspace_id)[0]
+    assert webhook_subscriptions.signing_secret(row) == secret
+    view = webhook_subscriptions.list_subscriptions(session=session, workspace_id=workspace_id)[0]
     assert secret not in repr(view) and not hasattr(view, "secret")
 
 
@@ -173,14 +173,14 @@ def test_a_subscription_shows_its_secret_once_and_stores_it_sealed(session, work
     ],
 )
 def test_bad_subscriptions_are_refused_with_a_reason(session, workspace_id, url, events, reason) -> None:
-    with pytest.raises(webhooks.WebhookError, match=reason):
-        webhooks.create_subscription(session=session, workspace_id=workspace_id, url=url, events=events)
+    with pytest.raises(webhook_subscriptions.WebhookError, match=reason):
+        webhook_subscriptions.create_subscription(session=session, workspace_id=workspace_id, url=url, events=events)
 
 
 def test_an_inbound_turn_delivers_signed_message_created_events(session, workspace_id, queued) -> None:
     channel_id = _webchat(session, workspace_id)
     with receiver() as hook:
-        row, secret = webhooks.create_subscription(
+        row, secret = webhook_subscriptions.create_subscription(
             session=session, workspace_id=workspace_id, url=hook.url, events=["message.created"]
         )
         session.commit()
@@ -200,14 +200,14 @@ def test_an_inbound_turn_delivers_signed_message_created_events(session, workspa
     assert envelope["id"] == first.headers["x-flowstudio-delivery"] and envelope["workspace"] == workspace_id
     assert envelope["data"]["message"]["text"] == "oi" and envelope["data"]["message"]["direction"] == "inbound"
     assert [r.json()["data"]["message"]["direction"] for r in hook.requests[1:]] == ["outbound"] * (len(queued) - 1)
-    log = webhooks.deliveries(session=session, workspace_id=workspace_id)
+    log = webhook_deliveries.deliveries(session=session, workspace_id=workspace_id)
     assert {(d.status, d.attempts, d.last_status_code) for d in log} == {(WebhookStatus.DELIVERED, 1, 200)}
 
 
 def test_a_receiver_failing_twice_gets_the_event_on_the_third_try_with_backoff(session, workspace_id, queued) -> None:
     with receiver() as hook:
         hook.fail_next = 2
-        webhooks.create_subscription(
+        webhook_subscriptions.create_subscription(
             session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
         )
         session.commit()
@@ -242,7 +242,7 @@ def _make_due(session: Session, delivery_id: int) -> None:
 def test_only_network_errors_5xx_408_and_429_are_retried(session, workspace_id, queued, status, outcome) -> None:
     with receiver() as hook:
         hook.status = status
-        webhooks.create_subscription(
+        webhook_subscriptions.create_subscription(
             session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
         )
         session.commit()
@@ -257,8 +257,8 @@ def test_only_network_errors_5xx_408_and_429_are_retried(session, workspace_id, 
 def test_an_unreachable_receiver_is_retried_then_fails_after_the_last_backoff(
     session, workspace_id, queued, monkeypatch
 ) -> None:
-    monkeypatch.setattr(webhooks, "BACKOFF_S", (0, 0))
-    webhooks.create_subscription(
+    monkeypatch.setattr(webhook_deliveries, "BACKOFF_S", (0, 0))
+    webhook_subscriptions.create_subscription(
         session=session, workspace_id=workspace_id, url="http://127.0.0.1:9/closed", events=["flow.published"]
     )
     session.commit()
@@ -277,7 +277,7 @@ def test_redelivering_by_hand_sends_the_same_event_again_and_keeps_the_failed_ro
 ) -> None:
     with receiver() as hook:
         hook.status = 400
-        webhooks.create_subscription(
+        webhook_subscriptions.create_subscription(
             session=session, workspace_id=workspace_id, url=hook.url, events=["flow.published"]
         )
         session.commit()
@@ -285,19 +285,19 @@ def test_redelivering_by_hand_sends_the_same_event_again_and_keeps_the_failed_ro
         session.commit()
         assert webhook_tasks.attempt_delivery(failed_id).outcome == "failed"
         hook.status = 200
-        again = webhooks.redeliver(session=session, workspace_id=workspace_id, delivery_id=failed_id)
+        again = webhook_deliveries.redeliver(session=session, workspace_id=workspace_id, delivery_id=failed_id)
         session.commit()
         assert queued[-1] == again.id
         assert webhook_tasks.attempt_delivery(again.id).outcome == "delivered"
     first, second = (r.json() for r in hook.requests)
     assert first == second
     session.expire_all()
-    log = webhooks.deliveries(session=session, workspace_id=workspace_id)
+    log = webhook_deliveries.deliveries(session=session, workspace_id=workspace_id)
     assert [(d.id, d.status) for d in log] == [(again.id, WebhookStatus.DELIVERED), (failed_id, WebhookStatus.FAILED)]
 
 
 def test_a_rolled_back_action_queues_nothing(session, workspace_id, queued) -> None:
-    webhooks.create_subscription(
+    webhook_subscriptions.create_subscription(
         session=session, workspace_id=workspace_id, url="https://example.com/h", events=["flow.published"]
     )
     session.commit()
@@ -309,17 +309,21 @@ def test_a_rolled_back_action_queues_nothing(session, workspace_id, queued) -> N
 
 
 def test_paused_and_deleted_subscriptions_get_nothing(session, workspace_id, queued) -> None:
-    row, _ = webhooks.create_subscription(
+    row, _ = webhook_subscriptions.create_subscription(
         session=session, workspace_id=workspace_id, url="https://example.com/h", events=["flow.published"]
     )
     session.commit()
-    webhooks.update_subscription(session=session, workspace_id=workspace_id, subscription_id=row.id, active=False)
+    webhook_subscriptions.update_subscription(
+        session=session, workspace_id=workspace_id, subscription_id=row.id, active=False
+    )
     session.commit()
     assert webhooks.emit(session, workspace_id, "flow.published", {}) == []
-    webhooks.update_subscription(session=session, workspace_id=workspace_id, subscription_id=row.id, active=True)
+    webhook_subscriptions.update_subscription(
+        session=session, workspace_id=workspace_id, subscription_id=row.id, active=True
+    )
     assert len(webhooks.emit(session, workspace_id, "flow.published", {})) == 1
     session.commit()
-    webhooks.delete_subscription(session=session, workspace_id=workspace_id, subscription_id=row.id)
+    webhook_subscriptions.delete_subscription(session=session, workspace_id=workspace_id, subscription_id=row.id)
     session.commit()
     assert session.exec(select(WebhookSubscription)).all() == [] and session.exec(select(WebhookDelivery)).all() == []
     assert webhooks.emit(session, workspace_id, "flow.published", {}) == []
@@ -337,7 +341,7 @@ def test_assignment_closing_tagging_and_publishing_emit_their_events(session, wo
     from flowstudio.services.studio import drafts
     from tests.support.factories import make_conversation, make_user
 
-    webhooks.create_subscription(
+    webhook_subscriptions.create_subscription(
         session=session, workspace_id=workspace_id, url="https://example.com/h", events=list(webhooks.EVENTS)
     )
     workspace = session.get(Workspace, workspace_id)
@@ -386,7 +390,7 @@ def test_platform_messages_are_message_created_events_too(session, workspace_id,
 
     channel_id = _webchat(session, workspace_id)
     _say(channel_id, "oi", "m1")
-    webhooks.create_subscription(
+    webhook_subscriptions.create_subscription(
         session=session, workspace_id=workspace_id, url="https://example.com/h", events=["message.created"]
     )
     session.commit()

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 import flowstudio.tasks.webhooks  # noqa: F401 - registers the delivery task
 from flowstudio.db import engine_for
 from flowstudio.models import WebhookDelivery, WebhookStatus
-from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations import webhook_deliveries, webhook_subscriptions, webhooks
 from flowstudio.services.integrations.signing import signature_ok
 from flowstudio.services.system import migrations
 from flowstudio.tasks.celery_app import create_celery
@@ -28,14 +28,14 @@ def test_a_receiver_failing_twice_gets_each_event_on_the_third_try_through_a_wor
     postgres_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_env(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
-    monkeypatch.setattr(webhooks, "BACKOFF_S", (0.5, 1.0, 1.0))
+    monkeypatch.setattr(webhook_deliveries, "BACKOFF_S", (0.5, 1.0, 1.0))
     migrations.upgrade(postgres_url)
     webhooks.invalidate()
     with receiver() as hook, Session(engine_for(postgres_url), expire_on_commit=False) as session:
         hook.fail_each = 2  # every event meets two HTTP 500s first
         workspace_id = make_workspace(session).id
         channel_id = _webchat(session, workspace_id)
-        _, secret = webhooks.create_subscription(
+        _, secret = webhook_subscriptions.create_subscription(
             session=session, workspace_id=workspace_id, url=hook.url, events=["message.created"]
         )
         session.commit()

@@ -36,7 +36,7 @@ from flowstudio.models import (
     WebhookStatus,
     Workspace,
 )
-from flowstudio.services.integrations import webhooks
+from flowstudio.services.integrations import webhook_subscriptions, webhooks
 from flowstudio.services.system import migrations
 from flowstudio.services.system.seed import seed_demo
 from flowstudio.tasks.celery_app import create_celery
@@ -198,7 +198,7 @@ def test_ten_messages_of_one_conversation_at_once_all_get_their_replies(stack: S
 
 def test_webhooks_out_survive_a_worker_killed_mid_post(stack: Stack) -> None:
     workspace_id = stack.session.exec(select(Workspace.id)).one()  # the demo's
-    webhooks.create_subscription(
+    webhook_subscriptions.create_subscription(
         session=stack.session, workspace_id=workspace_id, url=f"{stack.provider.url}/hooks", events=["flow.published"]
     )
     stack.session.commit()
