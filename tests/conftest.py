@@ -71,14 +71,14 @@ def _clear_process_caches() -> None:
     from flowstudio.models import sealing
     from flowstudio.services.conversations import runtime
     from flowstudio.services.integrations import webhooks
-    from flowstudio.services.studio import code_actions, nlu
+    from flowstudio.services.studio import action_catalog, nlu
 
     runtime._flows.clear()
     runtime._published.clear()
     nlu._cache.clear()
     common._channels.clear()
-    code_actions.invalidate()
-    code_actions._bot_workspaces.clear()
+    action_catalog.invalidate()
+    action_catalog._bot_workspaces.clear()
     webhooks.invalidate()
     sealing.forget_policies()
 

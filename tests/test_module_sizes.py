@@ -18,7 +18,6 @@ TOO_BIG_FOR_NOW = {
     "flowstudio/pages/editor/state.py": 547,
     "flowstudio/pages/editor/versions.py": 408,
     "flowstudio/services/conversations/inbound.py": 502,
-    "flowstudio/services/studio/code_actions.py": 469,
 }
 
 

@@ -15,7 +15,7 @@ from flowstudio.api.v1.deps import DB, Caller, requires
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.integrations import secrets, webhook_deliveries, webhook_subscriptions, webhooks
 from flowstudio.services.privacy import audit
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog, action_test_runs, code_actions
 from flowstudio.services.studio.code_actions import ActionInput
 
 router = APIRouter(tags=["developers"], dependencies=[Depends(requires(can.DEVELOPERS_MANAGE))])
@@ -90,7 +90,7 @@ def _action_public(row: Any) -> ActionPublic:
 @router.get("/actions", response_model=list[ActionPublic])
 def list_actions(session: DB, who: Caller) -> list[ActionPublic]:
     """The workspace's code actions."""
-    return [_action_public(r) for r in code_actions.list_actions(session=session, workspace_id=who.workspace_id)]
+    return [_action_public(r) for r in action_catalog.list_actions(session=session, workspace_id=who.workspace_id)]
 
 
 @router.post("/actions", response_model=ActionPublic, status_code=status.HTTP_201_CREATED)
@@ -128,7 +128,7 @@ def delete_action(key: str, session: DB, who: Caller) -> Response:
 def test_action(key: str, body: TestRunBody, session: DB, who: Caller) -> TestRunPublic:
     """Run a stored action once with sample parameters and variables through the real runner."""
     row = code_actions.get_action(session=session, workspace_id=who.workspace_id, key=key)
-    run = code_actions.test_run(
+    run = action_test_runs.test_run(
         workspace_id=who.workspace_id, data=code_actions.as_input(row), params=body.params, variables=body.variables
     )
     return TestRunPublic(**vars(run))

@@ -12,7 +12,7 @@ from flowstudio.db import session_scope
 from flowstudio.i18n import translate
 from flowstudio.pages.developers.common import error_text, scope, when
 from flowstudio.services.identity.permissions import DEVELOPERS_MANAGE
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog, action_test_runs, code_actions
 from flowstudio.services.studio.code_actions import ActionError, ActionInput
 from flowstudio.state.guard import requires
 
@@ -87,7 +87,7 @@ class ActionsState(rx.State):
                     outcomes=", ".join(a.outcomes or []),
                     updated_at=when(a.updated_at),
                 )
-                for a in code_actions.list_actions(session=session, workspace_id=workspace_id)
+                for a in action_catalog.list_actions(session=session, workspace_id=workspace_id)
             ]
 
     @rx.event
@@ -96,7 +96,7 @@ class ActionsState(rx.State):
         """Read the library."""
         workspace_id, _, _ = await scope(self)
         self._read(workspace_id)
-        self.sandbox_problem = await rx.run_in_thread(code_actions.sandbox_problem)
+        self.sandbox_problem = await rx.run_in_thread(action_test_runs.sandbox_problem)
 
     def _fill(self, data: ActionInput, original_key: str) -> None:
         self.editing, self.original_key, self.error, self.run_done = True, original_key, "", False
@@ -261,7 +261,9 @@ class ActionsState(rx.State):
             if not isinstance(params, dict) or not isinstance(variables, dict):
                 raise ValueError("not an object")
             run = await rx.run_in_thread(
-                lambda: code_actions.test_run(workspace_id=workspace_id, data=data, params=params, variables=variables)
+                lambda: action_test_runs.test_run(
+                    workspace_id=workspace_id, data=data, params=params, variables=variables
+                )
             )
         except ActionError as error:
             self.run_outcome, self.run_error, self.run_done = "-", error_text(error, lang), True

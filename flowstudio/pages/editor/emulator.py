@@ -28,7 +28,7 @@ from flowstudio.services.conversations.runtime import network_policy
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.integrations.secrets import WorkspaceSecrets
 from flowstudio.services.studio import drafts
-from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.action_catalog import WorkspaceActions
 from flowstudio.services.studio.nlu import matcher_for
 from flowstudio.state.guard import requires
 

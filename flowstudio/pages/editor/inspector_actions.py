@@ -18,7 +18,7 @@ from flowstudio.db import session_scope
 from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState
 from flowstudio.services.identity import permissions as can
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog
 from flowstudio.state.guard import authorize, requires
 
 
@@ -56,7 +56,7 @@ class ActionInspectorState(InspectorState):
                         for p in d.parameters
                     ],
                 }
-                for d in code_actions.catalog(session=session, workspace_id=access.workspace_id).values()
+                for d in action_catalog.catalog(session=session, workspace_id=access.workspace_id).values()
             ]
 
     @rx.var

@@ -24,7 +24,7 @@ from flowstudio.nodes.items import new_item
 from flowstudio.pages.editor.forms import assign, coerce, lookup
 from flowstudio.services.identity import permissions as can
 from flowstudio.services.studio import drafts, flow_editing
-from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.action_catalog import WorkspaceActions
 from flowstudio.services.studio.flow_view import (
     canvas_view,
     channel_warnings,

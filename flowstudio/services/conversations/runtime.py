@@ -13,7 +13,7 @@ from flowstudio.services.conversations.published import (  # noqa: F401 - the pu
 )
 from flowstudio.services.integrations.secrets import WorkspaceSecrets
 from flowstudio.services.studio import nlu
-from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.action_catalog import WorkspaceActions
 from flowstudio.services.studio.code_policy import network_policy
 
 

@@ -1,4 +1,5 @@
-"""The workspace's library of reusable code actions: validation, CRUD, the runtime's `ActionCatalog`, test runs.
+"""The workspace's library of reusable code actions: validation and CRUD (the runtime's `ActionCatalog` is
+`action_catalog`, test runs `action_test_runs`).
 
 A developer defines an action once (key, parameters with types, outcomes, Python code or a Rasa SDK
 action server); designers drop it onto canvases as an `action` node and fill in its parameters. The
@@ -10,8 +11,6 @@ from __future__ import annotations
 
 import keyword
 import re
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
@@ -20,28 +19,20 @@ from sqlmodel import Session, select
 
 from flow_runtime import codeapi
 from flow_runtime.action_params import TYPES, ParamError, coerce
-from flow_runtime.adapters.sandbox_jail import JailUnavailable, jail
 from flow_runtime.checks.actions import HOST, OUTCOME
-from flow_runtime.ports import ActionDefinition, ActionParameter
+from flow_runtime.ports import ActionParameter
 from flow_runtime.sandbox_http import parse_entry
 from flow_runtime.schema import RESERVED_HANDLES
-from flowstudio.db import session_scope
 from flowstudio.errors import Invalid, NotFound
-from flowstudio.models import ActionFlavour, Bot, CodeAction, Role, User, utcnow
+from flowstudio.models import ActionFlavour, CodeAction, Role, User, utcnow
 from flowstudio.services.identity import permissions
-from flowstudio.services.integrations.secrets import WorkspaceSecrets
 from flowstudio.services.privacy import audit
-from flowstudio.services.studio.code_policy import network_policy
+from flowstudio.services.studio.action_catalog import invalidate
 
 KEY = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
 MAX_TIMEOUT_S = 30.0
 MAX_PARAMETERS = 30
 MAX_OUTCOMES = 10
-CACHE_TTL_S = 15.0
-
-_catalogs: dict[int, tuple[float, dict[str, ActionDefinition]]] = {}
-_bot_workspaces: dict[int, int] = {}
-_cache_lock = threading.Lock()
 
 
 def can_develop(role: Role | str | None) -> bool:
@@ -78,9 +69,6 @@ class ActionInput:
     outcomes: list[str] = field(default_factory=list)
     allowed_hosts: list[str] = field(default_factory=list)
     timeout: float = 5.0
-
-
-# ------------------------------------------------------------------------------------------- validation
 
 
 def _parameters(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,15 +188,6 @@ def validate(data: ActionInput) -> ActionInput:
 # ----------------------------------------------------------------------------------------------------- CRUD
 
 
-def list_actions(*, session: Session, workspace_id: int) -> list[CodeAction]:
-    """The workspace's actions by name."""
-    return list(
-        session.exec(
-            select(CodeAction).where(CodeAction.workspace_id == workspace_id).order_by(CodeAction.name, CodeAction.key)
-        ).all()
-    )
-
-
 def get_action(*, session: Session, workspace_id: int, key: str) -> CodeAction:
     """One action of the workspace by key (`ActionError` when it is not there)."""
     row = session.exec(select(CodeAction).where(CodeAction.workspace_id == workspace_id, CodeAction.key == key)).first()
@@ -288,186 +267,3 @@ def as_input(row: CodeAction) -> ActionInput:
         allowed_hosts=list(row.allowed_hosts or []),
         timeout=row.timeout,
     )
-
-
-# ------------------------------------------------------------------------------------------ the catalog
-
-
-def definition(row: CodeAction) -> ActionDefinition:
-    """A stored action as the runtime's `ActionDefinition`."""
-    return ActionDefinition(
-        key=row.key,
-        name=row.name,
-        flavour=getattr(row.flavour, "value", row.flavour),
-        code=row.code,
-        server_url=row.server_url,
-        rasa_action=row.rasa_action,
-        description=row.description,
-        parameters=tuple(
-            ActionParameter(
-                name=p["name"],
-                type=p.get("type", "text"),
-                required=bool(p.get("required")),
-                default=p.get("default"),
-                label=p.get("label", ""),
-            )
-            for p in row.parameters or []
-        ),
-        outcomes=tuple(row.outcomes or ()),
-        allowed_hosts=tuple(row.allowed_hosts or ()),
-        timeout=float(row.timeout),
-    )
-
-
-def catalog(*, session: Session, workspace_id: int) -> dict[str, ActionDefinition]:
-    """The workspace's definitions by key (cached per process; one query per miss)."""
-    now = time.monotonic()
-    with _cache_lock:
-        cached = _catalogs.get(workspace_id)
-    if cached is not None and now - cached[0] < CACHE_TTL_S:
-        return cached[1]
-    definitions = {row.key: definition(row) for row in list_actions(session=session, workspace_id=workspace_id)}
-    with _cache_lock:
-        _catalogs[workspace_id] = (now, definitions)
-    return definitions
-
-
-def invalidate(workspace_id: int | None = None) -> None:
-    """Forget the cached catalog of one workspace (or all)."""
-    with _cache_lock:
-        if workspace_id is None:
-            _catalogs.clear()
-            _bot_workspaces.clear()
-        else:
-            _catalogs.pop(workspace_id, None)
-
-
-class WorkspaceActions:
-    """The runtime's `ActionCatalog` for one workspace (or for a bot's, found on first use)."""
-
-    def __init__(self, workspace_id: int | None = None, *, bot_id: int | None = None) -> None:
-        self._workspace_id, self._bot_id = workspace_id, bot_id
-
-    def _workspace(self, session: Session) -> int | None:
-        if self._workspace_id is None and self._bot_id is not None:
-            with _cache_lock:
-                known = _bot_workspaces.get(self._bot_id)
-            if known is None:
-                known = session.exec(select(Bot.workspace_id).where(Bot.id == self._bot_id)).first()
-                if known is not None:
-                    with _cache_lock:
-                        _bot_workspaces[self._bot_id] = known
-            self._workspace_id = known
-        return self._workspace_id
-
-    def get(self, key: str) -> ActionDefinition | None:
-        """The definition with this key, or None."""
-        with session_scope() as session:
-            workspace_id = self._workspace(session)
-            return None if workspace_id is None else catalog(session=session, workspace_id=workspace_id).get(key)
-
-    def all(self) -> list[ActionDefinition]:
-        """Every definition of the workspace (for the editor's palette)."""
-        with session_scope() as session:
-            workspace_id = self._workspace(session)
-            return [] if workspace_id is None else list(catalog(session=session, workspace_id=workspace_id).values())
-
-
-# --------------------------------------------------------------------------------------------- test runs
-
-
-@dataclass(frozen=True)
-class TestRun:
-    """What running an action once with sample input did."""
-
-    outcome: str  # ok, error or a declared outcome ("" when the run stopped before an exit)
-    variables: dict[str, Any]
-    messages: list[dict[str, Any]]
-    error: str = ""
-    stdout: str = ""
-    error_code: str = ""  # the runner's machine code (timeout, sandbox_violation, sandbox_unavailable...)
-
-
-def sandbox_problem() -> str:
-    """Why code actions cannot run on this server (the kernel's wall cannot be built), or "" when they can."""
-    try:
-        jail()
-    except JailUnavailable as exc:
-        return str(exc)
-    return ""
-
-
-def test_run(
-    *,
-    workspace_id: int,
-    data: ActionInput,
-    params: dict[str, Any] | None = None,
-    variables: dict[str, Any] | None = None,
-) -> TestRun:
-    """Run an action (saved or still in the form) once through the real runner, as an `action` node would.
-
-    The code runs in the sandbox with the workspace's secrets and the server's network policy; Rasa
-    actions call their server. Nothing is stored.
-
-    Raises:
-        ActionError: the action itself is invalid (see `validate`).
-    """
-    from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
-    from flow_runtime.adapters.http_urllib import UrllibHttpClient
-    from flow_runtime.engine import step
-    from flow_runtime.graph import compile as compile_flow
-    from flow_runtime.ports import Ports
-    from flow_runtime.session import Event, new_session
-
-    clean = validate(data)
-    draft = CodeAction(workspace_id=workspace_id, **{k: v for k, v in vars(clean).items()})
-    action = definition(draft)
-    handles = ["ok", "error", *clean.outcomes]
-    document = {
-        "schema_version": 1,
-        "nodes": [
-            {"id": "start", "kind": "start"},
-            {"id": "fallback", "kind": "fallback"},
-            {
-                "id": "run",
-                "kind": "action",
-                "action": clean.key,
-                "params": dict(params or {}),
-                "outcomes": list(clean.outcomes),
-            },
-            *({"id": f"exit_{h}", "kind": "end"} for h in handles),
-        ],
-        "edges": [
-            {"id": "e_start", "source": "start", "source_handle": "next", "target": "run"},
-            *({"id": f"e_{h}", "source": "run", "source_handle": h, "target": f"exit_{h}"} for h in handles),
-        ],
-    }
-    ports = Ports(
-        code=SubprocessCodeRunner(),
-        http=UrllibHttpClient(),
-        network=network_policy(),
-        secrets=WorkspaceSecrets(workspace_id),
-        actions=_Single(action),
-    )
-    session = new_session(id="test-run", channel="test", variables=dict(variables or {}))
-    result = step(compile_flow(document), session, Event.message("test"), ports)
-    exits = [node_id.removeprefix("exit_") for node_id in result.trace if node_id.startswith("exit_")]
-    errors = [o for o in result.outputs if o.get("type") == "event" and str(o.get("name", "")).endswith(".error")]
-    return TestRun(
-        outcome=exits[0] if exits else "",
-        variables=dict(result.session.variables),
-        messages=[o for o in result.outputs if o.get("type") != "event"],
-        error=str(errors[0].get("message", "")) if errors else "",
-        stdout=str(errors[0].get("stdout", "")) if errors else "",
-        error_code=str(errors[0].get("error") or "") if errors else "",
-    )
-
-
-class _Single:
-    """A catalog of one action (the one being tested)."""
-
-    def __init__(self, action: ActionDefinition) -> None:
-        self.action = action
-
-    def get(self, key: str) -> ActionDefinition | None:
-        return self.action if key == self.action.key else None

@@ -19,7 +19,7 @@ from flowstudio.errors import Conflict, Invalid, NotFound
 from flowstudio.models import Bot, Channel, ConversationTest, FlowVersion, FlowVersionStatus, User, utcnow
 from flowstudio.services.integrations import webhooks
 from flowstudio.services.privacy import audit
-from flowstudio.services.studio.code_actions import WorkspaceActions
+from flowstudio.services.studio.action_catalog import WorkspaceActions
 from flowstudio.services.studio.nlu import matcher_for
 
 

@@ -13,7 +13,7 @@ from flowstudio.api import create_api
 from flowstudio.models import Role
 from flowstudio.services.identity.api_tokens import create_token
 from flowstudio.services.integrations import webhooks
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog
 from tests.support.factories import make_workspace
 
 ACTION = {
@@ -28,7 +28,7 @@ ACTION = {
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
     webhooks.invalidate()
-    code_actions.invalidate()
+    action_catalog.invalidate()
     yield
 
 

@@ -12,7 +12,7 @@ from flowstudio.pages.developers.actions import ActionsState
 from flowstudio.pages.developers.secrets_tab import SecretsState
 from flowstudio.pages.developers.webhooks_tab import WebhooksState
 from flowstudio.services.integrations import webhooks
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog, code_actions
 from flowstudio.state.guard import GuardState
 from tests.support.factories import make_user, make_workspace
 from tests.support.state import Ui, is_refusal
@@ -21,7 +21,7 @@ from tests.support.state import Ui, is_refusal
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> None:
     webhooks.invalidate()
-    code_actions.invalidate()
+    action_catalog.invalidate()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from flowstudio.models import AuditEntry, FlowVersion, FlowVersionStatus, Messag
 from flowstudio.pages.editor.emulator import _error_text
 from flowstudio.services.conversations.inbound import InboundEvent, handle_inbound
 from flowstudio.services.integrations.channels import create_channel
-from flowstudio.services.studio import code_actions
+from flowstudio.services.studio import action_catalog, action_test_runs, code_actions
 from flowstudio.services.studio.code_actions import ActionError, ActionInput
 from tests.support.factories import make_bot, make_workspace
 
@@ -32,9 +32,9 @@ DOUBLE = ActionInput(
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    code_actions.invalidate()
+    action_catalog.invalidate()
     yield
-    code_actions.invalidate()
+    action_catalog.invalidate()
 
 
 def test_only_admins_and_developers_may_develop() -> None:
@@ -82,7 +82,7 @@ def test_keys_are_unique_per_workspace_and_edits_are_audited(session: Session) -
         original_key="double",
         data=ActionInput(**{**vars(DOUBLE), "key": "twice", "name": "Twice"}),
     )
-    assert [a.key for a in code_actions.list_actions(session=session, workspace_id=first.id)] == ["twice"]
+    assert [a.key for a in action_catalog.list_actions(session=session, workspace_id=first.id)] == ["twice"]
     assert renamed.parameters[0] == {"name": "n", "type": "number", "required": True, "default": None, "label": ""}
     code_actions.delete_action(session=session, workspace_id=first.id, key="twice")
     with pytest.raises(ActionError, match="no action double"):
@@ -96,16 +96,16 @@ def test_keys_are_unique_per_workspace_and_edits_are_audited(session: Session) -
 
 
 def test_a_test_run_shows_variables_messages_and_the_outcome() -> None:
-    big = code_actions.test_run(workspace_id=1, data=DOUBLE, params={"n": "60"}, variables={"name": "Ana"})
+    big = action_test_runs.test_run(workspace_id=1, data=DOUBLE, params={"n": "60"}, variables={"name": "Ana"})
     assert (big.outcome, big.variables, big.error) == ("big", {"name": "Ana", "result": 120}, "")
     assert big.messages == [{"type": "text", "text": "60 x 2 = 120"}]
-    assert code_actions.test_run(workspace_id=1, data=DOUBLE, params={"n": 2}).outcome == "ok"
+    assert action_test_runs.test_run(workspace_id=1, data=DOUBLE, params={"n": 2}).outcome == "ok"
 
 
 def test_a_failing_test_run_says_why_on_the_error_exit() -> None:
-    missing = code_actions.test_run(workspace_id=1, data=DOUBLE, params={})
+    missing = action_test_runs.test_run(workspace_id=1, data=DOUBLE, params={})
     assert (missing.outcome, missing.error) == ("error", "parameter n is required")
-    crash = code_actions.test_run(
+    crash = action_test_runs.test_run(
         workspace_id=1, data=ActionInput(key="crash", name="Crash", code="x = 1\nraise ValueError('no stock')")
     )
     assert crash.outcome == "error" and "ValueError: no stock" in crash.error and "line 2" in crash.error
@@ -113,12 +113,12 @@ def test_a_failing_test_run_says_why_on_the_error_exit() -> None:
 
 
 def test_an_escape_attempt_in_a_test_run_is_refused_and_named() -> None:
-    attempt = code_actions.test_run(
+    attempt = action_test_runs.test_run(
         workspace_id=1, data=ActionInput(key="escape", name="Escape", code="import os\nflow.vars['pid'] = os.fork()")
     )
     assert (attempt.outcome, attempt.error_code) == ("error", "sandbox_violation")
     assert "pid" not in attempt.variables
-    assert code_actions.sandbox_problem() == ""
+    assert action_test_runs.sandbox_problem() == ""
 
 
 def test_a_published_flow_runs_the_workspace_action_and_sees_changes(session: Session) -> None:
