@@ -58,8 +58,7 @@ def test_accept_language_negotiation(header: str | None, expected: str) -> None:
 
 # Services raise errors pages show (`except SomeError` in flowstudio/pages): each says an i18n key with parameters
 # (`flowstudio.errors.DomainError`), never an English sentence. Modules still to convert are listed by name.
-_NOT_CONVERTED_YET = {
-}
+_NOT_CONVERTED_YET: set[str] = set()
 _KEY = re.compile(r"^[a-z_]+(\.[a-z0-9_]+)+$")
 
 
