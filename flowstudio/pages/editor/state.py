@@ -133,14 +133,11 @@ class EditorState(rx.State):
             self._doc, self._revision, self._undo, self._redo = draft.document, draft.revision, [], []
             self.selected_ids, self.selected, self.save_status = [], {}, "saved"
         self.highlight, self.diff_marks, self.notice, self.side_tab = [], {}, "", "inspector"
-        self._build_palette()
+        self.palette = palette_view(self._lang)
         self._refresh(full=True)
         if self.save_status == "unsaved":
             self._save()
         self.loaded = True
-
-    def _build_palette(self) -> None:
-        self.palette = palette_view(self._lang)
 
     @rx.event
     async def change_language(self, lang: str):
@@ -150,7 +147,7 @@ class EditorState(rx.State):
         session_state = await self.get_state(SessionState)
         session_state.lang = lang
         self._lang = self.ui_lang = lang
-        self._build_palette()
+        self.palette = palette_view(self._lang)
         self._refresh(full=True)
 
     # ---------------------------------------------------------------- derived views
