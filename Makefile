@@ -18,11 +18,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Reflex otherwise probes several npm mirrors, unreachable here: use the one npm is configured with.
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 
-.PHONY: help setup sandbox run test test-fast browsers migrate seed lock clean
+.PHONY: help setup sandbox run test test-fast lint browsers migrate seed lock clean
 
 help:
 	@echo "make run    set up everything, migrate, seed the demo and serve http://localhost:3000"
-	@echo "make test   set up everything (plus chromium) and run the whole test suite"
+	@echo "make test   set up everything (plus chromium), lint (make lint) and run the whole test suite"
+	@echo "make lint   ruff (lint + format), import-linter (the layers in .importlinter) and mypy"
 	@echo "make setup  only the set-up (virtualenv, Python and JS tooling); leaves .venv/bin/flowstudio"
 
 setup: $(VENV)/.installed $(TOOLS)/.installed sandbox
@@ -64,9 +65,16 @@ seed: setup
 run: setup
 	$(BIN)/flowstudio serve
 
-test: setup browsers
+test: setup browsers lint
 	$(BIN)/flowstudio test flow_runtime/examples/pizzaria.flow.json flow_runtime/examples/pizzaria.*.test.jsonl
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The structure, checked: style and format (ruff), the layers (.importlinter), types (mypy, [tool.mypy]).
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Everything but the browser tests (no frontend build).
 test-fast: setup
