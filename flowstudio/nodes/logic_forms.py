@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import get_args
 
 import reflex as rx
 
+from flow_runtime.schema.common import Rule
 from flowstudio.components.layout import t
 from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState
@@ -18,24 +20,9 @@ from flowstudio.pages.editor.widgets import (
     text_input,
 )
 
-RULE_SOURCES = ["variable", "tag", "constant", "contact", "channel", "language", "weekday", "time"]
-RULE_OPS = [
-    "eq",
-    "ne",
-    "contains",
-    "not_contains",
-    "starts_with",
-    "gt",
-    "gte",
-    "lt",
-    "lte",
-    "exists",
-    "not_exists",
-    "in",
-    "not_in",
-    "matches",
-    "between",
-]
+RULE_SOURCES = list(get_args(Rule.model_fields["source"].annotation))
+"""What a condition rule compares, in the schema's order (the model is the one list)."""
+RULE_OPS = list(get_args(Rule.model_fields["op"].annotation))
 
 
 def _branches_editor() -> rx.Component:
