@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from flowstudio.db import session_scope
-from flowstudio.errors import DomainError, NotFound
+from flowstudio.errors import DomainError, Forbidden, NotFound
 from flowstudio.models import (
     Contact,
     Conversation,
@@ -34,6 +34,10 @@ class ContactNotFound(RetentionError, NotFound):
     """No such contact (or conversation) in the workspace."""
 
 
+class ForgetNotAllowed(RetentionError, Forbidden):
+    """The member's role may not forget contacts."""
+
+
 def forget_contact_in(
     session: Session,
     *,
@@ -52,7 +56,7 @@ def forget_contact_in(
         RetentionError: the role may not (admins and supervisors only), or no such contact here.
     """
     if role is None or Role(role) not in FORGET_ROLES:
-        raise RetentionError("privacy.forget_not_allowed")
+        raise ForgetNotAllowed("privacy.forget_not_allowed")
     contact = session.get(Contact, contact_id)
     if contact is None or contact.workspace_id != workspace_id:
         raise ContactNotFound("privacy.contact_not_found")
