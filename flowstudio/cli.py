@@ -58,6 +58,8 @@ def seed() -> None:
         result = seed_demo(session=session, admin_email=settings.admin_email, admin_password=settings.admin_password)
     if result.created_bot:
         typer.echo("seeded the demo bot 'Pizzaria Bella'")
+    if result.not_published:
+        typer.echo(f"the demo bot stays a draft here ({result.not_published}); see it in the studio", err=True)
     if result.admin_password:
         bar = "=" * 64
         typer.echo(

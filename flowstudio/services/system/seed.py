@@ -24,7 +24,7 @@ from flowstudio.models import (
 )
 from flowstudio.services.identity.auth import generate_password, hash_password
 from flowstudio.services.studio.bots import create_bot_from_document
-from flowstudio.services.studio.drafts import publish, save_test
+from flowstudio.services.studio.drafts import PublishBlocked, publish, save_test
 
 DEMO_WORKSPACE_SLUG = "demo"
 DEMO_AGENT_CAPACITY = 5
@@ -54,6 +54,9 @@ class SeedResult:
     admin_email: str
     admin_password: str | None
     created_bot: bool
+    not_published: str = ""
+    """Why the demo bot stayed a draft (its conversation tests fail here, e.g. code actions without their
+    sandbox); empty when it was published."""
 
 
 def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -> SeedResult:
@@ -119,16 +122,23 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
 
     document = demo_flow()
     bot_name = document["bot"]["name"]
-    created_bot = False
+    created_bot, not_published = False, ""
     if session.exec(select(Bot).where(Bot.workspace_id == workspace.id, Bot.name == bot_name)).first() is None:
         bot = create_bot_from_document(
             session=session, workspace_id=workspace.id, document=document, author_id=admin.id
         )
         for name, content in demo_tests().items():
             save_test(session=session, bot_id=bot.id, name=name, content=content)
-        publish(session=session, bot_id=bot.id, author_id=admin.id, changelog="Demo bot")
+        try:
+            publish(session=session, bot_id=bot.id, author_id=admin.id, changelog="Demo bot")
+        except PublishBlocked as blocked:  # the app must still start: the designer sees why in the studio
+            not_published = str(blocked)
         created_bot = True
     session.flush()
     return SeedResult(
-        workspace_id=workspace.id, admin_email=email, admin_password=new_password, created_bot=created_bot
+        workspace_id=workspace.id,
+        admin_email=email,
+        admin_password=new_password,
+        created_bot=created_bot,
+        not_published=not_published,
     )
