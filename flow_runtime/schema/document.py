@@ -6,13 +6,57 @@ from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from pydantic import Field
 
-from flow_runtime.schema.common import NodeBase, StrictModel
+from flow_runtime.schema.common import StrictModel
 from flow_runtime.schema.kinds import node_union
 
 CURRENT_SCHEMA_VERSION = 1
 
-if TYPE_CHECKING:
-    Node: TypeAlias = NodeBase
+if TYPE_CHECKING:  # what the type checker sees: the built-in kinds (the running union also has folder kinds)
+    from flow_runtime.nodes.template.schema import TemplateNode
+    from flow_runtime.schema.act import (
+        ActionNode,
+        ArchiveNode,
+        AssignNode,
+        CodeNode,
+        EndNode,
+        HttpRequestNode,
+        MuteBotNode,
+        RasaActionNode,
+        SearchNode,
+        SendEmailNode,
+    )
+    from flow_runtime.schema.ask import QuestionNode
+    from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
+    from flow_runtime.schema.logic import ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
+    from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode
+
+    Node: TypeAlias = (
+        StartNode
+        | IntentNode
+        | FallbackNode
+        | EventNode
+        | MessageNode
+        | ButtonsNode
+        | CarouselNode
+        | MediaNode
+        | QuestionNode
+        | ConditionNode
+        | SetVariableNode
+        | TagNode
+        | GoToNode
+        | WaitNode
+        | CodeNode
+        | RasaActionNode
+        | ActionNode
+        | HttpRequestNode
+        | SendEmailNode
+        | SearchNode
+        | AssignNode
+        | MuteBotNode
+        | ArchiveNode
+        | EndNode
+        | TemplateNode
+    )
 else:
     Node = node_union()
 """Any node: the union of every kind's model (``flow_runtime.schema.kinds``), told apart by ``kind``."""

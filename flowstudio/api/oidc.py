@@ -102,7 +102,7 @@ def oidc_callback(request: Request, state: str = "", code: str = "", error: str 
             )
             refusal = sign_in.ip_refusal(session, user, ip)
             if refusal:
-                raise oidc.OidcError(refusal, "ip")
+                raise oidc.OidcError(refusal, detail="ip")
             ticket = sign_in.issue_ticket(session, user, mfa_done=mfa)
     except oidc.OidcError as failure:
         log.warning("oidc.callback_failed error=%s", failure)

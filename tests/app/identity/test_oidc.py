@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from flowstudio import crypto
 from flowstudio.api import oidc as oidc_api
 from flowstudio.models import Membership, OidcProvider, Role, SignInPolicy, User
-from flowstudio.services.identity import auth, oidc, sign_in
+from flowstudio.services.identity import auth, ip_rules, oidc, sign_in
 from flowstudio.services.privacy import audit
 from tests.support.auth import fresh_rate_limits  # noqa: F401 - autouse fixture
 from tests.support.factories import make_user, make_workspace
@@ -198,3 +198,12 @@ def test_only_admins_configure_the_provider(session: Session, setup, provider) -
         )
     assert bad.value.key == "oidc.bad_issuer"
     assert oidc.enabled_providers(session) == [("acme", "Acme SSO")]
+
+
+def test_an_address_outside_the_agents_allow_list_is_refused_after_the_provider(session: Session, setup) -> None:
+    make_user(session, workspace=setup, email="sso.user@acme.example")  # an agent
+    ip_rules.add_rule(session=session, workspace_id=setup.id, kind="allow", network="10.0.0.0/8")
+    session.commit()
+    assert _login_query(_run_flow(_client()))["oidc_error"] == ip_rules.NOT_ALLOWED
+    failures = audit.entries(session, setup.id, action_prefix="auth.sign_in_failed")
+    assert failures[0].details == {"reason": "oidc", "error": ip_rules.NOT_ALLOWED}
