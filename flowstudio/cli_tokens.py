@@ -15,6 +15,7 @@ token_app = typer.Typer(help="REST API tokens.", no_args_is_help=True)
 
 
 def _workspace_id(session, slug: str) -> int:
+    # lazy: the CLI starts fast and loads only what the command needs
     from sqlmodel import select
 
     from flowstudio.models import Workspace
@@ -34,6 +35,7 @@ def token_create(
     member: str = typer.Option("", help="E-mail of the member the token acts for (an agent's token sees their inbox)."),
 ) -> None:
     """Create an API token and print it (only this once)."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from sqlmodel import func, select
 
     from flowstudio.db import session_scope
@@ -67,6 +69,7 @@ def token_create(
 @token_app.command("list")
 def token_list(workspace: str = typer.Option("demo", help="Workspace slug.")) -> None:
     """The workspace's tokens as JSON: id, name, role, prefix, creator, created, last used, revoked."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from dataclasses import asdict
 
     from flowstudio.db import session_scope
@@ -83,6 +86,7 @@ def token_revoke(
     workspace: str = typer.Option("", help="Only look in this workspace (slug); default: every workspace."),
 ) -> None:
     """Revoke a token: every request with it is refused from now on (it stays listed, as revoked)."""
+    # lazy: the CLI starts fast and loads only what the command needs
     from flowstudio.db import session_scope
     from flowstudio.errors import DomainError
     from flowstudio.services.identity.api_tokens import find_token, revoke_token
