@@ -11,24 +11,32 @@ from flow_runtime.schema.kinds import node_union
 
 CURRENT_SCHEMA_VERSION = 1
 
-if TYPE_CHECKING:  # what the type checker sees: the built-in kinds (the running union also has folder kinds)
+if TYPE_CHECKING:  # what the type checker sees: the product's kinds (the running union is built from the folders)
+    from flow_runtime.nodes.action.schema import ActionNode
+    from flow_runtime.nodes.archive.schema import ArchiveNode
+    from flow_runtime.nodes.assign.schema import AssignNode
+    from flow_runtime.nodes.buttons.schema import ButtonsNode
+    from flow_runtime.nodes.carousel.schema import CarouselNode
+    from flow_runtime.nodes.code.schema import CodeNode
+    from flow_runtime.nodes.condition.schema import ConditionNode
+    from flow_runtime.nodes.end.schema import EndNode
+    from flow_runtime.nodes.event.schema import EventNode
+    from flow_runtime.nodes.fallback.schema import FallbackNode
+    from flow_runtime.nodes.go_to.schema import GoToNode
+    from flow_runtime.nodes.http_request.schema import HttpRequestNode
+    from flow_runtime.nodes.intent.schema import IntentNode
+    from flow_runtime.nodes.media.schema import MediaNode
+    from flow_runtime.nodes.message.schema import MessageNode
+    from flow_runtime.nodes.mute_bot.schema import MuteBotNode
+    from flow_runtime.nodes.question.schema import QuestionNode
+    from flow_runtime.nodes.rasa_action.schema import RasaActionNode
+    from flow_runtime.nodes.search.schema import SearchNode
+    from flow_runtime.nodes.send_email.schema import SendEmailNode
+    from flow_runtime.nodes.set_variable.schema import SetVariableNode
+    from flow_runtime.nodes.start.schema import StartNode
+    from flow_runtime.nodes.tag.schema import TagNode
     from flow_runtime.nodes.template.schema import TemplateNode
-    from flow_runtime.schema.act import (
-        ActionNode,
-        ArchiveNode,
-        AssignNode,
-        CodeNode,
-        EndNode,
-        HttpRequestNode,
-        MuteBotNode,
-        RasaActionNode,
-        SearchNode,
-        SendEmailNode,
-    )
-    from flow_runtime.schema.ask import QuestionNode
-    from flow_runtime.schema.entry import EventNode, FallbackNode, IntentNode, StartNode
-    from flow_runtime.schema.logic import ConditionNode, GoToNode, SetVariableNode, TagNode, WaitNode
-    from flow_runtime.schema.say import ButtonsNode, CarouselNode, MediaNode, MessageNode
+    from flow_runtime.nodes.wait.schema import WaitNode
 
     Node: TypeAlias = (
         StartNode

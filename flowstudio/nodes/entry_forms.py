@@ -7,7 +7,7 @@ from typing import get_args
 
 import reflex as rx
 
-from flow_runtime.schema.entry import FirstMessage
+from flow_runtime.nodes.start.schema import FirstMessage
 from flowstudio.components.layout import t
 from flowstudio.pages.editor.inspector_state import InspectorState
 from flowstudio.pages.editor.state import EditorState

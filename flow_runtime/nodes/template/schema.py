@@ -33,3 +33,5 @@ class TemplateNode(NodeBase):
 
 
 MODEL = TemplateNode
+ORDER = 250
+"""Where the kind comes among the kinds (``NODE_KINDS``, the palette within its group): ascending."""
