@@ -1,4 +1,4 @@
-"""Every kind's inspector form, collected: the grouped ``*_forms`` modules and ``<kind>/form.py`` folders."""
+"""Every kind's inspector form, collected from the kind folders (``flowstudio/nodes/<kind>/form.py``)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,10 @@ from importlib import import_module
 
 import reflex as rx
 
-from flowstudio.nodes import act_forms, ask_forms, entry_forms, logic_forms, say_forms
 from flowstudio.nodes.registry import STUDIO, folder_kinds
 
 FORMS: dict[str, Callable[[], rx.Component]] = {
-    **entry_forms.FORMS,
-    **say_forms.FORMS,
-    **ask_forms.FORMS,
-    **logic_forms.FORMS,
-    **act_forms.FORMS,
-    **{kind: import_module(f"flowstudio.nodes.{kind}.form").form for kind in folder_kinds()},
+    kind: import_module(f"flowstudio.nodes.{kind}.form").form for kind in folder_kinds()
 }
 """Kind -> its inspector form (a function building the Reflex component)."""
 

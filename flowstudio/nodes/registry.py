@@ -1,7 +1,10 @@
 """One ``StudioKind`` per node kind, and what the studio derives from them (palette, kind lists, numeric fields).
 
-Layering: this module and the ``StudioKind`` modules import only ``flow_runtime`` and ``flowstudio.i18n``, so
-``flowstudio.services.studio`` may use them; the inspector forms (``*_forms``, ``<kind>/form.py``) are pages.
+Each kind's ``StudioKind`` is ``STUDIO`` in ``flowstudio/nodes/<kind>/studio.py``, found by folder name; kinds come in
+the engine's order (``flow_runtime.schema.MODELS``, by each kind's ``ORDER``).
+
+Layering: this module and the ``studio`` modules import only ``flow_runtime`` and ``flowstudio.i18n``, so
+``flowstudio.services.studio`` may use them; the inspector forms (``<kind>/form.py``) are pages.
 """
 
 from __future__ import annotations
@@ -73,19 +76,18 @@ def clip(text: Any, limit: int = LINE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-BUILTIN_MODULES = ("entry", "say", "ask", "logic", "act")
+def text_lines(raw: dict[str, Any], t: Translate) -> list[str]:
+    """The node's text (or a note that it has none): the card lines of kinds that say a text."""
+    return [clip(raw.get("text")) or t("canvas.empty_text")]
 
 
 def folder_kinds() -> list[str]:
-    """Kinds with a folder of their own here (``flowstudio/nodes/<kind>/studio.py``)."""
+    """The kinds, one folder each here (``flowstudio/nodes/<kind>/studio.py``), in name order."""
     return sorted(info.name for info in pkgutil.iter_modules([str(Path(__file__).parent)]) if info.ispkg)
 
 
 def _collect() -> dict[str, StudioKind]:
-    found: list[StudioKind] = []
-    for name in BUILTIN_MODULES:
-        found.extend(import_module(f"flowstudio.nodes.{name}").KINDS)
-    found.extend(import_module(f"flowstudio.nodes.{name}.studio").STUDIO for name in folder_kinds())
+    found = [import_module(f"flowstudio.nodes.{name}.studio").STUDIO for name in folder_kinds()]
     by_kind = {spec.kind: spec for spec in found}
     order = {kind: index for index, kind in enumerate(MODELS)}
     return dict(sorted(by_kind.items(), key=lambda item: order.get(item[0], len(order))))

@@ -168,7 +168,7 @@ def test_a_published_flow_runs_the_workspace_action_and_sees_changes(session: Se
 
 
 def test_choosing_an_action_in_the_inspector_copies_its_outcomes_and_keeps_known_values() -> None:
-    from flowstudio.pages.editor.inspector_actions import node_with_action
+    from flowstudio.nodes.action.form import node_with_action
 
     node = {"id": "n1", "kind": "action", "action": "old", "params": {"order_id": "${order}", "gone": 1}}
     chosen = node_with_action(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flow_runtime.schema import load_document
-from flowstudio.nodes.entry_forms import FIRST_MESSAGE
+from flowstudio.nodes.start.form import FIRST_MESSAGE
 from flowstudio.pages.editor.forms import assign, inspector_form
 
 

@@ -1,0 +1,4 @@
+"""The ``action`` kind in the studio: ``studio.py`` (palette entry, defaults, card lines, texts), ``form.py``
+(its inspector form) and ``texts/<lang>.json`` (its UI texts). The engine side is ``flow_runtime/nodes/action/``.
+Keep this module empty: the services import ``studio`` without the Reflex form.
+"""
