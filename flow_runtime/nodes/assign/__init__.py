@@ -1,2 +1,5 @@
-"""The ``assign`` kind: ``schema.py`` (``AssignNode``, ``MODEL``, ``ORDER``) and ``run.py`` (its executor); its studio
-side is ``flowstudio/nodes/assign/``. Keep this module empty (see ``flow_runtime/nodes/template/__init__.py``)."""
+"""The ``assign`` kind: ``schema.py`` (``AssignNode``, ``MODEL``, ``ORDER``) and ``run.py`` (its executor).
+
+Its studio side is ``flowstudio/nodes/assign/``. Keep this module empty: the schema is loaded while
+``flow_runtime.schema`` itself is being imported.
+"""
