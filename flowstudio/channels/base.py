@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from flowstudio import http_pool
 from flowstudio.services.conversations.edits import MessageEdit
 from flowstudio.services.conversations.inbound import InboundEvent
 
@@ -172,9 +173,10 @@ def http_failure(status: int, body: str) -> DeliveryError:
 def post_json(
     url: str, body: dict[str, Any], *, headers: dict[str, str] | None = None, timeout: float = 10
 ) -> dict[str, Any]:
-    """POST to a provider; its JSON answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
+    """POST to a provider through this process's pooled client for its origin (`flowstudio.http_pool`); its JSON
+    answer, or a DeliveryError (retryable on network errors, 429 and 5xx)."""
     try:
-        response = httpx.post(url, json=body, headers=headers, timeout=timeout)
+        response = http_pool.post(url, json=body, headers=headers, timeout=timeout)
     except httpx.HTTPError as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
     if response.status_code >= 300:

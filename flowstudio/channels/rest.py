@@ -25,6 +25,7 @@ import httpx
 from sqlmodel import select
 
 from flow_runtime.outputs import template_text
+from flowstudio import http_pool
 from flowstudio.channels.base import (
     Capabilities,
     ChannelInfo,
@@ -112,7 +113,7 @@ def send(
     ).encode()
     headers = {**_signed_headers(secrets, body), "X-FlowStudio-Message-Id": str(message_id or "")}
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT_S)
+        response = http_pool.post(url, content=body, headers=headers, timeout=TIMEOUT_S)
     except httpx.HTTPError as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
     if not 200 <= response.status_code < 300:
@@ -148,7 +149,7 @@ def send_typing(
         }
     ).encode()
     try:
-        response = httpx.post(url, content=body, headers=_signed_headers(secrets, body), timeout=TYPING_TIMEOUT_S)
+        response = http_pool.post(url, content=body, headers=_signed_headers(secrets, body), timeout=TYPING_TIMEOUT_S)
     except httpx.HTTPError as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", retryable=True) from error
     if not 200 <= response.status_code < 300:

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from flow_runtime.outputs import template_text
+from flowstudio import http_pool
 from flowstudio.channels.base import Capabilities, ChannelInfo, Contact, Inbound, Outgoing, Payload, Refused, post_json
 from flowstudio.services.conversations.edits import MessageEdit
 from flowstudio.services.conversations.inbound import InboundEvent
@@ -104,7 +105,7 @@ def _api(config: dict[str, Any], secrets: dict[str, Any], method: str) -> str:
 def _answer_callback(config: dict[str, Any], secrets: dict[str, Any], callback_id: str) -> None:
     """Stop the button's spinner in the user's app (best effort)."""
     try:
-        httpx.post(_api(config, secrets, "answerCallbackQuery"), json={"callback_query_id": callback_id}, timeout=5)
+        http_pool.post(_api(config, secrets, "answerCallbackQuery"), json={"callback_query_id": callback_id}, timeout=5)
     except httpx.HTTPError:
         log.warning("channel.telegram.callback_not_answered", extra={"callback_id": callback_id})
 

@@ -17,6 +17,7 @@ import httpx
 from celery import shared_task
 from sqlmodel import select
 
+from flowstudio import http_pool
 from flowstudio.db import session_scope
 from flowstudio.models import WebhookDelivery, WebhookStatus, WebhookSubscription, as_utc, utcnow
 from flowstudio.services.conversations import outbox
@@ -72,7 +73,7 @@ def attempt_delivery(delivery_id: int) -> Attempt:
         started = time.monotonic()
         status_code: int | None = None
         try:
-            response = httpx.post(subscription.url, content=body, headers=headers, timeout=TIMEOUT_S)
+            response = http_pool.post(subscription.url, content=body, headers=headers, timeout=TIMEOUT_S)
             status_code, error = response.status_code, "" if response.is_success else response.text[:MAX_ERROR]
         except httpx.HTTPError as failure:
             error = f"{type(failure).__name__}: {failure}"[:MAX_ERROR]

@@ -30,7 +30,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlmodel import Session, select
 
-from flowstudio import crypto
+from flowstudio import crypto, http_pool
 from flowstudio.errors import Invalid
 from flowstudio.models import Membership, OidcProvider, Role, User, Workspace, utcnow
 from flowstudio.services.identity import passwords
@@ -138,7 +138,7 @@ def discover(issuer: str) -> dict:
     if cached and cached[0] > time.monotonic():
         return cached[1]
     try:
-        response = httpx.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
+        response = http_pool.get(f"{issuer}/.well-known/openid-configuration", timeout=10)
         response.raise_for_status()
         document = response.json()
     except (httpx.HTTPError, ValueError) as error:
@@ -192,7 +192,7 @@ def begin(session: Session, *, workspace_slug: str, redirect_uri: str) -> tuple[
 
 def _claims(provider: OidcProvider, document: dict, id_token: str, nonce: str) -> dict:
     try:
-        jwks = httpx.get(document["jwks_uri"], timeout=10).raise_for_status().json()
+        jwks = http_pool.get(document["jwks_uri"], timeout=10).raise_for_status().json()
         token = jwt.decode(id_token, KeySet.import_key_set(jwks), algorithms=ALGORITHMS)
         jwt.JWTClaimsRegistry(
             leeway=60,

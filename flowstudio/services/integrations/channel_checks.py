@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from flowstudio import http_pool
 from flowstudio.i18n import translate
 from flowstudio.models import Channel, ChannelKind
 from flowstudio.services.integrations.channels import webhook_path
@@ -52,24 +53,29 @@ def test_connection(channel: Channel, *, client: httpx.Client | None = None) -> 
 
     Args:
         channel: The channel with its stored config and secrets.
-        client: An HTTP client to use (tests); a fresh one with a 10 s timeout otherwise.
+        client: An HTTP client to use (tests); this process's pooled client of the provider otherwise.
     """
     probe = {ChannelKind.WHATSAPP: _whatsapp, ChannelKind.TELEGRAM: _telegram, ChannelKind.REST: _rest}.get(
         channel.kind
     )
     if probe is None:
         return ConnectionResult(True, "chanpage.test.webchat_ok")
-    owned = client is None
-    http = client or httpx.Client(timeout=TIMEOUT_S)
+    http = client or http_pool.client_for(_base_url(channel))
     try:
         return probe(channel, http)
     except httpx.TimeoutException:
         return ConnectionResult(False, "chanpage.test.timeout", {"seconds": int(TIMEOUT_S)})
     except httpx.HTTPError as error:
         return ConnectionResult(False, "chanpage.test.unreachable", {"reason": _scrub(str(error), channel)})
-    finally:
-        if owned:
-            http.close()
+
+
+def _base_url(channel: Channel) -> str:
+    """Where the channel's provider is (the origin of every call its probe makes)."""
+    if channel.kind == ChannelKind.WHATSAPP:
+        return str(channel.config.get("graph_base_url") or GRAPH_BASE_URL)
+    if channel.kind == ChannelKind.TELEGRAM:
+        return str(channel.config.get("api_base_url") or TELEGRAM_BASE_URL)
+    return str(channel.config.get("webhook_url") or "")
 
 
 test_connection.__test__ = False  # not a pytest test, despite its name
@@ -98,6 +104,7 @@ def _whatsapp(channel: Channel, http: httpx.Client) -> ConnectionResult:
         url,
         params={"fields": "verified_name,display_phone_number,quality_rating"},
         headers={"Authorization": f"Bearer {channel.secrets.get('access_token', '')}"},
+        timeout=TIMEOUT_S,
     )
     body = _json(response)
     if response.is_success and body.get("id"):
@@ -118,7 +125,7 @@ def _whatsapp(channel: Channel, http: httpx.Client) -> ConnectionResult:
 def _telegram(channel: Channel, http: httpx.Client) -> ConnectionResult:
     base = str(channel.config.get("api_base_url") or TELEGRAM_BASE_URL).rstrip("/")
     api = f"{base}/bot{channel.secrets.get('bot_token', '')}"
-    response = http.get(f"{api}/getMe")
+    response = http.get(f"{api}/getMe", timeout=TIMEOUT_S)
     body = _json(response)
     if not (response.is_success and body.get("ok")):
         if response.status_code in (401, 404) or body.get("error_code") in (401, 404):
@@ -128,7 +135,7 @@ def _telegram(channel: Channel, http: httpx.Client) -> ConnectionResult:
             False, "chanpage.test.refused", {"status": response.status_code, "reason": _scrub(str(reason), channel)}
         )
     username = (body.get("result") or {}).get("username") or "?"
-    info = _json(http.get(f"{api}/getWebhookInfo")).get("result") or {}
+    info = _json(http.get(f"{api}/getWebhookInfo", timeout=TIMEOUT_S)).get("result") or {}
     hook = str(info.get("url") or "")
     if not hook:
         return ConnectionResult(True, "chanpage.test.telegram_no_webhook", {"username": username})
@@ -151,7 +158,7 @@ def _rest(channel: Channel, http: httpx.Client) -> ConnectionResult:
         "Content-Type": "application/json",
         **signed_headers(str(channel.secrets.get("webhook_secret", "")), body),
     }
-    response = http.post(str(channel.config.get("webhook_url")), content=body, headers=headers)
+    response = http.post(str(channel.config.get("webhook_url")), content=body, headers=headers, timeout=TIMEOUT_S)
     if response.is_success:
         return ConnectionResult(True, "chanpage.test.rest_ok", {"status": response.status_code})
     return ConnectionResult(
