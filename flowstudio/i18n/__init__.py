@@ -1,9 +1,10 @@
 """UI texts in pt-BR (default), es and en.
 
 Catalogs are flat JSON files keyed by dotted names (`nav.bots`): `<lang>.json` here, plus one
-`<area>/<lang>.json` per feature area folder (security, developers...), merged; a key defined twice
-is an error. Pages read them through `SessionState.tr[...]`; Python code (errors, e-mails) calls
-`translate`.
+`<area>/<lang>.json` per feature area folder (security, developers...), plus each node kind's own texts in
+`flowstudio/nodes/<kind>/texts/<lang>.json` (found by path: this lowest layer imports nothing of the app), merged;
+a key defined twice is an error. Pages read them through `SessionState.tr[...]`; Python code (errors, e-mails)
+calls `translate`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 LANGUAGES: dict[str, str] = {"pt-BR": "Português (Brasil)", "es": "Español", "en": "English"}
 DEFAULT_LANGUAGE = "pt-BR"
 _DIR = Path(__file__).parent
+_KINDS = _DIR.parent / "nodes"
+"""The node kinds' folders, each with its texts in ``texts/<lang>.json``."""
 
 
 @cache
@@ -23,7 +26,7 @@ def catalog(lang: str) -> dict[str, str]:
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
     texts: dict[str, str] = json.loads((_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    for part in sorted(_DIR.glob(f"*/{lang}.json")):
+    for part in [*sorted(_DIR.glob(f"*/{lang}.json")), *sorted(_KINDS.glob(f"*/texts/{lang}.json"))]:
         extra = json.loads(part.read_text(encoding="utf-8"))
         clash = sorted(set(extra) & set(texts))
         if clash:

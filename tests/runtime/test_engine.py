@@ -1,65 +1,14 @@
-"""The interpreter: entry points, intents, the fallback chain, step limit, session handling."""
+"""The interpreter: related topics and intents, the first click, the matcher port, step limit, session handling.
+
+What the entry kinds do (start, intent, fallback, event) is tested in ``tests/runtime/nodes/``."""
 
 from __future__ import annotations
 
-from flow_runtime import Event, compile, new_session, step
+from flow_runtime import Event, new_session, step
 from flow_runtime.matching import IntentScore
 from flow_runtime.testing import fake_ports
 from flow_runtime.testing.builders import converse, event_names, make_flow, texts
-
-TOPICS = [{"id": "t_pizza", "name": "Pizza"}, {"id": "t_info", "name": "Info"}]
-
-
-def intents_flow(**bot):
-    nodes = [
-        {"id": "hi", "kind": "message", "text": "Olá"},
-        {
-            "id": "i_pedido",
-            "kind": "intent",
-            "name": "pedido",
-            "topic": "t_pizza",
-            "suggestion": "Fazer pedido",
-            "triggers": ["quero pedir uma pizza", "fazer um pedido"],
-        },
-        {
-            "id": "i_sabores",
-            "kind": "intent",
-            "name": "sabores",
-            "topic": "t_pizza",
-            "triggers": ["quais sabores de pizza vocês têm", "cardapio de sabores"],
-        },
-        {
-            "id": "i_horario",
-            "kind": "intent",
-            "name": "horario",
-            "topic": "t_info",
-            "triggers": ["que horas vocês abrem", "horario de funcionamento"],
-        },
-        {"id": "m_pedido", "kind": "message", "text": "pedido"},
-        {"id": "m_sabores", "kind": "message", "text": "sabores"},
-        {"id": "m_horario", "kind": "message", "text": "horario"},
-        {"id": "m_fallback", "kind": "message", "text": "não entendi"},
-    ]
-    edges = [
-        ("start", "hi"),
-        ("i_pedido", "m_pedido"),
-        ("i_sabores", "m_sabores"),
-        ("i_horario", "m_horario"),
-        ("fallback", "m_fallback"),
-    ]
-    return make_flow(nodes, edges, topics=TOPICS, bot={"name": "B", "fallback": bot} if bot else {"name": "B"})
-
-
-def test_intent_is_matched_from_free_text():
-    assert texts(converse(intents_flow(), "oi", "Que horas voces abrem?")[1]) == ["horario"]
-
-
-def test_intent_sets_the_conversation_topic():
-    assert converse(intents_flow(), "oi", "quero pedir uma pizza")[1].session.topic == "t_pizza"
-
-
-def test_nothing_matched_runs_the_fallback():
-    assert texts(converse(intents_flow(), "oi", "asdfgh qwerty")[1]) == ["não entendi"]
+from tests.runtime.flows import intents_flow
 
 
 def test_related_topic_accepts_a_weaker_match_in_the_current_topic():
@@ -94,44 +43,6 @@ def test_related_intents_can_be_switched_off():
     assert texts(result) == ["não entendi"]
 
 
-def test_intent_trigger_conditions_must_hold():
-    nodes = [
-        {
-            "id": "i",
-            "kind": "intent",
-            "name": "vip",
-            "triggers": ["falar com gerente"],
-            "conditions": [{"source": "tag", "name": "vip", "op": "exists"}],
-        },
-        {"id": "m", "kind": "message", "text": "gerente"},
-        {"id": "fb", "kind": "message", "text": "fallback"},
-    ]
-    flow = make_flow(nodes, [("i", "m"), ("fallback", "fb")], bot={"fallback": {"related_intents": False}})
-    assert texts(converse(flow, "oi", "falar com gerente")[1]) == ["fallback"]
-    assert texts(converse(flow, "oi", "falar com gerente", session=new_session(tags=["vip"]))[1]) == ["gerente"]
-
-
-def test_a_first_message_matching_an_intent_runs_the_intent_not_the_start():
-    (first,) = converse(intents_flow(), "que horas vocês abrem?")
-    assert texts(first) == ["horario"]
-    assert first.session.status == "active"
-
-
-def test_a_first_message_matching_no_intent_runs_the_start_not_the_fallback():
-    assert texts(converse(intents_flow(), "oi")[0]) == ["Olá"]
-
-
-def test_a_weak_first_match_runs_the_start_not_did_you_mean():
-    assert texts(converse(intents_flow(), "pedido de bebida gelada agora")[0]) == ["Olá"]
-
-
-def test_the_start_node_can_run_first_whatever_the_first_message_says():
-    flow = intents_flow()
-    doc = flow.document.model_dump()
-    doc["nodes"][0]["first_message"] = "start"
-    assert texts(converse(compile(doc), "que horas vocês abrem?")[0]) == ["Olá"]
-
-
 def test_a_first_click_on_a_known_button_follows_it():
     nodes = [
         {"id": "hi", "kind": "message", "text": "Olá"},
@@ -149,58 +60,6 @@ def test_a_custom_matcher_plugs_into_the_port():
 
     results = converse(intents_flow(), "oi", "blah", ports=fake_ports(matcher=AlwaysHorario()))
     assert texts(results[1]) == ["horario"]
-
-
-def test_event_node_handles_received_media():
-    nodes = [
-        {"id": "ev", "kind": "event", "event": "image"},
-        {"id": "m", "kind": "message", "text": "foto: ${last_image}"},
-    ]
-    flow = make_flow(nodes, [("ev", "m")])
-    result = converse(flow, "oi", Event.media("image", "https://x/y.jpg"))[1]
-    assert texts(result) == ["foto: https://x/y.jpg"]
-
-
-def test_inactivity_picks_the_longest_elapsed_handler():
-    nodes = [
-        {"id": "e5", "kind": "event", "event": "inactivity", "minutes": 5},
-        {"id": "e30", "kind": "event", "event": "inactivity", "minutes": 30},
-        {"id": "m5", "kind": "message", "text": "ainda aí?"},
-        {"id": "m30", "kind": "message", "text": "tchau"},
-    ]
-    flow = make_flow(nodes, [("e5", "m5"), ("e30", "m30")])
-    assert texts(converse(flow, "oi", Event.inactivity(40))[1]) == ["tchau"]
-    assert texts(converse(flow, "oi", Event.inactivity(6))[1]) == ["ainda aí?"]
-
-
-def test_unhandled_media_runs_the_fallback():
-    result = converse(intents_flow(), "oi", Event.media("audio", "x"))[1]
-    assert texts(result) == ["não entendi"]
-
-
-def test_media_while_a_menu_waits_runs_the_fallback_and_the_menu_keeps_waiting():
-    nodes = [
-        {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
-        {"id": "m1", "kind": "message", "text": "um!"},
-        {"id": "fb", "kind": "message", "text": "não entendi"},
-    ]
-    flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("fallback", "fb")])
-    results = converse(flow, "oi", Event.media("image", "https://x/y.jpg"), "um")
-    assert texts(results[1]) == ["não entendi"]
-    assert texts(results[2]) == ["um!"]
-
-
-def test_an_event_node_path_keeps_a_pending_menu_waiting():
-    nodes = [
-        {"id": "menu", "kind": "buttons", "text": "Escolha", "buttons": [{"id": "b1", "label": "Um"}]},
-        {"id": "m1", "kind": "message", "text": "um!"},
-        {"id": "ev", "kind": "event", "event": "location"},
-        {"id": "m_loc", "kind": "message", "text": "obrigado"},
-    ]
-    flow = make_flow(nodes, [("start", "menu"), ("menu", "b1", "m1"), ("ev", "m_loc")])
-    result = converse(flow, "oi", Event.location(-23.5, -46.6))[1]
-    assert texts(result) == ["obrigado"]
-    assert result.session.cursor == "menu"
 
 
 def test_step_limit_stops_a_runaway_loop_with_an_error_event():
@@ -229,14 +88,6 @@ def test_step_does_not_mutate_the_input_session():
     result = step(flow, session, Event.message("oi"), fake_ports())
     assert session.to_dict() == before
     assert result.session.variables == {"y": 2, "x": 1}
-
-
-def test_missing_start_gives_an_error_event():
-    from flow_runtime import compile
-
-    flow = compile({"schema_version": 1, "nodes": [{"id": "f", "kind": "fallback"}]})
-    result = step(flow, new_session(), Event.message("oi"), fake_ports())
-    assert event_names(result) == ["flow.start.missing"]
 
 
 def test_turns_and_last_text_are_recorded():

@@ -2,8 +2,9 @@
 through the compiler, the engine, the studio's edits and the canvas like the product's own kinds.
 
 A real kind does the same with files instead of calls: ``flow_runtime/nodes/<kind>/`` (``__init__.py``,
-``schema.py``, ``run.py``), ``flowstudio/nodes/<kind>/`` (``__init__.py``, ``studio.py``, ``form.py``), its texts
-in the three catalogues and its test (see the ``template`` kind).
+``schema.py`` with ``MODEL`` and ``ORDER``, ``run.py``), ``flowstudio/nodes/<kind>/`` (``__init__.py``, ``studio.py``,
+``form.py``, ``texts/{pt-BR,es,en}.json``) and its test, ``tests/runtime/nodes/test_<kind>.py``: 10 files, found by
+their folders (see any kind, ``template`` for one).
 """
 
 from __future__ import annotations

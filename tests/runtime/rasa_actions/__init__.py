@@ -1,1 +1,0 @@
-"""Actions served by a real rasa_sdk action server in tests/runtime/test_rasa_action.py."""
