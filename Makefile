@@ -18,12 +18,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Reflex otherwise probes several npm mirrors, unreachable here: use the one npm is configured with.
 export NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 
-.PHONY: help setup sandbox run test test-fast lint browsers migrate seed lock clean
+.PHONY: help setup sandbox run test test-fast lint browsers bench-setup migrate seed lock clean
 
 help:
 	@echo "make run    set up everything, migrate, seed the demo and serve http://localhost:3000"
 	@echo "make test   set up everything (plus chromium), lint (make lint) and run the whole test suite"
 	@echo "make lint   ruff (lint + format), import-linter (the layers in .importlinter) and mypy"
+	@echo "make bench-setup  wrk and py-spy for bench/ (then .venv/bin/python bench/turns.py ...)"
 	@echo "make setup  only the set-up (virtualenv, Python and JS tooling); leaves .venv/bin/flowstudio"
 
 setup: $(VENV)/.installed $(TOOLS)/.installed sandbox
@@ -55,6 +56,14 @@ browsers:
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-noto-color-emoji >/dev/null; \
 	fi
 	@/usr/bin/chromium --version 2>/dev/null
+
+# The benchmarks' own tools: Debian's wrk (a compiled HTTP load generator; bench/load.py) and py-spy (profiles).
+bench-setup: setup
+	@if ! command -v wrk >/dev/null; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; \
+	fi
+	$(BIN)/python -m pip install -q "py-spy==0.4.3" 2> >(grep -v "^WARNING: Location" >&2)
+	@wrk --version 2>&1 | head -1
 
 migrate: setup
 	$(BIN)/flowstudio migrate

@@ -1,27 +1,28 @@
-"""Webhook turns per second through the whole path, next to a bare endpoint measured in the same run.
+"""Webhook turns through the whole path, next to a bare endpoint measured in the same run, with the CPU each costs.
 
 Full path: a signed WhatsApp webhook -> signature check -> dedupe -> per-conversation Redis lock -> the
 published pizzaria flow (NLU included) -> messages, events and session persisted on PostgreSQL -> delivery
 queued on Redis. Baseline: a bare Starlette endpoint doing one Redis GET and SET. Both are served by
-granian with the same number of workers (2, as `flowstudio serve` runs) and driven by the same client.
+granian with the same number of workers (2, as `flowstudio serve` runs).
 
 Two measurements, because one load cannot answer both questions:
 
-* throughput: N conversations send back to back (each waits for its reply, then sends again), which
-  saturates the server; turns/s of the full path against the bare endpoint's;
-* latency at N concurrent conversations, in a steady state: each of N slots holds one customer at a time,
-  who sends, waits for the reply, "types" for a random 0.25-0.75 s (people take seconds; this is harsher) and
-  leaves after 4-12 messages, when a new customer (a new contact: first turn, conversation created and
-  routed) takes the slot; so first turns, which cost about twice a later one, keep arriving all through
-  the run (about one turn in eight). The slots start spread over the first 0.75 s and the first 8 s are
-  not counted: by then nearly every slot has changed customers, so what is measured is N ongoing
-  conversations, not N customers who all wrote in the same second (a burst of first turns a real service
-  meets only when it starts empty). p50/p99 of the full path then measure the turn itself plus the
-  queueing real traffic of N conversations causes. Under the saturating load, latency is only the queue
-  length (Little's law: 32 in flight at R turns/s wait 32/R s on average — even the bare endpoint's p99
-  there is hundreds of ms), so it is printed but not the goal.
+* throughput, driven by `wrk` (compiled; see bench/load.py) with pre-signed bodies, `--connections`
+  requests always in flight: turns/s of the full path against the bare endpoint's, and the web processes'
+  CPU per turn (from /proc) against the bare endpoint's per request. The bare line shows the driver
+  saturates it (the machine's cores are busy, wrk's own share printed). Customers write in blocks: each
+  sends 8 messages ("oi", then questions the NLU answers), so one turn in eight is a first turn (new
+  contact, conversation created and routed); a customer's next message comes hundreds of requests later,
+  so per-conversation locks do not serialise the load;
+* latency at N concurrent conversations, in a steady state, driven by a Python client (pacing needs one):
+  each of N slots holds one customer at a time, who sends, waits for the reply, "types" for a random
+  0.25-0.75 s (people take seconds; this is harsher) and leaves after 4-12 messages, when a new customer
+  (a new contact: first turn, conversation created and routed) takes the slot; so first turns keep
+  arriving all through the run (about one turn in eight). The slots start spread over the first 0.75 s and
+  the first 8 s are not counted. The bare endpoint's p99 under the same driver is printed beside it.
 
-    .venv/bin/python bench/turns.py [--conversations 32] [--seconds 20] [--workers 2]
+    make bench-setup   # once: wrk (Debian) and py-spy
+    .venv/bin/python bench/turns.py [--connections 64] [--conversations 32] [--seconds 20] [--workers 2]
 Needs PostgreSQL (FLOWSTUDIO_TEST_POSTGRES_URL) and Redis (FLOWSTUDIO_TEST_REDIS_URL) as the tests do.
 """
 
@@ -35,8 +36,6 @@ import hmac
 import json
 import os
 import random
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,12 +44,15 @@ import time
 import uuid
 from pathlib import Path
 
+from load import Load, run_wrk, serve, stop, write_requests
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 POSTGRES = os.environ.get("FLOWSTUDIO_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("FLOWSTUDIO_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "bench-secret"
-GOAL_SHARE, GOAL_P99_MS = 0.40, 50.0
+GOAL_SHARE, GOAL_CPU_MS, GOAL_P99_MS = 0.15, 2.5, 50.0
+MESSAGES = 8  # per customer in the throughput run
 THINK_S = 0.5  # mean pause between a reply and the next message, paced runs
 LENGTHS = (4, 12)  # messages of one customer, paced runs (a pizza order takes about 8)
 WARM_UP_S = 8.0  # paced runs: turns before this are not counted (nearly every slot has changed customers by then)
@@ -85,12 +87,6 @@ def warm():  # what the app's start does (tuning.on_app_start, its lifespan task
 threading.Thread(target=warm, daemon=True).start()
 """
 WARM_MARKER = "bench: worker warm"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(database: str) -> str:
@@ -146,54 +142,6 @@ def drop(database: str) -> None:
     admin = sa.create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-
-
-def serve(
-    module_dir: Path, module: str, env: dict[str, str], workers: int, *, warm_marker: str | None = None
-) -> tuple[subprocess.Popen, str]:
-    """Start granian; with `warm_marker`, also wait until every worker has printed it (its warm-up is done:
-    a production process warms up at start, so measuring its first seconds would time the loading)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "asgi",
-            "--workers",
-            str(workers),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            f"{module}:app",
-        ],
-        cwd=module_dir,
-        env={**env, "PYTHONPATH": f"{module_dir}:{ROOT}"},
-        stdout=(module_dir / f"{module}.log").open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # stop() ends granian's workers too
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            listening = sock.connect_ex(("127.0.0.1", port)) == 0
-        log = (module_dir / f"{module}.log").read_text()
-        if listening and (warm_marker is None or log.count(warm_marker) >= workers):
-            return process, f"http://127.0.0.1:{port}"
-        time.sleep(0.2)
-    stop(process)
-    raise RuntimeError(f"{module} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End a server and its worker processes."""
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    process.wait()
 
 
 def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
@@ -276,11 +224,41 @@ def report(name: str, count: int, latencies: list[float], seconds: float) -> dic
     return figures
 
 
+def throughput_requests(path: Path, count: int, connections: int) -> None:
+    """`count` pre-signed turns for wrk: blocks of new customers, each sending MESSAGES messages in turn. A block
+    is 4 x `connections` customers: a customer's next message comes after every other one of the block has
+    sent, so never while their last one is still in flight, and one turn in MESSAGES is a first turn."""
+    run, block = uuid.uuid4().hex[:6], max(4 * connections, 32)
+    lines = []
+    for k in range(count):
+        group, number = divmod(k // block, MESSAGES)
+        body, headers = signed(payload(f"55118{run}{group * block + k % block:07d}", number))
+        lines.append((headers["X-Hub-Signature-256"], body))
+    write_requests(path, lines)
+
+
+def profile(server: subprocess.Popen, output: Path, seconds: float) -> subprocess.Popen:
+    """py-spy sampling the server's worker processes while wrk runs (collapsed stacks, one line per stack)."""
+    command = [str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.pid), "--subprocesses"]
+    command += ["--gil", "--format", "raw", "--rate", "200", "--duration", str(round(seconds)), "--output", str(output)]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def check(name: str, load: Load) -> None:
+    if load.non2xx or load.errors:
+        raise RuntimeError(f"{name}: {load.non2xx} answers not 2xx, {load.errors} socket errors")
+    if load.wraps and name.startswith("full"):
+        raise RuntimeError(f"{name}: the pre-signed turns ran out (raise --max-rate): repeats are cheap duplicates")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--conversations", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=64, help="wrk: requests in flight (throughput)")
+    parser.add_argument("--conversations", type=int, default=32, help="paced conversations (latency)")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2, help="granian workers of both servers")
+    parser.add_argument("--profile", type=Path, help="py-spy: collapsed stacks of the full path's web processes")
+    parser.add_argument("--max-rate", type=int, default=2500, help="full-path turns/s the pre-signed file covers")
     args = parser.parse_args()
     database = f"flowstudio_bench_{uuid.uuid4().hex[:8]}"
     queue = f"bench-{database[-8:]}"
@@ -289,13 +267,13 @@ def main() -> None:
         apps = Path(folder)
         (apps / "bare_app.py").write_text(BARE_APP.format(redis=REDIS))
         (apps / "full_app.py").write_text(FULL_APP.format(warm_marker=WARM_MARKER, queue=queue))
+        throughput_requests(apps / "turns.txt", int(args.max_rate * seconds), args.connections)
         try:
             os.environ["FLOWSTUDIO_DATA_DIR"] = str(apps / "data")  # where prepare() stores the trained model
             key = prepare(database)
-            # This process is the measuring instrument, and seeding and training above left a large heap in
+            # This process is the paced runs' instrument, and seeding and training above left a large heap in
             # it: each full collection of it (gen 2: 100-200 ms here) stalled every request in flight, which
-            # then counted as the servers' latency (clusters of 100 ms "turns" across all conversations at
-            # once). Frozen, as the app's own warm-up does, it is not scanned again.
+            # then counted as the servers' latency. Frozen, as the app's own warm-up does, it is not scanned.
             gc.collect()
             gc.freeze()
             env = {**os.environ, "FLOWSTUDIO_ENV": "test"}
@@ -304,15 +282,24 @@ def main() -> None:
             full_turn = f"{full_url}/webhooks/whatsapp/{key}"
             try:
                 asyncio.run(drive(full_turn, 4 * args.workers, 8))  # warm-up: every worker's model and pools
-                print(f"{n} conversations, {args.workers} granian workers each, {seconds:.0f} s per run")
-                print("saturating (back to back):")
-                base = report(
-                    "  bare Redis GET+SET (base)", *asyncio.run(drive(f"{bare_url}/turn", n, seconds)), seconds
-                )
-                ours = report("  full webhook turn", *asyncio.run(drive(full_turn, n, seconds)), seconds)
                 print(
-                    f"paced (customers of {LENGTHS[0]}-{LENGTHS[1]} messages, pausing {THINK_S / 2:.2f}-"
-                    f"{THINK_S * 1.5:.2f} s between them; counted after {WARM_UP_S:.0f} s):"
+                    f"throughput: wrk, {args.connections} connections, {args.workers} granian workers each, "
+                    f"{seconds:.0f} s per run, load average before {os.getloadavg()[0]:.2f}"
+                )
+                base = run_wrk(
+                    f"{bare_url}/turn", apps / "turns.txt", bare, seconds=seconds, connections=args.connections
+                )
+                check("bare", base)
+                print(base.line("  bare Redis GET+SET (base)"))
+                spy = profile(full, args.profile, seconds) if args.profile else None
+                ours = run_wrk(full_turn, apps / "turns.txt", full, seconds=seconds, connections=args.connections)
+                if spy:
+                    spy.wait()
+                check("full", ours)
+                print(ours.line("  full webhook turn"))
+                print(
+                    f"paced latency, Python client: {n} conversations, customers of {LENGTHS[0]}-{LENGTHS[1]} "
+                    f"messages pausing {THINK_S / 2:.2f}-{THINK_S * 1.5:.2f} s; counted after {WARM_UP_S:.0f} s:"
                 )
                 steady = {"think": THINK_S, "lengths": LENGTHS, "warm_up": WARM_UP_S}
                 report(
@@ -337,11 +324,13 @@ def main() -> None:
         finally:
             drop(database)
             forget_queue(queue)
-    share = ours["tps"] / base["tps"]
+    share, cpu = ours.rate / base.rate, ours.cpu_ms_per_request
+    verdict = {True: "OK", False: "MISS"}
     print(
-        f"full/base throughput {share:.2f} (goal >= {GOAL_SHARE:.2f}): {'OK' if share >= GOAL_SHARE else 'MISS'}; "
-        f"p99 at {n} conversations {paced['p99']:.1f} ms (goal < {GOAL_P99_MS:.0f} ms): "
-        f"{'OK' if paced['p99'] < GOAL_P99_MS else 'MISS'}"
+        f"full/base throughput {share:.3f} (goal >= {GOAL_SHARE:.2f}): {verdict[share >= GOAL_SHARE]}; "
+        f"web CPU per turn {cpu:.2f} ms (goal <= {GOAL_CPU_MS} ms; bare {base.cpu_ms_per_request:.2f}): "
+        f"{verdict[cpu <= GOAL_CPU_MS]}; paced p99 at {n} conversations {paced['p99']:.1f} ms "
+        f"(goal < {GOAL_P99_MS:.0f} ms): {verdict[paced['p99'] < GOAL_P99_MS]}"
     )
 
 
