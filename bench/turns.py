@@ -150,8 +150,39 @@ def signed(payload: dict) -> tuple[bytes, dict[str, str]]:
     return body, {"X-Hub-Signature-256": signature, "Content-Type": "application/json"}
 
 
+QUESTIONS = (
+    "que horas vocês abrem",
+    "vocês abrem que horas hoje",
+    "qual o horário de funcionamento",
+    "até que horas fica aberto",
+    "estão abertos agora",
+    "abre domingo",
+    "que horas fecha hoje",
+    "horário de atendimento amanhã",
+    "vocês aceitam cartão",
+    "tem pizza vegana",
+    "qual é o endereço da loja",
+    "quanto custa a entrega",
+    "tem estacionamento",
+    "aceitam pix",
+    "qual o valor da pizza grande",
+    "tem promoção hoje",
+    "tem refrigerante",
+)
+ENDINGS = ("?", "", " por favor?", " hoje?", "??", " amigo?", " pfv", "!")
+
+
+def text_of(sender: str, number: int) -> str:
+    """What a customer writes: "oi", then questions the NLU must classify (hours, or out of scope), varied so
+    that the NLU does real work on each (not one sentence over and over)."""
+    if number == 0:
+        return "oi"
+    pick = random.Random(f"{sender}:{number}")
+    return pick.choice(QUESTIONS) + pick.choice(ENDINGS)
+
+
 def payload(sender: str, number: int) -> dict:
-    text = "oi" if number == 0 else "que horas vocês abrem?"
+    text = text_of(sender, number)
     message = {
         "from": sender,
         "id": f"wamid.{sender}.{number}",
@@ -257,6 +288,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=32, help="paced conversations (latency)")
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2, help="granian workers of both servers")
+    parser.add_argument("--throughput-only", action="store_true", help="skip the paced latency runs")
     parser.add_argument("--profile", type=Path, help="py-spy: collapsed stacks of the full path's web processes")
     parser.add_argument("--max-rate", type=int, default=2500, help="full-path turns/s the pre-signed file covers")
     args = parser.parse_args()
@@ -297,6 +329,9 @@ def main() -> None:
                     spy.wait()
                 check("full", ours)
                 print(ours.line("  full webhook turn"))
+                if args.throughput_only:
+                    print(f"full/base throughput {ours.rate / base.rate:.3f}")
+                    return
                 print(
                     f"paced latency, Python client: {n} conversations, customers of {LENGTHS[0]}-{LENGTHS[1]} "
                     f"messages pausing {THINK_S / 2:.2f}-{THINK_S * 1.5:.2f} s; counted after {WARM_UP_S:.0f} s:"
