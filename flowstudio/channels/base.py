@@ -115,6 +115,8 @@ class Outgoing:
     message_id: int | None = None
     conversation_id: int | None = None
     sender_type: str = "bot"
+    language: str | None = None
+    """The conversation's language (else its bot's), when delivery read it already (None: the adapter reads it)."""
 
 
 @dataclass(frozen=True)

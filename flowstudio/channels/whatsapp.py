@@ -257,7 +257,8 @@ class WhatsApp:
                 "outside the 24-hour customer-service window: only approved templates can be sent", retryable=False
             )
         interactive = output.get("type") in ("buttons", "carousel")  # the only outputs with labels of their own
-        return render(output, message.recipient, language=_language(message.conversation_id) if interactive else "pt")
+        language = (message.language or _language(message.conversation_id)) if interactive else "pt"
+        return render(output, message.recipient, language=language)
 
     def send(self, channel: ChannelInfo, payload: Payload) -> str:
         """POST one message; its `wamid` (delivery keeps the last part's: its statuses follow the one seen last)."""

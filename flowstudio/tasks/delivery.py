@@ -25,14 +25,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from celery import shared_task
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from flowstudio.channels.base import ChannelInfo, DeliveryError, Outgoing
 from flowstudio.channels.registry import adapter_for
 from flowstudio.db import session_scope
 from flowstudio.models import (
-    Channel,
+    Bot,
     ContactIdentity,
     Conversation,
     DeliveryStatus,
@@ -42,6 +44,7 @@ from flowstudio.models import (
     utcnow,
 )
 from flowstudio.services.conversations import outbox
+from flowstudio.tasks.channel_cache import known_channel
 from flowstudio.tasks.publish import publish
 
 log = logging.getLogger("flowstudio.delivery")
@@ -61,72 +64,113 @@ def _locked(session: Session, message_id: int) -> Message | None:
     return session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
 
 
+def _still_claimed(session: Session, message_id: int, number: int) -> bool:
+    """Lock the message again and say whether it is still queued under claim `number` (not the whole row:
+    the claim's copy of it is current while the claim stands)."""
+    row = session.exec(
+        select(Message.status, Message.send_attempts).where(Message.id == message_id).with_for_update()
+    ).first()
+    return row is not None and row[0] == DeliveryStatus.QUEUED and row[1] == number
+
+
 @dataclass(frozen=True)
 class Claim:
-    """A committed claim on a queued message: its number, the channel and what to send."""
+    """A claim taken on a queued message: its number, the message, the channel and what to send."""
 
     number: int
+    message: Message
     channel: ChannelInfo
     outgoing: Outgoing
     workspace_id: int
 
 
-def _claim(message_id: int) -> Claim | str:
-    """Commit this attempt's claim on a queued message; returns the claim, or the outcome when there is
-    nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a message whose claims
-    kept being cut off: a send that kills its worker every time is not tried for ever).
+def _claim_query(message_id: int) -> Any:
+    """The message (locked), its conversation's fields, the contact's id on the channel and whether an
+    earlier reply of the conversation is still queued: everything a claim reads, in one round trip."""
+    earlier = aliased(Message)
+    return (
+        select(
+            Message,
+            Conversation.workspace_id,
+            Conversation.channel_id,
+            Conversation.last_inbound_at,
+            sa.func.coalesce(Conversation.language, Bot.language),
+            ContactIdentity.external_id,
+            select(earlier.id)
+            .where(
+                earlier.conversation_id == Message.conversation_id,
+                earlier.direction == Direction.OUTBOUND,
+                earlier.status == DeliveryStatus.QUEUED,
+                earlier.id < Message.id,
+            )
+            .limit(1)
+            .scalar_subquery(),
+        )
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .outerjoin(Bot, Bot.id == sa.func.coalesce(Conversation.owner_bot_id, Conversation.last_bot_id))
+        .outerjoin(
+            ContactIdentity,
+            sa.and_(
+                ContactIdentity.contact_id == Conversation.contact_id,
+                ContactIdentity.channel_id == Conversation.channel_id,
+            ),
+        )
+        .where(Message.id == message_id)
+        .with_for_update(of=Message)
+    )
+
+
+def _claim(session: Session, message_id: int) -> Claim | str:
+    """Take this attempt's claim on a queued message (the caller commits it); returns the claim, or the
+    outcome when there is nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a
+    message whose claims kept being cut off: a send that kills its worker every time is not tried for ever).
+
+    The claim's commit does not wait for the disk (PostgreSQL's `synchronous_commit` off for it): it is there
+    for a worker that dies, and a committed transaction is visible to every other at once, waited for or not;
+    only a crash of the database server itself within a fraction of a second could lose it, and the message
+    would then look unclaimed, the resend window the module's docstring describes. The `sent` commit waits.
 
     Raises:
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    with session_scope() as session:
-        message = _locked(session, message_id)
-        if message is None or message.status != DeliveryStatus.QUEUED:
-            return "skipped"
-        earlier = session.exec(
-            select(Message.id).where(
-                Message.conversation_id == message.conversation_id,
-                Message.direction == Direction.OUTBOUND,
-                Message.status == DeliveryStatus.QUEUED,
-                Message.id < message.id,
-            )
-        ).first()
-        if earlier is not None:
-            raise NotYet(f"message {earlier} goes first")
-        conversation = session.get(Conversation, message.conversation_id)
-        channel = session.get(Channel, conversation.channel_id) if conversation.channel_id else None
-        adapter = adapter_for(channel.kind) if channel else None
-        if adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
-            message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
-            session.add(message)
-            return "sent"
-        if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
-            message.cut_offs += 1
-            log.warning("channel.delivery.resend", extra={"message_id": message.id, "attempts": message.send_attempts})
-            if message.cut_offs >= MAX_CUT_OFFS:
-                _fail(session, message, conversation.workspace_id, f"the send was cut off {message.cut_offs} times")
-                return "failed"
-        identity = session.exec(
-            select(ContactIdentity).where(
-                ContactIdentity.contact_id == conversation.contact_id, ContactIdentity.channel_id == channel.id
-            )
-        ).first()
-        message.send_attempts += 1
-        message.sending_at = utcnow()
+    row = session.exec(_claim_query(message_id)).first()
+    if row is None or row[0].status != DeliveryStatus.QUEUED:
+        return "skipped"
+    message, workspace_id, channel_id, last_inbound_at, language, recipient, earlier = row
+    if earlier is not None:
+        raise NotYet(f"message {earlier} goes first")
+    channel = known_channel(session, channel_id) if channel_id else None
+    adapter = adapter_for(channel.info.kind) if channel else None
+    if adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
+        message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
         session.add(message)
-        return Claim(
-            number=message.send_attempts,
-            channel=ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets)),
-            outgoing=Outgoing(
-                recipient=identity.external_id if identity else "",
-                output=dict(message.payload),
-                last_inbound_at=conversation.last_inbound_at,
-                message_id=message.id,
-                conversation_id=conversation.id,
-                sender_type=message.sender_type.value,
-            ),
-            workspace_id=conversation.workspace_id,
-        )
+        return "sent"
+    if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
+        message.cut_offs += 1
+        log.warning("channel.delivery.resend", extra={"message_id": message.id, "attempts": message.send_attempts})
+        if message.cut_offs >= MAX_CUT_OFFS:
+            _fail(session, message, workspace_id, f"the send was cut off {message.cut_offs} times")
+            return "failed"
+    message.send_attempts += 1
+    message.sending_at = utcnow()
+    session.add(message)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+    return Claim(
+        number=message.send_attempts,
+        message=message,
+        channel=channel.info,
+        outgoing=Outgoing(
+            recipient=recipient or "",
+            output=dict(message.payload),
+            last_inbound_at=last_inbound_at,
+            message_id=message.id,
+            conversation_id=message.conversation_id,
+            sender_type=message.sender_type.value,
+            language=language or "pt",
+        ),
+        workspace_id=workspace_id,
+    )
 
 
 def _fail(session: Session, message: Message, workspace_id: int, reason: str) -> None:
@@ -150,20 +194,22 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
     Messages of a conversation go out in order: while an earlier one is still queued (being retried),
     this one waits. The claim is committed first (`_claim`); the provider is then called with the row
     locked, only while that claim is still the latest. A message the channel renders as several provider
-    messages records each part as it goes out (`sent_parts`), so a retry sends only the rest.
+    messages records each part as it goes out (`sent_parts`), so a retry sends only the rest. One database
+    session (one pooled connection) serves the claim and the send.
 
     Raises:
         DeliveryError: a retryable failure while attempts remain (the claim is released).
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    claim = _claim(message_id)
-    if isinstance(claim, str):
-        return claim
-    adapter = adapter_for(claim.channel.kind)
     with session_scope() as session:
-        message = _locked(session, message_id)
-        if message is None or message.status != DeliveryStatus.QUEUED or message.send_attempts != claim.number:
+        claim = _claim(session, message_id)
+        session.commit()
+        if isinstance(claim, str):
+            return claim
+        if not _still_claimed(session, message_id, claim.number):
             return "skipped"  # a copy of the task took it over meanwhile
+        adapter = adapter_for(claim.channel.kind)
+        message: Message | None = claim.message
         try:
             parts = adapter.render(claim.channel, claim.outgoing)
             external_id = ""

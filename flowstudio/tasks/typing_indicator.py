@@ -6,10 +6,10 @@ import logging
 
 from celery import shared_task
 
-from flowstudio.channels.base import ChannelInfo, Contact, DeliveryError
+from flowstudio.channels.base import Contact, DeliveryError
 from flowstudio.channels.registry import adapter_for
 from flowstudio.db import session_scope
-from flowstudio.models import Channel
+from flowstudio.tasks.channel_cache import known_channel
 
 log = logging.getLogger("flowstudio.typing")
 
@@ -20,11 +20,11 @@ def signal_typing(channel_id: int, recipient: str, reference: str = "", conversa
     message `reference`, REST `agent.typing` event). Once, no retries: a late indicator is worse than none.
     Failures are logged, never shown to the agent."""
     with session_scope() as session:
-        channel = session.get(Channel, channel_id)
-        adapter = adapter_for(channel.kind) if channel is not None and channel.is_active else None
-        if adapter is None or not adapter.capabilities.push or not adapter.capabilities.typing:
-            return "skipped"
-        info = ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets))
+        channel = known_channel(session, channel_id)
+    adapter = adapter_for(channel.info.kind) if channel is not None and channel.active else None
+    if channel is None or adapter is None or not adapter.capabilities.push or not adapter.capabilities.typing:
+        return "skipped"
+    info = channel.info
     try:
         adapter.send_typing(info, Contact(recipient, reference, conversation_id))
     except DeliveryError as error:
