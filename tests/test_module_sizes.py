@@ -16,7 +16,7 @@ TOO_BIG_FOR_NOW = {
     "flow_runtime/nlu/training.py": 423,
     "flowstudio/pages/editor/state.py": 545,
     "flowstudio/pages/editor/versions.py": 408,
-    "flowstudio/services/conversations/inbound.py": 502,
+    "flowstudio/services/conversations/inbound.py": 433,
 }
 
 

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 
 from flowstudio.db import session_scope
-from flowstudio.services.conversations.inbound import fire_inactivity, inactivity_due
+from flowstudio.services.conversations.flow_silence import fire_inactivity, inactivity_due
 from flowstudio.tasks.delivery import enqueue_deliveries
 
 log = logging.getLogger("flowstudio.timers")

@@ -2,7 +2,8 @@
 
 The widget (`assets/webchat.js`) is added to any page with one tag:
 `<script src="https://HOST/webchat/widget.js" data-key="CHANNEL_KEY" data-color="#4f46e5" async></script>`.
-Bot replies are visible once their delivery task has run, so the flow's wait seconds are honoured.
+Bot replies are visible once their delivery task has run, so the flow's wait seconds are honoured; an agent's
+reply at once (`services.conversations.shown_now`). The stream is pushed: it reads when nudged (`live`).
 What the widget is shown comes from `flowstudio.services.conversations.webchat`: each message with its sender kind (an
 agent's with their name), notices (agent joined, conversation closed, back to the bot) and a status
 (``owner``, ``typing`` seconds, ``typing_by``). The polling answer holds them all; the stream sends each item
@@ -11,7 +12,6 @@ as a plain event, an ``event: typing`` for each new agent signal, and an ``event
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import re
@@ -32,6 +32,7 @@ from flowstudio.models import Channel, ChannelKind
 from flowstudio.services.conversations import webchat as view
 from flowstudio.services.conversations.inbound import InboundEvent
 from flowstudio.services.conversations.typing_indicator import webchat_typing
+from flowstudio.services.system import live
 
 router = APIRouter(tags=["webchat"])
 WIDGET = Path(__file__).resolve().parents[3] / "assets/webchat.js"
@@ -43,6 +44,12 @@ CORS = {
 VISITOR = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 STATUS_EVERY_S = 10.0
 """The stream repeats the status this often even unchanged (the widget's "typing…" lasts as long as told)."""
+STREAM_S = 300.0
+"""A stream lasts this long, then the widget reconnects (proxies drop long-lived responses)."""
+POLL_S, PUSHED_POLL_S = 0.5, 3.0
+"""The stream reads the conversation when nudged (`services.system.live`: a message became visible, the agent
+typed), else after this many seconds: `POLL_S` while nudges from other processes cannot reach this one (no
+Redis), `PUSHED_POLL_S` while they do (a missed nudge, a typing signal expiring)."""
 
 
 async def _channel(key: str, request: Request) -> ChannelInfo:
@@ -137,7 +144,8 @@ async def stream(
 
     async def events():
         last, last_notice, typing_sent, status_sent, status_at = after, notices_after, "", None, 0.0
-        for _ in range(600):  # ~5 minutes, then the widget reconnects
+        topic, ends = live.webchat_topic(channel.id, visitor), time.monotonic() + STREAM_S
+        while time.monotonic() < ends:  # then the widget reconnects
             if await request.is_disconnected():
                 return
             feed = await run_in_threadpool(
@@ -159,7 +167,7 @@ async def stream(
                 status_sent, status_at = shape, time.monotonic()
                 yield f"event: status\ndata: {json.dumps(feed.status)}\n\n"
             yield ": keep-alive\n\n"
-            await asyncio.sleep(0.5)
+            await live.wait(topic, PUSHED_POLL_S if live.pushed() else POLL_S)
 
     return StreamingResponse(
         events(),

@@ -1,5 +1,5 @@
-"""The inbox's state: the list and the open conversation, and a background task that polls the database for
-changes and pushes them to the page while it is open.
+"""The inbox's state: the list and the open conversation, and a background task that reads the database when
+the workspace's inbox is nudged (`services.system.live`; a poll as fallback) and pushes changes to the page.
 
 `InboxState` is one state made of its sections: the list's filters (`filters.py`), the message box and quick
 replies (`compose.py`), the conversation's actions (`handling.py`), each a mixin; actions run through
@@ -26,6 +26,7 @@ from flowstudio.services.inbox import chat_pane, live_updates
 from flowstudio.services.inbox import listing as inbox
 from flowstudio.services.inbox import quick_replies as canned
 from flowstudio.services.inbox.listing import ConversationRow, InboxFilters
+from flowstudio.services.system import live
 from flowstudio.services.system.workspace_settings import conversation_types
 from flowstudio.state.actions import PageActions
 from flowstudio.state.connections import connected
@@ -33,6 +34,11 @@ from flowstudio.state.guard import authorize, requires
 from flowstudio.state.session import scope_of
 
 POLL_SECONDS = 1.5
+"""Without nudges from other processes (no Redis: `services.system.live`), the inbox reads this often."""
+PUSHED_POLL_SECONDS = 5.0
+"""With them, it reads when nudged (a message, an action) and at least this often (what nothing nudges)."""
+MIN_GAP_SECONDS = 0.2
+"""Nudges closer than this are read together (a busy workspace nudges on every message)."""
 FULL_REFRESH_SECONDS = 15  # waiting times and clocks move even when nothing happened
 TOUCH_SECONDS = 30
 ROUTE = "/inbox"
@@ -219,14 +225,20 @@ class InboxState(PageActions, InboxFilterState, InboxComposeState, InboxHandling
 
     @rx.event(background=True)
     async def watch(self):
-        """Poll for changes every `POLL_SECONDS` while this tab shows the inbox; push what changed."""
+        """Read the changes when the workspace's inbox is nudged (`services.system.live`), else every
+        `POLL_SECONDS` (`PUSHED_POLL_SECONDS` while nudges reach this process), while this tab shows the inbox;
+        push what changed."""
         async with self:
             self._generation += 1
             generation = self._generation
             token = self.router.session.client_token
-        gone = 0
+            workspace_id, _, _ = await scope_of(self)
+        gone, read_at = 0, 0.0
         while True:
-            await asyncio.sleep(POLL_SECONDS)
+            topic = live.inbox_topic(workspace_id or 0)
+            await live.wait(topic, PUSHED_POLL_SECONDS if live.pushed() else POLL_SECONDS)
+            await asyncio.sleep(max(0.0, read_at + MIN_GAP_SECONDS - time.monotonic()))
+            read_at = time.monotonic()
             async with self:
                 if self._generation != generation or self.router.url.path.rstrip("/") != ROUTE:
                     return

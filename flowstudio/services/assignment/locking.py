@@ -21,8 +21,10 @@ from flowstudio.models import (
 )
 from flowstudio.services.assignment.handling import AssignmentNotFound, Deliveries
 from flowstudio.services.assignment.system_messages import deliver
+from flowstudio.services.conversations import shown_now
 from flowstudio.services.conversations.locks import contact_lock_key, conversation_lock
 from flowstudio.services.flow_manager import owner_changes
+from flowstudio.services.system import live
 
 
 @dataclass
@@ -75,7 +77,8 @@ def locked(conversation_id: int, *, workspace_id: int | None = None) -> Iterator
 def act(
     conversation_id: int, workspace_id: int | None, work: Callable[[Session, Conversation], Deliveries | None]
 ) -> ActionResult:
-    """Run `work` on the conversation under its lock and row lock, commit, then queue the deliveries it returned."""
+    """Run `work` on the conversation under its lock and row lock, commit, then queue the deliveries it returned
+    (a webchat's are shown at once when they can be: `shown_now`) and nudge the pages and widget showing it."""
     with locked(conversation_id, workspace_id=workspace_id) as (session, conversation):
         deliveries = work(session, conversation) or []
         result = ActionResult(
@@ -84,7 +87,10 @@ def act(
             status=ConversationStatus(conversation.status).value,
             deliveries=list(deliveries),
         )
-    deliver(result.deliveries)
+        queued = shown_now.show_now(session, conversation, result.deliveries)
+        topics = shown_now.topics_of(session, conversation)
+    deliver(queued)
+    live.publish(*topics)
     return result
 
 

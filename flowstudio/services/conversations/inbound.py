@@ -43,9 +43,9 @@ from flowstudio.services.conversations.locks import contact_lock_key, conversati
 from flowstudio.services.conversations.turn_writes import flush_turn
 from flowstudio.services.flow_manager import placement
 from flowstudio.services.integrations import webhooks
+from flowstudio.services.system import live
 
 log = logging.getLogger("flowstudio.conversations")
-FIRED_KEY = "_inactivity_fired"  # beside the engine's session data (from_dict ignores it): thresholds fired
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class InboundResult:
     duplicate: bool = False
     message_id: int | None = None
     deliveries: list[tuple[int, float]] = field(default_factory=list)  # (outbound message id, countdown s)
+    workspace_id: int | None = None  # set when something was stored (whose inbox to nudge)
 
     def settle(self, session: Session, conversation: Conversation) -> None:
         """Give the turn's new messages their ids: they are written (the inbound one too, on an ongoing
@@ -214,6 +215,9 @@ def handle_inbound(event: InboundEvent, *, queue_deliveries: bool = False) -> In
                     held.before_release(
                         lambda pipeline, url: outbox.enqueue_deliveries(result.deliveries, pipeline=(pipeline, url))  # noqa: B023 - runs before the loop returns
                     )
+                if result.workspace_id is not None:  # the inbox's tabs show it now (in the release's round trip)
+                    topic = live.inbox_topic(result.workspace_id)
+                    held.before_release(lambda pipeline, _url, topic=topic: live.publish(topic, pipeline=pipeline))
                 return result
             except sa.exc.IntegrityError:
                 with session_scope() as session:
@@ -293,9 +297,9 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     session.add(inbound)
     if not ongoing:
         session.flush()
-    result = InboundResult(conversation_id=conversation.id)
+    result = InboundResult(conversation_id=conversation.id, workspace_id=conversation.workspace_id)
     if conversation.owner_type == OwnerType.BOT:  # sees the previous message's time: idle sessions restart
-        _bot_turn(session, conversation, _engine_event(event), f"out:{uuid.uuid4().hex}", result)
+        bot_turn(session, conversation, _engine_event(event), f"out:{uuid.uuid4().hex}", result)
     elif conversation.owner_type == OwnerType.QUEUE and conversation.waiting_since is None:  # routed to a queue
         result.deliveries.extend(
             queueing.enqueue(
@@ -317,7 +321,7 @@ def _handle_locked(session: Session, event: InboundEvent, key: str | None) -> In
     return result
 
 
-def _bot_turn(
+def bot_turn(
     session: Session, conversation: Conversation, engine_event: EngineEvent, key_prefix: str, result: InboundResult
 ) -> None:
     """Step the bot's published flow with one event; outbound messages get keys `<key_prefix>:<index>`."""
@@ -388,7 +392,7 @@ def _bot_turn(
         and conversation.owner_bot_id != bot_before
         and key_prefix.count(":bot") < 3
     ):  # another bot took over: it starts now (a few hops at most)
-        _bot_turn(session, conversation, engine_event, f"{key_prefix}:bot{conversation.owner_bot_id}", result)
+        bot_turn(session, conversation, engine_event, f"{key_prefix}:bot{conversation.owner_bot_id}", result)
 
 
 def _session_for(session: Session, conversation: Conversation, timeout_minutes: int) -> FlowSession:
@@ -427,70 +431,3 @@ def _hand_off(session: Session, conversation: Conversation, output: dict[str, An
     return handoff_service.apply_handoff(
         session=session, conversation=conversation, output=output, actor_type="bot", actor_id=conversation.owner_bot_id
     )
-
-
-def inactivity_due(*, session: Session, now: datetime | None = None) -> list[tuple[int, int]]:
-    """(conversation id, minutes) of inactivity events due: bot-owned open conversations whose contact has
-    been silent at least as long as an inactivity `event` node of the published flow asks, not yet fired
-    for that silence."""
-    now = now or utcnow()
-    rows = session.exec(
-        select(Conversation).where(
-            Conversation.owner_type == OwnerType.BOT,
-            Conversation.status == ConversationStatus.OPEN,
-            Conversation.last_inbound_at.is_not(None),
-            Conversation.last_inbound_at > now - timedelta(days=7),
-        )
-    ).all()
-    due = []
-    flows: dict[int, runtime.PublishedFlow | None] = {}
-    for conversation in rows:
-        if conversation.owner_bot_id not in flows:  # one lookup per bot, not per conversation
-            flows[conversation.owner_bot_id] = runtime.published_flow(session=session, bot_id=conversation.owner_bot_id)
-        published = flows[conversation.owner_bot_id]
-        if published is None:
-            continue
-        silent = (now - as_utc(conversation.last_inbound_at)).total_seconds() / 60
-        fired = set((conversation.session or {}).get(FIRED_KEY, []))
-        since = as_utc(conversation.last_inbound_at).isoformat()
-        for node_id in published.flow.events.get("inactivity", []):
-            minutes = published.flow.nodes[node_id].minutes or 0
-            if minutes <= silent and f"{since}/{minutes}" not in fired:
-                due.append((conversation.id, minutes))
-    return due
-
-
-def fire_inactivity(*, conversation_id: int, minutes: int) -> InboundResult:
-    """Run the flow's inactivity event for a silent contact (once per silence and threshold)."""
-    result = InboundResult(conversation_id=conversation_id)
-    with session_scope() as session:
-        conversation = session.get(Conversation, conversation_id)
-        identity = session.exec(
-            select(ContactIdentity).where(
-                ContactIdentity.contact_id == conversation.contact_id,
-                ContactIdentity.channel_id == conversation.channel_id,
-            )
-        ).first()
-        lock_key = (
-            contact_lock_key(conversation.channel_id, identity.external_id)
-            if identity
-            else f"conversation:{conversation_id}"
-        )
-    with conversation_lock(lock_key), session_scope() as session:
-        conversation = session.exec(
-            select(Conversation).where(Conversation.id == conversation_id).with_for_update()
-        ).one()
-        if conversation.owner_type != OwnerType.BOT or conversation.last_inbound_at is None:
-            return result
-        since = as_utc(conversation.last_inbound_at).isoformat()
-        marker = f"{since}/{minutes}"
-        if marker in (conversation.session or {}).get(FIRED_KEY, []):
-            return result
-        _bot_turn(session, conversation, EngineEvent.inactivity(minutes), f"idle:{conversation_id}:{marker}", result)
-        earlier = [m for m in (conversation.session or {}).get(FIRED_KEY, []) if m.startswith(since)]
-        conversation.session = {**(conversation.session or {}), FIRED_KEY: [*earlier, marker]}
-        conversation.updated_at = utcnow()
-        session.add(conversation)
-        result.settle(session, conversation)
-        webhooks.turn_stored(session, conversation, result)  # the bot's replies to the silence
-    return result

@@ -25,6 +25,7 @@ from flowstudio.db import session_scope
 from flowstudio.models import ContactIdentity, Conversation, ConversationStatus, Direction, Message, OwnerType, as_utc
 from flowstudio.services.conversations import outbox
 from flowstudio.services.conversations.locks import redis_client
+from flowstudio.services.system import live
 from flowstudio.settings import get_settings
 
 log = logging.getLogger("flowstudio.typing")
@@ -127,6 +128,7 @@ def agent_typing(*, conversation_id: int, user_id: int) -> str:
         return "throttled"
     if kind == "webchat":
         _put(_webchat_key(channel_id, recipient), f"{time.time():.3f}", WEBCHAT_SHOW_S)
+        live.publish(live.webchat_topic(channel_id, recipient))  # the widget's stream shows it now
         return "signalled"
     try:
         outbox.queue_task(outbox.TYPING, [channel_id, recipient, reference, conversation_id], expires=TASK_EXPIRES_S)

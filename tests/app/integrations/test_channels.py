@@ -271,7 +271,7 @@ def test_a_silent_contact_gets_the_flow_s_inactivity_message_once(client, sessio
     from datetime import timedelta
 
     from flowstudio.models import utcnow
-    from flowstudio.services.conversations.inbound import fire_inactivity, inactivity_due
+    from flowstudio.services.conversations.flow_silence import fire_inactivity, inactivity_due
     from flowstudio.services.studio import bots as bot_service
     from flowstudio.services.studio import drafts
     from flowstudio.services.system.seed import seed_demo as seed
