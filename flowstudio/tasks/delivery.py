@@ -21,220 +21,69 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import sqlalchemy as sa
 from celery import shared_task
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import select
 
-from flowstudio.channels.base import ChannelInfo, DeliveryError, Outgoing
+from flowstudio.channels.base import DeliveryError
 from flowstudio.channels.registry import adapter_for
 from flowstudio.db import session_scope
-from flowstudio.models import (
-    Bot,
-    ContactIdentity,
-    Conversation,
-    DeliveryStatus,
-    Direction,
-    Event,
-    Message,
-    utcnow,
-)
+from flowstudio.models import DeliveryStatus, Message, utcnow
 from flowstudio.services.conversations import outbox
-from flowstudio.tasks.channel_cache import known_channel
+from flowstudio.tasks import delivery_rows as rows
+from flowstudio.tasks.delivery_rows import MAX_CUT_OFFS, NotYet  # noqa: F401 - part of this module's interface
 from flowstudio.tasks.publish import publish
 
 log = logging.getLogger("flowstudio.delivery")
 MAX_RETRIES = 8
-MAX_CUT_OFFS = 3
-"""Claims found cut off (the worker died mid-send) before a message is failed instead of tried again."""
 STUCK_AFTER = timedelta(minutes=2)
 WAIT_TURN_S = 0.5
 """How soon a message waiting for an earlier one of its conversation looks again (not a failure)."""
-
-
-class NotYet(RuntimeError):
-    """An earlier message of the same conversation is still on its way: this one waits its turn."""
-
-
-def _locked(session: Session, message_id: int) -> Message | None:
-    return session.exec(select(Message).where(Message.id == message_id).with_for_update()).first()
-
-
-def _still_claimed(session: Session, message_id: int, number: int) -> bool:
-    """Lock the message again and say whether it is still queued under claim `number` (not the whole row:
-    the claim's copy of it is current while the claim stands)."""
-    row = session.exec(
-        select(Message.status, Message.send_attempts).where(Message.id == message_id).with_for_update()
-    ).first()
-    return row is not None and row[0] == DeliveryStatus.QUEUED and row[1] == number
-
-
-@dataclass(frozen=True)
-class Claim:
-    """A claim taken on a queued message: its number, the message, the channel and what to send."""
-
-    number: int
-    message: Message
-    channel: ChannelInfo
-    outgoing: Outgoing
-    workspace_id: int
-
-
-def _claim_query(message_id: int) -> Any:
-    """The message (locked), its conversation's fields, the contact's id on the channel and whether an
-    earlier reply of the conversation is still queued: everything a claim reads, in one round trip."""
-    earlier = aliased(Message)
-    return (
-        select(
-            Message,
-            Conversation.workspace_id,
-            Conversation.channel_id,
-            Conversation.last_inbound_at,
-            sa.func.coalesce(Conversation.language, Bot.language),
-            ContactIdentity.external_id,
-            select(earlier.id)
-            .where(
-                earlier.conversation_id == Message.conversation_id,
-                earlier.direction == Direction.OUTBOUND,
-                earlier.status == DeliveryStatus.QUEUED,
-                earlier.id < Message.id,
-            )
-            .limit(1)
-            .scalar_subquery(),
-        )
-        .join(Conversation, Conversation.id == Message.conversation_id)
-        .outerjoin(Bot, Bot.id == sa.func.coalesce(Conversation.owner_bot_id, Conversation.last_bot_id))
-        .outerjoin(
-            ContactIdentity,
-            sa.and_(
-                ContactIdentity.contact_id == Conversation.contact_id,
-                ContactIdentity.channel_id == Conversation.channel_id,
-            ),
-        )
-        .where(Message.id == message_id)
-        .with_for_update(of=Message)
-    )
-
-
-def _claim(session: Session, message_id: int) -> Claim | str:
-    """Take this attempt's claim on a queued message (the caller commits it); returns the claim, or the
-    outcome when there is nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a
-    message whose claims kept being cut off: a send that kills its worker every time is not tried for ever).
-
-    The claim's commit does not wait for the disk (PostgreSQL's `synchronous_commit` off for it): it is there
-    for a worker that dies, and a committed transaction is visible to every other at once, waited for or not;
-    only a crash of the database server itself within a fraction of a second could lose it, and the message
-    would then look unclaimed, the resend window the module's docstring describes. The `sent` commit waits.
-
-    Raises:
-        NotYet: an earlier message of the conversation has not gone out yet.
-    """
-    row = session.exec(_claim_query(message_id)).first()
-    if row is None or row[0].status != DeliveryStatus.QUEUED:
-        return "skipped"
-    message, workspace_id, channel_id, last_inbound_at, language, recipient, earlier = row
-    if earlier is not None:
-        raise NotYet(f"message {earlier} goes first")
-    channel = known_channel(session, channel_id) if channel_id else None
-    adapter = adapter_for(channel.info.kind) if channel else None
-    if adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
-        message.status, message.updated_at = DeliveryStatus.SENT, utcnow()
-        session.add(message)
-        return "sent"
-    if message.sending_at is not None:  # claimed before and never settled: that worker died mid-send
-        message.cut_offs += 1
-        log.warning("channel.delivery.resend", extra={"message_id": message.id, "attempts": message.send_attempts})
-        if message.cut_offs >= MAX_CUT_OFFS:
-            _fail(session, message, workspace_id, f"the send was cut off {message.cut_offs} times")
-            return "failed"
-    message.send_attempts += 1
-    message.sending_at = utcnow()
-    session.add(message)
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
-    return Claim(
-        number=message.send_attempts,
-        message=message,
-        channel=channel.info,
-        outgoing=Outgoing(
-            recipient=recipient or "",
-            output=dict(message.payload),
-            last_inbound_at=last_inbound_at,
-            message_id=message.id,
-            conversation_id=message.conversation_id,
-            sender_type=message.sender_type.value,
-            language=language or "pt",
-        ),
-        workspace_id=workspace_id,
-    )
-
-
-def _fail(session: Session, message: Message, workspace_id: int, reason: str) -> None:
-    message.status, message.error, message.updated_at = DeliveryStatus.FAILED, reason, utcnow()
-    message.sending_at = None
-    session.add(message)
-    session.add(
-        Event(
-            workspace_id=workspace_id,
-            conversation_id=message.conversation_id,
-            name="message.failed",
-            data={"message_id": message.id, "reason": reason},
-        )
-    )
-    log.warning("channel.delivery.failed", extra={"message_id": message.id, "reason": reason})
 
 
 def deliver_message(message_id: int, *, final_attempt: bool) -> str:
     """Send one queued message; returns `sent`, `skipped` or `failed`.
 
     Messages of a conversation go out in order: while an earlier one is still queued (being retried),
-    this one waits. The claim is committed first (`_claim`); the provider is then called with the row
-    locked, only while that claim is still the latest. A message the channel renders as several provider
-    messages records each part as it goes out (`sent_parts`), so a retry sends only the rest. One database
-    session (one pooled connection) serves the claim and the send.
+    this one waits. The claim is committed first (`delivery_rows.take_claim`); the provider is then called
+    with the row locked, only while that claim is still the latest. A message the channel renders as several
+    provider messages records each part as it goes out (`sent_parts`), so a retry sends only the rest. One
+    database session (one pooled connection) serves the claim and the send.
 
     Raises:
         DeliveryError: a retryable failure while attempts remain (the claim is released).
         NotYet: an earlier message of the conversation has not gone out yet.
     """
     with session_scope() as session:
-        claim = _claim(session, message_id)
+        claim = rows.take_claim(session, message_id)
         session.commit()
         if isinstance(claim, str):
             return claim
-        if not _still_claimed(session, message_id, claim.number):
+        if not rows.still_claimed(session, message_id, claim.number):
             return "skipped"  # a copy of the task took it over meanwhile
         adapter = adapter_for(claim.channel.kind)
-        message: Message | None = claim.message
         try:
             parts = adapter.render(claim.channel, claim.outgoing)
             external_id = ""
-            for number in range(message.sent_parts, len(parts)):
+            for number in range(claim.sent_parts, len(parts)):
                 external_id = adapter.send(claim.channel, parts[number])
                 if number < len(parts) - 1:
                     # a part out, more to go: counted before the next is sent (not its provider id, whose
                     # statuses must not settle the message while parts are missing)
-                    message.sent_parts = number + 1
-                    session.add(message)
+                    rows.part_sent(session, message_id, number + 1)
                     session.commit()
-                    message = _locked(session, message_id)
-                    if message is None or message.send_attempts != claim.number:
+                    if not rows.still_claimed(session, message_id, claim.number):
                         return "skipped"
         except DeliveryError as error:
             if error.retryable and not final_attempt:
-                message.sending_at = None  # answered: nothing more reached the customer, not a cut-off attempt
-                session.add(message)
+                rows.release(session, message_id)  # answered: nothing more reached the customer
                 session.commit()
                 raise
-            _fail(session, message, claim.workspace_id, str(error))
+            rows.fail(session, message_id, claim.conversation_id, claim.workspace_id, str(error))
             return "failed"
-        message.status, message.channel_message_id, message.updated_at = DeliveryStatus.SENT, external_id, utcnow()
-        message.sent_parts, message.sending_at = len(parts), None
-        session.add(message)
+        rows.sent(session, message_id, external_id, len(parts))
         return "sent"
 
 
