@@ -1,12 +1,13 @@
-"""Per-language spaCy pipelines (blank tokenizer + lookup lemmatizer) and message analysis."""
+"""Per-language spaCy tokenizers, lemma tables and message analysis."""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from flow_runtime.nlu.lemmas import LemmaTable, lemma_table
 from flow_runtime.nlu.normalize import LANGUAGES, expand, fold_accents
 
 if TYPE_CHECKING:
@@ -39,15 +40,15 @@ class Analysis:
 
 
 def spacy_pipeline(language: str) -> Language:
-    """A blank spaCy pipeline with the lookup lemmatizer from ``spacy-lookups-data``.
+    """A blank spaCy pipeline of the language: its tokenizer is what the analysis uses; lemmas come from
+    :func:`lemma_lookup` (the same table spaCy's lookup lemmatizer loads, held compact).
 
     Args:
         language: ``pt``, ``es`` or ``en`` (other codes fall back to a blank multi-language
             tokenizer without lemmas).
 
     Returns:
-        The cached pipeline, built once per process even when many threads ask at once (loading
-        the lookup tables takes seconds: threads that arrive meanwhile wait for that one build).
+        The cached pipeline, built once per process even when many threads ask at once.
     """
     nlp = _pipelines.get(language)
     if nlp is None:
@@ -59,14 +60,15 @@ def spacy_pipeline(language: str) -> Language:
 
 
 def _build_pipeline(language: str) -> Language:
-    import spacy
+    import spacy  # lazy: heavy, and loaded only in processes that read messages
 
-    if language not in LANGUAGES:
-        return spacy.blank("xx")
-    nlp = spacy.blank(language)
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
-    return nlp
+    return spacy.blank(language if language in LANGUAGES else "xx")
+
+
+def lemma_lookup(language: str) -> LemmaTable:
+    """The lemma lookup table of ``pt``, ``es`` or ``en`` (loaded once per process; loading takes about a second);
+    empty for other codes, as their blank pipeline has no lemmatizer."""
+    return lemma_table(language if language in LANGUAGES else "")
 
 
 def analyze(text: str, *, language: str = "pt") -> Analysis:
@@ -124,23 +126,13 @@ def _chunk_words(chunk: str, language: str) -> tuple[tuple[str, ...], tuple[str,
     return tuple(words), tuple(lemmas)
 
 
-@cache
-def _lemma_table(language: str):
-    nlp = spacy_pipeline(language)
-    if "lemmatizer" not in nlp.pipe_names:
-        return {}
-    return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup", {})
-
-
 @lru_cache(maxsize=200_000)
 def _word_and_lemma(token: str, language: str) -> tuple[str, str] | None:
     """ASCII word and lemma of one lower-case token (None when nothing alphanumeric is left)."""
     word = _ascii_word(token)
     if not word:
         return None
-    lemma = _lemma_table(language).get(token, token)
-    if not isinstance(lemma, str):
-        lemma = lemma[0]
+    lemma = lemma_lookup(language).get(token, token)
     return word, _ascii_word(lemma) or word
 
 

@@ -107,8 +107,9 @@ def matcher_for_version(*, bot_id: int, number: int, document: dict[str, Any]) -
 
 
 def warm_up() -> list[str]:
-    """Load what a process's first NLU message would otherwise wait seconds for: the spaCy lookup tables of
-    the workspace bots' languages, the sentence encoder, and each published bot's matcher (its stored model
+    """Load what a process's first NLU message would otherwise wait seconds for: the spaCy tokenizers and lemma
+    tables of the workspace bots' languages (only those: another language loads at its first message), the
+    sentence encoder, and each published bot's matcher (its stored model
     and keyword index, with one message scored). Returns the languages loaded. From then on the process runs
     BLAS on one thread (``flow_runtime.nlu.blas``: turns run in parallel, not their small products).
     A web process runs it at start, through `flowstudio.tuning.on_app_start`."""
@@ -116,7 +117,7 @@ def warm_up() -> list[str]:
 
     from flow_runtime.nlu.blas import one_thread
     from flow_runtime.nlu.encoder import default_encoder
-    from flow_runtime.nlu.pipeline import LANGUAGES, spacy_pipeline
+    from flow_runtime.nlu.pipeline import LANGUAGES, lemma_lookup, spacy_pipeline
 
     with session_scope() as session:
         languages = sorted({lang for lang in session.exec(select(Bot.language).distinct()).all() if lang in LANGUAGES})
@@ -129,6 +130,7 @@ def warm_up() -> list[str]:
     one_thread()
     for language in languages:
         spacy_pipeline(language)
+        lemma_lookup(language)
     default_encoder()
     for bot_id, language in published[:WARM_BOTS]:
         try:
