@@ -13,8 +13,10 @@ if settings.redis_url:
 
 config = rx.Config(
     app_name="flowstudio",
-    frontend_port=settings.port,
+    # The backend's port only: a full prod run serves pages and backend on it (Reflex takes the backend's port
+    # when no frontend port is set), and `reflex run --backend-only` refuses any frontend port, even one set here.
     backend_port=settings.port,
+    deploy_url=f"http://localhost:{settings.port}",  # (what setting frontend_port used to derive)
     redis_url=settings.redis_url or None,
     trusted_proxy_hops=settings.trusted_proxy_hops,  # router.session.client_ip == services.ip_rules.client_ip
     telemetry_enabled=False,

@@ -21,13 +21,6 @@ app.add_typer(channel_app, name="channel")
 app.add_typer(cli_tokens.token_app, name="token")  # token create, list, revoke
 
 
-def _project_root():
-    # lazy: the CLI starts fast and loads only what the command needs
-    from flowstudio.services.system.migrations import PROJECT_ROOT
-
-    return PROJECT_ROOT
-
-
 @app.command()
 def version() -> None:
     """Print FlowStudio's version."""
@@ -60,6 +53,8 @@ def seed() -> None:
         typer.echo("seeded the demo bot 'Pizzaria Bella'")
     if result.not_published:
         typer.echo(f"the demo bot stays a draft here ({result.not_published}); see it in the studio", err=True)
+    if result.published is not None:
+        _train_demo_model(*result.published)
     if result.admin_password:
         bar = "=" * 64
         typer.echo(
@@ -69,6 +64,20 @@ def seed() -> None:
         )
     else:
         typer.echo(f"admin {result.admin_email} already exists (reset with `flowstudio admin set-password`)")
+
+
+def _train_demo_model(bot_id: int, number: int) -> None:
+    """Train the demo's published version's intent model now, when it is not on disk yet: publishing from the
+    studio or the API queues this same task, seeding publishes directly, and without the model every web
+    worker trained its own copy at warm-up."""
+    # lazy: the CLI starts fast and loads only what the command needs
+    from flowstudio.services.studio.nlu import model_path
+    from flowstudio.tasks.nlu import train_published_version
+
+    if model_path(bot_id=bot_id, number=number).exists():
+        return
+    if train_published_version(bot_id, number):  # run here, synchronously (a task called directly)
+        typer.echo(f"trained the demo bot's intent model (version {number})")
 
 
 @admin_app.command("set-password")
@@ -208,25 +217,35 @@ def serve(
     port: int = typer.Option(0, help="Port of the app (default: FLOWSTUDIO_PORT, 3000)."),
     with_worker: bool = typer.Option(True, "--worker/--no-worker", help="Also run a Celery worker."),
     dev: bool = typer.Option(False, help="Reflex dev mode (hot reload; UI on :3000, backend on :8000)."),
+    backend_only: bool = typer.Option(
+        False, "--backend-only", help="Serve only the backend (API, webhooks, websocket): pages come from elsewhere."
+    ),
 ) -> None:
     """Migrate, seed the demo, then serve the app (and a Celery worker) until interrupted."""
     port = port or get_settings().port
     try:
-        env = serving.toolchain_env(dict(os.environ), _project_root())
-        web = serving.claim_web_dir(_project_root(), port)
+        env = dict(os.environ) if backend_only else serving.toolchain_env(dict(os.environ), serving.PROJECT_ROOT)
+        web = serving.claim_web_dir(serving.PROJECT_ROOT, port)
     except serving.ServeRefused as refused:
         typer.echo(f"flowstudio serve: {refused}", err=True)
         raise typer.Exit(1) from None
     if web.web != ".web":
         typer.echo(f"Another FlowStudio runs from this folder: this one builds its pages into {web.web}.")
     env.update(FLOWSTUDIO_PORT=str(port), REFLEX_WEB_WORKDIR=web.web, REFLEX_STATES_WORKDIR=web.states)
-    seed()
+    # Seeding in a process of its own: publishing the demo runs its conversation tests and trains its model,
+    # loading the NLU (~550 MiB) that this process, which only waits on the others, would keep for nothing.
+    seeded = subprocess.call([sys.executable, "-m", "flowstudio.cli", "seed"], env=env)
+    if seeded != 0:
+        web.release()
+        raise typer.Exit(seeded)
     worker_process = subprocess.Popen(_worker_command(), env=env) if with_worker and get_settings().worker else None
     command = [sys.executable, "-m", "reflex", "run", "--env", "dev" if dev else "prod"]
-    if dev:
+    if backend_only:
+        command.append("--backend-only")  # on FLOWSTUDIO_PORT (rxconfig), dev or prod
+    elif dev:
         command += ["--frontend-port", str(port), "--backend-port", "8000"]
     try:
-        code = subprocess.call(command, cwd=_project_root(), env=env)
+        code = subprocess.call(command, cwd=serving.PROJECT_ROOT, env=env)
     except KeyboardInterrupt:
         code = 0
     finally:

@@ -7,14 +7,15 @@ from typing import Annotated
 
 import typer
 
-from flow_runtime.chat import HELP, TerminalChat, format_problems
-from flow_runtime.testing import ConversationTestError, fake_ports, parse_conversation, run_conversation
-from flow_runtime.validate import validate_flow
-
 FlowPath = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Flow document (JSON).")]
 
 
 def _load_or_exit(path: Path):
+    # lazy (here and below): the CLI starts fast and loads only what the command needs; `serve` never loads the
+    # engine into the process that waits on the app for as long as it runs
+    from flow_runtime.chat import format_problems
+    from flow_runtime.validate import validate_flow
+
     flow, problems = validate_flow(path)
     if flow is None:
         typer.echo(format_problems(problems), err=True)
@@ -24,6 +25,9 @@ def _load_or_exit(path: Path):
 
 def validate(flow_path: FlowPath) -> None:
     """Print the flow's problems; exit 1 when any is an error."""
+    from flow_runtime.chat import format_problems
+    from flow_runtime.validate import validate_flow
+
     flow, problems = validate_flow(flow_path)
     typer.echo(format_problems(problems) if problems else "no problems found")
     if flow is None or any(p.severity == "error" for p in problems):
@@ -34,7 +38,9 @@ def chat(flow_path: FlowPath, matcher: MatcherOption = "nlu") -> None:
     """Chat with a flow in the terminal (/click <button id>, /vars, /quit)."""
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
     from flow_runtime.adapters.http_urllib import UrllibHttpClient
+    from flow_runtime.chat import HELP, TerminalChat
     from flow_runtime.ports import SystemClock, SystemRandom
+    from flow_runtime.testing import fake_ports
 
     flow, _ = _load_or_exit(flow_path)
     ports = fake_ports(
@@ -88,6 +94,7 @@ def test(
 ) -> None:
     """Run JSONL conversation tests against a flow; exit 1 on any failure."""
     from flow_runtime.adapters.code_subprocess import SubprocessCodeRunner
+    from flow_runtime.testing import ConversationTestError, fake_ports, parse_conversation, run_conversation
 
     flow, _ = _load_or_exit(flow_path)
     ports = fake_ports(code=SubprocessCodeRunner(), matcher=_matcher(matcher))

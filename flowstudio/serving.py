@@ -20,6 +20,9 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+"""The checkout: rxconfig.py, `.tools`, the `.web` folders (as `services.system.migrations.PROJECT_ROOT`, which
+`serve` does not import: the process that waits on the app keeps only what it needs)."""
 MAX_APPS = 8
 """Apps that may run from one checkout at once (each builds into a folder of its own)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from flowstudio.demo import demo_flow, demo_tests
 from flowstudio.models import (
@@ -15,6 +15,8 @@ from flowstudio.models import (
     Bot,
     Channel,
     ChannelKind,
+    FlowVersion,
+    FlowVersionStatus,
     Membership,
     Queue,
     Role,
@@ -57,6 +59,9 @@ class SeedResult:
     not_published: str = ""
     """Why the demo bot stayed a draft (its conversation tests fail here, e.g. code actions without their
     sandbox); empty when it was published."""
+    published: tuple[int, int] | None = None
+    """(bot id, version number) of the demo bot's newest published version, now or earlier; None while it is a
+    draft. `flowstudio seed` trains its intent model when it is not on disk yet."""
 
 
 def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -> SeedResult:
@@ -123,7 +128,8 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
     document = demo_flow()
     bot_name = document["bot"]["name"]
     created_bot, not_published = False, ""
-    if session.exec(select(Bot).where(Bot.workspace_id == workspace.id, Bot.name == bot_name)).first() is None:
+    bot = session.exec(select(Bot).where(Bot.workspace_id == workspace.id, Bot.name == bot_name)).first()
+    if bot is None:
         bot = create_bot_from_document(
             session=session, workspace_id=workspace.id, document=document, author_id=admin.id
         )
@@ -135,10 +141,16 @@ def seed_demo(*, session: Session, admin_email: str, admin_password: str = "") -
             not_published = str(blocked)
         created_bot = True
     session.flush()
+    number = session.exec(
+        select(func.max(FlowVersion.number)).where(
+            FlowVersion.bot_id == bot.id, FlowVersion.status == FlowVersionStatus.PUBLISHED
+        )
+    ).one()
     return SeedResult(
         workspace_id=workspace.id,
         admin_email=email,
         admin_password=new_password,
         created_bot=created_bot,
         not_published=not_published,
+        published=(bot.id, number) if bot.id is not None and number is not None else None,
     )

@@ -72,7 +72,8 @@ def _reflex_config(env: dict[str, str]) -> dict:
 
     code = (
         "import json, os, rxconfig; c = rxconfig.config; print(json.dumps({'redis': c.redis_url, "
-        "'port': [c.frontend_port, c.backend_port], 'granian': os.environ.get('GRANIAN_WORKERS')}))"
+        "'port': [c.frontend_port, c.backend_port], 'deploy_url': c.deploy_url, "
+        "'granian': os.environ.get('GRANIAN_WORKERS')}))"
     )
     clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "GRANIAN_WORKERS", "FLOWSTUDIO_PORT"}}
     result = subprocess.run(
@@ -88,9 +89,12 @@ def _reflex_config(env: dict[str, str]) -> dict:
 
 
 def test_reflex_shares_redis_url_and_serves_ui_and_backend_on_one_port() -> None:
+    """Only the backend's port is set: a full prod run serves the pages on it too, and a backend-only run
+    (which refuses any frontend port) starts (tests/app/system/test_backend_only.py)."""
     assert _reflex_config({"REDIS_URL": "redis://cache:6379/2", "FLOWSTUDIO_PORT": "3300"}) == {
         "redis": "redis://cache:6379/2",
-        "port": [3300, 3300],
+        "port": [None, 3300],
+        "deploy_url": "http://localhost:3300",
         "granian": "2",
     }
     assert _reflex_config({})["redis"] is None
