@@ -200,7 +200,7 @@ def _worker_command() -> list[str]:
         "threads",
         "--concurrency",
         "4",
-        "--beat",
+        "--beat-thread",  # the scheduler as a thread, not a forked copy of the worker (tasks.celery_app.BeatThread)
         "--schedule",
         str(settings.data_dir / "celerybeat-schedule"),
     ]
