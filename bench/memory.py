@@ -50,13 +50,33 @@ BASELINE = (
 
 @dataclass(frozen=True)
 class Proc:
-    """One process of the stack: what it is, and its memory in KiB."""
+    """One process of the stack: what it is, its memory in KiB, and whether it holds spaCy and the encoder."""
 
     pid: int
     role: str
     rss_kib: int
     pss_kib: int
     uss_kib: int
+    nlu: str = ""
+
+
+def nlu_loaded(pid: int) -> str:
+    """Which of spaCy (its compiled modules) and the sentence encoder (its tokenizer module) `pid` has loaded."""
+    try:
+        maps = Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return "?"
+    spacy = "/spacy/" in maps
+    return ("spaCy" if spacy else "-") + ("+USE" if spacy and _encoder_loaded(pid) else "")
+
+
+def _encoder_loaded(pid: int) -> bool:
+    # the encoder is pure Python + numpy: its 65 MB uint8 table shows as one anonymous mapping of that size
+    sizes = []
+    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+        start, end = (int(x, 16) for x in line.split()[0].split("-"))
+        sizes.append(end - start)
+    return any(65_000_000 <= size <= 70_000_000 for size in sizes)
 
 
 def free_port() -> int:
@@ -120,7 +140,7 @@ def stack(root_pid: int) -> list[Proc]:
         role = _role(_cmdline(pid), parent_role)
         rss, pss, uss = memory(pid)
         if rss:
-            found.append(Proc(pid, role, rss, pss, uss))
+            found.append(Proc(pid, role, rss, pss, uss, nlu_loaded(pid)))
         pending.extend((child, role) for child in sorted(tree.get(pid, [])))
     return found
 
@@ -250,9 +270,9 @@ def one_run(args: argparse.Namespace, number: int) -> dict[str, float]:
         stop(process)
     base = baseline()
     print(f"\nrun {number}: up in {up_s:.0f} s, {replies}/{args.turns} replies, loadavg {os.getloadavg()}")
-    print(f"  {'process':44} {'pid':>7} {'RSS MiB':>8} {'PSS MiB':>8} {'USS MiB':>8}")
+    print(f"  {'process':44} {'pid':>7} {'RSS MiB':>8} {'PSS MiB':>8} {'USS MiB':>8}  NLU")
     for p in [*procs, base]:
-        print(f"  {p.role:44} {p.pid:7} {mib(p.rss_kib)} {mib(p.pss_kib)} {mib(p.uss_kib)}")
+        print(f"  {p.role:44} {p.pid:7} {mib(p.rss_kib)} {mib(p.pss_kib)} {mib(p.uss_kib)}  {p.nlu}")
     rss, pss = sum(p.rss_kib for p in procs), sum(p.pss_kib for p in procs)
     print(f"  {'stack total':44} {'':7} {mib(rss)} {mib(pss)}   (goal: PSS under {GOAL_MIB} MiB)")
     if args.keep_log:
