@@ -19,6 +19,7 @@ collected).
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any
@@ -31,6 +32,10 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 LIMITS = httpx.Limits(max_connections=32, max_keepalive_connections=16, keepalive_expiry=30.0)
 """Per origin and process: a worker's threads each hold one connection at a time (HTTP/1.1), a few more may wait."""
 MAX_ORIGINS = 256
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+"""httpx logs each request at INFO with its whole URL: a Telegram URL holds the bot token, and a worker at INFO
+wrote a line per message sent. Failures still reach the logs, as the callers' own events."""
 
 _clients: dict[tuple[int, str], httpx.Client] = {}
 _lock = threading.Lock()

@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from flowstudio.channels.base import ChannelInfo
+from flowstudio.db import session_scope
 from flowstudio.models import Channel
 from flowstudio.settings import get_settings
 
@@ -41,20 +41,22 @@ def _forget_channels(*_args) -> None:
     _channels.clear()
 
 
-def known_channel(session: Session, channel_id: int) -> KnownChannel | None:
-    """The channel `channel_id` (None: there is no such channel), from this process's cache when fresh."""
+def known_channel(channel_id: int) -> KnownChannel | None:
+    """The channel `channel_id` (None: there is no such channel), from this process's cache when fresh (else
+    read in a session of its own)."""
     key = (get_settings().database_url, channel_id)
     cached = _channels.get(key)
     now = time.monotonic()
     if cached is not None and cached[0] > now:
         return cached[1]
-    channel = session.get(Channel, channel_id)
-    known = (
-        KnownChannel(
-            ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets)), channel.is_active
+    with session_scope() as session:
+        channel = session.get(Channel, channel_id)
+        known = (
+            KnownChannel(
+                ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets)), channel.is_active
+            )
+            if channel is not None
+            else None
         )
-        if channel is not None
-        else None
-    )
     _channels[key] = (now + CHANNEL_CACHE_S, known)
     return known

@@ -29,7 +29,7 @@ from sqlmodel import select
 
 from flowstudio.channels.base import DeliveryError
 from flowstudio.channels.registry import adapter_for
-from flowstudio.db import session_scope
+from flowstudio.db import get_engine, session_scope
 from flowstudio.models import DeliveryStatus, Message, utcnow
 from flowstudio.services.conversations import outbox
 from flowstudio.tasks import delivery_rows as rows
@@ -50,18 +50,18 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
     this one waits. The claim is committed first (`delivery_rows.take_claim`); the provider is then called
     with the row locked, only while that claim is still the latest. A message the channel renders as several
     provider messages records each part as it goes out (`sent_parts`), so a retry sends only the rest. One
-    database session (one pooled connection) serves the claim and the send.
+    pooled connection serves the claim and the send, without an ORM session (see `delivery_rows`).
 
     Raises:
         DeliveryError: a retryable failure while attempts remain (the claim is released).
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    with session_scope() as session:
-        claim = rows.take_claim(session, message_id)
-        session.commit()
+    with get_engine().connect() as db:  # closing it rolls back what was not committed, and releases the lock
+        claim = rows.take_claim(db, message_id)
+        db.commit()
         if isinstance(claim, str):
             return claim
-        if not rows.still_claimed(session, message_id, claim.number):
+        if not rows.still_claimed(db, message_id, claim.number):
             return "skipped"  # a copy of the task took it over meanwhile
         adapter = adapter_for(claim.channel.kind)
         try:
@@ -72,18 +72,20 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
                 if number < len(parts) - 1:
                     # a part out, more to go: counted before the next is sent (not its provider id, whose
                     # statuses must not settle the message while parts are missing)
-                    rows.part_sent(session, message_id, number + 1)
-                    session.commit()
-                    if not rows.still_claimed(session, message_id, claim.number):
+                    rows.part_sent(db, message_id, number + 1)
+                    db.commit()
+                    if not rows.still_claimed(db, message_id, claim.number):
                         return "skipped"
         except DeliveryError as error:
             if error.retryable and not final_attempt:
-                rows.release(session, message_id)  # answered: nothing more reached the customer
-                session.commit()
+                rows.release(db, message_id)  # answered: nothing more reached the customer
+                db.commit()
                 raise
-            rows.fail(session, message_id, claim.conversation_id, claim.workspace_id, str(error))
+            rows.fail(db, message_id, claim.conversation_id, claim.workspace_id, str(error))
+            db.commit()
             return "failed"
-        rows.sent(session, message_id, external_id, len(parts))
+        rows.sent(db, message_id, external_id, len(parts))
+        db.commit()
         return "sent"
 
 

@@ -16,8 +16,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
 
 from flowstudio import crypto
 from flowstudio.channels.base import ChannelInfo, Outgoing
@@ -29,8 +27,7 @@ from flowstudio.tasks.channel_cache import known_channel
 log = logging.getLogger("flowstudio.delivery")
 MAX_CUT_OFFS = 3
 """Claims found cut off (the worker died mid-send) before a message is failed instead of tried again."""
-_messages = Message.__table__
-_earlier = aliased(Message, name="earlier")
+_messages, _events = Message.__table__, Event.__table__
 
 
 class NotYet(RuntimeError):
@@ -49,49 +46,57 @@ class Claim:
     conversation_id: int
 
 
+_conversations, _bots, _identities = Conversation.__table__, Bot.__table__, ContactIdentity.__table__
+_earlier = _messages.alias("earlier")
 _READ = (
-    select(
-        Message.status,
-        Message.conversation_id,
-        Message.payload,
-        Message.sender_type,
-        Message.sending_at,
-        Message.send_attempts,
-        Message.sent_parts,
-        Message.cut_offs,
-        Conversation.workspace_id,
-        Conversation.channel_id,
-        Conversation.last_inbound_at,
-        sa.func.coalesce(Conversation.language, Bot.language),
-        ContactIdentity.external_id,
-        select(_earlier.id)
+    sa.select(
+        _messages.c.status,
+        _messages.c.conversation_id,
+        _messages.c.payload,
+        _messages.c.sender_type,
+        _messages.c.sending_at,
+        _messages.c.send_attempts,
+        _messages.c.sent_parts,
+        _messages.c.cut_offs,
+        _conversations.c.workspace_id,
+        _conversations.c.channel_id,
+        _conversations.c.last_inbound_at,
+        sa.func.coalesce(_conversations.c.language, _bots.c.language),
+        _identities.c.external_id,
+        sa.select(_earlier.c.id)
         .where(
-            _earlier.conversation_id == Message.conversation_id,
-            _earlier.direction == Direction.OUTBOUND,
-            _earlier.status == DeliveryStatus.QUEUED,
-            _earlier.id < Message.id,
+            _earlier.c.conversation_id == _messages.c.conversation_id,
+            _earlier.c.direction == Direction.OUTBOUND,
+            _earlier.c.status == DeliveryStatus.QUEUED,
+            _earlier.c.id < _messages.c.id,
         )
         .limit(1)
         .scalar_subquery(),
     )
-    .join(Conversation, Conversation.id == Message.conversation_id)
-    .outerjoin(Bot, Bot.id == sa.func.coalesce(Conversation.owner_bot_id, Conversation.last_bot_id))
-    .outerjoin(
-        ContactIdentity,
-        sa.and_(
-            ContactIdentity.contact_id == Conversation.contact_id,
-            ContactIdentity.channel_id == Conversation.channel_id,
-        ),
+    .select_from(
+        _messages.join(_conversations, _conversations.c.id == _messages.c.conversation_id)
+        .outerjoin(_bots, _bots.c.id == sa.func.coalesce(_conversations.c.owner_bot_id, _conversations.c.last_bot_id))
+        .outerjoin(
+            _identities,
+            sa.and_(
+                _identities.c.contact_id == _conversations.c.contact_id,
+                _identities.c.channel_id == _conversations.c.channel_id,
+            ),
+        )
     )
-    .where(Message.id == sa.bindparam("message_id"))
-    .with_for_update(of=Message)
+    .where(_messages.c.id == sa.bindparam("message_id"))
+    .with_for_update(of=_messages)
 )
 """Everything a claim reads, in one round trip: the message (locked), its conversation's fields, the contact's
 id on the channel and whether an earlier reply of the conversation is still queued. Built once: building it
 (the alias above all) cost more than running it."""
+_READ_PG = _READ.add_columns(sa.func.set_config("synchronous_commit", "off", True))
+"""The same, also setting `synchronous_commit` off for its transaction (`SET LOCAL`, without a round trip)."""
 
 _STILL_CLAIMED = (
-    select(Message.status, Message.send_attempts).where(Message.id == sa.bindparam("message_id")).with_for_update()
+    sa.select(_messages.c.status, _messages.c.send_attempts)
+    .where(_messages.c.id == sa.bindparam("message_id"))
+    .with_for_update()
 )
 
 
@@ -116,41 +121,41 @@ _FAILED = _update(
 _CUT_OFF = _update(cut_offs=sa.bindparam("cuts"))
 
 
-def take_claim(session: Session, message_id: int) -> Claim | str:
+def take_claim(db: sa.Connection, message_id: int) -> Claim | str:
     """Take this attempt's claim on a queued message (the caller commits it); returns the claim, or the
     outcome when there is nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a
     message whose claims kept being cut off: a send that kills its worker every time is not tried for ever).
 
-    The claim's commit does not wait for the disk (PostgreSQL's `synchronous_commit` off for it): it is there
-    for a worker that dies, and a committed transaction is visible to every other at once, waited for or not;
-    only a crash of the database server itself within a fraction of a second could lose it, and the message
-    would then look unclaimed, the resend window `flowstudio.tasks.delivery` describes. The `sent` commit waits.
+    The claim's transaction does not wait for the disk as it commits (on PostgreSQL, `synchronous_commit` off
+    for it, set by the read itself: `_READ_PG`): a claim is there for a worker that dies, and a committed
+    transaction is visible to every other at once, waited for or not; only a crash of the database server
+    itself within a fraction of a second could lose it, and the message would then look unclaimed, the resend
+    window `flowstudio.tasks.delivery` describes (or, for the outcomes, be settled again). The `sent` commit
+    waits.
 
     Raises:
         NotYet: an earlier message of the conversation has not gone out yet.
     """
-    row = session.execute(_READ, {"message_id": message_id}).first()
+    row = db.execute(_READ_PG if db.dialect.name == "postgresql" else _READ, {"message_id": message_id}).first()
     if row is None or row[0] != DeliveryStatus.QUEUED:
         return "skipped"
     (_, conversation_id, payload, sender_type, sending_at, attempts, sent_parts, cut_offs) = row[:8]
-    workspace_id, channel_id, last_inbound_at, language, recipient, earlier = row[8:]
+    workspace_id, channel_id, last_inbound_at, language, recipient, earlier = row[8:14]
     if earlier is not None:
         raise NotYet(f"message {earlier} goes first")
-    channel = known_channel(session, channel_id) if channel_id else None
+    channel = known_channel(channel_id) if channel_id else None
     adapter = adapter_for(channel.info.kind) if channel else None
     if channel is None or adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
-        session.execute(_PUSHED_BY_NOBODY, {"message_id": message_id, "at": utcnow()})
+        db.execute(_PUSHED_BY_NOBODY, {"message_id": message_id, "at": utcnow()})
         return "sent"
     if sending_at is not None:  # claimed before and never settled: that worker died mid-send
         cut_offs += 1
         log.warning("channel.delivery.resend", extra={"message_id": message_id, "attempts": attempts})
         if cut_offs >= MAX_CUT_OFFS:
-            session.execute(_CUT_OFF, {"message_id": message_id, "cuts": cut_offs})
-            fail(session, message_id, conversation_id, workspace_id, f"the send was cut off {cut_offs} times")
+            db.execute(_CUT_OFF, {"message_id": message_id, "cuts": cut_offs})
+            fail(db, message_id, conversation_id, workspace_id, f"the send was cut off {cut_offs} times")
             return "failed"
-    session.execute(_TAKE, {"message_id": message_id, "number": attempts + 1, "at": utcnow(), "cuts": cut_offs})
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+    db.execute(_TAKE, {"message_id": message_id, "number": attempts + 1, "at": utcnow(), "cuts": cut_offs})
     return Claim(
         number=attempts + 1,
         sent_parts=sent_parts,
@@ -179,36 +184,40 @@ def _opened(payload: dict[str, Any], conversation_id: int, message_id: int) -> d
         return dict(payload)
 
 
-def still_claimed(session: Session, message_id: int, number: int) -> bool:
+def still_claimed(db: sa.Connection, message_id: int, number: int) -> bool:
     """Lock the message again and say whether it is still queued under claim `number`."""
-    row = session.execute(_STILL_CLAIMED, {"message_id": message_id}).first()
+    row = db.execute(_STILL_CLAIMED, {"message_id": message_id}).first()
     return row is not None and row[0] == DeliveryStatus.QUEUED and row[1] == number
 
 
-def part_sent(session: Session, message_id: int, parts: int) -> None:
+def part_sent(db: sa.Connection, message_id: int, parts: int) -> None:
     """Count the parts of the message that went out so far."""
-    session.execute(_PART_SENT, {"message_id": message_id, "parts": parts})
+    db.execute(_PART_SENT, {"message_id": message_id, "parts": parts})
 
 
-def release(session: Session, message_id: int) -> None:
+def release(db: sa.Connection, message_id: int) -> None:
     """The provider answered with a failure worth retrying: the claim no longer stands (not a cut-off)."""
-    session.execute(_RELEASE, {"message_id": message_id})
+    db.execute(_RELEASE, {"message_id": message_id})
 
 
-def sent(session: Session, message_id: int, external_id: str, parts: int, at: datetime | None = None) -> None:
+def sent(db: sa.Connection, message_id: int, external_id: str, parts: int, at: datetime | None = None) -> None:
     """The message went out, all `parts` of it; `external_id` is the provider's id of its last part."""
-    session.execute(_SENT, {"message_id": message_id, "external_id": external_id, "parts": parts, "at": at or utcnow()})
+    db.execute(_SENT, {"message_id": message_id, "external_id": external_id, "parts": parts, "at": at or utcnow()})
 
 
-def fail(session: Session, message_id: int, conversation_id: int, workspace_id: int, reason: str) -> None:
+def fail(db: sa.Connection, message_id: int, conversation_id: int, workspace_id: int, reason: str) -> None:
     """Mark the message failed with `reason`, and record a `message.failed` event."""
-    session.execute(_FAILED, {"message_id": message_id, "reason": reason, "at": utcnow()})
-    session.add(
-        Event(
-            workspace_id=workspace_id,
-            conversation_id=conversation_id,
-            name="message.failed",
-            data={"message_id": message_id, "reason": reason},
-        )
+    at = utcnow()
+    db.execute(_FAILED, {"message_id": message_id, "reason": reason, "at": at})
+    db.execute(
+        _events.insert(),
+        {
+            "workspace_id": workspace_id,
+            "conversation_id": conversation_id,
+            "name": "message.failed",
+            "actor_type": "system",
+            "data": {"message_id": message_id, "reason": reason},
+            "created_at": at,
+        },
     )
     log.warning("channel.delivery.failed", extra={"message_id": message_id, "reason": reason})

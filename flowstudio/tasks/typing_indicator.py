@@ -8,7 +8,6 @@ from celery import shared_task
 
 from flowstudio.channels.base import Contact, DeliveryError
 from flowstudio.channels.registry import adapter_for
-from flowstudio.db import session_scope
 from flowstudio.tasks.channel_cache import known_channel
 
 log = logging.getLogger("flowstudio.typing")
@@ -19,8 +18,7 @@ def signal_typing(channel_id: int, recipient: str, reference: str = "", conversa
     """Show "typing…" to `recipient` on the channel (Telegram chat action, WhatsApp indicator on the inbound
     message `reference`, REST `agent.typing` event). Once, no retries: a late indicator is worse than none.
     Failures are logged, never shown to the agent."""
-    with session_scope() as session:
-        channel = known_channel(session, channel_id)
+    channel = known_channel(channel_id)
     adapter = adapter_for(channel.info.kind) if channel is not None and channel.active else None
     if channel is None or adapter is None or not adapter.capabilities.push or not adapter.capabilities.typing:
         return "skipped"

@@ -12,7 +12,17 @@ from sqlmodel import Session, select
 
 from flowstudio import http_pool
 from flowstudio.channels.base import DeliveryError, post_json
-from flowstudio.models import Channel, ContactIdentity, DeliveryStatus, Direction, Message, SenderType, utcnow
+from flowstudio.models import (
+    Channel,
+    ContactIdentity,
+    DeliveryStatus,
+    Direction,
+    Message,
+    SenderType,
+    WorkspaceSettings,
+    utcnow,
+)
+from flowstudio.models.sealing import is_sealed_payload
 from flowstudio.tasks import delivery
 from tests.support.channels import whatsapp_channel
 from tests.support.factories import make_bot, make_conversation, make_workspace
@@ -26,9 +36,12 @@ def provider() -> Iterator[KeepAliveServer]:
     http_pool.close_all()
 
 
-def queued_replies(session: Session, url: str, count: int) -> list[int]:
-    """`count` queued text replies, each in a WhatsApp conversation of its own on a channel talking to `url`."""
+def queued_replies(session: Session, url: str, count: int, *, encrypting: bool = False) -> list[int]:
+    """`count` queued text replies, each in a WhatsApp conversation of its own on a channel talking to `url`
+    (in a workspace that seals message bodies at rest, when `encrypting`)."""
     workspace = make_workspace(session)
+    if encrypting:
+        session.add(WorkspaceSettings(workspace_id=workspace.id, encrypt_messages=True))
     bot = make_bot(session, workspace=workspace)
     key = whatsapp_channel(session, workspace_id=workspace.id, graph_base_url=url, bot_id=bot.id)
     channel = session.exec(select(Channel).where(Channel.key == key)).one()
@@ -60,6 +73,14 @@ def test_deliveries_share_one_connection(session: Session, provider: KeepAliveSe
     ids = queued_replies(session, provider.url, 5)
     assert [delivery.deliver_message(i, final_attempt=False) for i in ids] == ["sent"] * 5
     assert len(provider.requests) == 5 and provider.connections == 1
+
+
+def test_a_reply_sealed_at_rest_goes_out_in_plaintext(session: Session, provider: KeepAliveServer) -> None:
+    [message_id] = queued_replies(session, provider.url, 1, encrypting=True)
+    stored = session.connection().execute(select(Message.__table__.c.payload).where(Message.id == message_id)).one()
+    assert is_sealed_payload(stored[0])  # what delivery reads is the sealed row
+    assert delivery.deliver_message(message_id, final_attempt=False) == "sent"
+    assert [body["text"]["body"] for _, body in provider.requests] == ["reply 0"]
 
 
 def test_a_forked_process_makes_its_own_client(provider: KeepAliveServer) -> None:
