@@ -53,7 +53,7 @@ def known_channel(channel_id: int) -> KnownChannel | None:
         channel = session.get(Channel, channel_id)
         known = (
             KnownChannel(
-                ChannelInfo(channel.id, channel.kind, dict(channel.config), dict(channel.secrets)), channel.is_active
+                ChannelInfo(channel_id, channel.kind, dict(channel.config), dict(channel.secrets)), channel.is_active
             )
             if channel is not None
             else None

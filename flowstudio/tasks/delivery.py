@@ -28,7 +28,6 @@ from celery import shared_task
 from sqlmodel import select
 
 from flowstudio.channels.base import DeliveryError
-from flowstudio.channels.registry import adapter_for
 from flowstudio.db import get_engine, session_scope
 from flowstudio.models import DeliveryStatus, Message, utcnow
 from flowstudio.services.conversations import outbox
@@ -63,7 +62,7 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
             return claim
         if not rows.still_claimed(db, message_id, claim.number):
             return "skipped"  # a copy of the task took it over meanwhile
-        adapter = adapter_for(claim.channel.kind)
+        adapter = claim.adapter
         try:
             parts = adapter.render(claim.channel, claim.outgoing)
             external_id = ""

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
 from flowstudio import crypto
-from flowstudio.channels.base import ChannelInfo, Outgoing
+from flowstudio.channels.base import ChannelAdapter, ChannelInfo, Outgoing
 from flowstudio.channels.registry import adapter_for
 from flowstudio.models import Bot, ContactIdentity, Conversation, DeliveryStatus, Direction, Event, Message, utcnow
 from flowstudio.models.sealing import open_payload
@@ -27,7 +27,13 @@ from flowstudio.tasks.channel_cache import known_channel
 log = logging.getLogger("flowstudio.delivery")
 MAX_CUT_OFFS = 3
 """Claims found cut off (the worker died mid-send) before a message is failed instead of tried again."""
-_messages, _events = Message.__table__, Event.__table__
+
+
+def _table(model: type) -> sa.Table:
+    return cast(sa.Table, sa.inspect(model).local_table)  # (`Model.__table__`, typed)
+
+
+_messages, _events = _table(Message), _table(Event)
 
 
 class NotYet(RuntimeError):
@@ -36,17 +42,19 @@ class NotYet(RuntimeError):
 
 @dataclass(frozen=True)
 class Claim:
-    """A claim taken on a queued message: its number, the parts already sent, the channel and what to send."""
+    """A claim taken on a queued message: its number, the parts already sent, the channel, its adapter and what
+    to send."""
 
     number: int
     sent_parts: int
     channel: ChannelInfo
+    adapter: ChannelAdapter
     outgoing: Outgoing
     workspace_id: int
     conversation_id: int
 
 
-_conversations, _bots, _identities = Conversation.__table__, Bot.__table__, ContactIdentity.__table__
+_conversations, _bots, _identities = _table(Conversation), _table(Bot), _table(ContactIdentity)
 _earlier = _messages.alias("earlier")
 _READ = (
     sa.select(
@@ -160,13 +168,14 @@ def take_claim(db: sa.Connection, message_id: int) -> Claim | str:
         number=attempts + 1,
         sent_parts=sent_parts,
         channel=channel.info,
+        adapter=adapter,
         outgoing=Outgoing(
             recipient=recipient or "",
             output=_opened(payload, conversation_id, message_id),
             last_inbound_at=last_inbound_at,
             message_id=message_id,
             conversation_id=conversation_id,
-            sender_type=getattr(sender_type, "value", sender_type),
+            sender_type=str(getattr(sender_type, "value", sender_type)),
             language=language or "pt",
         ),
         workspace_id=workspace_id,
