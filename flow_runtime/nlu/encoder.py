@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from flow_runtime.nlu.blas import one_thread
+from flow_runtime.nlu.mapped import mapped
 from flow_runtime.nlu.pieces import CachedTokenizer, clip
 
 DIMENSIONS = 512
@@ -282,7 +283,10 @@ class UseEncoder:
 
         use = USE(threads=1)
         self._tokenizer = CachedTokenizer(use._tokenizer)
-        self._net = _CachedUse(use._model)
+        backend = use._model
+        # the 65 MB embedding table is read only for pieces not cached yet: mapped from a file, not in the heap
+        backend.table = mapped(backend.table, "use-m3-embeddings")
+        self._net = _CachedUse(backend)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
