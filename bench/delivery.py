@@ -98,19 +98,42 @@ def start_worker(
     )
 
 
-def rss_mb(pid: int) -> float:
-    """The resident memory of a process and its children (a prefork pool's), in MB."""
-    total, pids = 0, [pid]
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (a prefork pool's children)."""
+    found, pids = [], [pid]
     while pids:
         current = pids.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pids += [int(child) for child in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def rss_mb(pid: int) -> float:
+    """The resident memory of a process and its children, in MB."""
+    total = 0
+    for current in tree(pid):
         try:
             status = Path(f"/proc/{current}/status").read_text()
             total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                pids += [int(child) for child in (task / "children").read_text().split()]
         except (FileNotFoundError, ProcessLookupError, StopIteration):
             continue
     return total / 1024
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process and its children have used so far."""
+    total = 0
+    for current in tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def queue_turns(turns: list[list[int]], broker: str) -> None:
@@ -162,32 +185,33 @@ def wait_for(turns: list[list[int]], worker: subprocess.Popen, *, report_rss: bo
         time.sleep(0.05)
 
 
-def bare_loop(url: str, bodies: list[dict], token: str, threads: int) -> float:
-    """Posts per second of `threads` threads sharing one pooled client, each body once (run in a process of its
-    own: `--bare`)."""
+def bare_loop(url: str, bodies: list[dict], token: str, threads: int) -> tuple[float, float]:
+    """Posts per second of `threads` threads sharing one pooled client, each body once, and the CPU ms each
+    post took (run in a process of its own: `--bare`)."""
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=threads * 2, max_keepalive_connections=threads * 2)
     with httpx.Client(http2=True, limits=limits, timeout=10) as client:
         client.post(url, json=bodies[0], headers=headers).raise_for_status()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
 
         def post(body: dict) -> None:
             client.post(url, json=body, headers=headers).raise_for_status()
 
         with ThreadPoolExecutor(threads) as pool:
             list(pool.map(post, bodies))
-        return len(bodies) / (time.perf_counter() - started)
+        return len(bodies) / (time.perf_counter() - started), (time.process_time() - cpu) * 1000 / len(bodies)
 
 
-def run_bare(url: str, bodies: list[dict], token: str, threads: int, folder: Path) -> float:
+def run_bare(url: str, bodies: list[dict], token: str, threads: int, folder: Path) -> tuple[float, float]:
     """`bare_loop` in a fresh process (not this one's heap nor GIL), as the worker is."""
     source = folder / "bodies.json"
     source.write_text(json.dumps(bodies))
     command = [sys.executable, __file__, "--bare", url, "--bodies", str(source), "--token", token]
     answer = subprocess.run([*command, "--concurrency", str(threads)], capture_output=True, text=True, check=True)
-    return float(answer.stdout.strip().splitlines()[-1])
+    rate, cpu_ms = answer.stdout.strip().splitlines()[-1].split()
+    return float(rate), float(cpu_ms)
 
 
 def main() -> None:
@@ -204,12 +228,11 @@ def main() -> None:
     parser.add_argument("--token", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare:
-        print(bare_loop(args.bare, json.loads(Path(args.bodies).read_text()), args.token, args.concurrency))
+        print(*bare_loop(args.bare, json.loads(Path(args.bodies).read_text()), args.token, args.concurrency))
         return
     database = f"flowstudio_bench_delivery_{uuid.uuid4().hex[:8]}"
     queue = f"bench-delivery-{database[-8:]}"
     broker = REDIS.rsplit("/", 1)[0] + f"/{args.redis_db}"
-    load_start = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         logs = Path(folder)
         server, url = start_fake_graph(args.server_workers, logs)
@@ -230,17 +253,18 @@ def main() -> None:
             rss_start = rss_mb(worker.pid)
             print(f"{args.count:,} replies ({args.per_turn} per task), one worker ({args.pool}, {args.concurrency})")
             print(f"  worker RSS after warm-up ({WARM_UP} deliveries): {rss_start:.1f} MB")
+            load_start, busy_start, cpu_start = os.getloadavg(), machine_busy(), cpu_s(worker.pid)
             started = time.perf_counter()
             queue_turns(turns, broker)
             seconds, failed = wait_for(turns, worker, report_rss=args.count >= 2 * RSS_EVERY)
             seconds = max(seconds, time.perf_counter() - started)
-            rss_end = rss_mb(worker.pid)
-            load_end = os.getloadavg()
+            rss_end, worker_cpu = rss_mb(worker.pid), cpu_s(worker.pid) - cpu_start
+            load_end, busy = os.getloadavg(), [b - a for a, b in zip(busy_start, machine_busy())]
             stop(worker)
             worker = None
             rate = args.count / seconds
             bodies = rendered_bodies(bench, turns)
-            base = run_bare(
+            base, base_cpu = run_bare(
                 f"{url}/v21.0/{bench.phone_number_id}/messages", bodies, bench.token, args.concurrency, logs
             )
         except Exception:
@@ -255,14 +279,24 @@ def main() -> None:
             drop(POSTGRES, database)
             forget(broker, queue)
     share = rate / base
-    print(f"  worker deliveries      {rate:>8.1f} msg/s   ({failed} failed)")
-    print(f"  bare pooled httpx loop {base:>8.1f} msg/s   ({args.concurrency} threads, same bodies and server)")
-    print(f"  worker/bare {share:.2f}   worker RSS {rss_start:.1f} -> {rss_end:.1f} MB")
-    print(f"  load average at start {fmt(load_start)}, at end {fmt(load_end)} ({os.cpu_count()} CPUs)")
+    print(f"  worker deliveries      {rate:>8.1f} msg/s   {worker_cpu * 1000 / args.count:.2f} ms of worker CPU each")
+    print(f"  bare pooled httpx loop {base:>8.1f} msg/s   {base_cpu:.2f} ms of CPU each ({args.concurrency} threads)")
+    print(f"  worker/bare {share:.2f}   worker RSS {rss_start:.1f} -> {rss_end:.1f} MB   {failed} failed")
+    print(
+        f"  load average at start {fmt(load_start)}, at end {fmt(load_end)} ({os.cpu_count()} CPUs busy "
+        f"{busy[0] / max(busy[1], 1):.0%} of the time while the worker ran)"
+    )
     print(
         f"goal >= {GOAL_RATE:.0f} msg/s: {'OK' if rate >= GOAL_RATE else 'MISS'}; "
         f"goal >= {GOAL_SHARE:.0%} of the bare loop: {'OK' if share >= GOAL_SHARE else 'MISS'}"
     )
+
+
+def machine_busy() -> tuple[int, int]:
+    """Busy and total CPU ticks of the machine so far (/proc/stat), all processes, ours and others'."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle, iowait
+    return sum(ticks) - idle, sum(ticks)
 
 
 def fmt(load: tuple[float, float, float]) -> str:
