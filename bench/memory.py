@@ -71,9 +71,13 @@ def nlu_loaded(pid: int) -> str:
 
 
 def _encoder_loaded(pid: int) -> bool:
-    # the encoder is pure Python + numpy: its 65 MB uint8 table shows as one anonymous mapping of that size
+    # the encoder is pure Python + numpy: its 65 MB uint8 table shows as its cache file mapped
+    # (flow_runtime.nlu.mapped), or as one anonymous mapping of that size where no cache could be written
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    if "use-m3-embeddings" in maps:
+        return True
     sizes = []
-    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+    for line in maps.splitlines():
         start, end = (int(x, 16) for x in line.split()[0].split("-"))
         sizes.append(end - start)
     return any(65_000_000 <= size <= 70_000_000 for size in sizes)
