@@ -51,15 +51,18 @@ def app_env(data_dir: Path, port: int, admin_password: str) -> dict[str, str]:
     }
 
 
-def start_app(data_dir: Path, log: Path, *, admin_password: str, worker: bool = True) -> tuple[subprocess.Popen, str]:
-    """Run `flowstudio serve` (migrate, seed, worker, Reflex prod) and wait until it answers."""
+def start_app(
+    data_dir: Path, log: Path, *, admin_password: str, worker: bool = True, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Run `flowstudio serve` (migrate, seed, worker, Reflex prod) and wait until it answers (`extra_env`: e.g. a
+    `DATABASE_URL` and `REDIS_URL` for the production shape)."""
     port = free_port()
     command = [sys.executable, "-m", "flowstudio.cli", "serve", *([] if worker else ["--no-worker"])]
     with log.open("w") as out:
         process = subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,
-            env=app_env(data_dir, port, admin_password),
+            env={**app_env(data_dir, port, admin_password), **(extra_env or {})},
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,

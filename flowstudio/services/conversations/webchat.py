@@ -232,8 +232,8 @@ def feed(*, channel_id: int, visitor_id: str, after: int = 0, notices_after: int
                 ContactIdentity.channel_id == channel_id, ContactIdentity.external_id == visitor_id
             )
         ).first()
-        if identity is None:
-            return Feed(status=_status(session, channel_id, visitor_id, None))
+        if identity is None:  # a visitor yet to write: nothing to show, the cursors unchanged
+            return Feed(status={**_status(session, channel_id, visitor_id, None), "notices_after": notices_after})
         conversations = session.exec(
             select(Conversation)
             .where(Conversation.contact_id == identity.contact_id, Conversation.channel_id == channel_id)

@@ -103,3 +103,15 @@ def test_an_agent_reply_wakes_the_visitor_s_stream(client, session, queued, monk
     )
     assert got_it.wait(60), f"the stream was not woken by the reply (saw {seen})"
     assert seen[-1]["from"] == "agent"
+
+
+def test_the_stream_of_a_visitor_yet_to_write_sends_the_status(client, session, queued) -> None:
+    """A widget opens its stream before the visitor's first message (the stream used to fail there)."""
+    with client.stream("GET", f"{BASE}/stream", params={"visitor": "visitor-live-new"}) as response:
+        lines = response.iter_lines()
+        for line in lines:
+            if line == "event: status":
+                status = json.loads(next(lines).removeprefix("data: "))
+                break
+    assert response.status_code == 200
+    assert status["owner"] == "bot" and status["notices_after"] == 0
