@@ -190,16 +190,23 @@ def start(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError(f"the app did not answer in {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
 
 
-def stop(process: subprocess.Popen) -> None:
-    """Stop the whole stack (its session)."""
+def stop(process: subprocess.Popen, timeout_s: float = 60.0) -> None:
+    """Stop the whole stack (its session: `flowstudio serve` dies at once on SIGTERM, the worker and the web
+    shut down on their own) and wait until none of it is left, so its data folder can go."""
     try:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=40)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
     except ProcessLookupError:
-        pass
+        return
+    process.wait()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.5)
+    print(f"  (the stack was still stopping after {timeout_s:.0f} s: killed)")
+    os.killpg(process.pid, signal.SIGKILL)
 
 
 def turns(port: int, count: int) -> int:

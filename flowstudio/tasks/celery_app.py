@@ -35,6 +35,10 @@ def redelivery_options(seconds: int) -> dict[str, int]:
     }
 
 
+BEAT_STOP_WAIT_S = 10.0
+"""How long a stopping worker waits for its beat thread (it wakes at least once a second; a daemon thread)."""
+
+
 class BeatThread(bootsteps.StartStopStep):
     """The beat scheduler as a thread of the worker (`celery worker --beat-thread`), Celery's own threaded
     embedded beat (`celery.beat.EmbeddedService(thread=True)`).
@@ -57,6 +61,16 @@ class BeatThread(bootsteps.StartStopStep):
         return EmbeddedService(
             parent.app, thread=True, schedule_filename=parent.schedule_filename, scheduler_cls=parent.scheduler
         )
+
+    def stop(self, parent: Any) -> None:
+        """Ask the scheduler to stop, and wait for its thread to end (its schedule saved) for up to
+        `BEAT_STOP_WAIT_S`. Not the thread's own `stop()`: it waits for a flag that is set only once the schedule
+        was saved, so a failed save (its folder removed) held the worker's shutdown for good."""
+        if self.obj is not None:
+            self.obj.service.stop()
+            self.obj.join(BEAT_STOP_WAIT_S)
+
+    terminate = stop
 
 
 def create_celery() -> Celery:

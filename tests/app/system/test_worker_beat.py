@@ -4,6 +4,7 @@ of it: scheduled tasks are still sent and run."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -50,6 +51,35 @@ def test_the_worker_sends_scheduled_tasks_from_a_thread(tmp_path: Path) -> None:
         try:
             worker.wait(timeout=60)
         except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+    assert "beat: Shutting down..." in log.read_text()
+
+
+def test_the_worker_still_stops_when_its_schedule_cannot_be_saved(tmp_path: Path) -> None:
+    """The beat thread saves its schedule as it stops; when that fails (its folder removed), the worker still
+    stops instead of waiting for good on a save that never happened."""
+    assert CliRunner().invoke(app, ["migrate"]).exit_code == 0
+    folder = tmp_path / "beat"
+    folder.mkdir()
+    log = tmp_path / "worker.log"
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "flowstudio.tasks", "worker", "--pool", "threads", "-c", "1"),
+        *("--loglevel", "INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+        *("--beat-thread", "--schedule", str(folder / "celerybeat-schedule")),
+    ]
+    with log.open("w") as out:
+        worker = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while "beat: Starting..." not in (text := log.read_text()):
+            assert worker.poll() is None and time.monotonic() < deadline, text[-3000:]
+            time.sleep(0.5)
+        shutil.rmtree(folder)
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=WAIT_S)  # (a worker waiting for good is the failure: the bound only ends the test)
+    finally:
+        if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
     assert "beat: Shutting down..." in log.read_text()
