@@ -31,6 +31,7 @@ from flowstudio.channels.base import DeliveryError
 from flowstudio.db import get_engine, session_scope
 from flowstudio.models import DeliveryStatus, Message, utcnow
 from flowstudio.services.conversations import outbox
+from flowstudio.services.system import live
 from flowstudio.tasks import delivery_rows as rows
 from flowstudio.tasks.delivery_rows import MAX_CUT_OFFS, NotYet  # noqa: F401 - part of this module's interface
 from flowstudio.tasks.publish import publish
@@ -58,6 +59,9 @@ def deliver_message(message_id: int, *, final_attempt: bool) -> str:
     with get_engine().connect() as db:  # closing it rolls back what was not committed, and releases the lock
         claim = rows.take_claim(db, message_id)
         db.commit()
+        if isinstance(claim, rows.Shown):  # the widget shows it now: tell it (and the inbox)
+            live.publish(*claim.topics)
+            return "sent"
         if isinstance(claim, str):
             return claim
         if not rows.still_claimed(db, message_id, claim.number):

@@ -22,6 +22,7 @@ from flowstudio.channels.base import ChannelAdapter, ChannelInfo, Outgoing
 from flowstudio.channels.registry import adapter_for
 from flowstudio.models import Bot, ContactIdentity, Conversation, DeliveryStatus, Direction, Event, Message, utcnow
 from flowstudio.models.sealing import open_payload
+from flowstudio.services.system import live
 from flowstudio.tasks.channel_cache import known_channel
 
 log = logging.getLogger("flowstudio.delivery")
@@ -129,10 +130,19 @@ _FAILED = _update(
 _CUT_OFF = _update(cut_offs=sa.bindparam("cuts"))
 
 
-def take_claim(db: sa.Connection, message_id: int) -> Claim | str:
-    """Take this attempt's claim on a queued message (the caller commits it); returns the claim, or the
-    outcome when there is nothing to send (`skipped`; `sent` for channels that push nothing; `failed` for a
-    message whose claims kept being cut off: a send that kills its worker every time is not tried for ever).
+@dataclass(frozen=True)
+class Shown:
+    """A message of a channel whose client reads it (webchat) marked sent: the live topics to nudge once the
+    caller has committed it (the visitor's widget, the inbox)."""
+
+    topics: tuple[str, ...]
+
+
+def take_claim(db: sa.Connection, message_id: int) -> Claim | Shown | str:
+    """Take this attempt's claim on a queued message (the caller commits it); returns the claim, `Shown` for
+    channels that push nothing (now visible), or the outcome when there is nothing to send (`skipped`;
+    `failed` for a message whose claims kept being cut off: a send that kills its worker every time is not
+    tried for ever).
 
     The claim's transaction does not wait for the disk as it commits (on PostgreSQL, `synchronous_commit` off
     for it, set by the read itself: `_READ_PG`): a claim is there for a worker that dies, and a committed
@@ -155,7 +165,8 @@ def take_claim(db: sa.Connection, message_id: int) -> Claim | str:
     adapter = adapter_for(channel.info.kind) if channel else None
     if channel is None or adapter is None or not adapter.capabilities.push:  # webchat clients read their messages
         db.execute(_PUSHED_BY_NOBODY, {"message_id": message_id, "at": utcnow()})
-        return "sent"
+        visitor = (live.webchat_topic(channel_id, recipient),) if channel_id and recipient else ()
+        return Shown((*visitor, live.inbox_topic(workspace_id)))
     if sending_at is not None:  # claimed before and never settled: that worker died mid-send
         cut_offs += 1
         log.warning("channel.delivery.resend", extra={"message_id": message_id, "attempts": attempts})

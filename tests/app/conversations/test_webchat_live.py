@@ -115,3 +115,28 @@ def test_the_stream_of_a_visitor_yet_to_write_sends_the_status(client, session, 
                 break
     assert response.status_code == 200
     assert status["owner"] == "bot" and status["notices_after"] == 0
+
+
+def test_a_bot_reply_delivered_by_the_task_wakes_the_visitor_s_stream(client, session, queued, monkeypatch) -> None:
+    monkeypatch.setattr(webchat_routes, "POLL_S", 3600.0)  # only a nudge can wake the stream within the test
+    monkeypatch.setattr(webchat_routes, "PUSHED_POLL_S", 3600.0)
+    sent = client.post(
+        f"{BASE}/messages", json={"visitor_id": "visitor-live-4", "client_message_id": "m-live-4-1", "text": "oi"}
+    )
+    assert sent.status_code == 202 and queued  # the bot's replies wait for their delivery task
+    ready, got_it = threading.Event(), threading.Event()
+
+    def read() -> None:
+        with client.stream("GET", f"{BASE}/stream", params={"visitor": "visitor-live-4"}) as response:
+            for line in response.iter_lines():
+                if line.startswith(": keep-alive"):
+                    ready.set()
+                if line.startswith("data: ") and '"from": "bot"' in line:
+                    got_it.set()
+                    return
+
+    threading.Thread(target=read, daemon=True).start()
+    assert ready.wait(60), "the stream never got going"
+    assert not got_it.is_set()  # nothing of the bot's is visible before its delivery
+    drain(queued)  # the delivery task marks them visible and nudges the widget
+    assert got_it.wait(60), "the stream was not woken by the delivery"
