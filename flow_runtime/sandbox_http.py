@@ -34,7 +34,7 @@ Resolver = Callable[[str], list[str]]
 def resolve(host: str) -> list[str]:
     """The IP addresses ``host`` resolves to (empty when it does not)."""
     try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
+        return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
     except (OSError, UnicodeError):
         return []
 

@@ -22,7 +22,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from flowstudio.api.channels.common import find_channel, take_turn
 from flowstudio.channels import webchat as adapter
@@ -185,7 +185,7 @@ async def widget() -> FileResponse:
 def _first_webchat_key() -> str | None:
     with session_scope() as session:
         return session.exec(
-            select(Channel.key).where(Channel.kind == ChannelKind.WEBCHAT, Channel.is_active).order_by(Channel.id)
+            select(Channel.key).where(Channel.kind == ChannelKind.WEBCHAT, Channel.is_active).order_by(col(Channel.id))
         ).first()
 
 

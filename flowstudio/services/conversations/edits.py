@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from flowstudio.db import session_scope
 from flowstudio.models import Conversation, Direction, Event, Message, utcnow
@@ -51,7 +51,7 @@ def record_edit(edit: MessageEdit) -> bool:
     with conversation_lock(contact_lock_key(edit.channel_id, edit.external_user_id)), session_scope() as session:
         found = session.exec(
             select(Message, Conversation.workspace_id)
-            .join(Conversation, Conversation.id == Message.conversation_id)
+            .join(Conversation, col(Conversation.id) == Message.conversation_id)
             .where(
                 Message.channel_message_id == edit.external_message_id,
                 Conversation.channel_id == edit.channel_id,

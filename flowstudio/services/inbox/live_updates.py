@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from flowstudio.models import (
     Conversation,
@@ -18,7 +18,7 @@ def signature(*, session: Session, workspace_id: int) -> str:
     newest_event = session.exec(select(sa.func.max(Event.id)).where(Event.workspace_id == workspace_id)).one()
     newest_message = session.exec(
         select(sa.func.max(Message.id))
-        .join(Conversation, Conversation.id == Message.conversation_id)
+        .join(Conversation, col(Conversation.id) == Message.conversation_id)
         .where(Conversation.workspace_id == workspace_id)
     ).one()
     updated = session.exec(

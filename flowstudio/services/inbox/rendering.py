@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flow_runtime.outputs import template_text
 from flowstudio.models import (
@@ -16,7 +15,7 @@ from flowstudio.models import (
 )
 
 
-def clock_text(moment: datetime | None, zone: ZoneInfo, now: datetime) -> str:
+def clock_text(moment: datetime | None, zone: tzinfo, now: datetime) -> str:
     """A time as the inbox shows it: ``HH:MM`` today, ``dd/mm HH:MM`` before."""
     if moment is None:
         return ""
@@ -33,7 +32,7 @@ def preview(message: Message) -> str:
     return " ".join(str(text).split())[:120]
 
 
-def render_message(message: Message, zone: ZoneInfo, now: datetime) -> dict[str, Any]:
+def render_message(message: Message, zone: tzinfo, now: datetime) -> dict[str, Any]:
     """A message as the chat pane draws it (plain strings only: the page renders them as text).
 
     Returns:

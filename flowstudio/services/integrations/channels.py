@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from flowstudio.errors import Invalid, NotFound
 from flowstudio.models import Bot, Channel, ChannelKind
@@ -171,7 +171,9 @@ def _check_bot(session: Session, workspace_id: int, bot_id: int | None) -> None:
 
 def list_channels(*, session: Session, workspace_id: int) -> list[Channel]:
     """The workspace's channels."""
-    return list(session.exec(select(Channel).where(Channel.workspace_id == workspace_id).order_by(Channel.id)).all())
+    return list(
+        session.exec(select(Channel).where(Channel.workspace_id == workspace_id).order_by(col(Channel.id))).all()
+    )
 
 
 def get_channel(*, session: Session, workspace_id: int, channel_id: int) -> Channel:

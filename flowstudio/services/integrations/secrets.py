@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from flowstudio.crypto import open_sealed, seal
 from flowstudio.db import session_scope
@@ -63,7 +63,7 @@ def list_secrets(*, session: Session, workspace_id: int) -> list[SecretView]:
     """The workspace's secrets by name (never their values)."""
     rows = session.exec(
         select(WorkspaceSecret.name, WorkspaceSecret.updated_at, User.email)
-        .join(User, User.id == WorkspaceSecret.updated_by, isouter=True)
+        .join(User, col(User.id) == WorkspaceSecret.updated_by, isouter=True)
         .where(WorkspaceSecret.workspace_id == workspace_id)
         .order_by(WorkspaceSecret.name)
     ).all()

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from flowstudio.models import (
     Contact,
@@ -145,7 +145,7 @@ def erase_contact(session: Session, contact: Contact, *, now: datetime) -> Erasu
         session.add(conversation)
         done.conversations += 1
     conversation_ids = select(Conversation.id).where(Conversation.contact_id == contact.id)
-    for event in session.exec(select(Event).where(Event.conversation_id.in_(conversation_ids))).all():
+    for event in session.exec(select(Event).where(col(Event.conversation_id).in_(conversation_ids))).all():
         scrubbed = scrub_event_data(event.data)
         if scrubbed != event.data:
             event.data = scrubbed
