@@ -10,20 +10,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from flowstudio.api import create_api
 from flowstudio.models import Bot, Contact, ContactIdentity, Conversation, OwnerType, User
 from flowstudio.services.assignment import conversation_actions, owner_actions
-from flowstudio.services.system.seed import seed_demo
 from tests.support.channels import drain
 
 BASE = "/api/v1/webchat/pizzaria-bella"
-
-
-@pytest.fixture
-def client(session: Session) -> TestClient:
-    seed_demo(session=session, admin_email="admin@example.com")
-    session.commit()
-    return TestClient(create_api())
 
 
 def _say(client: TestClient, visitor: str, n: int, text: str = "", **extra: str) -> dict:

@@ -7,25 +7,15 @@ from __future__ import annotations
 import json
 import threading
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from flowstudio.api import create_api
 from flowstudio.api.channels import webchat as webchat_routes
 from flowstudio.models import ContactIdentity, Conversation, DeliveryStatus, Direction, Message, OwnerType, SenderType
 from flowstudio.services.assignment import conversation_actions
-from flowstudio.services.system.seed import seed_demo
 from tests.support.channels import drain
 
 BASE = "/api/v1/webchat/pizzaria-bella"
-
-
-@pytest.fixture
-def client(session: Session) -> TestClient:
-    seed_demo(session=session, admin_email="admin@example.com")
-    session.commit()
-    return TestClient(create_api())
 
 
 def _to_the_agent(client: TestClient, session: Session, visitor: str, queued: list[int]) -> Conversation:
