@@ -33,13 +33,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from flow_runtime.nlu.calibration import tune_threshold
-from flow_runtime.nlu.evaluate import Trained, fit, passes_latency, score, timed_predictions
+from flow_runtime.nlu.calibration import CV_FOLDS, cross_validated_cut
+from flow_runtime.nlu.evaluate import Trained, cv_figures, fit, passes_latency, score, timed_predictions
+from flow_runtime.nlu.training import TrainConfig
 from flow_runtime.nlu.types import Example, read_jsonl
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "nlu"
 SEED = 13
 OOS = "oos"
+OOS_RECALL = TrainConfig().oos_recall
 
 
 def baseline(train: list[Example], test: list[Example], *, val: list[Example] | None, oos_label: str | None) -> Trained:
@@ -58,10 +60,16 @@ def baseline(train: list[Example], test: list[Example], *, val: list[Example] | 
     clf = LogisticRegression(C=10, max_iter=1000, random_state=SEED).fit(x, [e.intent for e in train])
     featurize = lambda items: hstack([v.transform(items) for v in vectorizers]).tocsr()  # noqa: E731
     threshold = 0.0
+    extra: dict = {}
     has_oos = oos_label is not None and any(e.intent == oos_label for e in test)
     if has_oos and val:
         probs = clf.predict_proba(featurize([e.text for e in val]))
-        threshold = tune_threshold(probs, np.array([e.intent for e in val]), list(clf.classes_), oos_label=oos_label)
+        gold = np.array([e.intent for e in val])
+        # same chooser and objective as ours: k-fold over the validation phrases, median fold cut
+        threshold, report = cross_validated_cut(
+            probs.max(axis=1), clf.classes_[np.argmax(probs, axis=1)], gold, oos_label=oos_label, recall=OOS_RECALL
+        )
+        extra = cv_figures(report)
     train_s = time.perf_counter() - started
 
     def predict(example: Example) -> str:
@@ -71,7 +79,7 @@ def baseline(train: list[Example], test: list[Example], *, val: list[Example] | 
             return oos_label  # type: ignore[return-value]
         return str(clf.classes_[best])
 
-    return Trained(train_s, predict)
+    return Trained(train_s, predict, extra)
 
 
 def stratified_split(examples: list[Example], fraction: float, seed: int = SEED) -> tuple[list[Example], list[Example]]:
@@ -198,6 +206,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{row['dataset']:10} {who:8} {r['accuracy']:6.4f} {r['in_scope_accuracy']:6.4f} {oos:>6} "
                 f"{r['macro_f1']:6.4f} {r['train_s']:8.2f} {r['predict_ms_p50']:7.3f} {r['predict_ms_p95']:7.3f}"
             )
+        for who in ("ours", "baseline"):
+            r = row[who]
+            if "cv_oos_recall" in r:
+                print(
+                    f"{row['dataset']:10} {who:8} cross-validated ({CV_FOLDS} folds of the tuning phrases, mean ± sd): "
+                    f"in-scope {r['cv_in_scope_accuracy']:.4f} ± {r['cv_in_scope_accuracy_std']:.4f}, "
+                    f"oos recall {r['cv_oos_recall']:.4f} ± {r['cv_oos_recall_std']:.4f}"
+                )
         q = row["ratio"]
         fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
         print(

@@ -57,7 +57,63 @@ def fit_rejection(model: IntentModel, probs: np.ndarray, similarity: np.ndarray,
     scores = in_scope_scores(coefficients, features)
     best = np.asarray(model.classes)[np.argmax(probs, axis=1)]
     model.fusion.reject = coefficients
-    model.fusion.reject_threshold = tune_rejection(scores, best, gold, oos_label=oos, recall=config.oos_recall)
+    cut, report = cross_validated_cut(scores, best, gold, oos_label=oos, recall=config.oos_recall, seed=config.seed)
+    model.fusion.reject_threshold = cut
+    model.meta["rejection_cv"] = report
+
+
+CV_FOLDS = 5
+"""Folds over the calibration phrases when choosing the out-of-scope cut."""
+
+
+def cross_validated_cut(
+    scores: np.ndarray,
+    best: np.ndarray,
+    gold: np.ndarray,
+    *,
+    oos_label: str,
+    recall: float | None,
+    folds: int = CV_FOLDS,
+    seed: int = 13,
+) -> tuple[float, dict]:
+    """The out-of-scope cut chosen by k-fold cross-validation, with the spread across folds.
+
+    Each fold's cut is tuned (:func:`tune_rejection`: best in-scope accuracy at ``recall``
+    out-of-scope recall) on the other folds and scored on the held fold; the cut kept is the
+    median of the fold cuts, so no single split decides it. Folds are stratified by in/out of
+    scope; with fewer out-of-scope phrases than folds, the cut is tuned on all phrases.
+
+    Returns:
+        The cut, and a report: ``folds``, the held folds' ``in_scope_accuracy`` and
+        ``oos_recall`` (mean and standard deviation), ``cut`` and ``cut_std``.
+    """
+    is_oos = gold == oos_label
+    k = int(min(folds, is_oos.sum(), (~is_oos).sum()))
+    if k < 2:
+        cut = tune_rejection(scores, best, gold, oos_label=oos_label, recall=recall)
+        return cut, {"folds": 0, "cut": round(cut, 4)}
+    from sklearn.model_selection import StratifiedKFold
+
+    cuts, in_acc, oos_rec = [], [], []
+    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
+    for fit_rows, held in splitter.split(scores.reshape(-1, 1), is_oos):
+        cut = tune_rejection(scores[fit_rows], best[fit_rows], gold[fit_rows], oos_label=oos_label, recall=recall)
+        predicted = np.where((scores[held] < cut) | (best[held] == oos_label), oos_label, best[held])
+        held_oos = is_oos[held]
+        cuts.append(cut)
+        in_acc.append(float(np.mean(predicted[~held_oos] == gold[held][~held_oos])))
+        oos_rec.append(float(np.mean(predicted[held_oos] == oos_label)))
+    cut = float(np.median(cuts))
+    report = {
+        "folds": k,
+        "in_scope_accuracy": round(float(np.mean(in_acc)), 4),
+        "in_scope_accuracy_std": round(float(np.std(in_acc)), 4),
+        "oos_recall": round(float(np.mean(oos_rec)), 4),
+        "oos_recall_std": round(float(np.std(oos_rec)), 4),
+        "cut": round(cut, 4),
+        "cut_std": round(float(np.std(cuts)), 4),
+    }
+    return cut, report
 
 
 def tune_rejection(

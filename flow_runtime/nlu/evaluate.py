@@ -100,7 +100,14 @@ def fit(
     extra: dict[str, Any] = {"threshold": round(model.threshold, 3)}
     if model.fusion.reject:  # out-of-scope rule fitted on the validation split
         extra["oos_rule_threshold"] = round(model.fusion.reject_threshold, 4)
+        extra.update(cv_figures(model.meta.get("rejection_cv", {})))
     return Trained(train_s, predict, extra)
+
+
+def cv_figures(report: dict) -> dict[str, float]:
+    """The cross-validated out-of-scope figures (held folds: mean and spread) as flat keys."""
+    keys = ("in_scope_accuracy", "in_scope_accuracy_std", "oos_recall", "oos_recall_std", "cut_std")
+    return {f"cv_{k}": report[k] for k in keys if k in report}
 
 
 def evaluate(
