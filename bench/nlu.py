@@ -93,11 +93,24 @@ def stratified_split(examples: list[Example], fraction: float, seed: int = SEED)
 
 
 def runs(
-    name: str, data: Path, *, snips_repeats: int = 1
+    name: str, data: Path, *, snips_repeats: int = 1, folds: int = 0
 ) -> list[tuple[list[Example], list[Example], list[Example] | None, str | None]]:
-    """The (train, test, val, oos_label) runs of one dataset."""
+    """The (train, test, val, oos_label) runs of one dataset (``folds``: clinc150 k-fold over all its phrases)."""
     folder = data / name
     train = read_jsonl(folder / "train.jsonl")
+    if name == "clinc150" and folds:
+        # every labelled phrase (train, val and their out-of-scope sets) in k stratified folds: each
+        # fold the test proxy once; of the rest, 20% (stratified) tunes the out-of-scope rule
+        from sklearn.model_selection import StratifiedKFold
+
+        pool = train + read_jsonl(folder / "oos_train.jsonl") + read_jsonl(folder / "val.jsonl")
+        pool += read_jsonl(folder / "oos_val.jsonl")
+        y = [e.intent for e in pool]
+        out = []
+        for rest, held in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y):
+            fit_part, tune = stratified_split([pool[i] for i in rest], 0.2)
+            out.append((fit_part, [pool[i] for i in held], tune, OOS))
+        return out
     if name == "clinc150":
         official_val = read_jsonl(folder / "val.jsonl") + read_jsonl(folder / "oos_val.jsonl")
         tune, test = stratified_split(official_val, 0.5)
@@ -154,6 +167,12 @@ def average(results: list[dict]) -> dict:
     return out
 
 
+def spread(results: list[dict]) -> dict:
+    """Standard deviation across runs of the accuracy figures."""
+    keys = ("accuracy", "in_scope_accuracy", "oos_recall")
+    return {k: round(float(np.std([r[k] for r in results])), 4) for k in keys if all(k in r for r in results)}
+
+
 def ratios(ours: dict, base: dict) -> dict:
     """Ours over the baseline: errors (1 - accuracy, 1 - in-scope accuracy), train time, latency."""
 
@@ -179,11 +198,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="banking77,clinc150,hwu64,snips_es")
     parser.add_argument("--passes", type=int, default=3, help="timing passes over each test split")
     parser.add_argument("--snips-repeats", type=int, default=4, help="shuffled 5-fold rounds on snips_es")
+    parser.add_argument(
+        "--clinc-folds", type=int, default=0, help="clinc150: k-fold over all labelled phrases (0: the val halves)"
+    )
     args = parser.parse_args(argv)
     rows = []
     for name in args.only.split(","):
         ours, base = [], []
-        for train, test, val, oos in runs(name, args.data, snips_repeats=args.snips_repeats):
+        for train, test, val, oos in runs(name, args.data, snips_repeats=args.snips_repeats, folds=args.clinc_folds):
             a, b = compare(train, test, val, oos, passes=args.passes)
             ours.append(a)
             base.append(b)
@@ -191,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
         if name == "snips_es" and len(ours) > 5:  # the first 5-fold round alone, as before repeats
             row["first_round"] = {"ours": average(ours[:5]), "baseline": average(base[:5])}
         row["ratio"] = ratios(row["ours"], row["baseline"])
+        if len(ours) > 1:  # spread across runs (folds): standard deviation of each run's figures
+            row["spread"] = {who: spread(results) for who, results in (("ours", ours), ("baseline", base))}
         rows.append(row)
         print(json.dumps(row), flush=True)
     header = (
@@ -214,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
                     f"in-scope {r['cv_in_scope_accuracy']:.4f} ± {r['cv_in_scope_accuracy_std']:.4f}, "
                     f"oos recall {r['cv_oos_recall']:.4f} ± {r['cv_oos_recall_std']:.4f}"
                 )
+        for who, sd in row.get("spread", {}).items():
+            print(
+                f"{row['dataset']:10} {who:8} sd across {row['runs']} runs: "
+                + ", ".join(f"{k} {v:.4f}" for k, v in sd.items())
+            )
         q = row["ratio"]
         fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
         print(
