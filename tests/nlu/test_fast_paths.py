@@ -116,8 +116,8 @@ def products():  # as a web request's turn does: in a worker thread, not the mai
     python_threads.add(threading.get_native_id())
     started = time.thread_time()
     matrix = np.random.default_rng(0).random((400, 400), dtype=np.float32)
-    deadline = time.monotonic() + 0.5
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60  # a loaded machine gives the thread less CPU per second: count its own
+    while time.thread_time() - started < 0.3 and time.monotonic() < deadline:
         matrix @ matrix
         time.sleep(0.001)
     spent.append(time.thread_time() - started)
@@ -151,7 +151,7 @@ def test_one_thread_keeps_blas_helpers_idle_for_products_from_worker_threads():
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert "openblas" in report["apis"] and set(report["threads"]) == {1}, report
-    assert report["worker_s"] >= 0.2, report  # the products ran (~0.5 s of CPU)
+    assert report["worker_s"] >= 0.2, report  # the products ran (0.3 s of the thread's own CPU)
     assert report["helpers_s"] <= 0.03, report  # and no helper thread shared them or spun after them
 
 
