@@ -14,9 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from flowstudio.models import ChannelKind, ContactIdentity, Conversation, DeliveryStatus, Direction, Message, utcnow
+from flowstudio.services.conversations.outbox import Deliveries
 from flowstudio.services.system import live
-
-Deliveries = list[tuple[int, float]]
 
 
 def show_now(session: Session, conversation: Conversation, deliveries: Deliveries) -> Deliveries:
@@ -25,7 +24,7 @@ def show_now(session: Session, conversation: Conversation, deliveries: Deliverie
     if conversation.channel != ChannelKind.WEBCHAT or not deliveries:
         return deliveries
     now_ids = [message_id for message_id, countdown in deliveries if not countdown]
-    if not now_ids or len(now_ids) != len(deliveries) and max(now_ids) > min(i for i, c in deliveries if c):
+    if not now_ids or any(countdown and message_id < max(now_ids) for message_id, countdown in deliveries):
         return deliveries  # a message with a countdown comes before one without: keep their order in the queue
     waiting = session.exec(
         select(Message.id)
